@@ -1,0 +1,45 @@
+// Configuration from the environment, checked once at start-up with a clear message per bad value.
+import { z } from 'zod';
+import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v)));
+
+const envSchema = z.object({
+  DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{30,}$/, 'BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  BOT_API_ROOT: z.url().default('https://api.telegram.org'),
+  DEMO: flag,
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+});
+
+export interface Config {
+  databasePath: string;
+  botToken: string | undefined;
+  botApiRoot: string;
+  /** The offline demo: seeded data, no real Telegram. On when DEMO=1 or when no bot token is set. */
+  demo: boolean;
+  port: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Bad configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    databasePath: e.DATABASE_PATH,
+    botToken: e.BOT_TOKEN,
+    botApiRoot: e.BOT_API_ROOT,
+    demo: e.DEMO ?? e.BOT_TOKEN === undefined,
+    port: e.PORT,
+  };
+}

@@ -1,0 +1,97 @@
+// The SLA policy a ticket runs on: the contract's targets and priority matrix over its business calendar,
+// compiled once and cached. Call `invalidate()` after contracts or calendars change.
+import { and, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import type { Db } from '../db/connection.ts';
+import { businessCalendars, calendarExceptions, contracts } from '../db/schema.ts';
+import { type BusinessTime, compileCalendar, roundTheClock } from './calendar/business-calendar.ts';
+import type { Instant } from './model.ts';
+import {
+  DEFAULT_PRIORITY_MATRIX,
+  DEFAULT_SLA_TARGETS,
+  type PriorityMatrix,
+  type SlaTargets,
+} from './sla-policy.ts';
+
+export interface Policy {
+  contractId: number | null;
+  targets: SlaTargets;
+  matrix: PriorityMatrix;
+  time: BusinessTime;
+  /** The calendar's zone, for showing due times to people; UTC for 24/7 contracts. */
+  timeZone: string;
+  autoCloseBusinessDays: number;
+}
+
+/** Used when no contract covers a request: 24/7 with the default targets, until 1st line sorts it out. */
+export const FALLBACK_POLICY: Policy = {
+  contractId: null,
+  targets: DEFAULT_SLA_TARGETS,
+  matrix: DEFAULT_PRIORITY_MATRIX,
+  time: roundTheClock,
+  timeZone: 'UTC',
+  autoCloseBusinessDays: 3,
+};
+
+export class PolicyBook {
+  private byContract = new Map<number, Policy>();
+
+  constructor(private readonly db: Db) {}
+
+  invalidate(): void {
+    this.byContract.clear();
+  }
+
+  /** The contract in force for a company (or for unmatched requesters when null) at an instant. */
+  activeContractId(companyId: number | null, at: Instant): number | null {
+    const row = this.db
+      .select({ id: contracts.id })
+      .from(contracts)
+      .where(
+        and(
+          companyId === null ? isNull(contracts.companyId) : eq(contracts.companyId, companyId),
+          lte(contracts.startsAt, at),
+          or(isNull(contracts.endsAt), gt(contracts.endsAt, at)),
+        ),
+      )
+      .orderBy(desc(contracts.startsAt))
+      .limit(1)
+      .get();
+    return row?.id ?? null;
+  }
+
+  forContract(contractId: number | null): Policy {
+    if (contractId === null) return FALLBACK_POLICY;
+    const cached = this.byContract.get(contractId);
+    if (cached) return cached;
+    const contract = this.db.select().from(contracts).where(eq(contracts.id, contractId)).get();
+    if (!contract) return FALLBACK_POLICY;
+    let time = roundTheClock;
+    let timeZone = 'UTC';
+    if (contract.calendarId !== null) {
+      const calendar = this.db
+        .select()
+        .from(businessCalendars)
+        .where(eq(businessCalendars.id, contract.calendarId))
+        .get();
+      if (calendar) {
+        const exceptions = this.db
+          .select({ date: calendarExceptions.date, hours: calendarExceptions.hours })
+          .from(calendarExceptions)
+          .where(eq(calendarExceptions.calendarId, calendar.id))
+          .all();
+        time = compileCalendar({ timeZone: calendar.timeZone, week: calendar.week, exceptions });
+        timeZone = calendar.timeZone;
+      }
+    }
+    const policy: Policy = {
+      contractId,
+      targets: contract.slaTargets,
+      matrix: contract.priorityMatrix,
+      time,
+      timeZone,
+      autoCloseBusinessDays: contract.autoCloseBusinessDays,
+    };
+    this.byContract.set(contractId, policy);
+    return policy;
+  }
+}

@@ -1,0 +1,266 @@
+// Lifecycle moves on an existing ticket. Each move is checked against the state machine and the actor's
+// roles on the ticket, then written as one change; a refusal throws before anything is written.
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../../db/connection.ts';
+import { categories, memberships, type TicketRow, tickets } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { InvalidInputError, NotFoundError, StaleTicketError, TransitionRefusedError } from '../errors.ts';
+import { type Action, isFinalStatus, isPausedStatus, targetStatus, transitionFor } from '../lifecycle.ts';
+import { IMPACTS, type Instant, LINES, type Line, PRIORITIES, type Role, URGENCIES } from '../model.ts';
+import { type Actor, assertCanSeeTicket, isStaff } from '../permissions.ts';
+import type { Policy } from '../policies.ts';
+import { firstResponseRecord, pause, resolutionRecord, resume, retarget } from '../sla-clock.ts';
+import { priorityFor } from '../sla-policy.ts';
+import { parseInput } from '../validation.ts';
+import { recordChange, type TicketPatch } from './record-change.ts';
+
+const id = z.number().int().positive();
+const text = (max: number) => z.string().trim().min(1).max(max);
+const version = { expectedVersion: z.number().int().positive().optional() };
+const classification = {
+  impact: z.enum(IMPACTS).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  /** A manual override of the matrix. */
+  priority: z.enum(PRIORITIES).optional(),
+};
+
+export const commandSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('triage'),
+    ...version,
+    ...classification,
+    categoryId: id.nullish(),
+    line: z.enum(LINES).optional(),
+    assigneeId: id.optional(),
+  }),
+  z
+    .object({
+      action: z.literal('reprioritize'),
+      ...version,
+      ...classification,
+      reason: text(1000).optional(),
+    })
+    .refine((c) => c.impact || c.urgency || c.priority, { message: 'give impact, urgency or priority' }),
+  z.object({ action: z.literal('take'), ...version }),
+  z.object({ action: z.literal('assign'), ...version, assigneeId: id }),
+  z.object({ action: z.literal('return_to_queue'), ...version, reason: text(1000).optional() }),
+  z.object({ action: z.literal('ask_customer'), ...version, question: text(4000) }),
+  z.object({ action: z.literal('resume'), ...version, answer: text(4000).optional() }),
+  z.object({ action: z.literal('escalate_line2'), ...version, reason: text(1000) }),
+  z
+    .object({
+      action: z.literal('schedule_visit'),
+      ...version,
+      startsAt: z.number().int(),
+      endsAt: z.number().int(),
+      engineerId: id.optional(),
+      address: text(500).optional(),
+    })
+    .refine((c) => c.endsAt > c.startsAt, {
+      message: 'the visit must end after it starts',
+      path: ['endsAt'],
+    }),
+  z.object({ action: z.literal('resolve'), ...version, resolution: text(4000) }),
+  z.object({ action: z.literal('confirm'), ...version }),
+  z.object({ action: z.literal('auto_close'), ...version }),
+  z.object({ action: z.literal('reopen'), ...version, reason: text(2000) }),
+  z.object({ action: z.literal('cancel'), ...version, reason: text(1000).optional() }),
+  z.object({
+    action: z.literal('rate'),
+    ...version,
+    rating: z.number().int().min(1).max(5),
+    comment: text(2000).optional(),
+  }),
+]);
+export type Command = z.input<typeof commandSchema>;
+type ParsedCommand = z.output<typeof commandSchema>;
+
+/** What a move changes beyond the status, and what its event records. */
+interface Outcome {
+  patch: TicketPatch;
+  data: Record<string, unknown>;
+  internal?: boolean;
+}
+
+const ROLES_FOR_LINE: Record<Line, Role[]> = {
+  line1: ['line1', 'supervisor', 'admin'],
+  line2: ['line2', 'supervisor', 'admin'],
+  field: ['field_engineer', 'supervisor', 'admin'],
+};
+
+/** An assignee must be staff who work the ticket's line. */
+function assertAssignable(tx: Tx, personId: number, line: Line): void {
+  const ok = tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.personId, personId), inArray(memberships.role, ROLES_FOR_LINE[line])))
+    .get();
+  if (!ok)
+    throw new InvalidInputError(`person ${personId} does not work on ${line}`, [{ path: ['assigneeId'] }]);
+}
+
+function reclassify(
+  policy: Policy,
+  t: TicketRow,
+  c: { impact?: string; urgency?: string; priority?: string },
+) {
+  const impact = (c.impact ?? t.impact) as TicketRow['impact'];
+  const urgency = (c.urgency ?? t.urgency) as TicketRow['urgency'];
+  const priority =
+    (c.priority as TicketRow['priority'] | undefined) ?? priorityFor(policy.matrix, impact, urgency);
+  const patch: TicketPatch = { impact, urgency, priority };
+  if (priority !== t.priority) Object.assign(patch, retarget(policy.time, policy.targets[priority], t));
+  return patch;
+}
+
+function outcomeOf(
+  tx: Tx,
+  policy: Policy,
+  actor: Actor,
+  t: TicketRow,
+  cmd: ParsedCommand,
+  now: Instant,
+): Outcome {
+  const actorId = actor.kind === 'person' ? actor.personId : null;
+  switch (cmd.action) {
+    case 'triage': {
+      const patch = reclassify(policy, t, cmd);
+      if (cmd.categoryId !== undefined) {
+        if (cmd.categoryId !== null) {
+          const category = tx
+            .select({ id: categories.id })
+            .from(categories)
+            .where(eq(categories.id, cmd.categoryId));
+          if (!category.get()) throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
+        }
+        patch.categoryId = cmd.categoryId;
+      }
+      const line = cmd.line ?? t.line;
+      patch.line = line;
+      if (cmd.assigneeId !== undefined) {
+        assertAssignable(tx, cmd.assigneeId, line);
+        patch.assigneeId = cmd.assigneeId;
+      }
+      return { patch, data: { priority: patch.priority, line, assigneeId: cmd.assigneeId ?? null } };
+    }
+    case 'reprioritize': {
+      const patch = reclassify(policy, t, cmd);
+      if (patch.priority === t.priority && patch.impact === t.impact && patch.urgency === t.urgency) {
+        throw new InvalidInputError('nothing changes');
+      }
+      return { patch, data: { from: t.priority, priority: patch.priority, reason: cmd.reason ?? null } };
+    }
+    case 'take':
+      return { patch: { assigneeId: actorId }, data: { assigneeId: actorId } };
+    case 'assign':
+      if (cmd.assigneeId === t.assigneeId) throw new InvalidInputError('already assigned to this person');
+      assertAssignable(tx, cmd.assigneeId, t.line);
+      return {
+        patch: { assigneeId: cmd.assigneeId },
+        data: { assigneeId: cmd.assigneeId, from: t.assigneeId },
+      };
+    case 'return_to_queue':
+      return { patch: { assigneeId: null }, data: { from: t.assigneeId, reason: cmd.reason ?? null } };
+    case 'ask_customer':
+      return { patch: {}, data: { question: cmd.question } };
+    case 'resume':
+      return { patch: {}, data: { answer: cmd.answer ?? null } };
+    case 'escalate_line2':
+      if (t.line === 'line2')
+        throw new TransitionRefusedError('escalate_line2', t.status, 'rule', 'already on 2nd line');
+      return { patch: { line: 'line2', assigneeId: null }, data: { from: t.line, reason: cmd.reason } };
+    case 'schedule_visit': {
+      if (cmd.startsAt <= now)
+        throw new InvalidInputError('the visit must be in the future', [{ path: ['startsAt'] }]);
+      if (cmd.engineerId !== undefined) assertAssignable(tx, cmd.engineerId, 'field');
+      const assigneeId = cmd.engineerId ?? null;
+      return {
+        patch: { line: 'field', assigneeId, visitStartsAt: cmd.startsAt, visitEndsAt: cmd.endsAt },
+        data: {
+          startsAt: cmd.startsAt,
+          endsAt: cmd.endsAt,
+          engineerId: assigneeId,
+          address: cmd.address ?? null,
+        },
+      };
+    }
+    case 'resolve':
+      return {
+        patch: {
+          resolutionText: cmd.resolution,
+          ...resolutionRecord(policy.time, policy.targets[t.priority], t, now),
+        },
+        data: { resolution: cmd.resolution },
+      };
+    case 'confirm':
+    case 'auto_close':
+      return { patch: { closedAt: now }, data: {} };
+    case 'reopen':
+      return {
+        patch: { closedAt: null, resolvedAt: null, resolutionMet: null, resolutionMinutes: null },
+        data: { reason: cmd.reason },
+      };
+    case 'cancel':
+      return { patch: { closedAt: now }, data: { reason: cmd.reason ?? null } };
+    case 'rate':
+      if (t.rating !== null) throw new TransitionRefusedError('rate', t.status, 'rule', 'already rated');
+      return {
+        patch: { rating: cmd.rating, ratingComment: cmd.comment ?? null },
+        data: { rating: cmd.rating },
+      };
+  }
+}
+
+export interface ActResult {
+  ticket: TicketRow;
+  eventId: number;
+  action: Action;
+}
+
+/** Applies one lifecycle command to a ticket on behalf of an actor. */
+export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Command): ActResult {
+  const cmd = parseInput(commandSchema, raw);
+  const now = ctx.clock.now();
+  return ctx.db.transaction((tx) => {
+    const before = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+    if (!before) throw new NotFoundError('ticket', ticketId);
+    const roles = assertCanSeeTicket(actor, before);
+    const move = transitionFor(cmd.action, before.status, roles);
+    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
+      throw new StaleTicketError(ticketId, cmd.expectedVersion, before.version);
+    }
+    const policy = ctx.policies.forContract(before.contractId);
+    const outcome = outcomeOf(tx, policy, actor, before, cmd, now);
+    const status = targetStatus(move, before.status);
+    const patch: TicketPatch = { status, ...outcome.patch };
+
+    // The resolution clock stands still while waiting for the customer or resolved, and runs again when
+    // the ticket goes back to work (a reopened closed ticket included).
+    const willPause = isPausedStatus(status);
+    if (before.slaPausedAt === null && willPause && cmd.action !== 'resolve')
+      Object.assign(patch, pause(before, now));
+    if (before.slaPausedAt !== null && !willPause && !isFinalStatus(status)) {
+      Object.assign(
+        patch,
+        resume(policy.time, policy.targets[patch.priority ?? before.priority], before, now),
+      );
+    }
+    // The first thing staff do that the client can see is the first response.
+    const internal = outcome.internal ?? false;
+    if (!internal && before.firstRespondedAt === null && isStaff(actor) && !roles.includes('client')) {
+      Object.assign(patch, firstResponseRecord(policy.time, { ...before, ...patch }, now));
+    }
+
+    const actorId = actor.kind === 'person' ? actor.personId : null;
+    const fromClient = roles.includes('client') || roles.includes('client_manager');
+    const { ticket, eventId } = recordChange(
+      tx,
+      before,
+      patch,
+      { type: cmd.action, actorId, internal, fromClient, data: outcome.data },
+      now,
+    );
+    return { ticket, eventId, action: cmd.action };
+  });
+}

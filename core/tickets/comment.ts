@@ -1,0 +1,100 @@
+// Comments: public replies that reach the client, and internal notes that never do. A client's comment on
+// a ticket that waits for them is their answer: the ticket goes back to work and the SLA clock resumes.
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { attachments, type CommentRow, comments, type TicketRow, tickets } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { NotFoundError, StaleTicketError, TransitionRefusedError } from '../errors.ts';
+import { isFinalStatus } from '../lifecycle.ts';
+import { type Actor, assertCanSeeTicket, assertCanWriteInternal, isStaff } from '../permissions.ts';
+import { firstResponseRecord, resume } from '../sla-clock.ts';
+import { parseInput } from '../validation.ts';
+import { attachmentInputSchema } from './create.ts';
+import { recordChange, type TicketPatch } from './record-change.ts';
+
+export const COMMENT_MAX = 4000;
+
+export const newCommentSchema = z
+  .object({
+    body: z.string().trim().max(COMMENT_MAX).default(''),
+    internal: z.boolean().default(false),
+    attachments: z.array(attachmentInputSchema).max(20).default([]),
+    expectedVersion: z.number().int().positive().optional(),
+  })
+  .refine((c) => c.body.length > 0 || c.attachments.length > 0, {
+    message: 'a comment needs text or a file',
+  });
+export type NewComment = z.input<typeof newCommentSchema>;
+
+export function addComment(
+  ctx: DeskContext,
+  actor: Actor,
+  ticketId: number,
+  raw: NewComment,
+): { comment: CommentRow; ticket: TicketRow } {
+  const input = parseInput(newCommentSchema, raw);
+  if (input.internal) assertCanWriteInternal(actor);
+  const now = ctx.clock.now();
+  return ctx.db.transaction((tx) => {
+    const before = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+    if (!before) throw new NotFoundError('ticket', ticketId);
+    const roles = assertCanSeeTicket(actor, before);
+    if (isFinalStatus(before.status)) throw new TransitionRefusedError('comment', before.status, 'status');
+    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      throw new StaleTicketError(ticketId, input.expectedVersion, before.version);
+    }
+    const actorId = actor.kind === 'person' ? actor.personId : null;
+    const fromClient = roles.includes('client') || roles.includes('client_manager');
+    const policy = ctx.policies.forContract(before.contractId);
+
+    const patch: TicketPatch = {};
+    const answersQuestion = fromClient && !input.internal && before.status === 'waiting_for_customer';
+    if (answersQuestion) {
+      patch.status = 'in_progress';
+      Object.assign(patch, resume(policy.time, policy.targets[before.priority], before, now));
+    }
+    if (!input.internal && !fromClient && isStaff(actor) && before.firstRespondedAt === null) {
+      Object.assign(patch, firstResponseRecord(policy.time, before, now));
+    }
+
+    const comment = tx
+      .insert(comments)
+      .values({ ticketId, authorId: actorId, body: input.body, internal: input.internal, createdAt: now })
+      .returning()
+      .get();
+    if (input.attachments.length > 0) {
+      tx.insert(attachments)
+        .values(
+          input.attachments.map((a) => ({
+            ...a,
+            ticketId,
+            commentId: comment.id,
+            uploadedBy: actorId,
+            internal: input.internal,
+            createdAt: now,
+          })),
+        )
+        .run();
+    }
+    const { ticket } = recordChange(
+      tx,
+      before,
+      patch,
+      {
+        type: input.internal ? 'internal_note' : 'comment',
+        actorId,
+        internal: input.internal,
+        fromClient,
+        toStatus: patch.status ?? before.status,
+        data: {
+          commentId: comment.id,
+          body: input.body,
+          attachments: input.attachments.length,
+          resumed: answersQuestion,
+        },
+      },
+      now,
+    );
+    return { comment, ticket };
+  });
+}

@@ -1,0 +1,163 @@
+// Registering a request from any channel: the row, its attachments, the "created" event and the notices,
+// in one transaction.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { attachments, categories, memberships, people, type TicketRow, tickets } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { CHANNELS, IMPACTS, URGENCIES } from '../model.ts';
+import { type Actor, canFileOnBehalf } from '../permissions.ts';
+import { dueTimes } from '../sla-clock.ts';
+import { priorityFor } from '../sla-policy.ts';
+import { parseInput } from '../validation.ts';
+import { appendEvent } from './record-change.ts';
+
+export const FIRST_TICKET_NUMBER = 1001;
+export const SUBJECT_MAX = 120;
+
+export const attachmentInputSchema = z.object({
+  kind: z.enum(['photo', 'document', 'voice', 'video', 'audio']),
+  fileName: z.string().max(255).nullish(),
+  mimeType: z.string().max(127).nullish(),
+  size: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(50 * 1024 * 1024)
+    .nullish(),
+  telegramFileId: z.string().max(255).nullish(),
+  telegramFileUniqueId: z.string().max(64).nullish(),
+  storagePath: z.string().max(500).nullish(),
+});
+
+export const newTicketSchema = z.object({
+  channel: z.enum(CHANNELS),
+  /** Defaults to the actor; staff may file for someone else (a phone call). */
+  requesterId: z.number().int().positive().optional(),
+  /** Needed only when the requester belongs to several companies. */
+  companyId: z.number().int().positive().optional(),
+  categoryId: z.number().int().positive().nullish(),
+  subject: z.string().trim().max(SUBJECT_MAX).optional(),
+  description: z.string().trim().min(1, 'describe the problem').max(8000),
+  location: z.string().trim().max(500).nullish(),
+  impact: z.enum(IMPACTS).default('person'),
+  urgency: z.enum(URGENCIES).default('medium'),
+  attachments: z.array(attachmentInputSchema).max(20).default([]),
+});
+export type NewTicket = z.input<typeof newTicketSchema>;
+
+/** The first line of the description, cut at a word, when no subject is given. */
+export function subjectFrom(description: string): string {
+  const firstLine = description.split('\n', 1)[0]?.trim() ?? '';
+  if (firstLine.length <= SUBJECT_MAX) return firstLine;
+  const cut = firstLine.slice(0, SUBJECT_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SUBJECT_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): TicketRow {
+  const input = parseInput(newTicketSchema, raw);
+  const requesterId = input.requesterId ?? (actor.kind === 'person' ? actor.personId : undefined);
+  if (requesterId === undefined) throw new InvalidInputError('requesterId is required for system intake');
+  if (actor.kind === 'person' && requesterId !== actor.personId && !canFileOnBehalf(actor)) {
+    throw new ForbiddenError('only staff may register a request for someone else');
+  }
+  const now = ctx.clock.now();
+
+  return ctx.db.transaction((tx) => {
+    const requester = tx.select({ id: people.id }).from(people).where(eq(people.id, requesterId)).get();
+    if (!requester) throw new NotFoundError('person', requesterId);
+
+    const companyIds = tx
+      .selectDistinct({ companyId: memberships.companyId })
+      .from(memberships)
+      .where(
+        and(eq(memberships.personId, requesterId), inArray(memberships.role, ['client', 'client_manager'])),
+      )
+      .all()
+      .flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
+    let companyId: number | null;
+    if (input.companyId !== undefined) {
+      if (!companyIds.includes(input.companyId)) {
+        throw new InvalidInputError('the requester does not belong to this company');
+      }
+      companyId = input.companyId;
+    } else if (companyIds.length > 1) {
+      throw new InvalidInputError('the requester belongs to several companies: say which one', [
+        { path: ['companyId'], companyIds },
+      ]);
+    } else {
+      // Unknown people may still file: the request lands with no company, marked unverified by that.
+      companyId = companyIds[0] ?? null;
+    }
+
+    if (input.categoryId != null) {
+      const category = tx
+        .select({ id: categories.id })
+        .from(categories)
+        .where(and(eq(categories.id, input.categoryId), eq(categories.active, true)))
+        .get();
+      if (!category) throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
+    }
+
+    const contractId = ctx.policies.activeContractId(companyId, now);
+    const policy = ctx.policies.forContract(contractId);
+    const priority = priorityFor(policy.matrix, input.impact, input.urgency);
+    const due = dueTimes(policy.time, policy.targets[priority], now);
+    const last = tx
+      .select({ max: sql<number | null>`max(${tickets.number})` })
+      .from(tickets)
+      .get();
+
+    const ticket = tx
+      .insert(tickets)
+      .values({
+        number: Math.max((last?.max ?? 0) + 1, FIRST_TICKET_NUMBER),
+        channel: input.channel,
+        requesterId,
+        companyId,
+        contractId,
+        categoryId: input.categoryId ?? null,
+        subject: input.subject || subjectFrom(input.description),
+        description: input.description,
+        location: input.location ?? null,
+        impact: input.impact,
+        urgency: input.urgency,
+        priority,
+        status: 'new',
+        line: 'line1',
+        createdAt: now,
+        updatedAt: now,
+        ...due,
+      })
+      .returning()
+      .get();
+
+    if (input.attachments.length > 0) {
+      tx.insert(attachments)
+        .values(
+          input.attachments.map((a) => ({
+            ...a,
+            ticketId: ticket.id,
+            uploadedBy: requesterId,
+            createdAt: now,
+          })),
+        )
+        .run();
+    }
+
+    appendEvent(
+      tx,
+      ticket,
+      {
+        type: 'created',
+        actorId: actor.kind === 'person' ? actor.personId : null,
+        internal: false,
+        toStatus: 'new',
+        data: { channel: input.channel, priority, verified: companyId !== null },
+      },
+      now,
+    );
+    return ticket;
+  });
+}

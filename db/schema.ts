@@ -1,0 +1,268 @@
+// The store of tgdesk. Every instant is UTC milliseconds in an INTEGER column: cheap to compare, index and
+// subtract, and free of the time-zone guessing that ISO strings invite. Business-time figures are minutes.
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { CalendarSpec, DayHours, Weekday } from '../core/calendar/business-calendar.ts';
+import type { Channel, Impact, Line, Priority, Role, Status, Urgency } from '../core/model.ts';
+import type { PriorityMatrix, SlaTargets } from '../core/sla-policy.ts';
+
+const createdAt = () => integer('created_at').notNull();
+
+/** Working hours of a support contract: a time zone, the hours of each weekday, and dated exceptions. */
+export const businessCalendars = sqliteTable('business_calendars', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  week: text('week', { mode: 'json' }).$type<CalendarSpec['week']>().notNull(),
+});
+
+/** Holidays (no hours) and special days (shortened pre-holiday days, working Saturdays) of a calendar. */
+export const calendarExceptions = sqliteTable(
+  'calendar_exceptions',
+  {
+    calendarId: integer('calendar_id')
+      .notNull()
+      .references(() => businessCalendars.id, { onDelete: 'cascade' }),
+    date: text('date').notNull(), // local YYYY-MM-DD
+    name: text('name'),
+    hours: text('hours', { mode: 'json' }).$type<DayHours>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.date] })],
+);
+
+export const companies = sqliteTable('companies', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Mail domain used to recognise senders of e-mail requests, e.g. "romashka.ru". */
+  emailDomain: text('email_domain'),
+  phone: text('phone'),
+  createdAt: createdAt(),
+});
+
+/**
+ * A service contract: which SLA policy a company's tickets run on. The active one is the latest that has
+ * started and not ended. A contract without a company covers requests from people not yet matched to one.
+ */
+export const contracts = sqliteTable(
+  'contracts',
+  {
+    id: integer('id').primaryKey(),
+    companyId: integer('company_id').references(() => companies.id),
+    name: text('name').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at'),
+    /** Null means the SLA clock runs 24/7. */
+    calendarId: integer('calendar_id').references(() => businessCalendars.id),
+    slaTargets: text('sla_targets', { mode: 'json' }).$type<SlaTargets>().notNull(),
+    priorityMatrix: text('priority_matrix', { mode: 'json' }).$type<PriorityMatrix>().notNull(),
+    /** Resolved tickets with no answer from the client are closed after this many business days. */
+    autoCloseBusinessDays: integer('auto_close_business_days').notNull().default(3),
+  },
+  (t) => [index('contracts_company').on(t.companyId, t.startsAt)],
+);
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey(),
+    telegramUserId: integer('telegram_user_id'),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    email: text('email'),
+    language: text('language').$type<'ru' | 'en'>().notNull().default('ru'),
+    /** Set when Telegram says the person blocked the bot; the notifier stops writing to them. */
+    unreachableAt: integer('unreachable_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('people_telegram').on(t.telegramUserId),
+    index('people_phone').on(t.phone),
+    index('people_email').on(t.email),
+  ],
+);
+
+/** A person's role; client roles are bound to a company, staff roles are not. */
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    id: integer('id').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+    companyId: integer('company_id').references(() => companies.id),
+  },
+  (t) => [
+    // Unique per (person, role, company) with NULL companies equal: an expression index that drizzle-kit
+    // cannot express lives in the custom migration 0001_memberships_unique.sql.
+    index('memberships_person').on(t.personId),
+    index('memberships_role').on(t.role),
+  ],
+);
+
+export const categories = sqliteTable('categories', {
+  id: integer('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  nameRu: text('name_ru').notNull(),
+  nameEn: text('name_en').notNull(),
+  sort: integer('sort').notNull().default(0),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+});
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey(),
+    /** The number people say aloud: "#1042". */
+    number: integer('number').notNull().unique(),
+    channel: text('channel').$type<Channel>().notNull(),
+    requesterId: integer('requester_id')
+      .notNull()
+      .references(() => people.id),
+    /** Null while the requester is not matched to a client company (an unverified request). */
+    companyId: integer('company_id').references(() => companies.id),
+    contractId: integer('contract_id').references(() => contracts.id),
+    categoryId: integer('category_id').references(() => categories.id),
+    subject: text('subject').notNull(),
+    description: text('description').notNull(),
+    location: text('location'),
+    impact: text('impact').$type<Impact>().notNull(),
+    urgency: text('urgency').$type<Urgency>().notNull(),
+    priority: text('priority').$type<Priority>().notNull(),
+    status: text('status').$type<Status>().notNull(),
+    line: text('line').$type<Line>().notNull(),
+    assigneeId: integer('assignee_id').references(() => people.id),
+    /** Bumped on every change, so a button on an outdated card can be told apart from a fresh one. */
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+
+    // SLA bookkeeping. Due times are derived from created_at, the targets and the paused business time,
+    // and stored so that sweeps and queues can use an index.
+    firstResponseDueAt: integer('first_response_due_at').notNull(),
+    firstRespondedAt: integer('first_responded_at'),
+    firstResponseMinutes: real('first_response_minutes'),
+    firstResponseMet: integer('first_response_met', { mode: 'boolean' }),
+    resolutionDueAt: integer('resolution_due_at').notNull(),
+    /** Start of the current pause (waiting for the customer, or resolved); null while the clock runs. */
+    slaPausedAt: integer('sla_paused_at'),
+    /** Business minutes spent paused so far, added to the resolution target. */
+    slaPausedMinutes: real('sla_paused_minutes').notNull().default(0),
+    resolvedAt: integer('resolved_at'),
+    resolutionMinutes: real('resolution_minutes'),
+    resolutionMet: integer('resolution_met', { mode: 'boolean' }),
+    closedAt: integer('closed_at'),
+    resolutionText: text('resolution_text'),
+
+    visitStartsAt: integer('visit_starts_at'),
+    visitEndsAt: integer('visit_ends_at'),
+
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
+  },
+  (t) => [
+    index('tickets_company_created').on(t.companyId, t.createdAt),
+    index('tickets_created').on(t.createdAt),
+    index('tickets_requester').on(t.requesterId, t.createdAt),
+    index('tickets_assignee_status').on(t.assigneeId, t.status),
+    index('tickets_status_due').on(t.status, t.resolutionDueAt),
+  ],
+);
+
+/** Append-only history of a ticket: what the timeline, reports and audits read. */
+export const ticketEvents = sqliteTable(
+  'ticket_events',
+  {
+    id: integer('id').primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    at: integer('at').notNull(),
+    /** Null for the system (scheduler, intake). */
+    actorId: integer('actor_id').references(() => people.id),
+    type: text('type').notNull(),
+    fromStatus: text('from_status').$type<Status>(),
+    toStatus: text('to_status').$type<Status>(),
+    /** Internal events (an internal note, a reassignment between engineers) never reach clients. */
+    internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('ticket_events_ticket').on(t.ticketId, t.id)],
+);
+
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: integer('id').primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    authorId: integer('author_id').references(() => people.id),
+    body: text('body').notNull(),
+    internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('comments_ticket').on(t.ticketId, t.id)],
+);
+
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    commentId: integer('comment_id').references(() => comments.id),
+    uploadedBy: integer('uploaded_by').references(() => people.id),
+    kind: text('kind').$type<'photo' | 'document' | 'voice' | 'video' | 'audio'>().notNull(),
+    fileName: text('file_name'),
+    mimeType: text('mime_type'),
+    size: integer('size'),
+    telegramFileId: text('telegram_file_id'),
+    telegramFileUniqueId: text('telegram_file_unique_id'),
+    /** Path under the attachment store, for files that came by e-mail or the web form. */
+    storagePath: text('storage_path'),
+    internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_ticket').on(t.ticketId)],
+);
+
+/** Messages to send, written in the same transaction as the change that causes them; a notifier drains it. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey(),
+    createdAt: createdAt(),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    eventId: integer('event_id').references(() => ticketEvents.id),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => people.id),
+    channel: text('channel').$type<'telegram' | 'email'>().notNull(),
+    /** What to say, e.g. "ticket.created"; the notifier renders it in the recipient's language. */
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    state: text('state').$type<'pending' | 'sending' | 'sent' | 'dead'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.state, t.nextAttemptAt)],
+);
+
+/** Key-value storage for grammY conversations, so a guided intake survives a restart. */
+export const conversationState = sqliteTable('conversation_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type ContractRow = typeof contracts.$inferSelect;
+export type PersonRow = typeof people.$inferSelect;
+export type TicketEventRow = typeof ticketEvents.$inferSelect;
+export type CommentRow = typeof comments.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type { Weekday };
