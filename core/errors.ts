@@ -17,7 +17,7 @@ export class DeskError extends Error {
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = 'DeskError';
+    this.name = new.target.name;
   }
 }
 

@@ -1,0 +1,687 @@
+// Benchmark of core against raw better-sqlite3 on the same schema and pragmas:
+// (a) ticket creations per second, (b) a one-company one-quarter report over a large store, (c) memory.
+// Sizes: BENCH_CREATES (a), BENCH_TICKETS (b). Databases live in a fresh temporary folder, removed at the end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type Database from 'better-sqlite3';
+import { loadActor } from '../core/actors.ts';
+import { createContext } from '../core/context.ts';
+import {
+  CHANNELS,
+  type Channel,
+  IMPACTS,
+  type Impact,
+  type Line,
+  ManualClock,
+  MINUTE,
+  type Status,
+  URGENCIES,
+  type Urgency,
+} from '../core/model.ts';
+import { type Actor, SYSTEM } from '../core/permissions.ts';
+import { buildReport } from '../core/reports.ts';
+import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA_TARGETS, priorityFor } from '../core/sla-policy.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { type Db, openDatabase } from '../db/connection.ts';
+import { seedDemo } from '../db/seed.ts';
+
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MB = 1024 * 1024;
+
+const CREATES = envInt('BENCH_CREATES', 20_000);
+const TICKETS = envInt('BENCH_TICKETS', 1_000_000);
+const CREATE_TARGET_RATIO = 0.5;
+const REPORT_TARGET_MS = 300;
+
+function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+// ---------------------------------------------------------------------------------------------
+
+let peakRss = 0;
+/** Everything here is synchronous, so a timer could not sample: call this between phases and batches. */
+function sampleRss(): number {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  return rss;
+}
+
+function timeMs(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/** Median of `runs` timings after one untimed warm-up run. */
+function medianMs(runs: number, fn: () => void): number {
+  fn();
+  const times = Array.from({ length: runs }, () => timeMs(fn)).sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)] as number;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same store. */
+function randomSource(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+function weighted<T>(random: () => number, choices: readonly (readonly [T, number])[]): T {
+  let r = random() * choices.reduce((sum, [, w]) => sum + w, 0);
+  for (const [value, w] of choices) {
+    r -= w;
+    if (r < 0) return value;
+  }
+  return (choices[choices.length - 1] as readonly [T, number])[0];
+}
+
+/** A log-normal factor: most tickets are quick, a long tail is not. */
+function spread(random: () => number, mu: number, sigma: number): number {
+  const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.exp(mu + sigma * normal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) Ticket creations: core against raw prepared statements
+// ---------------------------------------------------------------------------------------------
+
+const DEMO_NOW = Date.UTC(2026, 0, 5, 6, 0); // inside the New Year holidays, so the calendars matter
+const DESCRIPTIONS = [
+  'Принтер в бухгалтерии не печатает, горит оранжевая лампочка',
+  'Не приходит почта на ящик отдела продаж',
+  '1С: Бухгалтерия выдаёт ошибку при проведении документов',
+  'Нет сети в офисе склада с утра',
+  'Ноутбук не включается после обновления',
+];
+
+interface CreationInput {
+  client: number;
+  channel: Channel;
+  impact: Impact;
+  urgency: Urgency;
+  category: number;
+  description: string;
+  /** Minutes the clock moves before this ticket, so due times fall all over the calendar. */
+  gapMinutes: number;
+}
+
+function creationInput(i: number): CreationInput {
+  return {
+    client: i % 2,
+    channel: CHANNELS[i % CHANNELS.length] as Channel,
+    impact: IMPACTS[i % IMPACTS.length] as Impact,
+    urgency: URGENCIES[(i >> 2) % URGENCIES.length] as Urgency,
+    category: i % 8,
+    description: `${DESCRIPTIONS[i % DESCRIPTIONS.length]} (${i})`,
+    gapMinutes: 1 + ((i * 7) % 13),
+  };
+}
+
+interface Creator {
+  run(count: number): void;
+  close(): void;
+}
+
+/** Both databases get the demo, so requesters, companies, contracts and staff have the same ids. */
+function demoDatabase(path: string) {
+  const db = openDatabase(path);
+  const ids = seedDemo(db, DEMO_NOW);
+  const categoryIds = db.$client.prepare('select id from categories order by sort').pluck().all() as number[];
+  return { db, clients: [ids.clientA, ids.clientB], categoryIds };
+}
+
+function coreCreator(path: string): Creator & { db: Db } {
+  const { db, clients, categoryIds } = demoDatabase(path);
+  const clock = new ManualClock(DEMO_NOW);
+  const ctx = createContext(db, clock);
+  const actors = clients.map((id) => loadActor(db, id));
+  let next = 0;
+  return {
+    db,
+    run(count) {
+      for (const end = next + count; next < end; next++) {
+        const input = creationInput(next);
+        clock.advance(input.gapMinutes * MINUTE);
+        createTicket(ctx, actors[input.client] as Actor, {
+          channel: input.channel,
+          categoryId: categoryIds[input.category] ?? null,
+          description: input.description,
+          impact: input.impact,
+          urgency: input.urgency,
+        });
+      }
+    },
+    close: () => db.$client.close(),
+  };
+}
+
+interface NoticeShape {
+  recipientId: number;
+  channel: string;
+  kind: string;
+}
+
+/** What core wrote for its latest ticket: the outbox rows the raw creator must write too. */
+function noticeShape(db: Db): NoticeShape[] {
+  return db.$client
+    .prepare(
+      `select recipient_id as recipientId, channel, kind from outbox
+       where ticket_id = (select max(id) from tickets) order by id`,
+    )
+    .all() as NoticeShape[];
+}
+
+/** The storage floor: the same rows through prepared statements, no validation, no SLA arithmetic. */
+function rawCreator(path: string, notices: NoticeShape[]): Creator {
+  const { db, clients, categoryIds } = demoDatabase(path);
+  const sqlite = db.$client;
+  const membership = sqlite.prepare(
+    `select m.company_id as companyId, c.id as contractId from memberships m
+     join contracts c on c.company_id = m.company_id where m.person_id = ?`,
+  );
+  const requesters = clients.map((id) => ({
+    id,
+    ...(membership.get(id) as { companyId: number; contractId: number }),
+  }));
+  const insertTicket = sqlite.prepare(
+    `insert into tickets (number, channel, requester_id, company_id, contract_id, category_id, subject,
+       description, location, impact, urgency, priority, status, line, created_at, updated_at,
+       first_response_due_at, resolution_due_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, 'new', 'line1', ?, ?, ?, ?)`,
+  );
+  const insertEvent = sqlite.prepare(
+    `insert into ticket_events (ticket_id, at, actor_id, type, from_status, to_status, internal, data)
+     values (?, ?, ?, 'created', null, 'new', 0, ?)`,
+  );
+  const insertNotice = sqlite.prepare(
+    `insert into outbox (created_at, ticket_id, event_id, recipient_id, channel, kind, payload,
+       idempotency_key, next_attempt_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let number = (sqlite.prepare('select max(number) from tickets').pluck().get() as number) + 1;
+  let now = DEMO_NOW;
+  let next = 0;
+  const create = sqlite.transaction((input: CreationInput) => {
+    const requester = requesters[input.client] as { id: number; companyId: number; contractId: number };
+    const priority = priorityFor(DEFAULT_PRIORITY_MATRIX, input.impact, input.urgency);
+    const targets = DEFAULT_SLA_TARGETS[priority];
+    const ticketNumber = number++;
+    const ticketId = Number(
+      insertTicket.run(
+        ticketNumber,
+        input.channel,
+        requester.id,
+        requester.companyId,
+        requester.contractId,
+        categoryIds[input.category] ?? null,
+        input.description,
+        input.description,
+        input.impact,
+        input.urgency,
+        priority,
+        now,
+        now,
+        now + targets.firstResponse * MINUTE,
+        now + targets.resolution * MINUTE,
+      ).lastInsertRowid,
+    );
+    const data = { channel: input.channel, priority, verified: true };
+    const eventId = Number(
+      insertEvent.run(ticketId, now, requester.id, JSON.stringify(data)).lastInsertRowid,
+    );
+    for (const n of notices) {
+      const payload = { subject: input.description, status: 'new', ...data, ticketId, number: ticketNumber };
+      insertNotice.run(
+        now,
+        ticketId,
+        eventId,
+        n.recipientId,
+        n.channel,
+        n.kind,
+        JSON.stringify({ ...payload, event: 'created' }),
+        `e${eventId}:p${n.recipientId}:${n.kind}`,
+        now,
+      );
+    }
+  });
+  return {
+    run(count) {
+      for (const end = next + count; next < end; next++) {
+        const input = creationInput(next);
+        now += input.gapMinutes * MINUTE;
+        create(input);
+      }
+    },
+    close: () => sqlite.close(),
+  };
+}
+
+function countRows(db: Db): { tickets: number; events: number; outbox: number } {
+  const count = (table: string) =>
+    db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
+  return { tickets: count('tickets'), events: count('ticket_events'), outbox: count('outbox') };
+}
+
+function benchCreations(dir: string) {
+  const warmUp = Math.min(1000, Math.max(100, Math.floor(CREATES / 10)));
+  const core = coreCreator(join(dir, 'create-core.sqlite'));
+  const before = countRows(core.db);
+  core.run(warmUp);
+  const after = countRows(core.db);
+  const rows = {
+    events: (after.events - before.events) / warmUp,
+    outbox: (after.outbox - before.outbox) / warmUp,
+  };
+  const notices = noticeShape(core.db);
+  if (rows.events !== 1 || rows.outbox !== notices.length) {
+    throw new Error(`core wrote an uneven number of rows per ticket: ${JSON.stringify(rows)}`);
+  }
+  const raw = rawCreator(join(dir, 'create-raw.sqlite'), notices);
+  raw.run(warmUp);
+
+  // Interleaved, so that drift of the machine hits both sides alike; the better of two runs counts.
+  const rate = (creator: Creator) => (CREATES / timeMs(() => creator.run(CREATES))) * 1000;
+  let coreRate = 0;
+  let rawRate = 0;
+  for (let round = 0; round < 2; round++) {
+    coreRate = Math.max(coreRate, rate(core));
+    rawRate = Math.max(rawRate, rate(raw));
+    sampleRss();
+  }
+  core.close();
+  raw.close();
+  return { coreRate, rawRate, ratio: coreRate / rawRate, outboxPerTicket: notices.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) A quarterly report over a large store
+// ---------------------------------------------------------------------------------------------
+
+const STORE_FROM = Date.UTC(2024, 6, 1);
+const STORE_TO = Date.UTC(2026, 6, 1); // also "now" for the report: the last quarter has open tickets
+const QUARTER = { from: Date.UTC(2026, 3, 1), to: Date.UTC(2026, 6, 1), label: 'Q2 2026' };
+const COMPANIES = 20;
+const CLIENTS_PER_COMPANY = 40;
+const STAFF: readonly (readonly [Line | 'supervisor', number])[] = [
+  ['line1', 12],
+  ['line2', 6],
+  ['field', 4],
+  ['supervisor', 1],
+];
+const LINE_ROLE = { line1: 'line1', line2: 'line2', field: 'field_engineer', supervisor: 'supervisor' };
+const CATEGORIES = ['workstation', 'printer', 'network', 'email', 'software', 'access', 'phone', 'other'];
+const BATCH = 50_000;
+
+/** Companies of uneven size, as an outsourcer's clients are; company 1 is the biggest. */
+const companyWeights = Array.from({ length: COMPANIES }, (_, c) => [c + 1, 1 / (c + 1) ** 0.8] as const);
+
+/** Companies, contracts, categories, client people and staff, with explicit ids. Returns staff ids per line. */
+function seedReference(sqlite: Database.Database): Record<Line, number[]> {
+  const createdAt = STORE_FROM - 30 * DAY;
+  const insertPerson = sqlite.prepare(
+    'insert into people (id, telegram_user_id, name, created_at) values (?, ?, ?, ?)',
+  );
+  const insertMembership = sqlite.prepare(
+    'insert into memberships (person_id, role, company_id) values (?, ?, ?)',
+  );
+  const insertCompany = sqlite.prepare('insert into companies (id, name, created_at) values (?, ?, ?)');
+  const insertContract = sqlite.prepare(
+    `insert into contracts (id, company_id, name, starts_at, sla_targets, priority_matrix)
+     values (?, ?, 'Стандарт 24/7', ?, ?, ?)`,
+  );
+  const insertCategory = sqlite.prepare(
+    'insert into categories (id, code, name_ru, name_en, sort) values (?, ?, ?, ?, ?)',
+  );
+  const staff: Record<Line, number[]> = { line1: [], line2: [], field: [] };
+  sqlite.transaction(() => {
+    CATEGORIES.forEach((code, i) => {
+      insertCategory.run(i + 1, code, code, code, (i + 1) * 10);
+    });
+    let personId = 0;
+    for (let c = 1; c <= COMPANIES; c++) {
+      insertCompany.run(c, `Компания ${c}`, createdAt);
+      insertContract.run(
+        c,
+        c,
+        createdAt,
+        JSON.stringify(DEFAULT_SLA_TARGETS),
+        JSON.stringify(DEFAULT_PRIORITY_MATRIX),
+      );
+      for (let j = 0; j < CLIENTS_PER_COMPANY; j++) {
+        personId++;
+        insertPerson.run(personId, 100_000 + personId, `Клиент ${personId}`, createdAt);
+        insertMembership.run(personId, j === 0 ? 'client_manager' : 'client', c);
+      }
+    }
+    for (const [line, count] of STAFF) {
+      for (let j = 0; j < count; j++) {
+        personId++;
+        insertPerson.run(personId, 100_000 + personId, `Инженер ${personId}`, createdAt);
+        insertMembership.run(personId, LINE_ROLE[line], null);
+        if (line !== 'supervisor') staff[line].push(personId);
+      }
+    }
+  })();
+  return staff;
+}
+
+const OLD_STATUSES: readonly (readonly [Status, number])[] = [
+  ['closed', 93],
+  ['cancelled', 6],
+  ['in_progress', 1],
+];
+const RECENT_STATUSES: readonly (readonly [Status, number])[] = [
+  ['new', 8],
+  ['open', 7],
+  ['in_progress', 30],
+  ['waiting_for_customer', 12],
+  ['resolved', 25],
+  ['closed', 13],
+  ['cancelled', 5],
+];
+const CHANNEL_MIX: readonly (readonly [Channel, number])[] = [
+  ['telegram', 55],
+  ['miniapp', 15],
+  ['email', 15],
+  ['web', 5],
+  ['phone', 10],
+];
+const LINE_MIX: readonly (readonly [Line, number])[] = [
+  ['line1', 70],
+  ['line2', 22],
+  ['field', 8],
+];
+const RATINGS: readonly (readonly [number, number])[] = [
+  [5, 60],
+  [4, 25],
+  [3, 8],
+  [2, 4],
+  [1, 3],
+];
+
+/** Seeds `total` tickets with their events through raw statements in large transactions; returns rows written. */
+function seedTickets(sqlite: Database.Database, total: number, staff: Record<Line, number[]>): number {
+  const random = randomSource(42);
+  const insertTicket = sqlite.prepare(
+    `insert into tickets (id, number, channel, requester_id, company_id, contract_id, category_id, subject,
+       description, impact, urgency, priority, status, line, assignee_id, created_at, updated_at,
+       first_response_due_at, first_responded_at, first_response_minutes, first_response_met,
+       resolution_due_at, sla_paused_at, resolved_at, resolution_minutes, resolution_met, closed_at, rating)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEvent = sqlite.prepare(
+    `insert into ticket_events (ticket_id, at, actor_id, type, from_status, to_status, internal, data)
+     values (?, ?, ?, ?, ?, ?, 0, ?)`,
+  );
+  const step = (STORE_TO - STORE_FROM) / total;
+  let rows = 0;
+
+  const seedOne = (i: number) => {
+    const id = i + 1;
+    const createdAt = Math.floor(STORE_FROM + (i + random()) * step);
+    const company = weighted(random, companyWeights);
+    const requester = (company - 1) * CLIENTS_PER_COMPANY + 1 + Math.floor(random() * CLIENTS_PER_COMPANY);
+    const impact = weighted(random, [
+      ['person', 70],
+      ['department', 25],
+      ['company', 5],
+    ] as const);
+    const urgency = weighted(random, [
+      ['low', 25],
+      ['medium', 55],
+      ['high', 20],
+    ] as const);
+    const priority = priorityFor(DEFAULT_PRIORITY_MATRIX, impact, urgency);
+    const targets = DEFAULT_SLA_TARGETS[priority];
+    const status = weighted(random, STORE_TO - createdAt > 21 * DAY ? OLD_STATUSES : RECENT_STATUSES);
+    const line = weighted(random, LINE_MIX);
+    const unassigned = status === 'new' || status === 'open' || (status === 'cancelled' && random() < 0.5);
+    const assignee = unassigned ? null : pick(random, staff[line]);
+    const category = random() < 0.05 ? null : 1 + Math.floor(random() * random() * CATEGORIES.length);
+
+    const answered = status !== 'new' && !(status === 'cancelled' && assignee === null);
+    const frMinutes = answered ? targets.firstResponse * spread(random, -0.5, 0.8) : null;
+    const respondedAt = frMinutes === null ? null : Math.round(createdAt + frMinutes * MINUTE);
+    const solved = status === 'resolved' || status === 'closed';
+    const resMinutes = solved
+      ? Math.max(frMinutes ?? 0, targets.resolution * spread(random, -0.4, 0.7))
+      : null;
+    const resolvedAt = resMinutes === null ? null : Math.round(createdAt + resMinutes * MINUTE);
+    const closedAt =
+      status === 'closed' && resolvedAt !== null ? resolvedAt + (1 + random() * 3) * DAY : null;
+    const pausedAt =
+      resolvedAt ?? (status === 'waiting_for_customer' ? (respondedAt ?? createdAt) + 2 * HOUR : null);
+    const rating = status === 'closed' && random() < 0.35 ? weighted(random, RATINGS) : null;
+    const subject = `${CATEGORIES[(category ?? 8) - 1] ?? 'other'}: проблема у пользователя ${requester}`;
+
+    insertTicket.run(
+      id,
+      1000 + id,
+      weighted(random, CHANNEL_MIX),
+      requester,
+      company,
+      company,
+      category,
+      subject,
+      `${subject}. Подробности в переписке.`,
+      impact,
+      urgency,
+      priority,
+      status,
+      line,
+      assignee,
+      createdAt,
+      Math.round(closedAt ?? resolvedAt ?? respondedAt ?? createdAt),
+      createdAt + targets.firstResponse * MINUTE,
+      respondedAt,
+      frMinutes,
+      frMinutes === null ? null : Number(frMinutes <= targets.firstResponse),
+      createdAt + targets.resolution * MINUTE,
+      pausedAt,
+      resolvedAt,
+      resMinutes,
+      resMinutes === null ? null : Number(resMinutes <= targets.resolution),
+      closedAt === null ? null : Math.round(closedAt),
+      rating,
+    );
+    insertEvent.run(id, createdAt, requester, 'created', null, 'new', `{"priority":"${priority}"}`);
+    rows += 2;
+    if (assignee !== null && respondedAt !== null) {
+      insertEvent.run(id, respondedAt, assignee, 'take', 'new', 'in_progress', null);
+      rows++;
+    }
+    if (resolvedAt !== null || status === 'cancelled') {
+      const type = status === 'cancelled' ? 'cancel' : 'resolve';
+      insertEvent.run(id, resolvedAt ?? createdAt + HOUR, assignee, type, null, status, null);
+      rows++;
+    }
+  };
+
+  const seedBatch = sqlite.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) seedOne(i);
+  });
+  for (let from = 0; from < total; from += BATCH) {
+    seedBatch(from, Math.min(total, from + BATCH));
+    sampleRss();
+  }
+  return rows;
+}
+
+/** The SELECT buildReport runs, without its aggregation: for one company, and for all of them. */
+const REPORT_COLUMNS = `select status, priority, channel, category_id, assignee_id, first_response_due_at,
+    first_response_minutes, first_response_met, resolution_due_at, resolution_minutes, resolution_met,
+    sla_paused_at, rating from tickets`;
+const COMPANY_REPORT_SELECT = `${REPORT_COLUMNS} where company_id = ? and created_at >= ? and created_at < ?`;
+const ALL_REPORT_SELECT = `${REPORT_COLUMNS} where created_at >= ? and created_at < ?`;
+
+function benchReport(dir: string) {
+  const db = openDatabase(join(dir, 'report.sqlite'));
+  const sqlite = db.$client;
+  let seededRows = 0;
+  const seedMs = timeMs(() => {
+    seededRows = seedTickets(sqlite, TICKETS, seedReference(sqlite));
+  });
+  // Fold the WAL into the main file, as a long-running desk would have by the time someone asks for a report.
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sampleRss();
+
+  const ctx = createContext(db, new ManualClock(STORE_TO));
+  const companyId = 1;
+  const period = { from: QUARTER.from, to: QUARTER.to };
+  let covered = 0;
+  const reportMs = medianMs(7, () => {
+    covered = buildReport(ctx, SYSTEM, { companyId, ...period }).total;
+  });
+  const byCompany = sqlite.prepare(COMPANY_REPORT_SELECT);
+  let fetched = 0;
+  const rawMs = medianMs(7, () => {
+    fetched = byCompany.all(companyId, period.from, period.to).length;
+  });
+  if (fetched !== covered) throw new Error(`report covered ${covered} tickets, the raw SELECT ${fetched}`);
+  sampleRss();
+
+  let coveredAll = 0;
+  const allMs = medianMs(5, () => {
+    coveredAll = buildReport(ctx, SYSTEM, { companyId: null, ...period }).total;
+  });
+  const allCompanies = sqlite.prepare(ALL_REPORT_SELECT);
+  const rawAllMs = medianMs(5, () => allCompanies.all(period.from, period.to));
+  sampleRss();
+  const plan = sqlite.prepare(`explain query plan ${COMPANY_REPORT_SELECT}`).all(0, 0, 0) as {
+    detail: string;
+  }[];
+  sqlite.close();
+  return {
+    seedRowsPerSec: (seededRows / seedMs) * 1000,
+    seededRows,
+    seedMs,
+    companyId,
+    reportMs,
+    rawMs,
+    covered,
+    allMs,
+    rawAllMs,
+    coveredAll,
+    plan: plan.map((p) => p.detail).join('; '),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------------------
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+
+function printTable(rows: readonly (readonly string[])[]): void {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join('  ')
+      .trimEnd();
+  console.log(line(rows[0] ?? []));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+function main(): void {
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'tgdesk-bench-'));
+  try {
+    sampleRss();
+    const a = benchCreations(dir);
+    const b = benchReport(dir);
+    const rss = sampleRss();
+    const maxRss = process.resourceUsage().maxRSS * 1024; // kilobytes
+    const wallS = (performance.now() - started) / 1000;
+    const createOk = a.ratio >= CREATE_TARGET_RATIO;
+    const reportOk = b.reportMs < REPORT_TARGET_MS;
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+    console.log(
+      `tgdesk core benchmark: ${int(CREATES)} creations, ${int(TICKETS)} tickets, node ${process.version}`,
+    );
+    printTable([
+      ['figure', 'measured', 'baseline', 'target', 'result'],
+      [
+        '(a) ticket creations/s, core (best of 2)',
+        `${int(a.coreRate)} /s`,
+        `${int(a.rawRate)} /s raw`,
+        `>= ${CREATE_TARGET_RATIO * 100}% of raw`,
+        `${(a.ratio * 100).toFixed(0)}% ${verdict(createOk)}`,
+      ],
+      ['    rows per creation', `1 ticket, 1 event, ${a.outboxPerTicket} outbox`, 'same rows', '', ''],
+      [
+        `(b) report, company ${b.companyId}, ${QUARTER.label} (median of 7)`,
+        ms(b.reportMs),
+        `${ms(b.rawMs)} raw SELECT`,
+        `< ${REPORT_TARGET_MS} ms`,
+        verdict(reportOk),
+      ],
+      ['    tickets covered', int(b.covered), '', '', ''],
+      [
+        `    report, all companies, ${QUARTER.label} (median of 5)`,
+        ms(b.allMs),
+        `${ms(b.rawAllMs)} raw SELECT`,
+        '',
+        `info, ${int(b.coveredAll)} tickets`,
+      ],
+      [
+        '    seeding (tickets + events)',
+        `${int(b.seedRowsPerSec)} rows/s`,
+        '',
+        '',
+        `info, ${int(b.seededRows)} rows in ${(b.seedMs / 1000).toFixed(1)} s`,
+      ],
+      ['(c) RSS at end', mb(rss), '', '', 'info'],
+      ['    RSS peak (sampled / OS max)', `${mb(peakRss)} / ${mb(maxRss)}`, '', '', 'info'],
+      ['    wall time', `${wallS.toFixed(1)} s`, '', '', 'info'],
+    ]);
+    console.log(`query plan of the company report: ${b.plan}`);
+    console.log(
+      JSON.stringify({
+        creates: CREATES,
+        tickets: TICKETS,
+        createsPerSec: Math.round(a.coreRate),
+        rawCreatesPerSec: Math.round(a.rawRate),
+        createRatio: Number(a.ratio.toFixed(3)),
+        createOk,
+        outboxPerCreate: a.outboxPerTicket,
+        reportMs: Number(b.reportMs.toFixed(1)),
+        rawSelectMs: Number(b.rawMs.toFixed(1)),
+        reportTickets: b.covered,
+        reportOk,
+        allCompaniesReportMs: Number(b.allMs.toFixed(1)),
+        allCompaniesRawSelectMs: Number(b.rawAllMs.toFixed(1)),
+        allCompaniesTickets: b.coveredAll,
+        seedRowsPerSec: Math.round(b.seedRowsPerSec),
+        rssMb: Math.round(rss / MB),
+        peakRssMb: Math.round(peakRss / MB),
+        maxRssMb: Math.round(maxRss / MB),
+        wallS: Number(wallS.toFixed(1)),
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

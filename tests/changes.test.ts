@@ -1,0 +1,293 @@
+// One change = one transaction: the ticket row, its event and its notices are written together or not at
+// all, and the notices go to the right people.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { SYSTEM } from '../core/permissions.ts';
+import { act } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
+import { createTicket, subjectFrom } from '../core/tickets/create.ts';
+import { recordSlaAlert } from '../core/tickets/sla-alerts.ts';
+import { attachments, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { counts, makeWorld, type World } from './fixtures.ts';
+
+function notices(w: World, eventId?: number) {
+  return w.ctx.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((o) => eventId === undefined || o.eventId === eventId)
+    .map((o) => ({ to: o.recipientId, kind: o.kind, channel: o.channel }))
+    .sort((a, b) => a.to - b.to);
+}
+
+function lastEventId(w: World): number {
+  return w.ctx.db.select({ id: ticketEvents.id }).from(ticketEvents).all().at(-1)?.id ?? 0;
+}
+
+function failOn(w: World, table: string) {
+  w.ctx.db.$client.exec(
+    `CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+  );
+  return () => w.ctx.db.$client.exec(`DROP TRIGGER fail_${table}`);
+}
+
+describe('creating a ticket', () => {
+  it('writes the row, a "created" event and a notice to each 1st-line engineer', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      description: 'Printer on floor 3 prints blank pages\nIt started this morning',
+      attachments: [{ kind: 'photo', telegramFileId: 'AgAD1', size: 1200 }],
+    });
+    expect(t).toMatchObject({
+      number: 1001,
+      status: 'new',
+      line: 'line1',
+      companyId: w.companyA,
+      requesterId: w.ids.clientA,
+    });
+    expect(t.subject).toBe('Printer on floor 3 prints blank pages');
+    expect(counts(w)).toMatchObject({ tickets: 1, events: 1, attachments: 1 });
+    expect(notices(w)).toEqual([
+      { to: w.ids.line1, kind: 'line.created', channel: 'telegram' },
+      { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
+    ]);
+    expect(createTicket(w.ctx, w.as.clientB, { channel: 'email', description: 'VPN' }).number).toBe(1002);
+  });
+
+  it('lets staff register a phone call for a client, who then hears about it', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.line1, {
+      channel: 'phone',
+      requesterId: w.ids.clientA,
+      description: 'Mail',
+    });
+    expect(t.requesterId).toBe(w.ids.clientA);
+    expect(notices(w)).toEqual([
+      { to: w.ids.clientA, kind: 'requester.created', channel: 'telegram' },
+      { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
+    ]);
+  });
+
+  it('refuses a client filing for someone else', () => {
+    const w = makeWorld();
+    expect(() =>
+      createTicket(w.ctx, w.as.clientA, { channel: 'web', requesterId: w.ids.clientA2, description: 'x' }),
+    ).toThrow(ForbiddenError);
+    expect(counts(w).tickets).toBe(0);
+  });
+
+  it('takes a request from someone unknown, with no company, on the fallback policy', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.stranger, { channel: 'telegram', description: 'Who do I call?' });
+    expect(t.companyId).toBeNull();
+    expect(t.contractId).toBeNull();
+    const created = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).get();
+    expect(created?.data).toMatchObject({ verified: false });
+  });
+
+  it('rejects bad input with a clear error and writes nothing', () => {
+    const w = makeWorld();
+    const bad: [unknown, RegExp][] = [
+      [{ channel: 'telegram', description: '' }, /description/],
+      [{ channel: 'telegram', description: '   ' }, /description/],
+      [{ channel: 'telegram', description: 'x'.repeat(8001) }, /description/],
+      [{ channel: 'pigeon', description: 'x' }, /channel/],
+      [{ channel: 'web', description: 'x', impact: 'galaxy' }, /impact/],
+      [{ channel: 'web', description: 'x', categoryId: 999 }, /no such category/],
+      [{ channel: 'web', description: 'x', companyId: 999 }, /does not belong/],
+      [
+        { channel: 'web', description: 'x', attachments: new Array(21).fill({ kind: 'photo' }) },
+        /attachments/,
+      ],
+    ];
+    for (const [input, message] of bad) {
+      expect(
+        () => createTicket(w.ctx, w.as.clientA, input as never),
+        JSON.stringify(input).slice(0, 80),
+      ).toThrow(message);
+      expect(() => createTicket(w.ctx, w.as.clientA, input as never)).toThrow(InvalidInputError);
+    }
+    expect(() => createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x' })).toThrow(
+      InvalidInputError,
+    );
+    expect(() =>
+      createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x', requesterId: 9999 }),
+    ).toThrow(NotFoundError);
+    expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
+  });
+
+  it('cuts a long first line into a subject at a word', () => {
+    const long = `${'word '.repeat(40)}end`;
+    const subject = subjectFrom(long);
+    expect(subject.length).toBeLessThanOrEqual(120);
+    expect(subject.endsWith('word…')).toBe(true);
+    expect(subjectFrom('Short\nmore')).toBe('Short');
+  });
+});
+
+describe('a failed step leaves no partial rows', () => {
+  it('in a creation whose notice cannot be queued', () => {
+    const w = makeWorld();
+    const restore = failOn(w, 'outbox');
+    expect(() =>
+      createTicket(w.ctx, w.as.clientA, {
+        channel: 'telegram',
+        description: 'x',
+        attachments: [{ kind: 'document', telegramFileId: 'BQAD' }],
+      }),
+    ).toThrow(/disk on fire/);
+    expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
+    restore();
+    // No number was used up by the failed attempt.
+    expect(createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' }).number).toBe(1001);
+  });
+
+  it('in a lifecycle move whose event cannot be written', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
+    const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
+    const rows = counts(w);
+    const restore = failOn(w, 'ticket_events');
+    expect(() => act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' })).toThrow(/disk on fire/);
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
+    expect(counts(w)).toEqual(rows);
+    restore();
+  });
+
+  it('in a comment whose notice cannot be queued', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Which one?' });
+    const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
+    const rows = counts(w);
+    const restore = failOn(w, 'outbox');
+    expect(() =>
+      addComment(w.ctx, w.as.clientA, t.id, {
+        body: 'This one',
+        attachments: [{ kind: 'photo', telegramFileId: 'p' }],
+      }),
+    ).toThrow(/disk on fire/);
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
+    expect(counts(w)).toEqual(rows);
+    restore();
+  });
+});
+
+describe('who is notified', () => {
+  function worked(w: World) {
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Network down' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    return t;
+  }
+
+  it('tells the assignee and the requester about an assignment, but not the one who made it', () => {
+    const w = makeWorld();
+    const t = worked(w);
+    const { eventId } = act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
+    expect(notices(w, eventId)).toEqual([
+      { to: w.ids.clientA, kind: 'requester.assign', channel: 'telegram' },
+      { to: w.ids.line1b, kind: 'assignee.assign', channel: 'telegram' },
+    ]);
+  });
+
+  it('keeps internal notes from the requester', () => {
+    const w = makeWorld();
+    const t = worked(w);
+    act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
+    addComment(w.ctx, w.as.line1, t.id, { body: 'Check the switch', internal: true });
+    expect(notices(w, lastEventId(w))).toEqual([
+      { to: w.ids.line1b, kind: 'assignee.internal_note', channel: 'telegram' },
+    ]);
+    const payload = w.ctx.db.select().from(outbox).all().at(-1)?.payload;
+    expect(payload).toMatchObject({ body: 'Check the switch', number: t.number });
+  });
+
+  it('sends an escalation to the 2nd line and the requester', () => {
+    const w = makeWorld();
+    const t = worked(w);
+    const { eventId } = act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Core switch' });
+    expect(notices(w, eventId)).toEqual([
+      { to: w.ids.clientA, kind: 'requester.escalate_line2', channel: 'telegram' },
+      { to: w.ids.line2, kind: 'line.escalate_line2', channel: 'telegram' },
+    ]);
+  });
+
+  it('sends the client’s comment to the assignee, and a staff reply to the client', () => {
+    const w = makeWorld();
+    const t = worked(w);
+    act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    addComment(w.ctx, w.as.clientA, t.id, { body: 'It is back' });
+    expect(notices(w, lastEventId(w))).toEqual([
+      { to: w.ids.line2, kind: 'assignee.comment', channel: 'telegram' },
+    ]);
+    addComment(w.ctx, w.as.line2, t.id, { body: 'Great, closing soon' });
+    expect(notices(w, lastEventId(w))).toEqual([
+      { to: w.ids.clientA, kind: 'requester.comment', channel: 'telegram' },
+    ]);
+  });
+
+  it('falls back to e-mail, and skips people who cannot be reached', () => {
+    const w = makeWorld();
+    w.ctx.db
+      .update(people)
+      .set({ telegramUserId: null, email: 'a@alpha.example' })
+      .where(eq(people.id, w.ids.clientA))
+      .run();
+    w.ctx.db.update(people).set({ unreachableAt: 1 }).where(eq(people.id, w.ids.line1b)).run();
+    const t = createTicket(w.ctx, w.as.line1, {
+      channel: 'phone',
+      requesterId: w.ids.clientA,
+      description: 'x',
+    });
+    expect(notices(w)).toEqual([{ to: w.ids.clientA, kind: 'requester.created', channel: 'email' }]);
+    expect(t.number).toBe(1001);
+  });
+
+  it('warns the assignee at 75 % and tells supervisors of a breach, once each', () => {
+    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      description: 'x',
+      impact: 'department',
+    });
+    // P3 on A: resolution 960 min. Taken without a public word? No: "take" is visible, so FR is met.
+    act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    w.clock.set('2026-11-10T10:00:00+03:00'); // 540 min: 56 %
+    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
+    w.clock.set('2026-11-10T13:00:00+03:00'); // 720 min: 75 %
+    const warning = recordSlaAlert(w.ctx, t.id, 'resolution', 'warning');
+    expect(warning).not.toBeNull();
+    expect(notices(w, warning ?? 0)).toEqual([
+      { to: w.ids.line2, kind: 'assignee.sla_warning', channel: 'telegram' },
+    ]);
+    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
+    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
+    w.clock.set('2026-11-10T17:00:00+03:00'); // 960 min
+    const breach = recordSlaAlert(w.ctx, t.id, 'resolution', 'breached');
+    expect(notices(w, breach ?? 0)).toEqual([
+      { to: w.ids.line2, kind: 'assignee.sla_breached', channel: 'telegram' },
+      { to: w.ids.supervisor, kind: 'supervisor.sla_breached', channel: 'telegram' },
+    ]);
+    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
+    const events = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).all();
+    expect(events.filter((e) => e.type.startsWith('sla_')).map((e) => [e.type, e.internal])).toEqual([
+      ['sla_warning', true],
+      ['sla_breached', true],
+    ]);
+  });
+
+  it('stores attachments of comments with the comment', () => {
+    const w = makeWorld();
+    const t = worked(w);
+    const { comment } = addComment(w.ctx, w.as.clientA, t.id, {
+      attachments: [{ kind: 'voice', telegramFileId: 'AwAD', mimeType: 'audio/ogg', size: 5000 }],
+    });
+    const stored = w.ctx.db.select().from(attachments).all();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ commentId: comment.id, kind: 'voice', uploadedBy: w.ids.clientA });
+    expect(() => addComment(w.ctx, w.as.clientA, t.id, {})).toThrow(/text or a file/);
+  });
+});

@@ -1,0 +1,260 @@
+// The whole transition table: every action from every status by every role on the ticket. The expected
+// table is written out here, independently of core/lifecycle.ts; each allowed move must land on its
+// status and write one event, each refused one must raise a typed error and write nothing.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidInputError,
+  NotFoundError,
+  StaleTicketError,
+  TransitionRefusedError,
+} from '../core/errors.ts';
+import { ACTIONS, type Action } from '../core/lifecycle.ts';
+import { STATUSES, type Status } from '../core/model.ts';
+import { type Actor, SYSTEM } from '../core/permissions.ts';
+import { act, type Command } from '../core/tickets/act.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { tickets } from '../db/schema.ts';
+import { counts, makeWorld, type World } from './fixtures.ts';
+
+type R =
+  | 'client'
+  | 'client_manager'
+  | 'line1'
+  | 'line2'
+  | 'field_engineer'
+  | 'supervisor'
+  | 'admin'
+  | 'system';
+const ROLES: R[] = [
+  'client',
+  'client_manager',
+  'line1',
+  'line2',
+  'field_engineer',
+  'supervisor',
+  'admin',
+  'system',
+];
+const ENGINEERS: R[] = ['line1', 'line2', 'field_engineer', 'supervisor', 'admin'];
+const WORKING: Status[] = ['open', 'in_progress', 'waiting_for_customer'];
+
+/** action → status it starts from → roles allowed, and the status it leads to ('same' keeps it). */
+const EXPECTED: Record<Action, { from: Status[]; roles: R[]; to: Status | 'same' }[]> = {
+  triage: [{ from: ['new'], roles: ['line1', 'supervisor', 'admin'], to: 'open' }],
+  reprioritize: [{ from: WORKING, roles: ['line1', 'line2', 'supervisor', 'admin'], to: 'same' }],
+  take: [{ from: ['new', 'open'], roles: ENGINEERS, to: 'in_progress' }],
+  assign: [{ from: WORKING, roles: ['line1', 'supervisor', 'admin'], to: 'same' }],
+  return_to_queue: [{ from: ['in_progress'], roles: ENGINEERS, to: 'open' }],
+  ask_customer: [{ from: ['in_progress'], roles: ENGINEERS, to: 'waiting_for_customer' }],
+  resume: [
+    { from: ['waiting_for_customer'], roles: ['client', 'client_manager', ...ENGINEERS], to: 'in_progress' },
+  ],
+  escalate_line2: [{ from: WORKING, roles: ['line1', 'supervisor', 'admin'], to: 'open' }],
+  schedule_visit: [
+    { from: ['open', 'in_progress'], roles: ['line1', 'line2', 'supervisor', 'admin'], to: 'in_progress' },
+  ],
+  resolve: [{ from: WORKING, roles: ENGINEERS, to: 'resolved' }],
+  confirm: [{ from: ['resolved'], roles: ['client', 'client_manager', 'supervisor', 'admin'], to: 'closed' }],
+  auto_close: [{ from: ['resolved'], roles: ['system'], to: 'closed' }],
+  reopen: [
+    { from: ['resolved'], roles: ['client', 'client_manager', 'line1', 'supervisor', 'admin'], to: 'open' },
+    { from: ['closed'], roles: ['supervisor', 'admin'], to: 'open' },
+  ],
+  cancel: [
+    {
+      from: ['new', ...WORKING],
+      roles: ['client', 'client_manager', 'line1', 'supervisor', 'admin'],
+      to: 'cancelled',
+    },
+  ],
+  rate: [{ from: ['closed'], roles: ['client'], to: 'same' }],
+};
+
+function expected(action: Action, status: Status, role: R): Status | 'refused-status' | 'refused-role' {
+  const rows = EXPECTED[action].filter((r) => r.from.includes(status));
+  if (rows.length === 0) return 'refused-status';
+  const row = rows.find((r) => r.roles.includes(role));
+  if (!row) return 'refused-role';
+  return row.to === 'same' ? status : row.to;
+}
+
+function command(w: World, action: Action): Command {
+  const now = w.clock.now();
+  switch (action) {
+    case 'reprioritize':
+      return { action, priority: 'P1' };
+    case 'assign':
+      return { action, assigneeId: w.ids.line1 };
+    case 'ask_customer':
+      return { action, question: 'Which floor?' };
+    case 'escalate_line2':
+      return { action, reason: 'Needs server access' };
+    case 'schedule_visit':
+      return { action, startsAt: now + 86_400_000, endsAt: now + 86_400_000 + 7_200_000 };
+    case 'resolve':
+      return { action, resolution: 'Replaced the cable' };
+    case 'reopen':
+      return { action, reason: 'Broken again' };
+    case 'rate':
+      return { action, rating: 4 };
+    default:
+      return { action } as Command;
+  }
+}
+
+function actorFor(w: World, role: R): Actor {
+  const key = {
+    client: 'clientA',
+    client_manager: 'managerA',
+    line1: 'line1',
+    line2: 'line2',
+    field_engineer: 'field',
+    supervisor: 'supervisor',
+    admin: 'admin',
+  } as const;
+  return role === 'system' ? SYSTEM : w.as[key[role]];
+}
+
+/** A ticket of client A put straight into `status`, as the lifecycle would have left it. */
+function ticketIn(w: World, status: Status, role: R) {
+  const t = createTicket(w.ctx, w.as.clientA, {
+    channel: 'telegram',
+    description: 'No internet',
+    impact: 'person',
+  });
+  const now = w.clock.now();
+  const worked = !['new', 'open'].includes(status);
+  // A field engineer sees only tickets assigned to them (or on-site ones).
+  const assigneeId = role === 'field_engineer' ? w.ids.field : worked ? w.ids.line1b : null;
+  return w.ctx.db
+    .update(tickets)
+    .set({
+      status,
+      assigneeId,
+      slaPausedAt: ['waiting_for_customer', 'resolved', 'closed'].includes(status) ? now : null,
+      resolvedAt: ['resolved', 'closed'].includes(status) ? now : null,
+      resolutionMet: ['resolved', 'closed'].includes(status) ? true : null,
+      closedAt: ['closed', 'cancelled'].includes(status) ? now : null,
+    })
+    .where(eq(tickets.id, t.id))
+    .returning()
+    .get();
+}
+
+describe('the transition table', () => {
+  const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+
+  it('covers every action', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  describe.each(ACTIONS)('%s', (action) => {
+    it.each(STATUSES)('from %s, for every role', (status) => {
+      for (const role of ROLES) {
+        const before = ticketIn(w, status, role);
+        const rowsBefore = counts(w);
+        const want = expected(action, status, role);
+        const label = `${action} from ${status} by ${role}`;
+        if (want === 'refused-status' || want === 'refused-role') {
+          let error: unknown;
+          try {
+            act(w.ctx, actorFor(w, role), before.id, command(w, action));
+          } catch (e) {
+            error = e;
+          }
+          expect(error, label).toBeInstanceOf(TransitionRefusedError);
+          expect((error as TransitionRefusedError).reason, label).toBe(
+            want === 'refused-status' ? 'status' : 'role',
+          );
+          expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, before.id)).get(), label).toEqual(
+            before,
+          );
+          expect(counts(w), label).toEqual(rowsBefore);
+        } else {
+          const { ticket } = act(w.ctx, actorFor(w, role), before.id, command(w, action));
+          expect(ticket.status, label).toBe(want);
+          expect(ticket.version, label).toBe(before.version + 1);
+          expect(counts(w).events, label).toBe(rowsBefore.events + 1);
+        }
+      }
+    });
+  });
+});
+
+describe('rules beyond the table', () => {
+  it('refuses an escalation of a ticket already on the 2nd line', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Server down' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Needs a DBA' });
+    const rows = counts(w);
+    expect(() => act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Again' })).toThrow(
+      expect.objectContaining({ reason: 'rule' }),
+    );
+    expect(counts(w)).toEqual(rows);
+  });
+
+  it('lets a ticket be rated once', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Mouse' });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'New mouse' });
+    act(w.ctx, w.as.clientA, t.id, { action: 'confirm' });
+    expect(act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 5, comment: 'Fast' }).ticket.rating).toBe(
+      5,
+    );
+    expect(() => act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 1 })).toThrow(
+      TransitionRefusedError,
+    );
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.rating).toBe(5);
+  });
+
+  it('refuses a move made on an outdated view and writes nothing', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Scanner' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage', expectedVersion: 1 });
+    const rows = counts(w);
+    // The second engineer still looks at version 1.
+    expect(() => act(w.ctx, w.as.line2, t.id, { action: 'take', expectedVersion: 1 })).toThrow(
+      StaleTicketError,
+    );
+    expect(counts(w)).toEqual(rows);
+  });
+
+  it('lets only one of two engineers take a ticket', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Wi-Fi' });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    expect(() => act(w.ctx, w.as.line2, t.id, { action: 'take' })).toThrow(TransitionRefusedError);
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.assigneeId).toBe(w.ids.line1);
+  });
+
+  it('rejects bad commands with a clear error and writes nothing', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Monitor' });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const rows = counts(w);
+    const bad: [unknown, RegExp][] = [
+      [{ action: 'resolve' }, /resolution/],
+      [{ action: 'resolve', resolution: '   ' }, /resolution/],
+      [{ action: 'fly' }, /action/],
+      [{ action: 'assign', assigneeId: w.ids.clientA }, /does not work on line1/],
+      [{ action: 'schedule_visit', startsAt: w.clock.now() - 1000, endsAt: w.clock.now() + 1000 }, /future/],
+      [
+        { action: 'schedule_visit', startsAt: w.clock.now() + 2000, endsAt: w.clock.now() + 1000 },
+        /end after/,
+      ],
+      [{ action: 'reprioritize' }, /impact, urgency or priority/],
+      [{ action: 'ask_customer', question: 'x'.repeat(4001) }, /question/],
+    ];
+    for (const [cmd, message] of bad) {
+      expect(() => act(w.ctx, w.as.line1, t.id, cmd as Command), JSON.stringify(cmd)).toThrow(
+        InvalidInputError,
+      );
+      expect(() => act(w.ctx, w.as.line1, t.id, cmd as Command)).toThrow(message);
+    }
+    expect(() => act(w.ctx, w.as.line1, 999_999, { action: 'take' })).toThrow(NotFoundError);
+    expect(counts(w)).toEqual(rows);
+  });
+});

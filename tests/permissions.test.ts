@@ -1,0 +1,138 @@
+// Who sees what: every person of the demo world against every ticket, through every read path.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ForbiddenError, NotFoundError } from '../core/errors.ts';
+import { exportTicketsCsv } from '../core/exports.ts';
+import { buildReport } from '../core/reports.ts';
+import { act } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { getTicket, listTickets, ticketAttachments, timeline } from '../core/tickets/read.ts';
+import { translator } from '../locales/index.ts';
+import { makeWorld, type PersonKey, type World } from './fixtures.ts';
+
+type TicketKey = 'ownA' | 'otherA' | 'onSiteA' | 'ofB' | 'unverified';
+
+/** Who sees which ticket, written out by hand. */
+const SEES: Record<PersonKey, TicketKey[]> = {
+  clientA: ['ownA'],
+  clientA2: ['otherA', 'onSiteA'],
+  managerA: ['ownA', 'otherA', 'onSiteA'],
+  clientB: ['ofB'],
+  managerB: ['ofB'],
+  line1: ['ownA', 'otherA', 'onSiteA', 'ofB', 'unverified'],
+  line1b: ['ownA', 'otherA', 'onSiteA', 'ofB', 'unverified'],
+  line2: ['ownA', 'otherA', 'onSiteA', 'ofB', 'unverified'],
+  field: ['onSiteA'],
+  supervisor: ['ownA', 'otherA', 'onSiteA', 'ofB', 'unverified'],
+  admin: ['ownA', 'otherA', 'onSiteA', 'ofB', 'unverified'],
+  stranger: ['unverified'],
+};
+const STAFF: PersonKey[] = ['line1', 'line1b', 'line2', 'field', 'supervisor', 'admin'];
+
+let w: World;
+const ids = {} as Record<TicketKey, number>;
+
+beforeAll(() => {
+  w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+  const file = (who: PersonKey, description: string) =>
+    createTicket(w.ctx, w.as[who], { channel: 'telegram', description }).id;
+  ids.ownA = file('clientA', 'My laptop');
+  ids.otherA = file('clientA2', 'Her monitor');
+  ids.onSiteA = file('clientA2', 'Cabling in the new office');
+  ids.ofB = file('clientB', 'Plant network');
+  ids.unverified = file('stranger', 'Hello?');
+  act(w.ctx, w.as.line1, ids.onSiteA, { action: 'triage' });
+  act(w.ctx, w.as.line1, ids.onSiteA, {
+    action: 'schedule_visit',
+    startsAt: w.clock.now() + 86_400_000,
+    endsAt: w.clock.now() + 90_000_000,
+    engineerId: w.ids.field,
+  });
+  for (const key of Object.keys(ids) as TicketKey[]) {
+    const ticketId = ids[key];
+    addComment(w.ctx, w.as.line1, ticketId, { body: `internal about ${key}`, internal: true });
+    addComment(w.ctx, w.as.line1, ticketId, {
+      body: `public about ${key}`,
+      attachments: [{ kind: 'photo', telegramFileId: `pub-${key}` }],
+    });
+    addComment(w.ctx, w.as.line1, ticketId, {
+      body: `log of ${key}`,
+      internal: true,
+      attachments: [{ kind: 'document', telegramFileId: `int-${key}` }],
+    });
+  }
+});
+
+describe.each(Object.keys(SEES) as PersonKey[])('%s', (person) => {
+  const visible = SEES[person];
+
+  it('opens exactly the tickets they may see; others do not exist for them', () => {
+    for (const key of Object.keys(ids) as TicketKey[]) {
+      if (visible.includes(key)) expect(getTicket(w.ctx, w.as[person], ids[key]).ticket.id).toBe(ids[key]);
+      else expect(() => getTicket(w.ctx, w.as[person], ids[key]), key).toThrow(NotFoundError);
+    }
+  });
+
+  it('lists and exports exactly those tickets', () => {
+    const listed = listTickets(w.ctx.db, w.as[person]).map((t) => t.id);
+    expect(listed.sort()).toEqual(visible.map((k) => ids[k]).sort());
+    const csv = exportTicketsCsv(
+      w.ctx,
+      w.as[person],
+      {},
+      { t: translator('en'), language: 'en', timeZone: 'UTC' },
+    );
+    expect(csv.trim().split('\r\n')).toHaveLength(visible.length + 1);
+  });
+
+  it('sees internal notes and files only as staff', () => {
+    for (const key of visible) {
+      const events = timeline(w.ctx, w.as[person], ids[key]);
+      const bodies = events.map((e) => e.data?.body).filter(Boolean);
+      const files = ticketAttachments(w.ctx, w.as[person], ids[key]).map((a) => a.telegramFileId);
+      expect(bodies).toContain(`public about ${key}`);
+      expect(files).toContain(`pub-${key}`);
+      if (STAFF.includes(person)) {
+        expect(bodies).toContain(`internal about ${key}`);
+        expect(files).toContain(`int-${key}`);
+      } else {
+        expect(events.every((e) => !e.internal)).toBe(true);
+        expect(bodies).not.toContain(`internal about ${key}`);
+        expect(files).not.toContain(`int-${key}`);
+      }
+    }
+  });
+});
+
+describe('writing through the same rules', () => {
+  it('refuses internal notes from clients and comments on tickets they cannot see', () => {
+    expect(() => addComment(w.ctx, w.as.clientA, ids.ownA, { body: 'psst', internal: true })).toThrow(
+      ForbiddenError,
+    );
+    expect(() => addComment(w.ctx, w.as.clientB, ids.ownA, { body: 'hi' })).toThrow(NotFoundError);
+    expect(() => act(w.ctx, w.as.managerB, ids.ownA, { action: 'cancel' })).toThrow(NotFoundError);
+    expect(() => act(w.ctx, w.as.field, ids.ownA, { action: 'take' })).toThrow(NotFoundError);
+  });
+
+  it('filters a client’s list even when they ask for another company', () => {
+    expect(listTickets(w.ctx.db, w.as.clientA, { companyId: w.companyB })).toEqual([]);
+    expect(listTickets(w.ctx.db, w.as.managerA, { requesterId: w.ids.clientB })).toEqual([]);
+  });
+
+  it('gives reports to managers for their own company and to staff for any', () => {
+    const period = { from: w.clock.now() - 86_400_000, to: w.clock.now() + 86_400_000 };
+    expect(buildReport(w.ctx, w.as.managerA, { companyId: w.companyA, ...period }).total).toBe(3);
+    expect(() => buildReport(w.ctx, w.as.managerA, { companyId: w.companyB, ...period })).toThrow(
+      ForbiddenError,
+    );
+    expect(() => buildReport(w.ctx, w.as.managerA, { companyId: null, ...period })).toThrow(ForbiddenError);
+    expect(() => buildReport(w.ctx, w.as.clientA, { companyId: w.companyA, ...period })).toThrow(
+      ForbiddenError,
+    );
+    expect(() => buildReport(w.ctx, w.as.field, { companyId: w.companyA, ...period })).toThrow(
+      ForbiddenError,
+    );
+    expect(buildReport(w.ctx, w.as.supervisor, { companyId: null, ...period }).total).toBe(5);
+    expect(buildReport(w.ctx, w.as.line1, { companyId: w.companyB, ...period }).total).toBe(1);
+  });
+});
