@@ -1,10 +1,9 @@
 // Who hears about a change. The rules: the requester on every change they can see, 1st line on a new
 // ticket, the assignee on assignment and on the client's answers, the line a ticket lands on when it is
 // escalated, supervisors on an SLA breach. Nobody is told about their own action.
-import { inArray } from 'drizzle-orm';
-import { memberships, outbox, people } from '../db/schema.ts';
-import type { Reader } from './context.ts';
+import type { Db } from '../db/connection.ts';
 import type { Instant, Line, Role } from './model.ts';
+import { statements } from './statements.ts';
 
 export type Audience = 'requester' | 'assignee' | 'line' | 'supervisor';
 
@@ -60,82 +59,65 @@ function staffAudience(event: NoticeEvent, ticket: NoticeTicket): Array<[Audienc
   }
 }
 
+interface Contact {
+  telegramUserId: number | null;
+  email: string | null;
+  unreachableAt: number | null;
+}
+
 interface Recipient {
   personId: number;
   audience: Audience;
+  contact: Contact | undefined;
 }
 
-export function recipientsOf(db: Reader, event: NoticeEvent, ticket: NoticeTicket): Recipient[] {
-  const found = new Map<number, Audience>();
-  const add = (personId: number | null, audience: Audience) => {
-    if (personId !== null && personId !== event.actorId && !found.has(personId))
-      found.set(personId, audience);
+/** The people to tell about an event, each once, with how to reach them. */
+export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): Recipient[] {
+  const q = statements(db);
+  const found = new Map<number, Recipient>();
+  const add = (personId: number | null, audience: Audience, contact?: Contact) => {
+    if (personId === null || personId === event.actorId || found.has(personId)) return;
+    found.set(personId, { personId, audience, contact: contact ?? q.contact.get({ id: personId }) });
   };
   // The client hears first, so a person who is both (staff filing for themselves) gets the client's text.
   if (!event.internal) add(ticket.requesterId, 'requester');
-  const roles = new Map<Role, Audience>();
   for (const [audience, who] of staffAudience(event, ticket)) {
     if (who === 'assignee') add(ticket.assigneeId, audience);
-    else roles.set(who, audience);
+    else for (const s of q.peopleWithRole.all({ role: who })) add(s.personId, audience, s);
   }
-  if (roles.size > 0) {
-    const staff = db
-      .selectDistinct({ personId: memberships.personId, role: memberships.role })
-      .from(memberships)
-      .where(inArray(memberships.role, [...roles.keys()]))
-      .all();
-    for (const s of staff) add(s.personId, roles.get(s.role) ?? 'line');
-  }
-  return [...found].map(([personId, audience]) => ({ personId, audience }));
+  return [...found.values()];
 }
 
-/** Writes the outbox rows for an event, inside the caller's transaction. Returns how many. */
+/**
+ * Writes the outbox rows for an event inside the open transaction: by Telegram while the person can be
+ * reached there, else by e-mail, else not at all. Returns how many.
+ */
 export function enqueueNotices(
-  db: Reader,
+  db: Db,
   event: NoticeEvent,
   ticket: NoticeTicket,
   payload: Record<string, unknown>,
   at: Instant,
 ): number {
-  const recipients = recipientsOf(db, event, ticket);
-  if (recipients.length === 0) return 0;
-  const contacts = db
-    .select({
-      id: people.id,
-      telegramUserId: people.telegramUserId,
-      email: people.email,
-      unreachableAt: people.unreachableAt,
-    })
-    .from(people)
-    .where(
-      inArray(
-        people.id,
-        recipients.map((r) => r.personId),
-      ),
-    )
-    .all();
-  const byId = new Map(contacts.map((c) => [c.id, c]));
-  const rows = recipients.flatMap((r) => {
-    const c = byId.get(r.personId);
-    if (!c) return [];
+  const { insertNotice } = statements(db);
+  let queued = 0;
+  for (const { personId, audience, contact: c } of recipientsOf(db, event, ticket)) {
+    if (!c) continue;
     const channel =
       c.telegramUserId !== null && c.unreachableAt === null ? 'telegram' : c.email !== null ? 'email' : null;
-    if (channel === null) return [];
-    const kind = `${r.audience}.${event.type}`;
-    return [
-      {
-        createdAt: at,
-        ticketId: ticket.id,
-        eventId: event.id,
-        recipientId: r.personId,
-        channel,
-        kind,
-        payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
-        idempotencyKey: `e${event.id}:p${r.personId}:${kind}`,
-        nextAttemptAt: at,
-      } as const,
-    ];
-  });
-  if (rows.length > 0) db.insert(outbox).values(rows).run();
-  return rows.length;
+    if (channel === null) continue;
+    const kind = `${audience}.${event.type}`;
+    insertNotice.run({
+      at,
+      ticketId: ticket.id,
+      eventId: event.id,
+      recipientId: personId,
+      channel,
+      kind,
+      payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
+      idempotencyKey: `e${event.id}:p${personId}:${kind}`,
+    });
+    queued++;
+  }
+  return queued;
 }

@@ -1,6 +1,6 @@
 // The SLA policy a ticket runs on: the contract's targets and priority matrix over its business calendar,
 // compiled once and cached. Call `invalidate()` after contracts or calendars change.
-import { and, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { businessCalendars, calendarExceptions, contracts } from '../db/schema.ts';
 import { type BusinessTime, compileCalendar, roundTheClock } from './calendar/business-calendar.ts';
@@ -11,6 +11,7 @@ import {
   type PriorityMatrix,
   type SlaTargets,
 } from './sla-policy.ts';
+import { statements } from './statements.ts';
 
 export interface Policy {
   contractId: number | null;
@@ -43,19 +44,9 @@ export class PolicyBook {
 
   /** The contract in force for a company (or for unmatched requesters when null) at an instant. */
   activeContractId(companyId: number | null, at: Instant): number | null {
-    const row = this.db
-      .select({ id: contracts.id })
-      .from(contracts)
-      .where(
-        and(
-          companyId === null ? isNull(contracts.companyId) : eq(contracts.companyId, companyId),
-          lte(contracts.startsAt, at),
-          or(isNull(contracts.endsAt), gt(contracts.endsAt, at)),
-        ),
-      )
-      .orderBy(desc(contracts.startsAt))
-      .limit(1)
-      .get();
+    const q = statements(this.db);
+    const row =
+      companyId === null ? q.contractWithoutCompany.get({ at }) : q.contractOfCompany.get({ companyId, at });
     return row?.id ?? null;
   }
 

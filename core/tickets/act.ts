@@ -255,6 +255,7 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
     const actorId = actor.kind === 'person' ? actor.personId : null;
     const fromClient = roles.includes('client') || roles.includes('client_manager');
     const { ticket, eventId } = recordChange(
+      ctx.db,
       tx,
       before,
       patch,

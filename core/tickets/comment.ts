@@ -77,6 +77,7 @@ export function addComment(
         .run();
     }
     const { ticket } = recordChange(
+      ctx.db,
       tx,
       before,
       patch,

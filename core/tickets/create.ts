@@ -1,14 +1,14 @@
 // Registering a request from any channel: the row, its attachments, the "created" event and the notices,
 // in one transaction.
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { attachments, categories, memberships, people, type TicketRow, tickets } from '../../db/schema.ts';
+import { attachments, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { CHANNELS, IMPACTS, URGENCIES } from '../model.ts';
 import { type Actor, canFileOnBehalf } from '../permissions.ts';
 import { dueTimes } from '../sla-clock.ts';
 import { priorityFor } from '../sla-policy.ts';
+import { statements } from '../statements.ts';
 import { parseInput } from '../validation.ts';
 import { appendEvent } from './record-change.ts';
 
@@ -64,17 +64,12 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
   }
   const now = ctx.clock.now();
 
+  const q = statements(ctx.db);
   return ctx.db.transaction((tx) => {
-    const requester = tx.select({ id: people.id }).from(people).where(eq(people.id, requesterId)).get();
-    if (!requester) throw new NotFoundError('person', requesterId);
+    if (!q.personExists.get({ id: requesterId })) throw new NotFoundError('person', requesterId);
 
-    const companyIds = tx
-      .selectDistinct({ companyId: memberships.companyId })
-      .from(memberships)
-      .where(
-        and(eq(memberships.personId, requesterId), inArray(memberships.role, ['client', 'client_manager'])),
-      )
-      .all()
+    const companyIds = q.clientCompanies
+      .all({ personId: requesterId })
       .flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
     let companyId: number | null;
     if (input.companyId !== undefined) {
@@ -91,47 +86,35 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
       companyId = companyIds[0] ?? null;
     }
 
-    if (input.categoryId != null) {
-      const category = tx
-        .select({ id: categories.id })
-        .from(categories)
-        .where(and(eq(categories.id, input.categoryId), eq(categories.active, true)))
-        .get();
-      if (!category) throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
+    if (input.categoryId != null && !q.activeCategory.get({ id: input.categoryId })) {
+      throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
     }
 
     const contractId = ctx.policies.activeContractId(companyId, now);
     const policy = ctx.policies.forContract(contractId);
     const priority = priorityFor(policy.matrix, input.impact, input.urgency);
     const due = dueTimes(policy.time, policy.targets[priority], now);
-    const last = tx
-      .select({ max: sql<number | null>`max(${tickets.number})` })
-      .from(tickets)
-      .get();
+    const last = q.lastTicketNumber.get();
 
-    const ticket = tx
-      .insert(tickets)
-      .values({
-        number: Math.max((last?.max ?? 0) + 1, FIRST_TICKET_NUMBER),
-        channel: input.channel,
-        requesterId,
-        companyId,
-        contractId,
-        categoryId: input.categoryId ?? null,
-        subject: input.subject || subjectFrom(input.description),
-        description: input.description,
-        location: input.location ?? null,
-        impact: input.impact,
-        urgency: input.urgency,
-        priority,
-        status: 'new',
-        line: 'line1',
-        createdAt: now,
-        updatedAt: now,
-        ...due,
-      })
-      .returning()
-      .get();
+    const ticket = q.insertTicket.get({
+      number: Math.max((last?.max ?? 0) + 1, FIRST_TICKET_NUMBER),
+      channel: input.channel,
+      requesterId,
+      companyId,
+      contractId,
+      categoryId: input.categoryId ?? null,
+      subject: input.subject || subjectFrom(input.description),
+      description: input.description,
+      location: input.location ?? null,
+      impact: input.impact,
+      urgency: input.urgency,
+      priority,
+      status: 'new',
+      line: 'line1',
+      createdAt: now,
+      ...due,
+    });
+    if (!ticket) throw new Error('ticket insert returned nothing');
 
     if (input.attachments.length > 0) {
       tx.insert(attachments)
@@ -147,7 +130,7 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
     }
 
     appendEvent(
-      tx,
+      ctx.db,
       ticket,
       {
         type: 'created',

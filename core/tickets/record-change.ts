@@ -1,11 +1,12 @@
 // The one way a ticket changes: inside the caller's transaction, update the row (guarded by its version),
 // append the event, and queue the notices. Either all three are written or none.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/connection.ts';
-import { type TicketRow, ticketEvents, tickets } from '../../db/schema.ts';
+import type { Db, Tx } from '../../db/connection.ts';
+import { type TicketRow, tickets } from '../../db/schema.ts';
 import { StaleTicketError } from '../errors.ts';
 import type { Instant, Status } from '../model.ts';
 import { enqueueNotices } from '../notifications.ts';
+import { statements } from '../statements.ts';
 
 export interface ChangeEvent {
   type: string;
@@ -19,24 +20,24 @@ export interface ChangeEvent {
 
 export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'number' | 'version' | 'createdAt'>>;
 
-/** Appends an event and its notices for a ticket as it now stands; returns the event id. */
-export function appendEvent(tx: Tx, ticket: TicketRow, event: ChangeEvent, at: Instant): number {
-  const inserted = tx
-    .insert(ticketEvents)
-    .values({
-      ticketId: ticket.id,
-      at,
-      actorId: event.actorId,
-      type: event.type,
-      fromStatus: event.fromStatus ?? null,
-      toStatus: event.toStatus ?? null,
-      internal: event.internal,
-      data: event.data ?? null,
-    })
-    .returning({ id: ticketEvents.id })
-    .get();
+/**
+ * Appends an event and its notices for a ticket as it now stands; returns the event id. Call it inside
+ * the change's transaction: the prepared statements run on the same (only) connection.
+ */
+export function appendEvent(db: Db, ticket: TicketRow, event: ChangeEvent, at: Instant): number {
+  const inserted = statements(db).insertEvent.get({
+    ticketId: ticket.id,
+    at,
+    actorId: event.actorId,
+    type: event.type,
+    fromStatus: event.fromStatus ?? null,
+    toStatus: event.toStatus ?? null,
+    internal: event.internal,
+    data: event.data ?? null,
+  });
+  if (!inserted) throw new Error('event insert returned nothing');
   enqueueNotices(
-    tx,
+    db,
     {
       id: inserted.id,
       type: event.type,
@@ -58,6 +59,7 @@ export function appendEvent(tx: Tx, ticket: TicketRow, event: ChangeEvent, at: I
 
 /** Applies `patch` to the ticket as read (version-checked), then appends the event. Returns the new row. */
 export function recordChange(
+  db: Db,
   tx: Tx,
   before: TicketRow,
   patch: TicketPatch,
@@ -78,6 +80,6 @@ export function recordChange(
       .get();
     throw new StaleTicketError(before.id, before.version, current?.version ?? -1);
   }
-  const eventId = appendEvent(tx, after, { fromStatus: before.status, toStatus: after.status, ...event }, at);
+  const eventId = appendEvent(db, after, { fromStatus: before.status, toStatus: after.status, ...event }, at);
   return { ticket: after, eventId };
 }

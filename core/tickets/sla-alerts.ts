@@ -46,7 +46,7 @@ export function recordSlaAlert(
       .get();
     if (already) return null;
     return appendEvent(
-      tx,
+      ctx.db,
       ticket,
       {
         type,
