@@ -82,13 +82,17 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-function weighted<T>(random: () => number, choices: readonly (readonly [T, number])[]): T {
-  let r = random() * choices.reduce((sum, [, w]) => sum + w, 0);
-  for (const [value, w] of choices) {
-    r -= w;
-    if (r < 0) return value;
-  }
-  return (choices[choices.length - 1] as readonly [T, number])[0];
+/** A picker over weighted choices; the cumulative table is built once, as it runs per seeded ticket. */
+function weighted<K extends string>(
+  weights: Readonly<Partial<Record<K, number>>>,
+): (random: () => number) => K {
+  const keys = Object.keys(weights) as K[];
+  let total = 0;
+  const bounds = keys.map((k) => (total += weights[k] ?? 0));
+  return (random) => {
+    const r = random() * total;
+    return keys[bounds.findIndex((b) => r < b)] ?? (keys[keys.length - 1] as K);
+  };
 }
 
 /** A log-normal factor: most tickets are quick, a long tail is not. */
@@ -272,21 +276,19 @@ function rawCreator(path: string, notices: NoticeShape[]): Creator {
   };
 }
 
-function countRows(db: Db): { tickets: number; events: number; outbox: number } {
-  const count = (table: string) =>
-    db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
-  return { tickets: count('tickets'), events: count('ticket_events'), outbox: count('outbox') };
+/** Rows in `table`; core's real row count per creation decides what the raw side must write. */
+function countRows(db: Db, table: string): number {
+  return db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
 }
 
 function benchCreations(dir: string) {
   const warmUp = Math.min(1000, Math.max(100, Math.floor(CREATES / 10)));
   const core = coreCreator(join(dir, 'create-core.sqlite'));
-  const before = countRows(core.db);
+  const before = { events: countRows(core.db, 'ticket_events'), outbox: countRows(core.db, 'outbox') };
   core.run(warmUp);
-  const after = countRows(core.db);
   const rows = {
-    events: (after.events - before.events) / warmUp,
-    outbox: (after.outbox - before.outbox) / warmUp,
+    events: (countRows(core.db, 'ticket_events') - before.events) / warmUp,
+    outbox: (countRows(core.db, 'outbox') - before.outbox) / warmUp,
   };
   const notices = noticeShape(core.db);
   if (rows.events !== 1 || rows.outbox !== notices.length) {
@@ -318,18 +320,15 @@ const STORE_TO = Date.UTC(2026, 6, 1); // also "now" for the report: the last qu
 const QUARTER = { from: Date.UTC(2026, 3, 1), to: Date.UTC(2026, 6, 1), label: 'Q2 2026' };
 const COMPANIES = 20;
 const CLIENTS_PER_COMPANY = 40;
-const STAFF: readonly (readonly [Line | 'supervisor', number])[] = [
-  ['line1', 12],
-  ['line2', 6],
-  ['field', 4],
-  ['supervisor', 1],
-];
-const LINE_ROLE = { line1: 'line1', line2: 'line2', field: 'field_engineer', supervisor: 'supervisor' };
+const STAFF = { line1: 12, line2: 6, field: 4, supervisor: 1 };
+const STAFF_ROLE = { line1: 'line1', line2: 'line2', field: 'field_engineer', supervisor: 'supervisor' };
 const CATEGORIES = ['workstation', 'printer', 'network', 'email', 'software', 'access', 'phone', 'other'];
 const BATCH = 50_000;
 
 /** Companies of uneven size, as an outsourcer's clients are; company 1 is the biggest. */
-const companyWeights = Array.from({ length: COMPANIES }, (_, c) => [c + 1, 1 / (c + 1) ** 0.8] as const);
+const pickCompany = weighted(
+  Object.fromEntries(Array.from({ length: COMPANIES }, (_, c) => [c + 1, 1 / (c + 1) ** 0.8])),
+);
 
 /** Companies, contracts, categories, client people and staff, with explicit ids. Returns staff ids per line. */
 function seedReference(sqlite: Database.Database): Record<Line, number[]> {
@@ -369,11 +368,11 @@ function seedReference(sqlite: Database.Database): Record<Line, number[]> {
         insertMembership.run(personId, j === 0 ? 'client_manager' : 'client', c);
       }
     }
-    for (const [line, count] of STAFF) {
+    for (const [line, count] of Object.entries(STAFF) as [keyof typeof STAFF, number][]) {
       for (let j = 0; j < count; j++) {
         personId++;
         insertPerson.run(personId, 100_000 + personId, `Инженер ${personId}`, createdAt);
-        insertMembership.run(personId, LINE_ROLE[line], null);
+        insertMembership.run(personId, STAFF_ROLE[line], null);
         if (line !== 'supervisor') staff[line].push(personId);
       }
     }
@@ -381,39 +380,21 @@ function seedReference(sqlite: Database.Database): Record<Line, number[]> {
   return staff;
 }
 
-const OLD_STATUSES: readonly (readonly [Status, number])[] = [
-  ['closed', 93],
-  ['cancelled', 6],
-  ['in_progress', 1],
-];
-const RECENT_STATUSES: readonly (readonly [Status, number])[] = [
-  ['new', 8],
-  ['open', 7],
-  ['in_progress', 30],
-  ['waiting_for_customer', 12],
-  ['resolved', 25],
-  ['closed', 13],
-  ['cancelled', 5],
-];
-const CHANNEL_MIX: readonly (readonly [Channel, number])[] = [
-  ['telegram', 55],
-  ['miniapp', 15],
-  ['email', 15],
-  ['web', 5],
-  ['phone', 10],
-];
-const LINE_MIX: readonly (readonly [Line, number])[] = [
-  ['line1', 70],
-  ['line2', 22],
-  ['field', 8],
-];
-const RATINGS: readonly (readonly [number, number])[] = [
-  [5, 60],
-  [4, 25],
-  [3, 8],
-  [2, 4],
-  [1, 3],
-];
+const pickOldStatus = weighted<Status>({ closed: 93, cancelled: 6, in_progress: 1 });
+const pickRecentStatus = weighted<Status>({
+  new: 8,
+  open: 7,
+  in_progress: 30,
+  waiting_for_customer: 12,
+  resolved: 25,
+  closed: 13,
+  cancelled: 5,
+});
+const pickChannel = weighted<Channel>({ telegram: 55, miniapp: 15, email: 15, web: 5, phone: 10 });
+const pickLine = weighted<Line>({ line1: 70, line2: 22, field: 8 });
+const pickImpact = weighted<Impact>({ person: 70, department: 25, company: 5 });
+const pickUrgency = weighted<Urgency>({ low: 25, medium: 55, high: 20 });
+const pickRating = weighted({ 5: 60, 4: 25, 3: 8, 2: 4, 1: 3 });
 
 /** Seeds `total` tickets with their events through raw statements in large transactions; returns rows written. */
 function seedTickets(sqlite: Database.Database, total: number, staff: Record<Line, number[]>): number {
@@ -435,22 +416,14 @@ function seedTickets(sqlite: Database.Database, total: number, staff: Record<Lin
   const seedOne = (i: number) => {
     const id = i + 1;
     const createdAt = Math.floor(STORE_FROM + (i + random()) * step);
-    const company = weighted(random, companyWeights);
+    const company = Number(pickCompany(random));
     const requester = (company - 1) * CLIENTS_PER_COMPANY + 1 + Math.floor(random() * CLIENTS_PER_COMPANY);
-    const impact = weighted(random, [
-      ['person', 70],
-      ['department', 25],
-      ['company', 5],
-    ] as const);
-    const urgency = weighted(random, [
-      ['low', 25],
-      ['medium', 55],
-      ['high', 20],
-    ] as const);
+    const impact = pickImpact(random);
+    const urgency = pickUrgency(random);
     const priority = priorityFor(DEFAULT_PRIORITY_MATRIX, impact, urgency);
     const targets = DEFAULT_SLA_TARGETS[priority];
-    const status = weighted(random, STORE_TO - createdAt > 21 * DAY ? OLD_STATUSES : RECENT_STATUSES);
-    const line = weighted(random, LINE_MIX);
+    const status = (STORE_TO - createdAt > 21 * DAY ? pickOldStatus : pickRecentStatus)(random);
+    const line = pickLine(random);
     const unassigned = status === 'new' || status === 'open' || (status === 'cancelled' && random() < 0.5);
     const assignee = unassigned ? null : pick(random, staff[line]);
     const category = random() < 0.05 ? null : 1 + Math.floor(random() * random() * CATEGORIES.length);
@@ -467,13 +440,13 @@ function seedTickets(sqlite: Database.Database, total: number, staff: Record<Lin
       status === 'closed' && resolvedAt !== null ? resolvedAt + (1 + random() * 3) * DAY : null;
     const pausedAt =
       resolvedAt ?? (status === 'waiting_for_customer' ? (respondedAt ?? createdAt) + 2 * HOUR : null);
-    const rating = status === 'closed' && random() < 0.35 ? weighted(random, RATINGS) : null;
+    const rating = status === 'closed' && random() < 0.35 ? Number(pickRating(random)) : null;
     const subject = `${CATEGORIES[(category ?? 8) - 1] ?? 'other'}: проблема у пользователя ${requester}`;
 
     insertTicket.run(
       id,
       1000 + id,
-      weighted(random, CHANNEL_MIX),
+      pickChannel(random),
       requester,
       company,
       company,
