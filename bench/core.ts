@@ -521,7 +521,8 @@ function benchReport(dir: string) {
   const reportMs = medianMs(7, () => {
     covered = buildReport(ctx, SYSTEM, { companyId, ...period }).total;
   });
-  const byCompany = sqlite.prepare(COMPANY_REPORT_SELECT);
+  // Rows as arrays: the fastest way better-sqlite3 hands them over.
+  const byCompany = sqlite.prepare(COMPANY_REPORT_SELECT).raw(true);
   let fetched = 0;
   const rawMs = medianMs(7, () => {
     fetched = byCompany.all(companyId, period.from, period.to).length;
@@ -533,7 +534,7 @@ function benchReport(dir: string) {
   const allMs = medianMs(5, () => {
     coveredAll = buildReport(ctx, SYSTEM, { companyId: null, ...period }).total;
   });
-  const allCompanies = sqlite.prepare(ALL_REPORT_SELECT);
+  const allCompanies = sqlite.prepare(ALL_REPORT_SELECT).raw(true);
   const rawAllMs = medianMs(5, () => allCompanies.all(period.from, period.to));
   sampleRss();
   const plan = sqlite.prepare(`explain query plan ${COMPANY_REPORT_SELECT}`).all(0, 0, 0) as {

@@ -1,6 +1,6 @@
 // The SLA policy a ticket runs on: the contract's targets and priority matrix over its business calendar,
 // compiled once and cached. Call `invalidate()` after contracts or calendars change.
-import { eq } from 'drizzle-orm';
+import { desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { businessCalendars, calendarExceptions, contracts } from '../db/schema.ts';
 import { type BusinessTime, compileCalendar, roundTheClock } from './calendar/business-calendar.ts';
@@ -11,7 +11,6 @@ import {
   type PriorityMatrix,
   type SlaTargets,
 } from './sla-policy.ts';
-import { statements } from './statements.ts';
 
 export interface Policy {
   contractId: number | null;
@@ -35,19 +34,29 @@ export const FALLBACK_POLICY: Policy = {
 
 export class PolicyBook {
   private byContract = new Map<number, Policy>();
+  private byCompany = new Map<number | null, { id: number; startsAt: Instant; endsAt: Instant | null }[]>();
 
   constructor(private readonly db: Db) {}
 
   invalidate(): void {
     this.byContract.clear();
+    this.byCompany.clear();
   }
 
   /** The contract in force for a company (or for unmatched requesters when null) at an instant. */
   activeContractId(companyId: number | null, at: Instant): number | null {
-    const q = statements(this.db);
-    const row =
-      companyId === null ? q.contractWithoutCompany.get({ at }) : q.contractOfCompany.get({ companyId, at });
-    return row?.id ?? null;
+    let list = this.byCompany.get(companyId);
+    if (!list) {
+      list = this.db
+        .select({ id: contracts.id, startsAt: contracts.startsAt, endsAt: contracts.endsAt })
+        .from(contracts)
+        .where(companyId === null ? isNull(contracts.companyId) : eq(contracts.companyId, companyId))
+        .orderBy(desc(contracts.startsAt))
+        .all();
+      this.byCompany.set(companyId, list);
+    }
+    // The latest contract that has started and not ended.
+    return list.find((c) => c.startsAt <= at && (c.endsAt === null || c.endsAt > at))?.id ?? null;
   }
 
   forContract(contractId: number | null): Policy {

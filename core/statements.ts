@@ -1,76 +1,44 @@
 // Prepared statements for the hot path (registering a ticket, queueing its notices). Drizzle builds and
 // SQLite compiles these once per connection instead of on every call, which is most of the cost of a
 // small write. better-sqlite3 has one connection, so they run inside whatever transaction is open on it.
-import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
-import { categories, contracts, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { categories, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 
 const p = sql.placeholder;
 
 function prepare(db: Db) {
-  const inForce = and(
-    lte(contracts.startsAt, p('at')),
-    or(isNull(contracts.endsAt), gt(contracts.endsAt, p('at'))),
-  );
   return {
-    personExists: db
-      .select({ id: people.id })
-      .from(people)
-      .where(eq(people.id, p('id')))
-      .prepare(),
+    /** One row per client company of the person (companyId null if none); no rows if no such person. */
     clientCompanies: db
       .selectDistinct({ companyId: memberships.companyId })
-      .from(memberships)
-      .where(
-        and(eq(memberships.personId, p('personId')), inArray(memberships.role, ['client', 'client_manager'])),
+      .from(people)
+      .leftJoin(
+        memberships,
+        and(eq(memberships.personId, people.id), inArray(memberships.role, ['client', 'client_manager'])),
       )
+      .where(eq(people.id, p('personId')))
       .prepare(),
     activeCategory: db
       .select({ id: categories.id })
       .from(categories)
       .where(and(eq(categories.id, p('id')), eq(categories.active, true)))
       .prepare(),
-    contractOfCompany: db
-      .select({ id: contracts.id })
-      .from(contracts)
-      .where(and(eq(contracts.companyId, p('companyId')), inForce))
-      .orderBy(desc(contracts.startsAt))
-      .limit(1)
-      .prepare(),
-    contractWithoutCompany: db
-      .select({ id: contracts.id })
-      .from(contracts)
-      .where(and(isNull(contracts.companyId), inForce))
-      .orderBy(desc(contracts.startsAt))
-      .limit(1)
-      .prepare(),
     lastTicketNumber: db
       .select({ max: sql<number | null>`max(${tickets.number})` })
       .from(tickets)
       .prepare(),
+    /** Every column but the id, so the caller's row object is exactly what is stored. */
     insertTicket: db
       .insert(tickets)
-      .values({
-        number: p('number'),
-        channel: p('channel'),
-        requesterId: p('requesterId'),
-        companyId: p('companyId'),
-        contractId: p('contractId'),
-        categoryId: p('categoryId'),
-        subject: p('subject'),
-        description: p('description'),
-        location: p('location'),
-        impact: p('impact'),
-        urgency: p('urgency'),
-        priority: p('priority'),
-        status: p('status'),
-        line: p('line'),
-        createdAt: p('createdAt'),
-        updatedAt: p('createdAt'),
-        firstResponseDueAt: p('firstResponseDueAt'),
-        resolutionDueAt: p('resolutionDueAt'),
-      })
-      .returning()
+      .values(
+        Object.fromEntries(
+          Object.keys(getTableColumns(tickets))
+            .filter((column) => column !== 'id')
+            .map((column) => [column, p(column)]),
+        ) as unknown as typeof tickets.$inferInsert,
+      )
+      .returning({ id: tickets.id })
       .prepare(),
     insertEvent: db
       .insert(ticketEvents)

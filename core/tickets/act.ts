@@ -2,7 +2,7 @@
 // roles on the ticket, then written as one change; a refusal throws before anything is written.
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Tx } from '../../db/connection.ts';
+import type { Db } from '../../db/connection.ts';
 import { categories, memberships, type TicketRow, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { InvalidInputError, NotFoundError, StaleTicketError, TransitionRefusedError } from '../errors.ts';
@@ -12,6 +12,7 @@ import { type Actor, assertCanSeeTicket, isStaff } from '../permissions.ts';
 import type { Policy } from '../policies.ts';
 import { firstResponseRecord, pause, resolutionRecord, resume, retarget } from '../sla-clock.ts';
 import { priorityFor } from '../sla-policy.ts';
+import { inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
 import { recordChange, type TicketPatch } from './record-change.ts';
 
@@ -90,8 +91,8 @@ const ROLES_FOR_LINE: Record<Line, Role[]> = {
 };
 
 /** An assignee must be staff who work the ticket's line. */
-function assertAssignable(tx: Tx, personId: number, line: Line): void {
-  const ok = tx
+function assertAssignable(db: Db, personId: number, line: Line): void {
+  const ok = db
     .select({ id: memberships.id })
     .from(memberships)
     .where(and(eq(memberships.personId, personId), inArray(memberships.role, ROLES_FOR_LINE[line])))
@@ -115,7 +116,7 @@ function reclassify(
 }
 
 function outcomeOf(
-  tx: Tx,
+  db: Db,
   policy: Policy,
   actor: Actor,
   t: TicketRow,
@@ -128,7 +129,7 @@ function outcomeOf(
       const patch = reclassify(policy, t, cmd);
       if (cmd.categoryId !== undefined) {
         if (cmd.categoryId !== null) {
-          const category = tx
+          const category = db
             .select({ id: categories.id })
             .from(categories)
             .where(eq(categories.id, cmd.categoryId));
@@ -139,7 +140,7 @@ function outcomeOf(
       const line = cmd.line ?? t.line;
       patch.line = line;
       if (cmd.assigneeId !== undefined) {
-        assertAssignable(tx, cmd.assigneeId, line);
+        assertAssignable(db, cmd.assigneeId, line);
         patch.assigneeId = cmd.assigneeId;
       }
       return { patch, data: { priority: patch.priority, line, assigneeId: cmd.assigneeId ?? null } };
@@ -155,7 +156,7 @@ function outcomeOf(
       return { patch: { assigneeId: actorId }, data: { assigneeId: actorId } };
     case 'assign':
       if (cmd.assigneeId === t.assigneeId) throw new InvalidInputError('already assigned to this person');
-      assertAssignable(tx, cmd.assigneeId, t.line);
+      assertAssignable(db, cmd.assigneeId, t.line);
       return {
         patch: { assigneeId: cmd.assigneeId },
         data: { assigneeId: cmd.assigneeId, from: t.assigneeId },
@@ -173,7 +174,7 @@ function outcomeOf(
     case 'schedule_visit': {
       if (cmd.startsAt <= now)
         throw new InvalidInputError('the visit must be in the future', [{ path: ['startsAt'] }]);
-      if (cmd.engineerId !== undefined) assertAssignable(tx, cmd.engineerId, 'field');
+      if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field');
       const assigneeId = cmd.engineerId ?? null;
       return {
         patch: { line: 'field', assigneeId, visitStartsAt: cmd.startsAt, visitEndsAt: cmd.endsAt },
@@ -222,8 +223,9 @@ export interface ActResult {
 export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Command): ActResult {
   const cmd = parseInput(commandSchema, raw);
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
-    const before = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const db = ctx.db;
+  return inTransaction(db, () => {
+    const before = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
     if (!before) throw new NotFoundError('ticket', ticketId);
     const roles = assertCanSeeTicket(actor, before);
     const move = transitionFor(cmd.action, before.status, roles);
@@ -231,7 +233,7 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
       throw new StaleTicketError(ticketId, cmd.expectedVersion, before.version);
     }
     const policy = ctx.policies.forContract(before.contractId);
-    const outcome = outcomeOf(tx, policy, actor, before, cmd, now);
+    const outcome = outcomeOf(db, policy, actor, before, cmd, now);
     const status = targetStatus(move, before.status);
     const patch: TicketPatch = { status, ...outcome.patch };
 
@@ -255,8 +257,7 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
     const actorId = actor.kind === 'person' ? actor.personId : null;
     const fromClient = roles.includes('client') || roles.includes('client_manager');
     const { ticket, eventId } = recordChange(
-      ctx.db,
-      tx,
+      db,
       before,
       patch,
       { type: cmd.action, actorId, internal, fromClient, data: outcome.data },

@@ -8,6 +8,7 @@ import { NotFoundError, StaleTicketError, TransitionRefusedError } from '../erro
 import { isFinalStatus } from '../lifecycle.ts';
 import { type Actor, assertCanSeeTicket, assertCanWriteInternal, isStaff } from '../permissions.ts';
 import { firstResponseRecord, resume } from '../sla-clock.ts';
+import { inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
 import { attachmentInputSchema } from './create.ts';
 import { recordChange, type TicketPatch } from './record-change.ts';
@@ -35,8 +36,9 @@ export function addComment(
   const input = parseInput(newCommentSchema, raw);
   if (input.internal) assertCanWriteInternal(actor);
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
-    const before = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const db = ctx.db;
+  return inTransaction(db, () => {
+    const before = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
     if (!before) throw new NotFoundError('ticket', ticketId);
     const roles = assertCanSeeTicket(actor, before);
     if (isFinalStatus(before.status)) throw new TransitionRefusedError('comment', before.status, 'status');
@@ -57,13 +59,13 @@ export function addComment(
       Object.assign(patch, firstResponseRecord(policy.time, before, now));
     }
 
-    const comment = tx
+    const comment = db
       .insert(comments)
       .values({ ticketId, authorId: actorId, body: input.body, internal: input.internal, createdAt: now })
       .returning()
       .get();
     if (input.attachments.length > 0) {
-      tx.insert(attachments)
+      db.insert(attachments)
         .values(
           input.attachments.map((a) => ({
             ...a,
@@ -77,8 +79,7 @@ export function addComment(
         .run();
     }
     const { ticket } = recordChange(
-      ctx.db,
-      tx,
+      db,
       before,
       patch,
       {

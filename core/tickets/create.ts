@@ -9,6 +9,7 @@ import { type Actor, canFileOnBehalf } from '../permissions.ts';
 import { dueTimes } from '../sla-clock.ts';
 import { priorityFor } from '../sla-policy.ts';
 import { statements } from '../statements.ts';
+import { inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
 import { appendEvent } from './record-change.ts';
 
@@ -65,12 +66,11 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
   const now = ctx.clock.now();
 
   const q = statements(ctx.db);
-  return ctx.db.transaction((tx) => {
-    if (!q.personExists.get({ id: requesterId })) throw new NotFoundError('person', requesterId);
-
-    const companyIds = q.clientCompanies
-      .all({ personId: requesterId })
-      .flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
+  const db = ctx.db;
+  return inTransaction(db, () => {
+    const memberOf = q.clientCompanies.all({ personId: requesterId });
+    if (memberOf.length === 0) throw new NotFoundError('person', requesterId);
+    const companyIds = memberOf.flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
     let companyId: number | null;
     if (input.companyId !== undefined) {
       if (!companyIds.includes(input.companyId)) {
@@ -96,7 +96,8 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
     const due = dueTimes(policy.time, policy.targets[priority], now);
     const last = q.lastTicketNumber.get();
 
-    const ticket = q.insertTicket.get({
+    // The whole row is built here and written as is, so what we return is exactly what was stored.
+    const row: Omit<TicketRow, 'id'> = {
       number: Math.max((last?.max ?? 0) + 1, FIRST_TICKET_NUMBER),
       channel: input.channel,
       requesterId,
@@ -111,13 +112,32 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
       priority,
       status: 'new',
       line: 'line1',
+      assigneeId: null,
+      version: 1,
       createdAt: now,
+      updatedAt: now,
       ...due,
-    });
-    if (!ticket) throw new Error('ticket insert returned nothing');
+      firstRespondedAt: null,
+      firstResponseMinutes: null,
+      firstResponseMet: null,
+      slaPausedAt: null,
+      slaPausedMinutes: 0,
+      resolvedAt: null,
+      resolutionMinutes: null,
+      resolutionMet: null,
+      closedAt: null,
+      resolutionText: null,
+      visitStartsAt: null,
+      visitEndsAt: null,
+      rating: null,
+      ratingComment: null,
+    };
+    const inserted = q.insertTicket.get(row);
+    if (!inserted) throw new Error('ticket insert returned nothing');
+    const ticket: TicketRow = { id: inserted.id, ...row };
 
     if (input.attachments.length > 0) {
-      tx.insert(attachments)
+      db.insert(attachments)
         .values(
           input.attachments.map((a) => ({
             ...a,
@@ -130,7 +150,7 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
     }
 
     appendEvent(
-      ctx.db,
+      db,
       ticket,
       {
         type: 'created',

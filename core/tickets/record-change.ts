@@ -1,7 +1,7 @@
 // The one way a ticket changes: inside the caller's transaction, update the row (guarded by its version),
 // append the event, and queue the notices. Either all three are written or none.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/connection.ts';
+import type { Db } from '../../db/connection.ts';
 import { type TicketRow, tickets } from '../../db/schema.ts';
 import { StaleTicketError } from '../errors.ts';
 import type { Instant, Status } from '../model.ts';
@@ -60,20 +60,19 @@ export function appendEvent(db: Db, ticket: TicketRow, event: ChangeEvent, at: I
 /** Applies `patch` to the ticket as read (version-checked), then appends the event. Returns the new row. */
 export function recordChange(
   db: Db,
-  tx: Tx,
   before: TicketRow,
   patch: TicketPatch,
   event: ChangeEvent,
   at: Instant,
 ): { ticket: TicketRow; eventId: number } {
-  const after = tx
+  const after = db
     .update(tickets)
     .set({ ...patch, updatedAt: at, version: sql`${tickets.version} + 1` })
     .where(and(eq(tickets.id, before.id), eq(tickets.version, before.version)))
     .returning()
     .get();
   if (!after) {
-    const current = tx
+    const current = db
       .select({ version: tickets.version })
       .from(tickets)
       .where(eq(tickets.id, before.id))

@@ -6,6 +6,7 @@ import { ticketEvents, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { readSla } from '../sla-clock.ts';
+import { inTransaction } from '../transaction.ts';
 import { appendEvent } from './record-change.ts';
 
 export type SlaClockName = 'first_response' | 'resolution';
@@ -22,8 +23,9 @@ export function recordSlaAlert(
   level: SlaAlertLevel,
 ): number | null {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
-    const ticket = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const db = ctx.db;
+  return inTransaction(db, () => {
+    const ticket = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
     if (!ticket) throw new NotFoundError('ticket', ticketId);
     const policy = ctx.policies.forContract(ticket.contractId);
     const reading = readSla(policy.time, policy.targets[ticket.priority], ticket, now)[
@@ -33,7 +35,7 @@ export function recordSlaAlert(
       level === 'breached' ? reading.state === 'breached' : ['warning', 'breached'].includes(reading.state);
     if (!reached) return null;
     const type = `sla_${level}`;
-    const already = tx
+    const already = db
       .select({ id: ticketEvents.id })
       .from(ticketEvents)
       .where(
@@ -46,7 +48,7 @@ export function recordSlaAlert(
       .get();
     if (already) return null;
     return appendEvent(
-      ctx.db,
+      db,
       ticket,
       {
         type,
