@@ -73,6 +73,11 @@ export function rolesOnTicket(actor: Actor, ticket: TicketAccess): ActingRole[] 
   return roles;
 }
 
+/** Acting as the client's side of the ticket: its requester or a manager of its company. */
+export function speaksForClient(roles: readonly ActingRole[]): boolean {
+  return roles.includes('client') || roles.includes('client_manager');
+}
+
 export function canSeeTicket(actor: Actor, ticket: TicketAccess): boolean {
   return rolesOnTicket(actor, ticket).length > 0;
 }

@@ -1,8 +1,10 @@
 // Demo data: two client companies on different contracts and calendars, the categories of an IT service
 // desk, one person of every role, and a few tickets in different states, made through core so that their
 // history and SLA figures are real.
+
 import { count, eq } from 'drizzle-orm';
 import { loadActor } from '../core/actors.ts';
+import { workWeek } from '../core/calendar/business-calendar.ts';
 import { createContext } from '../core/context.ts';
 import { ManualClock, MINUTE, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
@@ -49,16 +51,6 @@ const RUSSIAN_HOLIDAYS: { date: string; name: string; hours: string[] }[] = [
   { date: '2027-03-08', name: 'Международный женский день', hours: [] },
 ];
 
-const weekdays = (hours: string[]) => ({
-  mon: hours,
-  tue: hours,
-  wed: hours,
-  thu: hours,
-  fri: hours,
-  sat: [],
-  sun: [],
-});
-
 export interface DemoPeople {
   clientA: number;
   managerA: number;
@@ -83,7 +75,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
       .values({
         name: 'Москва, пн–пт 9:00–18:00',
         timeZone: 'Europe/Moscow',
-        week: weekdays(['09:00-18:00']),
+        week: workWeek(['09:00-18:00']),
       })
       .returning()
       .get();
@@ -95,7 +87,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
       .values({
         name: 'Новосибирск, пн–пт 8:00–12:00, 13:00–17:00',
         timeZone: 'Asia/Novosibirsk',
-        week: weekdays(['08:00-12:00', '13:00-17:00']),
+        week: workWeek(['08:00-12:00', '13:00-17:00']),
       })
       .returning()
       .get();

@@ -1,6 +1,8 @@
 // A small, fully known world for core tests: two client companies on different contracts and calendars
 // (Moscow business hours with a holiday; 24/7), the categories, and one person of every role.
+
 import { loadActor } from '../core/actors.ts';
+import { workWeek } from '../core/calendar/business-calendar.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { ManualClock, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
@@ -34,16 +36,6 @@ export const MATRIX_B: PriorityMatrix = {
   department: { high: 'P1', medium: 'P2', low: 'P3' },
   person: { high: 'P2', medium: 'P3', low: 'P4' },
 };
-
-const weekdays = (hours: string[]) => ({
-  mon: hours,
-  tue: hours,
-  wed: hours,
-  thu: hours,
-  fri: hours,
-  sat: [],
-  sun: [],
-});
 
 export interface World {
   ctx: DeskContext;
@@ -84,7 +76,7 @@ export function makeWorld(options: WorldOptions = {}): World {
 
   const moscow = db
     .insert(businessCalendars)
-    .values({ name: 'Moscow 9-18', timeZone: 'Europe/Moscow', week: weekdays(['09:00-18:00']) })
+    .values({ name: 'Moscow 9-18', timeZone: 'Europe/Moscow', week: workWeek(['09:00-18:00']) })
     .returning()
     .get();
   db.insert(calendarExceptions)
@@ -92,7 +84,7 @@ export function makeWorld(options: WorldOptions = {}): World {
     .run();
   const novosibirsk = db
     .insert(businessCalendars)
-    .values({ name: 'Novosibirsk 9-18', timeZone: 'Asia/Novosibirsk', week: weekdays(['09:00-18:00']) })
+    .values({ name: 'Novosibirsk 9-18', timeZone: 'Asia/Novosibirsk', week: workWeek(['09:00-18:00']) })
     .returning()
     .get();
 

@@ -287,3 +287,8 @@ export const roundTheClock: BusinessTime = {
   between: (from, to) => Math.max(0, to - from),
   isWorking: () => true,
 };
+
+/** The same hours Monday to Friday, the weekend off: the usual office week. */
+export function workWeek(hours: DayHours): Record<Weekday, DayHours> {
+  return { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: [], sun: [] };
+}

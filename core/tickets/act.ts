@@ -3,18 +3,18 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
-import { categories, memberships, type TicketRow, tickets } from '../../db/schema.ts';
+import { categories, memberships, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
-import { InvalidInputError, NotFoundError, StaleTicketError, TransitionRefusedError } from '../errors.ts';
+import { InvalidInputError, TransitionRefusedError } from '../errors.ts';
 import { type Action, isFinalStatus, isPausedStatus, targetStatus, transitionFor } from '../lifecycle.ts';
 import { IMPACTS, type Instant, LINES, type Line, PRIORITIES, type Role, URGENCIES } from '../model.ts';
-import { type Actor, assertCanSeeTicket, isStaff } from '../permissions.ts';
+import { type Actor, isStaff, speaksForClient } from '../permissions.ts';
 import type { Policy } from '../policies.ts';
 import { firstResponseRecord, pause, resolutionRecord, resume, retarget } from '../sla-clock.ts';
 import { priorityFor } from '../sla-policy.ts';
 import { inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
-import { recordChange, type TicketPatch } from './record-change.ts';
+import { assertFresh, recordChange, type TicketPatch, ticketForChange } from './record-change.ts';
 
 const id = z.number().int().positive();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -225,13 +225,9 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
   const now = ctx.clock.now();
   const db = ctx.db;
   return inTransaction(db, () => {
-    const before = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
-    if (!before) throw new NotFoundError('ticket', ticketId);
-    const roles = assertCanSeeTicket(actor, before);
+    const { before, roles } = ticketForChange(db, actor, ticketId);
     const move = transitionFor(cmd.action, before.status, roles);
-    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
-      throw new StaleTicketError(ticketId, cmd.expectedVersion, before.version);
-    }
+    assertFresh(before, cmd.expectedVersion);
     const policy = ctx.policies.forContract(before.contractId);
     const outcome = outcomeOf(db, policy, actor, before, cmd, now);
     const status = targetStatus(move, before.status);
@@ -255,7 +251,7 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
     }
 
     const actorId = actor.kind === 'person' ? actor.personId : null;
-    const fromClient = roles.includes('client') || roles.includes('client_manager');
+    const fromClient = speaksForClient(roles);
     const { ticket, eventId } = recordChange(
       db,
       before,

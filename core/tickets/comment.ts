@@ -1,17 +1,14 @@
-// Comments: public replies that reach the client, and internal notes that never do. A client's comment on
-// a ticket that waits for them is their answer: the ticket goes back to work and the SLA clock resumes.
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { attachments, type CommentRow, comments, type TicketRow, tickets } from '../../db/schema.ts';
+import { attachments, type CommentRow, comments, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
-import { NotFoundError, StaleTicketError, TransitionRefusedError } from '../errors.ts';
+import { TransitionRefusedError } from '../errors.ts';
 import { isFinalStatus } from '../lifecycle.ts';
-import { type Actor, assertCanSeeTicket, assertCanWriteInternal, isStaff } from '../permissions.ts';
+import { type Actor, assertCanWriteInternal, isStaff, speaksForClient } from '../permissions.ts';
 import { firstResponseRecord, resume } from '../sla-clock.ts';
 import { inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
 import { attachmentInputSchema } from './create.ts';
-import { recordChange, type TicketPatch } from './record-change.ts';
+import { assertFresh, recordChange, type TicketPatch, ticketForChange } from './record-change.ts';
 
 export const COMMENT_MAX = 4000;
 
@@ -38,15 +35,11 @@ export function addComment(
   const now = ctx.clock.now();
   const db = ctx.db;
   return inTransaction(db, () => {
-    const before = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
-    if (!before) throw new NotFoundError('ticket', ticketId);
-    const roles = assertCanSeeTicket(actor, before);
+    const { before, roles } = ticketForChange(db, actor, ticketId);
     if (isFinalStatus(before.status)) throw new TransitionRefusedError('comment', before.status, 'status');
-    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
-      throw new StaleTicketError(ticketId, input.expectedVersion, before.version);
-    }
+    assertFresh(before, input.expectedVersion);
     const actorId = actor.kind === 'person' ? actor.personId : null;
-    const fromClient = roles.includes('client') || roles.includes('client_manager');
+    const fromClient = speaksForClient(roles);
     const policy = ctx.policies.forContract(before.contractId);
 
     const patch: TicketPatch = {};

@@ -3,9 +3,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { type TicketRow, tickets } from '../../db/schema.ts';
-import { StaleTicketError } from '../errors.ts';
+import { NotFoundError, StaleTicketError } from '../errors.ts';
+import type { ActingRole } from '../lifecycle.ts';
 import type { Instant, Status } from '../model.ts';
 import { enqueueNotices } from '../notifications.ts';
+import { type Actor, assertCanSeeTicket } from '../permissions.ts';
 import { statements } from '../statements.ts';
 
 export interface ChangeEvent {
@@ -16,6 +18,24 @@ export interface ChangeEvent {
   fromStatus?: Status | null;
   toStatus?: Status | null;
   data?: Record<string, unknown>;
+}
+
+/** The ticket as it stands, and the actor's roles on it: the start of every change. Unseen = not found. */
+export function ticketForChange(
+  db: Db,
+  actor: Actor,
+  ticketId: number,
+): { before: TicketRow; roles: ActingRole[] } {
+  const before = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!before) throw new NotFoundError('ticket', ticketId);
+  return { before, roles: assertCanSeeTicket(actor, before) };
+}
+
+/** Refuses a change made on an outdated view of the ticket (an old card's button, a stale form). */
+export function assertFresh(ticket: TicketRow, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && expectedVersion !== ticket.version) {
+    throw new StaleTicketError(ticket.id, expectedVersion, ticket.version);
+  }
 }
 
 export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'number' | 'version' | 'createdAt'>>;
