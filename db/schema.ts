@@ -266,3 +266,23 @@ export type TicketEventRow = typeof ticketEvents.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type { Weekday };
+
+/** Invite links (t.me/<bot>?start=<code>) that bind whoever opens them to a company and a role. */
+export const invites = sqliteTable(
+  'invites',
+  {
+    id: integer('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    role: text('role').$type<Role>().notNull(),
+    /** The client company for client roles; null for staff roles. */
+    companyId: integer('company_id').references(() => companies.id),
+    createdBy: integer('created_by').references(() => people.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    maxUses: integer('max_uses').notNull().default(1),
+    uses: integer('uses').notNull().default(0),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('invites_company').on(t.companyId)],
+);
+export type InviteRow = typeof invites.$inferSelect;

@@ -1,0 +1,231 @@
+// How people become known to the desk from Telegram: by an invite link a manager or admin made, by
+// sharing their phone number when it is in the company directory, or not at all (their requests then
+// land unverified with 1st line).
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/connection.ts';
+import {
+  attachments,
+  comments,
+  type InviteRow,
+  invites,
+  memberships,
+  outbox,
+  type PersonRow,
+  people,
+  ticketEvents,
+  tickets,
+} from '../db/schema.ts';
+import type { DeskContext } from './context.ts';
+import { DeskError, NotFoundError } from './errors.ts';
+import { type Language, ROLES, type Role, STAFF_ROLES } from './model.ts';
+import { type Actor, assertAdmin, managedCompanies } from './permissions.ts';
+import { inTransaction } from './transaction.ts';
+import { parseInput } from './validation.ts';
+
+const DAY = 86_400_000;
+
+export interface TelegramProfile {
+  telegramUserId: number;
+  name: string;
+  /** Telegram's language_code of the user's app, e.g. "ru", "en-GB". */
+  languageCode?: string | undefined;
+}
+
+/** Russian unless the person's Telegram speaks English. */
+export function languageFrom(code: string | undefined): Language {
+  return code?.toLowerCase().startsWith('en') ? 'en' : 'ru';
+}
+
+export function personByTelegram(db: Db, telegramUserId: number): PersonRow | undefined {
+  return db.select().from(people).where(eq(people.telegramUserId, telegramUserId)).get();
+}
+
+/** The person behind a Telegram account, created (with no company) the first time they need to exist. */
+export function ensureTelegramPerson(ctx: DeskContext, profile: TelegramProfile): PersonRow {
+  const existing = personByTelegram(ctx.db, profile.telegramUserId);
+  if (existing) return existing;
+  return ctx.db
+    .insert(people)
+    .values({
+      telegramUserId: profile.telegramUserId,
+      name: profile.name.slice(0, 200) || String(profile.telegramUserId),
+      language: languageFrom(profile.languageCode),
+      createdAt: ctx.clock.now(),
+    })
+    .returning()
+    .get();
+}
+
+export function setLanguage(ctx: DeskContext, personId: number, language: Language): void {
+  const changed = ctx.db.update(people).set({ language }).where(eq(people.id, personId)).run().changes;
+  if (changed === 0) throw new NotFoundError('person', personId);
+}
+
+/** Digits with a leading "+"; Russian 8XXXXXXXXXX and 7XXXXXXXXXX become +7XXXXXXXXXX. Null if not a phone. */
+export function normalizePhone(raw: string): string | null {
+  const digits = raw.replace(/[^\d]/g, '');
+  if (digits.length < 10 || digits.length > 15) return null;
+  if (digits.length === 11 && digits.startsWith('8')) return `+7${digits.slice(1)}`;
+  if (digits.length === 10 && !raw.trim().startsWith('+')) return `+7${digits}`;
+  return `+${digits}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invites
+// ---------------------------------------------------------------------------------------------
+
+export const newInviteSchema = z.object({
+  role: z.enum(ROLES),
+  companyId: z.number().int().positive().nullable().default(null),
+  maxUses: z.number().int().min(1).max(1000).default(1),
+  validDays: z.number().int().min(1).max(90).default(7),
+});
+export type NewInvite = z.input<typeof newInviteSchema>;
+
+const isStaffRole = (role: Role) => (STAFF_ROLES as readonly Role[]).includes(role);
+
+/** A client manager invites clients of their own company; admins invite anyone. */
+export function createInvite(ctx: DeskContext, actor: Actor, raw: NewInvite): InviteRow {
+  const input = parseInput(newInviteSchema, raw);
+  if (isStaffRole(input.role) !== (input.companyId === null)) {
+    throw new DeskError('invalid_input', 'client roles need a company; staff roles have none');
+  }
+  const managerOfIt = input.companyId !== null && managedCompanies(actor).includes(input.companyId);
+  if (!(input.role === 'client' && managerOfIt)) assertAdmin(actor);
+  const now = ctx.clock.now();
+  return ctx.db
+    .insert(invites)
+    .values({
+      code: randomBytes(12).toString('base64url'),
+      role: input.role,
+      companyId: input.companyId,
+      createdBy: actor.kind === 'person' ? actor.personId : null,
+      createdAt: now,
+      expiresAt: now + input.validDays * DAY,
+      maxUses: input.maxUses,
+    })
+    .returning()
+    .get();
+}
+
+export type InviteRefusal = 'unknown' | 'expired' | 'used_up' | 'revoked';
+
+export class InviteError extends DeskError {
+  constructor(readonly reason: InviteRefusal) {
+    super('invalid_input', `invite ${reason}`, { reason });
+  }
+}
+
+export interface Joined {
+  person: PersonRow;
+  role: Role;
+  companyId: number | null;
+  /** The person already held this role: nothing was added. */
+  already: boolean;
+}
+
+/** Binds whoever opened the invite link to its company and role. */
+export function redeemInvite(ctx: DeskContext, profile: TelegramProfile, code: string): Joined {
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const invite = ctx.db.select().from(invites).where(eq(invites.code, code)).get();
+    if (!invite) throw new InviteError('unknown');
+    if (invite.revokedAt !== null) throw new InviteError('revoked');
+    if (invite.expiresAt <= now) throw new InviteError('expired');
+    const person = ensureTelegramPerson(ctx, profile);
+    const held = ctx.db
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.personId, person.id),
+          eq(memberships.role, invite.role),
+          invite.companyId === null
+            ? isNull(memberships.companyId)
+            : eq(memberships.companyId, invite.companyId),
+        ),
+      )
+      .get();
+    if (!held) {
+      if (invite.uses >= invite.maxUses) throw new InviteError('used_up');
+      ctx.db
+        .insert(memberships)
+        .values({ personId: person.id, role: invite.role, companyId: invite.companyId })
+        .run();
+      ctx.db
+        .update(invites)
+        .set({ uses: sql`${invites.uses} + 1` })
+        .where(eq(invites.id, invite.id))
+        .run();
+    }
+    return { person, role: invite.role, companyId: invite.companyId, already: held !== undefined };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching by phone
+// ---------------------------------------------------------------------------------------------
+
+export interface PhoneMatch {
+  person: PersonRow;
+  /** Found in the directory: the person now has that entry's company and roles. */
+  matched: boolean;
+}
+
+/**
+ * The person shared their own phone number (the adapter checks it is theirs). If the directory has an
+ * entry with that number and no Telegram account yet, the Telegram account joins it; anything filed
+ * before as an unknown person moves over with it.
+ */
+export function bindByPhone(ctx: DeskContext, profile: TelegramProfile, rawPhone: string): PhoneMatch {
+  const phone = normalizePhone(rawPhone);
+  if (phone === null) throw new DeskError('invalid_input', 'not a phone number');
+  return inTransaction(ctx.db, () => {
+    const db = ctx.db;
+    const current = personByTelegram(db, profile.telegramUserId);
+    const entry = db
+      .select()
+      .from(people)
+      .where(and(eq(people.phone, phone), isNull(people.telegramUserId)))
+      .get();
+    if (!entry) {
+      const person = current ?? ensureTelegramPerson(ctx, profile);
+      const updated = db.update(people).set({ phone }).where(eq(people.id, person.id)).returning().get();
+      return { person: updated ?? person, matched: false };
+    }
+    if (current) mergeInto(db, current.id, entry.id);
+    const person = db
+      .update(people)
+      .set({
+        telegramUserId: profile.telegramUserId,
+        language: current?.language ?? languageFrom(profile.languageCode),
+      })
+      .where(eq(people.id, entry.id))
+      .returning()
+      .get();
+    if (!person) throw new NotFoundError('person', entry.id);
+    return { person, matched: true };
+  });
+}
+
+/** Moves everything of person `from` to person `to` and deletes `from`. Runs inside a transaction. */
+function mergeInto(db: Db, from: number, to: number): void {
+  db.update(tickets).set({ requesterId: to }).where(eq(tickets.requesterId, from)).run();
+  db.update(tickets).set({ assigneeId: to }).where(eq(tickets.assigneeId, from)).run();
+  db.update(ticketEvents).set({ actorId: to }).where(eq(ticketEvents.actorId, from)).run();
+  db.update(comments).set({ authorId: to }).where(eq(comments.authorId, from)).run();
+  db.update(attachments).set({ uploadedBy: to }).where(eq(attachments.uploadedBy, from)).run();
+  db.update(outbox).set({ recipientId: to }).where(eq(outbox.recipientId, from)).run();
+  db.update(invites).set({ createdBy: to }).where(eq(invites.createdBy, from)).run();
+  // Roles the entry already has stay once; the rest move.
+  db.$client
+    .prepare(
+      `insert or ignore into memberships (person_id, role, company_id)
+       select ?, role, company_id from memberships where person_id = ?`,
+    )
+    .run(to, from);
+  db.delete(memberships).where(eq(memberships.personId, from)).run();
+  db.delete(people).where(eq(people.id, from)).run();
+}
