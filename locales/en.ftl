@@ -93,3 +93,75 @@ report-assignee-resolved = { $name }: resolved
 report-assignee-percent = { $name }: resolved on time, %
 report-assignee-median = { $name }: resolution, median (business min)
 report-assignee-rating = { $name }: average rating
+
+## The bot: start, menu, language
+
+start-hello = Hello, { $name }! This is the service desk. Describe a problem — we register a request and tell you about every step.
+start-known = You are with “{ $company }”. Press “New request” to report a problem.
+start-unknown = We don't know your company yet. Share your phone number with the button below and we'll find you in the directory. Or just file a request: the 1st line will take it.
+start-joined = Done: you were added to “{ $company }” as { $role }.
+start-joined-staff = Done: your role is { $role }.
+start-already = You are already with “{ $company }”.
+invite-unknown = This invite link was not found. Ask your manager for a new one.
+invite-expired = This invite has expired. Ask your manager for a new link.
+invite-used_up = This invite has already been used. Ask your manager for a new link.
+invite-revoked = This invite was revoked. Ask your manager for a new link.
+menu-new = 📝 New request
+menu-mine = 📋 My requests
+menu-share-phone = 📱 Share my number
+contact-matched = Thank you! Found you: “{ $company }”.
+contact-unmatched = Thank you, the number is saved. It is not in the directory — the 1st line will take your requests and confirm your company.
+contact-not-yours = Please share your own number with the “Share my number” button.
+language-choose = Choose a language:
+language-set = Done, I speak English now.
+unknown-command = I don't know that command. Here is what I can do: /new — new request, /my — my requests, /language — language, /help — help.
+help = /new — new request
+    /my — my requests
+    /language — language
+    /cancel — stop the current step
+    Reply to any of my messages about a request to add a comment to it.
+command-start = Start
+command-new = New request
+command-my = My requests
+command-language = Language
+command-help = Help
+command-cancel = Cancel
+invite-link = Invite link for the staff of “{ $company }” (valid { $days } days, { $uses } joins):
+    { $link }
+invite-not-allowed = Only a client company's managers can invite colleagues.
+
+## The bot: a new request
+
+intake-category = What happened? Choose a category:
+intake-description = Describe the problem in one or more messages. You can send photos, documents, voice notes. When you're done, press “Done”.
+intake-description-more = Added. Add more or press “Done”.
+intake-description-needed = Please write at least a few words about the problem.
+intake-too-long = That message is too long (over { $max } characters). Please shorten it.
+intake-text-expected = I'm waiting for text. Please put it in words.
+intake-done = ✅ Done
+intake-impact = How many people are affected?
+intake-urgency = How urgent is it?
+intake-location = Where is it? Write the office, floor or address — or press “Skip”.
+intake-skip = Skip
+intake-summary = Please check your request:
+    Category: { $category }
+    Description: { $description }
+    Files: { $files }
+    Affected: { $impact }
+    Urgency: { $urgency }
+    Where: { $location }
+intake-confirm = ✅ Send
+intake-edit = ✏️ Edit
+intake-cancel = ✖️ Cancel
+intake-edit-what = What would you like to change?
+intake-field-category = Category
+intake-field-description = Description
+intake-field-impact = People affected
+intake-field-urgency = Urgency
+intake-field-location = Place
+intake-accepted = Request #{ $number } accepted. Priority: { $priority }. We will answer by { $due } ({ $zone }).
+intake-cancelled = The request was not sent. Start again with /new.
+intake-use-buttons = Please choose an option with the buttons under the message.
+intake-stale-button = This button is out of date.
+intake-not-yours = This is not your button.
+intake-failed = Could not save the request: { $reason }. Please try again with /new.

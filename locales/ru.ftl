@@ -93,3 +93,75 @@ report-assignee-resolved = { $name }: решено
 report-assignee-percent = { $name }: решение в срок, %
 report-assignee-median = { $name }: время решения, медиана (раб. мин)
 report-assignee-rating = { $name }: средняя оценка
+
+## The bot: start, menu, language
+
+start-hello = Здравствуйте, { $name }! Это служба поддержки. Опишите проблему — мы зарегистрируем заявку и будем сообщать о каждом шаге.
+start-known = Вы в компании «{ $company }». Нажмите «Новая заявка», чтобы сообщить о проблеме.
+start-unknown = Мы пока не знаем, из какой вы компании. Поделитесь номером телефона кнопкой ниже — найдём вас в справочнике. Или просто оставьте заявку: её примет 1-я линия.
+start-joined = Готово: вы добавлены в «{ $company }» как { $role }.
+start-joined-staff = Готово: ваша роль — { $role }.
+start-already = Вы уже в «{ $company }».
+invite-unknown = Эта ссылка-приглашение не найдена. Попросите новую у руководителя.
+invite-expired = Срок действия приглашения истёк. Попросите новую ссылку у руководителя.
+invite-used_up = Это приглашение уже использовано. Попросите новую ссылку у руководителя.
+invite-revoked = Это приглашение отозвано. Попросите новую ссылку у руководителя.
+menu-new = 📝 Новая заявка
+menu-mine = 📋 Мои заявки
+menu-share-phone = 📱 Поделиться номером
+contact-matched = Спасибо! Нашли вас: «{ $company }».
+contact-unmatched = Спасибо, номер сохранили. В справочнике его нет — ваши заявки примет 1-я линия и уточнит компанию.
+contact-not-yours = Пожалуйста, поделитесь своим номером кнопкой «Поделиться номером».
+language-choose = Выберите язык:
+language-set = Готово, теперь говорю по-русски.
+unknown-command = Не знаю такой команды. Вот что я умею: /new — новая заявка, /my — мои заявки, /language — язык, /help — помощь.
+help = /new — новая заявка
+    /my — мои заявки
+    /language — язык
+    /cancel — прервать текущий шаг
+    Ответьте на любое моё сообщение о заявке — ответ добавится к ней комментарием.
+command-start = Начать
+command-new = Новая заявка
+command-my = Мои заявки
+command-language = Язык
+command-help = Помощь
+command-cancel = Отменить
+invite-link = Ссылка-приглашение для сотрудников «{ $company }» (действует { $days } дн., { $uses } подключений):
+    { $link }
+invite-not-allowed = Приглашать сотрудников могут руководители компании-клиента.
+
+## The bot: a new request
+
+intake-category = Что случилось? Выберите категорию:
+intake-description = Опишите проблему одним или несколькими сообщениями. Можно прислать фото, документы, голосовые. Когда всё — нажмите «Готово».
+intake-description-more = Добавлено. Можно дописать ещё или нажать «Готово».
+intake-description-needed = Нужно хотя бы пару слов о проблеме — напишите текстом.
+intake-too-long = Слишком длинное сообщение (больше { $max } знаков). Сократите, пожалуйста.
+intake-text-expected = Я жду текст. Напишите, пожалуйста, словами.
+intake-done = ✅ Готово
+intake-impact = Сколько людей затронуто?
+intake-urgency = Насколько срочно?
+intake-location = Где это? Напишите офис, этаж или адрес — или нажмите «Пропустить».
+intake-skip = Пропустить
+intake-summary = Проверьте заявку:
+    Категория: { $category }
+    Описание: { $description }
+    Файлов: { $files }
+    Затронуто: { $impact }
+    Срочность: { $urgency }
+    Где: { $location }
+intake-confirm = ✅ Отправить
+intake-edit = ✏️ Изменить
+intake-cancel = ✖️ Отменить
+intake-edit-what = Что изменить?
+intake-field-category = Категорию
+intake-field-description = Описание
+intake-field-impact = Сколько затронуто
+intake-field-urgency = Срочность
+intake-field-location = Место
+intake-accepted = Заявка #{ $number } принята. Приоритет: { $priority }. Ответим до { $due } ({ $zone }).
+intake-cancelled = Заявку не отправили. Начать заново — /new.
+intake-use-buttons = Пожалуйста, выберите вариант кнопкой под сообщением.
+intake-stale-button = Эта кнопка уже неактуальна.
+intake-not-yours = Это не ваша кнопка.
+intake-failed = Не удалось сохранить заявку: { $reason }. Попробуйте ещё раз — /new.

@@ -1,0 +1,17 @@
+// The context types of the bot: outside conversations (with conversation controls) and inside them.
+import type { ConversationFlavor } from '@grammyjs/conversations';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Context } from 'grammy';
+import type { DeskContext } from '../core/context.ts';
+
+/** Inside a conversation: translations, no conversation controls. */
+export type TalkContext = Context & I18nFlavor;
+/** Outside: what every handler gets. */
+export type BotContext = ConversationFlavor<TalkContext>;
+
+/** What the bot's features are built with. */
+export interface BotDeps {
+  desk: DeskContext;
+  /** The bot's @username, for invite links. */
+  username: string;
+}

@@ -1,0 +1,291 @@
+// The guided intake: category → description with files → how many people → how urgent → where → summary
+// with Send / Edit / Cancel. Replayed from the start on every update (conversations v2), so the store is
+// touched only inside `conversation.external`, and every answer is checked before it is kept.
+import type { Conversation } from '@grammyjs/conversations';
+import { InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import { asc, eq } from 'drizzle-orm';
+import { loadActor } from '../../core/actors.ts';
+import { DeskError } from '../../core/errors.ts';
+import { formatLocal } from '../../core/exports.ts';
+import { IMPACTS, type Impact, URGENCIES, type Urgency } from '../../core/model.ts';
+import { ensureTelegramPerson } from '../../core/onboarding.ts';
+import { COMMENT_MAX } from '../../core/tickets/comment.ts';
+import { createTicket } from '../../core/tickets/create.ts';
+import { categories } from '../../db/schema.ts';
+import type { BotContext, BotDeps, TalkContext } from '../context.ts';
+import { attachmentOf } from '../attachments.ts';
+
+export const NEW_REQUEST = 'new-request';
+/** The description as a whole, as core accepts it. */
+const DESCRIPTION_MAX = 8000;
+
+type Talk = Conversation<BotContext, TalkContext>;
+type AttachmentDraft = NonNullable<ReturnType<typeof attachmentOf>>;
+
+interface Draft {
+  categoryId: number | null;
+  categoryName: string;
+  parts: string[];
+  files: AttachmentDraft[];
+  impact: Impact;
+  urgency: Urgency;
+  location: string | null;
+}
+
+/** Thrown to leave the conversation after telling the person why. */
+class Leave extends Error {}
+
+export function newRequest(deps: BotDeps) {
+  return async function newRequestConversation(conversation: Talk, ctx: TalkContext): Promise<void> {
+    const from = ctx.from;
+    if (!from) return;
+    const t = ctx.t.bind(ctx);
+    const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
+
+    /** Whether an update is /cancel, or another command we don't take in the middle of an intake. */
+    async function handleCommand(next: TalkContext): Promise<boolean> {
+      const text = next.message?.text;
+      if (!text?.startsWith('/')) return false;
+      if (/^\/cancel(@\w+)?$/.test(text.trim())) {
+        await next.reply(t('intake-cancelled'), { reply_markup: { remove_keyboard: true } });
+        throw new Leave();
+      }
+      await next.reply(t('intake-use-buttons'));
+      return true;
+    }
+
+    /** A press of one of the buttons under `prompts`; anything else gets a polite word and we wait on. */
+    async function choice(prompts: readonly number[], allowed: readonly string[]): Promise<string> {
+      for (;;) {
+        const next = await conversation.wait();
+        if (await handleCommand(next)) continue;
+        const query = next.callbackQuery;
+        if (!query) {
+          await next.reply(t('intake-use-buttons'));
+          continue;
+        }
+        if (query.from.id !== from?.id) {
+          await next.answerCallbackQuery({ text: t('intake-not-yours') });
+          continue;
+        }
+        const data = query.data ?? '';
+        if (!prompts.includes(query.message?.message_id ?? -1) || !allowed.includes(data)) {
+          await next.answerCallbackQuery({ text: t('intake-stale-button') });
+          continue;
+        }
+        await next.answerCallbackQuery();
+        return data;
+      }
+    }
+
+    async function ask(text: string, keyboard: InlineKeyboard, allowed: readonly string[]): Promise<string> {
+      const prompt = await ctx.reply(text, { reply_markup: keyboard });
+      return choice([prompt.message_id], allowed);
+    }
+
+    async function askCategory(): Promise<Pick<Draft, 'categoryId' | 'categoryName'>> {
+      const list = await conversation.external(() =>
+        deps.desk.db
+          .select({ id: categories.id, ru: categories.nameRu, en: categories.nameEn })
+          .from(categories)
+          .where(eq(categories.active, true))
+          .orderBy(asc(categories.sort), asc(categories.id))
+          .all(),
+      );
+      const keyboard = new InlineKeyboard();
+      list.forEach((c, i) => {
+        keyboard.text(language === 'en' ? c.en : c.ru, `c:${c.id}`);
+        if (i % 2 === 1) keyboard.row();
+      });
+      const data = await ask(
+        t('intake-category'),
+        keyboard,
+        list.map((c) => `c:${c.id}`),
+      );
+      const picked = list.find((c) => `c:${c.id}` === data);
+      return { categoryId: picked?.id ?? null, categoryName: (language === 'en' ? picked?.en : picked?.ru) ?? '' };
+    }
+
+    async function askDescription(): Promise<Pick<Draft, 'parts' | 'files'>> {
+      const parts: string[] = [];
+      const files: AttachmentDraft[] = [];
+      const done = new InlineKeyboard().text(t('intake-done'), 'done');
+      const prompts = [(await ctx.reply(t('intake-description'), { reply_markup: done })).message_id];
+      for (;;) {
+        const next = await conversation.wait();
+        if (await handleCommand(next)) continue;
+        if (next.callbackQuery) {
+          const query = next.callbackQuery;
+          if (query.data === 'done' && prompts.includes(query.message?.message_id ?? -1)) {
+            if (parts.length === 0) {
+              await next.answerCallbackQuery();
+              await next.reply(t('intake-description-needed'));
+              continue;
+            }
+            await next.answerCallbackQuery();
+            return { parts, files };
+          }
+          await next.answerCallbackQuery({ text: t('intake-stale-button') });
+          continue;
+        }
+        const message: Message | undefined = next.message;
+        const text = message?.text ?? message?.caption;
+        const file = message ? attachmentOf(message) : null;
+        if (!file && message?.text === undefined) {
+          await next.reply(t('intake-text-expected'));
+          continue;
+        }
+        if (text && (text.length > COMMENT_MAX || [...parts, text].join('\n').length > DESCRIPTION_MAX)) {
+          await next.reply(t('intake-too-long', { max: COMMENT_MAX }));
+          continue;
+        }
+        if (text) parts.push(text);
+        if (file) files.push(file);
+        prompts.push((await next.reply(t('intake-description-more'), { reply_markup: done })).message_id);
+      }
+    }
+
+    async function askImpact(): Promise<Impact> {
+      const keyboard = new InlineKeyboard();
+      for (const impact of IMPACTS) keyboard.text(t(`impact-${impact}`), `i:${impact}`).row();
+      const data = await ask(
+        t('intake-impact'),
+        keyboard,
+        IMPACTS.map((i) => `i:${i}`),
+      );
+      return data.slice(2) as Impact;
+    }
+
+    async function askUrgency(): Promise<Urgency> {
+      const keyboard = new InlineKeyboard();
+      for (const urgency of URGENCIES) keyboard.text(t(`urgency-${urgency}`), `u:${urgency}`).row();
+      const data = await ask(
+        t('intake-urgency'),
+        keyboard,
+        URGENCIES.map((u) => `u:${u}`),
+      );
+      return data.slice(2) as Urgency;
+    }
+
+    async function askLocation(): Promise<string | null> {
+      const skip = new InlineKeyboard().text(t('intake-skip'), 'skip');
+      const prompt = await ctx.reply(t('intake-location'), { reply_markup: skip });
+      for (;;) {
+        const next = await conversation.wait();
+        if (await handleCommand(next)) continue;
+        const query = next.callbackQuery;
+        if (query) {
+          if (query.data === 'skip' && query.message?.message_id === prompt.message_id) {
+            await next.answerCallbackQuery();
+            return null;
+          }
+          await next.answerCallbackQuery({ text: t('intake-stale-button') });
+          continue;
+        }
+        const text = next.message?.text?.trim();
+        if (!text) {
+          await next.reply(t('intake-text-expected'));
+          continue;
+        }
+        if (text.length > 500) {
+          await next.reply(t('intake-too-long', { max: 500 }));
+          continue;
+        }
+        return text;
+      }
+    }
+
+    try {
+      const draft: Draft = {
+        ...(await askCategory()),
+        ...(await askDescription()),
+        impact: await askImpact(),
+        urgency: await askUrgency(),
+        location: await askLocation(),
+      };
+      for (;;) {
+        const summary = t('intake-summary', {
+          category: draft.categoryName,
+          description: draft.parts.join('\n'),
+          files: draft.files.length,
+          impact: t(`impact-${draft.impact}`),
+          urgency: t(`urgency-${draft.urgency}`),
+          location: draft.location ?? '—',
+        });
+        const decision = await ask(
+          summary,
+          new InlineKeyboard()
+            .text(t('intake-confirm'), 'send')
+            .row()
+            .text(t('intake-edit'), 'edit')
+            .text(t('intake-cancel'), 'cancel'),
+          ['send', 'edit', 'cancel'],
+        );
+        if (decision === 'cancel') {
+          await ctx.reply(t('intake-cancelled'));
+          return;
+        }
+        if (decision === 'send') break;
+        const fields = ['category', 'description', 'impact', 'urgency', 'location'] as const;
+        const keyboard = new InlineKeyboard();
+        for (const f of fields) keyboard.text(t(`intake-field-${f}`), `f:${f}`).row();
+        const field = (await ask(
+          t('intake-edit-what'),
+          keyboard,
+          fields.map((f) => `f:${f}`),
+        )) as `f:${(typeof fields)[number]}`;
+        if (field === 'f:category') Object.assign(draft, await askCategory());
+        if (field === 'f:description') Object.assign(draft, await askDescription());
+        if (field === 'f:impact') draft.impact = await askImpact();
+        if (field === 'f:urgency') draft.urgency = await askUrgency();
+        if (field === 'f:location') draft.location = await askLocation();
+      }
+
+      const outcome = await conversation.external(() => {
+        try {
+          const person = ensureTelegramPerson(deps.desk, {
+            telegramUserId: from.id,
+            name: [from.first_name, from.last_name].filter(Boolean).join(' '),
+            languageCode: from.language_code,
+          });
+          const ticket = createTicket(deps.desk, loadActor(deps.desk.db, person.id), {
+            channel: 'telegram',
+            categoryId: draft.categoryId,
+            description: draft.parts.join('\n'),
+            impact: draft.impact,
+            urgency: draft.urgency,
+            location: draft.location,
+            attachments: draft.files,
+          });
+          const zone = deps.desk.policies.forContract(ticket.contractId).timeZone;
+          return {
+            ok: true as const,
+            number: ticket.number,
+            priority: ticket.priority,
+            due: formatLocal(ticket.firstResponseDueAt, zone),
+            zone,
+          };
+        } catch (error) {
+          if (error instanceof DeskError) return { ok: false as const, reason: error.message };
+          throw error;
+        }
+      });
+      if (outcome.ok) {
+        await ctx.reply(
+          t('intake-accepted', {
+            number: outcome.number,
+            priority: t(`priority-${outcome.priority}`),
+            due: outcome.due,
+            zone: outcome.zone,
+          }),
+        );
+      } else {
+        await ctx.reply(t('intake-failed', { reason: outcome.reason }));
+      }
+    } catch (error) {
+      if (error instanceof Leave) return;
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,59 @@
+// Builds the bot: the same factory runs in production and in tests, which point it at their own store
+// and at a local Bot API. Every decision is a call into core; this only wires Telegram to it.
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { Bot, type MiddlewareFn } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { DeskContext } from '../core/context.ts';
+import type { BotContext, BotDeps, TalkContext } from './context.ts';
+import { conversationStorage } from './conversation-storage.ts';
+import { NEW_REQUEST, newRequest } from './conversations/new-request.ts';
+import { fallback } from './features/fallback.ts';
+import { intake } from './features/intake.ts';
+import { onboarding } from './features/onboarding.ts';
+import { createI18n } from './i18n.ts';
+
+export interface BotOptions {
+  desk: DeskContext;
+  token: string;
+  /** The Bot API base URL: Telegram's, or a local emulator's. */
+  apiRoot: string;
+  /** Known bot info lets the bot handle updates without calling getMe first. */
+  botInfo?: UserFromGetMe;
+}
+
+/** Retries 429s (after retry_after) and server errors; capped so a stuck chat does not hold a worker. */
+const retrying = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
+
+export function createBot(options: BotOptions): Bot<BotContext> {
+  const bot = new Bot<BotContext>(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: { apiRoot: options.apiRoot },
+  });
+  bot.api.config.use(retrying());
+  const deps: BotDeps = {
+    desk: options.desk,
+    get username() {
+      return bot.botInfo.username;
+    },
+  };
+
+  const i18n = createI18n<TalkContext>(options.desk.db);
+  // Transformers of bot.api are not inherited inside conversations: install auto-retry there too.
+  const retryInside: MiddlewareFn<TalkContext> = (ctx, next) => {
+    ctx.api.config.use(retrying());
+    return next();
+  };
+  bot.use(i18n);
+  bot.use(
+    conversations<BotContext, TalkContext>({
+      storage: conversationStorage(options.desk.db),
+      plugins: [i18n.middleware(), retryInside],
+    }),
+  );
+  bot.use(createConversation(newRequest(deps), NEW_REQUEST));
+  bot.use(onboarding(deps));
+  bot.use(intake());
+  bot.use(fallback());
+  return bot;
+}

@@ -1,0 +1,141 @@
+// Delivery bookkeeping of the outbox, for the notifier. A notice is claimed ('sending') in a committed
+// transaction before it is sent and marked 'sent' right after; one left 'sending' by a crash may or may
+// not have reached the person, so it becomes a dead letter for a human to look at instead of being sent
+// again: every notice goes out at most once. Order per recipient is kept: a notice is never claimed while
+// an earlier one to the same person is still undelivered.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { type OutboxRow, outbox, people } from '../db/schema.ts';
+import type { DeskContext } from './context.ts';
+import { ForbiddenError, NotFoundError } from './errors.ts';
+import { type Actor, staffRoles } from './permissions.ts';
+import { inTransaction } from './transaction.ts';
+
+/** After this many failed attempts a notice is given up on (a dead letter). */
+export const MAX_ATTEMPTS = 10;
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 5 * 60_000;
+
+/** Exponential backoff with jitter, capped: 0.5–1 s, 1–2 s, 2–4 s … up to 2.5–5 min. */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+/** Claims up to `limit` due notices, oldest first, at most the oldest undelivered one per recipient. */
+export function claimDue(ctx: DeskContext, limit = 100): OutboxRow[] {
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    const ids = ctx.db.all<{ id: number }>(sql`
+      select o.id from ${outbox} o
+      where o.state = 'pending' and o.next_attempt_at <= ${now}
+        and not exists (
+          select 1 from ${outbox} e
+          where e.recipient_id = o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))
+      order by o.id limit ${limit}`);
+    if (ids.length === 0) return [];
+    return ctx.db
+      .update(outbox)
+      .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
+      .where(
+        inArray(
+          outbox.id,
+          ids.map((r) => r.id),
+        ),
+      )
+      .returning()
+      .all()
+      .sort((a, b) => a.id - b.id);
+  });
+}
+
+export function markSent(ctx: DeskContext, id: number): void {
+  ctx.db
+    .update(outbox)
+    .set({ state: 'sent', sentAt: ctx.clock.now(), lastError: null })
+    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
+    .run();
+}
+
+/** A failure that may pass (rate limit, server error, network): try again later, or give up for good. */
+export function scheduleRetry(
+  ctx: DeskContext,
+  row: Pick<OutboxRow, 'id' | 'attempts'>,
+  error: string,
+  delayMs: number,
+) {
+  const dead = row.attempts >= MAX_ATTEMPTS;
+  ctx.db
+    .update(outbox)
+    .set({
+      state: dead ? 'dead' : 'pending',
+      nextAttemptAt: ctx.clock.now() + delayMs,
+      lastError: error.slice(0, 1000),
+    })
+    .where(eq(outbox.id, row.id))
+    .run();
+}
+
+export function markDead(ctx: DeskContext, id: number, reason: string): void {
+  ctx.db
+    .update(outbox)
+    .set({ state: 'dead', lastError: reason.slice(0, 1000) })
+    .where(eq(outbox.id, id))
+    .run();
+}
+
+/** The person blocked the bot: stop writing to them on Telegram; what was waiting becomes a dead letter. */
+export function markUnreachable(ctx: DeskContext, personId: number, reason: string): void {
+  inTransaction(ctx.db, () => {
+    ctx.db.update(people).set({ unreachableAt: ctx.clock.now() }).where(eq(people.id, personId)).run();
+    ctx.db
+      .update(outbox)
+      .set({ state: 'dead', lastError: reason.slice(0, 1000) })
+      .where(
+        and(
+          eq(outbox.recipientId, personId),
+          eq(outbox.channel, 'telegram'),
+          inArray(outbox.state, ['pending', 'sending']),
+        ),
+      )
+      .run();
+  });
+}
+
+/** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */
+export function reconcileInterrupted(ctx: DeskContext): number {
+  return ctx.db
+    .update(outbox)
+    .set({ state: 'dead', lastError: 'interrupted while sending: it may or may not have been delivered' })
+    .where(eq(outbox.state, 'sending'))
+    .run().changes;
+}
+
+function assertCanManageOutbox(actor: Actor): void {
+  if (actor.kind === 'system') return;
+  const roles = staffRoles(actor);
+  if (!roles.includes('supervisor') && !roles.includes('admin')) {
+    throw new ForbiddenError('only supervisors and admins see undelivered notices');
+  }
+}
+
+export function deadLetters(ctx: DeskContext, actor: Actor, limit = 100): OutboxRow[] {
+  assertCanManageOutbox(actor);
+  return ctx.db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.state, 'dead'))
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+/** A supervisor decided a dead letter should go out after all. */
+export function requeueDeadLetter(ctx: DeskContext, actor: Actor, id: number): void {
+  assertCanManageOutbox(actor);
+  const changed = ctx.db
+    .update(outbox)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: ctx.clock.now(), lastError: null })
+    .where(and(eq(outbox.id, id), eq(outbox.state, 'dead')))
+    .run().changes;
+  if (changed === 0) throw new NotFoundError('dead letter', id);
+}

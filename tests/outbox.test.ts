@@ -1,0 +1,127 @@
+// Delivery bookkeeping: claims in order per recipient, retries with backoff, dead letters, crash recovery.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError } from '../core/errors.ts';
+import {
+  claimDue,
+  deadLetters,
+  MAX_ATTEMPTS,
+  markSent,
+  markUnreachable,
+  reconcileInterrupted,
+  requeueDeadLetter,
+  retryDelay,
+  scheduleRetry,
+} from '../core/outbox.ts';
+import { SYSTEM } from '../core/permissions.ts';
+import { outbox, people } from '../db/schema.ts';
+import { makeWorld, type World } from './fixtures.ts';
+
+function queue(w: World, recipientId: number, n: number, at = w.clock.now()) {
+  for (let i = 0; i < n; i++) {
+    w.ctx.db
+      .insert(outbox)
+      .values({
+        createdAt: at,
+        recipientId,
+        channel: 'telegram',
+        kind: 'requester.comment',
+        payload: { i },
+        idempotencyKey: `k${recipientId}-${i}-${Math.random()}`,
+        nextAttemptAt: at,
+      })
+      .run();
+  }
+}
+
+const states = (w: World) => w.ctx.db.select({ id: outbox.id, state: outbox.state }).from(outbox).all();
+
+describe('claiming', () => {
+  it('hands out the oldest undelivered notice of each recipient, and the next only after it is sent', () => {
+    const w = makeWorld();
+    queue(w, w.ids.clientA, 3);
+    queue(w, w.ids.clientB, 2);
+    const first = claimDue(w.ctx);
+    expect(first.map((r) => [r.recipientId, (r.payload as { i: number }).i])).toEqual([
+      [w.ids.clientA, 0],
+      [w.ids.clientB, 0],
+    ]);
+    expect(first.every((r) => r.state === 'sending' && r.attempts === 1)).toBe(true);
+    // Nothing more while those are in flight.
+    expect(claimDue(w.ctx)).toEqual([]);
+    markSent(w.ctx, first[0]?.id ?? 0);
+    expect(claimDue(w.ctx).map((r) => (r.payload as { i: number }).i)).toEqual([1]);
+  });
+
+  it('keeps the order behind a notice that waits for a retry', () => {
+    const w = makeWorld();
+    queue(w, w.ids.clientA, 2);
+    const [first] = claimDue(w.ctx);
+    if (!first) throw new Error('nothing claimed');
+    scheduleRetry(w.ctx, first, '429: retry after 3', 3000);
+    expect(claimDue(w.ctx)).toEqual([]); // the second may not overtake the first
+    w.clock.advance(3000);
+    expect(claimDue(w.ctx).map((r) => r.id)).toEqual([first.id]);
+  });
+
+  it('respects the limit and the due time', () => {
+    const w = makeWorld();
+    for (const key of ['clientA', 'clientB', 'managerA', 'managerB'] as const) queue(w, w.ids[key], 1);
+    queue(w, w.ids.line1, 1, w.clock.now() + 60_000);
+    expect(claimDue(w.ctx, 3)).toHaveLength(3);
+    expect(claimDue(w.ctx, 3)).toHaveLength(1);
+    expect(claimDue(w.ctx, 3)).toHaveLength(0);
+  });
+});
+
+describe('failures', () => {
+  it('gives up after the last attempt', () => {
+    const w = makeWorld();
+    queue(w, w.ids.clientA, 1);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const [row] = claimDue(w.ctx);
+      if (!row) throw new Error(`attempt ${attempt} not claimed`);
+      expect(row.attempts).toBe(attempt);
+      scheduleRetry(w.ctx, row, '502 Bad Gateway', 0);
+    }
+    expect(states(w).map((s) => s.state)).toEqual(['dead']);
+    expect(deadLetters(w.ctx, SYSTEM)[0]?.lastError).toBe('502 Bad Gateway');
+  });
+
+  it('stops writing to someone who blocked the bot', () => {
+    const w = makeWorld();
+    queue(w, w.ids.clientA, 3);
+    queue(w, w.ids.clientB, 1);
+    claimDue(w.ctx);
+    markUnreachable(w.ctx, w.ids.clientA, '403: bot was blocked by the user');
+    expect(w.ctx.db.select().from(people).where(eq(people.id, w.ids.clientA)).get()?.unreachableAt).toBe(
+      w.clock.now(),
+    );
+    expect(states(w).map((s) => s.state)).toEqual(['dead', 'dead', 'dead', 'sending']);
+  });
+
+  it('never resends what a crash left mid-send, and lets a supervisor requeue it', () => {
+    const w = makeWorld();
+    queue(w, w.ids.clientA, 2);
+    const [inFlight] = claimDue(w.ctx);
+    // The process dies here. On the next start:
+    expect(reconcileInterrupted(w.ctx)).toBe(1);
+    const dead = deadLetters(w.ctx, w.as.supervisor);
+    expect(dead.map((d) => d.id)).toEqual([inFlight?.id]);
+    expect(dead[0]?.lastError).toMatch(/may or may not have been delivered/);
+    // The next notice to the same person goes on.
+    expect(claimDue(w.ctx).map((r) => (r.payload as { i: number }).i)).toEqual([1]);
+    expect(() => deadLetters(w.ctx, w.as.line1)).toThrow(ForbiddenError);
+    expect(() => requeueDeadLetter(w.ctx, w.as.clientA, inFlight?.id ?? 0)).toThrow(ForbiddenError);
+    requeueDeadLetter(w.ctx, w.as.admin, inFlight?.id ?? 0);
+    expect(states(w).find((s) => s.id === inFlight?.id)?.state).toBe('pending');
+  });
+
+  it('backs off exponentially with jitter, capped at five minutes', () => {
+    expect(retryDelay(1, () => 0)).toBe(500);
+    expect(retryDelay(1, () => 1)).toBe(1000);
+    expect(retryDelay(4, () => 1)).toBe(8000);
+    expect(retryDelay(30, () => 1)).toBe(300_000);
+    expect(retryDelay(30, () => 0)).toBe(150_000);
+  });
+});
