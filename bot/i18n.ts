@@ -2,8 +2,8 @@
 // Read from the store, not a session, so it also works inside conversations.
 import { I18n } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
-import type { Db } from '../db/connection.ts';
 import { languageFrom, personByTelegram } from '../core/onboarding.ts';
+import type { Db } from '../db/connection.ts';
 import { DEFAULT_LANGUAGE, LOCALES_DIR } from '../locales/index.ts';
 
 export function createI18n<C extends Context>(db: Db): I18n<C> {

@@ -2,9 +2,9 @@
 // with Send / Edit / Cancel. Replayed from the start on every update (conversations v2), so the store is
 // touched only inside `conversation.external`, and every answer is checked before it is kept.
 import type { Conversation } from '@grammyjs/conversations';
+import { asc, eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import { asc, eq } from 'drizzle-orm';
 import { loadActor } from '../../core/actors.ts';
 import { DeskError } from '../../core/errors.ts';
 import { formatLocal } from '../../core/exports.ts';
@@ -13,8 +13,8 @@ import { ensureTelegramPerson } from '../../core/onboarding.ts';
 import { COMMENT_MAX } from '../../core/tickets/comment.ts';
 import { createTicket } from '../../core/tickets/create.ts';
 import { categories } from '../../db/schema.ts';
-import type { BotContext, BotDeps, TalkContext } from '../context.ts';
 import { attachmentOf } from '../attachments.ts';
+import type { BotContext, BotDeps, TalkContext } from '../context.ts';
 
 export const NEW_REQUEST = 'new-request';
 /** The description as a whole, as core accepts it. */
@@ -104,7 +104,10 @@ export function newRequest(deps: BotDeps) {
         list.map((c) => `c:${c.id}`),
       );
       const picked = list.find((c) => `c:${c.id}` === data);
-      return { categoryId: picked?.id ?? null, categoryName: (language === 'en' ? picked?.en : picked?.ru) ?? '' };
+      return {
+        categoryId: picked?.id ?? null,
+        categoryName: (language === 'en' ? picked?.en : picked?.ru) ?? '',
+      };
     }
 
     async function askDescription(): Promise<Pick<Draft, 'parts' | 'files'>> {

@@ -2,18 +2,18 @@
 import { eq } from 'drizzle-orm';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { User } from 'grammy/types';
-import { clientCompanies } from '../../core/permissions.ts';
 import { loadActor } from '../../core/actors.ts';
+import { LANGUAGES, type Language, STAFF_ROLES } from '../../core/model.ts';
 import {
   bindByPhone,
+  ensureTelegramPerson,
   InviteError,
   personByTelegram,
   redeemInvite,
   setLanguage,
-  ensureTelegramPerson,
   type TelegramProfile,
 } from '../../core/onboarding.ts';
-import { LANGUAGES, type Language, STAFF_ROLES } from '../../core/model.ts';
+import { clientCompanies } from '../../core/permissions.ts';
 import { companies } from '../../db/schema.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { mainMenu } from '../keyboards.ts';
@@ -33,7 +33,8 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
   const companyName = (companyId: number | null) =>
     companyId === null
       ? ''
-      : (desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()?.name ?? '');
+      : (desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()
+          ?.name ?? '');
 
   /** The company the person is known in, if any. */
   const knownCompany = (telegramUserId: number) => {
@@ -79,10 +80,9 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     const { matched } = bindByPhone(desk, profileOf(ctx.from), ctx.message.contact.phone_number);
     await ctx.i18n.renegotiateLocale();
     const company = knownCompany(ctx.from.id);
-    await ctx.reply(
-      matched && company ? ctx.t('contact-matched', { company }) : ctx.t('contact-unmatched'),
-      { reply_markup: mainMenu(ctx, false) },
-    );
+    await ctx.reply(matched && company ? ctx.t('contact-matched', { company }) : ctx.t('contact-unmatched'), {
+      reply_markup: mainMenu(ctx, false),
+    });
   });
 
   bot.command('language', async (ctx) => {
@@ -100,7 +100,9 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     setLanguage(desk, person.id, language);
     await ctx.i18n.renegotiateLocale();
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('language-set'), { reply_markup: mainMenu(ctx, knownCompany(ctx.from.id) === null) });
+    await ctx.reply(ctx.t('language-set'), {
+      reply_markup: mainMenu(ctx, knownCompany(ctx.from.id) === null),
+    });
   });
 
   bot.command('help', (ctx) => ctx.reply(ctx.t('help')));
