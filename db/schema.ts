@@ -249,7 +249,10 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_due').on(t.state, t.nextAttemptAt), index('outbox_recipient').on(t.recipientId, t.state)],
+  (t) => [
+    index('outbox_due').on(t.state, t.nextAttemptAt),
+    index('outbox_recipient').on(t.recipientId, t.state),
+  ],
 );
 
 /** Key-value storage for grammY conversations, so a guided intake survives a restart. */
