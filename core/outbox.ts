@@ -21,13 +21,20 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-/** Claims up to `limit` due notices, oldest first, at most the oldest undelivered one per recipient. */
-export function claimDue(ctx: DeskContext, limit = 100): OutboxRow[] {
+/**
+ * Claims up to `limit` due notices of a channel, oldest first, at most the oldest undelivered one per
+ * recipient.
+ */
+export function claimDue(
+  ctx: DeskContext,
+  limit = 100,
+  channel: OutboxRow['channel'] = 'telegram',
+): OutboxRow[] {
   const now = ctx.clock.now();
   return inTransaction(ctx.db, () => {
     const ids = ctx.db.all<{ id: number }>(sql`
       select o.id from ${outbox} o
-      where o.state = 'pending' and o.next_attempt_at <= ${now}
+      where o.state = 'pending' and o.channel = ${channel} and o.next_attempt_at <= ${now}
         and not exists (
           select 1 from ${outbox} e
           where e.recipient_id = o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))
@@ -72,6 +79,15 @@ export function scheduleRetry(
       lastError: error.slice(0, 1000),
     })
     .where(eq(outbox.id, row.id))
+    .run();
+}
+
+/** Puts a claimed notice back untouched, to go at `at` (it was held back by a rate limit, not tried). */
+export function release(ctx: DeskContext, id: number, at: number): void {
+  ctx.db
+    .update(outbox)
+    .set({ state: 'pending', attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: at })
+    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
     .run();
 }
 

@@ -289,3 +289,17 @@ export const invites = sqliteTable(
   (t) => [index('invites_company').on(t.companyId)],
 );
 export type InviteRow = typeof invites.$inferSelect;
+
+/** Which ticket a bot message in a chat is about, so a reply to it becomes a comment on that ticket. */
+export const telegramMessages = sqliteTable(
+  'telegram_messages',
+  {
+    chatId: integer('chat_id').notNull(),
+    messageId: integer('message_id').notNull(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId] })],
+);

@@ -165,3 +165,49 @@ intake-use-buttons = Please choose an option with the buttons under the message.
 intake-stale-button = This button is out of date.
 intake-not-yours = This is not your button.
 intake-failed = Could not save the request: { $reason }. Please try again with /new.
+
+## Notices from the outbox
+
+notice-requester-created = Request #{ $number } is registered: “{ $subject }”. Priority: { $priority }. We will answer by { $firstDue }.
+notice-requester-triage = Request #{ $number } is accepted. Priority: { $priority }. We will solve it by { $due }.
+notice-requester-reprioritize = The priority of request #{ $number } changed: { $priority }. We will solve it by { $due }.
+notice-requester-take = { $assignee } is working on request #{ $number }.
+notice-requester-assign = Request #{ $number } is assigned to { $assignee }.
+notice-requester-return_to_queue = Request #{ $number } is back in the queue — another engineer will take it.
+notice-requester-ask_customer = A question about request #{ $number }: { $question }
+    Reply to this message — your answer goes to the engineer.
+notice-requester-resume = Request #{ $number } is in progress again.
+notice-requester-escalate_line2 = Request #{ $number } was passed to our 2nd-line specialists.
+notice-requester-schedule_visit = An engineer will come for request #{ $number }: { $slot }. { $address }
+notice-requester-resolve = Request #{ $number } is resolved: { $resolution }
+    Is the problem solved?
+notice-requester-reopen = Request #{ $number } was reopened: { $reason }
+notice-requester-cancel = Request #{ $number } was cancelled.
+notice-requester-confirm = Request #{ $number } is closed.
+notice-requester-auto_close = Request #{ $number } was closed: we did not hear whether it was solved. If not, write to us.
+notice-requester-comment = A reply about request #{ $number } ({ $author }):
+    { $body }
+notice-staff = #{ $number } · { $priority } · { $subject }
+    { $event }{ $details }
+notice-solved-yes = ✅ Yes, solved
+notice-solved-no = ❌ No
+event-created = New request
+event-triage = Accepted
+event-reprioritize = Priority changed
+event-take = Taken
+event-assign = Assigned to you
+event-return_to_queue = Back in the queue
+event-ask_customer = Question to the client
+event-resume = The client answered, in progress again
+event-escalate_line2 = Passed to the 2nd line
+event-schedule_visit = Visit scheduled
+event-resolve = Resolved
+event-confirm = The client confirmed the solution
+event-auto_close = Closed automatically
+event-reopen = Reopened
+event-cancel = Cancelled
+event-rate = Client's rating
+event-comment = The client wrote
+event-internal_note = Internal note
+event-sla_warning = ⚠️ SLA: 75 % of the time is used
+event-sla_breached = 🔥 SLA: breached

@@ -165,3 +165,49 @@ intake-use-buttons = Пожалуйста, выберите вариант кн�
 intake-stale-button = Эта кнопка уже неактуальна.
 intake-not-yours = Это не ваша кнопка.
 intake-failed = Не удалось сохранить заявку: { $reason }. Попробуйте ещё раз — /new.
+
+## Notices from the outbox
+
+notice-requester-created = Заявка #{ $number } зарегистрирована: «{ $subject }». Приоритет: { $priority }. Ответим до { $firstDue }.
+notice-requester-triage = Заявка #{ $number } принята. Приоритет: { $priority }. Решим до { $due }.
+notice-requester-reprioritize = Приоритет заявки #{ $number } изменён: { $priority }. Решим до { $due }.
+notice-requester-take = Заявкой #{ $number } занимается { $assignee }.
+notice-requester-assign = Заявку #{ $number } назначили инженеру: { $assignee }.
+notice-requester-return_to_queue = Заявка #{ $number } вернулась в очередь — её возьмёт другой инженер.
+notice-requester-ask_customer = Вопрос по заявке #{ $number }: { $question }
+    Ответьте на это сообщение — ответ уйдёт инженеру.
+notice-requester-resume = Заявка #{ $number } снова в работе.
+notice-requester-escalate_line2 = Заявку #{ $number } передали специалистам 2-й линии.
+notice-requester-schedule_visit = По заявке #{ $number } назначен выезд инженера: { $slot }. { $address }
+notice-requester-resolve = Заявка #{ $number } решена: { $resolution }
+    Проблема решена?
+notice-requester-reopen = Заявку #{ $number } открыли снова: { $reason }
+notice-requester-cancel = Заявка #{ $number } отменена.
+notice-requester-confirm = Заявка #{ $number } закрыта.
+notice-requester-auto_close = Заявка #{ $number } закрыта: вы не ответили, решена ли проблема. Если нет — напишите нам.
+notice-requester-comment = Ответ по заявке #{ $number } ({ $author }):
+    { $body }
+notice-staff = #{ $number } · { $priority } · { $subject }
+    { $event }{ $details }
+notice-solved-yes = ✅ Да, решена
+notice-solved-no = ❌ Нет
+event-created = Новая заявка
+event-triage = Принята
+event-reprioritize = Изменён приоритет
+event-take = Взята в работу
+event-assign = Назначена вам
+event-return_to_queue = Вернулась в очередь
+event-ask_customer = Вопрос клиенту
+event-resume = Клиент ответил, снова в работе
+event-escalate_line2 = Передана на 2-ю линию
+event-schedule_visit = Назначен выезд
+event-resolve = Решена
+event-confirm = Клиент подтвердил решение
+event-auto_close = Закрыта автоматически
+event-reopen = Открыта снова
+event-cancel = Отменена
+event-rate = Оценка клиента
+event-comment = Комментарий клиента
+event-internal_note = Внутренняя заметка
+event-sla_warning = ⚠️ SLA: прошло 75 % срока
+event-sla_breached = 🔥 SLA: срок нарушен

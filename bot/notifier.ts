@@ -1,0 +1,150 @@
+// Drains the outbox to Telegram after each commit: within Telegram's limits, in order per chat, each
+// notice at most once. Retries what may pass (429 after retry_after, 5xx, network) with capped, jittered
+// backoff; a 403 means the person blocked the bot: they are marked unreachable and not written to again.
+import { eq } from 'drizzle-orm';
+import { type Api, GrammyError, HttpError } from 'grammy';
+import type { DeskContext } from '../core/context.ts';
+import {
+  claimDue,
+  markDead,
+  markSent,
+  markUnreachable,
+  reconcileInterrupted,
+  release,
+  retryDelay,
+  scheduleRetry,
+} from '../core/outbox.ts';
+import { type OutboxRow, people } from '../db/schema.ts';
+import { translator } from '../locales/index.ts';
+import { rememberMessage } from './message-links.ts';
+import { renderNotice } from './notices.ts';
+import { RateLimiter, type SendLimits, TELEGRAM_LIMITS } from './rate-limiter.ts';
+
+export interface NotifierOptions {
+  desk: DeskContext;
+  /** A plain Api: the notifier decides about retries itself, so no auto-retry transformer here. */
+  api: Api;
+  limits?: SendLimits;
+  /** How often to look for due notices when nobody pokes (ms). */
+  idleMs?: number;
+  random?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+export class Notifier {
+  private readonly limiter: RateLimiter;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private draining: Promise<void> | undefined;
+  private rerun = false;
+
+  constructor(private readonly options: NotifierOptions) {
+    this.limiter = new RateLimiter(options.limits ?? TELEGRAM_LIMITS);
+  }
+
+  /** Recovers from a crash (see core/outbox.ts) and starts draining. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    reconcileInterrupted(this.options.desk);
+    this.poke();
+  }
+
+  /** Something was committed to the outbox: look now rather than at the next tick. */
+  poke(): void {
+    if (!this.running) return;
+    if (this.draining) {
+      this.rerun = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (!this.running) return;
+      if (this.rerun) {
+        this.rerun = false;
+        this.poke();
+      } else {
+        this.timer = setTimeout(() => this.poke(), this.nextDelay());
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  /** Until the next notice is due, within the idle interval. */
+  private nextDelay(): number {
+    return this.options.idleMs ?? 200;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = claimDue(this.options.desk, 30);
+        if (rows.length === 0) return;
+        await Promise.all(rows.map((row) => this.deliver(row)));
+        if (!this.running) return;
+      }
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { desk, api } = this.options;
+    const person = desk.db
+      .select({ telegramUserId: people.telegramUserId, language: people.language })
+      .from(people)
+      .where(eq(people.id, row.recipientId))
+      .get();
+    if (!person?.telegramUserId) {
+      markDead(desk, row.id, 'the recipient has no Telegram account');
+      return;
+    }
+    const chatId = person.telegramUserId;
+    const now = Date.now();
+    const wait = this.limiter.wait(chatId, now);
+    if (wait > 0) {
+      release(desk, row.id, desk.clock.now() + wait);
+      return;
+    }
+    this.limiter.record(chatId, now);
+    const notice = renderNotice(desk, translator(person.language), row);
+    try {
+      const sent = await api.sendMessage(
+        chatId,
+        notice.text,
+        notice.keyboard ? { reply_markup: notice.keyboard } : {},
+      );
+      markSent(desk, row.id);
+      if (notice.ticketId !== null)
+        rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());
+    } catch (error) {
+      this.failed(row, chatId, error);
+    }
+  }
+
+  private failed(row: OutboxRow, chatId: number, error: unknown): void {
+    const { desk } = this.options;
+    if (error instanceof GrammyError) {
+      if (error.error_code === 429) {
+        const seconds = error.parameters.retry_after ?? 1;
+        this.limiter.holdChat(chatId, Date.now() + seconds * 1000);
+        scheduleRetry(desk, row, error.description, seconds * 1000);
+      } else if (error.error_code === 403) {
+        markUnreachable(desk, row.recipientId, error.description);
+      } else if (error.error_code >= 500) {
+        scheduleRetry(desk, row, error.description, retryDelay(row.attempts, this.options.random));
+      } else {
+        markDead(desk, row.id, error.description); // a bad request does not get better by trying again
+      }
+      return;
+    }
+    const message = error instanceof HttpError ? `network: ${error.message}` : String(error);
+    scheduleRetry(desk, row, message, retryDelay(row.attempts, this.options.random));
+  }
+}
