@@ -1,11 +1,14 @@
 // `npm start`: opens the store, brings it up to date, seeds the demo when asked, and says what runs.
 import { count } from 'drizzle-orm';
+import { startBot } from '../bot/run.ts';
+import { createContext } from '../core/context.ts';
+import { systemClock } from '../core/model.ts';
 import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
 import { loadConfig } from './config.ts';
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
   console.log(`tgdesk: database ${config.databasePath} (WAL, migrations applied)`);
@@ -19,24 +22,36 @@ function main(): void {
   const n = (table: typeof companies | typeof people | typeof tickets) =>
     db.select({ n: count() }).from(table).get()?.n;
   console.log(`tgdesk: ${n(companies)} companies, ${n(people)} people, ${n(tickets)} tickets`);
-  console.log(
-    config.demo ? 'tgdesk: mode: offline demo (no BOT_TOKEN)' : 'tgdesk: mode: live (BOT_TOKEN set)',
-  );
+  if (config.botToken) {
+    const desk = createContext(db, systemClock);
+    const running = await startBot({ desk, token: config.botToken, apiRoot: config.botApiRoot });
+    console.log(
+      `tgdesk: bot @${running.bot.botInfo.username} is running (long polling, ${config.botApiRoot})`,
+    );
+    const shutdown = async () => {
+      await running.stop();
+      db.$client.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    return;
+  }
   console.log(
     [
+      'tgdesk: mode: offline demo (no BOT_TOKEN)',
       '',
-      'Ready now: the ticket core (lifecycle, SLA on business calendars, permissions, reports) and its store.',
+      'Ready now: the ticket core (lifecycle, SLA on business calendars, permissions, reports), its store,',
+      'and the Telegram bot for clients: set BOT_TOKEN (see README) to run it against Telegram.',
       'Try a report:  npm run report -- --from 2026-01-01 --to 2027-01-01',
-      'Not built yet: the Telegram bot (clients and staff), the Mini App and its API, e-mail intake,',
-      'the notifier and the SLA scheduler. They arrive in the next issues; this command will start them.',
+      'Not built yet: the offline sandbox (chat with the bot in a browser), the Mini App and its API, staff',
+      'features of the bot, e-mail intake and the SLA scheduler. They arrive in the next issues.',
     ].join('\n'),
   );
   db.$client.close();
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
-}
+});

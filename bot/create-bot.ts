@@ -8,9 +8,13 @@ import type { DeskContext } from '../core/context.ts';
 import type { BotContext, BotDeps, TalkContext } from './context.ts';
 import { conversationStorage } from './conversation-storage.ts';
 import { NEW_REQUEST, newRequest } from './conversations/new-request.ts';
+import { RATE, REOPEN, rateConversation, reopenConversation } from './conversations/resolution.ts';
 import { fallback } from './features/fallback.ts';
 import { intake } from './features/intake.ts';
+import { myRequests } from './features/my-requests.ts';
 import { onboarding } from './features/onboarding.ts';
+import { replies } from './features/replies.ts';
+import { resolution } from './features/resolution.ts';
 import { createI18n } from './i18n.ts';
 
 export interface BotOptions {
@@ -20,12 +24,18 @@ export interface BotOptions {
   apiRoot: string;
   /** Known bot info lets the bot handle updates without calling getMe first. */
   botInfo?: UserFromGetMe;
+  /** Where errors of handlers go; the person gets no answer for that update, the bot goes on. */
+  onError?: (error: unknown) => void;
 }
 
 /** Retries 429s (after retry_after) and server errors; capped so a stuck chat does not hold a worker. */
 const retrying = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
 
-export function createBot(options: BotOptions): Bot<BotContext> {
+/**
+ * `before` installs middleware that must run ahead of everything (the runner's sequentializing, the
+ * notifier's wake-up); tests that feed updates by hand leave it out.
+ */
+export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) => void): Bot<BotContext> {
   const bot = new Bot<BotContext>(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: { apiRoot: options.apiRoot },
@@ -44,16 +54,24 @@ export function createBot(options: BotOptions): Bot<BotContext> {
     ctx.api.config.use(retrying());
     return next();
   };
-  bot.use(i18n);
-  bot.use(
+  before?.(bot);
+  // handleUpdate (webhooks, tests) does not call bot.catch: a boundary catches for every way of running.
+  const app = bot.errorBoundary((error) => (options.onError ?? console.error)(error.error));
+  app.use(i18n);
+  app.use(
     conversations<BotContext, TalkContext>({
       storage: conversationStorage(options.desk.db),
       plugins: [i18n.middleware(), retryInside],
     }),
   );
-  bot.use(createConversation(newRequest(deps), NEW_REQUEST));
-  bot.use(onboarding(deps));
-  bot.use(intake());
-  bot.use(fallback());
+  app.use(createConversation(newRequest(deps), NEW_REQUEST));
+  app.use(createConversation(rateConversation(deps), RATE));
+  app.use(createConversation(reopenConversation(deps), REOPEN));
+  app.use(onboarding(deps));
+  app.use(intake());
+  app.use(myRequests(deps));
+  app.use(resolution(deps));
+  app.use(replies(deps));
+  app.use(fallback());
   return bot;
 }

@@ -211,3 +211,39 @@ event-comment = The client wrote
 event-internal_note = Internal note
 event-sla_warning = ⚠️ SLA: 75 % of the time is used
 event-sla_breached = 🔥 SLA: breached
+
+## The bot: my requests, comments, confirmation
+
+my-empty = You have no requests yet. New one — /new.
+my-title = Your requests ({ $total }):
+my-line = #{ $number } · { $status } · { $priority }{ $due }
+my-due = { " " }· by { $due }
+my-more = More ›
+my-back = ‹ Back
+card = Request #{ $number }: { $subject }
+    Status: { $status }
+    Priority: { $priority }
+    Assignee: { $assignee }
+    Resolution due: { $due }
+card-history = History:
+card-comment = 💬 Add a comment
+comment-prompt = Write your comment on request #{ $number } as a reply to this message.
+comment-added = Added to request #{ $number }.
+comment-refused = Could not add it to the request: { $reason }
+comment-unknown-message = I can't tell which request this is about. Reply to a message about a request, or open it in /my.
+rate-ask = Thank you! Please rate the work on request #{ $number }:
+rate-comment = Would you like to add a few words? Write them — or press “Skip”.
+rate-thanks = Thank you for your rating!
+reopen-ask = Sorry to hear that. What is wrong? Please describe it and we'll reopen the request.
+reopen-done = Request #{ $number } is open again; the engineer knows.
+action-refused = This can't be done now: { $reason }
+
+## Why something could not be done
+
+error-not_found = there is no such request
+error-forbidden = you are not allowed to do that
+error-invalid_transition = that is not possible in the request's current status
+error-invalid_input = the data did not fit
+error-stale = the request has changed meanwhile, please open it again
+error-conflict = someone was quicker
+error-configuration = a configuration error, we are on it

@@ -211,3 +211,39 @@ event-comment = Комментарий клиента
 event-internal_note = Внутренняя заметка
 event-sla_warning = ⚠️ SLA: прошло 75 % срока
 event-sla_breached = 🔥 SLA: срок нарушен
+
+## The bot: my requests, comments, confirmation
+
+my-empty = У вас пока нет заявок. Новая — /new.
+my-title = Ваши заявки ({ $total }):
+my-line = #{ $number } · { $status } · { $priority }{ $due }
+my-due = { " " }· до { $due }
+my-more = Ещё ›
+my-back = ‹ Назад
+card = Заявка #{ $number }: { $subject }
+    Статус: { $status }
+    Приоритет: { $priority }
+    Исполнитель: { $assignee }
+    Срок решения: { $due }
+card-history = История:
+card-comment = 💬 Добавить комментарий
+comment-prompt = Напишите комментарий к заявке #{ $number } ответом на это сообщение.
+comment-added = Добавлено к заявке #{ $number }.
+comment-refused = Не получилось добавить к заявке: { $reason }
+comment-unknown-message = Не понимаю, к какой заявке это относится. Ответьте на сообщение о заявке или откройте её в /my.
+rate-ask = Спасибо! Оцените, пожалуйста, работу по заявке #{ $number }:
+rate-comment = Хотите добавить пару слов? Напишите их — или нажмите «Пропустить».
+rate-thanks = Спасибо за оценку!
+reopen-ask = Жаль. Что не так? Опишите, пожалуйста, — заявку откроем снова.
+reopen-done = Заявка #{ $number } снова открыта, инженер уже знает.
+action-refused = Это действие сейчас недоступно: { $reason }
+
+## Why something could not be done
+
+error-not_found = такой заявки нет
+error-forbidden = недостаточно прав
+error-invalid_transition = в нынешнем статусе заявки это невозможно
+error-invalid_input = данные не подошли
+error-stale = заявка уже изменилась, откройте её заново
+error-conflict = кто-то успел раньше
+error-configuration = ошибка настройки, мы уже разбираемся

@@ -1,7 +1,6 @@
 // The guided intake: category → description with files → how many people → how urgent → where → summary
 // with Send / Edit / Cancel. Replayed from the start on every update (conversations v2), so the store is
 // touched only inside `conversation.external`, and every answer is checked before it is kept.
-import type { Conversation } from '@grammyjs/conversations';
 import { asc, eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
@@ -14,13 +13,13 @@ import { COMMENT_MAX } from '../../core/tickets/comment.ts';
 import { createTicket } from '../../core/tickets/create.ts';
 import { categories } from '../../db/schema.ts';
 import { attachmentOf } from '../attachments.ts';
-import type { BotContext, BotDeps, TalkContext } from '../context.ts';
+import type { BotDeps, TalkContext } from '../context.ts';
+import { Leave, prompts, type Talk } from './prompts.ts';
 
 export const NEW_REQUEST = 'new-request';
 /** The description as a whole, as core accepts it. */
 const DESCRIPTION_MAX = 8000;
 
-type Talk = Conversation<BotContext, TalkContext>;
 type AttachmentDraft = NonNullable<ReturnType<typeof attachmentOf>>;
 
 interface Draft {
@@ -33,9 +32,6 @@ interface Draft {
   location: string | null;
 }
 
-/** Thrown to leave the conversation after telling the person why. */
-class Leave extends Error {}
-
 export function newRequest(deps: BotDeps) {
   return async function newRequestConversation(conversation: Talk, ctx: TalkContext): Promise<void> {
     const from = ctx.from;
@@ -43,46 +39,7 @@ export function newRequest(deps: BotDeps) {
     const t = ctx.t.bind(ctx);
     const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
 
-    /** Whether an update is /cancel, or another command we don't take in the middle of an intake. */
-    async function handleCommand(next: TalkContext): Promise<boolean> {
-      const text = next.message?.text;
-      if (!text?.startsWith('/')) return false;
-      if (/^\/cancel(@\w+)?$/.test(text.trim())) {
-        await next.reply(t('intake-cancelled'), { reply_markup: { remove_keyboard: true } });
-        throw new Leave();
-      }
-      await next.reply(t('intake-use-buttons'));
-      return true;
-    }
-
-    /** A press of one of the buttons under `prompts`; anything else gets a polite word and we wait on. */
-    async function choice(prompts: readonly number[], allowed: readonly string[]): Promise<string> {
-      for (;;) {
-        const next = await conversation.wait();
-        if (await handleCommand(next)) continue;
-        const query = next.callbackQuery;
-        if (!query) {
-          await next.reply(t('intake-use-buttons'));
-          continue;
-        }
-        if (query.from.id !== from?.id) {
-          await next.answerCallbackQuery({ text: t('intake-not-yours') });
-          continue;
-        }
-        const data = query.data ?? '';
-        if (!prompts.includes(query.message?.message_id ?? -1) || !allowed.includes(data)) {
-          await next.answerCallbackQuery({ text: t('intake-stale-button') });
-          continue;
-        }
-        await next.answerCallbackQuery();
-        return data;
-      }
-    }
-
-    async function ask(text: string, keyboard: InlineKeyboard, allowed: readonly string[]): Promise<string> {
-      const prompt = await ctx.reply(text, { reply_markup: keyboard });
-      return choice([prompt.message_id], allowed);
-    }
+    const { handledCommand, ask, askText } = prompts(conversation, ctx);
 
     async function askCategory(): Promise<Pick<Draft, 'categoryId' | 'categoryName'>> {
       const list = await conversation.external(() =>
@@ -117,7 +74,7 @@ export function newRequest(deps: BotDeps) {
       const prompts = [(await ctx.reply(t('intake-description'), { reply_markup: done })).message_id];
       for (;;) {
         const next = await conversation.wait();
-        if (await handleCommand(next)) continue;
+        if (await handledCommand(next)) continue;
         if (next.callbackQuery) {
           const query = next.callbackQuery;
           if (query.data === 'done' && prompts.includes(query.message?.message_id ?? -1)) {
@@ -171,33 +128,8 @@ export function newRequest(deps: BotDeps) {
       return data.slice(2) as Urgency;
     }
 
-    async function askLocation(): Promise<string | null> {
-      const skip = new InlineKeyboard().text(t('intake-skip'), 'skip');
-      const prompt = await ctx.reply(t('intake-location'), { reply_markup: skip });
-      for (;;) {
-        const next = await conversation.wait();
-        if (await handleCommand(next)) continue;
-        const query = next.callbackQuery;
-        if (query) {
-          if (query.data === 'skip' && query.message?.message_id === prompt.message_id) {
-            await next.answerCallbackQuery();
-            return null;
-          }
-          await next.answerCallbackQuery({ text: t('intake-stale-button') });
-          continue;
-        }
-        const text = next.message?.text?.trim();
-        if (!text) {
-          await next.reply(t('intake-text-expected'));
-          continue;
-        }
-        if (text.length > 500) {
-          await next.reply(t('intake-too-long', { max: 500 }));
-          continue;
-        }
-        return text;
-      }
-    }
+    const askLocation = () =>
+      askText(t('intake-location'), 500, new InlineKeyboard().text(t('intake-skip'), 'skip'));
 
     try {
       const draft: Draft = {
@@ -270,7 +202,7 @@ export function newRequest(deps: BotDeps) {
             zone,
           };
         } catch (error) {
-          if (error instanceof DeskError) return { ok: false as const, reason: error.message };
+          if (error instanceof DeskError) return { ok: false as const, code: error.code };
           throw error;
         }
       });
@@ -284,7 +216,7 @@ export function newRequest(deps: BotDeps) {
           }),
         );
       } else {
-        await ctx.reply(t('intake-failed', { reason: outcome.reason }));
+        await ctx.reply(t('intake-failed', { reason: t(`error-${outcome.code}`) }));
       }
     } catch (error) {
       if (error instanceof Leave) return;

@@ -1,7 +1,6 @@
 // /start (with an invite code or without), sharing the phone number, /language and /help.
 import { eq } from 'drizzle-orm';
 import { Composer, InlineKeyboard } from 'grammy';
-import type { User } from 'grammy/types';
 import { loadActor } from '../../core/actors.ts';
 import { LANGUAGES, type Language, STAFF_ROLES } from '../../core/model.ts';
 import {
@@ -11,20 +10,12 @@ import {
   personByTelegram,
   redeemInvite,
   setLanguage,
-  type TelegramProfile,
 } from '../../core/onboarding.ts';
 import { clientCompanies } from '../../core/permissions.ts';
 import { companies } from '../../db/schema.ts';
+import { profileOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { mainMenu } from '../keyboards.ts';
-
-export function profileOf(user: User): TelegramProfile {
-  return {
-    telegramUserId: user.id,
-    name: [user.first_name, user.last_name].filter(Boolean).join(' '),
-    languageCode: user.language_code,
-  };
-}
 
 export function onboarding(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
