@@ -38,7 +38,7 @@ export function renderNotice(desk: DeskContext, t: Translate, row: OutboxRow): R
   const number = ticket?.number ?? (typeof p.number === 'number' ? p.number : 0);
   const priority = ticket?.priority ?? text(p.priority);
   const vars = {
-    number,
+    number: String(number),
     subject: ticket?.subject ?? text(p.subject),
     priority: t(`priority-${priority}`),
     due: formatLocal(ticket?.resolutionDueAt ?? null, zone),

@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
+import { type Clock, systemClock } from '../core/model.ts';
 import {
   claimDue,
   markDead,
@@ -22,6 +23,8 @@ import { RateLimiter, type SendLimits, TELEGRAM_LIMITS } from './rate-limiter.ts
 
 export interface NotifierOptions {
   desk: DeskContext;
+  /** Real time for retries and rate limits, even when the desk runs on a test clock. */
+  clock?: Clock;
   /** A plain Api: the notifier decides about retries itself, so no auto-retry transformer here. */
   api: Api;
   limits?: SendLimits;
@@ -33,6 +36,7 @@ export interface NotifierOptions {
 
 export class Notifier {
   private readonly limiter: RateLimiter;
+  private readonly desk: DeskContext;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private draining: Promise<void> | undefined;
@@ -40,13 +44,14 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {
     this.limiter = new RateLimiter(options.limits ?? TELEGRAM_LIMITS);
+    this.desk = { ...options.desk, clock: options.clock ?? systemClock };
   }
 
   /** Recovers from a crash (see core/outbox.ts) and starts draining. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    reconcileInterrupted(this.options.desk);
+    reconcileInterrupted(this.desk);
     this.poke();
   }
 
@@ -84,7 +89,7 @@ export class Notifier {
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        const rows = claimDue(this.options.desk, 30);
+        const rows = claimDue(this.desk, 30);
         if (rows.length === 0) return;
         await Promise.all(rows.map((row) => this.deliver(row)));
         if (!this.running) return;
@@ -95,7 +100,8 @@ export class Notifier {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const { desk, api } = this.options;
+    const { desk } = this;
+    const { api } = this.options;
     const person = desk.db
       .select({ telegramUserId: people.telegramUserId, language: people.language })
       .from(people)
@@ -106,7 +112,7 @@ export class Notifier {
       return;
     }
     const chatId = person.telegramUserId;
-    const now = Date.now();
+    const now = desk.clock.now();
     const wait = this.limiter.wait(chatId, now);
     if (wait > 0) {
       release(desk, row.id, desk.clock.now() + wait);
@@ -129,11 +135,11 @@ export class Notifier {
   }
 
   private failed(row: OutboxRow, chatId: number, error: unknown): void {
-    const { desk } = this.options;
+    const { desk } = this;
     if (error instanceof GrammyError) {
       if (error.error_code === 429) {
         const seconds = error.parameters.retry_after ?? 1;
-        this.limiter.holdChat(chatId, Date.now() + seconds * 1000);
+        this.limiter.holdChat(chatId, desk.clock.now() + seconds * 1000);
         scheduleRetry(desk, row, error.description, seconds * 1000);
       } else if (error.error_code === 403) {
         markUnreachable(desk, row.recipientId, error.description);

@@ -7,6 +7,7 @@ import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
 import { Notifier } from './notifier.ts';
+import type { SendLimits } from './rate-limiter.ts';
 
 export interface RunningBot {
   bot: Bot<BotContext>;
@@ -19,6 +20,8 @@ export interface StartBotOptions {
   token: string;
   apiRoot: string;
   onError?: (error: unknown) => void;
+  /** Telegram's sending limits by default; tests that are not about them may loosen them. */
+  limits?: SendLimits;
 }
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
@@ -26,6 +29,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     desk: options.desk,
     api: new Api(options.token, { apiRoot: options.apiRoot }),
     onError: options.onError,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const bot = createBot(options, (composer) => {
     composer.use(sequentialize((ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId))));

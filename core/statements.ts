@@ -86,7 +86,8 @@ function prepare(db: Db) {
         kind: p('kind'),
         payload: p('payload'),
         idempotencyKey: p('idempotencyKey'),
-        nextAttemptAt: p('at'),
+        // Due at once, whatever clock the notifier keeps.
+        nextAttemptAt: 0,
       })
       .prepare(),
   };

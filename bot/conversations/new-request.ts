@@ -196,7 +196,7 @@ export function newRequest(deps: BotDeps) {
           const zone = deps.desk.policies.forContract(ticket.contractId).timeZone;
           return {
             ok: true as const,
-            number: ticket.number,
+            number: String(ticket.number),
             priority: ticket.priority,
             due: formatLocal(ticket.firstResponseDueAt, zone),
             zone,
@@ -209,7 +209,7 @@ export function newRequest(deps: BotDeps) {
       if (outcome.ok) {
         await ctx.reply(
           t('intake-accepted', {
-            number: outcome.number,
+            number: String(outcome.number),
             priority: t(`priority-${outcome.priority}`),
             due: outcome.due,
             zone: outcome.zone,

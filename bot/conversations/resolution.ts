@@ -27,7 +27,7 @@ export function rateConversation(deps: BotDeps) {
       const rating = Number(
         (
           await ask(
-            t('rate-ask', { number }),
+            t('rate-ask', { number: String(number) }),
             stars,
             STARS.map((s) => `r:${s}`),
           )
@@ -68,7 +68,7 @@ export function reopenConversation(deps: BotDeps) {
       const outcome = await conversation.external(() => {
         try {
           const { ticket } = act(deps.desk, actorOf(deps.desk, from), ticketId, { action: 'reopen', reason });
-          return { ok: true as const, number: ticket.number };
+          return { ok: true as const, number: String(ticket.number) };
         } catch (error) {
           if (error instanceof DeskError) return { ok: false as const, code: error.code };
           throw error;
@@ -76,7 +76,7 @@ export function reopenConversation(deps: BotDeps) {
       });
       await ctx.reply(
         outcome.ok
-          ? t('reopen-done', { number: outcome.number })
+          ? t('reopen-done', { number: String(outcome.number) })
           : t('action-refused', { reason: t(`error-${outcome.code}`) }),
       );
     } catch (error) {

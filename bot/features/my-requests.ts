@@ -37,7 +37,7 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
       const zone = desk.policies.forContract(t.contractId).timeZone;
       keyboard.text(`#${t.number}`, `t:${t.id}`);
       return ctx.t('my-line', {
-        number: t.number,
+        number: String(t.number),
         status: ctx.t(`status-${t.status}`),
         priority: t.priority,
         due:
@@ -77,7 +77,7 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
         );
       const text = [
         ctx.t('card', {
-          number: ticket.number,
+          number: String(ticket.number),
           subject: ticket.subject,
           status: ctx.t(`status-${ticket.status}`),
           priority: ctx.t(`priority-${ticket.priority}`),
@@ -107,7 +107,7 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
     try {
       const { ticket } = getTicket(desk, actor, Number(ctx.match[1]));
       await ctx.answerCallbackQuery();
-      const prompt = await ctx.reply(ctx.t('comment-prompt', { number: ticket.number }), {
+      const prompt = await ctx.reply(ctx.t('comment-prompt', { number: String(ticket.number) }), {
         reply_markup: { force_reply: true, input_field_placeholder: `#${ticket.number}` },
       });
       rememberMessage(desk.db, prompt.chat.id, prompt.message_id, ticket.id, desk.clock.now());

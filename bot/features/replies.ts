@@ -34,7 +34,7 @@ export function replies(deps: BotDeps): Composer<BotContext> {
         try {
           addComment(desk, actor, ticketId, { body, attachments: file ? [file] : [] });
           const { ticket } = getTicket(desk, actor, ticketId);
-          await ctx.reply(ctx.t('comment-added', { number: ticket.number }), {
+          await ctx.reply(ctx.t('comment-added', { number: String(ticket.number) }), {
             reply_parameters: { message_id: ctx.message.message_id },
           });
         } catch (error) {
