@@ -39,7 +39,7 @@ export function newRequest(deps: BotDeps) {
     const t = ctx.t.bind(ctx);
     const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
 
-    const { handledCommand, ask, askText } = prompts(conversation, ctx);
+    const { handledCommand, notOwners, ask, askText } = prompts(conversation, ctx);
 
     async function askCategory(): Promise<Pick<Draft, 'categoryId' | 'categoryName'>> {
       const list = await conversation.external(() =>
@@ -74,7 +74,7 @@ export function newRequest(deps: BotDeps) {
       const prompts = [(await ctx.reply(t('intake-description'), { reply_markup: done })).message_id];
       for (;;) {
         const next = await conversation.wait();
-        if (await handledCommand(next)) continue;
+        if ((await handledCommand(next)) || (await notOwners(next))) continue;
         if (next.callbackQuery) {
           const query = next.callbackQuery;
           if (query.data === 'done' && prompts.includes(query.message?.message_id ?? -1)) {

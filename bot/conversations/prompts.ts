@@ -26,6 +26,13 @@ export function prompts(conversation: Talk, ctx: TalkContext) {
     return true;
   }
 
+  /** True when the press is someone else's (answered politely); a chat's buttons are its owner's. */
+  async function notOwners(next: TalkContext): Promise<boolean> {
+    if (!next.callbackQuery || next.callbackQuery.from.id === owner) return false;
+    await next.answerCallbackQuery({ text: t('intake-not-yours') });
+    return true;
+  }
+
   /** A press of one of `allowed` under one of the `messages`. */
   async function choice(messages: readonly number[], allowed: readonly string[]): Promise<string> {
     for (;;) {
@@ -36,10 +43,7 @@ export function prompts(conversation: Talk, ctx: TalkContext) {
         await next.reply(t('intake-use-buttons'));
         continue;
       }
-      if (query.from.id !== owner) {
-        await next.answerCallbackQuery({ text: t('intake-not-yours') });
-        continue;
-      }
+      if (await notOwners(next)) continue;
       const data = query.data ?? '';
       if (!messages.includes(query.message?.message_id ?? -1) || !allowed.includes(data)) {
         await next.answerCallbackQuery({ text: t('intake-stale-button') });
@@ -63,6 +67,7 @@ export function prompts(conversation: Talk, ctx: TalkContext) {
     for (;;) {
       const next = await conversation.wait();
       if (await handledCommand(next)) continue;
+      if (await notOwners(next)) continue;
       const query = next.callbackQuery;
       if (query) {
         if (skip && query.data === 'skip' && query.message?.message_id === prompt.message_id) {
@@ -85,5 +90,5 @@ export function prompts(conversation: Talk, ctx: TalkContext) {
     }
   }
 
-  return { t, handledCommand, choice, ask, askText };
+  return { t, handledCommand, notOwners, choice, ask, askText };
 }
