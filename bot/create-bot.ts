@@ -11,6 +11,7 @@ import { NEW_REQUEST, newRequest } from './conversations/new-request.ts';
 import { RATE, REOPEN, rateConversation, reopenConversation } from './conversations/resolution.ts';
 import { fallback } from './features/fallback.ts';
 import { intake } from './features/intake.ts';
+import { invites } from './features/invites.ts';
 import { myRequests } from './features/my-requests.ts';
 import { onboarding } from './features/onboarding.ts';
 import { replies } from './features/replies.ts';
@@ -69,6 +70,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   app.use(createConversation(reopenConversation(deps), REOPEN));
   app.use(onboarding(deps));
   app.use(intake());
+  app.use(invites(deps));
   app.use(myRequests(deps));
   app.use(resolution(deps));
   app.use(replies(deps));

@@ -1,0 +1,37 @@
+// Waiting for the bot without sleeping: poll a condition every few milliseconds.
+
+const POLL_MS = 5;
+
+/**
+ * Resolves with the first value of `check` that is not undefined, null or false. Throws from `check`
+ * count as "not yet"; on timeout the rejection names the condition and the last such error.
+ */
+export function waitFor<T>(
+  check: () => T | undefined | null | false,
+  timeoutMs = 5000,
+  what = describe(check),
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise<T>((resolve, reject) => {
+    let lastError: unknown;
+    const attempt = () => {
+      try {
+        const value = check();
+        if (value !== undefined && value !== null && value !== false) return resolve(value);
+      } catch (error) {
+        lastError = error;
+      }
+      if (Date.now() >= deadline) {
+        const cause = lastError === undefined ? '' : ` (last error: ${String(lastError)})`;
+        return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`));
+      }
+      setTimeout(attempt, POLL_MS);
+    };
+    attempt();
+  });
+}
+
+function describe(check: () => unknown): string {
+  const source = String(check).replace(/\s+/g, ' ').trim();
+  return source.length > 160 ? `${source.slice(0, 157)}...` : source;
+}

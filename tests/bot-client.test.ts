@@ -1,0 +1,320 @@
+// The client's side of the bot, end to end: the real bot (runner, conversations in SQLite, notifier)
+// talks over HTTP to the local Bot API emulator; tests act as people in Telegram and read what they see.
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createInvite } from '../core/onboarding.ts';
+import { act } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
+import { attachments, comments, memberships, people, tickets } from '../db/schema.ts';
+import type { TestUser } from '../emulator/index.ts';
+import { type BotWorld, botWorld } from './bot-harness.ts';
+
+let w: BotWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  expect(w?.errors ?? []).toEqual([]);
+  w = undefined;
+});
+
+const onlyTicket = (world: BotWorld) => world.ctx.db.select().from(tickets).all();
+
+/** Walks the whole intake; `between` runs after every answer (e.g. a restart). */
+async function fileRequest(world: BotWorld, u: TestUser, between: () => Promise<void> = async () => {}) {
+  u.send('/new');
+  const categories = await u.waitForMessage('Выберите категорию');
+  await between();
+  u.press(categories, `c:${world.category.printer}`);
+  await u.waitForMessage('Опишите проблему');
+  await between();
+  u.send('Принтер зажевал бумагу');
+  const added = await u.waitForMessage('Добавлено');
+  await between();
+  u.sendPhoto({ caption: 'Вот так горит лампочка' });
+  const more = await u.waitForMessage(
+    (m) => m.text?.includes('Добавлено') === true && m.message_id > added.message_id,
+  );
+  await between();
+  u.press(more, 'done');
+  const impact = await u.waitForMessage('Сколько людей');
+  await between();
+  u.press(impact, 'i:department');
+  const urgency = await u.waitForMessage('Насколько срочно');
+  await between();
+  u.press(urgency, 'u:high');
+  await u.waitForMessage('Где это');
+  await between();
+  u.send('Офис на Тверской, 3 этаж');
+  const summary = await u.waitForMessage('Проверьте заявку');
+  await between();
+  expect(summary.text).toContain('Принтер зажевал бумагу\nВот так горит лампочка');
+  expect(summary.text).toContain('Файлов: 1');
+  u.press(summary, 'send');
+  return u.waitForMessage('принята');
+}
+
+describe('a new request', () => {
+  it('is taken step by step, with a photo, and registered with its priority and answer time', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const u = w.tg('clientA');
+    const accepted = await fileRequest(w, u);
+    // department × work stopped = P2 on A: first response within 30 business minutes.
+    expect(accepted.text).toBe(
+      'Заявка #1001 принята. Приоритет: P2 — высокий. Ответим до 2026-11-09 10:30 (Europe/Moscow).',
+    );
+    const [ticket] = onlyTicket(w);
+    expect(ticket).toMatchObject({
+      channel: 'telegram',
+      requesterId: w.ids.clientA,
+      companyId: w.companyA,
+      categoryId: w.category.printer,
+      description: 'Принтер зажевал бумагу\nВот так горит лампочка',
+      impact: 'department',
+      urgency: 'high',
+      priority: 'P2',
+      location: 'Офис на Тверской, 3 этаж',
+    });
+    const files = w.ctx.db.select().from(attachments).all();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ kind: 'photo', ticketId: ticket?.id });
+    expect(files[0]?.telegramFileId).toBeTruthy();
+  });
+
+  it('survives a restart of the bot at every step, asking nothing twice', async () => {
+    w = await botWorld();
+    const world = w;
+    const u = w.tg('clientA');
+    await fileRequest(world, u, () => world.restart());
+    expect(onlyTicket(world)).toHaveLength(1);
+    const texts = u.inbox().map((m) => m.text ?? '');
+    for (const prompt of [
+      'Выберите категорию',
+      'Опишите проблему',
+      'Сколько людей',
+      'Насколько срочно',
+      'Где это',
+      'Проверьте заявку',
+    ]) {
+      expect(
+        texts.filter((t) => t.includes(prompt)),
+        prompt,
+      ).toHaveLength(1);
+    }
+  });
+
+  it('answers bad input politely and repeats the step; /cancel leaves with nothing saved', async () => {
+    w = await botWorld();
+    const u = w.tg('clientA');
+    u.send('/new');
+    const categories = await u.waitForMessage('Выберите категорию');
+    u.send('просто текст');
+    await u.waitForMessage('выберите вариант кнопкой');
+    u.press(categories, 'c:999'); // forged data on the right message
+    await w.emu.waitFor(() => u.answers().at(-1)?.text === 'Эта кнопка уже неактуальна.');
+    u.press(categories, `c:${w.category.network}`);
+    await u.waitForMessage('Опишите проблему');
+    u.sendSticker();
+    await u.waitForMessage('Я жду текст');
+    u.send('x'.repeat(4096)); // the longest a Telegram client sends in one message
+    await u.waitForMessage('Слишком длинное сообщение');
+    u.press(categories, `c:${w.category.printer}`); // a button of the previous step
+    await w.emu.waitFor(() => u.answers().at(-1)?.text === 'Эта кнопка уже неактуальна.');
+    const other = w.tg('clientB');
+    other.press(categories, `c:${w.category.printer}`);
+    await w.emu.waitFor(() => other.answers().at(-1)?.text === 'Это не ваша кнопка.');
+    u.send('/foo');
+    await u.waitForMessage('выберите вариант кнопкой');
+    u.send('Нет интернета');
+    await u.waitForMessage('Добавлено');
+    u.send('/cancel');
+    await u.waitForMessage('Заявку не отправили');
+    expect(onlyTicket(w)).toHaveLength(0);
+    // Out of the conversation, a message gets help, not a ticket.
+    u.send('алло');
+    await u.waitForMessage('/new — новая заявка');
+    expect(onlyTicket(w)).toHaveLength(0);
+  });
+});
+
+describe('onboarding', () => {
+  it('binds whoever opens a manager’s invite link to the company', async () => {
+    w = await botWorld();
+    const invite = createInvite(w.ctx, w.as.managerA, { role: 'client', companyId: w.companyA });
+    const newcomer = w.emu.user({ id: 424242, first_name: 'Вера', language_code: 'ru' });
+    newcomer.send(`/start ${invite.code}`);
+    await newcomer.waitForMessage('Готово: вы добавлены в «Alpha LLC» как Клиент.');
+    const person = w.ctx.db.select().from(people).where(eq(people.telegramUserId, 424242)).get();
+    const roles = w.ctx.db
+      .select()
+      .from(memberships)
+      .where(eq(memberships.personId, person?.id ?? 0))
+      .all();
+    expect(roles.map((r) => [r.role, r.companyId])).toEqual([['client', w.companyA]]);
+    newcomer.send('/start nonsense');
+    await newcomer.waitForMessage('Эта ссылка-приглашение не найдена');
+  });
+
+  it('gives a manager an invite link with /invite, and refuses it to a client', async () => {
+    w = await botWorld();
+    const manager = w.tg('managerA');
+    manager.send('/invite');
+    const reply = await manager.waitForMessage('Ссылка-приглашение для сотрудников «Alpha LLC»');
+    const code = /start=([\w-]+)/.exec(reply.text ?? '')?.[1];
+    expect(code).toBeTruthy();
+    const newcomer = w.emu.user({ id: 434343, first_name: 'Олег' });
+    newcomer.send(`/start ${code}`);
+    await newcomer.waitForMessage('вы добавлены в «Alpha LLC»');
+    const client = w.tg('clientA');
+    client.send('/invite');
+    await client.waitForMessage('Приглашать сотрудников могут руководители');
+  });
+
+  it('takes a request from someone unknown, unverified, with no company', async () => {
+    w = await botWorld();
+    const stranger = w.emu.user({ id: 626262, first_name: 'Гость' });
+    stranger.send('/start');
+    await stranger.waitForMessage('Мы пока не знаем, из какой вы компании');
+    await fileRequest(w, stranger);
+    const [ticket] = onlyTicket(w);
+    expect(ticket?.companyId).toBeNull();
+    const requester = w.ctx.db
+      .select()
+      .from(people)
+      .where(eq(people.id, ticket?.requesterId ?? 0))
+      .get();
+    expect(requester).toMatchObject({ telegramUserId: 626262, name: 'Гость' });
+  });
+
+  it('finds a person in the directory by the phone they share, and greets strangers in English', async () => {
+    w = await botWorld();
+    const entry = w.ctx.db
+      .insert(people)
+      .values({ name: 'Пётр', phone: '+79165550000', createdAt: 0 })
+      .returning()
+      .get();
+    w.ctx.db.insert(memberships).values({ personId: entry.id, role: 'client', companyId: w.companyB }).run();
+    const u = w.emu.user({ id: 515151, first_name: 'Pyotr', language_code: 'en' });
+    u.send('/start');
+    const hello = await u.waitForMessage('Hello, Pyotr!');
+    expect(hello.text).toContain('Share your phone number');
+    expect(JSON.stringify(u.keyboard())).toContain('request_contact');
+    u.shareContact('+7 916 555-00-00', { ownContact: false });
+    await u.waitForMessage('Please share your own number');
+    u.shareContact('+7 916 555-00-00');
+    await u.waitForMessage('Thank you! Found you: “Beta JSC”.');
+    expect(w.ctx.db.select().from(people).where(eq(people.id, entry.id)).get()?.telegramUserId).toBe(515151);
+  });
+
+  it('switches the language with /language', async () => {
+    w = await botWorld();
+    const u = w.tg('clientA');
+    u.send('/language');
+    const choose = await u.waitForMessage('Выберите язык');
+    u.press(choose, 'lang:en');
+    await u.waitForMessage('Done, I speak English now.');
+    u.send('/new');
+    await u.waitForMessage('What happened? Choose a category');
+  });
+});
+
+describe('after the request is filed', () => {
+  async function filed(world: BotWorld, u: TestUser) {
+    await fileRequest(world, u);
+    const [ticket] = onlyTicket(world);
+    if (!ticket) throw new Error('no ticket');
+    return ticket;
+  }
+
+  it('pushes every status change, takes replies as comments, and resumes on the client’s answer', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const u = w.tg('clientA');
+    const t = await filed(w, u);
+    act(w.ctx, w.as.line1, t.id, { action: 'triage', urgency: 'medium' });
+    await u.waitForMessage('Заявка #1001 принята. Приоритет: P3 — средний. Решим до 2026-11-10 17:00.');
+    act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
+    await u.waitForMessage('Заявку #1001 назначили инженеру: Line One B.');
+    act(w.ctx, w.as.line1b, t.id, { action: 'take' });
+    await u.waitForMessage('Заявкой #1001 занимается Line One B.');
+    act(w.ctx, w.as.line1b, t.id, { action: 'ask_customer', question: 'Какая модель принтера?' });
+    const question = await u.waitForMessage('Вопрос по заявке #1001: Какая модель принтера?');
+    u.send('HP LaserJet 1020', { replyTo: question });
+    await u.waitForMessage('Добавлено к заявке #1001.');
+    const after = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
+    expect(after?.status).toBe('in_progress');
+    expect(
+      w.ctx.db
+        .select()
+        .from(comments)
+        .all()
+        .map((c) => c.body),
+    ).toEqual(['HP LaserJet 1020']);
+    addComment(w.ctx, w.as.line1b, t.id, { body: 'Меняем фьюзер' });
+    await u.waitForMessage('Ответ по заявке #1001 (Line One B):\nМеняем фьюзер');
+    addComment(w.ctx, w.as.line1b, t.id, { body: 'Внутреннее: заказать деталь', internal: true });
+    act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Нужен ремонт' });
+    await u.waitForMessage('передали специалистам 2-й линии');
+    expect(u.inbox().some((m) => m.text?.includes('заказать деталь'))).toBe(false);
+  });
+
+  it('asks "Solved?" on resolve: Yes closes and takes a rating with a comment', async () => {
+    w = await botWorld();
+    const u = w.tg('clientA');
+    const t = await filed(w, u);
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Заменили картридж' });
+    const solved = await u.waitForMessage('Заявка #1001 решена: Заменили картридж');
+    u.press(solved, `solved:${t.id}:yes`);
+    const rate = await u.waitForMessage('Оцените, пожалуйста');
+    u.press(rate, 'r:5');
+    await u.waitForMessage('добавить пару слов');
+    u.send('Быстро и вежливо');
+    await u.waitForMessage('Спасибо за оценку!');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toMatchObject({
+      status: 'closed',
+      rating: 5,
+      ratingComment: 'Быстро и вежливо',
+    });
+  });
+
+  it('reopens with the client’s reason on No, and tells staff', async () => {
+    w = await botWorld();
+    const engineer = w.tg('line1'); // has started the bot, so Telegram lets it write to them
+    const u = w.tg('clientA');
+    const t = await filed(w, u);
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Перезагрузили' });
+    const solved = await u.waitForMessage('Проблема решена?');
+    u.press(solved, `solved:${t.id}:no`);
+    await u.waitForMessage('Что не так?');
+    u.send('Всё равно не печатает');
+    await u.waitForMessage('Заявка #1001 снова открыта');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.status).toBe('open');
+    await engineer.waitForMessage(
+      (m) => m.text?.includes('Открыта снова') === true && m.text.includes('Всё равно не печатает'),
+    );
+  });
+
+  it('lists my requests with a card and its public history', async () => {
+    w = await botWorld();
+    const u = w.tg('clientA');
+    const t = await filed(w, u);
+    addComment(w.ctx, w.as.line1, t.id, { body: 'секрет', internal: true });
+    u.send('/my');
+    const list = await u.waitForMessage('Ваши заявки (1):');
+    expect(list.text).toContain('#1001 · Новая · P2');
+    u.press(list, `t:${t.id}`);
+    const card = await u.waitForMessage('Заявка #1001: Принтер зажевал бумагу');
+    expect(card.text).toContain('История:');
+    expect(card.text).not.toContain('секрет');
+    u.press(card, `cm:${t.id}`);
+    const prompt = await u.waitForMessage('Напишите комментарий к заявке #1001');
+    u.sendPhoto({ caption: 'ещё фото', replyTo: prompt });
+    await u.waitForMessage('Добавлено к заявке #1001.');
+    expect(w.ctx.db.select().from(attachments).all()).toHaveLength(2);
+    // Someone else's ticket cannot be opened by forged callback data.
+    const other = w.tg('clientB');
+    other.send('/my');
+    const otherList = await other.waitForMessage('У вас пока нет заявок');
+    other.press(otherList, `t:${t.id}`);
+    await w.emu.waitFor(() => other.answers().at(-1)?.text?.includes('такой заявки нет'));
+  });
+});

@@ -1,0 +1,722 @@
+// The local Bot API emulator, over real HTTP: the wire format, updates and long polling, messages and
+// their validations, files, callback queries, forum topics, faults, flood limits, and a grammY bot.
+import { Bot, InlineKeyboard, InputFile } from 'grammy';
+import type { Message, Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+
+interface Answer {
+  status: number;
+  body: {
+    ok: boolean;
+    result?: unknown;
+    error_code?: number;
+    description?: string;
+    parameters?: { retry_after?: number };
+  };
+}
+
+/** One Bot API call with a JSON body, as grammY makes it. */
+async function call(emu: Emulator, method: string, params: Record<string, unknown> = {}): Promise<Answer> {
+  const res = await fetch(`${emu.apiRoot}/bot${emu.token}/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
+}
+
+async function result<T>(emu: Emulator, method: string, params: Record<string, unknown> = {}): Promise<T> {
+  const answer = await call(emu, method, params);
+  if (!answer.body.ok) throw new Error(`${method} failed: ${answer.status} ${answer.body.description}`);
+  return answer.body.result as T;
+}
+
+const updates = (emu: Emulator, params: Record<string, unknown> = {}) =>
+  result<Update[]>(emu, 'getUpdates', params);
+
+/** Drains the queue so each test sees only its own updates. */
+async function confirmAll(emu: Emulator): Promise<void> {
+  const pending = await updates(emu);
+  const last = pending.at(-1);
+  if (last) await updates(emu, { offset: last.update_id + 1 });
+}
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu.close());
+
+describe('the wire format', () => {
+  it('answers a wrong token with 401 and an unknown method with 404, as Telegram words them', async () => {
+    const wrong = await fetch(`${emu.apiRoot}/bot1:nope/getMe`);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ ok: false, error_code: 401, description: 'Unauthorized' });
+
+    const unknown = await call(emu, 'sendTelepathy');
+    expect(unknown).toEqual({
+      status: 404,
+      body: { ok: false, error_code: 404, description: 'Not Found: method not found' },
+    });
+  });
+
+  it('reads GET query strings and url-encoded forms, with method names in any case', async () => {
+    const me = await fetch(`${emu.apiRoot}/bot${emu.token}/GETME`);
+    expect(await me.json()).toEqual({ ok: true, result: emu.botInfo });
+    expect(emu.botInfo).toMatchObject({ id: 123456, is_bot: true, username: 'tgdesk_test_bot' });
+
+    const ada = emu.user({ id: 501, first_name: 'Ada' });
+    const form = await fetch(`${emu.apiRoot}/bot${emu.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ chat_id: '501', text: '42', reply_markup: '{"remove_keyboard":true}' }),
+    });
+    const sent = ((await form.json()) as { result: Message }).result;
+    expect(sent.text).toBe('42'); // form values stay strings: a numeric text is not turned into a number
+    expect(ada.last()?.message_id).toBe(sent.message_id);
+  });
+});
+
+describe('updates', () => {
+  it('delivers a message once confirmed by offset, with limit, and increasing update ids', async () => {
+    await confirmAll(emu);
+    const grace = emu.user({ id: 502, first_name: 'Grace', username: 'grace', language_code: 'en' });
+    const sent = grace.send('/start ticket-7');
+
+    const [first] = await updates(emu);
+    expect(first?.message).toEqual(sent);
+    expect(first?.message).toMatchObject({
+      from: { id: 502, is_bot: false, first_name: 'Grace', username: 'grace', language_code: 'en' },
+      chat: { id: 502, type: 'private', first_name: 'Grace', username: 'grace' },
+      text: '/start ticket-7',
+      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+    });
+    expect(Number.isInteger(sent.date) && Math.abs(sent.date - Date.now() / 1000) < 5).toBe(true);
+
+    // Unconfirmed updates come again; an offset past them confirms them.
+    expect((await updates(emu)).map((u) => u.update_id)).toEqual([first?.update_id]);
+    grace.send('two');
+    grace.send('three');
+    const batch = await updates(emu, { offset: (first?.update_id ?? 0) + 1, limit: 1 });
+    expect(batch.map((u) => u.message?.text)).toEqual(['two']);
+    const rest = await updates(emu, { offset: (batch[0]?.update_id ?? 0) + 1 });
+    expect(rest.map((u) => u.message?.text)).toEqual(['three']);
+    expect(rest[0]?.update_id).toBe((batch[0]?.update_id ?? 0) + 1);
+    expect(rest[0]?.message?.message_id).toBe((batch[0]?.message?.message_id ?? 0) + 1);
+    await updates(emu, { offset: (rest[0]?.update_id ?? 0) + 1 });
+    expect(await updates(emu)).toEqual([]);
+  });
+
+  it('splits what a person types over 4096 characters into several messages, as clients do', async () => {
+    await confirmAll(emu);
+    const first = emu.user({ id: 503, first_name: 'Linus' }).send(`${'a'.repeat(4096)}${'b'.repeat(10)}`);
+    expect(first.text).toBe('a'.repeat(4096));
+    expect((await updates(emu)).map((u) => u.message?.text)).toEqual(['a'.repeat(4096), 'b'.repeat(10)]);
+  });
+
+  it('wakes a long poll as soon as an update arrives', async () => {
+    await confirmAll(emu);
+    const started = Date.now();
+    const poll = updates(emu, { timeout: 10 });
+    await emu.waitFor(() => emu.polling);
+    emu.user({ id: 503, first_name: 'Linus' }).send('hello');
+    const got = await poll;
+    expect(got.map((u) => u.message?.text)).toEqual(['hello']);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('ends the older of two long polls with 409 Conflict, as Telegram does', async () => {
+    await confirmAll(emu);
+    const older = call(emu, 'getUpdates', { timeout: 5 });
+    await emu.waitFor(() => emu.polling);
+    const newer = call(emu, 'getUpdates', { timeout: 5 });
+    expect(await older).toEqual({
+      status: 409,
+      body: {
+        ok: false,
+        error_code: 409,
+        description:
+          'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      },
+    });
+    await emu.waitFor(() => emu.polling);
+    emu.user({ id: 503, first_name: 'Linus' }).send('for the newer one');
+    const answer = await newer;
+    expect((answer.body.result as Update[]).map((u) => u.message?.text)).toEqual(['for the newer one']);
+  });
+
+  it('records a webhook without calling it, and refuses getUpdates while it is set', async () => {
+    const set = await fetch(`${emu.apiRoot}/bot${emu.token}/setWebhook?url=https://desk.example/hook`);
+    expect(await set.json()).toEqual({ ok: true, result: true, description: 'Webhook was set' });
+    expect(await result(emu, 'getWebhookInfo')).toMatchObject({ url: 'https://desk.example/hook' });
+    expect((await call(emu, 'getUpdates')).body).toEqual({
+      ok: false,
+      error_code: 409,
+      description:
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+    });
+    expect((await call(emu, 'deleteWebhook')).body.description).toBe('Webhook was deleted');
+    expect((await call(emu, 'deleteWebhook')).body.description).toBe('Webhook is already deleted');
+    expect((await call(emu, 'getUpdates')).status).toBe(200);
+  });
+
+  it('drops update types left out of allowed_updates, and keeps the list until changed', async () => {
+    await confirmAll(emu);
+    const ken = emu.user({ id: 504, first_name: 'Ken' });
+    const menu = await result<Message>(emu, 'sendMessage', {
+      chat_id: ken.id,
+      text: 'Pick',
+      reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
+    });
+    await updates(emu, { allowed_updates: ['callback_query'] });
+    ken.send('ignored');
+    ken.press(menu, 'a');
+    expect((await updates(emu)).map((u) => Object.keys(u)[1])).toEqual(['callback_query']);
+    await confirmAll(emu);
+    await updates(emu, { allowed_updates: [] });
+    ken.send('seen');
+    expect((await updates(emu)).map((u) => u.message?.text)).toEqual(['seen']);
+  });
+});
+
+describe('sending and editing messages', () => {
+  it('keeps what was sent: markup, replies one level deep, parse_mode entities, reply keyboards', async () => {
+    const mia = emu.user({ id: 510, first_name: 'Mia' });
+    const question = mia.send('My printer is on fire');
+    const earlier = await result<Message>(emu, 'sendMessage', {
+      chat_id: mia.id,
+      text: 'First',
+      reply_parameters: { message_id: question.message_id },
+    });
+    expect(earlier.reply_to_message).toMatchObject({
+      message_id: question.message_id,
+      text: 'My printer is on fire',
+    });
+
+    const reply = await result<Message>(emu, 'sendMessage', {
+      chat_id: mia.id,
+      text: '<b>Ticket #12</b> opened &lt;3 /help',
+      parse_mode: 'HTML',
+      reply_to_message_id: earlier.message_id,
+      reply_markup: { inline_keyboard: [[{ text: 'Close', callback_data: 'close:12' }]] },
+    });
+    expect(reply).toMatchObject({
+      message_id: earlier.message_id + 1,
+      from: { id: emu.botInfo.id, is_bot: true },
+      chat: { id: 510, type: 'private' },
+      text: 'Ticket #12 opened <3 /help',
+      entities: [
+        { type: 'bold', offset: 0, length: 10 },
+        { type: 'bot_command', offset: 21, length: 5 },
+      ],
+      reply_markup: { inline_keyboard: [[{ text: 'Close', callback_data: 'close:12' }]] },
+    });
+    expect(reply.reply_to_message?.message_id).toBe(earlier.message_id);
+    expect(reply.reply_to_message?.reply_to_message).toBeUndefined(); // one level deep, as Telegram
+
+    const md = await result<Message>(emu, 'sendMessage', {
+      chat_id: mia.id,
+      text: '*P1* incident \\- see [the runbook](https://wiki.example/runbook)',
+      parse_mode: 'MarkdownV2',
+      reply_markup: { keyboard: [[{ text: 'Share phone', request_contact: true }]], one_time_keyboard: true },
+    });
+    expect(md.text).toBe('P1 incident - see the runbook');
+    expect(md.entities).toEqual([
+      { type: 'bold', offset: 0, length: 2 },
+      { type: 'text_link', offset: 18, length: 11, url: 'https://wiki.example/runbook' },
+    ]);
+    expect(md.reply_markup).toBeUndefined(); // a Message carries inline keyboards only
+    expect(mia.keyboard()?.keyboard[0]?.[0]).toEqual({ text: 'Share phone', request_contact: true });
+    expect(mia.inbox().map((m) => m.message_id)).toEqual([
+      earlier.message_id,
+      reply.message_id,
+      md.message_id,
+    ]);
+  });
+
+  it("refuses what Telegram refuses, with Telegram's words", async () => {
+    const leo = emu.user({ id: 511, first_name: 'Leo' });
+    const bad = (params: Record<string, unknown>) => call(emu, 'sendMessage', { chat_id: leo.id, ...params });
+    const description = async (params: Record<string, unknown>) => (await bad(params)).body.description;
+
+    expect((await bad({ text: 'x'.repeat(4097) })).body).toEqual({
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: message is too long',
+    });
+    const emoji = await bad({ text: '🙂'.repeat(4096) }); // characters count, not UTF-16 units
+    expect(emoji.status).toBe(200);
+    expect(await description({ text: '' })).toBe('Bad Request: message text is empty');
+    expect(await description({ chat_id: 999, text: 'hi' })).toBe('Bad Request: chat not found');
+    // callback_data is limited to 64 bytes (UTF-8), not 64 characters.
+    const button = (data: string) => ({
+      text: 'x',
+      reply_markup: { inline_keyboard: [[{ text: 'B', callback_data: data }]] },
+    });
+    expect(await description(button('x'.repeat(65)))).toBe('Bad Request: BUTTON_DATA_INVALID');
+    expect(await description(button('é'.repeat(33)))).toBe('Bad Request: BUTTON_DATA_INVALID');
+    const fits = await bad(button('é'.repeat(32)));
+    expect(fits.status).toBe(200);
+    expect(
+      await description({ text: 'x', reply_markup: { inline_keyboard: [[{ text: 'No action' }]] } }),
+    ).toBe(
+      "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+    );
+    expect(await description({ text: 'Ticket from <Bob>', parse_mode: 'HTML' })).toBe(
+      `Bad Request: can't parse entities: Unsupported start tag "bob" at byte offset 12`,
+    );
+    expect(await description({ text: 'Done. Thanks!', parse_mode: 'MarkdownV2' })).toBe(
+      "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    );
+    expect(await description({ text: 'x', reply_parameters: { message_id: 9999 } })).toBe(
+      'Bad Request: message to be replied not found',
+    );
+    const accepted = [emoji, fits].map((a) => (a.body.result as Message).message_id);
+    expect(leo.inbox().map((m) => m.message_id)).toEqual(accepted);
+  });
+
+  it('edits and deletes: the keyboard goes unless resent, unchanged edits are refused', async () => {
+    const ivy = emu.user({ id: 512, first_name: 'Ivy' });
+    const keyboard = { inline_keyboard: [[{ text: 'Take', callback_data: 'take' }]] };
+    const sent = await result<Message>(emu, 'sendMessage', {
+      chat_id: ivy.id,
+      text: 'New ticket',
+      reply_markup: keyboard,
+    });
+
+    const edited = await result<Message>(emu, 'editMessageText', {
+      chat_id: ivy.id,
+      message_id: sent.message_id,
+      text: 'Ticket taken',
+    });
+    expect(edited).toMatchObject({ message_id: sent.message_id, text: 'Ticket taken' });
+    expect(edited.edit_date).toBeGreaterThanOrEqual(sent.date);
+    expect(edited.reply_markup).toBeUndefined();
+    expect(ivy.inbox()).toEqual([edited]);
+
+    const same = await call(emu, 'editMessageText', {
+      chat_id: ivy.id,
+      message_id: sent.message_id,
+      text: 'Ticket taken',
+    });
+    expect(same.body.description).toBe(
+      'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    );
+    const withKeyboard = await result<Message>(emu, 'editMessageReplyMarkup', {
+      chat_id: ivy.id,
+      message_id: sent.message_id,
+      reply_markup: keyboard,
+    });
+    expect(withKeyboard).toMatchObject({ text: 'Ticket taken', reply_markup: keyboard });
+    expect(
+      (
+        await call(emu, 'editMessageReplyMarkup', {
+          chat_id: ivy.id,
+          message_id: sent.message_id,
+          reply_markup: keyboard,
+        })
+      ).status,
+    ).toBe(400);
+
+    const missing = await call(emu, 'editMessageText', { chat_id: ivy.id, message_id: 9999, text: 'x' });
+    expect(missing.body.description).toBe('Bad Request: message to edit not found');
+    const own = ivy.send('mine');
+    expect(
+      (await call(emu, 'editMessageText', { chat_id: ivy.id, message_id: own.message_id, text: 'x' })).body
+        .description,
+    ).toBe("Bad Request: message can't be edited");
+    expect(
+      (await call(emu, 'editMessageCaption', { chat_id: ivy.id, message_id: sent.message_id, caption: 'x' }))
+        .body.description,
+    ).toBe('Bad Request: there is no caption in the message to edit');
+
+    expect(await result(emu, 'deleteMessage', { chat_id: ivy.id, message_id: sent.message_id })).toBe(true);
+    expect(ivy.inbox()).toEqual([]);
+    expect(
+      (await call(emu, 'deleteMessage', { chat_id: ivy.id, message_id: sent.message_id })).body.description,
+    ).toBe('Bad Request: message to delete not found');
+  });
+
+  it('answers a callback query once, and records the answer for the person who pressed', async () => {
+    await confirmAll(emu);
+    const sam = emu.user({ id: 513, first_name: 'Sam' });
+    const menu = await result<Message>(emu, 'sendMessage', {
+      chat_id: sam.id,
+      text: 'Rate us',
+      reply_markup: { inline_keyboard: [[{ text: '👍', callback_data: 'rate:5' }]] },
+    });
+    const queryId = sam.press(menu, 'rate:5');
+    const forged = sam.press(menu, 'rate:1000'); // on no button: what a stale or crafted press sends
+
+    const [update, forgedUpdate] = await updates(emu);
+    expect(update?.callback_query).toMatchObject({
+      id: queryId,
+      from: { id: 513 },
+      data: 'rate:5',
+      message: { message_id: menu.message_id, text: 'Rate us' },
+    });
+    expect(typeof update?.callback_query?.chat_instance).toBe('string');
+    expect(forgedUpdate?.callback_query).toMatchObject({ id: forged, data: 'rate:1000' });
+
+    expect(await result(emu, 'answerCallbackQuery', { callback_query_id: queryId, text: 'Thanks!' })).toBe(
+      true,
+    );
+    const again = await call(emu, 'answerCallbackQuery', { callback_query_id: queryId });
+    const tooOld = 'Bad Request: query is too old and response timeout expired or query ID is invalid';
+    expect(again.body).toEqual({ ok: false, error_code: 400, description: tooOld });
+    expect((await call(emu, 'answerCallbackQuery', { callback_query_id: '12345' })).body.description).toBe(
+      tooOld,
+    );
+    expect(sam.answers()).toEqual([{ queryId, text: 'Thanks!' }]);
+    await result(emu, 'deleteMessage', { chat_id: sam.id, message_id: menu.message_id });
+    expect(() => sam.press(menu, 'rate:5')).toThrow(/deleted/);
+  });
+
+  it('refuses to send to a person who blocked the bot, and tells the bot', async () => {
+    await confirmAll(emu);
+    const zoe = emu.user({ id: 514, first_name: 'Zoe' });
+    zoe.block();
+    const [update] = await updates(emu);
+    expect(update?.my_chat_member).toMatchObject({
+      chat: { id: 514 },
+      from: { id: 514 },
+      old_chat_member: { status: 'member' },
+      new_chat_member: { status: 'kicked', user: { id: emu.botInfo.id } },
+    });
+    const refused = await call(emu, 'sendMessage', { chat_id: zoe.id, text: 'Your ticket was closed' });
+    expect(refused).toEqual({
+      status: 403,
+      body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+    });
+    expect((await call(emu, 'sendChatAction', { chat_id: zoe.id, action: 'typing' })).status).toBe(403);
+    expect(() => zoe.send('hi')).toThrow(/blocked the bot/);
+    zoe.unblock();
+    expect((await call(emu, 'sendMessage', { chat_id: zoe.id, text: 'Welcome back' })).status).toBe(200);
+  });
+
+  it('keeps commands per scope and language, and menu buttons per chat', async () => {
+    const ru = { commands: [{ command: 'new', description: 'Новая заявка' }], language_code: 'ru' };
+    expect(
+      await result(emu, 'setMyCommands', { commands: [{ command: '/new', description: 'New ticket' }] }),
+    ).toBe(true);
+    expect(await result(emu, 'setMyCommands', ru)).toBe(true);
+    expect(await result(emu, 'getMyCommands')).toEqual([{ command: 'new', description: 'New ticket' }]);
+    expect(await result(emu, 'getMyCommands', { language_code: 'ru' })).toEqual(ru.commands);
+    expect(await result(emu, 'getMyCommands', { scope: { type: 'all_group_chats' } })).toEqual([]);
+    expect(
+      (await call(emu, 'setMyCommands', { commands: [{ command: 'New', description: 'x' }] })).body
+        .description,
+    ).toBe('Bad Request: BOT_COMMAND_INVALID');
+    await result(emu, 'deleteMyCommands', { language_code: 'ru' });
+    expect(await result(emu, 'getMyCommands', { language_code: 'ru' })).toEqual([]);
+
+    const button = { type: 'web_app', text: 'Tickets', web_app: { url: 'https://desk.example/app' } };
+    await result(emu, 'setChatMenuButton', { chat_id: 501, menu_button: button });
+    expect(await result(emu, 'getChatMenuButton', { chat_id: 501 })).toEqual(button);
+    expect(await result(emu, 'getChatMenuButton', { chat_id: 502 })).toEqual({ type: 'commands' });
+    expect(await result(emu, 'getChat', { chat_id: 502 })).toMatchObject({
+      id: 502,
+      type: 'private',
+      first_name: 'Grace',
+      username: 'grace',
+    });
+  });
+});
+
+describe('files', () => {
+  it("serves a person's photo through getFile and the file URL", async () => {
+    const kim = emu.user({ id: 520, first_name: 'Kim' });
+    const message = kim.sendPhoto({ caption: 'Error on screen' });
+    expect(message.photo).toHaveLength(3);
+    expect(message.photo?.map((p) => p.width)).toEqual([90, 320, 1280]);
+    const largest = message.photo?.at(-1);
+    const file = await result<{ file_id: string; file_size: number; file_path: string }>(emu, 'getFile', {
+      file_id: largest?.file_id,
+    });
+    expect(file).toMatchObject({ file_id: largest?.file_id, file_size: largest?.file_size });
+    expect(file.file_path).toMatch(/^photos\/file_\d+\.jpg$/);
+
+    const download = await fetch(`${emu.apiRoot}/file/bot${emu.token}/${file.file_path}`);
+    const bytes = new Uint8Array(await download.arrayBuffer());
+    expect(bytes.length).toBe(file.file_size);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect((await fetch(`${emu.apiRoot}/file/bot1:nope/${file.file_path}`)).status).toBe(401);
+    expect((await call(emu, 'getFile', { file_id: 'nonsense' })).body.description).toBe(
+      'Bad Request: invalid file_id',
+    );
+  });
+
+  it('takes uploads from grammY (multipart) and from plain FormData, and relays a photo by copy', async () => {
+    const kim = emu.user({ id: 520, first_name: 'Kim' });
+    const api = new Bot(emu.token, { client: { apiRoot: emu.apiRoot }, botInfo: emu.botInfo }).api;
+    const picture = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+    const sent = await api.sendPhoto(kim.id, new InputFile(picture, 'screen.jpg'), {
+      caption: '<i>Screenshot</i>',
+      parse_mode: 'HTML',
+    });
+    expect(sent.caption).toBe('Screenshot');
+    expect(sent.caption_entities).toEqual([{ type: 'italic', offset: 0, length: 10 }]);
+    const file = await api.getFile(sent.photo.at(-1)?.file_id ?? '');
+    const download = await fetch(`${emu.apiRoot}/file/bot${emu.token}/${file.file_path}`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(picture);
+
+    const form = new FormData();
+    form.set('chat_id', String(kim.id));
+    form.set('document', new Blob([new TextEncoder().encode('disk full\n')]), 'server.log');
+    const res = await fetch(`${emu.apiRoot}/bot${emu.token}/sendDocument`, { method: 'POST', body: form });
+    const document = ((await res.json()) as { result: Message }).result.document;
+    expect(document).toMatchObject({ file_name: 'server.log', mime_type: 'text/plain', file_size: 10 });
+
+    const group = emu.group({ title: 'IT support' });
+    const fromKim = kim.sendPhoto();
+    const copy = await api.copyMessage(group.id, kim.id, fromKim.message_id, { caption: 'From Kim' });
+    const relayed = group.messages().find((m) => m.message_id === copy.message_id);
+    expect(relayed).toMatchObject({
+      photo: fromKim.photo,
+      caption: 'From Kim',
+      from: { id: emu.botInfo.id },
+    });
+    const forwarded = await api.forwardMessage(group.id, kim.id, fromKim.message_id);
+    expect(forwarded.forward_origin).toMatchObject({ type: 'user', sender_user: { id: kim.id } });
+    expect(forwarded.photo).toEqual(fromKim.photo);
+  });
+
+  it('gives documents, voice notes, stickers and contacts their realistic shapes', () => {
+    const kim = emu.user({ id: 520, first_name: 'Kim' });
+    expect(kim.sendDocument({ fileName: 'invoice.xlsx' }).document).toMatchObject({
+      file_name: 'invoice.xlsx',
+      mime_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+    expect(kim.sendVoice({ duration: 4 }).voice).toMatchObject({ duration: 4, mime_type: 'audio/ogg' });
+    expect(kim.sendSticker().sticker).toMatchObject({ type: 'regular', width: 512, height: 512 });
+    expect(kim.shareContact('+15550100').contact).toEqual({
+      phone_number: '+15550100',
+      first_name: 'Kim',
+      user_id: kim.id,
+    });
+    expect(kim.shareContact('+15550101', { ownContact: false }).contact?.user_id).toBeUndefined();
+  });
+});
+
+describe('forum topics', () => {
+  it('creates, uses, renames, closes, reopens topics and pins in them', async () => {
+    const desk = emu.group({ title: 'Service desk', forum: true });
+    const ana = emu.user({ id: 530, first_name: 'Ana' });
+
+    const topic = await result<{ message_thread_id: number; name: string; icon_color: number }>(
+      emu,
+      'createForumTopic',
+      { chat_id: desk.id, name: 'Ticket #7: VPN' },
+    );
+    expect(topic).toEqual({
+      message_thread_id: expect.any(Number),
+      name: 'Ticket #7: VPN',
+      icon_color: 0x6fb9f0,
+    });
+    const thread = topic.message_thread_id;
+
+    const note = await result<Message>(emu, 'sendMessage', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      text: 'Assigned to Ana',
+    });
+    expect(note).toMatchObject({
+      message_thread_id: thread,
+      is_topic_message: true,
+      chat: { id: desk.id, type: 'supergroup', is_forum: true },
+      reply_to_message: { message_id: thread, forum_topic_created: { name: 'Ticket #7: VPN' } },
+    });
+    const post = desk.post(ana, 'On it', { threadId: thread });
+    expect(post).toMatchObject({ message_thread_id: thread, is_topic_message: true, from: { id: ana.id } });
+    const reply = desk.post(ana, 'Fixed', { replyTo: note });
+    expect(reply.message_thread_id).toBe(thread); // a reply stays in the replied message's topic
+
+    await result(emu, 'editForumTopic', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      name: 'Ticket #7: VPN (P2)',
+    });
+    await result(emu, 'pinChatMessage', { chat_id: desk.id, message_id: note.message_id });
+    await result(emu, 'closeForumTopic', { chat_id: desk.id, message_thread_id: thread });
+    expect(desk.topics()).toEqual([
+      { threadId: thread, name: 'Ticket #7: VPN (P2)', closed: true, pinned: note.message_id },
+    ]);
+    expect(
+      (await call(emu, 'closeForumTopic', { chat_id: desk.id, message_thread_id: thread })).body.description,
+    ).toBe('Bad Request: TOPIC_NOT_MODIFIED');
+    expect(() => desk.post(ana, 'Hello?', { threadId: thread })).toThrow(/closed/);
+    await result(emu, 'reopenForumTopic', { chat_id: desk.id, message_thread_id: thread });
+    await result(emu, 'unpinChatMessage', { chat_id: desk.id, message_id: note.message_id });
+    expect(desk.topics()).toEqual([{ threadId: thread, name: 'Ticket #7: VPN (P2)', closed: false }]);
+
+    const service = desk.messages(thread).filter((m) => m.from?.is_bot && m.text === undefined);
+    expect(
+      service.map((m) => Object.keys(m).find((k) => k.startsWith('forum_topic') || k === 'pinned_message')),
+    ).toEqual([
+      'forum_topic_created',
+      'forum_topic_edited',
+      'pinned_message',
+      'forum_topic_closed',
+      'forum_topic_reopened',
+    ]);
+
+    const plain = emu.group({ title: 'No topics' });
+    expect((await call(emu, 'createForumTopic', { chat_id: plain.id, name: 'x' })).body.description).toBe(
+      'Bad Request: the chat is not a forum',
+    );
+    expect(
+      (await call(emu, 'sendMessage', { chat_id: desk.id, message_thread_id: 424242, text: 'x' })).body
+        .description,
+    ).toBe('Bad Request: message thread not found');
+  });
+});
+
+describe('faults', () => {
+  const to = 540;
+  beforeAll(() => {
+    emu.user({ id: to, first_name: 'Faye' });
+  });
+
+  it('answers 429 with retry_after, then recovers', async () => {
+    emu.faults.inject({ kind: 'too_many_requests', retryAfter: 7, method: 'sendMessage' });
+    expect(await call(emu, 'sendMessage', { chat_id: to, text: 'one' })).toEqual({
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 7',
+        parameters: { retry_after: 7 },
+      },
+    });
+    expect((await call(emu, 'sendMessage', { chat_id: to, text: 'two' })).status).toBe(200);
+    expect(emu.calls.at(-2)).toMatchObject({ method: 'sendMessage', status: 429, params: { text: 'one' } });
+  });
+
+  it('answers 5xx for the next `count` calls, and spares getUpdates unless named', async () => {
+    emu.faults.inject({ kind: 'server_error', status: 502, count: 2 });
+    expect((await call(emu, 'getUpdates')).status).toBe(200);
+    const first = await call(emu, 'getMe');
+    const second = await call(emu, 'sendMessage', { chat_id: to, text: 'x' });
+    expect([first.status, second.status]).toEqual([502, 502]);
+    expect(first.body).toEqual({ ok: false, error_code: 502, description: 'Bad Gateway' });
+    expect((await call(emu, 'getMe')).status).toBe(200);
+  });
+
+  it('delays a slow call and then answers it', async () => {
+    emu.faults.inject({ kind: 'slow', delayMs: 150, method: 'getMe' });
+    const started = Date.now();
+    expect((await call(emu, 'getMe')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+  });
+
+  it('drops the connection before or after the call takes effect', async () => {
+    const faye = emu.user({ id: to, first_name: 'Faye' });
+    const before = faye.inbox().length;
+    emu.faults.inject({ kind: 'drop', method: 'sendMessage' });
+    await expect(call(emu, 'sendMessage', { chat_id: to, text: 'lost' })).rejects.toThrow();
+    expect(faye.inbox()).toHaveLength(before);
+
+    emu.faults.inject({ kind: 'drop', method: 'sendMessage', afterApplying: true });
+    await expect(call(emu, 'sendMessage', { chat_id: to, text: 'sent, answer lost' })).rejects.toThrow();
+    expect(faye.last()?.text).toBe('sent, answer lost');
+    expect(emu.calls.at(-1)).toMatchObject({ method: 'sendMessage', status: 0, dropped: true });
+  });
+
+  it('hits calls at random with a seeded, repeatable probability', async () => {
+    const run = async () => {
+      emu.faults.clear();
+      emu.faults.seed(42);
+      emu.faults.inject({ kind: 'server_error', method: 'sendChatAction', probability: 0.5 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 16; i++) {
+        statuses.push((await call(emu, 'sendChatAction', { chat_id: to, action: 'typing' })).status);
+      }
+      emu.faults.clear();
+      return statuses;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+  });
+});
+
+describe('flood limits', () => {
+  it('refuses a private chat past its burst, and counts only sending methods', async () => {
+    const limited = await startEmulator({ limits: { perChatPerSecond: 1, perChatBurst: 3 } });
+    try {
+      const olga = limited.user({ id: 550, first_name: 'Olga' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await call(limited, 'sendMessage', { chat_id: olga.id, text: `${i}` })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = limited.calls.at(-1);
+      expect(refused?.error?.parameters?.retry_after).toBeGreaterThanOrEqual(1);
+      expect(limited.violations).toEqual([{ kind: 'per_chat', chatId: olga.id, at: expect.any(Number) }]);
+      expect((await call(limited, 'sendChatAction', { chat_id: olga.id, action: 'typing' })).status).toBe(
+        200,
+      );
+      expect((await call(limited, 'getChat', { chat_id: olga.id })).status).toBe(200);
+      expect(limited.violations).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses a group past its per-minute limit and everyone past the global rate', async () => {
+    const limited = await startEmulator({ limits: { groupPerMinute: 2, globalPerSecond: 4 } });
+    try {
+      const group = limited.group({ title: 'Ops' });
+      const send = async (chatId: number) =>
+        (await call(limited, 'sendMessage', { chat_id: chatId, text: 'x' })).status;
+      expect([await send(group.id), await send(group.id), await send(group.id)]).toEqual([200, 200, 429]);
+      const people = [561, 562, 563].map((id) => limited.user({ id, first_name: `P${id}` }).id);
+      expect([await send(people[0] ?? 0), await send(people[1] ?? 0), await send(people[2] ?? 0)]).toEqual([
+        200, 200, 429,
+      ]);
+      expect(limited.violations.map((v) => v.kind)).toEqual(['group', 'global']);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('records no violations when limits are off', async () => {
+    for (let i = 0; i < 8; i++) await result(emu, 'sendMessage', { chat_id: 501, text: `burst ${i}` });
+    expect(emu.violations).toEqual([]);
+  });
+});
+
+describe('a grammY bot', () => {
+  it('answers /start and a button over long polling', async () => {
+    const bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
+    bot.command('start', (ctx) =>
+      ctx.reply(`Hello, ${ctx.from?.first_name}! What happened?`, {
+        reply_markup: new InlineKeyboard().text('Report an outage', 'outage'),
+      }),
+    );
+    bot.callbackQuery('outage', async (ctx) => {
+      await ctx.answerCallbackQuery({ text: 'Got it' });
+      await ctx.editMessageText('Outage reported: ticket #1');
+    });
+    await confirmAll(emu);
+    const running = bot.start({ timeout: 10 });
+    try {
+      const nora = emu.user({ id: 570, first_name: 'Nora' });
+      nora.send('/start');
+      const greeting = await nora.waitForMessage(/Hello, Nora/);
+      const queryId = nora.press(greeting, 'outage');
+      const edited = await nora.waitForMessage((m) => m.text === 'Outage reported: ticket #1');
+      expect(edited.message_id).toBe(greeting.message_id);
+      expect(nora.inbox()).toHaveLength(1);
+      await emu.waitFor(() => nora.answers().length > 0);
+      expect(nora.answers()).toEqual([{ queryId, text: 'Got it' }]);
+    } finally {
+      await bot.stop();
+      await running;
+    }
+    expect(emu.calls.some((c) => c.method === 'getMe' && c.status === 200)).toBe(true);
+    // grammY aborts its pending long poll on stop; the emulator notices the closed connection.
+    await emu.waitFor(() => !emu.polling);
+  });
+});
