@@ -91,11 +91,21 @@ export class Notifier {
       for (;;) {
         const rows = claimDue(this.desk, 30);
         if (rows.length === 0) return;
-        await Promise.all(rows.map((row) => this.deliver(row)));
+        await Promise.all(rows.map((row) => this.deliverSafely(row)));
         if (!this.running) return;
       }
     } catch (error) {
       this.options.onError?.(error);
+    }
+  }
+
+  /** A bug in rendering or bookkeeping must not leave a notice claimed forever: it is retried later. */
+  private async deliverSafely(row: OutboxRow): Promise<void> {
+    try {
+      await this.deliver(row);
+    } catch (error) {
+      this.options.onError?.(error);
+      scheduleRetry(this.desk, row, String(error), retryDelay(row.attempts, this.options.random));
     }
   }
 
@@ -118,14 +128,14 @@ export class Notifier {
       release(desk, row.id, desk.clock.now() + wait);
       return;
     }
-    this.limiter.record(chatId, now);
+    const slot = this.limiter.record(chatId, now);
     const notice = renderNotice(desk, translator(person.language), row);
     try {
-      const sent = await api.sendMessage(
-        chatId,
-        notice.text,
-        notice.keyboard ? { reply_markup: notice.keyboard } : {},
-      );
+      const sent = await api
+        .sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})
+        .finally(() => {
+          slot.answeredAt = desk.clock.now();
+        });
       markSent(desk, row.id);
       if (notice.ticketId !== null)
         rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());

@@ -13,8 +13,18 @@ export const TELEGRAM_LIMITS: SendLimits = {
   groupPerMinute: 20,
 };
 
+/**
+ * A message takes a place in the global window from the moment it is sent until a second after Telegram
+ * answered: Telegram counts it somewhere in between (on arrival), so this never lets 31 arrive within one
+ * second, however the requests are spread on the way.
+ */
+export interface SendSlot {
+  /** When Telegram answered; Infinity while the request is under way. */
+  answeredAt: number;
+}
+
 export class RateLimiter {
-  private readonly global: number[] = [];
+  private readonly global: SendSlot[] = [];
   private readonly lastInChat = new Map<number, number>();
   private readonly groupSends = new Map<number, number[]>();
   /** Until when a chat (or everything, key 0) is held back after Telegram said "retry after". */
@@ -25,9 +35,14 @@ export class RateLimiter {
   /** Milliseconds to wait before a message to `chatId` may go; 0 = now. */
   wait(chatId: number, now: number): number {
     const held = Math.max(this.heldUntil.get(0) ?? 0, this.heldUntil.get(chatId) ?? 0) - now;
-    prune(this.global, now - 1000);
-    const globalWait =
-      this.global.length >= this.limits.globalPerSecond ? (this.global[0] ?? now) + 1000 - now : 0;
+    const window = this.global.filter((slot) => slot.answeredAt > now - 1000);
+    this.global.splice(0, this.global.length, ...window);
+    let globalWait = 0;
+    if (window.length >= this.limits.globalPerSecond) {
+      // The earliest place to free up; if all are under way, look again shortly.
+      const earliest = Math.min(...window.map((slot) => slot.answeredAt));
+      globalWait = Number.isFinite(earliest) ? earliest + 1000 - now : 50;
+    }
     const last = this.lastInChat.get(chatId);
     const chatWait = last === undefined ? 0 : last + this.limits.perChatIntervalMs - now;
     let groupWait = 0;
@@ -39,14 +54,17 @@ export class RateLimiter {
     return Math.max(0, held, globalWait, chatWait, groupWait);
   }
 
-  record(chatId: number, now: number): void {
-    this.global.push(now);
+  /** Takes a place for a message sent now; call `answered` on the returned slot when Telegram answers. */
+  record(chatId: number, now: number): SendSlot {
+    const slot: SendSlot = { answeredAt: Number.POSITIVE_INFINITY };
+    this.global.push(slot);
     this.lastInChat.set(chatId, now);
     if (chatId < 0) {
       const sends = this.groupSends.get(chatId) ?? [];
       sends.push(now);
       this.groupSends.set(chatId, sends);
     }
+    return slot;
   }
 
   /** Telegram answered 429 with retry_after for this chat. */

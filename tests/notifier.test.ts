@@ -1,0 +1,177 @@
+// The notifier against the emulator: every notice exactly once and in order per chat under injected
+// faults; Telegram's flood limits kept; blocked people marked unreachable; a crash mid-send never resends.
+
+import { eq } from 'drizzle-orm';
+import { Api } from 'grammy';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Notifier } from '../bot/notifier.ts';
+import type { SendLimits } from '../bot/rate-limiter.ts';
+import { outbox, people } from '../db/schema.ts';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { makeWorld, type World } from './fixtures.ts';
+
+let emu: Emulator | undefined;
+const errors: unknown[] = [];
+let notifier: Notifier | undefined;
+afterEach(async () => {
+  await notifier?.stop();
+  expect(errors.splice(0)).toEqual([]);
+  await emu?.close();
+  notifier = undefined;
+  emu = undefined;
+});
+
+/** `chats` people with Telegram accounts, and `perChat` numbered comments queued for each. */
+function queue(w: World, e: Emulator, chats: number, perChat: number) {
+  const recipients = Array.from({ length: chats }, (_, i) => {
+    const telegramUserId = 90_000 + i;
+    e.user({ id: telegramUserId, first_name: `P${i}` });
+    return w.ctx.db
+      .insert(people)
+      .values({ name: `P${i}`, telegramUserId, createdAt: 0 })
+      .returning()
+      .get();
+  });
+  // Interleaved across chats, as real traffic is.
+  for (let n = 0; n < perChat; n++) {
+    for (const r of recipients) {
+      w.ctx.db
+        .insert(outbox)
+        .values({
+          createdAt: 0,
+          recipientId: r.id,
+          channel: 'telegram',
+          kind: 'requester.comment',
+          payload: { event: 'comment', body: `message ${n}`, number: 1 },
+          idempotencyKey: `${r.id}:${n}`,
+          nextAttemptAt: 0,
+        })
+        .run();
+    }
+  }
+  return recipients;
+}
+
+function start(w: World, e: Emulator, limits?: SendLimits) {
+  notifier = new Notifier({
+    desk: w.ctx,
+    api: new Api(e.token, { apiRoot: e.apiRoot }),
+    idleMs: 20,
+    onError: (error) => errors.push(error),
+    ...(limits ? { limits } : {}),
+  });
+  notifier.start();
+  return notifier;
+}
+
+const bodies = (e: Emulator, chatId: number) =>
+  e
+    .user({ id: chatId, first_name: '' })
+    .inbox()
+    .map((m) => m.text?.split('\n').at(-1));
+
+describe('the notifier', () => {
+  it('delivers every notice exactly once, in order per chat, through 30 % injected faults', async () => {
+    const w = makeWorld();
+    emu = await startEmulator();
+    const e = emu;
+    e.faults.seed(7);
+    e.faults.inject({ kind: 'too_many_requests', retryAfter: 1, method: 'sendMessage', probability: 0.12 });
+    e.faults.inject({ kind: 'server_error', status: 502, method: 'sendMessage', probability: 0.12 });
+    e.faults.inject({ kind: 'drop', method: 'sendMessage', probability: 0.1 });
+    const recipients = queue(w, e, 8, 5);
+    start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
+    await e.waitFor(
+      () =>
+        w.ctx.db
+          .select()
+          .from(outbox)
+          .all()
+          .every((o) => o.state === 'sent'),
+      25_000,
+    );
+    const failed = e.calls.filter((c) => c.method === 'sendMessage' && c.status !== 200).length;
+    expect(failed).toBeGreaterThan(5); // the faults really happened
+    for (const r of recipients) {
+      expect(bodies(e, r.telegramUserId ?? 0)).toEqual([0, 1, 2, 3, 4].map((n) => `message ${n}`));
+    }
+  }, 30_000);
+
+  it('keeps to Telegram’s flood limits', async () => {
+    const w = makeWorld();
+    emu = await startEmulator({ limits: true });
+    const e = emu;
+    queue(w, e, 40, 2);
+    const started = Date.now();
+    start(w, e);
+    await e.waitFor(
+      () =>
+        w.ctx.db
+          .select()
+          .from(outbox)
+          .all()
+          .every((o) => o.state === 'sent'),
+      15_000,
+    );
+    expect(e.violations).toEqual([]);
+    expect(e.calls.filter((c) => c.method === 'sendMessage' && c.status === 429)).toEqual([]);
+    // 80 messages at 30/s take at least two seconds and a bit.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  }, 20_000);
+
+  it('marks someone who blocked the bot unreachable and stops writing to them', async () => {
+    const w = makeWorld();
+    emu = await startEmulator();
+    const e = emu;
+    const [blocked, other] = queue(w, e, 2, 2);
+    e.user({ id: blocked?.telegramUserId ?? 0, first_name: '' }).block();
+    start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
+    await e.waitFor(() =>
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .all()
+        .every((o) => o.state !== 'pending' && o.state !== 'sending'),
+    );
+    const states = w.ctx.db.select().from(outbox).all();
+    expect(states.filter((o) => o.recipientId === blocked?.id).map((o) => o.state)).toEqual(['dead', 'dead']);
+    expect(states.filter((o) => o.recipientId === other?.id).map((o) => o.state)).toEqual(['sent', 'sent']);
+    expect(
+      w.ctx.db
+        .select()
+        .from(people)
+        .where(eq(people.id, blocked?.id ?? 0))
+        .get()?.unreachableAt,
+    ).not.toBeNull();
+    expect(e.calls.filter((c) => c.method === 'sendMessage' && c.status === 403)).toHaveLength(1);
+  });
+
+  it('does not resend what a crash left mid-send', async () => {
+    const w = makeWorld();
+    emu = await startEmulator();
+    const e = emu;
+    const [r] = queue(w, e, 1, 2);
+    // The previous process claimed the first notice and died before marking it.
+    w.ctx.db
+      .update(outbox)
+      .set({ state: 'sending', attempts: 1 })
+      .where(eq(outbox.idempotencyKey, `${r?.id}:0`))
+      .run();
+    start(w, e);
+    await e.waitFor(() =>
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .all()
+        .every((o) => o.state === 'sent' || o.state === 'dead'),
+    );
+    expect(bodies(e, r?.telegramUserId ?? 0)).toEqual(['message 1']);
+    expect(
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((o) => o.state),
+    ).toEqual(['dead', 'sent']);
+  });
+});
