@@ -1,4 +1,5 @@
 // Configuration from the environment, checked once at start-up with a clear message per bad value.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
 
@@ -17,6 +18,16 @@ const envSchema = z.object({
   BOT_API_ROOT: z.url().default('https://api.telegram.org'),
   DEMO: flag,
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  WEBHOOK_URL: z
+    .url()
+    .refine((u) => u.startsWith('https://'), 'WEBHOOK_URL must be https (Telegram posts only there)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET: 16–256 characters of A–Z, a–z, 0–9, _ and -')
+    .optional(),
+  WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
 });
 
 export interface Config {
@@ -26,6 +37,8 @@ export interface Config {
   /** The offline demo: seeded data, no real Telegram. On when DEMO=1 or when no bot token is set. */
   demo: boolean;
   port: number;
+  /** Webhook mode when set: Telegram posts updates to `url`, this process listens on `port`. */
+  webhook: { url: string; secret: string; port: number } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +54,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     botApiRoot: e.BOT_API_ROOT,
     demo: e.DEMO ?? e.BOT_TOKEN === undefined,
     port: e.PORT,
+    webhook:
+      e.WEBHOOK_URL === undefined
+        ? undefined
+        : {
+            url: e.WEBHOOK_URL,
+            // Without a configured secret, one per start: Telegram gets it again with setWebhook.
+            secret: e.WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
+            port: e.WEBHOOK_PORT,
+          },
   };
 }

@@ -84,6 +84,7 @@ describe('configuration', () => {
       botApiRoot: 'https://api.telegram.org',
       demo: true,
       port: 8080,
+      webhook: undefined,
     });
     const live = loadConfig({ BOT_TOKEN: '123456:AAEhBP0av28Bnbx5yZt3Kd7q1JXAbcdEfGh', PORT: '9000' });
     expect(live).toMatchObject({ demo: false, port: 9000 });
@@ -97,6 +98,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: '99999' })).toThrow(/PORT/);
     expect(() => loadConfig({ BOT_API_ROOT: 'not a url' })).toThrow(/BOT_API_ROOT/);
     expect(() => loadConfig({ DEMO: 'maybe' })).toThrow(/DEMO/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'http://example.org/hook' })).toThrow(/must be https/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://example.org/hook', WEBHOOK_SECRET: 'short' })).toThrow(
+      /WEBHOOK_SECRET/,
+    );
+    const hooked = loadConfig({ WEBHOOK_URL: 'https://desk.example.org/telegram' });
+    expect(hooked.webhook).toMatchObject({ url: 'https://desk.example.org/telegram', port: 8443 });
+    expect(hooked.webhook?.secret).toMatch(/^[\w-]{32}$/);
   });
 });
 
