@@ -29,8 +29,12 @@ export interface BotOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Retries 429s (after retry_after) and server errors; capped so a stuck chat does not hold a worker. */
-const retrying = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
+/**
+ * Retries 429s (after retry_after), server and network errors, a bounded number of times: a chat is
+ * handled one update at a time, so an endless retry would leave it silent.
+ */
+const retrying = (attempts: number) =>
+  autoRetry({ maxRetryAttempts: attempts, maxDelaySeconds: 30, rethrowHttpErrors: attempts === 0 });
 
 /**
  * `before` installs middleware that must run ahead of everything (the runner's sequentializing, the
@@ -41,7 +45,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: { apiRoot: options.apiRoot },
   });
-  bot.api.config.use(retrying());
+  bot.api.config.use(retrying(3));
   const deps: BotDeps = {
     desk: options.desk,
     get username() {
@@ -52,7 +56,8 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   const i18n = createI18n<TalkContext>(options.desk.db);
   // Transformers of bot.api are not inherited inside conversations: install auto-retry there too.
   const retryInside: MiddlewareFn<TalkContext> = (ctx, next) => {
-    ctx.api.config.use(retrying());
+    // Someone is waiting for this answer: one retry (3 s), then the conversation gives way.
+    ctx.api.config.use(retrying(1));
     return next();
   };
   before?.(bot);

@@ -318,3 +318,22 @@ describe('after the request is filed', () => {
     await w.emu.waitFor(() => other.answers().at(-1)?.text?.includes('такой заявки нет'));
   });
 });
+
+describe('when Telegram fails mid-conversation', () => {
+  it('does not leave the chat silent: the person can start again', async () => {
+    w = await botWorld();
+    const world = w;
+    const u = w.tg('clientA');
+    u.send('/new');
+    const categories = await u.waitForMessage('Выберите категорию');
+    // The next answers fail beyond what auto-retry covers.
+    w.emu.faults.inject({ kind: 'server_error', status: 500, method: 'sendMessage', count: 2 });
+    u.press(categories, `c:${w.category.printer}`);
+    // Inside the conversation auto-retry tries again (3 s, 6 s), then the error surfaces.
+    await w.emu.waitFor(() => world.errors.length > 0, 14_000);
+    expect(String(world.errors[0])).toMatch(/500/);
+    world.errors.splice(0);
+    u.send('/new');
+    await u.waitForMessage('Выберите категорию');
+  }, 30_000);
+});
