@@ -204,6 +204,18 @@ describe('onboarding', () => {
     expect(w.ctx.db.select().from(people).where(eq(people.id, entry.id)).get()?.telegramUserId).toBe(515151);
   });
 
+  it('registers its command menu in Russian and English', async () => {
+    w = await botWorld();
+    const menus = w.emu.calls.filter((c) => c.method === 'setMyCommands').map((c) => c.params);
+    expect(menus.map((m) => m.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru']);
+    const ru = menus.find((m) => m.language_code === 'ru')?.commands as {
+      command: string;
+      description: string;
+    }[];
+    expect(ru.map((c) => c.command)).toEqual(['new', 'my', 'language', 'help', 'cancel']);
+    expect(ru[0]?.description).toBe('Новая заявка');
+  });
+
   it('switches the language with /language', async () => {
     w = await botWorld();
     const u = w.tg('clientA');
@@ -252,6 +264,14 @@ describe('after the request is filed', () => {
     addComment(w.ctx, w.as.line1b, t.id, { body: 'Внутреннее: заказать деталь', internal: true });
     act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Нужен ремонт' });
     await u.waitForMessage('передали специалистам 2-й линии');
+    act(w.ctx, w.as.line2, t.id, {
+      action: 'schedule_visit',
+      startsAt: Date.parse('2026-11-11T10:00:00+03:00'),
+      endsAt: Date.parse('2026-11-11T12:00:00+03:00'),
+      engineerId: w.ids.field,
+      address: 'Тверская, 7',
+    });
+    await u.waitForMessage('По заявке #1001 назначен выезд инженера: 2026-11-11 10:00–12:00. Тверская, 7');
     expect(u.inbox().some((m) => m.text?.includes('заказать деталь'))).toBe(false);
   });
 
