@@ -2,7 +2,8 @@
 // Read from the store, not a session, so it also works inside conversations.
 import { I18n } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
-import { languageFrom, personByTelegram } from '../core/onboarding.ts';
+import { languageFrom } from '../core/onboarding.ts';
+import { statements } from '../core/statements.ts';
 import type { Db } from '../db/connection.ts';
 import { DEFAULT_LANGUAGE, LOCALES_DIR } from '../locales/index.ts';
 
@@ -14,7 +15,8 @@ export function createI18n<C extends Context>(db: Db): I18n<C> {
     fluentBundleOptions: { useIsolating: false },
     localeNegotiator: (ctx) => {
       if (!ctx.from) return DEFAULT_LANGUAGE;
-      return personByTelegram(db, ctx.from.id)?.language ?? languageFrom(ctx.from.language_code);
+      const stored = statements(db).languageByTelegram.get({ telegramUserId: ctx.from.id });
+      return stored?.language ?? languageFrom(ctx.from.language_code);
     },
   });
 }

@@ -10,6 +10,7 @@ import {
   markDead,
   markSent,
   markUnreachable,
+  nextDueAt,
   reconcileInterrupted,
   release,
   retryDelay,
@@ -83,7 +84,10 @@ export class Notifier {
 
   /** Until the next notice is due, within the idle interval. */
   private nextDelay(): number {
-    return this.options.idleMs ?? 200;
+    const idle = this.options.idleMs ?? 200;
+    const due = nextDueAt(this.desk);
+    if (due === null) return idle;
+    return Math.min(idle, Math.max(1, due - this.desk.clock.now()));
   }
 
   private async drain(): Promise<void> {

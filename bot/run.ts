@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { run, sequentialize } from '@grammyjs/runner';
 import { Api, type Bot, webhookCallback } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
+import { statements } from '../core/statements.ts';
 import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
@@ -50,9 +51,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   });
   const bot = createBot(options, (composer) => {
     composer.use(sequentialize((ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId))));
+    // Wake the notifier only when the update queued something: a claim scan per update is not free.
+    const { lastNotice } = statements(options.desk.db);
     composer.use(async (_ctx, next) => {
+      const before = lastNotice.get()?.id ?? 0;
       await next();
-      notifier.poke();
+      if ((lastNotice.get()?.id ?? 0) !== before) notifier.poke();
     });
   });
   bot.catch((error) => (options.onError ?? console.error)(error.error));

@@ -55,6 +55,17 @@ export function claimDue(
   });
 }
 
+/** When the next pending notice of a channel falls due (null when none waits). */
+export function nextDueAt(ctx: DeskContext, channel: OutboxRow['channel'] = 'telegram'): number | null {
+  return (
+    ctx.db
+      .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(and(eq(outbox.state, 'pending'), eq(outbox.channel, channel)))
+      .get()?.at ?? null
+  );
+}
+
 export function markSent(ctx: DeskContext, id: number): void {
   ctx.db
     .update(outbox)

@@ -24,6 +24,17 @@ function prepare(db: Db) {
       .from(categories)
       .where(and(eq(categories.id, p('id')), eq(categories.active, true)))
       .prepare(),
+    /** The language of the person behind a Telegram account (the bot asks on every update). */
+    languageByTelegram: db
+      .select({ language: people.language })
+      .from(people)
+      .where(eq(people.telegramUserId, p('telegramUserId')))
+      .prepare(),
+    /** The newest outbox row: the bot compares it before and after an update to know if there is news. */
+    lastNotice: db
+      .select({ id: sql<number | null>`max(${outbox.id})` })
+      .from(outbox)
+      .prepare(),
     lastTicketNumber: db
       .select({ max: sql<number | null>`max(${tickets.number})` })
       .from(tickets)

@@ -1,0 +1,71 @@
+// The bot under test for bench/bot.ts, alone in its own process as in production: the emulator and the
+// benchmark's clients (whose waits poll every few milliseconds) run in the parent, on the other core.
+// `tgdesk` is the real bot (startBot: runner, conversations in SQLite, notifier); `bare` is grammY with
+// the runner answering every update with a plain reply, the floor the same transport allows.
+// Arguments: kind, apiRoot, token, database path (tgdesk only). Talks to the parent over IPC.
+import { run } from '@grammyjs/runner';
+import { Bot } from 'grammy';
+import { startBot } from '../bot/run.ts';
+import { createContext } from '../core/context.ts';
+import { systemClock } from '../core/model.ts';
+import { openDatabase } from '../db/connection.ts';
+
+export type BotKind = 'tgdesk' | 'bare';
+
+export interface BotProcessReport {
+  /** Errors handlers threw (the person got no answer for that update). */
+  errors: number;
+  firstError?: string;
+  /** CPU time the process used from 'ready' or the last 'mark' to 'stop' (user + system). */
+  cpuMs: number;
+}
+
+export type BotProcessMessage = { type: 'ready' } | ({ type: 'stopped' } & BotProcessReport);
+
+const [kind, apiRoot, token, dbPath] = process.argv.slice(2) as [BotKind, string, string, string?];
+const send = (message: BotProcessMessage, then?: () => void) => process.send?.(message, undefined, {}, then);
+
+let errors = 0;
+let firstError: string | undefined;
+const onError = (error: unknown) => {
+  errors++;
+  firstError ??= error instanceof Error ? (error.stack ?? error.message) : String(error);
+};
+
+async function startBare(): Promise<() => Promise<void>> {
+  const bot = new Bot(token, { client: { apiRoot } });
+  bot.on('callback_query', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.reply('ok');
+  });
+  bot.on('message', (ctx) => ctx.reply('ok'));
+  bot.catch((error) => onError(error.error));
+  await bot.init();
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+  return async () => {
+    if (runner.isRunning()) await runner.stop();
+  };
+}
+
+async function startTgdesk(): Promise<() => Promise<void>> {
+  if (!dbPath) throw new Error('the tgdesk bot needs a database path');
+  const db = openDatabase(dbPath);
+  const running = await startBot({ desk: createContext(db, systemClock), token, apiRoot, onError });
+  return async () => {
+    await running.stop();
+    db.$client.close();
+  };
+}
+
+const stop = await (kind === 'bare' ? startBare() : startTgdesk());
+let cpuAtStart = process.cpuUsage();
+process.on('message', async (message) => {
+  if (message === 'mark') cpuAtStart = process.cpuUsage();
+  if (message !== 'stop') return;
+  await stop();
+  const cpu = process.cpuUsage(cpuAtStart);
+  const report = { errors, ...(firstError ? { firstError } : {}), cpuMs: (cpu.user + cpu.system) / 1000 };
+  // Exit rather than wait for idle keep-alive sockets to close; a clean exit also writes --cpu-prof.
+  send({ type: 'stopped', ...report }, () => process.exit(0));
+});
+send({ type: 'ready' });
