@@ -26,6 +26,7 @@ import { openDatabase } from '../db/connection.ts';
 import { seedDemo } from '../db/seed.ts';
 import { type Emulator, startEmulator, type TestUser } from '../emulator/index.ts';
 import type { BotKind, BotProcessMessage, BotProcessReport } from './bot-process.ts';
+import { envInt, printTable } from './output.ts';
 
 const CLIENTS = envInt('BENCH_CLIENTS', 1000);
 const NOTICES = envInt('BENCH_NOTICES', 1000);
@@ -38,12 +39,6 @@ const WARMUP_CLIENTS = Math.min(CLIENTS, 200);
 const ALONE_CLIENTS = 20;
 /** A client gives up on an answer after this long: far beyond any target, only to end a stuck run. */
 const ANSWER_TIMEOUT_MS = 60_000;
-
-function envInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The store
@@ -475,18 +470,6 @@ const pct = (n: number) => `${(n * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const cpuShares = (run: { botCpuShare: number; driverCpuShare: number; otherCpuShare: number }) =>
   [run.botCpuShare, run.driverCpuShare, run.otherCpuShare].map(pct).join(' / ');
-
-function printTable(rows: readonly (readonly string[])[]): void {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
-      .join('  ')
-      .trimEnd();
-  console.log(line(rows[0] ?? []));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -26,6 +26,7 @@ import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA_TARGETS, priorityFor } from '../co
 import { createTicket } from '../core/tickets/create.ts';
 import { type Db, openDatabase } from '../db/connection.ts';
 import { seedDemo } from '../db/seed.ts';
+import { envInt, printTable } from './output.ts';
 
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -35,12 +36,6 @@ const CREATES = envInt('BENCH_CREATES', 20_000);
 const TICKETS = envInt('BENCH_TICKETS', 1_000_000);
 const CREATE_TARGET_RATIO = 0.5;
 const REPORT_TARGET_MS = 300;
-
-function envInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -563,18 +558,6 @@ function benchReport(dir: string) {
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
-
-function printTable(rows: readonly (readonly string[])[]): void {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
-      .join('  ')
-      .trimEnd();
-  console.log(line(rows[0] ?? []));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
-}
 
 function main(): void {
   const started = performance.now();
