@@ -1,11 +1,11 @@
 // Turning a stored person into an Actor with their memberships.
 import { eq } from 'drizzle-orm';
+import type { Db } from '../db/connection.ts';
 import { memberships, people } from '../db/schema.ts';
-import type { Reader } from './context.ts';
 import { NotFoundError } from './errors.ts';
 import type { Actor } from './permissions.ts';
 
-export function loadActor(db: Reader, personId: number): Actor {
+export function loadActor(db: Db, personId: number): Actor {
   const person = db.select({ id: people.id }).from(people).where(eq(people.id, personId)).get();
   if (!person) throw new NotFoundError('person', personId);
   const rows = db
@@ -14,13 +14,4 @@ export function loadActor(db: Reader, personId: number): Actor {
     .where(eq(memberships.personId, personId))
     .all();
   return { kind: 'person', personId, memberships: rows };
-}
-
-export function loadActorByTelegramId(db: Reader, telegramUserId: number): Actor | null {
-  const person = db
-    .select({ id: people.id })
-    .from(people)
-    .where(eq(people.telegramUserId, telegramUserId))
-    .get();
-  return person ? loadActor(db, person.id) : null;
 }

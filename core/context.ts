@@ -1,5 +1,5 @@
 // What every core function runs with: the store, the clock, and the cache of compiled SLA policies.
-import type { Db, Tx } from '../db/connection.ts';
+import type { Db } from '../db/connection.ts';
 import type { Clock } from './model.ts';
 import { PolicyBook } from './policies.ts';
 
@@ -12,6 +12,3 @@ export interface DeskContext {
 export function createContext(db: Db, clock: Clock): DeskContext {
   return { db, clock, policies: new PolicyBook(db) };
 }
-
-/** Core functions read through either the database or an open transaction. */
-export type Reader = Db | Tx;

@@ -78,10 +78,6 @@ export function speaksForClient(roles: readonly ActingRole[]): boolean {
   return roles.includes('client') || roles.includes('client_manager');
 }
 
-export function canSeeTicket(actor: Actor, ticket: TicketAccess): boolean {
-  return rolesOnTicket(actor, ticket).length > 0;
-}
-
 /** Refuses as "not found", so that nobody learns that another company's ticket exists. */
 export function assertCanSeeTicket(actor: Actor, ticket: TicketAccess & { id: number }): ActingRole[] {
   const roles = rolesOnTicket(actor, ticket);

@@ -2,8 +2,9 @@
 // entries only for staff), and lists limited to what the actor may see.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Db } from '../../db/connection.ts';
 import { attachments, type TicketEventRow, type TicketRow, ticketEvents, tickets } from '../../db/schema.ts';
-import type { DeskContext, Reader } from '../context.ts';
+import type { DeskContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ActingRole } from '../lifecycle.ts';
 import { CHANNELS, LINES, PRIORITIES, STATUSES } from '../model.ts';
@@ -130,7 +131,7 @@ export function filterCondition(actor: Actor, f: z.output<typeof ticketFilterSch
 }
 
 /** Newest first, at most `limit`, only tickets the actor may see. */
-export function listTickets(db: Reader, actor: Actor, raw: TicketFilter = {}): TicketRow[] {
+export function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): TicketRow[] {
   const f = parseInput(ticketFilterSchema, raw);
   return db
     .select()
