@@ -119,7 +119,7 @@ export class Notifier {
     const person = desk.db
       .select({ telegramUserId: people.telegramUserId, language: people.language })
       .from(people)
-      .where(eq(people.id, row.recipientId))
+      .where(eq(people.id, row.recipientId ?? 0))
       .get();
     if (!person?.telegramUserId) {
       markDead(desk, row.id, 'the recipient has no Telegram account');
@@ -155,7 +155,7 @@ export class Notifier {
         const seconds = error.parameters.retry_after ?? 1;
         this.limiter.holdChat(chatId, desk.clock.now() + seconds * 1000);
         scheduleRetry(desk, row, error.description, seconds * 1000);
-      } else if (error.error_code === 403) {
+      } else if (error.error_code === 403 && row.recipientId !== null) {
         markUnreachable(desk, row.recipientId, error.description);
       } else if (error.error_code >= 500) {
         scheduleRetry(desk, row, error.description, retryDelay(row.attempts, this.options.random));

@@ -3,6 +3,7 @@
 // escalated, supervisors on an SLA breach. Nobody is told about their own action.
 import type { Db } from '../db/connection.ts';
 import type { Instant, Line, Role } from './model.ts';
+import { staffGroup } from './settings.ts';
 import { statements } from './statements.ts';
 
 export type Audience = 'requester' | 'assignee' | 'line' | 'supervisor';
@@ -74,6 +75,9 @@ interface Recipient {
 /** The people to tell about an event, each once, with how to reach them. */
 export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): Recipient[] {
   const q = statements(db);
+  // With a staff group, the ticket's topic is where a line hears about it; people are told in person
+  // only about what is theirs (an assignment, a breach).
+  const grouped = staffGroup(db) !== null;
   const found = new Map<number, Recipient>();
   const add = (personId: number | null, audience: Audience, contact?: Contact) => {
     if (personId === null || personId === event.actorId || found.has(personId)) return;
@@ -82,6 +86,7 @@ export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): 
   // The client hears first, so a person who is both (staff filing for themselves) gets the client's text.
   if (!event.internal) add(ticket.requesterId, 'requester');
   for (const [audience, who] of staffAudience(event, ticket)) {
+    if (grouped && audience === 'line') continue;
     if (who === 'assignee') add(ticket.assigneeId, audience);
     else for (const s of q.peopleWithRole.all({ role: who })) add(s.personId, audience, s);
   }
@@ -90,7 +95,8 @@ export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): 
 
 /**
  * Writes the outbox rows for an event inside the open transaction: by Telegram while the person can be
- * reached there, else by e-mail, else not at all. Returns how many.
+ * reached there, else by e-mail, else not at all; and one for the ticket's topic in the staff group, for
+ * every event, internal ones included (the group is staff only). Returns how many.
  */
 export function enqueueNotices(
   db: Db,
@@ -116,6 +122,19 @@ export function enqueueNotices(
       kind,
       payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
       idempotencyKey: `e${event.id}:p${personId}:${kind}`,
+    });
+    queued++;
+  }
+  if (staffGroup(db) !== null) {
+    insertNotice.run({
+      at,
+      ticketId: ticket.id,
+      eventId: event.id,
+      recipientId: null,
+      channel: 'staff_group',
+      kind: `group.${event.type}`,
+      payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
+      idempotencyKey: `e${event.id}:group`,
     });
     queued++;
   }

@@ -23,7 +23,7 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
 
 /**
  * Claims up to `limit` due notices of a channel, oldest first, at most the oldest undelivered one per
- * recipient.
+ * recipient (the staff group, recipient null, is one recipient).
  */
 export function claimDue(
   ctx: DeskContext,
@@ -37,7 +37,7 @@ export function claimDue(
       where o.state = 'pending' and o.channel = ${channel} and o.next_attempt_at <= ${now}
         and not exists (
           select 1 from ${outbox} e
-          where e.recipient_id = o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))
+          where e.recipient_id is o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))
       order by o.id limit ${limit}`);
     if (ids.length === 0) return [];
     return ctx.db

@@ -155,6 +155,12 @@ export const tickets = sqliteTable(
 
     visitStartsAt: integer('visit_starts_at'),
     visitEndsAt: integer('visit_ends_at'),
+    /** The engineer's arrival and departure on site. */
+    visitCheckedInAt: integer('visit_checked_in_at'),
+    visitCheckedOutAt: integer('visit_checked_out_at'),
+
+    /** SLA alerts already recorded, a bit each (see core/tickets/sla-alerts.ts): the sweep skips what is done. */
+    slaAlerts: integer('sla_alerts').notNull().default(0),
 
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
@@ -227,6 +233,9 @@ export const attachments = sqliteTable(
   (t) => [index('attachments_ticket').on(t.ticketId)],
 );
 
+/** A person's Telegram chat, their e-mail, or the staff group's topic for the ticket. */
+export type OutboxChannel = 'telegram' | 'email' | 'staff_group';
+
 /** Messages to send, written in the same transaction as the change that causes them; a notifier drains it. */
 export const outbox = sqliteTable(
   'outbox',
@@ -235,10 +244,9 @@ export const outbox = sqliteTable(
     createdAt: createdAt(),
     ticketId: integer('ticket_id').references(() => tickets.id),
     eventId: integer('event_id').references(() => ticketEvents.id),
-    recipientId: integer('recipient_id')
-      .notNull()
-      .references(() => people.id),
-    channel: text('channel').$type<'telegram' | 'email'>().notNull(),
+    /** Null for the staff group, which is a chat and not a person. */
+    recipientId: integer('recipient_id').references(() => people.id),
+    channel: text('channel').$type<OutboxChannel>().notNull(),
     /** What to say, e.g. "ticket.created"; the notifier renders it in the recipient's language. */
     kind: text('kind').notNull(),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
@@ -300,6 +308,65 @@ export const telegramMessages = sqliteTable(
       .notNull()
       .references(() => tickets.id),
     createdAt: integer('created_at').notNull(),
+    /**
+     * Set on a question the bot asked staff (force reply): the reply is the resolution, the question to
+     * the client, the escalation reason… of this ticket, and only `personId` may give it.
+     */
+    purpose: text('purpose').$type<PromptPurpose>(),
+    personId: integer('person_id').references(() => people.id),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.messageId] })],
 );
+export type PromptPurpose = 'ask' | 'escalate' | 'resolve' | 'note' | 'reply' | 'reopen' | 'check_out';
+
+/** Settings an admin changes at run time, e.g. the staff group's chat id. */
+export const deskSettings = sqliteTable('desk_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** The staff group's forum topic of a ticket, with its pinned card. One per ticket. */
+export const ticketTopics = sqliteTable('ticket_topics', {
+  ticketId: integer('ticket_id')
+    .primaryKey()
+    .references(() => tickets.id),
+  chatId: integer('chat_id').notNull(),
+  threadId: integer('thread_id').notNull(),
+  cardMessageId: integer('card_message_id'),
+  title: text('title').notNull(),
+  closed: integer('closed', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+});
+export type TicketTopicRow = typeof ticketTopics.$inferSelect;
+
+/** Time slots an engineer offers for an on-site visit; the client picks one. */
+export const visitSlots = sqliteTable(
+  'visit_slots',
+  {
+    id: integer('id').primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    /** The field engineer who will come (null: whoever the dispatcher sends). */
+    engineerId: integer('engineer_id').references(() => people.id),
+    offeredBy: integer('offered_by').references(() => people.id),
+    offeredAt: integer('offered_at').notNull(),
+    /** offered → picked (by the client) or withdrawn (another slot was picked, or a new offer replaced it). */
+    state: text('state').$type<'offered' | 'picked' | 'withdrawn'>().notNull().default('offered'),
+  },
+  (t) => [index('visit_slots_ticket').on(t.ticketId, t.state)],
+);
+export type VisitSlotRow = typeof visitSlots.$inferSelect;
+
+/** Ready answers staff send with two taps ("Please restart the router…"). */
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: integer('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  sort: integer('sort').notNull().default(0),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+});
+export type CannedReplyRow = typeof cannedReplies.$inferSelect;

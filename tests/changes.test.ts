@@ -18,7 +18,7 @@ function notices(w: World, eventId?: number) {
     .all()
     .filter((o) => eventId === undefined || o.eventId === eventId)
     .map((o) => ({ to: o.recipientId, kind: o.kind, channel: o.channel }))
-    .sort((a, b) => a.to - b.to);
+    .sort((a, b) => (a.to ?? 0) - (b.to ?? 0));
 }
 
 function lastEventId(w: World): number {

@@ -129,6 +129,9 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
       resolutionText: null,
       visitStartsAt: null,
       visitEndsAt: null,
+      visitCheckedInAt: null,
+      visitCheckedOutAt: null,
+      slaAlerts: 0,
       rating: null,
       ratingComment: null,
     };

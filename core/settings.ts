@@ -1,0 +1,50 @@
+// Settings an admin changes while the desk runs. Read on hot paths (every notice asks whether there is a
+// staff group), so each connection keeps them in memory and a write refreshes that copy.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/connection.ts';
+import { deskSettings } from '../db/schema.ts';
+import type { DeskContext } from './context.ts';
+import { type Actor, assertAdmin } from './permissions.ts';
+
+export interface StaffGroup {
+  chatId: number;
+  title: string;
+}
+
+const STAFF_GROUP = 'staff_group';
+const cache = new WeakMap<Db, Map<string, string | null>>();
+
+function read(db: Db, key: string): string | null {
+  let values = cache.get(db);
+  if (!values) {
+    values = new Map();
+    cache.set(db, values);
+  }
+  if (!values.has(key)) {
+    const row = db.select().from(deskSettings).where(eq(deskSettings.key, key)).get();
+    values.set(key, row?.value ?? null);
+  }
+  return values.get(key) ?? null;
+}
+
+function write(db: Db, key: string, value: string | null, at: number): void {
+  if (value === null) db.delete(deskSettings).where(eq(deskSettings.key, key)).run();
+  else
+    db.insert(deskSettings)
+      .values({ key, value, updatedAt: at })
+      .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: at } })
+      .run();
+  cache.get(db)?.set(key, value);
+}
+
+/** The staff supergroup with a topic per ticket, if one is set up. */
+export function staffGroup(db: Db): StaffGroup | null {
+  const value = read(db, STAFF_GROUP);
+  return value === null ? null : (JSON.parse(value) as StaffGroup);
+}
+
+/** Only an admin binds (or, with null, unbinds) the staff group. */
+export function setStaffGroup(ctx: DeskContext, actor: Actor, group: StaffGroup | null): void {
+  assertAdmin(actor);
+  write(ctx.db, STAFF_GROUP, group === null ? null : JSON.stringify(group), ctx.clock.now());
+}
