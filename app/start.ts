@@ -7,6 +7,7 @@ import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
 import { loadConfig } from './config.ts';
+import { type SweepResult, startSlaScheduler } from './sla-scheduler.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,7 +29,11 @@ async function main(): Promise<void> {
     console.log(
       `tgdesk: bot @${running.bot.botInfo.username} is running (long polling, ${config.botApiRoot})`,
     );
+    // Alerts and auto-closes are queued in the outbox: wake the notifier to send them.
+    const scheduler = startSlaScheduler({ desk, onChange: () => running.notifier.poke() });
+    console.log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
     const shutdown = async () => {
+      await scheduler.stop();
       await running.stop();
       db.$client.close();
       process.exit(0);
@@ -37,6 +42,18 @@ async function main(): Promise<void> {
     process.once('SIGTERM', shutdown);
     return;
   }
+  // One catch-up sweep: the demo's tickets get the SLA alerts and auto-closes that came due since the seed.
+  let swept: SweepResult = { warnings: 0, breaches: 0, autoClosed: 0 };
+  const scheduler = startSlaScheduler({
+    desk: createContext(db, systemClock),
+    onChange: (result) => {
+      swept = result;
+    },
+  });
+  await scheduler.stop();
+  console.log(
+    `tgdesk: SLA sweep: ${swept.warnings} warnings, ${swept.breaches} breaches, ${swept.autoClosed} tickets auto-closed`,
+  );
   console.log(
     [
       'tgdesk: mode: offline demo (no BOT_TOKEN)',
@@ -44,8 +61,8 @@ async function main(): Promise<void> {
       'Ready now: the ticket core (lifecycle, SLA on business calendars, permissions, reports), its store,',
       'and the Telegram bot for clients: set BOT_TOKEN (see README) to run it against Telegram.',
       'Try a report:  npm run report -- --from 2026-01-01 --to 2027-01-01',
-      'Not built yet: the offline sandbox (chat with the bot in a browser), the Mini App and its API, staff',
-      'features of the bot, e-mail intake and the SLA scheduler. They arrive in the next issues.',
+      'Not built yet: the offline sandbox (chat with the bot in a browser), the Mini App and its API, and',
+      'e-mail intake. They arrive in the next issues.',
     ].join('\n'),
   );
   db.$client.close();

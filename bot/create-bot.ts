@@ -16,7 +16,13 @@ import { myRequests } from './features/my-requests.ts';
 import { onboarding } from './features/onboarding.ts';
 import { replies } from './features/replies.ts';
 import { resolution } from './features/resolution.ts';
+import { visitChoice } from './features/visit-choice.ts';
 import { createI18n } from './i18n.ts';
+import { cardActions } from './staff/card-actions.ts';
+import { promptAnswers } from './staff/prompt-answers.ts';
+import { queueCommands } from './staff/queue-commands.ts';
+import { staffGroupSetup } from './staff/staff-group.ts';
+import { topicRelay } from './staff/topic-relay.ts';
 
 export interface BotOptions {
   desk: DeskContext;
@@ -78,6 +84,14 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   app.use(invites(deps));
   app.use(myRequests(deps));
   app.use(resolution(deps));
+  app.use(visitChoice(deps));
+  // Staff: the group set-up, answers to the bot's questions (before any other reply handling), the
+  // ticket topics, card buttons and queues.
+  app.use(staffGroupSetup(deps));
+  app.use(promptAnswers(deps));
+  app.use(topicRelay(deps));
+  app.use(cardActions(deps));
+  app.use(queueCommands(deps));
   app.use(replies(deps));
   app.use(fallback());
   return bot;

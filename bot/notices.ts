@@ -4,8 +4,12 @@ import { eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import { formatLocal } from '../core/exports.ts';
+import type { Language } from '../core/model.ts';
+import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
-import type { Translate } from '../locales/index.ts';
+import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
+import { callback } from './staff/callback-data.ts';
+import { renderCard, slotText } from './staff/card.ts';
 
 export interface RenderedNotice {
   text: string;
@@ -15,7 +19,12 @@ export interface RenderedNotice {
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
-export function renderNotice(desk: DeskContext, t: Translate, row: OutboxRow): RenderedNotice {
+export function renderNotice(
+  desk: DeskContext,
+  t: Translate,
+  row: OutboxRow,
+  language: Language = DEFAULT_LANGUAGE,
+): RenderedNotice {
   const p = row.payload;
   const event = text(p.event);
   const ticket =
@@ -63,11 +72,56 @@ export function renderNotice(desk: DeskContext, t: Translate, row: OutboxRow): R
         .text(t('notice-solved-yes'), `solved:${row.ticketId}:yes`)
         .text(t('notice-solved-no'), `solved:${row.ticketId}:no`);
     }
+    if (event === 'offer_visit' && ticket) rendered.keyboard = slotChoice(desk, ticket, zone);
     return rendered;
   }
-  const details = [vars.question, vars.reason, vars.resolution, vars.body].filter(Boolean).join('\n');
+  const line = `${t(`event-${event}`)}${detailsOf(vars)}`;
+  // A ticket that lands on someone's desk comes as the full card with its buttons; other news as one
+  // line with a button to open the card.
+  if (ticket && CARD_NOTICES.has(row.kind)) {
+    const card = renderCard(desk, t, language, ticket, { personId: row.recipientId });
+    return { text: `${line}\n\n${card.text}`, keyboard: card.keyboard, ticketId: row.ticketId };
+  }
   return {
-    text: t('notice-staff', { ...vars, event: t(`event-${event}`), details: details ? `\n${details}` : '' }),
+    text: t('notice-staff', { ...vars, event: t(`event-${event}`), details: detailsOf(vars) }),
     ticketId: row.ticketId,
+    ...(ticket ? { keyboard: new InlineKeyboard().text(t('staff-btn-open'), callback('op', ticket)) } : {}),
   };
+}
+
+/** Staff notices that come as the whole card: a new ticket for the line, an assignment, the client's pick. */
+const CARD_NOTICES = new Set([
+  'line.created',
+  'line.escalate_line2',
+  'line.return_to_queue',
+  'line.pick_visit',
+  'assignee.assign',
+  'assignee.triage',
+  'assignee.pick_visit',
+]);
+
+function detailsOf(vars: {
+  question: string;
+  reason: string;
+  resolution: string;
+  body: string;
+  slot: string;
+}) {
+  const details = [vars.question, vars.reason, vars.resolution, vars.body, vars.slot].filter(Boolean);
+  return details.length > 0 ? `\n${details.join('\n')}` : '';
+}
+
+/** What happened, in one line plus details, for the ticket's topic in the staff group. */
+export function eventLine(desk: DeskContext, t: Translate, row: OutboxRow): string {
+  const text = renderNotice(desk, t, { ...row, kind: 'group.event' }).text;
+  // The staff notice starts with the ticket's header line, which the topic already shows in its title.
+  return text.split('\n').slice(1).join('\n');
+}
+
+/** The client picks one of the offered visit times with a button. */
+function slotChoice(desk: DeskContext, ticket: { id: number }, zone: string): InlineKeyboard {
+  const k = new InlineKeyboard();
+  for (const slot of offeredSlots(desk.db, ticket.id))
+    k.text(slotText(slot.startsAt, slot.endsAt, zone), `vp:${ticket.id}:${slot.id}`).row();
+  return k;
 }

@@ -16,11 +16,14 @@ import {
   retryDelay,
   scheduleRetry,
 } from '../core/outbox.ts';
+import { staffGroup } from '../core/settings.ts';
 import { type OutboxRow, people } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { rememberMessage } from './message-links.ts';
 import { renderNotice } from './notices.ts';
 import { RateLimiter, type SendLimits, TELEGRAM_LIMITS } from './rate-limiter.ts';
+import { forgetTopic } from './staff/topic-store.ts';
+import { type GroupSend, syncTopic, topicGone } from './staff/topic-sync.ts';
 
 export interface NotifierOptions {
   desk: DeskContext;
@@ -41,6 +44,8 @@ export class Notifier {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private draining: Promise<void> | undefined;
+  /** The staff group is drained apart: its slow limits (20 a minute) must not hold up people's chats. */
+  private groupDraining: Promise<void> | undefined;
   private rerun = false;
 
   constructor(private readonly options: NotifierOptions) {
@@ -80,12 +85,14 @@ export class Notifier {
     this.running = false;
     clearTimeout(this.timer);
     await this.draining;
+    await this.groupDraining;
   }
 
   /** Until the next notice is due, within the idle interval. */
   private nextDelay(): number {
     const idle = this.options.idleMs ?? 200;
-    const due = nextDueAt(this.desk);
+    const dues = [nextDueAt(this.desk), nextDueAt(this.desk, 'staff_group')].filter((d) => d !== null);
+    const due = dues.length > 0 ? Math.min(...dues) : null;
     if (due === null) return idle;
     return Math.min(idle, Math.max(1, due - this.desk.clock.now()));
   }
@@ -93,6 +100,7 @@ export class Notifier {
   private async drain(): Promise<void> {
     try {
       for (;;) {
+        this.startGroupDrain();
         const rows = claimDue(this.desk, 30);
         if (rows.length === 0) return;
         await Promise.all(rows.map((row) => this.deliverSafely(row)));
@@ -100,6 +108,58 @@ export class Notifier {
       }
     } catch (error) {
       this.options.onError?.(error);
+    }
+  }
+
+  private startGroupDrain(): void {
+    if (this.groupDraining || !this.running) return;
+    this.groupDraining = (async () => {
+      try {
+        for (;;) {
+          const [row] = claimDue(this.desk, 1, 'staff_group');
+          if (!row || !this.running) {
+            if (row) release(this.desk, row.id, this.desk.clock.now());
+            return;
+          }
+          await this.deliverSafely(row);
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    })().finally(() => {
+      this.groupDraining = undefined;
+    });
+  }
+
+  /** The ticket's topic in the staff group, kept within the group's sending limits. */
+  private async deliverToGroup(row: OutboxRow): Promise<void> {
+    const { desk } = this;
+    const group = staffGroup(desk.db);
+    if (!group) {
+      markDead(desk, row.id, 'no staff group is set up');
+      return;
+    }
+    const chatId = group.chatId;
+    const send: GroupSend = async (call) => {
+      const wait = this.limiter.wait(chatId, desk.clock.now());
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const slot = this.limiter.record(chatId, desk.clock.now());
+      try {
+        return await call();
+      } finally {
+        slot.answeredAt = desk.clock.now();
+      }
+    };
+    try {
+      await syncTopic(this.options.desk, this.options.api, group, row, send);
+      markSent(desk, row.id);
+    } catch (error) {
+      if (topicGone(error) && row.ticketId !== null) {
+        forgetTopic(desk.db, row.ticketId);
+        scheduleRetry(desk, row, 'the topic was deleted; opening a new one', 0);
+        return;
+      }
+      this.failed(row, chatId, error);
     }
   }
 
@@ -114,6 +174,7 @@ export class Notifier {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
+    if (row.channel === 'staff_group') return this.deliverToGroup(row);
     const { desk } = this;
     const { api } = this.options;
     const person = desk.db
@@ -133,7 +194,8 @@ export class Notifier {
       return;
     }
     const slot = this.limiter.record(chatId, now);
-    const notice = renderNotice(desk, translator(person.language), row);
+    // Rendered on the desk's own clock (SLA time left), sent on real time.
+    const notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
     try {
       const sent = await api
         .sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})

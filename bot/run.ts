@@ -7,7 +7,7 @@ import { run, sequentialize } from '@grammyjs/runner';
 import { Api, type Bot, webhookCallback } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import { statements } from '../core/statements.ts';
-import { registerCommands } from './commands.ts';
+import { registerCommands, registerStaffCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
 import { Notifier } from './notifier.ts';
@@ -62,6 +62,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   bot.catch((error) => (options.onError ?? console.error)(error.error));
   await bot.init();
   await registerCommands(bot.api);
+  await registerStaffCommands(bot.api, options.desk.db);
   notifier.start();
   if (options.webhook) {
     const server = await serveWebhook(bot, options.webhook);

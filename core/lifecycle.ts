@@ -7,6 +7,7 @@ import type { Role, Status } from './model.ts';
 export const ACTIONS = [
   'triage',
   'reprioritize',
+  'categorize',
   'take',
   'assign',
   'return_to_queue',
@@ -14,6 +15,10 @@ export const ACTIONS = [
   'resume',
   'escalate_line2',
   'schedule_visit',
+  'offer_visit',
+  'pick_visit',
+  'check_in',
+  'check_out',
   'resolve',
   'confirm',
   'auto_close',
@@ -37,6 +42,8 @@ export interface Transition {
 const WORKING: readonly Status[] = ['open', 'in_progress', 'waiting_for_customer'];
 const ENGINEERS = ['line1', 'line2', 'field_engineer', 'supervisor', 'admin'] as const;
 const DISPATCHERS = ['line1', 'supervisor', 'admin'] as const;
+/** Who may mark an engineer's arrival on site and departure. */
+const ON_SITE = ['field_engineer', 'line2', 'supervisor', 'admin'] as const;
 
 function moves(action: Action, from: readonly Status[], to: Status | 'same', roles: readonly ActingRole[]) {
   return from.map((f): Transition => ({ action, from: f, to, roles }));
@@ -46,10 +53,14 @@ export const TRANSITIONS: readonly Transition[] = [
   // 1st line accepts a new request: sets impact, urgency, category, queue.
   ...moves('triage', ['new'], 'open', DISPATCHERS),
   ...moves('reprioritize', WORKING, 'same', ['line1', 'line2', 'supervisor', 'admin']),
-  // An engineer takes a ticket for themselves.
-  ...moves('take', ['new', 'open'], 'in_progress', ENGINEERS),
+  ...moves('categorize', ['new', ...WORKING], 'same', ['line1', 'line2', 'supervisor', 'admin']),
+  // An engineer takes a ticket for themselves (in progress too, when nobody holds it: e.g. after the
+  // client picked a visit time and no field engineer was named).
+  ...moves('take', ['new', 'open', 'in_progress'], 'in_progress', ENGINEERS),
   ...moves('assign', WORKING, 'same', DISPATCHERS),
   ...moves('return_to_queue', ['in_progress'], 'open', ENGINEERS),
+  // Declining an assignment not yet accepted (refused as a 'rule' when nobody is assigned).
+  ...moves('return_to_queue', ['open'], 'open', ENGINEERS),
   ...moves('ask_customer', ['in_progress'], 'waiting_for_customer', ENGINEERS),
   // The client answered (or staff resume by hand): the SLA clock runs again.
   ...moves('resume', ['waiting_for_customer'], 'in_progress', ['client', 'client_manager', ...ENGINEERS]),
@@ -60,6 +71,13 @@ export const TRANSITIONS: readonly Transition[] = [
     'supervisor',
     'admin',
   ]),
+  // Staff offer up to three times for a visit; the SLA stands still until the client picks one, which
+  // puts the ticket on the field line with that time.
+  ...moves('offer_visit', ['open', 'in_progress'], 'waiting_for_customer', ENGINEERS),
+  ...moves('pick_visit', WORKING, 'in_progress', ['client', 'client_manager']),
+  // The engineer on site: arrival, then departure (refused as a 'rule' out of this order).
+  ...moves('check_in', ['in_progress'], 'same', ON_SITE),
+  ...moves('check_out', ['in_progress'], 'same', ON_SITE),
   ...moves('resolve', WORKING, 'resolved', ENGINEERS),
   ...moves('confirm', ['resolved'], 'closed', ['client', 'client_manager', 'supervisor', 'admin']),
   ...moves('auto_close', ['resolved'], 'closed', ['system']),

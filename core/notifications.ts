@@ -1,6 +1,7 @@
 // Who hears about a change. The rules: the requester on every change they can see, 1st line on a new
-// ticket, the assignee on assignment and on the client's answers, the line a ticket lands on when it is
-// escalated, supervisors on an SLA breach. Nobody is told about their own action.
+// ticket, the assignee on assignment and on the client's answers (a visit time picked included), the line
+// a ticket lands on when it is escalated, supervisors on an SLA breach. Nobody is told about their own
+// action.
 import type { Db } from '../db/connection.ts';
 import type { Instant, Line, Role } from './model.ts';
 import { staffGroup } from './settings.ts';
@@ -45,8 +46,16 @@ function staffAudience(event: NoticeEvent, ticket: NoticeTicket): Array<[Audienc
     case 'auto_close':
     case 'cancel':
     case 'rate':
+    case 'categorize':
+    // Visit times offered go to the client; the engineer is told of the arrival and departure only when
+    // someone else marked them.
+    case 'offer_visit':
+    case 'check_in':
+    case 'check_out':
       return ticket.assigneeId !== null ? [['assignee', 'assignee']] : [];
     case 'schedule_visit':
+    // The client's choice: the engineer who comes, or the field line while nobody is named.
+    case 'pick_visit':
     case 'resume':
     case 'reopen':
     case 'sla_warning':

@@ -4,11 +4,14 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { deskSettings } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
+import type { Language } from './model.ts';
 import { type Actor, assertAdmin } from './permissions.ts';
 
 export interface StaffGroup {
   chatId: number;
   title: string;
+  /** What the bot writes in the group (topic titles, cards) is in this language. */
+  language: Language;
 }
 
 const STAFF_GROUP = 'staff_group';

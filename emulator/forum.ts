@@ -1,6 +1,9 @@
 // Forum topics and pinned messages. A topic's thread id is the id of its forum_topic_created service
-// message, and every change to a topic leaves a service message in it, as in Telegram.
+// message, and every change to a topic leaves a service message in it, as in Telegram. The bot needs
+// can_manage_topics to create topics and to manage those others created, and can_pin_messages to pin
+// in a group; refusals use TDLib's words.
 import type { ForumTopic, Message } from 'grammy/types';
+import { requireBotRight } from './members.ts';
 import type { Call, Handler } from './methods.ts';
 import { badRequest } from './protocol.ts';
 import type { ChatRecord, Topic } from './state.ts';
@@ -21,6 +24,17 @@ function topicOf(call: Call): { record: ChatRecord; topic: Topic } {
   return { record, topic };
 }
 
+/** Topics the bot created are its own to edit, close and delete without administrator rights. */
+function requireTopicRight(
+  call: Call,
+  record: ChatRecord,
+  topic: Topic,
+  right: 'can_manage_topics' | 'can_delete_messages',
+  what: string,
+): void {
+  if (topic.created.from?.id !== call.world.bot.id) requireBotRight(call.world, record, right, what);
+}
+
 const topicName = (name: string | undefined) => [...(name ?? '').trim()].slice(0, MAX_TOPIC_NAME).join('');
 
 function serviceMessage(call: Call, record: ChatRecord, topic: Topic, content: Partial<Message>): Message {
@@ -29,12 +43,13 @@ function serviceMessage(call: Call, record: ChatRecord, topic: Topic, content: P
 
 const createForumTopic: Handler = (call): ForumTopic => {
   const { world, params } = call;
+  const record = forum(call);
+  requireBotRight(world, record, 'can_manage_topics', 'create a topic');
   const name = topicName(params.string('name'));
   if (!name) throw badRequest('name must be non-empty');
   const iconColor = params.integer('icon_color') ?? DEFAULT_ICON_COLOR;
   if (iconColor < 0 || iconColor > 0xffffff) throw badRequest('invalid icon color specified');
   const iconCustomEmojiId = params.string('icon_custom_emoji_id') || undefined;
-  const record = forum(call);
   const threadId = record.nextMessageId++;
   const created: Message = {
     message_id: threadId,
@@ -68,6 +83,7 @@ const createForumTopic: Handler = (call): ForumTopic => {
 
 const editForumTopic: Handler = (call) => {
   const { record, topic } = topicOf(call);
+  requireTopicRight(call, record, topic, 'can_manage_topics', 'edit the topic');
   const editsName = call.params.has('name');
   const name = topicName(call.params.string('name'));
   if (editsName && !name) throw badRequest('name must be non-empty');
@@ -93,6 +109,7 @@ const editForumTopic: Handler = (call) => {
 
 const closeForumTopic: Handler = (call) => {
   const { record, topic } = topicOf(call);
+  requireTopicRight(call, record, topic, 'can_manage_topics', 'close or open the topic');
   if (topic.closed) throw badRequest('TOPIC_NOT_MODIFIED');
   topic.closed = true;
   serviceMessage(call, record, topic, { forum_topic_closed: {} });
@@ -101,6 +118,7 @@ const closeForumTopic: Handler = (call) => {
 
 const reopenForumTopic: Handler = (call) => {
   const { record, topic } = topicOf(call);
+  requireTopicRight(call, record, topic, 'can_manage_topics', 'close or open the topic');
   if (!topic.closed) throw badRequest('TOPIC_NOT_MODIFIED');
   topic.closed = false;
   serviceMessage(call, record, topic, { forum_topic_reopened: {} });
@@ -109,8 +127,11 @@ const reopenForumTopic: Handler = (call) => {
 
 const deleteForumTopic: Handler = (call) => {
   const { record, topic } = topicOf(call);
+  requireTopicRight(call, record, topic, 'can_delete_messages', 'delete the topic');
   for (const [id, message] of record.messages) {
-    if (message.message_thread_id === topic.threadId) record.messages.delete(id);
+    if (message.message_thread_id !== topic.threadId) continue;
+    record.messages.delete(id);
+    record.forceReplies.delete(id);
   }
   record.pinned = record.pinned.filter((id) => record.messages.has(id));
   record.topics.delete(topic.threadId);
@@ -120,6 +141,7 @@ const deleteForumTopic: Handler = (call) => {
 const pinChatMessage: Handler = (call) => {
   const { world, params } = call;
   const record = world.chat(params.chatId());
+  requireBotRight(world, record, 'can_pin_messages', 'manage pinned messages in the chat');
   const messageId = params.integer('message_id');
   if (!messageId) throw badRequest('message identifier is not specified');
   const message = record.messages.get(messageId);
@@ -137,6 +159,7 @@ const pinChatMessage: Handler = (call) => {
 
 const unpinChatMessage: Handler = (call) => {
   const record = call.world.chat(call.params.chatId());
+  requireBotRight(call.world, record, 'can_pin_messages', 'manage pinned messages in the chat');
   const messageId = call.params.integer('message_id');
   if (messageId === undefined) {
     if (record.pinned.length === 0) throw badRequest('message to unpin not found');
@@ -149,7 +172,9 @@ const unpinChatMessage: Handler = (call) => {
 };
 
 const unpinAllChatMessages: Handler = (call) => {
-  call.world.chat(call.params.chatId()).pinned = [];
+  const record = call.world.chat(call.params.chatId());
+  requireBotRight(call.world, record, 'can_pin_messages', 'manage pinned messages in the chat');
+  record.pinned = [];
   return true;
 };
 

@@ -5,14 +5,16 @@ import { type Fault, FaultPlan, type Faults } from './faults.ts';
 import { type LimitOptions, RateLimits, type Violation } from './limits.ts';
 import { type ApiCall, listen } from './server.ts';
 import { World } from './state.ts';
-import { Group, Person, type TestGroup, type TestUser, type UserProfile } from './user.ts';
+import { Group, type GroupOptions, Person, type TestGroup, type TestUser, type UserProfile } from './user.ts';
 import { waitFor } from './wait.ts';
 
 export type { Fault, Faults } from './faults.ts';
 export type { LimitOptions, Violation } from './limits.ts';
+export type { AdminRights, BotRights, Membership } from './members.ts';
+export { ADMIN_DEFAULTS } from './members.ts';
 export { METHOD_NAMES } from './methods.ts';
 export type { ApiCall } from './server.ts';
-export type { TestGroup, TestUser, TopicSummary, UserProfile } from './user.ts';
+export type { GroupPostOptions, TestGroup, TestUser, TopicSummary, UserProfile } from './user.ts';
 
 export const DEFAULT_TOKEN = '123456:TEST-token-for-the-local-bot-api-emulator';
 
@@ -32,8 +34,12 @@ export interface Emulator {
   botInfo: UserFromGetMe;
   /** A person; the same id again returns the same person. */
   user(profile: UserProfile): TestUser;
-  /** A supergroup the bot administers; `forum` turns topics on. */
-  group(options: { id?: number; title: string; forum?: boolean }): TestGroup;
+  /**
+   * A supergroup; `forum` turns topics on. The bot is an administrator with ADMIN_DEFAULTS (it may
+   * manage topics, pin and delete messages) unless `botRights` says otherwise; with `addedBy` it gets
+   * the my_chat_member update of being added.
+   */
+  group(options: Omit<GroupOptions, 'id'> & { id?: number }): TestGroup;
   /** Every call the bot made, in the order they were answered. */
   calls: ApiCall[];
   /** Sending calls refused for flood limits (only when `limits` is on). */
@@ -91,9 +97,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       people.set(profile.id, person);
       return person;
     },
-    group({ id, title, forum }) {
+    group({ id, ...options }) {
       groups++;
-      return new Group(world, { id: id ?? -1_001_000_000_000 - groups, title, ...(forum ? { forum } : {}) });
+      return new Group(world, { id: id ?? -1_001_000_000_000 - groups, ...options });
     },
     get polling() {
       return world.polling;

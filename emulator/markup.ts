@@ -77,6 +77,12 @@ function checkInlineButton(button: unknown): void {
 export const inlineKeyboardOf = (markup: ReplyMarkup | undefined): InlineKeyboardMarkup | undefined =>
   markup && 'inline_keyboard' in markup ? markup : undefined;
 
+/** A force_reply markup: like reply keyboards, it stays on the person's side, off the Message. */
+export const forceReplyOf = (markup: ReplyMarkup | undefined): ForceReply | undefined =>
+  markup && 'force_reply' in markup && markup.force_reply === true && !('inline_keyboard' in markup)
+    ? (markup as ForceReply)
+    : undefined;
+
 /** Reply keyboards are chat state on the person's side, not part of the Message the bot gets back. */
 export function applyReplyKeyboard(record: ChatRecord, markup: ReplyMarkup | undefined): void {
   if (markup && 'keyboard' in markup) record.replyKeyboard = markup;

@@ -3,6 +3,7 @@ import type { Document, Message, MessageId, PhotoSize, Voice } from 'grammy/type
 import { characterCount, type FormattedText, formatText } from './formatting.ts';
 import {
   applyReplyKeyboard,
+  forceReplyOf,
   inlineKeyboardOf,
   readEntities,
   readReplyMarkup,
@@ -11,6 +12,7 @@ import {
   sameJson,
 } from './markup.ts';
 import { extensionOf, FILE_TYPE_NAME, type FileKind, fakeDocument, fakeOgg, mimeTypeOf } from './media.ts';
+import { botCan } from './members.ts';
 import type { Call, Handler } from './methods.ts';
 import { badRequest, forbidden, type Params } from './protocol.ts';
 import type { ChatRecord, StoredFile, World } from './state.ts';
@@ -77,13 +79,19 @@ function writableChat(call: Call): ChatRecord {
   return record;
 }
 
-/** Common to every send*: thread, reply, keyboard, protect_content; arguments are read before the chat. */
+/**
+ * Common to every send*: thread, reply, keyboard, protect_content; arguments are read before the chat.
+ * A closed topic takes messages only from a bot that may manage topics (Telegram's TOPIC_CLOSED).
+ */
 function send(call: Call, content: Partial<Message>): Message {
   const { world, params } = call;
   const markup = readReplyMarkup(params);
   const record = writableChat(call);
   const threadId = readThread(params, record);
   const replyTo = readReplyTarget(params, record);
+  const topicId = threadId ?? (replyTo?.is_topic_message ? replyTo.message_thread_id : undefined);
+  const topic = topicId === undefined ? undefined : record.topics.get(topicId);
+  if (topic?.closed && !botCan(world, record, 'can_manage_topics')) throw badRequest('TOPIC_CLOSED');
   const message = world.addMessage(record, {
     from: world.bot,
     content: { ...content, ...(params.boolean('protect_content') ? { has_protected_content: true } : {}) },
@@ -92,6 +100,8 @@ function send(call: Call, content: Partial<Message>): Message {
     replyMarkup: inlineKeyboardOf(markup),
   });
   applyReplyKeyboard(record, markup);
+  const forceReply = forceReplyOf(markup);
+  if (forceReply) record.forceReplies.set(message.message_id, forceReply);
   return message;
 }
 
@@ -286,25 +296,38 @@ const editMessageReplyMarkup: Handler = (call) => {
   return edit(call, record, message, {});
 };
 
-function deleteOne(record: ChatRecord, messageId: number): boolean {
+/** In a group, other people's messages go only with can_delete_messages; the bot's own always do. */
+function deletable(world: World, record: ChatRecord, message: Message): boolean {
+  return message.from?.id === world.bot.id || botCan(world, record, 'can_delete_messages');
+}
+
+function deleteOne(record: ChatRecord, messageId: number): void {
   record.pinned = record.pinned.filter((id) => id !== messageId);
-  return record.messages.delete(messageId);
+  record.forceReplies.delete(messageId);
+  record.messages.delete(messageId);
 }
 
 const deleteMessage: Handler = (call) => {
   const record = call.world.chat(call.params.chatId());
   const messageId = call.params.integer('message_id');
   if (!messageId) throw badRequest('message identifier is not specified');
-  if (!deleteOne(record, messageId)) throw badRequest('message to delete not found');
+  const message = record.messages.get(messageId);
+  if (!message) throw badRequest('message to delete not found');
+  if (!deletable(call.world, record, message)) throw badRequest("message can't be deleted");
+  deleteOne(record, messageId);
   return true;
 };
 
+/** Messages that are gone or may not be deleted are skipped, as Telegram does. */
 const deleteMessages: Handler = (call) => {
   const record = call.world.chat(call.params.chatId());
   const ids = call.params.json('message_ids', 'message identifiers');
   if (!Array.isArray(ids) || ids.length === 0) throw badRequest('message identifiers are not specified');
   if (ids.length > 100) throw badRequest('too many message identifiers specified');
-  for (const id of ids) deleteOne(record, Number(id));
+  for (const id of ids) {
+    const message = record.messages.get(Number(id));
+    if (message && deletable(call.world, record, message)) deleteOne(record, message.message_id);
+  }
   return true;
 };
 

@@ -1,7 +1,9 @@
 // The Bot API methods: the registry (names are case-insensitive, as on Telegram's server) and the
-// methods about the bot itself, updates, webhooks, files, commands, menu buttons and chats.
+// methods about the bot itself, updates, webhooks, files, commands, menu buttons and chats (members,
+// messages and forum topics have their own modules).
 import type { BotCommand, ChatFullInfo, MenuButton } from 'grammy/types';
 import { forumMethods } from './forum.ts';
+import { memberMethods } from './members.ts';
 import { messageMethods } from './messages.ts';
 import { badRequest, conflict, Described, type Params } from './protocol.ts';
 import { commandsKey, type World } from './state.ts';
@@ -204,7 +206,12 @@ const coreMethods = {
   getChat,
 } satisfies Record<string, Handler>;
 
-const METHODS: Record<string, Handler> = { ...coreMethods, ...messageMethods, ...forumMethods };
+const METHODS: Record<string, Handler> = {
+  ...coreMethods,
+  ...messageMethods,
+  ...forumMethods,
+  ...memberMethods,
+};
 const BY_LOWER_NAME = new Map(Object.keys(METHODS).map((name) => [name.toLowerCase(), name]));
 
 export const METHOD_NAMES = Object.keys(METHODS);

@@ -3,7 +3,9 @@
 import type {
   BotCommand,
   Chat,
+  ChatMember,
   File,
+  ForceReply,
   InlineKeyboardMarkup,
   MenuButton,
   Message,
@@ -14,7 +16,7 @@ import type {
   UserFromGetMe,
 } from 'grammy/types';
 import { FILE_FOLDER, FILE_ID_PREFIX, type FileKind, fakeJpeg, hashText, PHOTO_SIZES } from './media.ts';
-import { ApiError, badRequest, conflict } from './protocol.ts';
+import { ApiError, badRequest, conflict, forbidden } from './protocol.ts';
 
 export interface StoredFile {
   kind: FileKind;
@@ -47,6 +49,15 @@ export interface ChatRecord {
   topics: Map<number, Topic>;
   /** Pinned message ids, most recent last. */
   pinned: number[];
+  /** Who is in a group and as what, the bot included, by user id (empty for private chats). */
+  members: Map<number, ChatMember>;
+  /** `revision` at the latest thing a person did here (a message, a press): what waitForMessage looks past. */
+  lastAction: number;
+  /**
+   * force_reply markups the bot sent, by message id. Like reply keyboards they are client-side state:
+   * the Bot API's Message carries inline keyboards only, so they are kept here for tests to read.
+   */
+  forceReplies: Map<number, ForceReply>;
   /** The reply keyboard shown under the person's input field (not part of any Message in the Bot API). */
   replyKeyboard?: ReplyKeyboardMarkup;
   menuButton?: MenuButton;
@@ -128,13 +139,19 @@ export class World {
       changedAt: new Map(),
       topics: new Map(),
       pinned: [],
+      members: new Map(),
+      lastAction: 0,
+      forceReplies: new Map(),
       chatInstance: (5_000_000_000_000_000_000n + BigInt(chat.id) * 7_919n).toString(),
     };
     this.chats.set(chat.id, record);
     return record;
   }
 
-  /** The chat a method addresses; unknown ids and usernames are "chat not found", as in Telegram. */
+  /**
+   * The chat a method addresses; unknown ids and usernames are "chat not found", and a group the bot
+   * left or was kicked from is 403 for every method, as in Telegram.
+   */
   chat(chatId: number | string): ChatRecord {
     const record =
       typeof chatId === 'number'
@@ -143,6 +160,9 @@ export class World {
             (c) => `@${c.chat.username ?? ''}`.toLowerCase() === chatId.toLowerCase(),
           );
     if (!record) throw badRequest('chat not found');
+    const bot = record.members.get(this.bot.id)?.status;
+    if (bot === 'kicked') throw forbidden('bot was kicked from the supergroup chat');
+    if (bot === 'left') throw forbidden('bot is not a member of the supergroup chat');
     return record;
   }
 

@@ -1,8 +1,16 @@
 // The test side: a person chatting with the bot, and a supergroup people post in. Their actions become
 // updates the bot fetches; what the bot did is read back from the chat as it is now.
-import type { Message, ReplyKeyboardMarkup, User } from 'grammy/types';
+import type { ForceReply, Message, ReplyKeyboardMarkup, User } from 'grammy/types';
 import { plainText } from './formatting.ts';
 import { extensionOf, fakeDocument, fakeOgg, fakeWebp, mimeTypeOf } from './media.ts';
+import {
+  type BotRights,
+  chatMember,
+  isPresent,
+  joinGroup,
+  type Membership,
+  setBotMembership,
+} from './members.ts';
 import type { ChatRecord, World } from './state.ts';
 import { waitFor } from './wait.ts';
 
@@ -48,10 +56,18 @@ export interface TestUser {
    * sent or edited since this person's latest action (send, press…), even one that came before the call.
    */
   waitForMessage(match?: MessageMatch, timeoutMs?: number): Promise<Message>;
-  /** answerCallbackQuery calls for this person's presses, in the order of the presses. */
+  /**
+   * answerCallbackQuery calls for this person's presses, in the order of the presses: in their own chat
+   * and in groups alike.
+   */
   answers(): { queryId: string; text?: string; show_alert?: boolean }[];
   /** The reply keyboard under the input field (Telegram keeps it as chat state, not on a Message). */
   keyboard(): ReplyKeyboardMarkup | undefined;
+  /**
+   * The force_reply markup the bot sent with one of its messages in this chat, if it asked for a reply
+   * (kept beside the Message: the Bot API's Message carries inline keyboards only).
+   */
+  forceReply(message: ReplyTo): ForceReply | undefined;
 }
 
 export interface TopicSummary {
@@ -62,12 +78,55 @@ export interface TopicSummary {
   pinned?: number;
 }
 
+/** Where a group message goes: into a topic, or as a reply (which stays in the replied message's topic). */
+export interface GroupPostOptions {
+  threadId?: number;
+  replyTo?: ReplyTo;
+}
+
 export interface TestGroup {
   id: number;
-  post(from: TestUser, text: string, opts?: { threadId?: number; replyTo?: ReplyTo }): Message;
+  /**
+   * A text message from `from`, who joins the group as a member if not in it yet. Only admins who may
+   * manage topics post in a closed topic. Split over 4096 characters as a client does; the first message
+   * is returned.
+   */
+  post(from: TestUser, text: string, opts?: GroupPostOptions): Message;
+  postPhoto(from: TestUser, opts?: { caption?: string } & GroupPostOptions): Message;
+  postDocument(
+    from: TestUser,
+    opts?: { fileName?: string; mimeType?: string; caption?: string } & GroupPostOptions,
+  ): Message;
+  /**
+   * A callback_query from `from` on a message of this group as it is now; returns the query id. As with
+   * TestUser.press, `data` need not be on a current button; the answer shows in `from.answers()`.
+   */
+  press(from: TestUser, message: Message, data: string): string;
+  /** Puts a person in the group (default: as a member), or changes their status; no update is sent. */
+  addMember(user: TestUser, membership?: Membership): void;
+  /** Changes the bot's status or rights; the bot gets my_chat_member from `by`, as on Telegram. */
+  setBotRights(rights: BotRights, by: TestUser): void;
   /** Every message in the group (people's, the bot's, service messages), optionally of one topic. */
   messages(threadId?: number): Message[];
   topics(): TopicSummary[];
+  /**
+   * Like TestUser.waitForMessage, for the bot's messages in this group (service messages such as
+   * forum_topic_created or pinned_message left out), optionally in one topic. With `match`, it looks
+   * at messages sent or edited since anyone's latest action here (post, press).
+   */
+  waitForMessage(match?: MessageMatch, opts?: { threadId?: number; timeoutMs?: number }): Promise<Message>;
+  /** The force_reply markup the bot sent with one of its messages here, if it asked for a reply. */
+  forceReply(message: ReplyTo): ForceReply | undefined;
+}
+
+export interface GroupOptions {
+  id: number;
+  title: string;
+  forum?: boolean;
+  /** The bot's membership; default an administrator with the rights in ADMIN_DEFAULTS. */
+  botRights?: BotRights;
+  /** Who added the bot: the bot then gets my_chat_member (left → its membership) from them. */
+  addedBy?: TestUser;
 }
 
 function resolveReply(record: ChatRecord, replyTo: ReplyTo | undefined): Message | undefined {
@@ -98,6 +157,27 @@ const captionContent = (caption: string | undefined): Partial<Message> => {
   return { caption, ...(entities.length ? { caption_entities: entities } : {}) };
 };
 
+const photoContent = (world: World, caption: string | undefined): Partial<Message> => ({
+  photo: world.addPhoto(),
+  ...captionContent(caption),
+});
+
+/** A document as a client uploads it: named, typed by its name unless told, with stand-in bytes. */
+function documentContent(
+  world: World,
+  senderId: number,
+  opts: { fileName?: string; mimeType?: string; caption?: string } | undefined,
+): Partial<Message> {
+  const fileName = opts?.fileName ?? 'report.pdf';
+  const bytes = fakeDocument(fileName, 24_576, `document:${senderId}:${fileName}:${world.files.size}`);
+  const stored = world.addFile('document', bytes, extensionOf(fileName) ?? 'dat');
+  stored.fileName = fileName;
+  stored.mimeType = opts?.mimeType ?? mimeTypeOf(fileName);
+  const { file_id, file_unique_id, file_size } = stored.file;
+  const document = { file_name: fileName, mime_type: stored.mimeType, file_id, file_unique_id, file_size };
+  return { document, ...captionContent(opts?.caption) };
+}
+
 function matcher(match: MessageMatch | undefined): (message: Message) => boolean {
   if (match === undefined) return () => true;
   if (typeof match === 'function') return match;
@@ -107,15 +187,77 @@ function matcher(match: MessageMatch | undefined): (message: Message) => boolean
   };
 }
 
+const SERVICE_FIELDS = [
+  'forum_topic_created',
+  'forum_topic_edited',
+  'forum_topic_closed',
+  'forum_topic_reopened',
+  'pinned_message',
+] as const;
+
+const isServiceMessage = (message: Message) => SERVICE_FIELDS.some((field) => field in message);
+
+/**
+ * The waitForMessage rule, for a chat and the bot messages worth waiting for in it: without `match`,
+ * the first sent after the call began; with it, the first matching one sent or edited since the
+ * chat's latest action.
+ */
+function waitForBotMessage(
+  record: ChatRecord,
+  candidates: () => Message[],
+  match: MessageMatch | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<Message> {
+  const firstNew = record.nextMessageId;
+  const since = record.lastAction;
+  const matches = matcher(match);
+  const eligible =
+    match === undefined
+      ? (m: Message) => m.message_id >= firstNew
+      : (m: Message) => (record.changedAt.get(m.message_id) ?? 0) > since && matches(m);
+  return waitFor(
+    () => candidates().find(eligible),
+    timeoutMs,
+    () =>
+      `${what}${match === undefined ? '' : ` matching ${String(match)}`} (now: ${JSON.stringify(
+        candidates().map((m) => m.text ?? m.caption ?? '[media]'),
+      )})`,
+  );
+}
+
+/** A callback_query on a message as it is now; a person pressing in a group is in it. */
+function pressOn(world: World, user: User, message: Message, data: string): string {
+  const record = world.chats.get(message.chat.id);
+  const current = record?.messages.get(message.message_id);
+  if (!record || !current)
+    throw new Error(`Message ${message.message_id} was deleted; there is nothing to press`);
+  if (record.chat.type !== 'private') {
+    if (!isPresent(record.members.get(world.bot.id))) {
+      throw new Error(`The bot is not in group ${record.chat.id}; nothing would answer the press`);
+    }
+    joinGroup(record, user);
+  }
+  const id = world.newCallbackQueryId();
+  world.callbackQueries.set(id, { id, from: user });
+  record.lastAction = record.revision;
+  world.deliver({
+    callback_query: { id, from: user, message: current, chat_instance: record.chatInstance, data },
+  });
+  return id;
+}
+
+function forceReplyOf(record: ChatRecord, message: ReplyTo): ForceReply | undefined {
+  const id = typeof message === 'number' ? message : message.message_id;
+  return record.messages.has(id) ? record.forceReplies.get(id) : undefined;
+}
+
 export class Person implements TestUser {
   readonly id: number;
   readonly chatId: number;
   readonly user: User;
   readonly #world: World;
   readonly #record: ChatRecord;
-  /** The chat's revision at this person's latest action (a message, or a press in their chat). */
-  #lastAction = 0;
-  readonly #queries: string[] = [];
 
   constructor(world: World, profile: UserProfile) {
     const { id, first_name, last_name, username, language_code } = profile;
@@ -141,7 +283,7 @@ export class Person implements TestUser {
   }
 
   sendPhoto(opts?: { caption?: string; replyTo?: ReplyTo }): Message {
-    return this.#post({ photo: this.#world.addPhoto(), ...captionContent(opts?.caption) }, opts?.replyTo);
+    return this.#post(photoContent(this.#world, opts?.caption), opts?.replyTo);
   }
 
   sendDocument(opts?: {
@@ -150,14 +292,7 @@ export class Person implements TestUser {
     caption?: string;
     replyTo?: ReplyTo;
   }): Message {
-    const fileName = opts?.fileName ?? 'report.pdf';
-    const bytes = fakeDocument(fileName, 24_576, `document:${this.id}:${fileName}:${this.#world.files.size}`);
-    const stored = this.#world.addFile('document', bytes, extensionOf(fileName) ?? 'dat');
-    stored.fileName = fileName;
-    stored.mimeType = opts?.mimeType ?? mimeTypeOf(fileName);
-    const { file_id, file_unique_id, file_size } = stored.file;
-    const document = { file_name: fileName, mime_type: stored.mimeType, file_id, file_unique_id, file_size };
-    return this.#post({ document, ...captionContent(opts?.caption) }, opts?.replyTo);
+    return this.#post(documentContent(this.#world, this.id, opts), opts?.replyTo);
   }
 
   sendVoice(opts?: { duration?: number; caption?: string }): Message {
@@ -206,18 +341,7 @@ export class Person implements TestUser {
 
   press(message: Message, data: string): string {
     this.#checkNotBlocked(message.chat.id);
-    const record = this.#world.chats.get(message.chat.id);
-    const current = record?.messages.get(message.message_id);
-    if (!record || !current)
-      throw new Error(`Message ${message.message_id} was deleted; there is nothing to press`);
-    const id = this.#world.newCallbackQueryId();
-    this.#world.callbackQueries.set(id, { id, from: this.user });
-    this.#queries.push(id);
-    if (record === this.#record) this.#lastAction = record.revision;
-    this.#world.deliver({
-      callback_query: { id, from: this.user, message: current, chat_instance: record.chatInstance, data },
-    });
-    return id;
+    return pressOn(this.#world, this.user, message, data);
   }
 
   block(): void {
@@ -237,26 +361,18 @@ export class Person implements TestUser {
   }
 
   waitForMessage(match?: MessageMatch, timeoutMs = 5000): Promise<Message> {
-    const record = this.#record;
-    const firstNew = record.nextMessageId;
-    const since = this.#lastAction;
-    const matches = matcher(match);
-    const eligible =
-      match === undefined
-        ? (m: Message) => m.message_id >= firstNew
-        : (m: Message) => (record.changedAt.get(m.message_id) ?? 0) > since && matches(m);
-    const what = `a bot message to ${this.user.first_name}${match === undefined ? '' : ` matching ${String(match)}`}`;
-    return waitFor(
-      () => this.inbox().find(eligible),
+    return waitForBotMessage(
+      this.#record,
+      () => this.inbox(),
+      match,
       timeoutMs,
-      `${what} (inbox: ${JSON.stringify(this.inbox().map((m) => m.text ?? m.caption ?? '[media]'))})`,
+      `a bot message to ${this.user.first_name}`,
     );
   }
 
   answers(): { queryId: string; text?: string; show_alert?: boolean }[] {
-    return this.#queries.flatMap((queryId) => {
-      const answer = this.#world.callbackQueries.get(queryId)?.answer;
-      if (!answer) return [];
+    return [...this.#world.callbackQueries.values()].flatMap(({ id: queryId, from, answer }) => {
+      if (from.id !== this.id || !answer) return [];
       return [
         {
           queryId,
@@ -269,6 +385,10 @@ export class Person implements TestUser {
 
   keyboard(): ReplyKeyboardMarkup | undefined {
     return this.#record.replyKeyboard;
+  }
+
+  forceReply(message: ReplyTo): ForceReply | undefined {
+    return forceReplyOf(this.#record, message);
   }
 
   #checkNotBlocked(chatId: number): void {
@@ -284,7 +404,7 @@ export class Person implements TestUser {
       content,
       replyTo: resolveReply(this.#record, replyTo),
     });
-    this.#lastAction = this.#record.revision;
+    this.#record.lastAction = this.#record.revision;
     this.#world.deliver({ message });
     return message;
   }
@@ -313,7 +433,7 @@ export class Group implements TestGroup {
   readonly #world: World;
   readonly #record: ChatRecord;
 
-  constructor(world: World, options: { id: number; title: string; forum?: boolean }) {
+  constructor(world: World, options: GroupOptions) {
     this.id = options.id;
     this.#world = world;
     this.#record = world.addChat({
@@ -322,32 +442,44 @@ export class Group implements TestGroup {
       ...(options.forum ? { is_forum: true as const } : {}),
       type: 'supergroup',
     });
+    const adder = options.addedBy && this.#userOf(options.addedBy);
+    setBotMembership(world, this.#record, options.botRights ?? {}, adder);
   }
 
-  post(from: TestUser, text: string, opts?: { threadId?: number; replyTo?: ReplyTo }): Message {
+  post(from: TestUser, text: string, opts?: GroupPostOptions): Message {
     const [first, ...rest] = typedMessages(text);
-    const user = this.#world.users.get(from.id)?.user;
-    if (!user) throw new Error(`Unknown user ${from.id}: create it with emulator.user() first`);
-    const replyTo = resolveReply(this.#record, opts?.replyTo);
-    const threadId = opts?.threadId ?? (replyTo?.is_topic_message ? replyTo.message_thread_id : undefined);
-    if (threadId !== undefined) {
-      const topic = this.#record.topics.get(threadId);
-      if (!topic) throw new Error(`Group ${this.id} has no topic ${threadId}`);
-      if (topic.closed) throw new Error(`Topic "${topic.name}" is closed; members cannot post in it`);
+    return this.#post(from, textContent(first), opts, rest.map(textContent));
+  }
+
+  postPhoto(from: TestUser, opts?: { caption?: string } & GroupPostOptions): Message {
+    return this.#post(from, photoContent(this.#world, opts?.caption), opts);
+  }
+
+  postDocument(
+    from: TestUser,
+    opts?: { fileName?: string; mimeType?: string; caption?: string } & GroupPostOptions,
+  ): Message {
+    return this.#post(from, documentContent(this.#world, from.id, opts), opts);
+  }
+
+  press(from: TestUser, message: Message, data: string): string {
+    if (message.chat.id !== this.id) {
+      throw new Error(`Message ${message.message_id} is in chat ${message.chat.id}, not in group ${this.id}`);
     }
-    const post = (part: string, reply?: Message) => {
-      const message = this.#world.addMessage(this.#record, {
-        from: user,
-        content: textContent(part),
-        threadId,
-        replyTo: reply,
-      });
-      this.#world.deliver({ message });
-      return message;
-    };
-    const message = post(first, replyTo);
-    for (const part of rest) post(part);
-    return message;
+    return pressOn(this.#world, this.#userOf(from), message, data);
+  }
+
+  addMember(user: TestUser, membership: Membership = { status: 'member' }): void {
+    const member = chatMember(this.#userOf(user), membership);
+    const creator = [...this.#record.members.values()].find((m) => m.status === 'creator');
+    if (member.status === 'creator' && creator && creator.user.id !== user.id) {
+      throw new Error(`Group ${this.id} already has a creator (${creator.user.first_name})`);
+    }
+    this.#record.members.set(user.id, member);
+  }
+
+  setBotRights(rights: BotRights, by: TestUser): void {
+    setBotMembership(this.#world, this.#record, rights, this.#userOf(by));
   }
 
   messages(threadId?: number): Message[] {
@@ -368,5 +500,70 @@ export class Group implements TestGroup {
         ...(pinned !== undefined ? { pinned } : {}),
       };
     });
+  }
+
+  waitForMessage(match?: MessageMatch, opts?: { threadId?: number; timeoutMs?: number }): Promise<Message> {
+    const threadId = opts?.threadId;
+    const title = 'title' in this.#record.chat ? this.#record.chat.title : String(this.id);
+    return waitForBotMessage(
+      this.#record,
+      () =>
+        this.#world
+          .botMessages(this.#record)
+          .filter(
+            (m) => !isServiceMessage(m) && (threadId === undefined || m.message_thread_id === threadId),
+          ),
+      match,
+      opts?.timeoutMs ?? 5000,
+      `a bot message in ${title}${threadId === undefined ? '' : ` (topic ${threadId})`}`,
+    );
+  }
+
+  forceReply(message: ReplyTo): ForceReply | undefined {
+    return forceReplyOf(this.#record, message);
+  }
+
+  #userOf(person: TestUser): User {
+    const user = this.#world.users.get(person.id)?.user;
+    if (!user) throw new Error(`Unknown user ${person.id}: create it with emulator.user() first`);
+    return user;
+  }
+
+  /**
+   * Posts as `from` (who joins the group) into the topic given or the replied message's; `more` are the
+   * further parts of a long text, in the same topic without the reply. The bot gets them only while it
+   * is in the group.
+   */
+  #post(
+    from: TestUser,
+    content: Partial<Message>,
+    opts: GroupPostOptions | undefined,
+    more: Partial<Message>[] = [],
+  ): Message {
+    const user = this.#userOf(from);
+    const record = this.#record;
+    const replyTo = resolveReply(record, opts?.replyTo);
+    const threadId = opts?.threadId ?? (replyTo?.is_topic_message ? replyTo.message_thread_id : undefined);
+    if (threadId !== undefined) {
+      const topic = record.topics.get(threadId);
+      if (!topic) throw new Error(`Group ${this.id} has no topic ${threadId}`);
+      const member = record.members.get(user.id);
+      const manages =
+        member?.status === 'creator' || (member?.status === 'administrator' && member.can_manage_topics);
+      if (topic.closed && !manages) {
+        throw new Error(`Topic "${topic.name}" is closed; only admins who manage topics can post in it`);
+      }
+    }
+    joinGroup(record, user);
+    const botIsHere = isPresent(record.members.get(this.#world.bot.id));
+    const add = (part: Partial<Message>, reply?: Message) => {
+      const message = this.#world.addMessage(record, { from: user, content: part, threadId, replyTo: reply });
+      if (botIsHere) this.#world.deliver({ message });
+      return message;
+    };
+    const message = add(content, replyTo);
+    for (const part of more) add(part);
+    record.lastAction = record.revision;
+    return message;
   }
 }

@@ -4,12 +4,13 @@ const POLL_MS = 5;
 
 /**
  * Resolves with the first value of `check` that is not undefined, null or false. Throws from `check`
- * count as "not yet"; on timeout the rejection names the condition and the last such error.
+ * count as "not yet"; on timeout the rejection names the condition (`what`, worked out then when it is
+ * a function, so it can show the state at the timeout) and the last such error.
  */
 export function waitFor<T>(
   check: () => T | undefined | null | false,
   timeoutMs = 5000,
-  what = describe(check),
+  what: string | (() => string) = describe(check),
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   return new Promise<T>((resolve, reject) => {
@@ -23,7 +24,8 @@ export function waitFor<T>(
       }
       if (Date.now() >= deadline) {
         const cause = lastError === undefined ? '' : ` (last error: ${String(lastError)})`;
-        return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`));
+        const condition = typeof what === 'function' ? what() : what;
+        return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${condition}${cause}`));
       }
       setTimeout(attempt, POLL_MS);
     };

@@ -2,6 +2,7 @@
 // on a fresh store with the fixtures' people. `restart()` stops the process's bot and starts a new one
 // on the same store, as a redeploy would.
 import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { type RunningBot, startBot } from '../bot/run.ts';
 import { people } from '../db/schema.ts';
 import { type Emulator, startEmulator, type TestUser } from '../emulator/index.ts';
@@ -50,4 +51,42 @@ export async function botWorld(options: WorldOptions = {}): Promise<BotWorld> {
       await emu.close();
     },
   };
+}
+
+/** Walks the whole intake; `between` runs after every answer (e.g. a restart). */
+export async function fileRequest(
+  world: BotWorld,
+  u: TestUser,
+  between: () => Promise<void> = async () => {},
+) {
+  u.send('/new');
+  const categories = await u.waitForMessage('Выберите категорию');
+  await between();
+  u.press(categories, `c:${world.category.printer}`);
+  await u.waitForMessage('Опишите проблему');
+  await between();
+  u.send('Принтер зажевал бумагу');
+  const added = await u.waitForMessage('Добавлено');
+  await between();
+  u.sendPhoto({ caption: 'Вот так горит лампочка' });
+  const more = await u.waitForMessage(
+    (m) => m.text?.includes('Добавлено') === true && m.message_id > added.message_id,
+  );
+  await between();
+  u.press(more, 'done');
+  const impact = await u.waitForMessage('Сколько людей');
+  await between();
+  u.press(impact, 'i:department');
+  const urgency = await u.waitForMessage('Насколько срочно');
+  await between();
+  u.press(urgency, 'u:high');
+  await u.waitForMessage('Где это');
+  await between();
+  u.send('Офис на Тверской, 3 этаж');
+  const summary = await u.waitForMessage('Проверьте заявку');
+  await between();
+  expect(summary.text).toContain('Принтер зажевал бумагу\nВот так горит лампочка');
+  expect(summary.text).toContain('Файлов: 1');
+  u.press(summary, 'send');
+  return u.waitForMessage('принята');
 }

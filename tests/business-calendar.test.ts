@@ -351,3 +351,63 @@ describe('loop guard', () => {
     expect(() => neverWorks.add(at('2026-03-14T10:00:00+03:00'), HOUR)).toThrow(/No working time within/);
   });
 });
+
+describe('addBusinessDays (the same wall time N working days later)', () => {
+  const november = compileCalendar({
+    ...moscowSpec,
+    exceptions: [
+      { date: '2026-11-04', name: 'Unity Day', hours: [] },
+      { date: '2026-11-07', name: 'Working Saturday (short)', hours: ['10:00-14:00'] },
+    ],
+  });
+
+  it('counts weekdays and skips the weekend', () => {
+    // Mon → Tue (1), Wed (2), Thu (3)
+    expect(moscow.addBusinessDays(at('2026-03-16T10:00:00+03:00'), 3)).toBe(at('2026-03-19T10:00:00+03:00'));
+    // Fri → Mon
+    expect(moscow.addBusinessDays(at('2026-03-13T15:00:30.123+03:00'), 1)).toBe(
+      at('2026-03-16T15:00:30.123+03:00'),
+    );
+    // From a Saturday the first business day is Monday
+    expect(moscow.addBusinessDays(at('2026-03-14T12:00:00+03:00'), 1)).toBe(at('2026-03-16T12:00:00+03:00'));
+    // Outside working hours the wall time is kept: Fri 20:00 → Mon 20:00
+    expect(moscow.addBusinessDays(at('2026-03-13T20:00:00+03:00'), 1)).toBe(at('2026-03-16T20:00:00+03:00'));
+    expect(moscow.addBusinessDays(at('2026-03-13T20:00:00+03:00'), 0)).toBe(at('2026-03-13T20:00:00+03:00'));
+  });
+
+  it('skips a holiday and counts a working Saturday, however short', () => {
+    // Mon 2 Nov → Tue 3 (1), Wed 4 holiday, Thu 5 (2), Fri 6 (3)
+    expect(november.addBusinessDays(at('2026-11-02T10:00:00+03:00'), 3)).toBe(
+      at('2026-11-06T10:00:00+03:00'),
+    );
+    // Thu 5 Nov → Fri 6 (1), Sat 7 working (2), Mon 9 (3)
+    expect(november.addBusinessDays(at('2026-11-05T16:00:00+03:00'), 3)).toBe(
+      at('2026-11-09T16:00:00+03:00'),
+    );
+  });
+
+  it('keeps the wall time across a DST change, and moves a time inside a gap to its end', () => {
+    const berlin = compileCalendar({ ...moscowSpec, timeZone: 'Europe/Berlin' });
+    // Clocks go forward on Sunday 29 March 2026: Fri 15:00 CET → Mon 15:00 CEST, 71 h later
+    const friday = at('2026-03-27T15:00:00+01:00');
+    expect(berlin.addBusinessDays(friday, 1)).toBe(at('2026-03-30T15:00:00+02:00'));
+    expect(berlin.addBusinessDays(friday, 1) - friday).toBe(71 * HOUR);
+    // New York springs forward at 02:00 on Sunday 8 March 2026: 02:30 does not exist that day
+    const newYork = compileCalendar({
+      timeZone: 'America/New_York',
+      week: weekOf(['00:00-24:00'], ['00:00-24:00']),
+      exceptions: [],
+    });
+    expect(newYork.addBusinessDays(at('2026-03-07T02:30:00-05:00'), 1)).toBe(at('2026-03-08T03:00:00-04:00'));
+  });
+
+  it('is whole days on a 24/7 calendar, and refuses negative or fractional counts', () => {
+    const start = at('2026-11-07T12:34:56+03:00');
+    expect(roundTheClock.addBusinessDays(start, 3)).toBe(start + 72 * HOUR);
+    for (const time of [moscow, roundTheClock]) {
+      expect(() => time.addBusinessDays(start, -1)).toThrow(RangeError);
+      expect(() => time.addBusinessDays(start, 1.5)).toThrow(RangeError);
+      expect(() => time.addBusinessDays(start, Number.NaN)).toThrow(RangeError);
+    }
+  });
+});

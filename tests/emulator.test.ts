@@ -572,6 +572,362 @@ describe('forum topics', () => {
   });
 });
 
+describe('staff groups', () => {
+  type Member = {
+    status: string;
+    user: { id: number };
+    can_manage_topics?: boolean;
+    can_pin_messages?: boolean;
+  };
+
+  it("answers getChatMember and getChatAdministrators from the bot's rights and people's statuses", async () => {
+    const owner = emu.user({ id: 580, first_name: 'Olive' });
+    const lead = emu.user({ id: 581, first_name: 'Lars' });
+    const tech = emu.user({ id: 582, first_name: 'Tess' });
+    const stranger = emu.user({ id: 583, first_name: 'Stan' });
+    const staff = emu.group({ title: 'Staff', forum: true });
+    staff.addMember(owner, { status: 'creator' });
+    staff.addMember(lead, { status: 'administrator', can_promote_members: true });
+    staff.post(tech, 'Hi all'); // posting makes a person a member
+
+    const bot = await result<Member>(emu, 'getChatMember', { chat_id: staff.id, user_id: emu.botInfo.id });
+    expect(bot).toMatchObject({
+      status: 'administrator',
+      user: { id: emu.botInfo.id, is_bot: true },
+      can_manage_topics: true,
+      can_pin_messages: true,
+      can_delete_messages: true,
+      can_promote_members: false,
+    });
+    const member = (userId: number) =>
+      result<Member>(emu, 'getChatMember', { chat_id: staff.id, user_id: userId });
+    expect((await member(tech.id)).status).toBe('member');
+    expect(await member(lead.id)).toMatchObject({ status: 'administrator', can_promote_members: true });
+    expect((await member(stranger.id)).status).toBe('left');
+    expect((await call(emu, 'getChatMember', { chat_id: staff.id, user_id: 999_999 })).body.description).toBe(
+      'Bad Request: user not found',
+    );
+
+    const admins = await result<Member[]>(emu, 'getChatAdministrators', { chat_id: staff.id });
+    expect(admins.map((m) => [m.status, m.user.id])).toEqual([
+      ['creator', owner.id],
+      ['administrator', emu.botInfo.id],
+      ['administrator', lead.id],
+    ]);
+    expect(await result(emu, 'getChatMemberCount', { chat_id: staff.id })).toBe(4);
+    expect((await call(emu, 'getChatAdministrators', { chat_id: tech.id })).body.description).toBe(
+      'Bad Request: there are no administrators in the private chat',
+    );
+    expect(() => staff.addMember(lead, { status: 'creator' })).toThrow(/already has a creator/);
+  });
+
+  it('refuses topics and pins to a bot without the rights, and tells it when its rights change', async () => {
+    await confirmAll(emu);
+    const owner = emu.user({ id: 584, first_name: 'Omar' });
+    const plain = emu.group({ title: 'Staff (bot as member)', forum: true, botRights: { status: 'member' } });
+    const noTopics = emu.group({
+      title: 'Staff (no topics right)',
+      forum: true,
+      botRights: { can_manage_topics: false },
+      addedBy: owner,
+    });
+    const [added] = await updates(emu);
+    expect(added?.my_chat_member).toMatchObject({
+      chat: { id: noTopics.id, type: 'supergroup' },
+      from: { id: owner.id },
+      old_chat_member: { status: 'left' },
+      new_chat_member: { status: 'administrator', can_manage_topics: false, can_pin_messages: true },
+    });
+    expect(
+      await result<Member>(emu, 'getChatMember', { chat_id: plain.id, user_id: emu.botInfo.id }),
+    ).toEqual({ status: 'member', user: expect.objectContaining({ id: emu.botInfo.id }) });
+
+    const createIn = (chatId: number) =>
+      call(emu, 'createForumTopic', { chat_id: chatId, name: 'Ticket #1' });
+    for (const group of [plain, noTopics]) {
+      expect((await createIn(group.id)).body).toEqual({
+        ok: false,
+        error_code: 400,
+        description: 'Bad Request: not enough rights to create a topic',
+      });
+    }
+    const note = await result<Message>(emu, 'sendMessage', { chat_id: plain.id, text: 'I am here' });
+    expect(
+      (await call(emu, 'pinChatMessage', { chat_id: plain.id, message_id: note.message_id })).body
+        .description,
+    ).toBe('Bad Request: not enough rights to manage pinned messages in the chat');
+    const post = plain.post(owner, 'spam');
+    expect(
+      (await call(emu, 'deleteMessage', { chat_id: plain.id, message_id: post.message_id })).body.description,
+    ).toBe("Bad Request: message can't be deleted");
+    expect(await result(emu, 'deleteMessage', { chat_id: plain.id, message_id: note.message_id })).toBe(true);
+
+    await confirmAll(emu);
+    noTopics.setBotRights({ can_manage_topics: true }, owner);
+    const [promoted] = await updates(emu);
+    expect(promoted?.my_chat_member).toMatchObject({
+      old_chat_member: { can_manage_topics: false },
+      new_chat_member: { status: 'administrator', can_manage_topics: true },
+    });
+    expect((await createIn(noTopics.id)).status).toBe(200);
+
+    noTopics.setBotRights({ status: 'kicked' }, owner);
+    const kicked = await call(emu, 'sendMessage', { chat_id: noTopics.id, text: 'still here?' });
+    expect(kicked).toEqual({
+      status: 403,
+      body: { ok: false, error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' },
+    });
+    expect((await call(emu, 'getChatMember', { chat_id: noTopics.id, user_id: owner.id })).status).toBe(403);
+    await confirmAll(emu);
+    noTopics.post(owner, 'the bot does not see this');
+    expect(await updates(emu)).toEqual([]);
+  });
+
+  it('runs a ticket topic: card with buttons, pin, edits in the thread, relayed files, close and reopen', async () => {
+    const client = emu.user({ id: 585, first_name: 'Cleo' });
+    const desk = emu.group({ title: 'Service desk staff', forum: true });
+    const screenshot = client.sendPhoto({ caption: 'The error' });
+    const log = client.sendDocument({ fileName: 'vpn.log' });
+
+    const topic = await result<{ message_thread_id: number }>(emu, 'createForumTopic', {
+      chat_id: desk.id,
+      name: '#41 VPN drops',
+    });
+    const thread = topic.message_thread_id;
+    const keyboard = { inline_keyboard: [[{ text: 'Take', callback_data: 't:41' }]] };
+    const card = await result<Message>(emu, 'sendMessage', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      text: '<b>#41</b> VPN drops',
+      parse_mode: 'HTML',
+      reply_markup: keyboard,
+    });
+    expect(card).toMatchObject({ message_thread_id: thread, is_topic_message: true, reply_markup: keyboard });
+    await result(emu, 'pinChatMessage', { chat_id: desk.id, message_id: card.message_id });
+
+    const edited = await result<Message>(emu, 'editMessageText', {
+      chat_id: desk.id,
+      message_id: card.message_id,
+      text: '#41 VPN drops: taken by Tess',
+      reply_markup: { inline_keyboard: [[{ text: 'Resolve', callback_data: 'r:41' }]] },
+    });
+    expect(edited).toMatchObject({
+      message_id: card.message_id,
+      message_thread_id: thread,
+      is_topic_message: true,
+      reply_to_message: { message_id: thread },
+      reply_markup: { inline_keyboard: [[{ text: 'Resolve', callback_data: 'r:41' }]] },
+    });
+    const stripped = await result<Message>(emu, 'editMessageReplyMarkup', {
+      chat_id: desk.id,
+      message_id: card.message_id,
+    });
+    expect(stripped.reply_markup).toBeUndefined();
+    expect(stripped.message_thread_id).toBe(thread);
+
+    // Files a client sent in private go into the topic by file_id.
+    const photo = await result<Message>(emu, 'sendPhoto', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      photo: screenshot.photo?.at(-1)?.file_id,
+      caption: 'From Cleo',
+    });
+    expect(photo).toMatchObject({ message_thread_id: thread, photo: screenshot.photo, caption: 'From Cleo' });
+    const document = await result<Message>(emu, 'sendDocument', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      document: log.document?.file_id,
+    });
+    expect(document).toMatchObject({ message_thread_id: thread, document: { file_name: 'vpn.log' } });
+    const copy = await result<{ message_id: number }>(emu, 'copyMessage', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      from_chat_id: client.id,
+      message_id: screenshot.message_id,
+    });
+    expect(desk.messages(thread).find((m) => m.message_id === copy.message_id)).toMatchObject({
+      is_topic_message: true,
+      caption: 'The error',
+    });
+    for (const method of ['sendMessage', 'sendPhoto', 'sendDocument', 'copyMessage']) {
+      const missing = await call(emu, method, {
+        chat_id: desk.id,
+        message_thread_id: 999_999,
+        text: 'x',
+        photo: screenshot.photo?.at(-1)?.file_id,
+        document: log.document?.file_id,
+        from_chat_id: client.id,
+        message_id: screenshot.message_id,
+      });
+      expect([method, missing.body.description]).toEqual([method, 'Bad Request: message thread not found']);
+    }
+
+    await result(emu, 'editForumTopic', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      name: '#41 VPN (P1)',
+    });
+    await result(emu, 'closeForumTopic', { chat_id: desk.id, message_thread_id: thread });
+    // An administrator that manages topics still writes into a closed topic, as on Telegram.
+    const late = await result<Message>(emu, 'sendMessage', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      text: 'Closed: resolved',
+    });
+    expect(late.message_thread_id).toBe(thread);
+    expect(desk.topics()).toEqual([
+      { threadId: thread, name: '#41 VPN (P1)', closed: true, pinned: card.message_id },
+    ]);
+    await result(emu, 'reopenForumTopic', { chat_id: desk.id, message_thread_id: thread });
+
+    const memberBot = emu.group({ title: 'Member bot', forum: true, botRights: { status: 'member' } });
+    memberBot.setBotRights({}, client);
+    const memberTopic = await result<{ message_thread_id: number }>(emu, 'createForumTopic', {
+      chat_id: memberBot.id,
+      name: 'Closed soon',
+    });
+    await result(emu, 'closeForumTopic', {
+      chat_id: memberBot.id,
+      message_thread_id: memberTopic.message_thread_id,
+    });
+    memberBot.setBotRights({ status: 'member' }, client);
+    const refused = await call(emu, 'sendMessage', {
+      chat_id: memberBot.id,
+      message_thread_id: memberTopic.message_thread_id,
+      text: 'x',
+    });
+    expect(refused.body.description).toBe('Bad Request: TOPIC_CLOSED');
+    // Its own topic is still its to reopen without the right.
+    expect(
+      (
+        await call(emu, 'reopenForumTopic', {
+          chat_id: memberBot.id,
+          message_thread_id: memberTopic.message_thread_id,
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('keeps force_reply prompts beside the message, and people reply, press and post files in a topic', async () => {
+    await confirmAll(emu);
+    const tess = emu.user({ id: 586, first_name: 'Tess' });
+    const olaf = emu.user({ id: 587, first_name: 'Olaf' });
+    const desk = emu.group({ title: 'Desk staff', forum: true });
+    desk.addMember(tess, { status: 'administrator' });
+    const { message_thread_id: thread } = await result<{ message_thread_id: number }>(
+      emu,
+      'createForumTopic',
+      {
+        chat_id: desk.id,
+        name: '#42 Printer',
+      },
+    );
+    const card = await result<Message>(emu, 'sendMessage', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      text: '#42 Printer',
+      reply_markup: { inline_keyboard: [[{ text: 'Comment', callback_data: 'c:42' }]] },
+    });
+
+    const queryId = desk.press(tess, card, 'c:42');
+    const forged = desk.press(olaf, card, 'close:1'); // Olaf joins by pressing, as a member
+    const pressed = await updates(emu);
+    expect(pressed.map((u) => u.callback_query)).toMatchObject([
+      {
+        id: queryId,
+        from: { id: tess.id },
+        data: 'c:42',
+        message: { message_id: card.message_id, chat: { id: desk.id }, message_thread_id: thread },
+      },
+      { id: forged, from: { id: olaf.id }, data: 'close:1' },
+    ]);
+    expect((await result<Member>(emu, 'getChatMember', { chat_id: desk.id, user_id: olaf.id })).status).toBe(
+      'member',
+    );
+    await result(emu, 'answerCallbackQuery', { callback_query_id: queryId, text: 'Type your comment' });
+    await result(emu, 'answerCallbackQuery', {
+      callback_query_id: forged,
+      text: 'Not allowed',
+      show_alert: true,
+    });
+    expect(tess.answers()).toEqual([{ queryId, text: 'Type your comment' }]);
+    expect(olaf.answers()).toEqual([{ queryId: forged, text: 'Not allowed', show_alert: true }]);
+
+    const forceReply = { force_reply: true, selective: true, input_field_placeholder: 'Comment on #42' };
+    const prompt = await result<Message>(emu, 'sendMessage', {
+      chat_id: desk.id,
+      message_thread_id: thread,
+      text: '@tess, your comment?',
+      reply_markup: forceReply,
+    });
+    expect(prompt.reply_markup).toBeUndefined(); // the Bot API's Message carries inline keyboards only
+    expect(desk.forceReply(prompt)).toEqual(forceReply);
+    expect(desk.forceReply(card)).toBeUndefined();
+
+    await confirmAll(emu);
+    const answer = desk.post(tess, 'Toner replaced', { replyTo: prompt });
+    expect(answer).toMatchObject({
+      message_thread_id: thread,
+      is_topic_message: true,
+      reply_to_message: { message_id: prompt.message_id, text: '@tess, your comment?' },
+    });
+    const photo = desk.postPhoto(tess, { caption: 'Done', threadId: thread });
+    expect(photo).toMatchObject({ message_thread_id: thread, is_topic_message: true, caption: 'Done' });
+    expect(photo.photo).toHaveLength(3);
+    const doc = desk.postDocument(olaf, { fileName: 'invoice.pdf', replyTo: card });
+    expect(doc).toMatchObject({
+      message_thread_id: thread,
+      reply_to_message: { message_id: card.message_id },
+      document: { file_name: 'invoice.pdf', mime_type: 'application/pdf' },
+    });
+    const general = desk.postPhoto(olaf);
+    expect(general.message_thread_id).toBeUndefined();
+    expect((await updates(emu)).map((u) => u.message?.message_id)).toEqual([
+      answer.message_id,
+      photo.message_id,
+      doc.message_id,
+      general.message_id,
+    ]);
+
+    await result(emu, 'closeForumTopic', { chat_id: desk.id, message_thread_id: thread });
+    expect(() => desk.postPhoto(olaf, { threadId: thread })).toThrow(/closed/);
+    expect(desk.post(tess, 'Admins may still write', { threadId: thread }).message_thread_id).toBe(thread);
+    await result(emu, 'deleteMessage', { chat_id: desk.id, message_id: prompt.message_id });
+    expect(desk.forceReply(prompt.message_id)).toBeUndefined();
+  });
+
+  it('waits for the bot in a group, per topic, past service messages, and reports what came', async () => {
+    const tess = emu.user({ id: 586, first_name: 'Tess' });
+    const desk = emu.group({ title: 'Waiting room', forum: true });
+    const topic = (name: string) =>
+      result<{ message_thread_id: number }>(emu, 'createForumTopic', { chat_id: desk.id, name });
+    const [a, b] = [(await topic('A')).message_thread_id, (await topic('B')).message_thread_id];
+    const card = await result<Message>(emu, 'sendMessage', {
+      chat_id: desk.id,
+      message_thread_id: a,
+      text: 'Card A',
+    });
+
+    const next = desk.waitForMessage(undefined, { threadId: b });
+    await result(emu, 'pinChatMessage', { chat_id: desk.id, message_id: card.message_id });
+    await result(emu, 'sendMessage', { chat_id: desk.id, message_thread_id: a, text: 'Elsewhere' });
+    await result(emu, 'sendMessage', { chat_id: desk.id, message_thread_id: b, text: 'In B' });
+    expect((await next).text).toBe('In B');
+
+    // With a match: edits since the latest action in the group count, even made before the call.
+    desk.press(tess, card, 'take');
+    await result(emu, 'editMessageText', {
+      chat_id: desk.id,
+      message_id: card.message_id,
+      text: 'Card A: taken',
+    });
+    expect((await desk.waitForMessage(/taken/, { threadId: a })).message_id).toBe(card.message_id);
+    await expect(desk.waitForMessage('In B', { timeoutMs: 50 })).rejects.toThrow(
+      /a bot message in Waiting room matching In B \(now: \["Card A: taken","Elsewhere","In B"\]\)/,
+    );
+  });
+});
+
 describe('faults', () => {
   const to = 540;
   beforeAll(() => {
@@ -681,6 +1037,32 @@ describe('flood limits', () => {
     }
   });
 
+  it('counts every sending method into a forum topic against the group', async () => {
+    const limited = await startEmulator({ limits: { groupPerMinute: 3 } });
+    try {
+      const desk = limited.group({ title: 'Staff', forum: true });
+      const client = limited.user({ id: 564, first_name: 'Cara' });
+      const photo = client.sendPhoto();
+      const log = client.sendDocument();
+      const { message_thread_id } = await result<{ message_thread_id: number }>(limited, 'createForumTopic', {
+        chat_id: desk.id,
+        name: '#1',
+      });
+      const into = { chat_id: desk.id, message_thread_id };
+      const statuses = [
+        (await call(limited, 'sendMessage', { ...into, text: 'card' })).status,
+        (await call(limited, 'sendPhoto', { ...into, photo: photo.photo?.[0]?.file_id })).status,
+        (await call(limited, 'copyMessage', { ...into, from_chat_id: client.id, message_id: log.message_id }))
+          .status,
+        (await call(limited, 'sendDocument', { ...into, document: log.document?.file_id })).status,
+      ];
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(limited.violations).toEqual([{ kind: 'group', chatId: desk.id, at: expect.any(Number) }]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('records no violations when limits are off', async () => {
     for (let i = 0; i < 8; i++) await result(emu, 'sendMessage', { chat_id: 501, text: `burst ${i}` });
     expect(emu.violations).toEqual([]);
@@ -718,5 +1100,64 @@ describe('a grammY bot', () => {
     expect(emu.calls.some((c) => c.method === 'getMe' && c.status === 200)).toBe(true);
     // grammY aborts its pending long poll on stop; the emulator notices the closed connection.
     await emu.waitFor(() => !emu.polling);
+  });
+
+  it('sets up a staff forum and works a ticket there: rights check, topic, card, press, prompt, reply', async () => {
+    const bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
+    const staffChats = new Set<number>();
+    bot.command('staffgroup', async (ctx) => {
+      const me = await ctx.getChatMember(ctx.me.id);
+      const ok = me.status === 'administrator' && me.can_manage_topics && me.can_pin_messages;
+      if (!ok) return void (await ctx.reply('Make me an admin who can manage topics and pin'));
+      staffChats.add(ctx.chat.id);
+      const topic = await ctx.api.createForumTopic(ctx.chat.id, '#7 Laptop');
+      const card = await ctx.api.sendMessage(ctx.chat.id, '#7 Laptop: new', {
+        message_thread_id: topic.message_thread_id,
+        reply_markup: new InlineKeyboard().text('Comment', 'comment:7'),
+      });
+      await ctx.api.pinChatMessage(ctx.chat.id, card.message_id);
+    });
+    bot.callbackQuery('comment:7', async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ctx.reply(`@${ctx.from.username} comment on #7:`, {
+        message_thread_id: ctx.msg?.message_thread_id,
+        reply_markup: { force_reply: true, selective: true, input_field_placeholder: 'Comment' },
+      });
+    });
+    bot.on('message:text', async (ctx) => {
+      if (!staffChats.has(ctx.chat.id) || !ctx.msg.reply_to_message?.text?.includes('comment on #7')) return;
+      await ctx.reply(`Saved: ${ctx.msg.text}`, { message_thread_id: ctx.msg.message_thread_id });
+    });
+    await confirmAll(emu);
+    const running = bot.start({ timeout: 10 });
+    try {
+      const owner = emu.user({ id: 571, first_name: 'Pia' });
+      const tech = emu.user({ id: 572, first_name: 'Ray', username: 'ray' });
+      const weak = emu.group({ title: 'Weak', forum: true, botRights: { can_pin_messages: false } });
+      weak.post(owner, '/staffgroup');
+      expect((await weak.waitForMessage()).text).toMatch(/Make me an admin/);
+
+      const staff = emu.group({ title: 'Staff', forum: true });
+      staff.addMember(owner, { status: 'creator' });
+      staff.post(owner, '/staffgroup');
+      const card = await staff.waitForMessage('#7 Laptop');
+      const thread = card.message_thread_id ?? 0;
+      await emu.waitFor(() => staff.topics()[0]?.pinned);
+      expect(staff.topics()).toEqual([
+        { threadId: thread, name: '#7 Laptop', closed: false, pinned: card.message_id },
+      ]);
+
+      staff.press(tech, card, 'comment:7');
+      const prompt = await staff.waitForMessage(/comment on #7/, { threadId: thread });
+      expect(prompt.text).toBe('@ray comment on #7:');
+      expect(staff.forceReply(prompt)).toMatchObject({ force_reply: true, selective: true });
+      await emu.waitFor(() => tech.answers().length === 1);
+
+      staff.post(tech, 'Battery swapped', { replyTo: prompt });
+      expect((await staff.waitForMessage('Saved', { threadId: thread })).text).toBe('Saved: Battery swapped');
+    } finally {
+      await bot.stop();
+      await running;
+    }
   });
 });

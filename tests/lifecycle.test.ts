@@ -14,7 +14,7 @@ import { STATUSES, type Status } from '../core/model.ts';
 import { type Actor, SYSTEM } from '../core/permissions.ts';
 import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
-import { tickets } from '../db/schema.ts';
+import { tickets, visitSlots } from '../db/schema.ts';
 import { counts, makeWorld, type World } from './fixtures.ts';
 
 type R =
@@ -38,14 +38,16 @@ const ROLES: R[] = [
 ];
 const ENGINEERS: R[] = ['line1', 'line2', 'field_engineer', 'supervisor', 'admin'];
 const WORKING: Status[] = ['open', 'in_progress', 'waiting_for_customer'];
+const ON_SITE: R[] = ['field_engineer', 'line2', 'supervisor', 'admin'];
 
 /** action → status it starts from → roles allowed, and the status it leads to ('same' keeps it). */
 const EXPECTED: Record<Action, { from: Status[]; roles: R[]; to: Status | 'same' }[]> = {
   triage: [{ from: ['new'], roles: ['line1', 'supervisor', 'admin'], to: 'open' }],
   reprioritize: [{ from: WORKING, roles: ['line1', 'line2', 'supervisor', 'admin'], to: 'same' }],
-  take: [{ from: ['new', 'open'], roles: ENGINEERS, to: 'in_progress' }],
+  categorize: [{ from: ['new', ...WORKING], roles: ['line1', 'line2', 'supervisor', 'admin'], to: 'same' }],
+  take: [{ from: ['new', 'open', 'in_progress'], roles: ENGINEERS, to: 'in_progress' }],
   assign: [{ from: WORKING, roles: ['line1', 'supervisor', 'admin'], to: 'same' }],
-  return_to_queue: [{ from: ['in_progress'], roles: ENGINEERS, to: 'open' }],
+  return_to_queue: [{ from: ['open', 'in_progress'], roles: ENGINEERS, to: 'open' }],
   ask_customer: [{ from: ['in_progress'], roles: ENGINEERS, to: 'waiting_for_customer' }],
   resume: [
     { from: ['waiting_for_customer'], roles: ['client', 'client_manager', ...ENGINEERS], to: 'in_progress' },
@@ -54,6 +56,10 @@ const EXPECTED: Record<Action, { from: Status[]; roles: R[]; to: Status | 'same'
   schedule_visit: [
     { from: ['open', 'in_progress'], roles: ['line1', 'line2', 'supervisor', 'admin'], to: 'in_progress' },
   ],
+  offer_visit: [{ from: ['open', 'in_progress'], roles: ENGINEERS, to: 'waiting_for_customer' }],
+  pick_visit: [{ from: WORKING, roles: ['client', 'client_manager'], to: 'in_progress' }],
+  check_in: [{ from: ['in_progress'], roles: ON_SITE, to: 'same' }],
+  check_out: [{ from: ['in_progress'], roles: ON_SITE, to: 'same' }],
   resolve: [{ from: WORKING, roles: ENGINEERS, to: 'resolved' }],
   confirm: [{ from: ['resolved'], roles: ['client', 'client_manager', 'supervisor', 'admin'], to: 'closed' }],
   auto_close: [{ from: ['resolved'], roles: ['system'], to: 'closed' }],
@@ -79,11 +85,13 @@ function expected(action: Action, status: Status, role: R): Status | 'refused-st
   return row.to === 'same' ? status : row.to;
 }
 
-function command(w: World, action: Action): Command {
+function command(w: World, action: Action, ticketId: number): Command {
   const now = w.clock.now();
   switch (action) {
     case 'reprioritize':
       return { action, priority: 'P1' };
+    case 'categorize':
+      return { action, categoryId: w.category.printer };
     case 'assign':
       return { action, assigneeId: w.ids.line1 };
     case 'ask_customer':
@@ -92,6 +100,12 @@ function command(w: World, action: Action): Command {
       return { action, reason: 'Needs server access' };
     case 'schedule_visit':
       return { action, startsAt: now + 86_400_000, endsAt: now + 86_400_000 + 7_200_000 };
+    case 'offer_visit':
+      return { action, slots: [{ startsAt: now + 86_400_000, endsAt: now + 86_400_000 + 7_200_000 }] };
+    case 'pick_visit': {
+      const slot = w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)).get();
+      return { action, slotId: slot?.id ?? 0 };
+    }
     case 'resolve':
       return { action, resolution: 'Replaced the cable' };
     case 'reopen':
@@ -102,6 +116,9 @@ function command(w: World, action: Action): Command {
       return { action } as Command;
   }
 }
+
+const slotsOf = (w: World, ticketId: number) =>
+  w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)).all();
 
 function actorFor(w: World, role: R): Actor {
   const key = {
@@ -116,17 +133,28 @@ function actorFor(w: World, role: R): Actor {
   return role === 'system' ? SYSTEM : w.as[key[role]];
 }
 
-/** A ticket of client A put straight into `status`, as the lifecycle would have left it. */
-function ticketIn(w: World, status: Status, role: R) {
+/**
+ * A ticket of client A put straight into `status`, as the lifecycle would have left it, with what
+ * `action` needs beyond the status: an assignment to decline, a visit time to pick, a visit to check in
+ * to or out of.
+ */
+function ticketIn(w: World, status: Status, role: R, action: Action) {
   const t = createTicket(w.ctx, w.as.clientA, {
     channel: 'telegram',
     description: 'No internet',
     impact: 'person',
   });
   const now = w.clock.now();
-  const worked = !['new', 'open'].includes(status);
+  const worked = (!['new', 'open'].includes(status) && action !== 'take') || action === 'return_to_queue';
   // A field engineer sees only tickets assigned to them (or on-site ones).
   const assigneeId = role === 'field_engineer' ? w.ids.field : worked ? w.ids.line1b : null;
+  if (action === 'pick_visit') {
+    w.ctx.db
+      .insert(visitSlots)
+      .values({ ticketId: t.id, startsAt: now + 86_400_000, endsAt: now + 90_000_000, offeredAt: now })
+      .run();
+  }
+  const visit = action === 'check_in' || action === 'check_out';
   return w.ctx.db
     .update(tickets)
     .set({
@@ -136,6 +164,9 @@ function ticketIn(w: World, status: Status, role: R) {
       resolvedAt: ['resolved', 'closed'].includes(status) ? now : null,
       resolutionMet: ['resolved', 'closed'].includes(status) ? true : null,
       closedAt: ['closed', 'cancelled'].includes(status) ? now : null,
+      visitStartsAt: visit ? now + 3_600_000 : null,
+      visitEndsAt: visit ? now + 7_200_000 : null,
+      visitCheckedInAt: action === 'check_out' ? now : null,
     })
     .where(eq(tickets.id, t.id))
     .returning()
@@ -152,14 +183,15 @@ describe('the transition table', () => {
   describe.each(ACTIONS)('%s', (action) => {
     it.each(STATUSES)('from %s, for every role', (status) => {
       for (const role of ROLES) {
-        const before = ticketIn(w, status, role);
+        const before = ticketIn(w, status, role, action);
         const rowsBefore = counts(w);
+        const slotsBefore = slotsOf(w, before.id);
         const want = expected(action, status, role);
         const label = `${action} from ${status} by ${role}`;
         if (want === 'refused-status' || want === 'refused-role') {
           let error: unknown;
           try {
-            act(w.ctx, actorFor(w, role), before.id, command(w, action));
+            act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
           } catch (e) {
             error = e;
           }
@@ -171,8 +203,9 @@ describe('the transition table', () => {
             before,
           );
           expect(counts(w), label).toEqual(rowsBefore);
+          expect(slotsOf(w, before.id), label).toEqual(slotsBefore);
         } else {
-          const { ticket } = act(w.ctx, actorFor(w, role), before.id, command(w, action));
+          const { ticket } = act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
           expect(ticket.status, label).toBe(want);
           expect(ticket.version, label).toBe(before.version + 1);
           expect(counts(w).events, label).toBe(rowsBefore.events + 1);
@@ -226,7 +259,7 @@ describe('rules beyond the table', () => {
     const w = makeWorld();
     const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Wi-Fi' });
     act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    expect(() => act(w.ctx, w.as.line2, t.id, { action: 'take' })).toThrow(TransitionRefusedError);
+    expect(() => act(w.ctx, w.as.line2, t.id, { action: 'take' })).toThrow(/someone is working on it/);
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.assigneeId).toBe(w.ids.line1);
   });
 

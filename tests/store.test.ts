@@ -122,11 +122,13 @@ describe('npm start', () => {
     expect(first).toMatch(/demo data seeded/);
     expect(first).toMatch(/2 companies, 10 people, 5 tickets/);
     expect(first).toMatch(/Not built yet/);
+    expect(first).not.toMatch(/the SLA scheduler/);
+    expect(first).toMatch(/SLA sweep: \d+ warnings, \d+ breaches, \d+ tickets auto-closed/);
     // A second start finds the data and does not seed twice.
     const second = run();
     expect(second).not.toMatch(/demo data seeded/);
     expect(second).toMatch(/2 companies, 10 people, 5 tickets/);
-  });
+  }, 60_000); // two cold starts of tsx: past vitest's 5 s default on a busy machine
 
   it('stops with a clear message on bad configuration', () => {
     let stderr = '';

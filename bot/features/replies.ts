@@ -2,6 +2,7 @@
 // an engineer's question is the client's answer: core puts the ticket back to work.
 import { Composer } from 'grammy';
 import { DeskError } from '../../core/errors.ts';
+import { isStaff } from '../../core/permissions.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { getTicket } from '../../core/tickets/read.ts';
 import { actorOf } from '../actor.ts';
@@ -31,8 +32,14 @@ export function replies(deps: BotDeps): Composer<BotContext> {
           return;
         }
         const actor = actorOf(desk, ctx.from);
+        // Staff mark an internal note with a leading "!" (as in the staff group's topics).
+        const internal = isStaff(actor) && body.startsWith('!');
         try {
-          addComment(desk, actor, ticketId, { body, attachments: file ? [file] : [] });
+          addComment(desk, actor, ticketId, {
+            body: internal ? body.slice(1).trim() : body,
+            internal,
+            attachments: file ? [file] : [],
+          });
           const { ticket } = getTicket(desk, actor, ticketId);
           await ctx.reply(ctx.t('comment-added', { number: String(ticket.number) }), {
             reply_parameters: { message_id: ctx.message.message_id },

@@ -13,6 +13,7 @@ import {
   isValidTimeZone,
   localDateOf,
   localDayToUtc,
+  offsetAt,
 } from './time-zone.ts';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -32,6 +33,12 @@ export interface BusinessTime {
   between(from: number, to: number): number;
   /** Whether the instant lies inside working hours. */
   isWorking(at: number): boolean;
+  /**
+   * The same local wall-clock time as `start`, `days` business days later: counting the local calendar days
+   * after the one containing `start`, only days with working hours count (weekends and holidays do not).
+   * A wall time that does not exist that day (a DST gap) moves to just after the gap. days = 0 returns start.
+   */
+  addBusinessDays(start: number, days: number): number;
 }
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -278,7 +285,36 @@ export function compileCalendar(spec: CalendarSpec): BusinessTime {
       }
       return false;
     },
+
+    addBusinessDays(start, days) {
+      assertDayCount(days);
+      if (days === 0) return start;
+      const startDay = dayContaining(start);
+      // Wall-clock time of day, so a DST change in between keeps "15:00" at 15:00.
+      const wallOfDay = start + offsetAt(start, timeZone) - startDay.epochDay * DAY_MS;
+      let day = startDay;
+      let left = days;
+      let idleDays = 0;
+      while (left > 0) {
+        day = resolvedDay(day.epochDay + 1);
+        if (day.intervals.length > 0) {
+          left--;
+          idleDays = 0;
+        } else if (++idleDays > MAX_IDLE_DAYS) {
+          throw new Error(`No working day within ${MAX_IDLE_DAYS} consecutive days`);
+        }
+      }
+      const { year, month, day: dayOfMonth } = dateOfEpochDay(day.epochDay);
+      const minute = Math.floor(wallOfDay / 60_000);
+      return localDayToUtc(year, month, dayOfMonth, timeZone)(minute) + (wallOfDay - minute * 60_000);
+    },
   };
+}
+
+function assertDayCount(days: number): void {
+  if (!Number.isInteger(days) || days < 0) {
+    throw new RangeError(`Business days must be a non-negative integer, got ${days}`);
+  }
 }
 
 /** 24/7 calendar: every instant is working time. */
@@ -286,6 +322,10 @@ export const roundTheClock: BusinessTime = {
   add: (start, ms) => start + ms,
   between: (from, to) => Math.max(0, to - from),
   isWorking: () => true,
+  addBusinessDays: (start, days) => {
+    assertDayCount(days);
+    return start + days * DAY_MS;
+  },
 };
 
 /** The same hours Monday to Friday, the weekend off: the usual office week. */

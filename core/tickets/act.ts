@@ -12,9 +12,11 @@ import { type Actor, isStaff, speaksForClient } from '../permissions.ts';
 import type { Policy } from '../policies.ts';
 import { firstResponseRecord, pause, resolutionRecord, resume, retarget } from '../sla-clock.ts';
 import { priorityFor } from '../sla-policy.ts';
+import { statements } from '../statements.ts';
 import { inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
 import { assertFresh, recordChange, type TicketPatch, ticketForChange } from './record-change.ts';
+import { insertSlots, offeredAddress, pickSlot, slotOfTicket, withdrawOffered } from './visits.ts';
 
 const id = z.number().int().positive();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -25,6 +27,18 @@ const classification = {
   /** A manual override of the matrix. */
   priority: z.enum(PRIORITIES).optional(),
 };
+const visitTime = {
+  startsAt: z.number().int(),
+  endsAt: z.number().int(),
+};
+const endsAfterStart = (c: { startsAt: number; endsAt: number }) => c.endsAt > c.startsAt;
+const notEndingAfterStart = { message: 'the visit must end after it starts', path: ['endsAt'] };
+
+/** No two offered times may overlap (one may end when the next starts). */
+function apart(slots: readonly { startsAt: number; endsAt: number }[]): boolean {
+  const sorted = [...slots].sort((a, b) => a.startsAt - b.startsAt);
+  return sorted.every((s, i) => i === 0 || s.startsAt >= (sorted[i - 1] as { endsAt: number }).endsAt);
+}
 
 export const commandSchema = z.discriminatedUnion('action', [
   z.object({
@@ -43,6 +57,7 @@ export const commandSchema = z.discriminatedUnion('action', [
       reason: text(1000).optional(),
     })
     .refine((c) => c.impact || c.urgency || c.priority, { message: 'give impact, urgency or priority' }),
+  z.object({ action: z.literal('categorize'), ...version, categoryId: id }),
   z.object({ action: z.literal('take'), ...version }),
   z.object({ action: z.literal('assign'), ...version, assigneeId: id }),
   z.object({ action: z.literal('return_to_queue'), ...version, reason: text(1000).optional() }),
@@ -53,15 +68,26 @@ export const commandSchema = z.discriminatedUnion('action', [
     .object({
       action: z.literal('schedule_visit'),
       ...version,
-      startsAt: z.number().int(),
-      endsAt: z.number().int(),
+      ...visitTime,
       engineerId: id.optional(),
       address: text(500).optional(),
     })
-    .refine((c) => c.endsAt > c.startsAt, {
-      message: 'the visit must end after it starts',
-      path: ['endsAt'],
-    }),
+    .refine(endsAfterStart, notEndingAfterStart),
+  z.object({
+    action: z.literal('offer_visit'),
+    ...version,
+    /** One to three times, each in the future; the client picks one. */
+    slots: z
+      .array(z.object(visitTime).refine(endsAfterStart, notEndingAfterStart))
+      .min(1)
+      .max(3)
+      .refine(apart, { message: 'the offered times overlap' }),
+    engineerId: id.optional(),
+    address: text(500).optional(),
+  }),
+  z.object({ action: z.literal('pick_visit'), ...version, slotId: id }),
+  z.object({ action: z.literal('check_in'), ...version }),
+  z.object({ action: z.literal('check_out'), ...version, note: text(2000).optional() }),
   z.object({ action: z.literal('resolve'), ...version, resolution: text(4000) }),
   z.object({ action: z.literal('confirm'), ...version }),
   z.object({ action: z.literal('auto_close'), ...version }),
@@ -90,15 +116,18 @@ const ROLES_FOR_LINE: Record<Line, Role[]> = {
   field: ['field_engineer', 'supervisor', 'admin'],
 };
 
-/** An assignee must be staff who work the ticket's line. */
-function assertAssignable(db: Db, personId: number, line: Line): void {
-  const ok = db
+function holdsAny(db: Db, personId: number, roles: Role[]): boolean {
+  return !!db
     .select({ id: memberships.id })
     .from(memberships)
-    .where(and(eq(memberships.personId, personId), inArray(memberships.role, ROLES_FOR_LINE[line])))
+    .where(and(eq(memberships.personId, personId), inArray(memberships.role, roles)))
     .get();
-  if (!ok)
-    throw new InvalidInputError(`person ${personId} does not work on ${line}`, [{ path: ['assigneeId'] }]);
+}
+
+/** An assignee must be staff who work the ticket's line. */
+function assertAssignable(db: Db, personId: number, line: Line, field = 'assigneeId'): void {
+  if (!holdsAny(db, personId, ROLES_FOR_LINE[line]))
+    throw new InvalidInputError(`person ${personId} does not work on ${line}`, [{ path: [field] }]);
 }
 
 function reclassify(
@@ -152,7 +181,19 @@ function outcomeOf(
       }
       return { patch, data: { from: t.priority, priority: patch.priority, reason: cmd.reason ?? null } };
     }
+    case 'categorize': {
+      if (!statements(db).activeCategory.get({ id: cmd.categoryId }))
+        throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
+      if (cmd.categoryId === t.categoryId) throw new InvalidInputError('nothing changes');
+      return {
+        patch: { categoryId: cmd.categoryId },
+        data: { categoryId: cmd.categoryId, from: t.categoryId },
+        internal: true,
+      };
+    }
     case 'take':
+      if (t.status === 'in_progress' && t.assigneeId !== null && t.assigneeId !== actorId)
+        throw new TransitionRefusedError('take', t.status, 'rule', 'someone is working on it');
       return { patch: { assigneeId: actorId }, data: { assigneeId: actorId } };
     case 'assign':
       if (cmd.assigneeId === t.assigneeId) throw new InvalidInputError('already assigned to this person');
@@ -162,6 +203,9 @@ function outcomeOf(
         data: { assigneeId: cmd.assigneeId, from: t.assigneeId },
       };
     case 'return_to_queue':
+      // From open it declines an assignment not yet accepted: there must be one.
+      if (t.status === 'open' && t.assigneeId === null)
+        throw new TransitionRefusedError('return_to_queue', t.status, 'rule', 'nobody is assigned');
       return { patch: { assigneeId: null }, data: { from: t.assigneeId, reason: cmd.reason ?? null } };
     case 'ask_customer':
       return { patch: {}, data: { question: cmd.question } };
@@ -174,10 +218,19 @@ function outcomeOf(
     case 'schedule_visit': {
       if (cmd.startsAt <= now)
         throw new InvalidInputError('the visit must be in the future', [{ path: ['startsAt'] }]);
-      if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field');
+      if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
       const assigneeId = cmd.engineerId ?? null;
+      // A time fixed by staff replaces any times still offered to the client.
+      withdrawOffered(db, t.id);
       return {
-        patch: { line: 'field', assigneeId, visitStartsAt: cmd.startsAt, visitEndsAt: cmd.endsAt },
+        patch: {
+          line: 'field',
+          assigneeId,
+          visitStartsAt: cmd.startsAt,
+          visitEndsAt: cmd.endsAt,
+          visitCheckedInAt: null,
+          visitCheckedOutAt: null,
+        },
         data: {
           startsAt: cmd.startsAt,
           endsAt: cmd.endsAt,
@@ -186,6 +239,74 @@ function outcomeOf(
         },
       };
     }
+    case 'offer_visit': {
+      cmd.slots.forEach((s, i) => {
+        if (s.startsAt <= now)
+          throw new InvalidInputError('the visit must be in the future', [
+            { path: ['slots', i, 'startsAt'] },
+          ]);
+      });
+      if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
+      const engineerId = cmd.engineerId ?? null;
+      // A new offer replaces the one before; the slots are written here, in the move's transaction, so
+      // that the event can list their ids (the adapters draw a button per slot).
+      withdrawOffered(db, t.id);
+      const times = [...cmd.slots].sort((a, b) => a.startsAt - b.startsAt);
+      const slots = insertSlots(db, t.id, times, engineerId, actorId, now).map((s) => ({
+        id: s.id,
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+      }));
+      return { patch: {}, data: { slots, engineerId, address: cmd.address ?? null } };
+    }
+    case 'pick_visit': {
+      // Another ticket's slot or a made-up id is as unknown as no slot at all.
+      const slot = slotOfTicket(db, t.id, cmd.slotId);
+      if (!slot) throw new InvalidInputError('no such visit time on this ticket', [{ path: ['slotId'] }]);
+      if (slot.state !== 'offered')
+        throw new TransitionRefusedError(
+          'pick_visit',
+          t.status,
+          'rule',
+          'this visit time is no longer offered',
+        );
+      if (slot.startsAt <= now)
+        throw new TransitionRefusedError('pick_visit', t.status, 'rule', 'this visit time has passed');
+      // The engineer named with the offer comes; else a field engineer already on it; else the field queue.
+      const assigneeId =
+        slot.engineerId ??
+        (t.assigneeId !== null && holdsAny(db, t.assigneeId, ['field_engineer']) ? t.assigneeId : null);
+      pickSlot(db, t.id, slot.id);
+      return {
+        patch: {
+          line: 'field',
+          assigneeId,
+          visitStartsAt: slot.startsAt,
+          visitEndsAt: slot.endsAt,
+          visitCheckedInAt: null,
+          visitCheckedOutAt: null,
+        },
+        data: {
+          slotId: slot.id,
+          startsAt: slot.startsAt,
+          endsAt: slot.endsAt,
+          engineerId: assigneeId,
+          address: offeredAddress(db, t.id, slot.id),
+        },
+      };
+    }
+    case 'check_in':
+      if (t.visitStartsAt === null)
+        throw new TransitionRefusedError('check_in', t.status, 'rule', 'no visit is scheduled');
+      if (t.visitCheckedInAt !== null)
+        throw new TransitionRefusedError('check_in', t.status, 'rule', 'already checked in');
+      return { patch: { visitCheckedInAt: now }, data: { checkedInAt: now } };
+    case 'check_out':
+      if (t.visitCheckedInAt === null)
+        throw new TransitionRefusedError('check_out', t.status, 'rule', 'not checked in yet');
+      if (t.visitCheckedOutAt !== null)
+        throw new TransitionRefusedError('check_out', t.status, 'rule', 'already checked out');
+      return { patch: { visitCheckedOutAt: now }, data: { checkedOutAt: now, note: cmd.note ?? null } };
     case 'resolve':
       return {
         patch: {
@@ -232,6 +353,8 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
     const outcome = outcomeOf(db, policy, actor, before, cmd, now);
     const status = targetStatus(move, before.status);
     const patch: TicketPatch = { status, ...outcome.patch };
+    // Times offered for a visit lapse when the ticket is resolved or ends.
+    if (status === 'resolved' || isFinalStatus(status)) withdrawOffered(db, before.id);
 
     // The resolution clock stands still while waiting for the customer or resolved, and runs again when
     // the ticket goes back to work (a reopened closed ticket included).

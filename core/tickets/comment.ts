@@ -18,6 +18,8 @@ export const newCommentSchema = z
     internal: z.boolean().default(false),
     attachments: z.array(attachmentInputSchema).max(20).default([]),
     expectedVersion: z.number().int().positive().optional(),
+    /** Where it was written, when that is a place others already read (the staff group's topic). */
+    via: z.enum(['staff_group']).optional(),
   })
   .refine((c) => c.body.length > 0 || c.attachments.length > 0, {
     message: 'a comment needs text or a file',
@@ -86,6 +88,7 @@ export function addComment(
           body: input.body,
           attachments: input.attachments.length,
           resumed: answersQuestion,
+          ...(input.via ? { via: input.via } : {}),
         },
       },
       now,

@@ -1,0 +1,305 @@
+// Presses on a ticket card. Callback data is only a hint of what was pressed: the ticket is read again,
+// an outdated card is refreshed instead of acted on, and every move goes through core, which checks the
+// person's rights. Sub-menus (assign, priority, category, canned replies, visit slots) replace the card's
+// buttons until a choice or "Back".
+import { asc, eq } from 'drizzle-orm';
+import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import { getCannedReply, listCannedReplies } from '../../core/canned-replies.ts';
+import type { DeskContext } from '../../core/context.ts';
+import { DeskError } from '../../core/errors.ts';
+import { IMPACTS, type Language, URGENCIES } from '../../core/model.ts';
+import { isStaff } from '../../core/permissions.ts';
+import { act, type Command } from '../../core/tickets/act.ts';
+import { addComment } from '../../core/tickets/comment.ts';
+import { assignableStaff } from '../../core/tickets/queues.ts';
+import { getTicket } from '../../core/tickets/read.ts';
+import { categories, people, type TicketRow } from '../../db/schema.ts';
+import { translator } from '../../locales/index.ts';
+import { actorOf } from '../actor.ts';
+import type { BotContext, BotDeps } from '../context.ts';
+import { rememberMessage } from '../message-links.ts';
+import { callback, parseStaffPress, STAFF_CALLBACK, type StaffPress } from './callback-data.ts';
+import { renderCard, slotText } from './card.ts';
+import { askStaff } from './prompts.ts';
+import { anchorOf, candidateSlots, chosen, toggle } from './visit-slots.ts';
+
+const PROMPTS = { ak: 'ask', rs: 'resolve', rp: 'reply', nt: 'note', es: 'escalate' } as const;
+
+export function cardActions(deps: BotDeps): Composer<BotContext> {
+  const { desk } = deps;
+  const bot = new Composer<BotContext>();
+
+  bot.callbackQuery(STAFF_CALLBACK, async (ctx) => {
+    const press = parseStaffPress(ctx.callbackQuery.data);
+    const actor = actorOf(desk, ctx.from);
+    if (!press || !isStaff(actor) || actor.kind !== 'person') {
+      await ctx.answerCallbackQuery({ text: ctx.t('staff-not-allowed'), show_alert: true });
+      return;
+    }
+    const person = desk.db.select().from(people).where(eq(people.id, actor.personId)).get();
+    if (!person) return;
+    const language: Language = person.language;
+    const t = translator(language);
+    const isFieldEngineer = actor.memberships.some((m) => m.role === 'field_engineer');
+    let ticket: TicketRow;
+    try {
+      ticket = getTicket(desk, actor, press.ticketId).ticket;
+    } catch (error) {
+      if (!(error instanceof DeskError)) throw error;
+      await ctx.answerCallbackQuery({ text: ctx.t('staff-ticket-not-found'), show_alert: true });
+      return;
+    }
+    const viewer = { personId: actor.personId };
+    const showCard = async (row: TicketRow, keyboard?: InlineKeyboard) => {
+      const card = renderCard(desk, t, language, row, viewer);
+      await editQuietly(ctx, card.text, keyboard ?? card.keyboard);
+    };
+
+    if (press.verb === 'op') {
+      const card = renderCard(desk, t, language, ticket, viewer);
+      const sent = await ctx.reply(card.text, { reply_markup: card.keyboard });
+      rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    if (press.verb === 'rf') {
+      await showCard(ticket);
+      await ctx.answerCallbackQuery({ text: ctx.t('staff-refreshed') });
+      return;
+    }
+    if (press.version !== ticket.version) {
+      // Someone changed the ticket since this card was drawn: show what is true now, do nothing.
+      const takenBy =
+        press.verb === 'tk' && ticket.assigneeId !== null && ticket.assigneeId !== actor.personId;
+      await showCard(ticket);
+      await ctx.answerCallbackQuery({
+        text: takenBy
+          ? ctx.t('staff-already-taken', { name: personName(desk, ticket.assigneeId) })
+          : ctx.t('staff-card-outdated'),
+        show_alert: takenBy,
+      });
+      return;
+    }
+
+    /** A move through core; the card then shows the new state. Refusals are explained, nothing changes. */
+    const move = async (command: Command, done: string) => {
+      try {
+        const { ticket: after } = act(desk, actor, ticket.id, {
+          ...command,
+          expectedVersion: ticket.version,
+        });
+        await showCard(after);
+        await ctx.answerCallbackQuery({ text: ctx.t(done, { number: String(after.number) }) });
+      } catch (error) {
+        await refuse(error);
+      }
+    };
+    const refuse = async (error: unknown) => {
+      if (!(error instanceof DeskError)) throw error;
+      const now = getTicket(desk, actor, ticket.id).ticket;
+      await showCard(now);
+      await ctx.answerCallbackQuery({
+        text: ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }),
+        show_alert: true,
+      });
+    };
+    const submenu = async (keyboard: InlineKeyboard) => {
+      await showCard(ticket, keyboard.row().text(ctx.t('staff-btn-back'), callback('bk', ticket)));
+      await ctx.answerCallbackQuery();
+    };
+    const triageOr = (fields: Record<string, unknown>, otherwise: Command): Command =>
+      ticket.status === 'new' ? ({ action: 'triage', ...fields } as Command) : otherwise;
+
+    switch (press.verb) {
+      case 'bk':
+        await showCard(ticket);
+        await ctx.answerCallbackQuery();
+        return;
+      case 'tk':
+        await move({ action: 'take' }, 'staff-done-take');
+        return;
+      case 'dq':
+        await move({ action: 'return_to_queue' }, 'staff-done-return_to_queue');
+        return;
+      case 'rm':
+        await move({ action: 'resume' }, 'staff-done-resume');
+        return;
+      case 'ci':
+        await move({ action: 'check_in' }, 'staff-done-check_in');
+        return;
+      case 'co':
+        await move({ action: 'check_out' }, 'staff-done-check_out');
+        return;
+      case 'as': {
+        const [personArg] = press.args;
+        if (personArg === undefined) {
+          const k = new InlineKeyboard();
+          assignableStaff(desk, actor, ticket.line).forEach((p, i) => {
+            k.text(p.id === ticket.assigneeId ? `✓ ${p.name}` : p.name, callback('as', ticket, p.id));
+            if (i % 2 === 1) k.row();
+          });
+          await submenu(k);
+          return;
+        }
+        const assigneeId = Number(personArg);
+        await move(triageOr({ assigneeId }, { action: 'assign', assigneeId }), 'staff-done-assign');
+        return;
+      }
+      case 'pr': {
+        const [axis, value] = press.args;
+        if (axis === undefined || value === undefined) {
+          const k = new InlineKeyboard();
+          for (const impact of IMPACTS)
+            k.text(
+              mark(ticket.impact === impact, ctx.t(`impact-${impact}`)),
+              callback('pr', ticket, 'i', impact),
+            );
+          k.row();
+          for (const urgency of URGENCIES)
+            k.text(
+              mark(ticket.urgency === urgency, ctx.t(`urgency-${urgency}`)),
+              callback('pr', ticket, 'u', urgency),
+            );
+          await submenu(k);
+          return;
+        }
+        const field = axis === 'i' ? { impact: value } : { urgency: value };
+        await move(triageOr(field, { action: 'reprioritize', ...field } as Command), 'staff-done-priority');
+        return;
+      }
+      case 'ct': {
+        const [categoryArg] = press.args;
+        if (categoryArg === undefined) {
+          const k = new InlineKeyboard();
+          desk.db
+            .select()
+            .from(categories)
+            .where(eq(categories.active, true))
+            .orderBy(asc(categories.sort))
+            .all()
+            .forEach((c, i) => {
+              k.text(
+                mark(ticket.categoryId === c.id, language === 'en' ? c.nameEn : c.nameRu),
+                callback('ct', ticket, c.id),
+              );
+              if (i % 2 === 1) k.row();
+            });
+          await submenu(k);
+          return;
+        }
+        const categoryId = Number(categoryArg);
+        await move(triageOr({ categoryId }, { action: 'categorize', categoryId }), 'staff-done-category');
+        return;
+      }
+      case 'cn': {
+        const [replyArg] = press.args;
+        try {
+          if (replyArg === undefined) {
+            const k = new InlineKeyboard();
+            for (const r of listCannedReplies(desk, actor))
+              k.text(r.title, callback('cn', ticket, r.id)).row();
+            await submenu(k);
+            return;
+          }
+          const reply = getCannedReply(desk, actor, Number(replyArg));
+          const { ticket: after } = addComment(desk, actor, ticket.id, {
+            body: reply.body,
+            expectedVersion: ticket.version,
+          });
+          await showCard(after);
+          await ctx.answerCallbackQuery({ text: ctx.t('staff-done-reply') });
+        } catch (error) {
+          await refuse(error);
+        }
+        return;
+      }
+      case 'vi':
+      case 'vs':
+        await visitSlots(press);
+        return;
+      case 'ak':
+      case 'rs':
+      case 'rp':
+      case 'nt':
+      case 'es': {
+        if (person.telegramUserId === null) return;
+        // Asking the client about a ticket assigned to me but not yet accepted accepts it first.
+        if (press.verb === 'ak' && ticket.status === 'open' && ticket.assigneeId === person.id) {
+          try {
+            ticket = act(desk, actor, ticket.id, { action: 'take', expectedVersion: ticket.version }).ticket;
+            await showCard(ticket);
+          } catch (error) {
+            await refuse(error);
+            return;
+          }
+        }
+        await askStaff(
+          desk.db,
+          ctx,
+          t,
+          ticket,
+          PROMPTS[press.verb],
+          { id: person.id, telegramUserId: person.telegramUserId, name: person.name },
+          desk.clock.now(),
+        );
+        await ctx.answerCallbackQuery();
+        return;
+      }
+    }
+
+    async function visitSlots(p: StaffPress) {
+      const policy = desk.policies.forContract(ticket.contractId);
+      const [anchor = anchorOf(desk.clock.now()), mask = '0', pick] = p.args;
+      const slots = candidateSlots(policy.time, policy.timeZone, anchor);
+      if (p.verb === 'vs') {
+        const picked = chosen(mask, slots);
+        if (picked.length === 0) {
+          await ctx.answerCallbackQuery({ text: ctx.t('staff-visit-choose'), show_alert: true });
+          return;
+        }
+        const engineerId = isFieldEngineer ? person?.id : undefined;
+        await move(
+          {
+            action: 'offer_visit',
+            slots: picked,
+            ...(engineerId !== undefined ? { engineerId } : {}),
+            ...(ticket.location ? { address: ticket.location } : {}),
+          } as Command,
+          'staff-done-offer_visit',
+        );
+        return;
+      }
+      const current = pick === undefined ? mask : toggle(mask, Number(pick));
+      const selected = new Set(chosen(current, slots).map((s) => s.startsAt));
+      const k = new InlineKeyboard();
+      slots.forEach((s, i) => {
+        const label = slotText(s.startsAt, s.endsAt, policy.timeZone).slice(5);
+        k.text(mark(selected.has(s.startsAt), label), callback('vi', ticket, anchor, current, i));
+        if (i % 2 === 1) k.row();
+      });
+      k.row().text(
+        ctx.t('staff-visit-send', { count: selected.size }),
+        callback('vs', ticket, anchor, current),
+      );
+      await submenu(k);
+    }
+  });
+  return bot;
+}
+
+const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
+
+function personName(desk: DeskContext, id: number | null): string {
+  if (id === null) return '';
+  return desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '';
+}
+
+/** Edits the card in place; "message is not modified" (a double press) is not an error. */
+async function editQuietly(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
+  try {
+    await ctx.editMessageText(text, { reply_markup: keyboard });
+  } catch (error) {
+    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    throw error;
+  }
+}

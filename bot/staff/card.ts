@@ -1,0 +1,199 @@
+// The ticket card staff work from: who asks, what, how urgent, whose it is, how much SLA time is left,
+// and the buttons for the next step. The same card is pinned in the ticket's topic and sent to private
+// chats. Buttons carry the ticket's version: a press on an outdated card refreshes it instead of acting.
+import { eq } from 'drizzle-orm';
+import { InlineKeyboard } from 'grammy';
+import type { DeskContext } from '../../core/context.ts';
+import { formatLocal } from '../../core/exports.ts';
+import { isFinalStatus } from '../../core/lifecycle.ts';
+import type { Language } from '../../core/model.ts';
+import { type ClockReading, readSla } from '../../core/sla-clock.ts';
+import { categories, companies, people, type TicketRow } from '../../db/schema.ts';
+import type { Translate } from '../../locales/index.ts';
+import { callback, type Verb } from './callback-data.ts';
+
+const DESCRIPTION_MAX = 700;
+
+export interface Card {
+  text: string;
+  keyboard: InlineKeyboard;
+}
+
+const nameOf = (desk: DeskContext, id: number | null) =>
+  id === null
+    ? null
+    : (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? null);
+
+/** "2 h 05 min" / "40 min" / "3 d 4 h" in business minutes. */
+export function duration(t: Translate, minutes: number): string {
+  const m = Math.max(0, Math.round(Math.abs(minutes)));
+  const days = Math.floor(m / 1440);
+  const hours = Math.floor((m % 1440) / 60);
+  const mins = m % 60;
+  if (days > 0) return t('duration-dh', { days, hours });
+  if (hours > 0) return t('duration-hm', { hours, minutes: String(mins).padStart(2, '0') });
+  return t('duration-m', { minutes: mins });
+}
+
+/** One SLA clock as a phrase: due by when and how much is left, overdue, paused, met or missed. */
+export function clockPhrase(t: Translate, reading: ClockReading, zone: string): string {
+  const due = formatLocal(reading.dueAt, zone);
+  switch (reading.state) {
+    case 'running':
+      return t('sla-left', { due, left: duration(t, reading.remainingMinutes) });
+    case 'warning':
+      return t('sla-warning', { due, left: duration(t, reading.remainingMinutes) });
+    case 'breached':
+      return t('sla-overdue', { due, over: duration(t, reading.remainingMinutes) });
+    case 'paused':
+      return t('sla-paused', { left: duration(t, reading.remainingMinutes) });
+    case 'met':
+      return t('sla-met');
+    case 'missed':
+      return t('sla-missed');
+  }
+}
+
+export function categoryName(desk: DeskContext, id: number | null, language: Language): string | null {
+  if (id === null) return null;
+  const row = desk.db.select().from(categories).where(eq(categories.id, id)).get();
+  return row ? (language === 'en' ? row.nameEn : row.nameRu) : null;
+}
+
+export function cardText(desk: DeskContext, t: Translate, language: Language, ticket: TicketRow): string {
+  const policy = desk.policies.forContract(ticket.contractId);
+  const zone = policy.timeZone;
+  const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, desk.clock.now());
+  const requester = desk.db.select().from(people).where(eq(people.id, ticket.requesterId)).get();
+  const company =
+    ticket.companyId === null
+      ? t('staff-card-unverified')
+      : (desk.db
+          .select({ name: companies.name })
+          .from(companies)
+          .where(eq(companies.id, ticket.companyId))
+          .get()?.name ?? '');
+  const lines = [
+    t('staff-card-head', {
+      number: String(ticket.number),
+      priority: t(`priority-${ticket.priority}`),
+      status: t(`status-${ticket.status}`),
+    }),
+    ticket.subject,
+    t('staff-card-requester', {
+      name: requester?.name ?? '',
+      company,
+      phone: requester?.phone ? ` · ${requester.phone}` : '',
+    }),
+    t('staff-card-work', {
+      category: categoryName(desk, ticket.categoryId, language) ?? t('staff-card-no-category'),
+      line: t(`line-${ticket.line}`),
+      assignee: nameOf(desk, ticket.assigneeId) ?? t('staff-card-unassigned'),
+    }),
+  ];
+  if (!isFinalStatus(ticket.status)) {
+    lines.push(t('staff-card-first-response', { state: clockPhrase(t, sla.firstResponse, zone) }));
+    lines.push(t('staff-card-resolution', { state: clockPhrase(t, sla.resolution, zone) }));
+  }
+  if (ticket.location) lines.push(t('staff-card-location', { location: ticket.location }));
+  if (ticket.visitStartsAt !== null && ticket.visitEndsAt !== null) {
+    lines.push(
+      t('staff-card-visit', {
+        slot: slotText(ticket.visitStartsAt, ticket.visitEndsAt, zone),
+        state:
+          ticket.visitCheckedOutAt !== null
+            ? t('staff-card-visit-done', { at: formatLocal(ticket.visitCheckedOutAt, zone).slice(-5) })
+            : ticket.visitCheckedInAt !== null
+              ? t('staff-card-visit-on-site', { at: formatLocal(ticket.visitCheckedInAt, zone).slice(-5) })
+              : '',
+      }),
+    );
+  }
+  const description =
+    ticket.description.length > DESCRIPTION_MAX
+      ? `${ticket.description.slice(0, DESCRIPTION_MAX)}…`
+      : ticket.description;
+  if (description && description !== ticket.subject) lines.push('', description);
+  if (ticket.resolutionText) lines.push('', t('staff-card-resolution-text', { text: ticket.resolutionText }));
+  return lines.join('\n');
+}
+
+export function slotText(startsAt: number, endsAt: number, zone: string): string {
+  return `${formatLocal(startsAt, zone)}–${formatLocal(endsAt, zone).slice(-5)}`;
+}
+
+/** Who is looking: the assignee is offered "Accept", everyone else "Take". */
+export interface Viewer {
+  personId: number | null;
+}
+
+/** The buttons for the next step, by the ticket's status. Core decides whether a press is allowed. */
+export function cardKeyboard(t: Translate, ticket: TicketRow, viewer: Viewer): InlineKeyboard {
+  const k = new InlineKeyboard();
+  const b = (verb: Verb, label: string) => k.text(t(label), callback(verb, ticket));
+  const mine = viewer.personId !== null && ticket.assigneeId === viewer.personId;
+  const visit = ticket.visitStartsAt !== null;
+  switch (ticket.status) {
+    case 'new':
+    case 'open':
+      if (mine) {
+        // The engineer's assignment message: accept or decline, or go straight to the client.
+        b('tk', 'staff-btn-accept');
+        b('dq', 'staff-btn-decline').row();
+        b('ak', 'staff-btn-ask');
+        b('rs', 'staff-btn-resolve').row();
+      } else {
+        b('tk', 'staff-btn-take');
+        b('as', 'staff-btn-assign');
+        if (ticket.assigneeId !== null) b('dq', 'staff-btn-unassign');
+        k.row();
+      }
+      b('pr', 'staff-btn-priority');
+      b('ct', 'staff-btn-category').row();
+      if (ticket.line !== 'line2') b('es', 'staff-btn-escalate');
+      b('vi', 'staff-btn-visit').row();
+      b('rp', 'staff-btn-reply');
+      b('cn', 'staff-btn-canned');
+      b('nt', 'staff-btn-note').row();
+      break;
+    case 'in_progress':
+      if (ticket.assigneeId === null) b('tk', 'staff-btn-take').row();
+      b('ak', 'staff-btn-ask');
+      b('rs', 'staff-btn-resolve').row();
+      b('rp', 'staff-btn-reply');
+      b('cn', 'staff-btn-canned');
+      b('nt', 'staff-btn-note').row();
+      if (visit && ticket.visitCheckedInAt === null) b('ci', 'staff-btn-check-in').row();
+      else if (visit && ticket.visitCheckedOutAt === null) b('co', 'staff-btn-check-out').row();
+      b('pr', 'staff-btn-priority');
+      b('ct', 'staff-btn-category');
+      b('as', 'staff-btn-assign').row();
+      if (ticket.line !== 'line2') b('es', 'staff-btn-escalate');
+      b('vi', 'staff-btn-visit');
+      b('dq', 'staff-btn-to-queue').row();
+      break;
+    case 'waiting_for_customer':
+      b('rp', 'staff-btn-reply');
+      b('nt', 'staff-btn-note').row();
+      b('rm', 'staff-btn-resume');
+      b('rs', 'staff-btn-resolve').row();
+      break;
+    case 'resolved':
+      b('nt', 'staff-btn-note').row();
+      break;
+    default:
+      break;
+  }
+  b('rf', 'staff-btn-refresh');
+  return k;
+}
+
+export function renderCard(
+  desk: DeskContext,
+  t: Translate,
+  language: Language,
+  ticket: TicketRow,
+  viewer: Viewer,
+): Card {
+  return { text: cardText(desk, t, language, ticket), keyboard: cardKeyboard(t, ticket, viewer) };
+}

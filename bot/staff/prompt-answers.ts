@@ -1,0 +1,96 @@
+// Answers to the bot's questions to staff (see prompts.ts): the reply is the question for the client, the
+// resolution, the escalation reason, a public reply or an internal note. Only the person asked may
+// answer; a wrong kind of message is explained and the question stays open.
+import { and, eq } from 'drizzle-orm';
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import { DeskError } from '../../core/errors.ts';
+import { staffGroup } from '../../core/settings.ts';
+import { act } from '../../core/tickets/act.ts';
+import { addComment } from '../../core/tickets/comment.ts';
+import { getTicket } from '../../core/tickets/read.ts';
+import { telegramMessages } from '../../db/schema.ts';
+import { translator } from '../../locales/index.ts';
+import { actorOf } from '../actor.ts';
+import { attachmentOf } from '../attachments.ts';
+import type { BotContext, BotDeps } from '../context.ts';
+import { rememberMessage } from '../message-links.ts';
+import { renderCard } from './card.ts';
+import { promptOf } from './prompts.ts';
+
+export function promptAnswers(deps: BotDeps): Composer<BotContext> {
+  const { desk } = deps;
+  const bot = new Composer<BotContext>();
+  bot.on('message').filter(
+    (ctx) =>
+      ctx.message.reply_to_message?.from?.id === ctx.me.id &&
+      promptOf(desk.db, ctx.chat.id, ctx.message.reply_to_message.message_id) !== undefined,
+    async (ctx) => {
+      const promptId = ctx.message.reply_to_message?.message_id ?? 0;
+      const prompt = promptOf(desk.db, ctx.chat.id, promptId);
+      if (!prompt) return;
+      const thread = threadOf(ctx.message);
+      const answer = (text: string) =>
+        ctx.reply(text, { reply_parameters: { message_id: ctx.message.message_id }, ...thread });
+      const actor = actorOf(desk, ctx.from);
+      if (actor.kind !== 'person' || actor.personId !== prompt.personId) {
+        await answer(ctx.t('staff-prompt-not-yours'));
+        return;
+      }
+      const text = (ctx.message.text ?? ctx.message.caption ?? '').trim();
+      const file = attachmentOf(ctx.message);
+      const takesFiles = prompt.purpose === 'reply' || prompt.purpose === 'note';
+      if (!text && !(takesFiles && file)) {
+        await answer(ctx.t('staff-prompt-text-expected'));
+        return;
+      }
+      const inGroup = staffGroup(desk.db)?.chatId === ctx.chat.id;
+      try {
+        const { ticket } = (() => {
+          switch (prompt.purpose) {
+            case 'ask':
+              return act(desk, actor, prompt.ticketId, { action: 'ask_customer', question: text });
+            case 'escalate':
+              return act(desk, actor, prompt.ticketId, { action: 'escalate_line2', reason: text });
+            case 'resolve':
+              return act(desk, actor, prompt.ticketId, { action: 'resolve', resolution: text });
+            default:
+              return addComment(desk, actor, prompt.ticketId, {
+                body: text,
+                internal: prompt.purpose === 'note',
+                attachments: file ? [file] : [],
+                ...(inGroup ? { via: 'staff_group' as const } : {}),
+              });
+          }
+        })();
+        // Answered: the same prompt does not act twice.
+        desk.db
+          .update(telegramMessages)
+          .set({ purpose: null, personId: null })
+          .where(and(eq(telegramMessages.chatId, ctx.chat.id), eq(telegramMessages.messageId, promptId)))
+          .run();
+        await answer(ctx.t(`staff-prompt-done-${prompt.purpose}`, { number: String(ticket.number) }));
+        if (!inGroup) {
+          // In a private chat the card above is now outdated: a fresh one follows.
+          const view = getTicket(desk, actor, ticket.id);
+          const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
+          const card = renderCard(desk, translator(language), language, view.ticket, {
+            personId: actor.personId,
+          });
+          const sent = await ctx.reply(card.text, { reply_markup: card.keyboard });
+          rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
+        }
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        await answer(ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }));
+      }
+    },
+  );
+  return bot;
+}
+
+export function threadOf(message: Message): { message_thread_id?: number } {
+  return message.is_topic_message && message.message_thread_id !== undefined
+    ? { message_thread_id: message.message_thread_id }
+    : {};
+}

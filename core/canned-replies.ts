@@ -1,0 +1,34 @@
+// Ready answers staff send with two taps ("Please restart the router…"). Staff only: clients never see
+// the list, and a reply switched off is as gone as one that never existed.
+import { and, asc, eq } from 'drizzle-orm';
+import { type CannedReplyRow, cannedReplies } from '../db/schema.ts';
+import type { DeskContext } from './context.ts';
+import { ForbiddenError, NotFoundError } from './errors.ts';
+import { type Actor, isStaff } from './permissions.ts';
+
+function assertStaff(actor: Actor): void {
+  if (actor.kind !== 'system' && !isStaff(actor)) throw new ForbiddenError('only staff use canned replies');
+}
+
+/** The active canned replies, in their order. */
+export function listCannedReplies(ctx: DeskContext, actor: Actor): CannedReplyRow[] {
+  assertStaff(actor);
+  return ctx.db
+    .select()
+    .from(cannedReplies)
+    .where(eq(cannedReplies.active, true))
+    .orderBy(asc(cannedReplies.sort), asc(cannedReplies.id))
+    .all();
+}
+
+/** One active canned reply; not found when missing or switched off. */
+export function getCannedReply(ctx: DeskContext, actor: Actor, id: number): CannedReplyRow {
+  assertStaff(actor);
+  const reply = ctx.db
+    .select()
+    .from(cannedReplies)
+    .where(and(eq(cannedReplies.id, id), eq(cannedReplies.active, true)))
+    .get();
+  if (!reply) throw new NotFoundError('canned reply', id);
+  return reply;
+}

@@ -1,0 +1,104 @@
+// What staff work from: the queue of unassigned tickets of their lines and their own open tickets, both
+// most urgent first — ordered by whichever SLA clock is the next to run out.
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { TicketRow } from '../../db/schema.ts';
+import { memberships, people, tickets } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { ForbiddenError } from '../errors.ts';
+import type { Line, StaffRole } from '../model.ts';
+import { type Actor, staffRoles } from '../permissions.ts';
+import { type ClockReading, readSla } from '../sla-clock.ts';
+
+export interface QueueEntry {
+  ticket: TicketRow;
+  /** The clock that matters now: the first response until there is one, then the resolution. */
+  clock: 'first_response' | 'resolution';
+  reading: ClockReading;
+}
+
+const LINES_OF: Record<StaffRole, readonly Line[]> = {
+  line1: ['line1'],
+  line2: ['line2'],
+  field_engineer: ['field'],
+  supervisor: ['line1', 'line2', 'field'],
+  admin: ['line1', 'line2', 'field'],
+};
+
+/** The SLA instant a ticket must be acted on by next. */
+const nextDue = sql<number>`case when ${tickets.firstRespondedAt} is null
+  then min(${tickets.firstResponseDueAt}, ${tickets.resolutionDueAt}) else ${tickets.resolutionDueAt} end`;
+
+function staffOnly(actor: Actor): StaffRole[] {
+  const roles = staffRoles(actor);
+  if (roles.length === 0) throw new ForbiddenError('queues are for staff');
+  return roles;
+}
+
+function entries(ctx: DeskContext, rows: TicketRow[]): QueueEntry[] {
+  const now = ctx.clock.now();
+  return rows.map((ticket) => {
+    const policy = ctx.policies.forContract(ticket.contractId);
+    const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, now);
+    const clock = ticket.firstRespondedAt === null ? 'first_response' : 'resolution';
+    return { ticket, clock, reading: clock === 'first_response' ? sla.firstResponse : sla.resolution };
+  });
+}
+
+/** Unassigned new and open tickets of the actor's lines (a given one, if asked), most urgent first. */
+export function staffQueue(ctx: DeskContext, actor: Actor, opts: { line?: Line; limit?: number } = {}) {
+  const lines = [...new Set(staffOnly(actor).flatMap((r) => LINES_OF[r]))];
+  const wanted = opts.line ? lines.filter((l) => l === opts.line) : lines;
+  if (wanted.length === 0) return [];
+  const rows = ctx.db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        inArray(tickets.status, ['new', 'open']),
+        isNull(tickets.assigneeId),
+        inArray(tickets.line, wanted),
+      ),
+    )
+    .orderBy(asc(nextDue), asc(tickets.id))
+    .limit(opts.limit ?? 30)
+    .all();
+  return entries(ctx, rows);
+}
+
+/** The actor's own tickets that still need work (not resolved, closed or cancelled), most urgent first. */
+export function myTickets(ctx: DeskContext, actor: Actor, opts: { limit?: number } = {}): QueueEntry[] {
+  staffOnly(actor);
+  if (actor.kind !== 'person') return [];
+  const rows = ctx.db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.assigneeId, actor.personId),
+        inArray(tickets.status, ['new', 'open', 'in_progress', 'waiting_for_customer']),
+      ),
+    )
+    .orderBy(asc(nextDue), asc(tickets.id))
+    .limit(opts.limit ?? 30)
+    .all();
+  return entries(ctx, rows);
+}
+
+export interface StaffMember {
+  id: number;
+  name: string;
+}
+
+const ROLE_OF_LINE: Record<Line, StaffRole> = { line1: 'line1', line2: 'line2', field: 'field_engineer' };
+
+/** The people a ticket on `line` can be assigned to (staff ask; core checks again on assignment). */
+export function assignableStaff(ctx: DeskContext, actor: Actor, line: Line): StaffMember[] {
+  staffOnly(actor);
+  return ctx.db
+    .selectDistinct({ id: people.id, name: people.name })
+    .from(people)
+    .innerJoin(memberships, eq(memberships.personId, people.id))
+    .where(eq(memberships.role, ROLE_OF_LINE[line]))
+    .orderBy(asc(people.name))
+    .all();
+}

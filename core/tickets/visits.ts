@@ -1,0 +1,98 @@
+// On-site visits: the times staff offer (the client picks one) and the visit a ticket has. Readers for the
+// adapters (the bot draws a button per offered slot), and the slot writes the lifecycle moves make inside
+// their own transaction.
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/connection.ts';
+import { type TicketRow, ticketEvents, type VisitSlotRow, visitSlots } from '../../db/schema.ts';
+import type { Instant } from '../model.ts';
+
+/** The times still offered on a ticket, earliest first. */
+export function offeredSlots(db: Db, ticketId: number): VisitSlotRow[] {
+  return db
+    .select()
+    .from(visitSlots)
+    .where(and(eq(visitSlots.ticketId, ticketId), eq(visitSlots.state, 'offered')))
+    .orderBy(asc(visitSlots.startsAt), asc(visitSlots.id))
+    .all();
+}
+
+export interface Visit {
+  startsAt: Instant;
+  endsAt: Instant;
+  checkedInAt: Instant | null;
+  checkedOutAt: Instant | null;
+  /** scheduled → on_site (checked in) → done (checked out). */
+  stage: 'scheduled' | 'on_site' | 'done';
+}
+
+/** The ticket's scheduled visit, or null when none is. */
+export function visitOf(
+  ticket: Pick<TicketRow, 'visitStartsAt' | 'visitEndsAt' | 'visitCheckedInAt' | 'visitCheckedOutAt'>,
+): Visit | null {
+  if (ticket.visitStartsAt === null || ticket.visitEndsAt === null) return null;
+  return {
+    startsAt: ticket.visitStartsAt,
+    endsAt: ticket.visitEndsAt,
+    checkedInAt: ticket.visitCheckedInAt,
+    checkedOutAt: ticket.visitCheckedOutAt,
+    stage:
+      ticket.visitCheckedOutAt !== null ? 'done' : ticket.visitCheckedInAt !== null ? 'on_site' : 'scheduled',
+  };
+}
+
+/** One slot of a ticket, whatever its state; undefined for another ticket's slot or no slot at all. */
+export function slotOfTicket(db: Db, ticketId: number, slotId: number): VisitSlotRow | undefined {
+  return db
+    .select()
+    .from(visitSlots)
+    .where(and(eq(visitSlots.id, slotId), eq(visitSlots.ticketId, ticketId)))
+    .get();
+}
+
+/** Withdraws every slot still offered on the ticket (call inside the change's transaction). */
+export function withdrawOffered(db: Db, ticketId: number): number {
+  return db
+    .update(visitSlots)
+    .set({ state: 'withdrawn' })
+    .where(and(eq(visitSlots.ticketId, ticketId), eq(visitSlots.state, 'offered')))
+    .run().changes;
+}
+
+/** Stores offered slots (call inside the change's transaction); returns them with their ids, in order. */
+export function insertSlots(
+  db: Db,
+  ticketId: number,
+  slots: readonly { startsAt: Instant; endsAt: Instant }[],
+  engineerId: number | null,
+  offeredBy: number | null,
+  at: Instant,
+): VisitSlotRow[] {
+  return db
+    .insert(visitSlots)
+    .values(
+      slots.map((s) => ({ ticketId, ...s, engineerId, offeredBy, offeredAt: at, state: 'offered' as const })),
+    )
+    .returning()
+    .all();
+}
+
+/** Marks the picked slot and withdraws the rest of those offered (inside the change's transaction). */
+export function pickSlot(db: Db, ticketId: number, slotId: number): void {
+  db.update(visitSlots).set({ state: 'picked' }).where(eq(visitSlots.id, slotId)).run();
+  withdrawOffered(db, ticketId);
+}
+
+/** The address given with the offer that contained this slot, if any. */
+export function offeredAddress(db: Db, ticketId: number, slotId: number): string | null {
+  const offers = db
+    .select({ data: ticketEvents.data })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.type, 'offer_visit')))
+    .orderBy(desc(ticketEvents.id))
+    .all();
+  for (const { data } of offers) {
+    const slots = Array.isArray(data?.slots) ? (data.slots as { id?: unknown }[]) : [];
+    if (slots.some((s) => s.id === slotId)) return typeof data?.address === 'string' ? data.address : null;
+  }
+  return null;
+}

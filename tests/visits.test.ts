@@ -1,0 +1,560 @@
+// Staff work on a ticket beyond the basic lifecycle: on-site visit times offered to the client and picked
+// by them, the engineer's check-in and check-out, categorizing, declining an assignment; canned replies.
+// Every move is one change (row, event, notices); a refused one leaves all of it as it was.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getCannedReply, listCannedReplies } from '../core/canned-replies.ts';
+import { createContext } from '../core/context.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, TransitionRefusedError } from '../core/errors.ts';
+import { ManualClock, MINUTE } from '../core/model.ts';
+import { SYSTEM } from '../core/permissions.ts';
+import { act, type Command } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { timeline } from '../core/tickets/read.ts';
+import { offeredSlots, visitOf } from '../core/tickets/visits.ts';
+import { openDatabase } from '../db/connection.ts';
+import { cannedReplies, categories, outbox, ticketEvents, tickets, visitSlots } from '../db/schema.ts';
+import { seedDemo } from '../db/seed.ts';
+import { translator } from '../locales/index.ts';
+import { at, counts, makeWorld, type World } from './fixtures.ts';
+
+/** Tomorrow (Tuesday 3 November 2026, Moscow): two times, and one the day after. */
+const TUE_10 = at('2026-11-03T10:00:00+03:00');
+const TUE_12 = at('2026-11-03T12:00:00+03:00');
+const TUE_14 = at('2026-11-03T14:00:00+03:00');
+const TUE_16 = at('2026-11-03T16:00:00+03:00');
+const THU_10 = at('2026-11-05T10:00:00+03:00');
+const THU_12 = at('2026-11-05T12:00:00+03:00');
+
+function notices(w: World, eventId: number) {
+  return w.ctx.db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.eventId, eventId))
+    .all()
+    .map((o) => ({ to: o.recipientId, kind: o.kind }))
+    .sort((a, b) => (a.to ?? 0) - (b.to ?? 0));
+}
+
+const row = (w: World, id: number) => w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+const slotsOf = (w: World, ticketId: number) =>
+  w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)).orderBy(visitSlots.id).all();
+const lastEvent = (w: World, ticketId: number) =>
+  w.ctx.db
+    .select()
+    .from(ticketEvents)
+    .where(eq(ticketEvents.ticketId, ticketId))
+    .orderBy(ticketEvents.id)
+    .all()
+    .at(-1);
+
+/** Everything a change could touch, to show that a refused one touched nothing. */
+function snapshot(w: World, ticketId: number) {
+  return { ticket: row(w, ticketId), counts: counts(w), slots: slotsOf(w, ticketId) };
+}
+
+/** A ticket of client A taken by 1st-line engineer One. */
+function takenTicket(w: World, description = 'No network in the office') {
+  const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description });
+  act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+  return act(w.ctx, w.as.line1, t.id, { action: 'take' }).ticket;
+}
+
+const twoTimes = [
+  { startsAt: TUE_14, endsAt: TUE_16 },
+  { startsAt: TUE_10, endsAt: TUE_12 },
+];
+
+describe('visit times the client picks', () => {
+  it('pauses the SLA while the client chooses, then books the picked time with the named engineer', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    const offered = act(w.ctx, w.as.line1, t.id, {
+      action: 'offer_visit',
+      slots: twoTimes,
+      engineerId: w.ids.field,
+      address: 'Тверская, 1, офис 5',
+    });
+    expect(offered.ticket).toMatchObject({ status: 'waiting_for_customer', slaPausedAt: w.clock.now() });
+    expect(offered.ticket.line).toBe('line1');
+    expect(offered.ticket.visitStartsAt).toBeNull();
+
+    // Stored earliest first, each for the named engineer, offered by the engineer who made the offer.
+    const slots = offeredSlots(w.ctx.db, t.id);
+    expect(slots.map((s) => [s.startsAt, s.endsAt, s.engineerId, s.offeredBy, s.state])).toEqual([
+      [TUE_10, TUE_12, w.ids.field, w.ids.line1, 'offered'],
+      [TUE_14, TUE_16, w.ids.field, w.ids.line1, 'offered'],
+    ]);
+    const [early, late] = slots as [(typeof slots)[0], (typeof slots)[0]];
+    // The event lists the slots with their ids: the bot draws a button for each.
+    const offerEvent = lastEvent(w, t.id);
+    expect(offerEvent).toMatchObject({ id: offered.eventId, type: 'offer_visit', internal: false });
+    expect(offerEvent?.data).toEqual({
+      slots: [
+        { id: early.id, startsAt: TUE_10, endsAt: TUE_12 },
+        { id: late.id, startsAt: TUE_14, endsAt: TUE_16 },
+      ],
+      engineerId: w.ids.field,
+      address: 'Тверская, 1, офис 5',
+    });
+    // Only the client hears of it: the assignee made the offer themselves.
+    expect(notices(w, offered.eventId)).toEqual([{ to: w.ids.clientA, kind: 'requester.offer_visit' }]);
+
+    w.clock.advance(90 * MINUTE);
+    const before = row(w, t.id);
+    const picked = act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: late.id });
+    expect(picked.ticket).toMatchObject({
+      status: 'in_progress',
+      line: 'field',
+      assigneeId: w.ids.field,
+      visitStartsAt: TUE_14,
+      visitEndsAt: TUE_16,
+      visitCheckedInAt: null,
+      visitCheckedOutAt: null,
+      slaPausedAt: null,
+      slaPausedMinutes: 90,
+    });
+    expect(picked.ticket.resolutionDueAt).toBe((before?.resolutionDueAt ?? 0) + 90 * MINUTE);
+    expect(slotsOf(w, t.id).map((s) => [s.id, s.state])).toEqual([
+      [early.id, 'withdrawn'],
+      [late.id, 'picked'],
+    ]);
+    expect(offeredSlots(w.ctx.db, t.id)).toEqual([]);
+    expect(lastEvent(w, t.id)?.data).toEqual({
+      slotId: late.id,
+      startsAt: TUE_14,
+      endsAt: TUE_16,
+      engineerId: w.ids.field,
+      address: 'Тверская, 1, офис 5',
+    });
+    // The engineer who comes hears the client's choice; the client made it and is not told.
+    expect(notices(w, picked.eventId)).toEqual([{ to: w.ids.field, kind: 'assignee.pick_visit' }]);
+    expect(visitOf(picked.ticket)).toEqual({
+      startsAt: TUE_14,
+      endsAt: TUE_16,
+      checkedInAt: null,
+      checkedOutAt: null,
+      stage: 'scheduled',
+    });
+  });
+
+  it('hands a picked time to the field line when no field engineer is named or on the ticket', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    const offered = act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const slotId = offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0;
+    const picked = act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
+    // Engineer One (1st line) does not go on site: the ticket waits in the field queue.
+    expect(picked.ticket).toMatchObject({ line: 'field', assigneeId: null, visitStartsAt: TUE_10 });
+    expect(notices(w, picked.eventId)).toEqual([{ to: w.ids.field, kind: 'line.pick_visit' }]);
+    expect(offered.ticket.assigneeId).toBe(w.ids.line1);
+  });
+
+  it('keeps a field engineer already on the ticket and starts the new visit afresh', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    act(w.ctx, w.as.line1, t.id, {
+      action: 'schedule_visit',
+      startsAt: TUE_10,
+      endsAt: TUE_12,
+      engineerId: w.ids.field,
+    });
+    w.clock.set(TUE_10);
+    act(w.ctx, w.as.field, t.id, { action: 'check_in' });
+    // A part is missing: the engineer offers times to come back.
+    const offered = act(w.ctx, w.as.field, t.id, {
+      action: 'offer_visit',
+      slots: [{ startsAt: THU_10, endsAt: THU_12 }],
+    });
+    expect(notices(w, offered.eventId)).toEqual([{ to: w.ids.clientA, kind: 'requester.offer_visit' }]);
+    const slotId = offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0;
+    const picked = act(w.ctx, w.as.managerA, t.id, { action: 'pick_visit', slotId });
+    expect(picked.ticket).toMatchObject({
+      assigneeId: w.ids.field,
+      visitStartsAt: THU_10,
+      visitEndsAt: THU_12,
+      visitCheckedInAt: null,
+      visitCheckedOutAt: null,
+    });
+    // The manager picked for the requester: the requester and the engineer hear of it.
+    expect(notices(w, picked.eventId)).toEqual([
+      { to: w.ids.clientA, kind: 'requester.pick_visit' },
+      { to: w.ids.field, kind: 'assignee.pick_visit' },
+    ]);
+  });
+
+  it('withdraws the earlier times when new ones are offered', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const first = offeredSlots(w.ctx.db, t.id);
+    // None of them suits the client: their answer puts the ticket back to work.
+    addComment(w.ctx, w.as.clientA, t.id, { body: 'Tuesday is impossible, Thursday please' });
+    expect(row(w, t.id)?.status).toBe('in_progress');
+    const second = act(w.ctx, w.as.line1, t.id, {
+      action: 'offer_visit',
+      slots: [{ startsAt: THU_10, endsAt: THU_12 }],
+    });
+    expect(second.ticket.status).toBe('waiting_for_customer');
+    expect(offeredSlots(w.ctx.db, t.id).map((s) => s.startsAt)).toEqual([THU_10]);
+    expect(
+      slotsOf(w, t.id)
+        .filter((s) => s.state === 'withdrawn')
+        .map((s) => s.id),
+    ).toEqual(first.map((s) => s.id));
+
+    // A button from the first offer changes nothing.
+    const before = snapshot(w, t.id);
+    let error: unknown;
+    try {
+      act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: first[0]?.id ?? 0 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TransitionRefusedError);
+    expect((error as TransitionRefusedError).reason).toBe('rule');
+    expect(snapshot(w, t.id)).toEqual(before);
+  });
+
+  it('changes nothing for a withdrawn, picked, foreign, made-up or past time', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    const other = takenTicket(w, 'Printer jams');
+    act(w.ctx, w.as.line1, other.id, {
+      action: 'offer_visit',
+      slots: [{ startsAt: THU_10, endsAt: THU_12 }],
+    });
+    const foreign = offeredSlots(w.ctx.db, other.id)[0]?.id ?? 0;
+    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const [early, late] = offeredSlots(w.ctx.db, t.id).map((s) => s.id) as [number, number];
+    act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: early });
+
+    const refusals: [number, typeof InvalidInputError | typeof TransitionRefusedError, RegExp][] = [
+      [late, TransitionRefusedError, /no longer offered/],
+      [early, TransitionRefusedError, /no longer offered/],
+      [foreign, InvalidInputError, /no such visit time/],
+      [999_999, InvalidInputError, /no such visit time/],
+    ];
+    for (const [slotId, type, message] of refusals) {
+      const before = snapshot(w, t.id);
+      const otherBefore = snapshot(w, other.id);
+      const attempt = () => act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
+      expect(attempt, `slot ${slotId}`).toThrow(type);
+      expect(attempt, `slot ${slotId}`).toThrow(message);
+      expect(snapshot(w, t.id), `slot ${slotId}`).toEqual(before);
+      expect(snapshot(w, other.id), `slot ${slotId}`).toEqual(otherBefore);
+    }
+    expect(row(w, t.id)?.visitStartsAt).toBe(TUE_10);
+
+    // A time that has already begun can no longer be picked.
+    w.clock.set(THU_10 + MINUTE);
+    const before = snapshot(w, other.id);
+    expect(() => act(w.ctx, w.as.clientA, other.id, { action: 'pick_visit', slotId: foreign })).toThrow(
+      /has passed/,
+    );
+    expect(snapshot(w, other.id)).toEqual(before);
+  });
+
+  it('lets nobody else pick: another company does not see the ticket, staff may not choose for the client', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const slotId = offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0;
+    const before = snapshot(w, t.id);
+    for (const who of ['clientB', 'managerB', 'clientA2', 'stranger'] as const) {
+      expect(() => act(w.ctx, w.as[who], t.id, { action: 'pick_visit', slotId }), who).toThrow(NotFoundError);
+    }
+    for (const who of ['line1', 'supervisor', 'admin'] as const) {
+      expect(() => act(w.ctx, w.as[who], t.id, { action: 'pick_visit', slotId }), who).toThrow(
+        expect.objectContaining({ reason: 'role' }),
+      );
+    }
+    expect(snapshot(w, t.id)).toEqual(before);
+  });
+
+  it('rejects bad offers with a clear error and writes nothing', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    const now = w.clock.now();
+    const slot = (startsAt: number, endsAt: number) => ({ startsAt, endsAt });
+    const bad: [Command, RegExp][] = [
+      [{ action: 'offer_visit', slots: [] }, /slots/],
+      [
+        {
+          action: 'offer_visit',
+          slots: [slot(TUE_10, TUE_12), slot(TUE_14, TUE_16), slot(THU_10, THU_12), slot(THU_12, THU_12 + 1)],
+        },
+        /slots/,
+      ],
+      [{ action: 'offer_visit', slots: [slot(TUE_12, TUE_10)] }, /end after/],
+      [{ action: 'offer_visit', slots: [slot(TUE_10, TUE_14), slot(TUE_12, TUE_16)] }, /overlap/],
+      [{ action: 'offer_visit', slots: [slot(TUE_10, TUE_12), slot(TUE_10, TUE_12)] }, /overlap/],
+      [{ action: 'offer_visit', slots: [slot(TUE_10, TUE_12), slot(now - MINUTE, now + MINUTE)] }, /future/],
+      [
+        { action: 'offer_visit', slots: [slot(TUE_10, TUE_12)], engineerId: w.ids.line1 },
+        /does not work on field/,
+      ],
+      [{ action: 'offer_visit', slots: [slot(TUE_10, TUE_12)], address: 'x'.repeat(501) }, /address/],
+      [{ action: 'pick_visit', slotId: -1 } as Command, /slotId/],
+    ];
+    const before = snapshot(w, t.id);
+    for (const [cmd, message] of bad) {
+      expect(() => act(w.ctx, w.as.line1, t.id, cmd), JSON.stringify(cmd)).toThrow(InvalidInputError);
+      expect(() => act(w.ctx, w.as.line1, t.id, cmd), JSON.stringify(cmd)).toThrow(message);
+    }
+    expect(snapshot(w, t.id)).toEqual(before);
+    // Back to back is not an overlap.
+    act(w.ctx, w.as.line1, t.id, {
+      action: 'offer_visit',
+      slots: [slot(TUE_10, TUE_12), slot(TUE_12, TUE_14)],
+    });
+    expect(offeredSlots(w.ctx.db, t.id)).toHaveLength(2);
+  });
+
+  it('lets times lapse when staff fix the visit themselves or the ticket is resolved', () => {
+    const w = makeWorld();
+    const t = takenTicket(w);
+    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    act(w.ctx, w.as.clientA, t.id, { action: 'resume', answer: 'I will call you' });
+    act(w.ctx, w.as.line1, t.id, { action: 'schedule_visit', startsAt: THU_10, endsAt: THU_12 });
+    expect(offeredSlots(w.ctx.db, t.id)).toEqual([]);
+    expect(row(w, t.id)).toMatchObject({ line: 'field', visitStartsAt: THU_10 });
+
+    const u = takenTicket(w, 'Monitor flickers');
+    act(w.ctx, w.as.line1, u.id, { action: 'offer_visit', slots: twoTimes });
+    act(w.ctx, w.as.line1, u.id, { action: 'resolve', resolution: 'It was the cable, fixed by phone' });
+    expect(offeredSlots(w.ctx.db, u.id)).toEqual([]);
+    expect(slotsOf(w, u.id).map((s) => s.state)).toEqual(['withdrawn', 'withdrawn']);
+  });
+});
+
+describe('the engineer on site', () => {
+  /** A ticket with Tuesday's times offered, the field engineer named. */
+  function booked(w: World) {
+    const t = takenTicket(w);
+    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes, engineerId: w.ids.field });
+    return t;
+  }
+
+  it('refuses a check-in before a time is picked, and out of order', () => {
+    const w = makeWorld();
+    const t = booked(w);
+    // Still waiting for the client's choice.
+    expect(() => act(w.ctx, w.as.supervisor, t.id, { action: 'check_in' })).toThrow(
+      expect.objectContaining({ reason: 'status' }),
+    );
+    // In progress, but no visit booked.
+    const plain = takenTicket(w, 'Keyboard');
+    for (const action of ['check_in', 'check_out'] as const) {
+      const before = snapshot(w, plain.id);
+      expect(() => act(w.ctx, w.as.supervisor, plain.id, { action }), action).toThrow(
+        expect.objectContaining({ reason: 'rule' }),
+      );
+      expect(snapshot(w, plain.id)).toEqual(before);
+    }
+    expect(() => act(w.ctx, w.as.supervisor, plain.id, { action: 'check_in' })).toThrow(/no visit/);
+  });
+
+  it('records arrival, then departure, once each, and tells the client', () => {
+    const w = makeWorld();
+    const t = booked(w);
+    act(w.ctx, w.as.clientA, t.id, {
+      action: 'pick_visit',
+      slotId: offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0,
+    });
+
+    const early = snapshot(w, t.id);
+    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_out' })).toThrow(/not checked in/);
+    expect(snapshot(w, t.id)).toEqual(early);
+
+    w.clock.set(TUE_10 + 5 * MINUTE);
+    const inn = act(w.ctx, w.as.field, t.id, { action: 'check_in' });
+    expect(inn.ticket).toMatchObject({ status: 'in_progress', visitCheckedInAt: TUE_10 + 5 * MINUTE });
+    expect(visitOf(inn.ticket)?.stage).toBe('on_site');
+    expect(lastEvent(w, t.id)).toMatchObject({
+      type: 'check_in',
+      internal: false,
+      data: { checkedInAt: TUE_10 + 5 * MINUTE },
+    });
+    expect(notices(w, inn.eventId)).toEqual([{ to: w.ids.clientA, kind: 'requester.check_in' }]);
+    const twice = snapshot(w, t.id);
+    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_in' })).toThrow(/already checked in/);
+    expect(snapshot(w, t.id)).toEqual(twice);
+
+    w.clock.set(TUE_12 - 10 * MINUTE);
+    // The supervisor closes the visit for the engineer: the engineer hears of it too.
+    const out = act(w.ctx, w.as.supervisor, t.id, { action: 'check_out', note: 'Switch replaced' });
+    expect(out.ticket).toMatchObject({ status: 'in_progress', visitCheckedOutAt: TUE_12 - 10 * MINUTE });
+    expect(visitOf(out.ticket)?.stage).toBe('done');
+    expect(lastEvent(w, t.id)?.data).toEqual({ checkedOutAt: TUE_12 - 10 * MINUTE, note: 'Switch replaced' });
+    expect(notices(w, out.eventId)).toEqual([
+      { to: w.ids.clientA, kind: 'requester.check_out' },
+      { to: w.ids.field, kind: 'assignee.check_out' },
+    ]);
+    const done = snapshot(w, t.id);
+    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_out' })).toThrow(/already checked out/);
+    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_out', note: 'x'.repeat(2001) })).toThrow(
+      InvalidInputError,
+    );
+    expect(snapshot(w, t.id)).toEqual(done);
+  });
+
+  it('lets only field staff, 2nd line, supervisors and admins check in', () => {
+    const w = makeWorld();
+    const t = booked(w);
+    act(w.ctx, w.as.clientA, t.id, {
+      action: 'pick_visit',
+      slotId: offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0,
+    });
+    const before = snapshot(w, t.id);
+    for (const who of ['line1', 'clientA', 'managerA'] as const) {
+      expect(() => act(w.ctx, w.as[who], t.id, { action: 'check_in' }), who).toThrow(
+        expect.objectContaining({ reason: 'role' }),
+      );
+    }
+    expect(() => act(w.ctx, w.as.clientB, t.id, { action: 'check_in' })).toThrow(NotFoundError);
+    expect(snapshot(w, t.id)).toEqual(before);
+    expect(act(w.ctx, w.as.line2, t.id, { action: 'check_in' }).ticket.visitCheckedInAt).toBe(w.clock.now());
+  });
+});
+
+describe('categorizing', () => {
+  it('sets an active category without changing the status, as an internal event', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Paper jam' });
+    const first = act(w.ctx, w.as.line1, t.id, { action: 'categorize', categoryId: w.category.printer });
+    expect(first.ticket).toMatchObject({ status: 'new', categoryId: w.category.printer });
+    expect(lastEvent(w, t.id)).toMatchObject({
+      type: 'categorize',
+      internal: true,
+      data: { categoryId: w.category.printer, from: null },
+    });
+    // Nobody is assigned and the client does not see internal events.
+    expect(notices(w, first.eventId)).toEqual([]);
+    expect(timeline(w.ctx, w.as.clientA, t.id).map((e) => e.type)).toEqual(['created']);
+    expect(first.ticket.firstRespondedAt).toBeNull();
+
+    act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
+    const second = act(w.ctx, w.as.line2, t.id, { action: 'categorize', categoryId: w.category.network });
+    expect(second.ticket).toMatchObject({ status: 'open', categoryId: w.category.network });
+    expect(notices(w, second.eventId)).toEqual([{ to: w.ids.line1b, kind: 'assignee.categorize' }]);
+  });
+
+  it('refuses no change, an unknown or retired category, and clients', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      description: 'Paper jam',
+      categoryId: w.category.printer,
+    });
+    const retired = w.ctx.db
+      .insert(categories)
+      .values({ code: 'fax', nameRu: 'Факс', nameEn: 'Fax', active: false })
+      .returning()
+      .get().id;
+    const before = snapshot(w, t.id);
+    const refusals: [number, RegExp][] = [
+      [w.category.printer, /nothing changes/],
+      [999, /no such category/],
+      [retired, /no such category/],
+    ];
+    for (const [categoryId, message] of refusals) {
+      expect(() => act(w.ctx, w.as.line1, t.id, { action: 'categorize', categoryId })).toThrow(message);
+    }
+    expect(() =>
+      act(w.ctx, w.as.clientA, t.id, { action: 'categorize', categoryId: w.category.network }),
+    ).toThrow(expect.objectContaining({ reason: 'role' }));
+    expect(snapshot(w, t.id)).toEqual(before);
+  });
+});
+
+describe('declining an assignment', () => {
+  it('puts an assigned open ticket back in the queue, and refuses when nobody is assigned', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'VPN' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
+    const declined = act(w.ctx, w.as.line1b, t.id, { action: 'return_to_queue', reason: 'On leave today' });
+    expect(declined.ticket).toMatchObject({ status: 'open', assigneeId: null });
+    expect(lastEvent(w, t.id)?.data).toEqual({ from: w.ids.line1b, reason: 'On leave today' });
+    expect(notices(w, declined.eventId)).toEqual([
+      { to: w.ids.clientA, kind: 'requester.return_to_queue' },
+      { to: w.ids.line1, kind: 'line.return_to_queue' },
+    ]);
+
+    const before = snapshot(w, t.id);
+    let error: unknown;
+    try {
+      act(w.ctx, w.as.line1, t.id, { action: 'return_to_queue' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TransitionRefusedError);
+    expect((error as TransitionRefusedError).reason).toBe('rule');
+    expect(snapshot(w, t.id)).toEqual(before);
+  });
+});
+
+describe('canned replies', () => {
+  function withReplies(w: World) {
+    w.ctx.db
+      .insert(cannedReplies)
+      .values([
+        { title: 'Screenshot', body: 'Please send a screenshot', sort: 20 },
+        { title: 'Restart', body: 'Please restart the device', sort: 10 },
+        { title: 'Old', body: 'Retired text', sort: 5, active: false },
+      ])
+      .run();
+    return w.ctx.db.select().from(cannedReplies).all();
+  }
+
+  it('lists the active ones in order, for staff only', () => {
+    const w = makeWorld();
+    const replies = withReplies(w);
+    const idOf = (title: string) => replies.find((r) => r.title === title)?.id ?? 0;
+    const [screenshot, restart, old] = [idOf('Screenshot'), idOf('Restart'), idOf('Old')];
+    expect(listCannedReplies(w.ctx, w.as.field).map((r) => r.title)).toEqual(['Restart', 'Screenshot']);
+    expect(getCannedReply(w.ctx, w.as.line1, restart).body).toBe('Please restart the device');
+    expect(getCannedReply(w.ctx, w.as.supervisor, screenshot).title).toBe('Screenshot');
+    expect(() => getCannedReply(w.ctx, w.as.line1, old)).toThrow(NotFoundError);
+    expect(() => getCannedReply(w.ctx, w.as.line1, 999)).toThrow(NotFoundError);
+    for (const who of ['clientA', 'managerA', 'stranger'] as const) {
+      expect(() => listCannedReplies(w.ctx, w.as[who]), who).toThrow(ForbiddenError);
+      expect(() => getCannedReply(w.ctx, w.as[who], restart), who).toThrow(ForbiddenError);
+    }
+  });
+
+  it('come with the demo: four Russian classics', () => {
+    const db = openDatabase(':memory:');
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    seedDemo(db, now);
+    const replies = listCannedReplies(createContext(db, new ManualClock(now)), SYSTEM);
+    expect(replies).toHaveLength(4);
+    expect(replies.map((r) => r.title)).toEqual([
+      'Перезагрузите устройство',
+      'Сброс пароля',
+      'Уже занимаемся',
+      'Пришлите скриншот',
+    ]);
+    for (const r of replies) expect(r.body).toMatch(/[а-яё]{4}/i);
+  });
+});
+
+describe('texts', () => {
+  it('name the new events and tell the client in both languages', () => {
+    const vars = { number: '1001', slot: '03.11.2026 10:00–12:00', address: 'Тверская, 1' };
+    for (const language of ['ru', 'en'] as const) {
+      const t = translator(language);
+      for (const type of ['offer_visit', 'pick_visit', 'check_in', 'check_out', 'categorize']) {
+        expect(t(`event-${type}`), `${language}: event-${type}`).not.toBe(`event-${type}`);
+      }
+      for (const type of ['offer_visit', 'pick_visit', 'check_in', 'check_out']) {
+        expect(t(`notice-requester-${type}`, vars), `${language}: ${type}`).toContain('#1001');
+      }
+      expect(t('notice-requester-pick_visit', vars)).toContain('10:00–12:00');
+    }
+    expect(translator('en')('notice-requester-offer_visit', { number: '7' })).toBe(
+      'The engineer offers on-site visit times for #7: choose one below',
+    );
+  });
+});
