@@ -4,6 +4,8 @@
 import { eq } from 'drizzle-orm';
 import type { Message } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
+import { actorOf } from '../bot/actor.ts';
+import { sweepSla } from '../core/sla-sweep.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { comments, outbox, ticketEvents, tickets, visitSlots } from '../db/schema.ts';
@@ -176,6 +178,31 @@ describe('a ticket worked in private chats (no staff group)', () => {
       'confirm',
       'rate',
     ]);
+    // Everything the client was told after filing, in order: every status change, nothing internal.
+    expect(
+      client
+        .inbox()
+        .slice(8)
+        .map((m) => m.text?.split('\n')[0]),
+    ).toEqual([
+      'Заявка #1001 принята. Приоритет: P2 — высокий. Ответим до 2026-11-09 10:30 (Europe/Moscow).',
+      'Заявка #1001 принята. Приоритет: P1 — критический. Решим до 2026-11-09 14:00.',
+      'Заявку #1001 назначили инженеру: Line One B.',
+      'Заявкой #1001 занимается Line One B.',
+      'Вопрос по заявке #1001: Какая модель принтера?',
+      'Добавлено к заявке #1001.',
+      'Заявку #1001 передали специалистам 2-й линии.',
+      'Заявкой #1001 занимается Line Two.',
+      'Инженер предлагает время выезда по заявке #1001: выберите удобное ниже',
+      'Готово: выезд по заявке #1001 — 2026-11-10 09:00–11:00. Инженер приедет в это время.',
+      'Заявкой #1001 занимается Field Engineer.',
+      'Инженер прибыл по заявке #1001.',
+      'Инженер закончил работу на месте по заявке #1001.',
+      'Заявка #1001 решена: Заменил фьюзер, печать проверена',
+      'Спасибо! Оцените, пожалуйста, работу по заявке #1001:',
+      'Хотите добавить пару слов? Напишите их — или нажмите «Пропустить».',
+      'Спасибо за оценку!',
+    ]);
     // Nothing internal ever reached the client.
     const toClient = w.ctx.db.select().from(outbox).where(eq(outbox.recipientId, w.ids.clientA)).all();
     expect(toClient.every((o) => o.kind.startsWith('requester.'))).toBe(true);
@@ -330,6 +357,72 @@ describe('queues', () => {
     expect(w.ctx.db.select().from(comments).all()).toMatchObject([
       { body: 'Перезагрузите компьютер', internal: false, authorId: w.ids.line1 },
     ]);
+  });
+});
+
+describe('staff joining and SLA alerts', () => {
+  it("binds a person as 2nd line by an admin's invite link", async () => {
+    w = await botWorld();
+    const admin = w.tg('admin');
+    admin.send('/invite line2');
+    const reply = await admin.waitForMessage('start=');
+    const code = /start=([\w-]+)/.exec(reply.text ?? '')?.[1];
+    const newcomer = w.emu.user({ id: 454545, first_name: 'Пётр' });
+    newcomer.send(`/start ${code}`);
+    await newcomer.waitForMessage('2-я линия');
+    const actor = actorOf(w.ctx, { id: 454545, is_bot: false, first_name: 'Пётр' });
+    expect(actor.kind === 'person' && actor.memberships.map((m) => m.role)).toEqual(['line2']);
+    newcomer.send('/queue');
+    await newcomer.waitForMessage('Очередь пуста.');
+    w.tg('line1').send('/invite line2');
+    await w.tg('line1').waitForMessage('Приглашать сотрудников могут');
+  });
+
+  it('lets the engineer decline an assignment, back to the queue', async () => {
+    w = await botWorld();
+    const engineer = w.tg('line1b');
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      subject: 'Почта',
+      description: 'Почта',
+      impact: 'person',
+      urgency: 'low',
+    });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
+    const assignment = await engineer.waitForMessage('#1001');
+    const declined = await pressOn(engineer, assignment, 'Отказаться', 'не назначен');
+    expect(labels(declined)).toContain('✋ Взять');
+    expect(ticketRow(w)).toMatchObject({ status: 'open', assigneeId: null });
+  });
+
+  it('warns the assignee at 75 % and tells supervisors of the breach, in Telegram', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const engineer = w.tg('line1');
+    const supervisor = w.tg('supervisor');
+    supervisor.send('/start');
+    await supervisor.waitForMessage();
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      subject: 'Сервер',
+      description: 'Сервер',
+      impact: 'company',
+      urgency: 'high',
+    });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    // P1 on A: resolution within 240 business minutes; 75 % is 13:00, the breach 14:00.
+    w.clock.set(Date.parse('2026-11-09T12:59:00+03:00'));
+    expect(sweepSla(w.ctx)).toMatchObject({ warnings: 0, breaches: 0 });
+    w.clock.set(Date.parse('2026-11-09T13:00:00+03:00'));
+    expect(sweepSla(w.ctx)).toMatchObject({ warnings: 1, breaches: 0 });
+    w.bot().notifier.poke();
+    const warning = await engineer.waitForMessage('75 %');
+    expect(warning.text).toContain('#1001');
+    w.clock.set(Date.parse('2026-11-09T14:00:00+03:00'));
+    expect(sweepSla(w.ctx)).toMatchObject({ breaches: 1 });
+    expect(sweepSla(w.ctx)).toMatchObject({ warnings: 0, breaches: 0 });
+    w.bot().notifier.poke();
+    await engineer.waitForMessage('нарушен');
+    await supervisor.waitForMessage('нарушен');
   });
 });
 
