@@ -378,6 +378,28 @@ describe('staff joining and SLA alerts', () => {
     await w.tg('line1').waitForMessage('Приглашать сотрудников могут');
   });
 
+  it('queues a new ticket straight to a person of another line at triage', async () => {
+    w = await botWorld();
+    const dispatcher = w.tg('line1');
+    createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      subject: 'Сервер 1С',
+      description: 'Сервер 1С',
+      impact: 'department',
+      urgency: 'medium',
+    });
+    const card = await dispatcher.waitForMessage('#1001');
+    const people = await pressOn(dispatcher, card, 'Назначить', '#1001');
+    expect(labels(people)).toContain('✓ 1-я линия');
+    const second = await pressOn(dispatcher, people, '2-я линия', '#1001');
+    expect(labels(second)).toContain('Line Two');
+    expect(labels(second)).not.toContain('Line One');
+    await pressOn(dispatcher, second, 'Line Two', 'Line Two');
+    expect(ticketRow(w)).toMatchObject({ status: 'open', line: 'line2', assigneeId: w.ids.line2 });
+    const assignment = await w.tg('line2').waitForMessage('#1001');
+    expect(labels(assignment).slice(0, 2)).toEqual(['✅ Принять', '↩️ Отказаться']);
+  });
+
   it('lets the engineer decline an assignment, back to the queue', async () => {
     w = await botWorld();
     const engineer = w.tg('line1b');

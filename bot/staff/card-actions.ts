@@ -7,7 +7,7 @@ import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import { getCannedReply, listCannedReplies } from '../../core/canned-replies.ts';
 import type { DeskContext } from '../../core/context.ts';
 import { DeskError } from '../../core/errors.ts';
-import { IMPACTS, type Language, URGENCIES } from '../../core/model.ts';
+import { IMPACTS, type Language, LINES, URGENCIES } from '../../core/model.ts';
 import { isStaff } from '../../core/permissions.ts';
 import { act, type Command } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
@@ -131,18 +131,29 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
         await move({ action: 'check_out' }, 'staff-done-check_out');
         return;
       case 'as': {
-        const [personArg] = press.args;
+        // A new ticket can be queued on any line at triage; a ticket in work is assigned within its line
+        // (moving it to the 2nd line is an escalation, with a reason).
+        const [lineArg, personArg] = press.args;
+        const line = LINES.find((l) => l === lineArg) ?? ticket.line;
+        if (line !== ticket.line && ticket.status !== 'new') {
+          await refuse(new DeskError('invalid_input', 'assign within the ticket line'));
+          return;
+        }
         if (personArg === undefined) {
           const k = new InlineKeyboard();
-          assignableStaff(desk, actor, ticket.line).forEach((p, i) => {
-            k.text(p.id === ticket.assigneeId ? `✓ ${p.name}` : p.name, callback('as', ticket, p.id));
+          if (ticket.status === 'new') {
+            for (const l of LINES) k.text(mark(l === line, ctx.t(`line-${l}`)), callback('as', ticket, l));
+            k.row();
+          }
+          assignableStaff(desk, actor, line).forEach((p, i) => {
+            k.text(mark(p.id === ticket.assigneeId, p.name), callback('as', ticket, line, p.id));
             if (i % 2 === 1) k.row();
           });
           await submenu(k);
           return;
         }
         const assigneeId = Number(personArg);
-        await move(triageOr({ assigneeId }, { action: 'assign', assigneeId }), 'staff-done-assign');
+        await move(triageOr({ line, assigneeId }, { action: 'assign', assigneeId }), 'staff-done-assign');
         return;
       }
       case 'pr': {
