@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       'tgdesk: mode: offline demo (no BOT_TOKEN)',
       '',
       'Ready now: the ticket core (lifecycle, SLA on business calendars, permissions, reports), its store,',
-      'and the Telegram bot for clients: set BOT_TOKEN (see README) to run it against Telegram.',
+      'and the Telegram bot for clients and staff: set BOT_TOKEN (see README) to run it against Telegram.',
       'Try a report:  npm run report -- --from 2026-01-01 --to 2027-01-01',
       'Not built yet: the offline sandbox (chat with the bot in a browser), the Mini App and its API, and',
       'e-mail intake. They arrive in the next issues.',
