@@ -2,6 +2,7 @@
 // on a fresh store with the fixtures' people. `restart()` stops the process's bot and starts a new one
 // on the same store, as a redeploy would.
 import { eq } from 'drizzle-orm';
+import type { Message } from 'grammy/types';
 import { expect } from 'vitest';
 import { type RunningBot, startBot } from '../bot/run.ts';
 import { people } from '../db/schema.ts';
@@ -90,3 +91,19 @@ export async function fileRequest(
   u.press(summary, 'send');
   return u.waitForMessage('принята');
 }
+
+/** The callback data of the inline button whose label contains `label` (fails loudly with the labels). */
+export function button(message: Message, label: string): string {
+  const found = message.reply_markup?.inline_keyboard
+    .flat()
+    .find((b) => 'callback_data' in b && b.text.includes(label));
+  if (!found || !('callback_data' in found)) {
+    throw new Error(
+      `No button "${label}" on message ${message.message_id}: ${JSON.stringify(labels(message))}`,
+    );
+  }
+  return found.callback_data;
+}
+
+export const labels = (message: Message) =>
+  message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];

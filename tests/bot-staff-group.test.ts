@@ -11,7 +11,7 @@ import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { comments, outbox, tickets } from '../db/schema.ts';
 import type { TestGroup } from '../emulator/index.ts';
-import { type BotWorld, botWorld, fileRequest } from './bot-harness.ts';
+import { type BotWorld, botWorld, button, fileRequest } from './bot-harness.ts';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -19,14 +19,6 @@ afterEach(async () => {
   expect(w?.errors ?? []).toEqual([]);
   w = undefined;
 });
-
-function button(message: Message, label: string): string {
-  const found = message.reply_markup?.inline_keyboard
-    .flat()
-    .find((b) => 'callback_data' in b && b.text.includes(label));
-  if (!found || !('callback_data' in found)) throw new Error(`No button "${label}"`);
-  return found.callback_data;
-}
 
 async function bindGroup(world: BotWorld): Promise<TestGroup> {
   const group = world.emu.group({ title: 'Поддержка', forum: true });

@@ -10,7 +10,7 @@ import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { comments, outbox, ticketEvents, tickets, visitSlots } from '../db/schema.ts';
 import type { TestUser } from '../emulator/index.ts';
-import { type BotWorld, botWorld, fileRequest } from './bot-harness.ts';
+import { type BotWorld, botWorld, button, fileRequest, labels } from './bot-harness.ts';
 import { counts } from './fixtures.ts';
 
 let w: BotWorld | undefined;
@@ -19,20 +19,6 @@ afterEach(async () => {
   expect(w?.errors ?? []).toEqual([]);
   w = undefined;
 });
-
-/** The callback data of the button whose label contains `label`. */
-function button(message: Message, label: string): string {
-  const found = message.reply_markup?.inline_keyboard
-    .flat()
-    .find((b) => 'callback_data' in b && b.text.includes(label));
-  if (!found || !('callback_data' in found)) {
-    const labels = message.reply_markup?.inline_keyboard.flat().map((b) => b.text);
-    throw new Error(`No button "${label}" on message ${message.message_id}: ${JSON.stringify(labels)}`);
-  }
-  return found.callback_data;
-}
-
-const labels = (message: Message) => message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
 
 /** Presses a button and waits for the card (the same message) to be edited to contain `expect`. */
 async function pressOn(u: TestUser, card: Message, label: string, expected: string | RegExp) {
