@@ -8,6 +8,14 @@ const flag = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v)));
 
+function httpsUrl(message: string) {
+  return z
+    .url()
+    .refine((u) => u.startsWith('https://'), message)
+    .optional()
+    .or(z.literal('').transform(() => undefined));
+}
+
 const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
   BOT_TOKEN: z
@@ -17,17 +25,17 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   BOT_API_ROOT: z.url().default('https://api.telegram.org'),
   DEMO: flag,
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  WEBHOOK_URL: z
-    .url()
-    .refine((u) => u.startsWith('https://'), 'WEBHOOK_URL must be https (Telegram posts only there)')
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z
+    .string()
     .optional()
-    .or(z.literal('').transform(() => undefined)),
+    .transform((v) => (v === '' ? undefined : v)),
+  WEBHOOK_URL: httpsUrl('WEBHOOK_URL must be https (Telegram posts only there)'),
   WEBHOOK_SECRET: z
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET: 16–256 characters of A–Z, a–z, 0–9, _ and -')
     .optional(),
-  WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  MINIAPP_URL: httpsUrl('MINIAPP_URL must be https (Telegram opens Mini Apps only there)'),
 });
 
 export interface Config {
@@ -36,9 +44,17 @@ export interface Config {
   botApiRoot: string;
   /** The offline demo: seeded data, no real Telegram. On when DEMO=1 or when no bot token is set. */
   demo: boolean;
+  /** The one HTTP port: the API, the Mini App, the bot's webhook, and in the sandbox its page. 0: any. */
   port: number;
-  /** Webhook mode when set: Telegram posts updates to `url`, this process listens on `port`. */
-  webhook: { url: string; secret: string; port: number } | undefined;
+  /** Where to listen; default every interface with a bot token, 127.0.0.1 for the offline sandbox. */
+  host: string | undefined;
+  /**
+   * Webhook mode when set: Telegram posts updates to `url`; this process answers them at `path` (the
+   * URL's path) on `port`, behind an https reverse proxy.
+   */
+  webhook: { url: string; secret: string; path: string } | undefined;
+  /** The https URL Telegram opens the Mini App at; the bot's chat menu button opens it. */
+  miniAppUrl: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     botApiRoot: e.BOT_API_ROOT,
     demo: e.DEMO ?? e.BOT_TOKEN === undefined,
     port: e.PORT,
+    host: e.HOST,
     webhook:
       e.WEBHOOK_URL === undefined
         ? undefined
@@ -61,7 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             url: e.WEBHOOK_URL,
             // Without a configured secret, one per start: Telegram gets it again with setWebhook.
             secret: e.WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
-            port: e.WEBHOOK_PORT,
+            path: new URL(e.WEBHOOK_URL).pathname,
           },
+    miniAppUrl: e.MINIAPP_URL,
   };
 }

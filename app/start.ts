@@ -1,71 +1,48 @@
-// `npm start`: opens the store, brings it up to date, seeds the demo when asked, and says what runs.
-import { count } from 'drizzle-orm';
-import { startBot } from '../bot/run.ts';
-import { createContext } from '../core/context.ts';
-import { systemClock } from '../core/model.ts';
-import { openDatabase } from '../db/connection.ts';
-import { companies, people, tickets } from '../db/schema.ts';
-import { isEmpty, seedDemo } from '../db/seed.ts';
+// `npm start`: opens the store, brings it up to date, seeds the demo when asked, and runs everything on
+// one port (app/run.ts) until Ctrl-C: against Telegram with BOT_TOKEN, else as the offline sandbox.
 import { loadConfig } from './config.ts';
-import { type SweepResult, startSlaScheduler } from './sla-scheduler.ts';
+import { type RunningApp, startApp } from './run.ts';
+
+function sandboxText(app: RunningApp): string {
+  return [
+    'tgdesk: mode: offline sandbox (no BOT_TOKEN)',
+    '',
+    'Ready now: the ticket core (lifecycle, SLA on business calendars, permissions, reports), its store, the',
+    'Telegram bot for clients and staff, and the Mini App with its API. Set BOT_TOKEN (see README) to run the',
+    'bot against Telegram.',
+    'Try a report:  npm run report -- --from 2026-01-01 --to 2027-01-01',
+    'Not built yet: e-mail intake. It arrives in the next issues.',
+    '',
+    'Chat with the bot as any demo person (client, manager, 1st and 2nd line, field engineer, supervisor,',
+    'admin) and open the Mini App beside the chat:',
+    '',
+    `    ${app.sandboxUrl}`,
+    '',
+    'Ctrl-C stops it.',
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = openDatabase(config.databasePath);
-  console.log(`tgdesk: database ${config.databasePath} (WAL, migrations applied)`);
-
-  if (config.demo && isEmpty(db)) {
-    seedDemo(db);
-    console.log(
-      'tgdesk: demo data seeded: two client companies with their contracts and calendars, one person of every role, a few tickets',
-    );
-  }
-  const n = (table: typeof companies | typeof people | typeof tickets) =>
-    db.select({ n: count() }).from(table).get()?.n;
-  console.log(`tgdesk: ${n(companies)} companies, ${n(people)} people, ${n(tickets)} tickets`);
-  if (config.botToken) {
-    const desk = createContext(db, systemClock);
-    const running = await startBot({ desk, token: config.botToken, apiRoot: config.botApiRoot });
-    console.log(
-      `tgdesk: bot @${running.bot.botInfo.username} is running (long polling, ${config.botApiRoot})`,
-    );
-    // Alerts and auto-closes are queued in the outbox: wake the notifier to send them.
-    const scheduler = startSlaScheduler({ desk, onChange: () => running.notifier.poke() });
-    console.log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
-    const shutdown = async () => {
-      await scheduler.stop();
-      await running.stop();
-      db.$client.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-    return;
-  }
-  // One catch-up sweep: the demo's tickets get the SLA alerts and auto-closes that came due since the seed.
-  let swept: SweepResult = { warnings: 0, breaches: 0, autoClosed: 0 };
-  const scheduler = startSlaScheduler({
-    desk: createContext(db, systemClock),
-    onChange: (result) => {
-      swept = result;
-    },
-  });
-  await scheduler.stop();
+  // Ctrl-C works from the first moment: during start-up it just ends the process; once everything runs
+  // (and before the URL is printed, which is when people and scripts press it) it stops it all cleanly.
+  let app: RunningApp | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await app?.stop();
+    console.log(`tgdesk: stopped (${signal})`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  app = await startApp(config);
   console.log(
-    `tgdesk: SLA sweep: ${swept.warnings} warnings, ${swept.breaches} breaches, ${swept.autoClosed} tickets auto-closed`,
+    app.mode === 'sandbox'
+      ? sandboxText(app)
+      : `tgdesk: the API${app.miniAppBuilt ? ', the Mini App' : ''}${config.webhook ? ' and the webhook' : ''} listen on port ${app.port}. Ctrl-C stops it.`,
   );
-  console.log(
-    [
-      'tgdesk: mode: offline demo (no BOT_TOKEN)',
-      '',
-      'Ready now: the ticket core (lifecycle, SLA on business calendars, permissions, reports), its store,',
-      'and the Telegram bot for clients and staff: set BOT_TOKEN (see README) to run it against Telegram.',
-      'Try a report:  npm run report -- --from 2026-01-01 --to 2027-01-01',
-      'Not built yet: the offline sandbox (chat with the bot in a browser), the Mini App and its API, and',
-      'e-mail intake. They arrive in the next issues.',
-    ].join('\n'),
-  );
-  db.$client.close();
 }
 
 main().catch((error: unknown) => {

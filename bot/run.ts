@@ -1,34 +1,34 @@
-// Running the bot for real: long polling with @grammyjs/runner (or a webhook with a secret token),
-// updates of one chat one after another (the same key as the conversation storage), the notifier woken
-// after every update.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Running the bot for real: long polling with @grammyjs/runner (or a webhook with a secret token,
+// answered by a route of the process's one HTTP server), updates of one chat one after another (the same
+// key as the conversation storage), the notifier woken after every update.
 import { run, sequentialize } from '@grammyjs/runner';
 import { Api, type Bot, webhookCallback } from 'grammy';
+import type { Context as HttpContext } from 'hono';
 import type { DeskContext } from '../core/context.ts';
 import { statements } from '../core/statements.ts';
+import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
 import { registerCommands, registerStaffCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
 import { Notifier } from './notifier.ts';
 import type { SendLimits } from './rate-limiter.ts';
 
+/** Answers one of Telegram's webhook posts: mount it as a POST route (Hono). */
+export type WebhookHandler = (c: HttpContext) => Promise<Response>;
+
 export interface RunningBot {
   bot: Bot<BotContext>;
   notifier: Notifier;
-  /** In webhook mode: the port this process listens on. */
-  webhookPort?: number;
+  /** In webhook mode: the route that answers Telegram's posts (a wrong secret gets 401). */
+  webhook?: WebhookHandler;
   stop(): Promise<void>;
 }
 
 export interface WebhookOptions {
-  /** The public https URL Telegram posts updates to. */
+  /** The public https URL Telegram posts updates to (registered with setWebhook). */
   url: string;
   /** Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; other requests are refused. */
   secret: string;
-  /** Where this process listens for those posts (behind a reverse proxy). */
-  port: number;
-  host?: string;
 }
 
 export interface StartBotOptions {
@@ -38,8 +38,13 @@ export interface StartBotOptions {
   onError?: (error: unknown) => void;
   /** Telegram's sending limits by default; tests that are not about them may loosen them. */
   limits?: SendLimits;
-  /** Webhook mode instead of long polling. */
+  /**
+   * Webhook mode instead of long polling: the bot registers the URL and returns `webhook`, which the
+   * caller serves. Telegram retries a post that finds no server yet, so serving right after is enough.
+   */
   webhook?: WebhookOptions;
+  /** Where Telegram opens the Mini App: the chat menu button beside the input field opens it. */
+  miniAppUrl?: string;
 }
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
@@ -49,7 +54,19 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     onError: options.onError,
     ...(options.limits ? { limits: options.limits } : {}),
   });
+  // Updates under way (waiting for their chat's turn included): stop() lets them finish before the store
+  // closes. Neither the runner's stop nor a webhook's timeout waits for them.
+  const handling = new Set<Promise<void>>();
   const bot = createBot(options, (composer) => {
+    composer.use(async (_ctx, next) => {
+      const update = next();
+      handling.add(update);
+      try {
+        await update;
+      } finally {
+        handling.delete(update);
+      }
+    });
     composer.use(sequentialize((ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId))));
     // Wake the notifier only when the update queued something: a claim scan per update is not free.
     const { lastNotice } = statements(options.desk.db);
@@ -63,15 +80,25 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await bot.init();
   await registerCommands(bot.api);
   await registerStaffCommands(bot.api, options.desk.db);
+  if (options.miniAppUrl) await registerMenuButton(bot.api, options.miniAppUrl);
   notifier.start();
+  const finishUpdates = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...handling]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+  };
   if (options.webhook) {
-    const server = await serveWebhook(bot, options.webhook);
     return {
       bot,
       notifier,
-      webhookPort: (server.address() as AddressInfo).port,
+      webhook: await registerWebhook(bot, options.webhook),
       async stop() {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await finishUpdates();
         await notifier.stop();
       },
     };
@@ -82,6 +109,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     notifier,
     async stop() {
       if (runner.isRunning()) await runner.stop();
+      await finishUpdates();
       await notifier.stop();
     },
   };
@@ -89,20 +117,21 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
-/** Registers the webhook with Telegram and answers its posts; a wrong secret gets 401 and changes nothing. */
-async function serveWebhook(bot: Bot<BotContext>, webhook: WebhookOptions): Promise<Server> {
-  const handle = webhookCallback(bot, 'http', { secretToken: webhook.secret, onTimeout: 'return' });
-  const server = createServer((request, response) => {
-    if (request.method !== 'POST') {
-      response.writeHead(405).end();
-      return;
-    }
-    void handle(request, response);
-  });
-  await new Promise<void>((resolve) => server.listen(webhook.port, webhook.host ?? '127.0.0.1', resolve));
+/** Registers the webhook with Telegram; the handler answers its posts, a wrong secret gets 401 and changes nothing. */
+async function registerWebhook(bot: Bot<BotContext>, webhook: WebhookOptions): Promise<WebhookHandler> {
+  const handle = webhookCallback(bot, 'hono', { secretToken: webhook.secret, onTimeout: 'return' });
   await bot.api.setWebhook(webhook.url, {
     secret_token: webhook.secret,
     allowed_updates: [...ALLOWED_UPDATES],
   });
-  return server;
+  return handle;
+}
+
+/**
+ * The chat menu button of every chat opens the Mini App. Its text is one for everybody (Telegram keeps
+ * no per-language default), so it is in the default language.
+ */
+async function registerMenuButton(api: Api, url: string): Promise<void> {
+  const text = translator(DEFAULT_LANGUAGE)('channel-miniapp');
+  await api.setChatMenuButton({ menu_button: { type: 'web_app', text, web_app: { url } } });
 }

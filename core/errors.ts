@@ -62,3 +62,10 @@ export class StaleTicketError extends DeskError {
     super('stale', `ticket ${ticketId} changed since version ${expected}`, { ticketId, expected, actual });
   }
 }
+
+/** The change would clash with what is stored (a code already taken, a role already held). */
+export class ConflictError extends DeskError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('conflict', message, details);
+  }
+}

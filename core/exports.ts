@@ -1,15 +1,21 @@
-// CSV exports of the ticket list and of a period report, for spreadsheets. Labels come from the caller's
-// locale; times are shown in the caller's time zone.
+// CSV exports of the ticket list and of a period report, for spreadsheets, and the columns and rows the
+// XLSX exports (exports-xlsx.ts) share with them. Labels come from the caller's locale; times are shown in
+// the caller's time zone. The uncapped exports read the store a page at a time.
 import { stringify } from 'csv-stringify/sync';
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { categories, companies, people, tickets } from '../db/schema.ts';
+import { categories, companies, people, type TicketRow, tickets } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import type { Instant, Language } from './model.ts';
 import type { Actor } from './permissions.ts';
 import type { Report } from './reports.ts';
-import { filterCondition, type TicketFilter, ticketFilterSchema } from './tickets/read.ts';
+import {
+  filterCondition,
+  type ParsedTicketFilter,
+  type TicketFilter,
+  ticketFilterSchema,
+} from './tickets/read.ts';
 import { parseInput } from './validation.ts';
 
 /** Looks a message up in the locale files; core only knows the keys. */
@@ -21,11 +27,13 @@ export interface ExportFormat {
   timeZone: string;
 }
 
-/** The most rows one export returns; larger exports page with `before`. */
+/** The most rows one `exportTicketsCsv` returns; `ticketCsvChunks` and the XLSX export have no cap. */
 export const EXPORT_LIMIT = 100_000;
 const exportFilterSchema = ticketFilterSchema.extend({
   limit: z.number().int().min(1).max(EXPORT_LIMIT).default(EXPORT_LIMIT),
 });
+/** Rows read from the store at a time by the uncapped exports. */
+export const EXPORT_PAGE = 1000;
 
 const localTime = new Map<string, Intl.DateTimeFormat>();
 /** "2026-11-25 14:03" in the given zone. */
@@ -47,26 +55,96 @@ function cell(value: unknown): string | number {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-/** UTF-8 with a byte-order mark, so Excel shows Cyrillic correctly. */
-function csv(rows: unknown[][]): string {
-  return `\uFEFF${stringify(
+/** CSV lines without the byte-order mark. */
+function csvLines(rows: unknown[][]): string {
+  return stringify(
     rows.map((r) => r.map(cell)),
     { record_delimiter: '\r\n' },
-  )}`;
+  );
+}
+
+/** UTF-8 with a byte-order mark, so Excel shows Cyrillic correctly. */
+function csv(rows: unknown[][]): string {
+  return `\uFEFF${csvLines(rows)}`;
 }
 
 const round1 = (n: number | null) => (n === null ? '' : Math.round(n * 10) / 10);
 
-export function exportTicketsCsv(
-  ctx: DeskContext,
-  actor: Actor,
-  raw: TicketFilter,
-  format: ExportFormat,
-): string {
-  const f = parseInput(exportFilterSchema, raw);
+/** One ticket with the names an export shows beside it. */
+export interface ExportTicket {
+  ticket: TicketRow;
+  company: string | null;
+  requester: string | null;
+  assignee: string | null;
+  categoryRu: string | null;
+  categoryEn: string | null;
+}
+
+/** A cell of the ticket list: a text, a number, or an instant the format shows in its time zone. */
+export type ExportCell = string | number | null | { at: Instant | null };
+
+interface Column {
+  /** The locale key of its header. */
+  key: string;
+  cell: (r: ExportTicket, f: ExportFormat) => ExportCell;
+  /** Its cells are instants. */
+  time?: true;
+}
+const at = (key: string, instant: (t: TicketRow) => Instant | null): Column => ({
+  key,
+  cell: (r) => ({ at: instant(r.ticket) }),
+  time: true,
+});
+
+/** The columns of the ticket list, in order. */
+const TICKET_COLUMNS: readonly Column[] = [
+  { key: 'csv-number', cell: (r) => r.ticket.number },
+  at('csv-created', (t) => t.createdAt),
+  { key: 'csv-company', cell: (r) => r.company },
+  { key: 'csv-requester', cell: (r) => r.requester },
+  { key: 'csv-channel', cell: (r, f) => f.t(`channel-${r.ticket.channel}`) },
+  { key: 'csv-category', cell: (r, f) => (f.language === 'ru' ? r.categoryRu : r.categoryEn) },
+  { key: 'csv-subject', cell: (r) => r.ticket.subject },
+  { key: 'csv-priority', cell: (r) => r.ticket.priority },
+  { key: 'csv-status', cell: (r, f) => f.t(`status-${r.ticket.status}`) },
+  { key: 'csv-line', cell: (r, f) => f.t(`line-${r.ticket.line}`) },
+  { key: 'csv-assignee', cell: (r) => r.assignee },
+  at('csv-first-response-due', (t) => t.firstResponseDueAt),
+  at('csv-first-responded', (t) => t.firstRespondedAt),
+  { key: 'csv-first-response-met', cell: (r, f) => yesNo(f, r.ticket.firstResponseMet) },
+  at('csv-resolution-due', (t) => t.resolutionDueAt),
+  at('csv-resolved', (t) => t.resolvedAt),
+  { key: 'csv-resolution-met', cell: (r, f) => yesNo(f, r.ticket.resolutionMet) },
+  { key: 'csv-rating', cell: (r) => r.ticket.rating },
+];
+
+/** Positions (from 0) of the ticket list's columns that hold instants. */
+export const TICKET_TIME_COLUMNS: readonly number[] = TICKET_COLUMNS.flatMap((c, i) => (c.time ? [i] : []));
+
+function yesNo(f: ExportFormat, v: boolean | null): string {
+  return v === null ? '' : f.t(v ? 'yes' : 'no');
+}
+
+/** The ticket list's header row, in the format's language. */
+export function ticketHeader(format: ExportFormat): string[] {
+  return TICKET_COLUMNS.map((c) => format.t(c.key));
+}
+
+/** One ticket as a row of cells (instants left for the format to show). */
+export function ticketCells(r: ExportTicket, format: ExportFormat): ExportCell[] {
+  return TICKET_COLUMNS.map((c) => c.cell(r, format));
+}
+
+function csvRow(r: ExportTicket, format: ExportFormat): unknown[] {
+  return ticketCells(r, format).map((c) =>
+    c !== null && typeof c === 'object' ? formatLocal(c.at, format.timeZone) : c,
+  );
+}
+
+function exportQuery(db: DeskContext['db'], actor: Actor, f: ParsedTicketFilter, limit: number) {
   const requester = alias(people, 'requester');
   const assignee = alias(people, 'assignee');
-  const rows = ctx.db
+  return db
     .select({
       ticket: tickets,
       company: companies.name,
@@ -80,59 +158,92 @@ export function exportTicketsCsv(
     .leftJoin(requester, eq(requester.id, tickets.requesterId))
     .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
     .leftJoin(categories, eq(categories.id, tickets.categoryId))
-    .where(filterCondition(actor, f))
+    .where(filterCondition(db, actor, f))
     .orderBy(desc(tickets.id))
-    .limit(f.limit)
+    .limit(limit)
     .all();
-  const { t, timeZone } = format;
-  const yesNo = (v: boolean | null) => (v === null ? '' : t(v ? 'yes' : 'no'));
-  const header = [
-    'csv-number',
-    'csv-created',
-    'csv-company',
-    'csv-requester',
-    'csv-channel',
-    'csv-category',
-    'csv-subject',
-    'csv-priority',
-    'csv-status',
-    'csv-line',
-    'csv-assignee',
-    'csv-first-response-due',
-    'csv-first-responded',
-    'csv-first-response-met',
-    'csv-resolution-due',
-    'csv-resolved',
-    'csv-resolution-met',
-    'csv-rating',
-  ].map((k) => t(k));
-  return csv([
-    header,
-    ...rows.map(({ ticket: x, ...r }) => [
-      x.number,
-      formatLocal(x.createdAt, timeZone),
-      r.company,
-      r.requester,
-      t(`channel-${x.channel}`),
-      format.language === 'ru' ? r.categoryRu : r.categoryEn,
-      x.subject,
-      x.priority,
-      t(`status-${x.status}`),
-      t(`line-${x.line}`),
-      r.assignee,
-      formatLocal(x.firstResponseDueAt, timeZone),
-      formatLocal(x.firstRespondedAt, timeZone),
-      yesNo(x.firstResponseMet),
-      formatLocal(x.resolutionDueAt, timeZone),
-      formatLocal(x.resolvedAt, timeZone),
-      yesNo(x.resolutionMet),
-      x.rating,
-    ]),
-  ]);
 }
 
-/** The report as section / figure / value rows. */
-export function reportCsv(ctx: DeskContext, report: Report, format: ExportFormat): string {
+/**
+ * Every ticket matching the filter that the actor may see, newest first, a page at a time: no cap on the
+ * total. The filter is checked at once (a bad one throws here, before anything is read); the pages are
+ * read as they are asked for.
+ */
+export function exportPages(ctx: DeskContext, actor: Actor, raw: TicketFilter): Iterable<ExportTicket[]> {
+  // Unknown keys (a `limit` too) are dropped: these exports have no cap.
+  const f = parseInput(ticketFilterSchema.omit({ limit: true }), raw);
+  return {
+    *[Symbol.iterator]() {
+      let before = f.before;
+      for (;;) {
+        const page = exportQuery(ctx.db, actor, { ...f, before }, EXPORT_PAGE);
+        if (page.length > 0) yield page;
+        if (page.length < EXPORT_PAGE) return;
+        before = (page[page.length - 1] as ExportTicket).ticket.id;
+      }
+    },
+  };
+}
+
+export function exportTicketsCsv(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: TicketFilter,
+  format: ExportFormat,
+): string {
+  const f = parseInput(exportFilterSchema, raw);
+  const rows = exportQuery(ctx.db, actor, f, f.limit);
+  return csv([ticketHeader(format), ...rows.map((r) => csvRow(r, format))]);
+}
+
+/**
+ * The ticket list as CSV text in chunks (the byte-order mark and header first, then a page of rows per
+ * chunk), for streaming every matching ticket without holding them all. Checks the filter at once.
+ */
+export function ticketCsvChunks(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: TicketFilter,
+  format: ExportFormat,
+): Iterable<string> {
+  return csvChunks(exportPages(ctx, actor, raw), format);
+}
+
+function* csvChunks(pages: Iterable<ExportTicket[]>, format: ExportFormat, lead = ''): Iterable<string> {
+  yield `\uFEFF${lead}${csvLines([ticketHeader(format)])}`;
+  for (const page of pages) yield csvLines(page.map((r) => csvRow(r, format)));
+}
+
+/**
+ * A period report as CSV, then an empty line and every ticket of the period the actor may see, in chunks.
+ * The report must have been built for this actor (buildReport checks who may see it).
+ */
+export function reportWithTicketsCsvChunks(
+  ctx: DeskContext,
+  actor: Actor,
+  report: Report,
+  format: ExportFormat,
+): Iterable<string> {
+  const pages = exportPages(ctx, actor, reportTicketFilter(report));
+  return csvChunks(pages, format, `${reportCsv(ctx, report, format).slice(1)}\r\n`);
+}
+
+/** The ticket-list filter of a report's tickets: its company (or all) and period. */
+export function reportTicketFilter(report: Report): TicketFilter {
+  return {
+    ...(report.companyId === null ? {} : { companyId: report.companyId }),
+    from: report.from,
+    to: report.to,
+  };
+}
+
+/** The report as section / figure / value rows (with a header row); per assignee too unless told not. */
+export function reportRows(
+  ctx: DeskContext,
+  report: Report,
+  format: ExportFormat,
+  options: { assignees?: boolean } = {},
+): unknown[][] {
   const { t, timeZone } = format;
   const companyName =
     report.companyId === null
@@ -162,6 +273,7 @@ export function reportCsv(ctx: DeskContext, report: Report, format: ExportFormat
   add('report-sla', t('report-resolution-p90'), round1(report.resolution.minutes.p90));
   add('report-sla', t('report-rating'), round1(report.rating.average));
   add('report-sla', t('report-rating-count'), report.rating.count);
+  if (options.assignees === false) return rows;
   for (const a of report.assignees) {
     add('report-assignees', t('report-assignee-tickets', { name: a.name }), a.tickets);
     add('report-assignees', t('report-assignee-resolved', { name: a.name }), a.resolved);
@@ -173,5 +285,33 @@ export function reportCsv(ctx: DeskContext, report: Report, format: ExportFormat
     );
     add('report-assignees', t('report-assignee-rating', { name: a.name }), round1(a.averageRating));
   }
-  return csv(rows);
+  return rows;
+}
+
+/** The per-assignee table of a report: a header row, then one row per person. */
+export function assigneeRows(report: Report, format: ExportFormat): unknown[][] {
+  const { t } = format;
+  return [
+    [
+      t('csv-assignee'),
+      t('report-total'),
+      t('xlsx-col-resolved'),
+      t('report-resolution-percent'),
+      t('report-resolution-median'),
+      t('report-rating'),
+    ],
+    ...report.assignees.map((a) => [
+      a.name,
+      a.tickets,
+      a.resolved,
+      round1(a.resolution.percent),
+      round1(a.resolutionMinutes.median),
+      round1(a.averageRating),
+    ]),
+  ];
+}
+
+/** The report as section / figure / value rows. */
+export function reportCsv(ctx: DeskContext, report: Report, format: ExportFormat): string {
+  return csv(reportRows(ctx, report, format));
 }

@@ -1,8 +1,8 @@
 // Who may see and do what, in one place. Every read and write in core asks here; the bot and the API
 // never decide it themselves.
 import { ForbiddenError, NotFoundError } from './errors.ts';
-import type { ActingRole } from './lifecycle.ts';
-import { type Line, type Role, STAFF_ROLES, type StaffRole } from './model.ts';
+import { type ActingRole, type Action, TRANSITIONS } from './lifecycle.ts';
+import { type Instant, type Line, type Role, STAFF_ROLES, type StaffRole, type Status } from './model.ts';
 
 export interface Membership {
   role: Role;
@@ -132,4 +132,57 @@ export function canFileOnBehalf(actor: Actor): boolean {
   return (
     actor.kind === 'system' || holds(actor, 'line1') || holds(actor, 'supervisor') || holds(actor, 'admin')
   );
+}
+
+/** What `allowedActions` reads of a ticket: its access fields, status, and the facts some moves depend on. */
+export interface TicketForActions extends TicketAccess {
+  status: Status;
+  rating: number | null;
+  visitStartsAt: Instant | null;
+  visitCheckedInAt: Instant | null;
+  visitCheckedOutAt: Instant | null;
+  /** How many visit times are offered now, when the caller knows (`pick_visit` needs one). */
+  offeredSlots?: number;
+}
+
+/**
+ * The lifecycle moves the actor may make on the ticket now: those of the state machine that start from
+ * its status and that one of the actor's roles on it may make, less those the ticket's own state rules
+ * out (taking a ticket someone else works on, rating twice, checking out before checking in…). For
+ * showing buttons: `act` still decides, and may refuse a move that needs more than the row (a visit time
+ * no longer offered). Empty when the ticket does not exist for the actor.
+ */
+export function allowedActions(actor: Actor, ticket: TicketForActions): Action[] {
+  const roles = rolesOnTicket(actor, ticket);
+  const allowed: Action[] = [];
+  for (const move of TRANSITIONS) {
+    if (move.from !== ticket.status || !roles.some((r) => move.roles.includes(r))) continue;
+    if (allowed.includes(move.action) || !possible(move.action, ticket)) continue;
+    allowed.push(move.action);
+  }
+  return allowed;
+}
+
+/** The rules `act` checks on the ticket row beyond status and role. */
+function possible(action: Action, t: TicketForActions): boolean {
+  switch (action) {
+    case 'take':
+      // Someone (the actor too) already works on it; a new or open ticket assigned to the actor is theirs
+      // to accept.
+      return t.status !== 'in_progress' || t.assigneeId === null;
+    case 'return_to_queue':
+      return t.status !== 'open' || t.assigneeId !== null;
+    case 'escalate_line2':
+      return t.line !== 'line2';
+    case 'check_in':
+      return t.visitStartsAt !== null && t.visitCheckedInAt === null;
+    case 'check_out':
+      return t.visitCheckedInAt !== null && t.visitCheckedOutAt === null;
+    case 'rate':
+      return t.rating === null;
+    case 'pick_visit':
+      return t.offeredSlots === undefined || t.offeredSlots > 0;
+    default:
+      return true;
+  }
 }

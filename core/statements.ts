@@ -39,13 +39,17 @@ function prepare(db: Db) {
       .select({ max: sql<number | null>`max(${tickets.number})` })
       .from(tickets)
       .prepare(),
-    /** Every column but the id, so the caller's row object is exactly what is stored. */
+    /**
+     * Every column but the id, so the caller's row object is exactly what is stored — except the two
+     * SLA outcome flags: drizzle encodes a placeholder's null as 0 for a boolean column, and a new ticket
+     * has no outcome yet, so they are left to their default (null).
+     */
     insertTicket: db
       .insert(tickets)
       .values(
         Object.fromEntries(
           Object.keys(getTableColumns(tickets))
-            .filter((column) => column !== 'id')
+            .filter((column) => !['id', 'firstResponseMet', 'resolutionMet'].includes(column))
             .map((column) => [column, p(column)]),
         ) as unknown as typeof tickets.$inferInsert,
       )

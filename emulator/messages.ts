@@ -301,10 +301,11 @@ function deletable(world: World, record: ChatRecord, message: Message): boolean 
   return message.from?.id === world.bot.id || botCan(world, record, 'can_delete_messages');
 }
 
-function deleteOne(record: ChatRecord, messageId: number): void {
+function deleteOne(world: World, record: ChatRecord, messageId: number): void {
   record.pinned = record.pinned.filter((id) => id !== messageId);
   record.forceReplies.delete(messageId);
   record.messages.delete(messageId);
+  world.changed(record);
 }
 
 const deleteMessage: Handler = (call) => {
@@ -314,7 +315,7 @@ const deleteMessage: Handler = (call) => {
   const message = record.messages.get(messageId);
   if (!message) throw badRequest('message to delete not found');
   if (!deletable(call.world, record, message)) throw badRequest("message can't be deleted");
-  deleteOne(record, messageId);
+  deleteOne(call.world, record, messageId);
   return true;
 };
 
@@ -326,7 +327,7 @@ const deleteMessages: Handler = (call) => {
   if (ids.length > 100) throw badRequest('too many message identifiers specified');
   for (const id of ids) {
     const message = record.messages.get(Number(id));
-    if (message && deletable(call.world, record, message)) deleteOne(record, message.message_id);
+    if (message && deletable(call.world, record, message)) deleteOne(call.world, record, message.message_id);
   }
   return true;
 };
@@ -345,6 +346,8 @@ const answerCallbackQuery: Handler = (call) => {
     ...(call.params.boolean('show_alert') ? { show_alert: true } : {}),
     ...(url ? { url } : {}),
   };
+  const record = call.world.chats.get(query.chatId);
+  if (record) call.world.changed(record);
   return true;
 };
 

@@ -160,8 +160,13 @@ function menuChat(world: World, params: Params) {
 const setChatMenuButton: Handler = ({ world, params }) => {
   const button = readMenuButton(params);
   const record = menuChat(world, params);
-  if (record) record.menuButton = button;
-  else world.defaultMenuButton = button;
+  if (record) {
+    record.menuButton = button;
+    world.changed(record);
+  } else {
+    world.defaultMenuButton = button;
+    for (const chat of world.chats.values()) if (chat.chat.type === 'private') world.changed(chat);
+  }
   return true;
 };
 

@@ -62,11 +62,16 @@ export interface ChatRecord {
   replyKeyboard?: ReplyKeyboardMarkup;
   menuButton?: MenuButton;
   chatInstance: string;
+  /** Called after anything here changed (see World.changed); what a live chat view subscribes to. */
+  watchers: Set<() => void>;
+  watchScheduled: boolean;
 }
 
 export interface CallbackQueryRecord {
   id: string;
   from: User;
+  /** The chat of the pressed message. */
+  chatId: number;
   answer?: { text?: string; show_alert?: boolean; url?: string };
 }
 
@@ -142,6 +147,8 @@ export class World {
       members: new Map(),
       lastAction: 0,
       forceReplies: new Map(),
+      watchers: new Set(),
+      watchScheduled: false,
       chatInstance: (5_000_000_000_000_000_000n + BigInt(chat.id) * 7_919n).toString(),
     };
     this.chats.set(chat.id, record);
@@ -208,6 +215,21 @@ export class World {
   store(record: ChatRecord, message: Message): void {
     record.messages.set(message.message_id, message);
     record.changedAt.set(message.message_id, ++record.revision);
+    this.changed(record);
+  }
+
+  /**
+   * Tells the chat's watchers that something in it changed (a message sent, edited or deleted, a press
+   * answered): once, on the next turn, so what one call changes together (a message and the reply
+   * keyboard sent with it) arrives as one change.
+   */
+  changed(record: ChatRecord): void {
+    if (record.watchers.size === 0 || record.watchScheduled) return;
+    record.watchScheduled = true;
+    setImmediate(() => {
+      record.watchScheduled = false;
+      for (const watcher of [...record.watchers]) watcher();
+    });
   }
 
   /** The bot's messages in a chat, as they are now. */

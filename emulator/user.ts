@@ -1,6 +1,6 @@
 // The test side: a person chatting with the bot, and a supergroup people post in. Their actions become
 // updates the bot fetches; what the bot did is read back from the chat as it is now.
-import type { ForceReply, Message, ReplyKeyboardMarkup, User } from 'grammy/types';
+import type { ForceReply, MenuButton, Message, ReplyKeyboardMarkup, User } from 'grammy/types';
 import { plainText } from './formatting.ts';
 import { extensionOf, fakeDocument, fakeOgg, fakeWebp, mimeTypeOf } from './media.ts';
 import {
@@ -33,7 +33,8 @@ export interface TestUser {
    * characters goes as several messages, as clients split it; the first is returned.
    */
   send(text: string, opts?: { replyTo?: ReplyTo }): Message;
-  sendPhoto(opts?: { caption?: string; replyTo?: ReplyTo }): Message;
+  /** A photo; `bytes` is the picture itself (its largest size), else stand-in JPEG bytes are stored. */
+  sendPhoto(opts?: { caption?: string; replyTo?: ReplyTo; bytes?: Uint8Array }): Message;
   sendDocument(opts?: { fileName?: string; mimeType?: string; caption?: string; replyTo?: ReplyTo }): Message;
   sendVoice(opts?: { duration?: number; caption?: string }): Message;
   sendSticker(): Message;
@@ -49,6 +50,8 @@ export interface TestUser {
   unblock(): void;
   /** The bot's messages in this person's chat, in order, as they are now (after edits and deletions). */
   inbox(): Message[];
+  /** Every message of this person's chat, theirs and the bot's, in order, as they are now. */
+  messages(): Message[];
   last(): Message | undefined;
   /**
    * Without `match`: the first bot message sent after this call began. With `match` (text or caption
@@ -68,6 +71,13 @@ export interface TestUser {
    * (kept beside the Message: the Bot API's Message carries inline keyboards only).
    */
   forceReply(message: ReplyTo): ForceReply | undefined;
+  /** The menu button beside the input field: this chat's, else the bot's default, else the commands list. */
+  menuButton(): MenuButton;
+  /**
+   * Calls `listener` after anything in this chat changed: a message sent, edited or deleted, a press
+   * answered. Changes made together arrive as one call, on the next turn. Returns the unsubscribe.
+   */
+  watch(listener: () => void): () => void;
 }
 
 export interface TopicSummary {
@@ -157,10 +167,10 @@ const captionContent = (caption: string | undefined): Partial<Message> => {
   return { caption, ...(entities.length ? { caption_entities: entities } : {}) };
 };
 
-const photoContent = (world: World, caption: string | undefined): Partial<Message> => ({
-  photo: world.addPhoto(),
-  ...captionContent(caption),
-});
+const photoContent = (world: World, caption: string | undefined, bytes?: Uint8Array): Partial<Message> => {
+  if (bytes?.length === 0) throw new Error('A photo must have some bytes');
+  return { photo: world.addPhoto(bytes), ...captionContent(caption) };
+};
 
 /** A document as a client uploads it: named, typed by its name unless told, with stand-in bytes. */
 function documentContent(
@@ -239,7 +249,7 @@ function pressOn(world: World, user: User, message: Message, data: string): stri
     joinGroup(record, user);
   }
   const id = world.newCallbackQueryId();
-  world.callbackQueries.set(id, { id, from: user });
+  world.callbackQueries.set(id, { id, from: user, chatId: record.chat.id });
   record.lastAction = record.revision;
   world.deliver({
     callback_query: { id, from: user, message: current, chat_instance: record.chatInstance, data },
@@ -282,8 +292,8 @@ export class Person implements TestUser {
     return message;
   }
 
-  sendPhoto(opts?: { caption?: string; replyTo?: ReplyTo }): Message {
-    return this.#post(photoContent(this.#world, opts?.caption), opts?.replyTo);
+  sendPhoto(opts?: { caption?: string; replyTo?: ReplyTo; bytes?: Uint8Array }): Message {
+    return this.#post(photoContent(this.#world, opts?.caption, opts?.bytes), opts?.replyTo);
   }
 
   sendDocument(opts?: {
@@ -360,6 +370,10 @@ export class Person implements TestUser {
     return this.inbox().at(-1);
   }
 
+  messages(): Message[] {
+    return [...this.#record.messages.values()];
+  }
+
   waitForMessage(match?: MessageMatch, timeoutMs = 5000): Promise<Message> {
     return waitForBotMessage(
       this.#record,
@@ -389,6 +403,20 @@ export class Person implements TestUser {
 
   forceReply(message: ReplyTo): ForceReply | undefined {
     return forceReplyOf(this.#record, message);
+  }
+
+  menuButton(): MenuButton {
+    return this.#record.menuButton ?? this.#world.defaultMenuButton ?? { type: 'commands' };
+  }
+
+  watch(listener: () => void): () => void {
+    const watchers = this.#record.watchers;
+    // A wrapper per call: the same function watching twice is two subscriptions.
+    const watcher = () => listener();
+    watchers.add(watcher);
+    return () => {
+      watchers.delete(watcher);
+    };
   }
 
   #checkNotBlocked(chatId: number): void {

@@ -1161,3 +1161,109 @@ describe('a grammY bot', () => {
     }
   });
 });
+
+describe('a live chat (what the sandbox page shows)', () => {
+  let live: Emulator;
+  beforeAll(async () => {
+    live = await startEmulator();
+  });
+  afterAll(() => live.close());
+
+  /** Resolves at the next change of the person's chat. */
+  const nextChange = (user: { watch(listener: () => void): () => void }) =>
+    new Promise<void>((resolve) => {
+      const off = user.watch(() => {
+        off();
+        resolve();
+      });
+    });
+
+  it("lists both sides of a private chat as it is now: the person's messages and the bot's, edited and deleted", async () => {
+    const eva = live.user({ id: 530, first_name: 'Eva' });
+    const hello = eva.send('/start');
+    const menu = await result<Message>(live, 'sendMessage', {
+      chat_id: eva.id,
+      text: 'Hello',
+      reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] },
+    });
+    const answer = eva.send('Thanks', { replyTo: menu });
+    const gone = await result<Message>(live, 'sendMessage', { chat_id: eva.id, text: 'Temporary' });
+    await result(live, 'editMessageText', {
+      chat_id: eva.id,
+      message_id: menu.message_id,
+      text: 'Hello again',
+      reply_markup: { inline_keyboard: [[{ text: 'Went', callback_data: 'went' }]] },
+    });
+    await result(live, 'deleteMessage', { chat_id: eva.id, message_id: gone.message_id });
+
+    const all = eva.messages();
+    expect(all.map((m) => [m.message_id, m.from?.id, m.text])).toEqual([
+      [hello.message_id, eva.id, '/start'],
+      [menu.message_id, live.botInfo.id, 'Hello again'],
+      [answer.message_id, eva.id, 'Thanks'],
+    ]);
+    expect(all[1]?.edit_date).toBeTypeOf('number');
+    expect(all[1]?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Went', callback_data: 'went' }]] });
+    expect(all[2]?.reply_to_message?.message_id).toBe(menu.message_id);
+    expect(eva.inbox().map((m) => m.message_id)).toEqual([menu.message_id]); // inbox: the bot's only
+  });
+
+  it('tells a watcher once per change, a message and its reply keyboard together, until unsubscribed', async () => {
+    const max = live.user({ id: 531, first_name: 'Max' });
+    let calls = 0;
+    const off = max.watch(() => {
+      calls++;
+    });
+
+    let changed = nextChange(max);
+    const sent = await result<Message>(live, 'sendMessage', {
+      chat_id: max.id,
+      text: 'Pick',
+      reply_markup: { keyboard: [[{ text: 'A' }]] },
+    });
+    await changed;
+    expect(calls).toBe(1);
+    expect(max.keyboard()?.keyboard[0]?.[0]).toEqual({ text: 'A' }); // already there when told
+
+    // A press changes nothing in the chat; its answer does (the toast a client shows).
+    changed = nextChange(max);
+    const query = max.press(sent, 'a');
+    await result(live, 'answerCallbackQuery', { callback_query_id: query, text: 'Noted' });
+    await changed;
+    expect(calls).toBe(2);
+    expect(max.answers()).toEqual([{ queryId: query, text: 'Noted' }]);
+
+    changed = nextChange(max);
+    await result(live, 'deleteMessage', { chat_id: max.id, message_id: sent.message_id });
+    await changed;
+    expect(max.messages()).toEqual([]);
+
+    off();
+    const before = calls;
+    changed = nextChange(max);
+    max.send('still here');
+    await changed;
+    expect(calls).toBe(before);
+  });
+
+  it('stores the bytes of a photo the person sends, and shows the menu button of their chat', async () => {
+    const ida = live.user({ id: 532, first_name: 'Ida' });
+    const picture = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 0xff, 0xd9]);
+    const photo = ida.sendPhoto({ caption: 'Screen', bytes: picture });
+    const largest = photo.photo?.at(-1);
+    expect(largest).toMatchObject({ width: 1280, file_size: picture.length });
+    const file = await result<{ file_path: string }>(live, 'getFile', { file_id: largest?.file_id });
+    const download = await fetch(`${live.apiRoot}/file/bot${live.token}/${file.file_path}`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(picture);
+    expect(() => ida.sendPhoto({ bytes: new Uint8Array() })).toThrow(/bytes/);
+
+    expect(ida.menuButton()).toEqual({ type: 'commands' });
+    const app = { type: 'web_app', text: 'Desk', web_app: { url: 'https://desk.example/' } };
+    const changed = nextChange(ida);
+    await result(live, 'setChatMenuButton', { menu_button: app }); // the default, for every chat
+    await changed;
+    expect(ida.menuButton()).toEqual(app);
+    await result(live, 'setChatMenuButton', { chat_id: ida.id, menu_button: { type: 'commands' } });
+    expect(ida.menuButton()).toEqual({ type: 'commands' });
+  });
+});

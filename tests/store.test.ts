@@ -1,5 +1,5 @@
 // The store: pragmas, migrations, the demo seed, and `npm start` on a fresh database.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,12 @@ import { openDatabase } from '../db/connection.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tgdesk-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** `npm start` processes a test began: stopped even when the test fails half-way. */
+const started: { stop(): Promise<number | null> }[] = [];
+afterAll(async () => {
+  for (const child of started) await child.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('opening the database', () => {
   it('uses WAL, foreign keys and a busy timeout, and reopens without re-migrating', () => {
@@ -83,8 +88,10 @@ describe('configuration', () => {
       botToken: undefined,
       botApiRoot: 'https://api.telegram.org',
       demo: true,
-      port: 8080,
+      port: 3000,
+      host: undefined,
       webhook: undefined,
+      miniAppUrl: undefined,
     });
     const live = loadConfig({ BOT_TOKEN: '123456:AAEhBP0av28Bnbx5yZt3Kd7q1JXAbcdEfGh', PORT: '9000' });
     expect(live).toMatchObject({ demo: false, port: 9000 });
@@ -102,33 +109,51 @@ describe('configuration', () => {
     expect(() => loadConfig({ WEBHOOK_URL: 'https://example.org/hook', WEBHOOK_SECRET: 'short' })).toThrow(
       /WEBHOOK_SECRET/,
     );
-    const hooked = loadConfig({ WEBHOOK_URL: 'https://desk.example.org/telegram' });
-    expect(hooked.webhook).toMatchObject({ url: 'https://desk.example.org/telegram', port: 8443 });
+    expect(() => loadConfig({ MINIAPP_URL: 'http://desk.example.org/' })).toThrow(
+      /MINIAPP_URL must be https/,
+    );
+    const hooked = loadConfig({
+      WEBHOOK_URL: 'https://desk.example.org/telegram',
+      MINIAPP_URL: 'https://desk.example.org/',
+    });
+    // The webhook is a route of the one server: the URL's path, on PORT.
+    expect(hooked.webhook).toMatchObject({ url: 'https://desk.example.org/telegram', path: '/telegram' });
     expect(hooked.webhook?.secret).toMatch(/^[\w-]{32}$/);
+    expect(hooked.miniAppUrl).toBe('https://desk.example.org/');
   });
 });
 
 describe('npm start', () => {
-  it('creates, migrates and seeds a fresh database, then says what is not built yet', () => {
+  it('without a bot token: migrates and seeds a fresh database, serves the sandbox on one URL until stopped', async () => {
     const path = join(dir, 'start', 'tgdesk.sqlite');
-    const env = { ...process.env, DATABASE_PATH: path, BOT_TOKEN: '' };
-    const run = () =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'app/start.ts'], {
-        env,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-    const first = run();
-    expect(first).toMatch(/demo data seeded/);
-    expect(first).toMatch(/2 companies, 10 people, 5 tickets/);
-    expect(first).toMatch(/Not built yet/);
-    expect(first).not.toMatch(/the SLA scheduler/);
-    expect(first).toMatch(/SLA sweep: \d+ warnings, \d+ breaches, \d+ tickets auto-closed/);
+    const env = { ...process.env, DATABASE_PATH: path, BOT_TOKEN: '', PORT: '0' };
+
+    const first = startProcess(env);
+    const url = await first.waitFor(/^\s+(http:\/\/localhost:\d+\/sandbox\/)$/m);
+    expect(first.output()).toMatch(/demo data seeded/);
+    expect(first.output()).toMatch(/2 companies, 10 people, 5 tickets/);
+    expect(first.output()).toMatch(/SLA scheduler is running/);
+    expect(first.output()).toMatch(/Not built yet: e-mail intake/);
+    expect(first.output()).not.toMatch(/Not built yet:.*(sandbox|Mini App)/);
+    // One URL, the sandbox's.
+    expect(first.output().match(/https?:\/\/\S+/g)).toEqual([url]);
+    const origin = new URL(url).origin;
+    const health = await fetch(`${origin}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<script type="module"[^>]+src="\/sandbox\/assets\/[\w-]+\.js"/);
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toMatch(/stopped/);
+
     // A second start finds the data and does not seed twice.
-    const second = run();
-    expect(second).not.toMatch(/demo data seeded/);
-    expect(second).toMatch(/2 companies, 10 people, 5 tickets/);
-  }, 60_000); // two cold starts of tsx: past vitest's 5 s default on a busy machine
+    const second = startProcess(env);
+    await second.waitFor(/^\s+http:\/\/localhost:\d+\/sandbox\/$/m);
+    expect(second.output()).not.toMatch(/demo data seeded/);
+    expect(second.output()).toMatch(/2 companies, 10 people, 5 tickets/);
+    expect(await second.stop()).toBe(0);
+  }, 90_000); // two cold starts of tsx and the page's build: past vitest's 5 s default on a busy machine
 
   it('stops with a clear message on bad configuration', () => {
     let stderr = '';
@@ -142,5 +167,57 @@ describe('npm start', () => {
       stderr = String((e as { stderr: string }).stderr);
     }
     expect(stderr).toMatch(/Bad configuration:\n\s+PORT/);
-  });
+  }, 30_000); // a cold start of tsx
 });
+
+/** `npm start` as a child process: its output so far, a wait for a line, and Ctrl-C (SIGINT). */
+function startProcess(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/start.ts'], { env, stdio: 'pipe' });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const handle = {
+    output: () => output,
+    /** The first capture group (or the whole match) once the output matches. */
+    waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (!match) return false;
+          cleanup();
+          resolve(match[1] ?? match[0]);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`npm start never printed ${pattern}; it printed:\n${output}`));
+        }, timeoutMs);
+        const onData = () => check();
+        const onExit = (code: number | null) => {
+          if (check()) return;
+          cleanup();
+          reject(new Error(`npm start exited (${code}) before printing ${pattern}:\n${output}`));
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          child.stdout.off('data', onData);
+          child.off('exit', onExit);
+        };
+        child.stdout.on('data', onData);
+        child.once('exit', onExit);
+        check();
+      });
+    },
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+  started.push(handle);
+  return handle;
+}

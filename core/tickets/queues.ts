@@ -1,13 +1,16 @@
 // What staff work from: the queue of unassigned tickets of their lines and their own open tickets, both
 // most urgent first — ordered by whichever SLA clock is the next to run out.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { TicketRow } from '../../db/schema.ts';
 import { memberships, people, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ForbiddenError } from '../errors.ts';
-import type { Line, StaffRole } from '../model.ts';
-import { type Actor, staffRoles } from '../permissions.ts';
+import { LINES, type Line, type StaffRole, type Status } from '../model.ts';
+import { type Actor, staffRoles, ticketScope } from '../permissions.ts';
 import { type ClockReading, readSla } from '../sla-clock.ts';
+import { parseInput } from '../validation.ts';
+import { scopeCondition } from './read.ts';
 
 export interface QueueEntry {
   ticket: TicketRow;
@@ -80,6 +83,49 @@ export function myTickets(ctx: DeskContext, actor: Actor, opts: { limit?: number
     )
     .orderBy(asc(nextDue), asc(tickets.id))
     .limit(opts.limit ?? 30)
+    .all();
+  return entries(ctx, rows);
+}
+
+/** Work still to do: what the board shows. */
+export const OPEN_WORK: readonly Status[] = ['new', 'open', 'in_progress', 'waiting_for_customer'];
+
+export const boardFilterSchema = z.object({
+  line: z.enum(LINES).optional(),
+  categoryId: z.number().int().positive().optional(),
+  companyId: z.number().int().positive().optional(),
+  /** A person, or null for tickets nobody holds. */
+  assigneeId: z.number().int().positive().nullable().optional(),
+  limit: z.number().int().min(1).max(500).default(200),
+});
+export type BoardFilter = z.input<typeof boardFilterSchema>;
+
+/**
+ * The staff board: every open ticket (new, open, in progress, waiting for the client) the actor may see,
+ * whichever SLA clock runs out next first. Staff only; a field engineer sees on-site tickets and theirs.
+ */
+export function board(ctx: DeskContext, actor: Actor, raw: BoardFilter = {}): QueueEntry[] {
+  staffOnly(actor);
+  const f = parseInput(boardFilterSchema, raw);
+  const rows = ctx.db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        scopeCondition(ticketScope(actor)),
+        inArray(tickets.status, [...OPEN_WORK]),
+        f.line ? eq(tickets.line, f.line) : undefined,
+        f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
+        f.companyId ? eq(tickets.companyId, f.companyId) : undefined,
+        f.assigneeId === null
+          ? isNull(tickets.assigneeId)
+          : f.assigneeId !== undefined
+            ? eq(tickets.assigneeId, f.assigneeId)
+            : undefined,
+      ),
+    )
+    .orderBy(asc(nextDue), asc(tickets.id))
+    .limit(f.limit)
     .all();
   return entries(ctx, rows);
 }

@@ -1,9 +1,18 @@
 // Reading tickets through the permission rules: one ticket with its SLA clocks, its timeline (internal
 // entries only for staff), and lists limited to what the actor may see.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
-import { attachments, type TicketEventRow, type TicketRow, ticketEvents, tickets } from '../../db/schema.ts';
+import {
+  attachments,
+  type CommentRow,
+  comments,
+  type TicketEventRow,
+  type TicketRow,
+  ticketEvents,
+  tickets,
+} from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ActingRole } from '../lifecycle.ts';
@@ -93,14 +102,22 @@ export function scopeCondition(scope: TicketScope): SQL | undefined {
   return or(...parts);
 }
 
+/** The longest search text; longer input is refused rather than cut. */
+export const SEARCH_MAX = 200;
+
 export const ticketFilterSchema = z.object({
   status: z.array(z.enum(STATUSES)).max(STATUSES.length).optional(),
   priority: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).optional(),
   channel: z.enum(CHANNELS).optional(),
   line: z.enum(LINES).optional(),
   companyId: z.number().int().positive().optional(),
+  categoryId: z.number().int().positive().optional(),
   requesterId: z.number().int().positive().optional(),
   assigneeId: z.number().int().positive().nullable().optional(),
+  /** Only the actor's own requests (as requester). */
+  mine: z.boolean().optional(),
+  /** "#1042" or "1042" finds that number; anything else, tickets whose subject or description has every word. */
+  q: z.string().trim().max(SEARCH_MAX).optional(),
   /** Created at or after / before (UTC ms). */
   from: z.number().int().optional(),
   to: z.number().int().optional(),
@@ -109,8 +126,50 @@ export const ticketFilterSchema = z.object({
   limit: z.number().int().min(1).max(500).default(50),
 });
 export type TicketFilter = z.input<typeof ticketFilterSchema>;
+export type ParsedTicketFilter = Omit<z.output<typeof ticketFilterSchema>, 'limit'>;
 
-export function filterCondition(actor: Actor, f: z.output<typeof ticketFilterSchema>): SQL | undefined {
+/** Case folding for search: SQLite's own lower() and LIKE fold ASCII only, and "ё" is written as "е". */
+export function foldForSearch(text: string): string {
+  return text.toLocaleLowerCase('ru').replaceAll('ё', 'е');
+}
+
+const FOLD = 'desk_fold';
+const folding = new WeakSet<Db>();
+/** Registers the folding function on the connection once (better-sqlite3 keeps it for its lifetime). */
+function withFolding(db: Db): void {
+  if (folding.has(db)) return;
+  db.$client.function(FOLD, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? foldForSearch(value) : value,
+  );
+  folding.add(db);
+}
+
+/** A LIKE pattern that matches `word` literally anywhere: %, _ and the escape character are escaped. */
+export function containsPattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** `column` contains `word` (case-folded), literally. */
+export function containsFolded(db: Db, column: SQLiteColumn, word: string): SQL {
+  withFolding(db);
+  return sql`${sql.raw(FOLD)}(${column}) like ${containsPattern(foldForSearch(word))} escape '\\'`;
+}
+
+/** The condition of a search text: a ticket number, or every word in the subject or the description. */
+export function searchCondition(db: Db, q: string | undefined): SQL | undefined {
+  const text = q?.trim() ?? '';
+  if (text === '') return undefined;
+  const number = /^#?\s*(\d{1,9})$/.exec(text);
+  if (number) return eq(tickets.number, Number(number[1]));
+  const words = [...new Set(text.split(/\s+/).filter(Boolean))].slice(0, 10);
+  return and(
+    ...words.map((word) =>
+      or(containsFolded(db, tickets.subject, word), containsFolded(db, tickets.description, word)),
+    ),
+  );
+}
+
+export function filterCondition(db: Db, actor: Actor, f: ParsedTicketFilter): SQL | undefined {
   return and(
     scopeCondition(ticketScope(actor)),
     f.status ? inArray(tickets.status, f.status) : undefined,
@@ -118,7 +177,9 @@ export function filterCondition(actor: Actor, f: z.output<typeof ticketFilterSch
     f.channel ? eq(tickets.channel, f.channel) : undefined,
     f.line ? eq(tickets.line, f.line) : undefined,
     f.companyId ? eq(tickets.companyId, f.companyId) : undefined,
+    f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
     f.requesterId ? eq(tickets.requesterId, f.requesterId) : undefined,
+    f.mine ? eq(tickets.requesterId, actor.kind === 'person' ? actor.personId : -1) : undefined,
     f.assigneeId === null
       ? isNull(tickets.assigneeId)
       : f.assigneeId !== undefined
@@ -127,6 +188,7 @@ export function filterCondition(actor: Actor, f: z.output<typeof ticketFilterSch
     f.from !== undefined ? gte(tickets.createdAt, f.from) : undefined,
     f.to !== undefined ? lt(tickets.createdAt, f.to) : undefined,
     f.before !== undefined ? lt(tickets.id, f.before) : undefined,
+    searchCondition(db, f.q),
   );
 }
 
@@ -136,8 +198,20 @@ export function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): Ticke
   return db
     .select()
     .from(tickets)
-    .where(filterCondition(actor, f))
+    .where(filterCondition(db, actor, f))
     .orderBy(desc(tickets.id))
     .limit(f.limit)
+    .all();
+}
+
+/** The comments of a ticket as the actor may see them (internal notes only for staff), oldest first. */
+export function ticketComments(ctx: DeskContext, actor: Actor, ticketId: number): CommentRow[] {
+  getTicket(ctx, actor, ticketId);
+  const internalToo = canSeeInternal(actor);
+  return ctx.db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.ticketId, ticketId), internalToo ? undefined : eq(comments.internal, false)))
+    .orderBy(asc(comments.id))
     .all();
 }

@@ -1,0 +1,122 @@
+// The HTTP API of the Mini App (docs/API.md) as one Hono app: /healthz, everything under /api behind
+// init-data authentication, the bot's webhook when given, and the built Mini App for every other GET.
+// It starts no server: the caller mounts more routes if it likes (keep /sandbox free) and serves it.
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticate } from './auth.ts';
+import type { ApiDeps, ApiEnv } from './env.ts';
+import { errorJson, errorResponse, notFoundJson } from './errors.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
+import { boardRoutes } from './routes/board.ts';
+import { categoryRoutes } from './routes/categories.ts';
+import { exportRoutes } from './routes/exports.ts';
+import { meRoutes } from './routes/me.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+
+export type { ApiDeps, ApiEnv } from './env.ts';
+
+/** The largest request body the API reads. */
+export const BODY_LIMIT = 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+async function fileIn(root: string, path: string): Promise<string | null> {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+  const full = resolve(join(root, relative));
+  if (full !== root && !full.startsWith(root + sep)) return null;
+  try {
+    return (await stat(full)).isFile() ? full : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The built Mini App: its files as they are, index.html for any other path (the app routes itself). */
+function miniApp(dir: string) {
+  const root = resolve(dir);
+  return async (c: Context): Promise<Response | null> => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return null;
+    const file = (await fileIn(root, c.req.path)) ?? (await fileIn(root, '/index.html'));
+    if (!file) return null;
+    const html = file.endsWith('.html');
+    return c.body(new Uint8Array(await readFile(file)), 200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      // Vite names built assets by their hash: they never change. The page itself is always fetched anew.
+      'Cache-Control': html ? 'no-cache' : 'public, max-age=31536000, immutable',
+    });
+  };
+}
+
+export function createApi(deps: ApiDeps): Hono {
+  const log = (error: unknown) => console.error('tgdesk api:', error);
+  const onError = (err: unknown, c: Context) => errorResponse(c, err, log);
+
+  const api = new Hono<ApiEnv>();
+  api.onError(onError);
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT,
+      onError: (c) =>
+        errorJson(c, 413, { code: 'too_large', message: `the body is over ${BODY_LIMIT} bytes` }),
+    }),
+  );
+  api.use('*', authenticate(deps));
+  api.route('/', meRoutes(deps));
+  api.route('/', categoryRoutes(deps));
+  // Before /tickets/:id, which "export.csv" would otherwise match.
+  api.route('/', exportRoutes(deps, log));
+  api.route('/', ticketRoutes(deps));
+  api.route('/', attachmentRoutes(deps));
+  api.route('/', boardRoutes(deps));
+  api.route('/', reportRoutes(deps, log));
+  api.route('/', adminRoutes(deps));
+
+  const app = new Hono();
+  app.onError(onError);
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  if (deps.webhook) {
+    const { handler } = deps.webhook;
+    app.post(deps.webhook.path, (c) => handler(c));
+  }
+  app.route('/api', api);
+  // Unknown paths: JSON under /api; otherwise the Mini App when there is one. Done here rather than as a
+  // catch-all route, so that routes mounted after createApi (the sandbox's) still win.
+  const serveMiniApp = deps.miniappDir ? miniApp(deps.miniappDir) : null;
+  app.notFound(async (c) => {
+    const path = c.req.path;
+    if (serveMiniApp && path !== '/api' && !path.startsWith('/api/')) {
+      const response = await serveMiniApp(c);
+      if (response) return response;
+    }
+    return notFoundJson(c);
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+// What every part of the API is handed: the dependencies createApi takes, and the per-request variables
+// the auth middleware sets.
+import type { Context } from 'hono';
+import type { DeskContext } from '../core/context.ts';
+import type { Actor } from '../core/permissions.ts';
+import type { PersonRow } from '../db/schema.ts';
+
+export interface DownloadedFile {
+  bytes: Uint8Array;
+  fileName?: string;
+  mimeType?: string;
+}
+
+export interface ApiDeps {
+  desk: DeskContext;
+  /** Init data is checked against this bot's token. */
+  botToken: string;
+  /** For invite links (https://t.me/<bot>?start=<code>); without it they come back with `link: null`. */
+  botUsername?: string;
+  /** How old signed init data may be, in seconds (default 3600). */
+  initDataMaxAgeSeconds?: number;
+  /** Fetches a file by its Telegram file id (the Bot API's getFile); without it attachments are 404. */
+  downloadFile?: (fileId: string) => Promise<DownloadedFile>;
+  /** Sends a file to a Telegram chat; without it POST /api/reports/send answers 503. */
+  sendDocument?: (
+    chatId: number,
+    file: { bytes: Uint8Array; fileName: string },
+    caption: string,
+  ) => Promise<void>;
+  /** The built Mini App: served with index.html for unknown paths, when set and present. */
+  miniappDir?: string;
+  /** The bot's webhook, answered outside /api (no init data there: Telegram's secret token instead). */
+  webhook?: { path: string; handler: (c: Context) => Promise<Response> };
+}
+
+export interface ApiEnv {
+  Variables: {
+    actor: Actor;
+    person: PersonRow;
+  };
+}

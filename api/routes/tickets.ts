@@ -1,0 +1,134 @@
+// Tickets: the list (filters, search, keyset pages), filing a new one from the Mini App, one ticket with
+// its timeline and comments, commenting, and lifecycle moves. Core checks who may see and do what.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CHANNELS, LINES, PRIORITIES, STATUSES } from '../../core/model.ts';
+import { act } from '../../core/tickets/act.ts';
+import { addComment, COMMENT_MAX } from '../../core/tickets/comment.ts';
+import { createTicket, newTicketSchema } from '../../core/tickets/create.ts';
+import {
+  getTicket,
+  listTickets,
+  SEARCH_MAX,
+  ticketAttachments,
+  ticketComments,
+  timeline,
+} from '../../core/tickets/read.ts';
+import type { ApiDeps, ApiEnv } from '../env.ts';
+import {
+  flagText,
+  idOrNone,
+  idText,
+  instantText,
+  limitText,
+  listText,
+  pathId,
+  readJson,
+  readQuery,
+} from '../input.ts';
+import { attachmentView, commentViews, eventViews, Names, ticketDetail, ticketSummaries } from '../views.ts';
+
+export const LIST_MAX = 200;
+
+/** The filters of the list and of the exports, as query text. */
+export const ticketQuerySchema = z.object({
+  status: listText(STATUSES).optional(),
+  priority: listText(PRIORITIES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  categoryId: idText.optional(),
+  companyId: idText.optional(),
+  requesterId: idText.optional(),
+  assigneeId: idOrNone.optional(),
+  line: z.enum(LINES).optional(),
+  from: instantText.optional(),
+  to: instantText.optional(),
+  q: z.string().max(SEARCH_MAX).optional(),
+  mine: flagText.optional(),
+});
+const listQuerySchema = ticketQuerySchema.extend({
+  before: idText.optional(),
+  limit: limitText(LIST_MAX).default(50),
+});
+
+/** What the Mini App files: the channel is always the Mini App's; files come by the bot, not here. */
+const newTicketBody = newTicketSchema
+  .pick({
+    description: true,
+    subject: true,
+    categoryId: true,
+    location: true,
+    companyId: true,
+    requesterId: true,
+  })
+  .extend({
+    impact: newTicketSchema.shape.impact.removeDefault(),
+    urgency: newTicketSchema.shape.urgency.removeDefault(),
+  });
+
+const commentBody = z.object({
+  body: z.string().max(COMMENT_MAX),
+  internal: z.boolean().optional(),
+  expectedVersion: z.number().int().positive().optional(),
+});
+
+/** A command for core/tickets/act.ts: an object with an action; core parses the rest. */
+const commandBody = z.looseObject({ action: z.string().max(40) });
+
+export function ticketRoutes(deps: ApiDeps) {
+  const { desk } = deps;
+  const detailOf = (c: { var: ApiEnv['Variables'] }, ticketId: number) =>
+    ticketDetail(desk, c.var.actor, getTicket(desk, c.var.actor, ticketId), c.var.person.language);
+
+  return new Hono<ApiEnv>()
+    .get('/tickets', (c) => {
+      const { limit, ...filter } = readQuery(c, listQuerySchema);
+      // One more than asked tells whether there is a next page.
+      const rows = listTickets(desk.db, c.var.actor, { ...filter, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return c.json({
+        tickets: ticketSummaries(desk, page, c.var.person.language),
+        next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+      });
+    })
+    .post('/tickets', async (c) => {
+      const body = await readJson(c, newTicketBody);
+      const ticket = createTicket(desk, c.var.actor, { ...body, channel: 'miniapp' });
+      return c.json({ ticket: detailOf(c, ticket.id) }, 201);
+    })
+    .get('/tickets/:id', (c) => {
+      const id = pathId(c, 'id');
+      const { actor, person } = c.var;
+      const view = getTicket(desk, actor, id);
+      const names = new Names(desk, person.language);
+      const files = ticketAttachments(desk, actor, id);
+      return c.json({
+        ticket: ticketDetail(desk, actor, view, person.language, names),
+        timeline: eventViews(timeline(desk, actor, id), names),
+        comments: commentViews(ticketComments(desk, actor, id), files, names),
+        /** Files that came with the request itself rather than with a comment. */
+        attachments: files.filter((a) => a.commentId === null).map(attachmentView),
+      });
+    })
+    .post('/tickets/:id/comments', async (c) => {
+      const id = pathId(c, 'id');
+      const body = await readJson(c, commentBody);
+      const { actor, person } = c.var;
+      const { comment, ticket } = addComment(desk, actor, id, body);
+      const names = new Names(desk, person.language);
+      const files = ticketAttachments(desk, actor, ticket.id).filter((a) => a.commentId === comment.id);
+      const [view] = commentViews([comment], files, names);
+      return c.json(
+        {
+          comment: view,
+          ticket: ticketDetail(desk, actor, getTicket(desk, actor, id), person.language, names),
+        },
+        201,
+      );
+    })
+    .post('/tickets/:id/actions', async (c) => {
+      const id = pathId(c, 'id');
+      const command = await readJson(c, commandBody);
+      act(desk, c.var.actor, id, command as Parameters<typeof act>[3]);
+      return c.json({ ticket: detailOf(c, id) });
+    });
+}

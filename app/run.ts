@@ -1,0 +1,240 @@
+// The whole process: the store, the bot, the SLA scheduler and one HTTP server on PORT with the API, the
+// Mini App and the bot's webhook. With a bot token it talks to Telegram; without one it is the offline
+// sandbox: a local Telegram (the Bot API emulator) the real bot talks to, and a page at /sandbox/ to chat
+// with it as any demo person and open the Mini App beside the chat.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { count } from 'drizzle-orm';
+import { Api, InputFile } from 'grammy';
+import type { Context, Hono } from 'hono';
+import { createApi } from '../api/app.ts';
+import type { ApiDeps } from '../api/env.ts';
+import type { SendLimits } from '../bot/rate-limiter.ts';
+import { type RunningBot, startBot } from '../bot/run.ts';
+import { createContext, type DeskContext } from '../core/context.ts';
+import { systemClock } from '../core/model.ts';
+import { openDatabase } from '../db/connection.ts';
+import { companies, people, tickets } from '../db/schema.ts';
+import { isEmpty, seedDemo } from '../db/seed.ts';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import type { Config } from './config.ts';
+import { startSlaScheduler } from './sla-scheduler.ts';
+
+export const MINIAPP_DIST = fileURLToPath(new URL('../miniapp/dist', import.meta.url));
+
+/** The sandbox bot's id; its token's secret half is new at every start. */
+const SANDBOX_BOT_ID = 7_000_000_001;
+
+export interface StartAppOptions {
+  /** Where progress lines go (default: console.log). */
+  log?: (line: string) => void;
+  /** Errors of the bot's handlers and of the notifier (default: console.error). */
+  onError?: (error: unknown) => void;
+  /** The bot's sending limits (default Telegram's). */
+  limits?: SendLimits;
+  /** The built Mini App (default miniapp/dist). */
+  miniappDir?: string;
+}
+
+export interface RunningApp {
+  mode: 'telegram' | 'sandbox';
+  /** The port the server listens on (PORT, or the one picked for PORT=0). */
+  port: number;
+  /** http://localhost:<port>/ — the Mini App, and /api, /healthz under it. */
+  url: string;
+  /** http://localhost:<port>/sandbox/ in the sandbox. */
+  sandboxUrl: string | undefined;
+  miniAppBuilt: boolean;
+  desk: DeskContext;
+  bot: RunningBot;
+  /** The sandbox's local Telegram. */
+  emulator: Emulator | undefined;
+  /** Stops everything: the server, the scheduler, the bot, the emulator; closes the store. */
+  stop(): Promise<void>;
+}
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+export async function startApp(config: Config, options: StartAppOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? console.log;
+  const db = openDatabase(config.databasePath);
+  const stops: (() => unknown)[] = [() => db.$client.close()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    log(`tgdesk: database ${config.databasePath} (WAL, migrations applied)`);
+    if (config.demo && isEmpty(db)) {
+      seedDemo(db);
+      log(
+        'tgdesk: demo data seeded: two client companies with their contracts and calendars, one person of every role, a few tickets',
+      );
+    }
+    const n = (table: typeof companies | typeof people | typeof tickets) =>
+      db.select({ n: count() }).from(table).get()?.n;
+    log(`tgdesk: ${n(companies)} companies, ${n(people)} people, ${n(tickets)} tickets`);
+
+    const desk = createContext(db, systemClock);
+    const miniappDir = options.miniappDir ?? MINIAPP_DIST;
+    const miniAppBuilt = () => existsSync(join(miniappDir, 'index.html'));
+    const botOptions = {
+      desk,
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+    };
+
+    let emulator: Emulator | undefined;
+    let bot: RunningBot;
+    let port: number;
+    if (config.botToken) {
+      const token = config.botToken;
+      bot = await startBot({
+        ...botOptions,
+        token,
+        apiRoot: config.botApiRoot,
+        ...(config.webhook ? { webhook: { url: config.webhook.url, secret: config.webhook.secret } } : {}),
+        ...(config.miniAppUrl ? { miniAppUrl: config.miniAppUrl } : {}),
+      });
+      const running = bot;
+      stops.push(() => running.stop());
+      const api = createApi({
+        ...telegramFiles(token, config.botApiRoot),
+        desk,
+        botToken: token,
+        botUsername: bot.bot.botInfo.username,
+        miniappDir,
+        ...(config.webhook && bot.webhook
+          ? { webhook: { path: config.webhook.path, handler: bot.webhook } }
+          : {}),
+      });
+      port = await listen(withoutSandbox(api).fetch, config, stops);
+      const how = config.webhook ? `webhook at ${config.webhook.url}` : 'long polling';
+      log(`tgdesk: bot @${bot.bot.botInfo.username} is running (${how}, ${config.botApiRoot})`);
+    } else {
+      const { sandboxPage } = await import('../sandbox/build.ts');
+      const { sandboxPeople } = await import('../sandbox/people.ts');
+      const { createSandbox } = await import('../sandbox/routes.ts');
+      const page = await sandboxPage();
+      const local = await startEmulator({
+        token: `${SANDBOX_BOT_ID}:${randomBytes(24).toString('base64url')}`,
+        bot: { first_name: 'tgdesk', username: 'tgdesk_sandbox_bot' },
+      });
+      emulator = local;
+      stops.push(() => local.close());
+      const sandbox = createSandbox({ emulator: local, people: sandboxPeople(db), page, miniAppBuilt });
+      const api = createApi({
+        ...telegramFiles(local.token, local.apiRoot),
+        desk,
+        botToken: local.token,
+        botUsername: local.botInfo.username,
+        miniappDir,
+      });
+      api.route('/', sandbox.routes);
+      port = await listen(api.fetch, config, stops, () => sandbox.close());
+      bot = await startBot({
+        ...botOptions,
+        token: local.token,
+        apiRoot: local.apiRoot,
+        miniAppUrl: `http://localhost:${port}/`,
+      });
+      const running = bot;
+      // Before the emulator closes: the bot's long poll ends first.
+      stops.splice(stops.length - 1, 0, () => running.stop());
+      log(
+        `tgdesk: sandbox: the bot @${local.botInfo.username} is running against a local Telegram (the Bot API emulator)`,
+      );
+    }
+    const running = bot;
+    const scheduler = startSlaScheduler({ desk, onChange: () => running.notifier.poke() });
+    stops.push(() => scheduler.stop());
+    log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
+    const url = `http://localhost:${port}/`;
+    log(
+      miniAppBuilt()
+        ? 'tgdesk: the API and the Mini App are served on the same port'
+        : 'tgdesk: the API is served; the Mini App is not built (npx vite build --config miniapp/vite.config.ts)',
+    );
+    return {
+      mode: config.botToken ? 'telegram' : 'sandbox',
+      port,
+      url,
+      sandboxUrl: config.botToken ? undefined : `${url}sandbox/`,
+      miniAppBuilt: miniAppBuilt(),
+      desk,
+      bot,
+      emulator,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The sandbox exists only without a bot token: with one, /sandbox is a 404 (not the Mini App's page). */
+function withoutSandbox(api: Hono): Hono {
+  const gone = (c: Context) => c.json({ error: { code: 'not_found', message: 'No such route' } }, 404);
+  api.all('/sandbox', gone);
+  api.all('/sandbox/*', gone);
+  return api;
+}
+
+/**
+ * Listens on PORT (and HOST; the sandbox on 127.0.0.1 unless told) and returns the port. Stopping lets
+ * requests under way finish (a webhook update being handled) after `beforeClose` ended the endless ones.
+ */
+function listen(
+  fetch: Fetch,
+  config: Config,
+  stops: (() => unknown)[],
+  beforeClose: () => void = () => {},
+): Promise<number> {
+  const hostname = config.host ?? (config.botToken ? undefined : '127.0.0.1');
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch, port: config.port, ...(hostname ? { hostname } : {}) },
+      (info: AddressInfo) => resolve(info.port),
+    );
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`PORT ${config.port} is in use: stop what runs there or set PORT to another port`)
+          : error,
+      ),
+    );
+    stops.push(
+      () =>
+        new Promise<void>((done) => {
+          beforeClose();
+          const force = setTimeout(() => {
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }, 5_000);
+          server.close(() => {
+            clearTimeout(force);
+            done();
+          });
+        }),
+    );
+  });
+}
+
+/** Files through the Bot API: the Mini App's attachment downloads and the reports the bot sends. */
+function telegramFiles(token: string, apiRoot: string): Pick<ApiDeps, 'downloadFile' | 'sendDocument'> {
+  const api = new Api(token, { apiRoot });
+  return {
+    async downloadFile(fileId) {
+      const file = await api.getFile(fileId);
+      if (!file.file_path) throw new Error(`Telegram gave no path for file ${fileId}`);
+      const response = await fetch(`${apiRoot}/file/bot${token}/${file.file_path}`);
+      if (!response.ok) throw new Error(`Downloading file ${fileId}: HTTP ${response.status}`);
+      return { bytes: new Uint8Array(await response.arrayBuffer()), fileName: basename(file.file_path) };
+    },
+    async sendDocument(chatId, file, caption) {
+      await api.sendDocument(chatId, new InputFile(file.bytes, file.fileName), { caption });
+    },
+  };
+}

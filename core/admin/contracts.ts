@@ -1,0 +1,86 @@
+// Service contracts: which SLA targets, priority matrix and business calendar a company's tickets run
+// on. Every change drops the compiled policies, so the next ticket uses what was just saved.
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.ts';
+import { businessCalendars, type ContractRow, companies, contracts } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { InvalidInputError } from '../errors.ts';
+import { type Actor, assertAdmin } from '../permissions.ts';
+import { priorityMatrixSchema, slaTargetsSchema } from '../sla-policy.ts';
+import { inTransaction } from '../transaction.ts';
+import { parseInput } from '../validation.ts';
+import { found, idSchema, parseId } from './common.ts';
+
+const contractFields = z.object({
+  /** Null: the contract for requests from people not matched to a company. */
+  companyId: idSchema.nullable(),
+  name: z.string().trim().min(1).max(200),
+  startsAt: z.number().int(),
+  endsAt: z.number().int().nullable().default(null),
+  /** Null: the SLA clock runs 24/7. */
+  calendarId: idSchema.nullable().default(null),
+  slaTargets: slaTargetsSchema,
+  priorityMatrix: priorityMatrixSchema,
+  autoCloseBusinessDays: z.number().int().min(0).max(60).default(3),
+});
+const endsAfterStart = (c: { startsAt: number; endsAt: number | null }) =>
+  c.endsAt === null || c.endsAt > c.startsAt;
+const endsAfterStartMessage = { message: 'the contract must end after it starts', path: ['endsAt'] };
+
+export const contractInputSchema = contractFields.refine(endsAfterStart, endsAfterStartMessage);
+export type ContractInput = z.input<typeof contractInputSchema>;
+const contractPatchSchema = contractFields
+  .partial()
+  .extend({ endsAt: z.number().int().nullable().optional(), calendarId: idSchema.nullable().optional() });
+
+function assertReferences(db: Db, c: { companyId: number | null; calendarId: number | null }): void {
+  if (c.companyId !== null && !db.select().from(companies).where(eq(companies.id, c.companyId)).get())
+    throw new InvalidInputError('no such company', [{ path: ['companyId'], message: 'no such company' }]);
+  if (
+    c.calendarId !== null &&
+    !db.select().from(businessCalendars).where(eq(businessCalendars.id, c.calendarId)).get()
+  )
+    throw new InvalidInputError('no such calendar', [{ path: ['calendarId'], message: 'no such calendar' }]);
+}
+
+export function listContracts(ctx: DeskContext, actor: Actor): ContractRow[] {
+  assertAdmin(actor);
+  return ctx.db.select().from(contracts).orderBy(asc(contracts.companyId), asc(contracts.startsAt)).all();
+}
+
+export function createContract(ctx: DeskContext, actor: Actor, raw: ContractInput): ContractRow {
+  assertAdmin(actor);
+  const input = parseInput(contractInputSchema, raw);
+  return inTransaction(ctx.db, () => {
+    assertReferences(ctx.db, input);
+    const row = ctx.db.insert(contracts).values(input).returning().get();
+    ctx.policies.invalidate();
+    return row;
+  });
+}
+
+/** Changes some fields; the contract as it then stands must be valid as a whole. */
+export function updateContract(
+  ctx: DeskContext,
+  actor: Actor,
+  rawId: number,
+  raw: Partial<ContractInput>,
+): ContractRow {
+  assertAdmin(actor);
+  const id = parseId(rawId);
+  const patch = parseInput(contractPatchSchema, raw);
+  return inTransaction(ctx.db, () => {
+    const current = found(ctx.db.select().from(contracts).where(eq(contracts.id, id)).get(), 'contract', id);
+    const { id: _id, ...fields } = current;
+    const next = parseInput(contractInputSchema, { ...fields, ...patch });
+    assertReferences(ctx.db, next);
+    const row = found(
+      ctx.db.update(contracts).set(next).where(eq(contracts.id, id)).returning().get(),
+      'contract',
+      id,
+    );
+    ctx.policies.invalidate();
+    return row;
+  });
+}

@@ -1,0 +1,50 @@
+// Start-up: tell Telegram we are here, learn who the person is and which language they read, then draw.
+import { createRoot } from 'react-dom/client';
+import { App, prefetchScreens } from './App.tsx';
+import { api, listOf } from './api.ts';
+import { preloadLanguage, setLanguage, t } from './i18n.ts';
+import { navigate } from './router.ts';
+import { homeFor, type Session, tabsFor } from './session.ts';
+import { inTelegram, startTelegram, startTicketId, telegramLanguage } from './telegram.ts';
+import type { Category, Language, Me } from './types.ts';
+import { errorText } from './ui/common.tsx';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root') as HTMLElement);
+
+async function boot(): Promise<void> {
+  startTelegram();
+  if (!inTelegram) document.body.classList.add('outside-telegram');
+  const guess: Language = telegramLanguage() === 'en' ? 'en' : 'ru';
+  void preloadLanguage(guess);
+  let me: Me;
+  let categories: Category[];
+  try {
+    [me, categories] = await Promise.all([
+      api<Me>('/api/me'),
+      api<unknown>('/api/categories').then((body) => listOf<Category>(body)),
+    ]);
+  } catch (e) {
+    await setLanguage(guess);
+    root.render(
+      <div className="screen">
+        <div className="empty" role="alert">
+          {t('app-open-in-telegram')}
+          <br />
+          <span className="hint">{errorText(e)}</span>
+        </div>
+      </div>,
+    );
+    return;
+  }
+  await setLanguage(guess === 'en' || me.language === 'en' ? 'en' : 'ru');
+  document.title = t('app-title');
+  const session: Session = { me, categories, home: homeFor(me), tabs: tabsFor(me) };
+  const ticket = startTicketId();
+  if (ticket) navigate(`/t/${ticket}`, { replace: true });
+  else if (!location.hash.startsWith('#/')) navigate(session.home, { replace: true });
+  root.render(<App session={session} />);
+  prefetchScreens(session);
+}
+
+void boot();

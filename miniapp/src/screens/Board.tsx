@@ -1,0 +1,149 @@
+// The staff queue board: open work sorted by the SLA instant that runs out next, with filters.
+import { useRef, useState } from 'react';
+import { api } from '../api.ts';
+import { t } from '../i18n.ts';
+import { useSession } from '../session.ts';
+import { haptic } from '../telegram.ts';
+import { LINES, type Line, type TicketSummary } from '../types.ts';
+import {
+  countdown,
+  ErrorNote,
+  Section,
+  Spinner,
+  TicketRow,
+  useCompanies,
+  useLoad,
+  useNow,
+  useRefresh,
+} from '../ui/common.tsx';
+import { openTicket } from './MyTickets.tsx';
+
+interface Filters {
+  line: Line | '';
+  categoryId: string;
+  companyId: string;
+  assigneeId: string;
+}
+
+let saved: Filters = { line: '', categoryId: '', companyId: '', assigneeId: '' };
+
+export default function Board() {
+  const { me, categories } = useSession();
+  const [f, setF] = useState<Filters>(saved);
+  saved = f;
+  const key = JSON.stringify(f);
+  const board = useLoad(
+    (signal) =>
+      api<{ tickets: TicketSummary[] }>('/api/board', {
+        query: { ...f, assigneeId: f.assigneeId === 'me' ? me.id : f.assigneeId, limit: 200 },
+        signal,
+      }),
+    key,
+  );
+  useRefresh(board.reload, 30_000);
+
+  const companies = useCompanies();
+  // Assignees seen so far, for the filter.
+  const seen = useRef(new Map<number, string>());
+  for (const x of board.data?.tickets ?? [])
+    if (x.assigneeId !== null) seen.current.set(x.assigneeId, x.assigneeName ?? String(x.assigneeId));
+
+  const set = (patch: Partial<Filters>) => {
+    haptic.select();
+    setF((old) => ({ ...old, ...patch }));
+  };
+  const at = useNow();
+  const tickets = board.data?.tickets ?? [];
+  const breached = tickets.filter((x) => countdown(x, at).tone === 'red').length;
+  const soon = tickets.filter((x) => countdown(x, at).tone === 'amber').length;
+
+  return (
+    <div className="screen" data-screen="board">
+      <h1>
+        {t('app-board-title')}{' '}
+        <span className="hint">{t('app-board-counts', { total: tickets.length, breached, soon })}</span>
+      </h1>
+      <div className="filters">
+        <select
+          aria-label={t('app-field-line')}
+          name="line"
+          value={f.line}
+          onChange={(e) => set({ line: e.target.value as Line | '' })}
+        >
+          <option value="">{t('app-all-lines')}</option>
+          {LINES.map((l) => (
+            <option key={l} value={l}>
+              {t(`line-${l}`)}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label={t('app-field-category')}
+          name="categoryId"
+          value={f.categoryId}
+          onChange={(e) => set({ categoryId: e.target.value })}
+        >
+          <option value="">{t('app-all-categories')}</option>
+          {categories.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label={t('report-company')}
+          name="companyId"
+          value={f.companyId}
+          onChange={(e) => set({ companyId: e.target.value })}
+        >
+          <option value="">{t('app-all-companies')}</option>
+          {companies.map(({ id, name }) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label={t('app-field-assignee')}
+          name="assigneeId"
+          value={f.assigneeId}
+          onChange={(e) => set({ assigneeId: e.target.value })}
+        >
+          <option value="">{t('app-anyone')}</option>
+          <option value="none">{t('staff-card-unassigned')}</option>
+          <option value="me">{t('app-me')}</option>
+          {[...seen.current]
+            .filter(([id]) => id !== me.id)
+            .map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+        </select>
+      </div>
+      <ErrorNote error={board.error} />
+      {board.loading && !board.data ? (
+        <Spinner />
+      ) : tickets.length === 0 ? (
+        <div className="empty">{t('staff-queue-empty')}</div>
+      ) : (
+        <Section>
+          {tickets.map((ticket) => (
+            <TicketRow
+              key={ticket.id}
+              ticket={ticket}
+              onOpen={openTicket}
+              sub={[
+                ticket.companyName ?? t('staff-card-unverified'),
+                t(`line-${ticket.line}`),
+                ticket.assigneeName,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            />
+          ))}
+        </Section>
+      )}
+    </div>
+  );
+}

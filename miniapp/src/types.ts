@@ -1,0 +1,189 @@
+// The shapes of the HTTP API (docs/API.md), as the Mini App reads them.
+
+export const STATUSES = [
+  'new',
+  'open',
+  'in_progress',
+  'waiting_for_customer',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const;
+export type Status = (typeof STATUSES)[number];
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const IMPACTS = ['person', 'department', 'company'] as const;
+export type Impact = (typeof IMPACTS)[number];
+export const URGENCIES = ['low', 'medium', 'high'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const LINES = ['line1', 'line2', 'field'] as const;
+export type Line = (typeof LINES)[number];
+export const ROLES = [
+  'client',
+  'client_manager',
+  'line1',
+  'line2',
+  'field_engineer',
+  'supervisor',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+export type Language = 'ru' | 'en';
+
+export type ClockState = 'running' | 'warning' | 'breached' | 'paused' | 'met' | 'missed';
+
+export interface SlaClock {
+  state: ClockState;
+  dueAt: number;
+  warnAt: number | null;
+  targetMinutes: number;
+  elapsedMinutes: number;
+  remainingMinutes: number;
+  fraction: number;
+}
+
+export interface TicketSummary {
+  id: number;
+  number: number;
+  subject: string;
+  status: Status;
+  priority: Priority;
+  impact: Impact;
+  urgency: Urgency;
+  line: Line;
+  channel: string;
+  categoryId: number | null;
+  categoryName: string | null;
+  companyId: number | null;
+  companyName: string | null;
+  requesterId: number;
+  requesterName: string | null;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  sla: { firstResponse: SlaClock; resolution: SlaClock };
+  next: 'first_response' | 'resolution';
+  dueAt: number;
+}
+
+export interface Slot {
+  id: number;
+  startsAt: number;
+  endsAt: number;
+}
+
+export interface TicketDetail extends TicketSummary {
+  description: string;
+  location: string | null;
+  resolutionText: string | null;
+  rating: number | null;
+  ratingComment: string | null;
+  visit: { startsAt: number; endsAt: number; checkedInAt: number | null; checkedOutAt: number | null } | null;
+  offeredSlots: Slot[];
+  timeZone: string;
+  roles: string[];
+  actions: string[];
+}
+
+export interface TicketEvent {
+  id: number;
+  at: number;
+  type: string;
+  actorId: number | null;
+  actorName: string | null;
+  fromStatus: Status | null;
+  toStatus: Status | null;
+  internal: boolean;
+  data: Record<string, unknown> | null;
+}
+
+export interface Attachment {
+  id: number;
+  kind: string;
+  fileName: string | null;
+  mimeType: string | null;
+  size: number | null;
+  internal: boolean;
+  url: string;
+}
+
+export interface Comment {
+  id: number;
+  authorId: number | null;
+  authorName: string | null;
+  body: string;
+  internal: boolean;
+  createdAt: number;
+  attachments: Attachment[];
+}
+
+export interface TicketPage {
+  ticket: TicketDetail;
+  timeline: TicketEvent[];
+  comments: Comment[];
+}
+
+export interface Me {
+  id: number;
+  name: string;
+  language: Language;
+  roles: { role: Role; companyId: number | null; companyName: string | null }[];
+  staff: boolean;
+  admin: boolean;
+  manages: number[];
+}
+
+export interface Category {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export interface Compliance {
+  decided: number;
+  met: number;
+  percent: number | null;
+}
+
+export interface Distribution {
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface Report {
+  companyId: number | null;
+  from: number;
+  to: number;
+  asOf: number;
+  total: number;
+  byStatus: Partial<Record<Status, number>>;
+  byPriority: Partial<Record<Priority, number>>;
+  byChannel: Partial<Record<string, number>>;
+  byCategory: { categoryId: number | null; nameRu: string | null; nameEn: string | null; count: number }[];
+  firstResponse: Compliance & { minutes: Distribution };
+  resolution: Compliance & { minutes: Distribution };
+  rating: { count: number; average: number | null };
+  assignees: {
+    assigneeId: number;
+    name: string;
+    tickets: number;
+    resolved: number;
+    resolution: Compliance;
+    resolutionMinutes: Distribution;
+    averageRating: number | null;
+  }[];
+}
+
+export interface ReportSeries {
+  days: string[];
+  byPriority: Record<Priority, number[]>;
+  byCategory: { categoryId: number | null; name: string; counts: number[] }[];
+}
+
+export interface ReportPage {
+  report: Report;
+  series: ReportSeries;
+}

@@ -1,0 +1,664 @@
+// The sandbox page: a Telegram-like chat with the bot as a demo person, and the Mini App beside it.
+// Everything it shows comes from the sandbox server (/sandbox/api/…), which drives the local Bot API
+// emulator the real bot talks to; chat updates arrive over server-sent events.
+import type {
+  ButtonView,
+  ChatView,
+  EntityView,
+  KeyButtonView,
+  MessageView,
+  MiniAppView,
+  PersonView,
+  SessionView,
+} from '../types.ts';
+import { drawPhoto } from './photo.ts';
+import { createHost, THEME } from './telegram-host.ts';
+
+const API = '/sandbox/api';
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from the page`);
+  return found as T;
+}
+
+const ui = {
+  title: element('title'),
+  subtitle: element('subtitle'),
+  languages: element('languages'),
+  peopleTitle: element('people-title'),
+  people: element<HTMLUListElement>('people'),
+  botName: element('bot-name'),
+  chatSubtitle: element('chat-subtitle'),
+  openApp: element<HTMLButtonElement>('open-app'),
+  offline: element('offline'),
+  messages: element('messages'),
+  replyBar: element('reply-bar'),
+  replyLabel: element('reply-label'),
+  replyText: element('reply-text'),
+  replyCancel: element<HTMLButtonElement>('reply-cancel'),
+  composer: element<HTMLFormElement>('composer'),
+  menuButton: element<HTMLButtonElement>('menu-button'),
+  commandsButton: element<HTMLButtonElement>('commands-button'),
+  photoButton: element<HTMLButtonElement>('photo-button'),
+  input: element<HTMLInputElement>('input'),
+  keyboardToggle: element<HTMLButtonElement>('keyboard-toggle'),
+  send: element<HTMLButtonElement>('send'),
+  commands: element('commands'),
+  replyKeyboard: element('reply-keyboard'),
+  miniApp: element('miniapp'),
+  miniAppTitle: element('miniapp-title'),
+  miniAppClose: element<HTMLButtonElement>('miniapp-close'),
+  miniAppNote: element('miniapp-note'),
+  toast: element('toast'),
+};
+
+interface State {
+  session: SessionView | undefined;
+  person: PersonView | undefined;
+  chat: ChatView | undefined;
+  events: EventSource | undefined;
+  replyTo: { id: number; text: string } | undefined;
+  /** The force-reply prompt a reply was last started for, so closing that reply sticks. */
+  promptAnswered: number;
+  keyboardHidden: boolean;
+  /** The reply keyboard last shown: a new one shows even after a one-time keyboard was hidden. */
+  keyboardShown: string;
+  /** Presses of this page waiting for the bot's answer (a toast). */
+  pressed: Set<string>;
+}
+
+const state: State = {
+  session: undefined,
+  person: undefined,
+  chat: undefined,
+  events: undefined,
+  replyTo: undefined,
+  promptAnswered: 0,
+  keyboardHidden: false,
+  keyboardShown: '',
+  pressed: new Set(),
+};
+
+const t = (key: string): string => state.session?.texts[key] ?? key;
+
+// ----------------------------------------------------------------------------------------- requests
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${API}${path}`, init);
+  const body = (await response.json().catch(() => ({}))) as T & { error?: { message?: string } };
+  if (!response.ok) throw new Error(body.error?.message ?? `${response.status}`);
+  return body;
+}
+
+const post = <T>(path: string, body: unknown) =>
+  request<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+function fail(error: unknown): void {
+  showToast(`${t('sandbox-error')} ${error instanceof Error ? error.message : String(error)}`, true);
+}
+
+// ------------------------------------------------------------------------------------------ session
+
+function pickLanguage(): 'ru' | 'en' {
+  const saved = localStorage.getItem('sandbox-language');
+  if (saved === 'ru' || saved === 'en') return saved;
+  return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+async function loadSession(language: 'ru' | 'en'): Promise<void> {
+  state.session = await request<SessionView>(`/session?lang=${language}`);
+  document.documentElement.lang = state.session.language;
+  document.title = t('sandbox-title');
+  ui.title.textContent = t('sandbox-title');
+  ui.subtitle.textContent = t('sandbox-subtitle');
+  ui.peopleTitle.textContent = t('sandbox-people');
+  ui.botName.textContent = state.session.bot.name;
+  ui.openApp.textContent = t('sandbox-open-miniapp');
+  ui.input.placeholder = t('sandbox-input-placeholder');
+  ui.send.textContent = t('sandbox-send');
+  ui.send.setAttribute('aria-label', t('sandbox-send'));
+  ui.photoButton.title = t('sandbox-send-photo');
+  ui.photoButton.setAttribute('aria-label', t('sandbox-send-photo'));
+  ui.commandsButton.title = t('sandbox-commands');
+  ui.commandsButton.setAttribute('aria-label', t('sandbox-commands'));
+  ui.keyboardToggle.title = t('sandbox-keyboard');
+  ui.keyboardToggle.setAttribute('aria-label', t('sandbox-keyboard'));
+  ui.replyLabel.textContent = t('sandbox-replying-to');
+  ui.replyCancel.setAttribute('aria-label', t('sandbox-cancel-reply'));
+  ui.miniAppClose.setAttribute('aria-label', t('sandbox-close-miniapp'));
+  ui.offline.textContent = t('sandbox-offline');
+  for (const button of ui.languages.querySelectorAll<HTMLButtonElement>('button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === state.session.language));
+  }
+  renderPeople();
+  const wanted = Number(new URLSearchParams(location.hash.slice(1)).get('chat'));
+  const person = state.session.people.find((p) => p.id === (state.person?.id ?? wanted));
+  if (person) selectPerson(person);
+  else renderChat();
+}
+
+function renderPeople(): void {
+  const people = state.session?.people ?? [];
+  ui.people.replaceChildren(
+    ...people.map((person) => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'person';
+      button.dataset.person = String(person.id);
+      button.setAttribute('aria-pressed', String(person.id === state.person?.id));
+      const name = document.createElement('strong');
+      name.textContent = person.name;
+      const role = document.createElement('span');
+      role.className = 'role';
+      role.textContent = [person.roleName, person.company].filter(Boolean).join(' · ');
+      button.append(name, role);
+      button.addEventListener('click', () => selectPerson(person));
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
+function selectPerson(person: PersonView): void {
+  if (state.person?.id !== person.id) {
+    state.chat = undefined;
+    state.replyTo = undefined;
+    state.promptAnswered = 0;
+    state.pressed.clear();
+    closeMiniApp();
+    history.replaceState(null, '', `#chat=${person.id}`);
+  }
+  state.person = person;
+  renderPeople();
+  ui.chatSubtitle.textContent = `${t('sandbox-chatting-as')} ${person.name}`;
+  ui.commands.hidden = true;
+  subscribe(person.id);
+  renderChat();
+  ui.input.focus();
+}
+
+function subscribe(chatId: number): void {
+  state.events?.close();
+  const events = new EventSource(`${API}/chats/${chatId}/events`);
+  state.events = events;
+  events.addEventListener('chat', (event) => {
+    if (state.events !== events) return;
+    ui.offline.hidden = true;
+    state.chat = JSON.parse((event as MessageEvent<string>).data) as ChatView;
+    renderChat();
+  });
+  events.addEventListener('error', () => {
+    if (state.events === events) ui.offline.hidden = false;
+  });
+}
+
+// --------------------------------------------------------------------------------------------- chat
+
+function renderChat(): void {
+  const chat = state.chat;
+  const person = state.person;
+  ui.composer.classList.toggle('disabled', !person);
+  ui.input.disabled = !person;
+  if (!person) {
+    ui.messages.replaceChildren(note(t('sandbox-pick-person')));
+    ui.replyKeyboard.hidden = true;
+    ui.menuButton.hidden = true;
+    ui.replyBar.hidden = true;
+    return;
+  }
+  if (!chat) {
+    ui.messages.replaceChildren(note(t('sandbox-loading')));
+    return;
+  }
+  startReplyToPrompt(chat);
+  if (ui.messages.dataset.chat !== String(person.id)) stickToBottom = true;
+  ui.messages.replaceChildren(
+    ...(chat.messages.length ? chat.messages.map(renderMessage) : [note(t('sandbox-empty-chat'))]),
+  );
+  ui.messages.dataset.chat = String(person.id);
+  keepAtBottom();
+  renderReplyBar();
+  renderKeyboard(chat);
+  ui.menuButton.hidden = !chat.menuButton;
+  ui.menuButton.textContent = chat.menuButton?.text ?? '';
+  showAnswers(chat);
+}
+
+/** Whether the chat follows new messages: until the person scrolls up, as in Telegram. */
+let stickToBottom = true;
+
+function keepAtBottom(): void {
+  if (stickToBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+}
+
+ui.messages.addEventListener('scroll', () => {
+  stickToBottom = ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 40;
+});
+// The Mini App opening beside the chat narrows it, and photos load late: both make the messages taller.
+new ResizeObserver(keepAtBottom).observe(ui.messages);
+
+function note(text: string): HTMLElement {
+  const div = document.createElement('div');
+  div.className = 'note';
+  div.textContent = text;
+  return div;
+}
+
+/** As a Telegram client does: a bot message asking for a reply (force_reply) starts one. */
+function startReplyToPrompt(chat: ChatView): void {
+  const last = chat.messages.at(-1);
+  if (!last || last.mine || !last.forceReply || state.promptAnswered >= last.id) return;
+  state.promptAnswered = last.id;
+  state.replyTo = { id: last.id, text: firstLine(last) };
+  ui.input.placeholder = last.forceReply.placeholder ?? t('sandbox-input-placeholder');
+  ui.input.focus();
+}
+
+const firstLine = (m: MessageView) =>
+  (m.text ?? m.caption ?? (m.photo ? t('sandbox-photo') : '…')).split('\n')[0] ?? '';
+
+function renderMessage(message: MessageView): HTMLElement {
+  const row = document.createElement('div');
+  row.className = `message ${message.mine ? 'mine' : 'theirs'}`;
+  row.dataset.id = String(message.id);
+  const bubble = document.createElement('div');
+  bubble.className = 'bubble';
+  if (message.replyTo) {
+    const quote = document.createElement('button');
+    quote.type = 'button';
+    quote.className = 'quote';
+    const who = document.createElement('strong');
+    who.textContent = message.replyTo.mine ? t('sandbox-you') : (state.session?.bot.name ?? '');
+    const text = document.createElement('span');
+    text.textContent = message.replyTo.text;
+    quote.append(who, text);
+    const target = message.replyTo.id;
+    quote.addEventListener('click', () =>
+      ui.messages.querySelector(`[data-id="${target}"]`)?.scrollIntoView({ block: 'center' }),
+    );
+    bubble.append(quote);
+  }
+  if (message.photo && state.person) {
+    const img = document.createElement('img');
+    img.className = 'photo';
+    img.alt = t('sandbox-photo');
+    img.width = Math.min(320, message.photo.width);
+    img.height = Math.round((img.width * message.photo.height) / message.photo.width);
+    img.addEventListener('load', keepAtBottom);
+    img.src = `${API}/chats/${state.person.id}/files/${encodeURIComponent(message.photo.fileId)}`;
+    bubble.append(img);
+  }
+  const attachment = attachmentLine(message);
+  if (attachment) {
+    const div = document.createElement('div');
+    div.className = 'attachment';
+    div.textContent = attachment;
+    bubble.append(div);
+  }
+  const body = message.text ?? message.caption;
+  if (body !== undefined) {
+    const div = document.createElement('div');
+    div.className = 'text';
+    div.append(
+      formatted(body, (message.text !== undefined ? message.entities : message.captionEntities) ?? []),
+    );
+    bubble.append(div);
+  }
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  const time = new Date(message.date * 1000).toLocaleTimeString(state.session?.language, {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  meta.textContent = message.edited ? `${t('sandbox-edited')} ${time}` : time;
+  const reply = document.createElement('button');
+  reply.type = 'button';
+  reply.className = 'reply-action';
+  reply.textContent = '↩';
+  reply.title = t('sandbox-reply');
+  reply.setAttribute('aria-label', t('sandbox-reply'));
+  reply.addEventListener('click', () => {
+    state.replyTo = { id: message.id, text: firstLine(message) };
+    renderReplyBar();
+    ui.input.focus();
+  });
+  meta.append(reply);
+  bubble.append(meta);
+  row.append(bubble);
+  if (message.buttons) row.append(inlineKeyboard(message));
+  return row;
+}
+
+function attachmentLine(message: MessageView): string | undefined {
+  if (message.document) return `📄 ${message.document.fileName}`;
+  if (message.voice) return `🎤 ${t('sandbox-voice')} · ${message.voice.duration}s`;
+  if (message.sticker) return `${message.sticker.emoji ?? ''} ${t('sandbox-sticker')}`.trim();
+  if (message.contact) return `👤 ${t('sandbox-contact')}: ${message.contact.name}, ${message.contact.phone}`;
+  return undefined;
+}
+
+/** Telegram's entities as HTML elements; nested ones nest, overlapping ones keep the outer. */
+function formatted(text: string, entities: EntityView[]): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  const sorted = [...entities].sort((a, b) => a.offset - b.offset || b.length - a.length);
+  renderRange(text, sorted, 0, text.length, fragment);
+  return fragment;
+}
+
+function renderRange(text: string, entities: EntityView[], start: number, end: number, into: Node): void {
+  let position = start;
+  let rest = entities.filter((e) => e.offset >= start && e.offset + e.length <= end);
+  while (rest.length > 0) {
+    const [entity, ...others] = rest as [EntityView, ...EntityView[]];
+    if (entity.offset < position) {
+      rest = others;
+      continue;
+    }
+    into.appendChild(document.createTextNode(text.slice(position, entity.offset)));
+    const stop = entity.offset + entity.length;
+    const node = entityElement(entity, text.slice(entity.offset, stop));
+    renderRange(
+      text,
+      others.filter((e) => e.offset < stop),
+      entity.offset,
+      stop,
+      node,
+    );
+    into.appendChild(node);
+    position = stop;
+    rest = others.filter((e) => e.offset >= stop);
+  }
+  into.appendChild(document.createTextNode(text.slice(position, end)));
+}
+
+const TAGS: Record<string, string> = {
+  bold: 'b',
+  italic: 'i',
+  underline: 'u',
+  strikethrough: 's',
+  code: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
+  expandable_blockquote: 'blockquote',
+};
+
+function entityElement(entity: EntityView, content: string): HTMLElement {
+  const tag = TAGS[entity.type];
+  if (tag) return document.createElement(tag);
+  if (entity.type === 'text_link' || entity.type === 'url') {
+    const href = entity.type === 'url' ? content : (entity.url ?? '');
+    if (/^https?:\/\//i.test(href)) {
+      const a = document.createElement('a');
+      a.href = href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      return a;
+    }
+  }
+  if (entity.type === 'bot_command') {
+    const a = document.createElement('a');
+    a.href = '#';
+    a.className = 'command';
+    a.addEventListener('click', (event) => {
+      event.preventDefault();
+      void sendText(content.replace(/@\w+$/, ''));
+    });
+    return a;
+  }
+  const span = document.createElement('span');
+  span.className = entity.type;
+  return span;
+}
+
+function inlineKeyboard(message: MessageView): HTMLElement {
+  const keyboard = document.createElement('div');
+  keyboard.className = 'inline-keyboard';
+  for (const row of message.buttons ?? []) {
+    const line = document.createElement('div');
+    line.className = 'row';
+    for (const button of row) line.append(inlineButton(message, button));
+    keyboard.append(line);
+  }
+  return keyboard;
+}
+
+function inlineButton(message: MessageView, button: ButtonView): HTMLButtonElement {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = `inline-button ${button.kind}`;
+  element.textContent = button.kind === 'url' ? `${button.text} ↗` : button.text;
+  element.addEventListener('click', () => {
+    if (button.kind === 'callback') void press(message.id, button.data);
+    else if (button.kind === 'url') window.open(button.url, '_blank', 'noopener');
+    else if (button.kind === 'web_app') void openMiniApp(button.url, button.text);
+  });
+  return element;
+}
+
+function renderReplyBar(): void {
+  ui.replyBar.hidden = !state.replyTo;
+  ui.replyText.textContent = state.replyTo?.text ?? '';
+  if (!state.replyTo) ui.input.placeholder = t('sandbox-input-placeholder');
+}
+
+function renderKeyboard(chat: ChatView): void {
+  const keyboard = chat.keyboard;
+  const shown = JSON.stringify(keyboard);
+  if (shown !== state.keyboardShown) {
+    state.keyboardShown = shown;
+    state.keyboardHidden = false;
+  }
+  ui.keyboardToggle.hidden = !keyboard;
+  ui.replyKeyboard.hidden = !keyboard || state.keyboardHidden;
+  if (!keyboard) return;
+  if (keyboard.placeholder && !state.replyTo) ui.input.placeholder = keyboard.placeholder;
+  ui.replyKeyboard.replaceChildren(
+    ...keyboard.rows.map((row) => {
+      const line = document.createElement('div');
+      line.className = 'row';
+      for (const button of row) line.append(keyButton(button, keyboard.oneTime));
+      return line;
+    }),
+  );
+}
+
+function keyButton(button: KeyButtonView, oneTime: boolean): HTMLButtonElement {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = 'key-button';
+  element.textContent = button.text;
+  element.addEventListener('click', () => {
+    if (oneTime) {
+      state.keyboardHidden = true;
+      ui.replyKeyboard.hidden = true;
+    }
+    if (button.kind === 'text') void sendText(button.text);
+    else if (button.kind === 'contact') void shareContact();
+    else void openMiniApp(button.url, button.text);
+  });
+  return element;
+}
+
+function showAnswers(chat: ChatView): void {
+  for (const answer of chat.answers) {
+    if (!state.pressed.has(answer.queryId)) continue;
+    state.pressed.delete(answer.queryId);
+    if (answer.text) showToast(answer.text, answer.alert === true);
+  }
+}
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+function showToast(text: string, sticky: boolean): void {
+  clearTimeout(toastTimer);
+  ui.toast.textContent = text;
+  ui.toast.hidden = false;
+  ui.toast.classList.toggle('alert', sticky);
+  ui.toast.onclick = () => {
+    ui.toast.hidden = true;
+  };
+  if (!sticky) {
+    toastTimer = setTimeout(() => {
+      ui.toast.hidden = true;
+    }, 3500);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ actions
+
+async function sendText(text: string): Promise<void> {
+  const person = state.person;
+  if (!person || text.trim() === '') return;
+  const replyTo = state.replyTo?.id;
+  state.replyTo = undefined;
+  renderReplyBar();
+  try {
+    await post(`/chats/${person.id}/messages`, { text, ...(replyTo ? { replyTo } : {}) });
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function sendPhoto(): Promise<void> {
+  const person = state.person;
+  if (!person) return;
+  const caption = ui.input.value.trim();
+  const replyTo = state.replyTo?.id;
+  ui.input.value = '';
+  state.replyTo = undefined;
+  renderReplyBar();
+  try {
+    const photo = await drawPhoto(person.name);
+    const query = new URLSearchParams({
+      ...(caption ? { caption } : {}),
+      ...(replyTo ? { replyTo: String(replyTo) } : {}),
+    });
+    await request(`/chats/${person.id}/photos?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': photo.type },
+      body: photo,
+    });
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function press(messageId: number, data: string): Promise<void> {
+  const person = state.person;
+  if (!person) return;
+  try {
+    const { queryId } = await post<{ queryId: string }>(`/chats/${person.id}/presses`, { messageId, data });
+    state.pressed.add(queryId);
+    if (state.chat) showAnswers(state.chat);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function shareContact(): Promise<void> {
+  const person = state.person;
+  if (!person) return;
+  try {
+    await post(`/chats/${person.id}/contact`, {});
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function toggleCommands(): Promise<void> {
+  const person = state.person;
+  if (!person) return;
+  if (!ui.commands.hidden) {
+    ui.commands.hidden = true;
+    return;
+  }
+  try {
+    const commands = await request<{ command: string; description: string }[]>(
+      `/chats/${person.id}/commands`,
+    );
+    ui.commands.replaceChildren(
+      ...commands.map(({ command, description }) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        const name = document.createElement('strong');
+        name.textContent = `/${command}`;
+        const about = document.createElement('span');
+        about.textContent = description;
+        button.append(name, about);
+        button.addEventListener('click', () => {
+          ui.commands.hidden = true;
+          void sendText(`/${command}`);
+        });
+        return button;
+      }),
+    );
+    ui.commands.hidden = false;
+  } catch (error) {
+    fail(error);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ Mini App
+
+const host = createHost(closeMiniApp, t);
+
+async function openMiniApp(url: string | undefined, title: string): Promise<void> {
+  const person = state.person;
+  if (!person) return;
+  ui.miniApp.hidden = false;
+  ui.miniAppTitle.textContent = title;
+  ui.miniAppNote.hidden = state.session?.miniAppBuilt !== false;
+  ui.miniAppNote.textContent = t('sandbox-miniapp-not-built');
+  try {
+    const query = new URLSearchParams(url ? { url } : {});
+    const view = await request<MiniAppView>(`/chats/${person.id}/mini-app?${query}`);
+    host.open(view.src);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function closeMiniApp(): void {
+  host.close();
+  ui.miniApp.hidden = true;
+}
+
+// -------------------------------------------------------------------------------------------- wiring
+
+ui.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = ui.input.value;
+  ui.input.value = '';
+  void sendText(text);
+});
+ui.replyCancel.addEventListener('click', () => {
+  state.replyTo = undefined;
+  renderReplyBar();
+});
+ui.photoButton.addEventListener('click', () => void sendPhoto());
+ui.commandsButton.addEventListener('click', () => void toggleCommands());
+ui.keyboardToggle.addEventListener('click', () => {
+  state.keyboardHidden = !state.keyboardHidden;
+  if (state.chat) renderKeyboard(state.chat);
+});
+ui.openApp.addEventListener('click', () => void openMiniApp(undefined, state.session?.bot.name ?? ''));
+ui.menuButton.addEventListener('click', () => {
+  const menu = state.chat?.menuButton;
+  if (menu) void openMiniApp(menu.url, menu.text);
+});
+ui.miniAppClose.addEventListener('click', closeMiniApp);
+for (const button of ui.languages.querySelectorAll<HTMLButtonElement>('button')) {
+  button.addEventListener('click', () => {
+    const language = button.dataset.lang === 'en' ? 'en' : 'ru';
+    localStorage.setItem('sandbox-language', language);
+    void loadSession(language).catch(fail);
+  });
+}
+document.documentElement.style.setProperty('--accent', THEME.button_color);
+
+loadSession(pickLanguage()).catch(fail);

@@ -1,0 +1,335 @@
+// The sandbox's HTTP side, mounted at /sandbox: the page, and what it needs to be a Telegram client for
+// the demo people — their chats with the bot (live, over server-sent events), sending text and photos,
+// pressing buttons, sharing a contact, the bot's commands, and the Mini App opened with init data signed
+// with the emulator bot's token, which the API checks as it would Telegram's.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { signInitData } from '../api/init-data.ts';
+import { LANGUAGES, type Language } from '../core/model.ts';
+import type { Emulator, TestUser } from '../emulator/index.ts';
+import { DEFAULT_LANGUAGE, messageKeys, translator } from '../locales/index.ts';
+import type { PageFile } from './build.ts';
+import { chatView, fileInChat } from './chat-view.ts';
+import { type SandboxPerson, telegramProfile } from './people.ts';
+import type { MiniAppView, SessionView } from './types.ts';
+
+export interface SandboxOptions {
+  emulator: Emulator;
+  people: SandboxPerson[];
+  /** The page's files (sandbox/build.ts). */
+  page: Map<string, PageFile>;
+  /** Whether miniapp/dist is there to open. */
+  miniAppBuilt: () => boolean;
+  /** Between two keep-alive comments on an idle event stream. */
+  keepAliveMs?: number;
+}
+
+/** Telegram's light theme, for the Mini App's hash (the page sends the same on theme requests). */
+const THEME_PARAMS = {
+  bg_color: '#ffffff',
+  text_color: '#000000',
+  hint_color: '#707579',
+  link_color: '#3390ec',
+  button_color: '#3390ec',
+  button_text_color: '#ffffff',
+  secondary_bg_color: '#f4f4f5',
+  header_bg_color: '#ffffff',
+  bottom_bar_bg_color: '#ffffff',
+  accent_text_color: '#3390ec',
+  section_bg_color: '#ffffff',
+  section_header_text_color: '#3390ec',
+  section_separator_color: '#e7e7e7',
+  subtitle_text_color: '#707579',
+  destructive_text_color: '#e53935',
+};
+
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+const messageBody = z.object({
+  text: z.string().min(1).max(20_000),
+  replyTo: z.number().int().positive().optional(),
+});
+const pressBody = z.object({
+  messageId: z.number().int().positive(),
+  data: z.string().min(1).max(64),
+});
+const photoQuery = z.object({
+  caption: z.string().max(1024).optional(),
+  replyTo: z.coerce.number().int().positive().optional(),
+});
+
+const bad = (message: string) =>
+  new HTTPException(400, {
+    res: Response.json({ error: { code: 'invalid_input', message } }, { status: 400 }),
+  });
+const notFound = (message: string) =>
+  new HTTPException(404, {
+    res: Response.json({ error: { code: 'not_found', message } }, { status: 404 }),
+  });
+
+async function parse<T>(schema: z.ZodType<T>, value: unknown | Promise<unknown>): Promise<T> {
+  const parsed = schema.safeParse(await Promise.resolve(value).catch(() => undefined));
+  if (!parsed.success)
+    throw bad(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+/** What the emulator refuses (a reply to a deleted message, an empty text…) is the page's mistake: 400. */
+function attempt<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw bad(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const isImage = (bytes: Uint8Array) =>
+  (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) ||
+  (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47);
+
+export interface Sandbox {
+  /** Every route under /sandbox/: mount them on the API app with `api.route('/', routes)`. */
+  routes: Hono;
+  /** Ends the pages' event streams (they never end by themselves), so the server can close. */
+  close(): void;
+}
+
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const { emulator, page } = options;
+  const keepAliveMs = options.keepAliveMs ?? 20_000;
+  const chats = new Map<number, { person: SandboxPerson; user: TestUser }>(
+    options.people.map((person) => [
+      person.telegramId,
+      { person, user: emulator.user(telegramProfile(person)) },
+    ]),
+  );
+  const botApi = async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
+    const response = await fetch(`${emulator.apiRoot}/bot${emulator.token}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const body = (await response.json()) as { ok: boolean; result?: T; description?: string };
+    if (!body.ok) throw notFound(body.description ?? method);
+    return body.result as T;
+  };
+
+  const streams = new Set<SSEStreamingApi>();
+  const app = new Hono();
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    console.error('tgdesk sandbox:', error);
+    return c.json({ error: { code: 'internal', message: 'Something went wrong' } }, 500);
+  });
+
+  const chatOf = (id: string) => {
+    const chat = chats.get(Number(id));
+    if (!chat) throw notFound('No demo person with this Telegram id');
+    return chat;
+  };
+
+  // ------------------------------------------------------------------------------------------- page
+
+  const serve = (file: PageFile | undefined, cache: string) =>
+    file
+      ? new Response(file.body, { headers: { 'content-type': file.type, 'cache-control': cache } })
+      : undefined;
+  app.get('/sandbox', (c) => c.redirect('/sandbox/'));
+  app.get(
+    '/sandbox/',
+    () => serve(page.get('index.html'), 'no-cache') ?? new Response('Not built', { status: 500 }),
+  );
+  app.get('/sandbox/assets/:name', (c) => {
+    const response = serve(page.get(`assets/${c.req.param('name')}`), 'public, max-age=31536000, immutable');
+    if (!response) throw notFound('No such file');
+    return response;
+  });
+
+  // ---------------------------------------------------------------------------------------- session
+
+  app.get('/sandbox/api/session', (c) => {
+    const wanted = c.req.query('lang');
+    const language: Language = LANGUAGES.find((l) => l === wanted) ?? DEFAULT_LANGUAGE;
+    const t = translator(language);
+    const texts = Object.fromEntries(
+      messageKeys(language)
+        .filter((key) => key.startsWith('sandbox-'))
+        .map((key) => [key, t(key)]),
+    );
+    const session: SessionView = {
+      language,
+      texts,
+      bot: { name: emulator.botInfo.first_name, username: emulator.botInfo.username },
+      people: [...chats.values()].map(({ person }) => ({
+        id: person.telegramId,
+        name: person.name,
+        role: person.role,
+        roleName: t(`role-${person.role}`),
+        company: person.company,
+        language: person.language,
+      })),
+      miniAppBuilt: options.miniAppBuilt(),
+    };
+    return c.json(session);
+  });
+
+  // ------------------------------------------------------------------------------------------ chats
+
+  app.get('/sandbox/api/chats/:id', (c) => c.json(chatView(chatOf(c.req.param('id')).user)));
+
+  app.get('/sandbox/api/chats/:id/events', (c) => {
+    const { user } = chatOf(c.req.param('id'));
+    return streamSSE(c, async (stream) => {
+      streams.add(stream);
+      let changed = true;
+      let wake: (() => void) | undefined;
+      const off = user.watch(() => {
+        changed = true;
+        wake?.();
+      });
+      stream.onAbort(() => wake?.());
+      try {
+        while (!stream.aborted && !stream.closed) {
+          if (changed) {
+            changed = false;
+            await stream.writeSSE({ event: 'chat', data: JSON.stringify(chatView(user)) });
+          } else {
+            await stream.write(': keep-alive\n\n');
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, keepAliveMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            if (changed || stream.aborted) wake();
+          });
+        }
+      } finally {
+        off();
+        streams.delete(stream);
+      }
+    });
+  });
+
+  const small = bodyLimit({ maxSize: 64 * 1024, onError: () => Promise.reject(bad('Body too large')) });
+
+  app.post('/sandbox/api/chats/:id/messages', small, async (c) => {
+    const { user } = chatOf(c.req.param('id'));
+    const body = await parse(messageBody, c.req.json());
+    const message = attempt(() => user.send(body.text, body.replyTo ? { replyTo: body.replyTo } : {}));
+    return c.json({ id: message.message_id }, 201);
+  });
+
+  app.post(
+    '/sandbox/api/chats/:id/photos',
+    bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: () => Promise.reject(bad('The photo is over 10 MB')) }),
+    async (c) => {
+      const { user } = chatOf(c.req.param('id'));
+      const query = await parse(photoQuery, c.req.query());
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (!isImage(bytes)) throw bad('A photo must be a JPEG or PNG image');
+      const message = attempt(() =>
+        user.sendPhoto({
+          bytes,
+          ...(query.caption ? { caption: query.caption } : {}),
+          ...(query.replyTo ? { replyTo: query.replyTo } : {}),
+        }),
+      );
+      return c.json({ id: message.message_id }, 201);
+    },
+  );
+
+  app.post('/sandbox/api/chats/:id/presses', small, async (c) => {
+    const { user } = chatOf(c.req.param('id'));
+    const body = await parse(pressBody, c.req.json());
+    const message = user.messages().find((m) => m.message_id === body.messageId);
+    if (!message) throw notFound('No such message in this chat');
+    return c.json({ queryId: attempt(() => user.press(message, body.data)) }, 201);
+  });
+
+  app.post('/sandbox/api/chats/:id/contact', (c) => {
+    const { person, user } = chatOf(c.req.param('id'));
+    if (!person.phone) throw bad('This demo person has no phone number');
+    const phone = person.phone;
+    const message = attempt(() => user.shareContact(phone));
+    return c.json({ id: message.message_id }, 201);
+  });
+
+  /** The commands a Telegram client lists for this chat: the most specific scope and language set. */
+  app.get('/sandbox/api/chats/:id/commands', async (c) => {
+    const { person, user } = chatOf(c.req.param('id'));
+    const scopes = [
+      { type: 'chat', chat_id: user.chatId },
+      { type: 'all_private_chats' },
+      { type: 'default' },
+    ];
+    for (const scope of scopes) {
+      for (const language_code of [person.language, '']) {
+        const commands = await botApi<{ command: string; description: string }[]>('getMyCommands', {
+          scope,
+          language_code,
+        });
+        if (commands.length > 0) return c.json(commands);
+      }
+    }
+    return c.json([]);
+  });
+
+  app.get('/sandbox/api/chats/:id/files/:fileId', async (c) => {
+    const { user } = chatOf(c.req.param('id'));
+    const fileId = c.req.param('fileId');
+    if (!fileInChat(user, fileId)) throw notFound('No such file in this chat');
+    const file = await botApi<{ file_path: string }>('getFile', { file_id: fileId });
+    const download = await fetch(`${emulator.apiRoot}/file/bot${emulator.token}/${file.file_path}`);
+    if (!download.ok) throw notFound('The file is gone');
+    const bytes = new Uint8Array(await download.arrayBuffer());
+    const type = isImage(bytes)
+      ? bytes[0] === 0xff
+        ? 'image/jpeg'
+        : 'image/png'
+      : 'application/octet-stream';
+    return c.body(bytes, 200, { 'content-type': type, 'cache-control': 'private, max-age=3600' });
+  });
+
+  /**
+   * Where the page's iframe opens the Mini App: the path of the button's URL (or '/') on this server,
+   * with the launch parameters in the hash as Telegram passes them, init data signed just now.
+   */
+  app.get('/sandbox/api/chats/:id/mini-app', (c) => {
+    const { person } = chatOf(c.req.param('id'));
+    let path = '/';
+    const url = c.req.query('url');
+    if (url) {
+      try {
+        const parsed = new URL(url);
+        path = `${parsed.pathname}${parsed.search}`;
+      } catch {
+        throw bad('url: not a URL');
+      }
+    }
+    const initData = signInitData(emulator.token, telegramProfile(person));
+    const hash = new URLSearchParams({
+      tgWebAppData: initData,
+      tgWebAppVersion: '8.0',
+      tgWebAppPlatform: 'web',
+      tgWebAppThemeParams: JSON.stringify(THEME_PARAMS),
+    });
+    const view: MiniAppView = { src: `${path}#${hash}` };
+    return c.json(view);
+  });
+
+  // Unknown sandbox paths are the sandbox's 404, not the Mini App's page the API serves for other paths.
+  app.all('/sandbox/*', () => {
+    throw notFound('No such route');
+  });
+  return {
+    routes: app,
+    close() {
+      for (const stream of streams) stream.abort();
+    },
+  };
+}

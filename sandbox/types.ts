@@ -1,0 +1,77 @@
+// What the sandbox's server sends its page: plain JSON shapes, shared by both sides (types only).
+
+export interface SessionView {
+  language: 'ru' | 'en';
+  /** Every `sandbox-…` text of the page, in `language`. */
+  texts: Record<string, string>;
+  bot: { name: string; username: string };
+  people: PersonView[];
+  /** False until miniapp/dist is built: the page then says how to build it. */
+  miniAppBuilt: boolean;
+}
+
+export interface PersonView {
+  /** The Telegram user id, also the id of their chat with the bot. */
+  id: number;
+  name: string;
+  role: string;
+  /** The role's name in the page's language. */
+  roleName: string;
+  company: string | null;
+  language: 'ru' | 'en';
+}
+
+export interface EntityView {
+  type: string;
+  offset: number;
+  length: number;
+  url?: string;
+}
+
+export type ButtonView =
+  | { kind: 'callback'; text: string; data: string }
+  | { kind: 'url'; text: string; url: string }
+  | { kind: 'web_app'; text: string; url: string }
+  | { kind: 'other'; text: string };
+
+export interface MessageView {
+  id: number;
+  /** Sent by the person (right side), else by the bot. */
+  mine: boolean;
+  /** Unix seconds. */
+  date: number;
+  edited: boolean;
+  text?: string;
+  entities?: EntityView[];
+  caption?: string;
+  captionEntities?: EntityView[];
+  photo?: { fileId: string; width: number; height: number };
+  document?: { fileId: string; fileName: string; size?: number };
+  voice?: { duration: number };
+  sticker?: { emoji?: string };
+  contact?: { phone: string; name: string };
+  replyTo?: { id: number; mine: boolean; text: string };
+  buttons?: ButtonView[][];
+  /** The bot asked for a reply to this message (force_reply): the page starts one. */
+  forceReply?: { placeholder?: string };
+}
+
+export type KeyButtonView =
+  | { kind: 'text'; text: string }
+  | { kind: 'contact'; text: string }
+  | { kind: 'web_app'; text: string; url: string };
+
+export interface ChatView {
+  messages: MessageView[];
+  /** The reply keyboard under the input field. */
+  keyboard: { rows: KeyButtonView[][]; placeholder?: string; oneTime: boolean } | null;
+  /** The menu button beside the input field, when it opens a Mini App. */
+  menuButton: { text: string; url: string } | null;
+  /** The bot's answers to this person's button presses (toasts and alerts), oldest first. */
+  answers: { queryId: string; text?: string; alert?: boolean }[];
+}
+
+export interface MiniAppView {
+  /** Where the iframe goes: the Mini App's page with signed init data in its hash, as Telegram opens it. */
+  src: string;
+}

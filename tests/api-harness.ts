@@ -1,0 +1,98 @@
+// The API over an in-memory world, called with app.request() (no network): signed init data per person,
+// a stand-in for the Bot API's file download and document sending.
+
+import { eq } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { type ApiDeps, createApi } from '../api/app.ts';
+import { type InitDataUser, signInitData } from '../api/init-data.ts';
+import { people } from '../db/schema.ts';
+import { makeWorld, type PersonKey, type World, type WorldOptions } from './fixtures.ts';
+
+export const BOT_TOKEN = '424242:TEST-api-token';
+
+export interface SentDocument {
+  chatId: number;
+  fileName: string;
+  bytes: Uint8Array;
+  caption: string;
+}
+
+export interface ApiWorld extends World {
+  app: Hono;
+  sent: SentDocument[];
+  /** Telegram file id → bytes the stand-in getFile returns. */
+  files: Map<string, Uint8Array>;
+  errors: unknown[];
+}
+
+export function apiWorld(options: WorldOptions = {}, deps: Partial<ApiDeps> = {}): ApiWorld {
+  const w = makeWorld(options);
+  const sent: SentDocument[] = [];
+  const files = new Map<string, Uint8Array>();
+  const app = createApi({
+    desk: w.ctx,
+    botToken: BOT_TOKEN,
+    botUsername: 'tgdesk_test_bot',
+    downloadFile: async (fileId) => {
+      const bytes = files.get(fileId);
+      if (!bytes) throw new Error(`no file ${fileId}`);
+      return { bytes };
+    },
+    sendDocument: async (chatId, file, caption) => {
+      sent.push({ chatId, fileName: file.fileName, bytes: file.bytes, caption });
+    },
+    ...deps,
+  });
+  return { ...w, app, sent, files, errors: [] };
+}
+
+/** The Telegram user behind a person of the world, as Telegram would put it in init data. */
+export function telegramUser(w: World, who: PersonKey): InitDataUser {
+  const row = w.ctx.db.select().from(people).where(eq(people.id, w.ids[who])).get();
+  if (!row?.telegramUserId) throw new Error(`${who} has no Telegram account`);
+  return { id: row.telegramUserId, first_name: row.name, language_code: 'en' };
+}
+
+/** Init data signed now (by the world's clock). */
+export function initData(w: World, who: PersonKey | InitDataUser, token = BOT_TOKEN): string {
+  const user = typeof who === 'string' ? telegramUser(w, who) : who;
+  return signInitData(token, user, { authDate: Math.floor(w.clock.now() / 1000) });
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body when it is JSON, else undefined; tests read into it freely and assert on what they find. */
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies of many shapes, checked by the assertions
+  json: any;
+  bytes: Uint8Array;
+}
+
+export async function call(
+  w: ApiWorld,
+  who: PersonKey | InitDataUser | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const h: Record<string, string> = { ...headers };
+  if (who !== null && h.Authorization === undefined) h.Authorization = `tma ${initData(w, who)}`;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    h['Content-Type'] ??= 'application/json';
+  }
+  const res = await w.app.request(path, {
+    method,
+    headers: h,
+    ...(payload === undefined ? {} : { body: payload }),
+  });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // The byte-order mark stays visible (CSV exports start with one).
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  let json: unknown;
+  if ((res.headers.get('content-type') ?? '').includes('application/json')) json = JSON.parse(text);
+  return { status: res.status, headers: res.headers, text, json, bytes };
+}
