@@ -14,4 +14,6 @@ export interface BotDeps {
   desk: DeskContext;
   /** The bot's @username, for invite links. */
   username: string;
+  /** Where the Mini App opens (https), for "Open in the app" buttons; none without it. */
+  miniAppUrl?: string;
 }

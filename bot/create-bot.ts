@@ -31,6 +31,8 @@ export interface BotOptions {
   apiRoot: string;
   /** Known bot info lets the bot handle updates without calling getMe first. */
   botInfo?: UserFromGetMe;
+  /** Where the Mini App opens, for buttons that open a ticket in it. */
+  miniAppUrl?: string;
   /** Where errors of handlers go; the person gets no answer for that update, the bot goes on. */
   onError?: (error: unknown) => void;
 }
@@ -54,6 +56,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   bot.api.config.use(retrying(3));
   const deps: BotDeps = {
     desk: options.desk,
+    ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
     get username() {
       return bot.botInfo.username;
     },

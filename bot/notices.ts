@@ -125,3 +125,10 @@ function slotChoice(desk: DeskContext, ticket: { id: number }, zone: string): In
     k.text(slotText(slot.startsAt, slot.endsAt, zone), `vp:${ticket.id}:${slot.id}`).row();
   return k;
 }
+
+/** The Mini App opened at a ticket (it reads ?ticket=<id>). */
+export function ticketInApp(miniAppUrl: string, ticketId: number): string {
+  const url = new URL(miniAppUrl);
+  url.searchParams.set('ticket', String(ticketId));
+  return url.toString();
+}

@@ -2,7 +2,7 @@
 // notice at most once. Retries what may pass (429 after retry_after, 5xx, network) with capped, jittered
 // backoff; a 403 means the person blocked the bot: they are marked unreachable and not written to again.
 import { eq } from 'drizzle-orm';
-import { type Api, GrammyError, HttpError } from 'grammy';
+import { type Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import { type Clock, systemClock } from '../core/model.ts';
 import {
@@ -20,7 +20,7 @@ import { staffGroup } from '../core/settings.ts';
 import { type OutboxRow, people } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { rememberMessage } from './message-links.ts';
-import { renderNotice } from './notices.ts';
+import { renderNotice, ticketInApp } from './notices.ts';
 import { RateLimiter, type SendLimits, TELEGRAM_LIMITS } from './rate-limiter.ts';
 import { forgetTopic } from './staff/topic-store.ts';
 import { type GroupSend, syncTopic, topicGone } from './staff/topic-sync.ts';
@@ -36,6 +36,8 @@ export interface NotifierOptions {
   idleMs?: number;
   random?: () => number;
   onError?: (error: unknown) => void;
+  /** Where the Mini App opens: private notices about a ticket get a button to it. */
+  miniAppUrl?: string;
 }
 
 export class Notifier {
@@ -196,6 +198,12 @@ export class Notifier {
     const slot = this.limiter.record(chatId, now);
     // Rendered on the desk's own clock (SLA time left), sent on real time.
     const notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
+    if (notice.ticketId !== null && this.options.miniAppUrl) {
+      const t = translator(person.language);
+      notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
+        .row()
+        .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
+    }
     try {
       const sent = await api
         .sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})

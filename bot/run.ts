@@ -53,6 +53,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     api: new Api(options.token, { apiRoot: options.apiRoot }),
     onError: options.onError,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
   });
   // Updates under way (waiting for their chat's turn included): stop() lets them finish before the store
   // closes. Neither the runner's stop nor a webhook's timeout waits for them.

@@ -14,6 +14,7 @@ priority-P3 = P3 — medium
 priority-P4 = P4 — low
 
 channel-telegram = Telegram
+open-in-app = 📱 Open in the app
 channel-miniapp = Mini App
 channel-email = E-mail
 channel-web = Website form

@@ -14,6 +14,7 @@ priority-P3 = P3 — средний
 priority-P4 = P4 — низкий
 
 channel-telegram = Telegram
+open-in-app = 📱 Открыть в приложении
 channel-miniapp = Мини-приложение
 channel-email = Эл. почта
 channel-web = Форма на сайте

@@ -19,7 +19,7 @@ export interface BotWorld extends World {
   close(): Promise<void>;
 }
 
-export async function botWorld(options: WorldOptions = {}): Promise<BotWorld> {
+export async function botWorld(options: WorldOptions & { miniAppUrl?: string } = {}): Promise<BotWorld> {
   const world = makeWorld(options);
   const emu = await startEmulator();
   const errors: unknown[] = [];
@@ -31,6 +31,7 @@ export async function botWorld(options: WorldOptions = {}): Promise<BotWorld> {
       onError: (e) => errors.push(e),
       // These tests are about what people see, not about flood limits (tests/notifier.test.ts is).
       limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
+      ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
     });
   let running = await start();
   return {

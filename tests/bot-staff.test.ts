@@ -346,6 +346,27 @@ describe('queues', () => {
   });
 });
 
+describe('the Mini App from the chat', () => {
+  it('puts an "Open in the app" button on notices about a ticket, at that ticket', async () => {
+    w = await botWorld({ miniAppUrl: 'https://desk.example.com/app/' });
+    const client = w.tg('clientA');
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      subject: 'Сканер',
+      description: 'Сканер',
+      impact: 'person',
+      urgency: 'low',
+    });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const notice = await client.waitForMessage('занимается');
+    const open = notice.reply_markup?.inline_keyboard.flat().find((b) => 'web_app' in b);
+    expect(open).toEqual({
+      text: '📱 Открыть в приложении',
+      web_app: { url: `https://desk.example.com/app/?ticket=${t.id}` },
+    });
+  });
+});
+
 describe('staff joining and SLA alerts', () => {
   it("binds a person as 2nd line by an admin's invite link", async () => {
     w = await botWorld();

@@ -12,6 +12,7 @@ import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { rememberMessage } from '../message-links.ts';
+import { ticketInApp } from '../notices.ts';
 
 const PAGE = 5;
 const menuMine = LANGUAGES.map((l) => translator(l)('menu-mine'));
@@ -88,11 +89,12 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
         ctx.t('card-history'),
         ...history,
       ].join('\n');
-      const keyboard = isFinalStatus(ticket.status)
-        ? undefined
-        : new InlineKeyboard().text(ctx.t('card-comment'), `cm:${ticket.id}`);
+      const keyboard = new InlineKeyboard();
+      if (!isFinalStatus(ticket.status)) keyboard.text(ctx.t('card-comment'), `cm:${ticket.id}`);
+      if (deps.miniAppUrl) keyboard.webApp(ctx.t('open-in-app'), ticketInApp(deps.miniAppUrl, ticket.id));
       await ctx.answerCallbackQuery();
-      const sent = await ctx.reply(text, keyboard ? { reply_markup: keyboard } : {});
+      const hasButtons = keyboard.inline_keyboard.some((row) => row.length > 0);
+      const sent = await ctx.reply(text, hasButtons ? { reply_markup: keyboard } : {});
       rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
