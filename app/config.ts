@@ -36,6 +36,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET: 16–256 characters of A–Z, a–z, 0–9, _ and -')
     .optional(),
   MINIAPP_URL: httpsUrl('MINIAPP_URL must be https (Telegram opens Mini Apps only there)'),
+  INIT_DATA_MAX_AGE: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
 });
 
 export interface Config {
@@ -55,6 +56,8 @@ export interface Config {
   webhook: { url: string; secret: string; path: string } | undefined;
   /** The https URL Telegram opens the Mini App at; the bot's chat menu button opens it. */
   miniAppUrl: string | undefined;
+  /** Seconds a Mini App's signed init data stays valid. */
+  initDataMaxAge: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -81,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             path: new URL(e.WEBHOOK_URL).pathname,
           },
     miniAppUrl: e.MINIAPP_URL,
+    initDataMaxAge: e.INIT_DATA_MAX_AGE,
   };
 }

@@ -107,6 +107,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         botToken: token,
         botUsername: bot.bot.botInfo.username,
         miniappDir,
+        initDataMaxAgeSeconds: config.initDataMaxAge,
         ...(config.webhook && bot.webhook
           ? { webhook: { path: config.webhook.path, handler: bot.webhook } }
           : {}),
@@ -132,6 +133,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         botToken: local.token,
         botUsername: local.botInfo.username,
         miniappDir,
+        initDataMaxAgeSeconds: config.initDataMaxAge,
       });
       api.route('/', sandbox.routes);
       port = await listen(api.fetch, config, stops, () => sandbox.close());
