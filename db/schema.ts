@@ -167,6 +167,10 @@ export const tickets = sqliteTable(
   },
   (t) => [
     index('tickets_company_created').on(t.companyId, t.createdAt),
+    // Newest-first lists within a company, and of a requester, without sorting them all.
+    index('tickets_company_id').on(t.companyId, t.id),
+    index('tickets_requester_id').on(t.requesterId, t.id),
+    index('tickets_line_id').on(t.line, t.id),
     index('tickets_created').on(t.createdAt),
     index('tickets_requester').on(t.requesterId, t.createdAt),
     index('tickets_assignee_status').on(t.assigneeId, t.status),

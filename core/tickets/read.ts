@@ -90,16 +90,22 @@ export function ticketAttachments(ctx: DeskContext, actor: Actor, ticketId: numb
     .all();
 }
 
+/** The parts of the actor's scope, each served by its own index; none for "everything". */
+function scopeParts(scope: TicketScope): SQL[] {
+  if (scope.kind === 'all') return [];
+  const parts: SQL[] = [];
+  for (const companyId of scope.companyIds) parts.push(eq(tickets.companyId, companyId));
+  if (scope.requesterId !== null) parts.push(eq(tickets.requesterId, scope.requesterId));
+  if (scope.fieldEngineerId !== null) {
+    parts.push(eq(tickets.line, 'field'), eq(tickets.assigneeId, scope.fieldEngineerId));
+  }
+  return parts;
+}
+
 /** The SQL condition that keeps a query inside the actor's scope. */
 export function scopeCondition(scope: TicketScope): SQL | undefined {
   if (scope.kind === 'all') return undefined;
-  const parts: (SQL | undefined)[] = [];
-  if (scope.companyIds.length > 0) parts.push(inArray(tickets.companyId, scope.companyIds));
-  if (scope.requesterId !== null) parts.push(eq(tickets.requesterId, scope.requesterId));
-  if (scope.fieldEngineerId !== null) {
-    parts.push(or(eq(tickets.line, 'field'), eq(tickets.assigneeId, scope.fieldEngineerId)));
-  }
-  return or(...parts);
+  return or(...scopeParts(scope)) ?? sql`0`;
 }
 
 /** The longest search text; longer input is refused rather than cut. */
@@ -170,8 +176,12 @@ export function searchCondition(db: Db, q: string | undefined): SQL | undefined 
 }
 
 export function filterCondition(db: Db, actor: Actor, f: ParsedTicketFilter): SQL | undefined {
+  return and(scopeCondition(ticketScope(actor)), filtersOnly(db, actor, f));
+}
+
+/** The filter without the scope. */
+function filtersOnly(db: Db, actor: Actor, f: ParsedTicketFilter): SQL | undefined {
   return and(
-    scopeCondition(ticketScope(actor)),
     f.status ? inArray(tickets.status, f.status) : undefined,
     f.priority ? inArray(tickets.priority, f.priority) : undefined,
     f.channel ? eq(tickets.channel, f.channel) : undefined,
@@ -192,16 +202,23 @@ export function filterCondition(db: Db, actor: Actor, f: ParsedTicketFilter): SQ
   );
 }
 
-/** Newest first, at most `limit`, only tickets the actor may see. */
+/**
+ * Newest first, at most `limit`, only tickets the actor may see. A scope of several parts (a manager's
+ * company and their own requests) is read part by part, each newest-first along its (…, id) index and
+ * stopping at `limit`, then merged: one OR over them would sort every ticket of the company on each call.
+ */
 export function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): TicketRow[] {
   const f = parseInput(ticketFilterSchema, raw);
-  return db
-    .select()
-    .from(tickets)
-    .where(filterCondition(db, actor, f))
-    .orderBy(desc(tickets.id))
-    .limit(f.limit)
-    .all();
+  const filters = filtersOnly(db, actor, f);
+  const newest = (where: SQL | undefined) =>
+    db.select().from(tickets).where(where).orderBy(desc(tickets.id)).limit(f.limit).all();
+  const scope = ticketScope(actor);
+  if (scope.kind === 'all') return newest(filters);
+  const parts = scopeParts(scope);
+  if (parts.length === 1) return newest(and(parts[0], filters));
+  const merged = new Map<number, TicketRow>();
+  for (const part of parts) for (const row of newest(and(part, filters))) merged.set(row.id, row);
+  return [...merged.values()].sort((a, b) => b.id - a.id).slice(0, f.limit);
 }
 
 /** The comments of a ticket as the actor may see them (internal notes only for staff), oldest first. */
