@@ -216,9 +216,20 @@ export function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): Ticke
   if (scope.kind === 'all') return newest(filters);
   const parts = scopeParts(scope);
   if (parts.length === 1) return newest(and(parts[0], filters));
-  const merged = new Map<number, TicketRow>();
-  for (const part of parts) for (const row of newest(and(part, filters))) merged.set(row.id, row);
-  return [...merged.values()].sort((a, b) => b.id - a.id).slice(0, f.limit);
+  // Ids first (from the indexes alone), then only the rows that make the page.
+  const ids = new Set<number>();
+  for (const part of parts) {
+    const newestIds = db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(and(part, filters))
+      .orderBy(desc(tickets.id))
+      .limit(f.limit)
+      .all();
+    for (const { id } of newestIds) ids.add(id);
+  }
+  const page = [...ids].sort((a, b) => b - a).slice(0, f.limit);
+  return page.length === 0 ? [] : newest(inArray(tickets.id, page));
 }
 
 /** The comments of a ticket as the actor may see them (internal notes only for staff), oldest first. */
