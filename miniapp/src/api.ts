@@ -36,10 +36,29 @@ export function withQuery(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** GETs started before a screen asks for them (at start, beside /api/me); each is used once. */
+const early = new Map<string, Promise<unknown>>();
+
+/** Starts a GET now whose answer the first screen will want, saving it a round trip after start-up. */
+export function prefetch(path: string, query?: Query): void {
+  const url = withQuery(path, query);
+  const request = api(path, query ? { query } : {});
+  request.catch(() => early.delete(url)); // a failure is asked again by the screen itself
+  early.set(url, request);
+}
+
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
 ): Promise<T> {
+  if (init.method === undefined && init.body === undefined) {
+    const url = withQuery(path, init.query);
+    const started = early.get(url);
+    if (started) {
+      early.delete(url);
+      return started as Promise<T>;
+    }
+  }
   const headers = authHeaders();
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;

@@ -1,7 +1,7 @@
 // Start-up: tell Telegram we are here, learn who the person is and which language they read, then draw.
 import { createRoot } from 'react-dom/client';
 import { App, prefetchScreens } from './App.tsx';
-import { api, listOf } from './api.ts';
+import { api, listOf, prefetch } from './api.ts';
 import { preloadLanguage, setLanguage, t } from './i18n.ts';
 import { navigate } from './router.ts';
 import { homeFor, type Session, tabsFor } from './session.ts';
@@ -17,6 +17,8 @@ async function boot(): Promise<void> {
   if (!inTelegram) document.body.classList.add('outside-telegram');
   const guess: Language = telegramLanguage() === 'en' ? 'en' : 'ru';
   void preloadLanguage(guess);
+  // Most people open the app to see their requests: ask for them beside /api/me, not after it.
+  if (!startTicketId()) prefetch('/api/tickets', { mine: 1, limit: 50 });
   let me: Me;
   let categories: Category[];
   try {
