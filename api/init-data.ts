@@ -29,8 +29,16 @@ export const FUTURE_SLACK_SECONDS = 60;
 /** Longer raw strings are refused before any parsing or hashing. */
 const MAX_RAW_LENGTH = 8192;
 
+/** The key derived from a bot token, once per token (a process serves one or two). */
+const secretKeys = new Map<string, Buffer>();
+
 function secretKey(botToken: string): Buffer {
-  return createHmac('sha256', 'WebAppData').update(botToken).digest();
+  let key = secretKeys.get(botToken);
+  if (!key) {
+    key = createHmac('sha256', 'WebAppData').update(botToken).digest();
+    secretKeys.set(botToken, key);
+  }
+  return key;
 }
 
 function dataCheckString(fields: [string, string][]): string {

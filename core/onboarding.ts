@@ -21,6 +21,7 @@ import type { DeskContext } from './context.ts';
 import { DeskError, NotFoundError } from './errors.ts';
 import { type Language, ROLES, type Role, STAFF_ROLES } from './model.ts';
 import { type Actor, assertAdmin, managedCompanies } from './permissions.ts';
+import { statements } from './statements.ts';
 import { inTransaction } from './transaction.ts';
 import { parseInput } from './validation.ts';
 
@@ -39,7 +40,7 @@ export function languageFrom(code: string | undefined): Language {
 }
 
 export function personByTelegram(db: Db, telegramUserId: number): PersonRow | undefined {
-  return db.select().from(people).where(eq(people.telegramUserId, telegramUserId)).get();
+  return statements(db).personByTelegram.get({ telegramUserId });
 }
 
 /** The person behind a Telegram account, created (with no company) the first time they need to exist. */

@@ -69,6 +69,22 @@ function prepare(db: Db) {
       })
       .returning({ id: ticketEvents.id })
       .prepare(),
+    /** Who is asking, on every bot update and API request. */
+    personById: db
+      .select()
+      .from(people)
+      .where(eq(people.id, p('id')))
+      .prepare(),
+    personByTelegram: db
+      .select()
+      .from(people)
+      .where(eq(people.telegramUserId, p('telegramUserId')))
+      .prepare(),
+    membershipsOf: db
+      .select({ role: memberships.role, companyId: memberships.companyId })
+      .from(memberships)
+      .where(eq(memberships.personId, p('personId')))
+      .prepare(),
     /** Everyone holding a role, with how to reach them. */
     peopleWithRole: db
       .selectDistinct({

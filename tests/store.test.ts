@@ -92,7 +92,10 @@ describe('configuration', () => {
       host: undefined,
       webhook: undefined,
       miniAppUrl: undefined,
+      initDataMaxAge: 3600,
     });
+    expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
+    expect(() => loadConfig({ INIT_DATA_MAX_AGE: 'forever' })).toThrow(/INIT_DATA_MAX_AGE/);
     const live = loadConfig({ BOT_TOKEN: '123456:AAEhBP0av28Bnbx5yZt3Kd7q1JXAbcdEfGh', PORT: '9000' });
     expect(live).toMatchObject({ demo: false, port: 9000 });
     expect(loadConfig({ BOT_TOKEN: '123456:AAEhBP0av28Bnbx5yZt3Kd7q1JXAbcdEfGh', DEMO: '1' }).demo).toBe(
