@@ -1,34 +1,23 @@
 // The shapes of the HTTP API (docs/API.md), as the Mini App reads them.
 
-export const STATUSES = [
-  'new',
-  'open',
-  'in_progress',
-  'waiting_for_customer',
-  'resolved',
-  'closed',
-  'cancelled',
-] as const;
-export type Status = (typeof STATUSES)[number];
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const IMPACTS = ['person', 'department', 'company'] as const;
-export type Impact = (typeof IMPACTS)[number];
-export const URGENCIES = ['low', 'medium', 'high'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export const LINES = ['line1', 'line2', 'field'] as const;
-export type Line = (typeof LINES)[number];
-export const ROLES = [
-  'client',
-  'client_manager',
-  'line1',
-  'line2',
-  'field_engineer',
-  'supervisor',
-  'admin',
-] as const;
-export type Role = (typeof ROLES)[number];
-export type Language = 'ru' | 'en';
+import type { Impact, Language, Line, Priority, Role, Status, Urgency } from '../../core/model.ts';
+
+// The desk's vocabulary is core's own (plain constants, no framework): one list for the server and the app.
+export {
+  IMPACTS,
+  type Impact,
+  type Language,
+  LINES,
+  type Line,
+  PRIORITIES,
+  type Priority,
+  ROLES,
+  type Role,
+  STATUSES,
+  type Status,
+  URGENCIES,
+  type Urgency,
+} from '../../core/model.ts';
 
 export type ClockState = 'running' | 'warning' | 'breached' | 'paused' | 'met' | 'missed';
 
