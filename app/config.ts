@@ -36,7 +36,12 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET: 16–256 characters of A–Z, a–z, 0–9, _ and -')
     .optional(),
   MINIAPP_URL: httpsUrl('MINIAPP_URL must be https (Telegram opens Mini Apps only there)'),
-  INIT_DATA_MAX_AGE: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
+  INIT_DATA_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3600),
 });
 
 export interface Config {
