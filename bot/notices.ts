@@ -63,6 +63,7 @@ export function renderNotice(
         ? `${formatLocal(p.startsAt, zone)}–${formatLocal(p.endsAt, zone).slice(-5)}`
         : '',
     address: text(p.address),
+    note: text(p.note),
   };
 
   if (row.kind.startsWith('requester.')) {
