@@ -2,10 +2,11 @@
 // tests save screenshots and downloads into.
 import { mkdirSync } from 'node:fs';
 import { build } from 'vite';
+import { SCREENSHOTS } from './paths.ts';
 
 export default async function setup(): Promise<void> {
   mkdirSync('test-artifacts', { recursive: true });
-  mkdirSync('docs/screenshots', { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   // Vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';

@@ -11,7 +11,10 @@ import { makeWorld, type PersonKey, type World } from '../fixtures.ts';
 
 export const BOT_TOKEN = '123456:TEST-miniapp-token';
 export const ARTIFACTS = 'test-artifacts';
-export const SCREENSHOTS = 'docs/screenshots';
+
+import { SCREENSHOTS } from './paths.ts';
+
+export { SCREENSHOTS };
 export const PHONE = { width: 390, height: 844 };
 
 export const LIGHT_THEME = {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
 import { type RunningApp, startApp } from '../../app/run.ts';
 import { people, tickets } from '../../db/schema.ts';
+import { SCREENSHOTS } from './paths.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -17,7 +18,7 @@ const errors: unknown[] = [];
 
 beforeAll(async () => {
   mkdirSync('test-artifacts', { recursive: true });
-  mkdirSync('docs/screenshots', { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   app = await startApp(loadConfig({ DATABASE_PATH: ':memory:', PORT: '0' }), {
     log: () => {},
     onError: (error) => errors.push(error),
@@ -166,7 +167,7 @@ it('a client files a request by chatting with the bot, then sees it in the Mini 
   expect(miniAppCalls.filter((call) => call.status === 401)).toEqual([]);
 
   await page.screenshot({ path: 'test-artifacts/sandbox.png' });
-  await page.screenshot({ path: 'docs/screenshots/sandbox.png' });
+  await page.screenshot({ path: `${SCREENSHOTS}/sandbox.png` });
   expect(pageErrors).toEqual([]);
   await context.close();
 });
