@@ -14,6 +14,7 @@ import { DEFAULT_LANGUAGE, messageKeys, translator } from '../locales/index.ts';
 import type { PageFile } from './build.ts';
 import { chatView, fileInChat } from './chat-view.ts';
 import { type SandboxPerson, telegramProfile } from './people.ts';
+import { THEME } from './theme.ts';
 import type { MiniAppView, SessionView } from './types.ts';
 
 export interface SandboxOptions {
@@ -26,25 +27,6 @@ export interface SandboxOptions {
   /** Between two keep-alive comments on an idle event stream. */
   keepAliveMs?: number;
 }
-
-/** Telegram's light theme, for the Mini App's hash (the page sends the same on theme requests). */
-const THEME_PARAMS = {
-  bg_color: '#ffffff',
-  text_color: '#000000',
-  hint_color: '#707579',
-  link_color: '#3390ec',
-  button_color: '#3390ec',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#f4f4f5',
-  header_bg_color: '#ffffff',
-  bottom_bar_bg_color: '#ffffff',
-  accent_text_color: '#3390ec',
-  section_bg_color: '#ffffff',
-  section_header_text_color: '#3390ec',
-  section_separator_color: '#e7e7e7',
-  subtitle_text_color: '#707579',
-  destructive_text_color: '#e53935',
-};
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
@@ -316,7 +298,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       tgWebAppData: initData,
       tgWebAppVersion: '8.0',
       tgWebAppPlatform: 'web',
-      tgWebAppThemeParams: JSON.stringify(THEME_PARAMS),
+      tgWebAppThemeParams: JSON.stringify(THEME),
     });
     const view: MiniAppView = { src: `${path}#${hash}` };
     return c.json(view);
