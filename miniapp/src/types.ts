@@ -1,8 +1,10 @@
-// The shapes of the HTTP API (docs/API.md), as the Mini App reads them.
+// The shapes of the HTTP API (docs/API.md), as the Mini App reads them. The desk's vocabulary (core) and the
+// ticket shapes (api/views.ts) are the server's own, imported as types or plain constants: one definition
+// for both sides, and nothing of the server is bundled.
 
 import type { Impact, Language, Line, Priority, Role, Status, Urgency } from '../../core/model.ts';
 
-// The desk's vocabulary is core's own (plain constants, no framework): one list for the server and the app.
+export type { TicketDetail, TicketSummary } from '../../api/views.ts';
 export {
   IMPACTS,
   type Impact,
@@ -18,63 +20,11 @@ export {
   URGENCIES,
   type Urgency,
 } from '../../core/model.ts';
+export type { ClockReading as SlaClock, ClockState } from '../../core/sla-clock.ts';
 
-export type ClockState = 'running' | 'warning' | 'breached' | 'paused' | 'met' | 'missed';
+import type { TicketDetail } from '../../api/views.ts';
 
-export interface SlaClock {
-  state: ClockState;
-  dueAt: number;
-  warnAt: number | null;
-  targetMinutes: number;
-  elapsedMinutes: number;
-  remainingMinutes: number;
-  fraction: number;
-}
-
-export interface TicketSummary {
-  id: number;
-  number: number;
-  subject: string;
-  status: Status;
-  priority: Priority;
-  impact: Impact;
-  urgency: Urgency;
-  line: Line;
-  channel: string;
-  categoryId: number | null;
-  categoryName: string | null;
-  companyId: number | null;
-  companyName: string | null;
-  requesterId: number;
-  requesterName: string | null;
-  assigneeId: number | null;
-  assigneeName: string | null;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-  sla: { firstResponse: SlaClock; resolution: SlaClock };
-  next: 'first_response' | 'resolution';
-  dueAt: number;
-}
-
-export interface Slot {
-  id: number;
-  startsAt: number;
-  endsAt: number;
-}
-
-export interface TicketDetail extends TicketSummary {
-  description: string;
-  location: string | null;
-  resolutionText: string | null;
-  rating: number | null;
-  ratingComment: string | null;
-  visit: { startsAt: number; endsAt: number; checkedInAt: number | null; checkedOutAt: number | null } | null;
-  offeredSlots: Slot[];
-  timeZone: string;
-  roles: string[];
-  actions: string[];
-}
+export type Slot = TicketDetail['offeredSlots'][number];
 
 export interface TicketEvent {
   id: number;
