@@ -8,6 +8,7 @@ import { LINES, type Line, type TicketSummary } from '../types.ts';
 import {
   countdown,
   ErrorNote,
+  FilterSelect,
   Section,
   Spinner,
   TicketRow,
@@ -64,45 +65,30 @@ export default function Board() {
         <span className="hint">{t('app-board-counts', { total: tickets.length, breached, soon })}</span>
       </h1>
       <div className="filters">
-        <select
-          aria-label={t('app-field-line')}
+        <FilterSelect
+          label={t('app-field-line')}
           name="line"
           value={f.line}
-          onChange={(e) => set({ line: e.target.value as Line | '' })}
-        >
-          <option value="">{t('app-all-lines')}</option>
-          {LINES.map((l) => (
-            <option key={l} value={l}>
-              {t(`line-${l}`)}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label={t('app-field-category')}
+          all={t('app-all-lines')}
+          options={LINES.map((l) => ({ value: l, label: t(`line-${l}`) }))}
+          onChange={(v) => set({ line: v as Line | '' })}
+        />
+        <FilterSelect
+          label={t('app-field-category')}
           name="categoryId"
           value={f.categoryId}
-          onChange={(e) => set({ categoryId: e.target.value })}
-        >
-          <option value="">{t('app-all-categories')}</option>
-          {categories.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label={t('report-company')}
+          all={t('app-all-categories')}
+          options={categories.map((c) => ({ value: c.id, label: c.name }))}
+          onChange={(v) => set({ categoryId: v })}
+        />
+        <FilterSelect
+          label={t('report-company')}
           name="companyId"
           value={f.companyId}
-          onChange={(e) => set({ companyId: e.target.value })}
-        >
-          <option value="">{t('app-all-companies')}</option>
-          {companies.map(({ id, name }) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
-        </select>
+          all={t('app-all-companies')}
+          options={companies.map(({ id, name }) => ({ value: id, label: name }))}
+          onChange={(v) => set({ companyId: v })}
+        />
         <select
           aria-label={t('app-field-assignee')}
           name="assigneeId"

@@ -6,7 +6,16 @@ import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
 import { browserTimeZone, zonedInstant } from '../time.ts';
 import { PRIORITIES, STATUSES, type TicketSummary } from '../types.ts';
-import { ErrorNote, Section, Spinner, TicketRow, toast, useCompanies, useLoad } from '../ui/common.tsx';
+import {
+  ErrorNote,
+  FilterSelect,
+  Section,
+  Spinner,
+  TicketRow,
+  toast,
+  useCompanies,
+  useLoad,
+} from '../ui/common.tsx';
 import { openTicket } from './MyTickets.tsx';
 
 interface Filters {
@@ -124,46 +133,31 @@ export default function CompanyTickets() {
             </option>
           ))}
         </select>
-        <select
-          aria-label={t('app-field-priority')}
+        <FilterSelect
+          label={t('app-field-priority')}
           name="priority"
           value={f.priority}
-          onChange={(e) => set({ priority: e.target.value })}
-        >
-          <option value="">{t('app-all-priorities')}</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {t(`priority-${p}`)}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label={t('app-field-category')}
+          all={t('app-all-priorities')}
+          options={PRIORITIES.map((p) => ({ value: p, label: t(`priority-${p}`) }))}
+          onChange={(v) => set({ priority: v })}
+        />
+        <FilterSelect
+          label={t('app-field-category')}
           name="categoryId"
           value={f.categoryId}
-          onChange={(e) => set({ categoryId: e.target.value })}
-        >
-          <option value="">{t('app-all-categories')}</option>
-          {categories.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
+          all={t('app-all-categories')}
+          options={categories.map((c) => ({ value: c.id, label: c.name }))}
+          onChange={(v) => set({ categoryId: v })}
+        />
         {companies.length > 1 || me.staff ? (
-          <select
-            aria-label={t('report-company')}
+          <FilterSelect
+            label={t('report-company')}
             name="companyId"
             value={f.companyId}
-            onChange={(e) => set({ companyId: e.target.value })}
-          >
-            <option value="">{t('app-all-companies')}</option>
-            {companies.map(({ id, name }) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
+            all={t('app-all-companies')}
+            options={companies.map(({ id, name }) => ({ value: id, label: name }))}
+            onChange={(v) => set({ companyId: v })}
+          />
         ) : null}
         <select
           aria-label={t('app-field-requester')}

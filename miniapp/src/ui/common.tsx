@@ -317,3 +317,31 @@ export function useCompanies(): CompanyOption[] {
   }, []);
   return list;
 }
+
+/** A list filter: "all" first, then the choices; the value is '' for all. */
+export function FilterSelect<V extends string | number>({
+  label,
+  name,
+  value,
+  all,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  all: string;
+  options: readonly { value: V; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select aria-label={label} name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{all}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
