@@ -2,7 +2,7 @@
 // ticket shapes (api/views.ts) are the server's own, imported as types or plain constants: one definition
 // for both sides, and nothing of the server is bundled.
 
-import type { Language, Priority, Role } from '../../core/model.ts';
+import type { Language, Priority, Role, Status } from '../../core/model.ts';
 
 export type { TicketDetail, TicketSummary } from '../../api/views.ts';
 export {
