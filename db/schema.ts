@@ -29,14 +29,20 @@ export const calendarExceptions = sqliteTable(
   (t) => [primaryKey({ columns: [t.calendarId, t.date] })],
 );
 
-export const companies = sqliteTable('companies', {
-  id: integer('id').primaryKey(),
-  name: text('name').notNull(),
-  /** Mail domain used to recognise senders of e-mail requests, e.g. "romashka.ru". */
-  emailDomain: text('email_domain'),
-  phone: text('phone'),
-  createdAt: createdAt(),
-});
+export const companies = sqliteTable(
+  'companies',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    /** The company's INN (or another registration number): how a directory import recognises it. */
+    inn: text('inn'),
+    /** Mail domain used to recognise senders of e-mail requests, e.g. "romashka.ru". */
+    emailDomain: text('email_domain'),
+    phone: text('phone'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('companies_inn').on(t.inn)],
+);
 
 /**
  * A service contract: which SLA policy a company's tickets run on. The active one is the latest that has
