@@ -46,6 +46,13 @@ export function personByTelegram(db: Db, telegramUserId: number): PersonRow | un
 /** The person behind a Telegram account, created (with no company) the first time they need to exist. */
 export function ensureTelegramPerson(ctx: DeskContext, profile: TelegramProfile): PersonRow {
   const existing = personByTelegram(ctx.db, profile.telegramUserId);
+  // An admin listed by id (ADMIN_TELEGRAM_IDS) was named by that id until Telegram tells their name.
+  const name = profile.name.slice(0, 200);
+  if (existing && existing.name === String(profile.telegramUserId) && name) {
+    return (
+      ctx.db.update(people).set({ name }).where(eq(people.id, existing.id)).returning().get() ?? existing
+    );
+  }
   if (existing) return existing;
   return ctx.db
     .insert(people)

@@ -17,7 +17,8 @@ export interface StaffGroup {
 const STAFF_GROUP = 'staff_group';
 const cache = new WeakMap<Db, Map<string, string | null>>();
 
-function read(db: Db, key: string): string | null {
+/** A setting's value (null when unset), from this connection's copy. */
+export function readSetting(db: Db, key: string): string | null {
   let values = cache.get(db);
   if (!values) {
     values = new Map();
@@ -30,7 +31,8 @@ function read(db: Db, key: string): string | null {
   return values.get(key) ?? null;
 }
 
-function write(db: Db, key: string, value: string | null, at: number): void {
+/** Sets (or with null, removes) a setting; call inside the change's transaction. */
+export function writeSetting(db: Db, key: string, value: string | null, at: number): void {
   if (value === null) db.delete(deskSettings).where(eq(deskSettings.key, key)).run();
   else
     db.insert(deskSettings)
@@ -42,12 +44,12 @@ function write(db: Db, key: string, value: string | null, at: number): void {
 
 /** The staff supergroup with a topic per ticket, if one is set up. */
 export function staffGroup(db: Db): StaffGroup | null {
-  const value = read(db, STAFF_GROUP);
+  const value = readSetting(db, STAFF_GROUP);
   return value === null ? null : (JSON.parse(value) as StaffGroup);
 }
 
 /** Only an admin binds (or, with null, unbinds) the staff group. */
 export function setStaffGroup(ctx: DeskContext, actor: Actor, group: StaffGroup | null): void {
   assertAdmin(actor);
-  write(ctx.db, STAFF_GROUP, group === null ? null : JSON.stringify(group), ctx.clock.now());
+  writeSetting(ctx.db, STAFF_GROUP, group === null ? null : JSON.stringify(group), ctx.clock.now());
 }

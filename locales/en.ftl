@@ -582,3 +582,22 @@ xlsx-sheet-assignees = Engineers
 xlsx-sheet-tickets = Tickets
 xlsx-col-resolved = Resolved
 report-send-caption = Report for { $from } — { $to }: { $company }
+
+## Set-up: the first admin and the checklist (bot /setup and the Mini App's admin)
+
+setup-item-desk = The desk's name and time zone
+setup-item-staff_group = Staff group (a topic per ticket)
+setup-item-line1 = 1st-line engineers
+setup-item-line2 = 2nd-line engineers
+setup-item-field_engineer = Field engineers
+setup-item-company = The first client company with its contract and calendar
+setup-item-clients = Clients: invite links or the directory
+setup-item-miniapp = The Mini App's address (MINIAPP_URL)
+setup-item-email = E-mail
+setup-fact-desk = { $name } · { $timeZone }
+setup-fact-desk-unnamed = unnamed · { $timeZone }
+setup-fact-people = people: { $people }, invites: { $invites }
+setup-fact-company = companies: { $companies }, under a contract now: { $covered }
+setup-fact-clients = clients: { $people }, invites: { $invites }
+setup-fact-later = comes in a later version
+setup-progress = { $done } of { $total } done

@@ -582,3 +582,22 @@ xlsx-sheet-assignees = Исполнители
 xlsx-sheet-tickets = Заявки
 xlsx-col-resolved = Решено
 report-send-caption = Отчёт за период { $from } — { $to }: { $company }
+
+## Set-up: the first admin and the checklist (bot /setup and the Mini App's admin)
+
+setup-item-desk = Название и часовой пояс службы
+setup-item-staff_group = Группа сотрудников (тема на каждую заявку)
+setup-item-line1 = Инженеры 1-й линии
+setup-item-line2 = Инженеры 2-й линии
+setup-item-field_engineer = Выездные инженеры
+setup-item-company = Первая компания-клиент с договором и календарём
+setup-item-clients = Клиенты: ссылки-приглашения или справочник
+setup-item-miniapp = Адрес мини-приложения (MINIAPP_URL)
+setup-item-email = Электронная почта
+setup-fact-desk = { $name } · { $timeZone }
+setup-fact-desk-unnamed = без названия · { $timeZone }
+setup-fact-people = сотрудников: { $people }, приглашений: { $invites }
+setup-fact-company = компаний: { $companies }, с действующим договором: { $covered }
+setup-fact-clients = клиентов: { $people }, приглашений: { $invites }
+setup-fact-later = появится в следующих версиях
+setup-progress = Готово { $done } из { $total }

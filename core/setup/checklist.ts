@@ -1,0 +1,120 @@
+// The admin's set-up checklist: what a new desk still lacks before clients can be let in. The bot's
+// /setup and the Mini App's admin show the same list; each adapter links every line to where it is done.
+import { and, count, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { companies, contracts, invites, memberships } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import type { Role } from '../model.ts';
+import { type Actor, assertAdmin } from '../permissions.ts';
+import { staffGroup } from '../settings.ts';
+import { deskProfile } from './desk-profile.ts';
+
+export const CHECKLIST_ITEMS = [
+  'desk',
+  'staff_group',
+  'line1',
+  'line2',
+  'field_engineer',
+  'company',
+  'clients',
+  'miniapp',
+  'email',
+] as const;
+export type ChecklistItemKey = (typeof CHECKLIST_ITEMS)[number];
+
+export interface ChecklistItem {
+  key: ChecklistItemKey;
+  /** todo: to do; done; later: the capability is not in this version yet. */
+  state: 'done' | 'todo' | 'later';
+  /** What the line shows beside its title (counts, names), all plain values for the locale to format. */
+  facts: Record<string, string | number>;
+}
+
+export interface Checklist {
+  items: ChecklistItem[];
+  done: number;
+  total: number;
+}
+
+/** What the desk's configuration (outside the store) says. */
+export interface SetupEnvironment {
+  miniAppUrl?: string | undefined;
+  /** The e-mail channel is configured (a later issue brings it). */
+  emailConfigured?: boolean;
+}
+
+export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnvironment = {}): Checklist {
+  assertAdmin(actor);
+  const { db } = ctx;
+  const now = ctx.clock.now();
+  const profile = deskProfile(ctx);
+  const group = staffGroup(db);
+
+  const members = (roles: Role[]) =>
+    db.select({ n: count() }).from(memberships).where(inArray(memberships.role, roles)).get()?.n ?? 0;
+  const liveInvites = (roles: Role[]) =>
+    db
+      .select({ n: count() })
+      .from(invites)
+      .where(
+        and(
+          inArray(invites.role, roles),
+          isNull(invites.revokedAt),
+          gt(invites.expiresAt, now),
+          // Still has a use left.
+          gt(invites.maxUses, invites.uses),
+        ),
+      )
+      .get()?.n ?? 0;
+  const line = (key: 'line1' | 'line2' | 'field_engineer'): ChecklistItem => {
+    const people = members([key]);
+    return {
+      key,
+      state: people > 0 ? 'done' : 'todo',
+      facts: { people, invites: liveInvites([key]) },
+    };
+  };
+
+  const companyCount = db.select({ n: count() }).from(companies).get()?.n ?? 0;
+  // A company is ready when a contract covers it now: its tickets get its SLA and calendar.
+  const covered = db
+    .selectDistinct({ companyId: contracts.companyId })
+    .from(contracts)
+    .where(
+      and(
+        isNotNull(contracts.companyId),
+        lte(contracts.startsAt, now),
+        or(isNull(contracts.endsAt), gt(contracts.endsAt, now)),
+      ),
+    )
+    .all().length;
+  const clients = members(['client', 'client_manager']);
+
+  const items: ChecklistItem[] = [
+    {
+      key: 'desk',
+      state: profile.name === null ? 'todo' : 'done',
+      facts: { name: profile.name ?? '', timeZone: profile.timeZone },
+    },
+    { key: 'staff_group', state: group ? 'done' : 'todo', facts: { title: group?.title ?? '' } },
+    line('line1'),
+    line('line2'),
+    line('field_engineer'),
+    {
+      key: 'company',
+      state: covered > 0 ? 'done' : 'todo',
+      facts: { companies: companyCount, covered },
+    },
+    {
+      key: 'clients',
+      state: clients > 0 ? 'done' : 'todo',
+      facts: { people: clients, invites: liveInvites(['client', 'client_manager']) },
+    },
+    { key: 'miniapp', state: env.miniAppUrl ? 'done' : 'todo', facts: { url: env.miniAppUrl ?? '' } },
+    { key: 'email', state: env.emailConfigured ? 'done' : 'later', facts: {} },
+  ];
+  return {
+    items,
+    done: items.filter((i) => i.state === 'done').length,
+    total: items.filter((i) => i.state !== 'later').length,
+  };
+}

@@ -1,0 +1,108 @@
+// What a fresh desk starts with, so that the first request can be filed the minute the bot runs: the
+// usual categories of an IT service desk, business hours Mon–Fri 09:00–18:00 with the Russian production
+// calendar in the desk's time zone, and a contract for requests from people not yet matched to a client
+// company (the default SLA targets and priority matrix). Applied once per store: what an admin then edits
+// or removes is not brought back at the next start.
+import { count, isNull } from 'drizzle-orm';
+import { businessCalendars, calendarExceptions, categories, contracts } from '../../db/schema.ts';
+import { workWeek } from '../calendar/business-calendar.ts';
+import { productionExceptions } from '../calendar/russian-production-calendar.ts';
+import { isValidTimeZone } from '../calendar/time-zone.ts';
+import type { DeskContext } from '../context.ts';
+import { DeskError } from '../errors.ts';
+import { readSetting, writeSetting } from '../settings.ts';
+import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA_TARGETS } from '../sla-policy.ts';
+import { inTransaction } from '../transaction.ts';
+
+export const DEFAULT_TIME_ZONE = 'Europe/Moscow';
+export const DEFAULT_WORKING_HOURS = ['09:00-18:00'];
+const APPLIED = 'defaults_applied';
+/** The calendar the defaults made: the desk's time zone follows it (core/setup/desk-profile.ts). */
+export const DEFAULT_CALENDAR = 'default_calendar_id';
+
+/** The categories of a typical IT outsourcer's desk, in Russian and English (editable by admins). */
+export const DEFAULT_CATEGORIES = [
+  { code: 'workstation', nameRu: 'Компьютер, ноутбук', nameEn: 'Computer, laptop', sort: 10 },
+  { code: 'printer', nameRu: 'Принтер, сканер', nameEn: 'Printer, scanner', sort: 20 },
+  { code: 'network', nameRu: 'Интернет, сеть, Wi-Fi', nameEn: 'Internet, network, Wi-Fi', sort: 30 },
+  { code: 'email', nameRu: 'Почта', nameEn: 'E-mail', sort: 40 },
+  { code: 'software', nameRu: 'Программы, 1С', nameEn: 'Software, 1C', sort: 50 },
+  { code: 'access', nameRu: 'Доступы, пароли', nameEn: 'Access, passwords', sort: 60 },
+  { code: 'phone', nameRu: 'Телефония', nameEn: 'Telephony', sort: 70 },
+  { code: 'other', nameRu: 'Другое', nameEn: 'Other', sort: 90 },
+] as const;
+
+export interface DefaultsApplied {
+  /** False when this store had them already (or had its own set-up before). */
+  applied: boolean;
+  categories: number;
+  calendarId: number | null;
+  contractId: number | null;
+}
+
+/**
+ * Gives a store the defaults it lacks, once, in one transaction. Parts the store already has (its own
+ * categories, a contract for unmatched requesters) are left as they are.
+ */
+export function applyDefaults(ctx: DeskContext, options: { timeZone?: string } = {}): DefaultsApplied {
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  if (!isValidTimeZone(timeZone)) {
+    throw new DeskError('invalid_input', `unknown time zone ${timeZone}`, { timeZone });
+  }
+  const { db } = ctx;
+  const result = inTransaction(db, (): DefaultsApplied => {
+    if (readSetting(db, APPLIED) !== null) {
+      return { applied: false, categories: 0, calendarId: null, contractId: null };
+    }
+    const now = ctx.clock.now();
+    let categoryCount = 0;
+    if ((db.select({ n: count() }).from(categories).get()?.n ?? 0) === 0) {
+      db.insert(categories)
+        .values([...DEFAULT_CATEGORIES])
+        .run();
+      categoryCount = DEFAULT_CATEGORIES.length;
+    }
+    let calendarId: number | null = null;
+    let contractId: number | null = null;
+    const hasFallbackContract =
+      db.select({ id: contracts.id }).from(contracts).where(isNull(contracts.companyId)).get() !== undefined;
+    if (!hasFallbackContract) {
+      const calendar = db
+        .insert(businessCalendars)
+        .values({ name: 'Пн–пт 9:00–18:00', timeZone, week: workWeek(DEFAULT_WORKING_HOURS) })
+        .returning({ id: businessCalendars.id })
+        .get();
+      calendarId = calendar.id;
+      db.insert(calendarExceptions)
+        .values(productionExceptions(DEFAULT_WORKING_HOURS).map((e) => ({ calendarId: calendar.id, ...e })))
+        .run();
+      contractId = db
+        .insert(contracts)
+        .values({
+          companyId: null,
+          name: 'Без договора (заявители, ещё не привязанные к компании)',
+          // From the beginning of time, so that requests with any clock are covered.
+          startsAt: 0,
+          calendarId: calendar.id,
+          slaTargets: DEFAULT_SLA_TARGETS,
+          priorityMatrix: DEFAULT_PRIORITY_MATRIX,
+          autoCloseBusinessDays: 3,
+        })
+        .returning({ id: contracts.id })
+        .get().id;
+      writeSetting(db, DEFAULT_CALENDAR, String(calendar.id), now);
+    }
+    writeSetting(db, APPLIED, String(now), now);
+    return { applied: true, categories: categoryCount, calendarId, contractId };
+  });
+  if (result.contractId !== null) ctx.policies.invalidate();
+  return result;
+}
+
+/** Marks the defaults as given without adding them: the demo brings its own categories and contracts. */
+export function markDefaultsApplied(ctx: DeskContext): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx.db, () => {
+    if (readSetting(ctx.db, APPLIED) === null) writeSetting(ctx.db, APPLIED, String(now), now);
+  });
+}

@@ -1,0 +1,146 @@
+// How a new desk gets its first admin, when nobody can invite anybody yet: a one-time set-up link
+// (t.me/<bot>?start=setup_<code>) printed by the operator's console, or the Telegram ids listed in
+// ADMIN_TELEGRAM_IDS. Codes are stored as hashes, expire after a day, and all of them die the moment an
+// admin exists. No other path makes an admin without an existing admin.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { deskSettings, memberships, people } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { DeskError } from '../errors.ts';
+import { ensureTelegramPerson, type TelegramProfile } from '../onboarding.ts';
+import { inTransaction } from '../transaction.ts';
+
+/** The /start payload of a set-up link begins with this; invite codes never do (they have no "_" prefix). */
+export const SETUP_PREFIX = 'setup_';
+export const SETUP_CODE_TTL_MS = 24 * 60 * 60 * 1000;
+const SETUP_CODES = 'setup_codes';
+/** Codes printed and not yet expired; older ones drop off. */
+const MAX_LIVE_CODES = 10;
+
+interface StoredCode {
+  hash: string;
+  expiresAt: number;
+}
+
+const sha256 = (code: string) => createHash('sha256').update(code).digest('hex');
+
+export function hasAdmin(ctx: DeskContext): boolean {
+  return (
+    (ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.role, 'admin')).get()?.n ?? 0) > 0
+  );
+}
+
+// Read straight from the store, not the settings cache: `npm run setup -- admin` writes from another
+// process while the desk runs.
+function storedCodes(ctx: DeskContext): StoredCode[] {
+  const row = ctx.db.select().from(deskSettings).where(eq(deskSettings.key, SETUP_CODES)).get();
+  return row ? (JSON.parse(row.value) as StoredCode[]) : [];
+}
+
+function storeCodes(ctx: DeskContext, codes: StoredCode[]): void {
+  const now = ctx.clock.now();
+  if (codes.length === 0) {
+    ctx.db.delete(deskSettings).where(eq(deskSettings.key, SETUP_CODES)).run();
+    return;
+  }
+  const value = JSON.stringify(codes);
+  ctx.db
+    .insert(deskSettings)
+    .values({ key: SETUP_CODES, value, updatedAt: now })
+    .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: now } })
+    .run();
+}
+
+export interface SetupCode {
+  /** The start payload: setup_<code>. Shown once; only its hash is kept. */
+  payload: string;
+  expiresAt: number;
+}
+
+/**
+ * A new set-up code while the desk has no admin (null once it has one). Codes printed earlier stay valid
+ * until they expire, so a restart does not break a link already sent to the right person.
+ */
+export function issueSetupCode(ctx: DeskContext): SetupCode | null {
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    if (hasAdmin(ctx)) {
+      storeCodes(ctx, []);
+      return null;
+    }
+    const code = randomBytes(18).toString('base64url');
+    const expiresAt = now + SETUP_CODE_TTL_MS;
+    const live = storedCodes(ctx).filter((c) => c.expiresAt > now);
+    storeCodes(ctx, [...live, { hash: sha256(code), expiresAt }].slice(-MAX_LIVE_CODES));
+    return { payload: `${SETUP_PREFIX}${code}`, expiresAt };
+  });
+}
+
+export type SetupRefusal = 'unknown' | 'expired' | 'admin_exists';
+
+export class SetupCodeError extends DeskError {
+  constructor(readonly reason: SetupRefusal) {
+    super('forbidden', `set-up code refused: ${reason}`, { reason });
+  }
+}
+
+function matches(stored: string, candidate: string): boolean {
+  const a = Buffer.from(stored, 'hex');
+  const b = Buffer.from(candidate, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Makes whoever opened a valid set-up link the desk's first admin; every code dies with it. */
+export function redeemSetupCode(ctx: DeskContext, profile: TelegramProfile, payload: string) {
+  const now = ctx.clock.now();
+  const code = payload.startsWith(SETUP_PREFIX) ? payload.slice(SETUP_PREFIX.length) : payload;
+  const hash = sha256(code);
+  return inTransaction(ctx.db, () => {
+    if (hasAdmin(ctx)) throw new SetupCodeError('admin_exists');
+    const found = storedCodes(ctx).find((c) => matches(c.hash, hash));
+    if (!found) throw new SetupCodeError('unknown');
+    if (found.expiresAt <= now) throw new SetupCodeError('expired');
+    const person = ensureTelegramPerson(ctx, profile);
+    ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }).run();
+    storeCodes(ctx, []);
+    return person;
+  });
+}
+
+/**
+ * Scripted installs: these Telegram accounts are admins. Idempotent; a person not yet known is created
+ * with their id as a name, which their first /start replaces with their Telegram name.
+ */
+export function ensureAdmins(ctx: DeskContext, telegramUserIds: readonly number[]): number {
+  if (telegramUserIds.length === 0) return 0;
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, () => {
+    let added = 0;
+    for (const telegramUserId of telegramUserIds) {
+      const person =
+        ctx.db.select().from(people).where(eq(people.telegramUserId, telegramUserId)).get() ??
+        ctx.db
+          .insert(people)
+          .values({ telegramUserId, name: String(telegramUserId), createdAt: now })
+          .returning()
+          .get();
+      const held = ctx.db
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.personId, person.id),
+            eq(memberships.role, 'admin'),
+            isNull(memberships.companyId),
+          ),
+        )
+        .get();
+      if (!held) {
+        ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }).run();
+        added++;
+      }
+    }
+    if (added > 0) storeCodes(ctx, []);
+    return added;
+  });
+}
