@@ -15,6 +15,7 @@ import { categoryRoutes } from './routes/categories.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { meRoutes } from './routes/me.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { setupRoutes } from './routes/setup.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 
 export type { ApiDeps, ApiEnv } from './env.ts';
@@ -98,6 +99,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', boardRoutes(deps));
   api.route('/', reportRoutes(deps, log));
   api.route('/', adminRoutes(deps));
+  api.route('/', setupRoutes(deps));
 
   const app = new Hono();
   app.onError(onError);

@@ -29,6 +29,10 @@ export interface ApiDeps {
   ) => Promise<void>;
   /** The built Mini App: served with index.html for unknown paths, when set and present. */
   miniappDir?: string;
+  /** MINIAPP_URL as configured, for the admin's set-up checklist (unset: that line is still to do). */
+  miniAppUrl?: string | undefined;
+  /** The e-mail channel is configured (the checklist shows e-mail as "later" until then). */
+  emailConfigured?: boolean;
   /** The bot's webhook, answered outside /api (no init data there: Telegram's secret token instead). */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> };
 }

@@ -107,6 +107,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         botToken: token,
         botUsername: bot.bot.botInfo.username,
         miniappDir,
+        miniAppUrl: config.miniAppUrl,
         initDataMaxAgeSeconds: config.initDataMaxAge,
         ...(config.webhook && bot.webhook
           ? { webhook: { path: config.webhook.path, handler: bot.webhook } }

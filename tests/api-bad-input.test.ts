@@ -466,6 +466,15 @@ function cases(): Bad[] {
       path: '/api/admin/invites',
       body: json({ role: 'admin', companyId: 1 }),
     },
+    ...badBodies('PATCH', '/api/admin/desk', { name: 'Служба ИТ', timeZone: 'Europe/Moscow' }, []),
+    { name: 'not a zone', method: 'PATCH', path: '/api/admin/desk', body: json({ timeZone: 'Mars/Phobos' }) },
+    { name: 'a blank name', method: 'PATCH', path: '/api/admin/desk', body: json({ name: '   ' }) },
+    {
+      name: 'a good name with a bad zone',
+      method: 'PATCH',
+      path: '/api/admin/desk',
+      body: json({ name: 'Служба ИТ', timeZone: 'Europe/Atlantis' }),
+    },
   ];
 }
 

@@ -198,6 +198,7 @@ function allCounts(w: ApiWorld) {
     exceptions: n('calendar_exceptions'),
     invites: n('invites'),
     slots: n('visit_slots'),
+    settings: n('desk_settings'),
     versions: (w.ctx.db.$client.prepare('select sum(version) as n from tickets').get() as { n: number }).n,
   };
 }
@@ -324,6 +325,13 @@ const ROUTES: Row[] = [
     status: reports,
   },
   ...['companies', 'contracts', 'calendars', 'categories', 'people'].map(
+    (what): Row => ({
+      route: `GET /api/admin/${what}`,
+      probes: () => [{ method: 'GET', path: `/api/admin/${what}` }],
+      status: adminOnly(200),
+    }),
+  ),
+  ...['setup', 'desk'].map(
     (what): Row => ({
       route: `GET /api/admin/${what}`,
       probes: () => [{ method: 'GET', path: `/api/admin/${what}` }],
@@ -544,6 +552,14 @@ const ROUTES: Row[] = [
       { method: 'POST', path: '/api/admin/invites', body: { role: 'admin' } },
     ],
     status: adminOnly(201),
+    writes: true,
+  },
+  {
+    route: 'PATCH /api/admin/desk',
+    probes: () => [
+      { method: 'PATCH', path: '/api/admin/desk', body: { name: 'Taken over', timeZone: 'Asia/Omsk' } },
+    ],
+    status: adminOnly(200),
     writes: true,
   },
 ];
