@@ -18,6 +18,7 @@ import {
   tickets,
 } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
+import { e164Phone } from './directory/normalise.ts';
 import { DeskError, NotFoundError } from './errors.ts';
 import { type Language, ROLES, type Role, STAFF_ROLES } from './model.ts';
 import { type Actor, assertAdmin, managedCompanies } from './permissions.ts';
@@ -71,13 +72,12 @@ export function setLanguage(ctx: DeskContext, personId: number, language: Langua
   if (changed === 0) throw new NotFoundError('person', personId);
 }
 
-/** Digits with a leading "+"; Russian 8XXXXXXXXXX and 7XXXXXXXXXX become +7XXXXXXXXXX. Null if not a phone. */
+/**
+ * E.164 ("+79161234567"), Russian when no country code is given; null if not a valid number. The same
+ * function as the directory import's, so a shared number finds the person the import wrote.
+ */
 export function normalizePhone(raw: string): string | null {
-  const digits = raw.replace(/[^\d]/g, '');
-  if (digits.length < 10 || digits.length > 15) return null;
-  if (digits.length === 11 && digits.startsWith('8')) return `+7${digits.slice(1)}`;
-  if (digits.length === 10 && !raw.trim().startsWith('+')) return `+7${digits}`;
-  return `+${digits}`;
+  return e164Phone(raw);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,81 @@
+// Step 5: the client directory out, in the very format the import reads, so that exporting and importing
+// the file again changes nothing. One row per person and company (the higher of their client roles there),
+// a row with empty person cells for a company without clients. CSV: `;`-separated (what Excel expects in
+// Russian locales), UTF-8 with a byte-order mark, and cells that a spreadsheet would run as a formula
+// (leading = + - @ tab or return: every "+7…" phone) kept as text with a leading quote, which the import
+// takes off again. XLSX: typed text cells, which no spreadsheet runs.
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import type { DeskContext } from '../context.ts';
+import type { Language } from '../model.ts';
+import { type Actor, assertAdmin } from '../permissions.ts';
+import { type DirectoryRole, exportHeader, roleWord } from './columns.ts';
+
+export interface DirectoryEntry {
+  company: string;
+  inn: string | null;
+  emailDomain: string | null;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  role: DirectoryRole | null;
+}
+
+/** Every client company with its clients, by company name, then person name. */
+export function directoryEntries(ctx: DeskContext, actor: Actor): DirectoryEntry[] {
+  assertAdmin(actor);
+  const rows = ctx.db.$client
+    .prepare(
+      `select c.name as company, c.inn, c.email_domain as emailDomain,
+              p.name, p.phone, p.email,
+              max(case m.role when 'client_manager' then 2 when 'client' then 1 end) as rank
+       from companies c
+       left join memberships m on m.company_id = c.id and m.role in ('client', 'client_manager')
+       left join people p on p.id = m.person_id
+       group by c.id, p.id
+       order by c.name, c.id, p.name is not null, p.name, p.id`,
+    )
+    .all() as (Omit<DirectoryEntry, 'role'> & { rank: number | null })[];
+  return rows.map(({ rank, ...r }) => ({
+    ...r,
+    role: rank === 2 ? 'client_manager' : rank === 1 ? 'client' : null,
+  }));
+}
+
+function cells(e: DirectoryEntry, language: Language): string[] {
+  return [
+    e.company,
+    e.inn ?? '',
+    e.emailDomain ?? '',
+    e.name ?? '',
+    e.phone ?? '',
+    e.email ?? '',
+    e.role ? roleWord(e.role, language) : '',
+  ];
+}
+
+/** Spreadsheets run cells that start with = + - @ (or a tab or return) as formulas; a quote keeps them text. */
+export function formulaSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export const DIRECTORY_CSV_MIME = 'text/csv; charset=utf-8';
+export const DIRECTORY_XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export function directoryCsv(ctx: DeskContext, actor: Actor, language: Language): string {
+  const rows = directoryEntries(ctx, actor).map((e) => cells(e, language).map(formulaSafe));
+  return `\uFEFF${stringify([exportHeader(language), ...rows], { delimiter: ';', record_delimiter: '\r\n' })}`;
+}
+
+export async function directoryXlsx(ctx: DeskContext, actor: Actor, language: Language): Promise<Uint8Array> {
+  const entries = directoryEntries(ctx, actor);
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet(language === 'ru' ? 'справочник' : 'directory');
+  sheet.addRow(exportHeader(language)).font = { bold: true };
+  for (const e of entries) sheet.addRow(cells(e, language).map((v) => (v === '' ? null : v)));
+  [32, 14, 20, 32, 16, 28, 14].forEach((width, i) => {
+    sheet.getColumn(i + 1).width = width;
+  });
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return new Uint8Array(await book.xlsx.writeBuffer());
+}
