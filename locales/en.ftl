@@ -601,3 +601,26 @@ setup-fact-company = companies: { $companies }, under a contract now: { $covered
 setup-fact-clients = clients: { $people }, invites: { $invites }
 setup-fact-later = comes in a later version
 setup-progress = { $done } of { $total } done
+
+## Mini App: set-up
+
+app-admin-setup = Set-up
+app-setup-title = Getting the desk ready
+app-setup-tap = Tap a line to do it or to see how.
+app-setup-ready = All set: the desk is ready for clients.
+app-setup-state-done = done
+app-setup-state-todo = to do
+app-setup-state-later = later
+app-setup-desk-name = The desk's name (clients see it)
+app-setup-desk-name-placeholder = e.g. Alpha IT service desk
+app-setup-time-zone = Time zone
+app-setup-time-zone-hint = The default working hours (Mon–Fri 9:00–18:00) and the production calendar follow this zone.
+app-setup-fact-staff-group = group: { $title }
+app-setup-how-staff_group =
+    1. In Telegram, create a group and turn on Topics in its settings (it becomes a forum).
+    2. Add this bot to the group as an admin with the rights "Manage topics" and "Pin messages".
+    3. Send /staffgroup in the group. Every new ticket then gets its own topic there.
+app-setup-how-miniapp =
+    The Mini App needs an https address where tgdesk is reachable, e.g. https://desk.example.com/.
+    1. In @BotFather send /newapp (or Bot Settings → Menu Button) and give it that address.
+    2. Set the same address as MINIAPP_URL in the desk's configuration and restart tgdesk: the bot's menu button and "Open in the app" then lead here.

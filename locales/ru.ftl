@@ -601,3 +601,26 @@ setup-fact-company = компаний: { $companies }, с действующим
 setup-fact-clients = клиентов: { $people }, приглашений: { $invites }
 setup-fact-later = появится в следующих версиях
 setup-progress = Готово { $done } из { $total }
+
+## Mini App: set-up
+
+app-admin-setup = Запуск
+app-setup-title = Подготовка службы к работе
+app-setup-tap = Нажмите на строку — откроется место, где это делается, или подсказка.
+app-setup-ready = Всё готово: служба может принимать клиентов.
+app-setup-state-done = готово
+app-setup-state-todo = не сделано
+app-setup-state-later = позже
+app-setup-desk-name = Название службы (его видят клиенты)
+app-setup-desk-name-placeholder = например, ИТ-служба «Альфа»
+app-setup-time-zone = Часовой пояс
+app-setup-time-zone-hint = По этому поясу считаются рабочие часы по умолчанию (пн–пт 9:00–18:00) и производственный календарь.
+app-setup-fact-staff-group = группа: { $title }
+app-setup-how-staff_group =
+    1. Создайте в Telegram группу и включите в её настройках «Темы» (она станет форумом).
+    2. Добавьте в группу этого бота администратором с правами «Управление темами» и «Закрепление сообщений».
+    3. Отправьте в группе /staffgroup. Дальше по каждой новой заявке бот заведёт в ней тему.
+app-setup-how-miniapp =
+    Мини-приложению нужен https-адрес, по которому доступен tgdesk, например https://desk.example.ru/.
+    1. У @BotFather отправьте /newapp (или Bot Settings → Menu Button) и укажите этот адрес.
+    2. Задайте тот же адрес в MINIAPP_URL в настройках службы и перезапустите tgdesk: кнопка меню бота и «Открыть в приложении» поведут сюда.

@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** The message families the app shows; the bot's own texts (notices, menus, CSV headers) stay out. */
 const KEEP =
-  /^(app|status|priority|impact|urgency|line|role|duration|error|event|intake|report|staff-card|staff-prompt|staff-queue)-|^none$/;
+  /^(app|status|priority|impact|urgency|line|role|duration|error|event|intake|report|staff-card|staff-prompt|staff-queue|setup-item|setup-fact)-|^(none|setup-progress)$/;
 
 /**
  * The Fluent files are shared with the bot; the app fetches its language's file at start, so only the

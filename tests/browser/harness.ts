@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createApi } from '../../api/app.ts';
+import { type ApiDeps, createApi } from '../../api/app.ts';
 import { signInitData } from '../../api/init-data.ts';
 import { makeWorld, type PersonKey, type World } from '../fixtures.ts';
 
@@ -61,7 +61,8 @@ export interface Desk {
   close(): Promise<void>;
 }
 
-export async function startDesk(world: World = makeWorld()): Promise<Desk> {
+/** `deps`: more of createApi's dependencies (e.g. `miniAppUrl` for the set-up checklist). */
+export async function startDesk(world: World = makeWorld(), deps: Partial<ApiDeps> = {}): Promise<Desk> {
   mkdirSync(ARTIFACTS, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const sentDocuments: SentDocument[] = [];
@@ -73,6 +74,7 @@ export async function startDesk(world: World = makeWorld()): Promise<Desk> {
     sendDocument: async (chatId, file) => {
       sentDocuments.push({ chatId, fileName: file.fileName, bytes: file.bytes });
     },
+    ...deps,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));

@@ -378,6 +378,10 @@ describe('the Mini App in Telegram', () => {
     const { page } = app;
     await waitForScreen(app, '[data-screen="board"]');
     await page.click('[data-tab="admin"]');
+    // The admin area opens on the set-up checklist; companies are the next tab.
+    await waitForScreen(app, '[data-setup-item]');
+    await page.click('[data-screen="admin"] [data-section="companies"]');
+    await waitForScreen(app, '[data-section="companies"][aria-current="page"]');
     await waitForScreen(app, '[data-screen="admin"] .cell');
     expect(await page.locator('[data-screen="admin"]').textContent()).toContain('Alpha LLC');
 
@@ -391,7 +395,7 @@ describe('the Mini App in Telegram', () => {
     await expect.poll(() => company()?.emailDomain).toBe('gamma.example');
 
     // Company A's contract: P1 first response from 15 to 20 business minutes.
-    await page.click('[data-screen="admin"] .tabs button:nth-child(2)');
+    await page.click('[data-screen="admin"] [data-section="contracts"]');
     await page.getByText('A business hours').click();
     const p1 = page.locator('input[name="P1-firstResponse"]');
     expect(await p1.inputValue()).toBe('15');
@@ -405,7 +409,7 @@ describe('the Mini App in Telegram', () => {
     expect(contractA()?.slaTargets.P1.resolution).toBe(240);
 
     // An invite link for the 2nd line.
-    await page.click('[data-screen="admin"] .tabs button:nth-child(6)');
+    await page.click('[data-screen="admin"] [data-section="invites"]');
     await page.selectOption('select[name="role"]', 'line2');
     await page.getByRole('button', { name: 'Создать ссылку' }).click();
     await expect

@@ -3,13 +3,15 @@
 import { type ReactNode, useState } from 'react';
 import { api, listOf } from '../api.ts';
 import { date, t } from '../i18n.ts';
-import { navigate } from '../router.ts';
+import { navigate, routeQuery, useRoute } from '../router.ts';
 import { haptic } from '../telegram.ts';
 import { browserTimeZone, localDate, zonedInstant } from '../time.ts';
 import { IMPACTS, PRIORITIES, type Priority, ROLES, type Role, URGENCIES } from '../types.ts';
 import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '../ui/common.tsx';
+import Setup from './admin/Setup.tsx';
 
-const SECTIONS = ['companies', 'contracts', 'calendars', 'categories', 'people', 'invites'] as const;
+// The guided set-up comes first: it is what an admin of a new desk opens the admin area for.
+const SECTIONS = ['setup', 'companies', 'contracts', 'calendars', 'categories', 'people', 'invites'] as const;
 type AdminSection = (typeof SECTIONS)[number];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const CLIENT_ROLES: Role[] = ['client', 'client_manager'];
@@ -677,13 +679,16 @@ function RolePicker({
   onPick,
   busy,
   label,
+  initial,
 }: {
   companies: Company[];
   onPick: (role: Role, companyId: number | null) => void;
   busy: boolean;
   label: string;
+  /** The role to start with (the set-up checklist opens invites for a line: #/admin/invites?role=line1). */
+  initial?: Role | undefined;
 }) {
-  const [role, setRole] = useState<Role>('client');
+  const [role, setRole] = useState<Role>(initial ?? 'client');
   const [companyId, setCompanyId] = useState('');
   const needsCompany = CLIENT_ROLES.includes(role);
   return (
@@ -830,6 +835,8 @@ function People() {
 
 function Invites() {
   const companies = useList<Company>('/api/admin/companies');
+  const asked = routeQuery(useRoute()).get('role');
+  const initial = (ROLES as readonly string[]).includes(asked ?? '') ? (asked as Role) : undefined;
   const [link, setLink] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -856,6 +863,7 @@ function Invites() {
         busy={busy}
         label={t('app-admin-invite-create')}
         onPick={create}
+        initial={initial}
       />
       {link ? (
         <div className="section-body">
@@ -881,7 +889,7 @@ function Invites() {
 export default function Admin({ section }: { section: string | null }) {
   const current: AdminSection = (SECTIONS as readonly string[]).includes(section ?? '')
     ? (section as AdminSection)
-    : 'companies';
+    : 'setup';
   return (
     <div className="screen with-fallback-button" data-screen="admin">
       <h1>{t('app-admin-title')}</h1>
@@ -890,16 +898,18 @@ export default function Admin({ section }: { section: string | null }) {
           <button
             key={s}
             type="button"
+            data-section={s}
             aria-current={current === s ? 'page' : undefined}
             onClick={() => {
               haptic.select();
-              navigate(s === 'companies' ? '/admin' : `/admin/${s}`, { replace: true });
+              navigate(s === 'setup' ? '/admin' : `/admin/${s}`, { replace: true });
             }}
           >
             {t(`app-admin-${s}`)}
           </button>
         ))}
       </div>
+      {current === 'setup' ? <Setup sections={SECTIONS} /> : null}
       {current === 'companies' ? <Companies /> : null}
       {current === 'contracts' ? <Contracts /> : null}
       {current === 'calendars' ? <Calendars /> : null}
