@@ -2,8 +2,10 @@
 import type { User } from 'grammy/types';
 import { loadActor } from '../core/actors.ts';
 import type { DeskContext } from '../core/context.ts';
-import { ensureTelegramPerson } from '../core/onboarding.ts';
+import type { Role } from '../core/model.ts';
+import { ensureTelegramPerson, personByTelegram } from '../core/onboarding.ts';
 import type { Actor } from '../core/permissions.ts';
+import { statements } from '../core/statements.ts';
 
 export function profileOf(user: User) {
   return {
@@ -16,4 +18,17 @@ export function profileOf(user: User) {
 /** The person behind this Telegram account as an actor, registered (without a company) if new. */
 export function actorOf(desk: DeskContext, user: User): Actor {
   return loadActor(desk.db, ensureTelegramPerson(desk, profileOf(user)).id);
+}
+
+/** The roles a Telegram account holds at the desk (none when it is not known yet). */
+export function rolesOf(desk: DeskContext, user: User): Role[] {
+  const person = personByTelegram(desk.db, user.id);
+  if (!person) return [];
+  return [
+    ...new Set(
+      statements(desk.db)
+        .membershipsOf.all({ personId: person.id })
+        .map((m) => m.role),
+    ),
+  ];
 }

@@ -16,6 +16,7 @@ import { myRequests } from './features/my-requests.ts';
 import { onboarding } from './features/onboarding.ts';
 import { replies } from './features/replies.ts';
 import { resolution } from './features/resolution.ts';
+import { setup } from './features/setup.ts';
 import { visitChoice } from './features/visit-choice.ts';
 import { createI18n } from './i18n.ts';
 import { cardActions } from './staff/card-actions.ts';
@@ -85,6 +86,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   app.use(onboarding(deps));
   app.use(intake());
   app.use(invites(deps));
+  app.use(setup(deps));
   app.use(myRequests(deps));
   app.use(resolution(deps));
   app.use(visitChoice(deps));
@@ -96,6 +98,6 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   app.use(cardActions(deps));
   app.use(queueCommands(deps));
   app.use(replies(deps));
-  app.use(fallback());
+  app.use(fallback(deps));
   return bot;
 }

@@ -116,11 +116,6 @@ contact-not-yours = Please share your own number with the “Share my number” 
 language-choose = Choose a language:
 language-set = Done, I speak English now.
 unknown-command = I don't know that command. Here is what I can do: /new — new request, /my — my requests, /language — language, /help — help.
-help = /new — new request
-    /my — my requests
-    /language — language
-    /cancel — stop the current step
-    Reply to any of my messages about a request to add a comment to it.
 command-start = Start
 command-new = New request
 command-my = My requests
@@ -601,6 +596,41 @@ setup-fact-company = companies: { $companies }, under a contract now: { $covered
 setup-fact-clients = clients: { $people }, invites: { $invites }
 setup-fact-later = comes in a later version
 setup-progress = { $done } of { $total } done
+
+## The bot: roles, /help and /setup
+
+command-setup = Desk set-up
+command-invite = Invite link
+start-roles = Hello, { $name }! Your roles: { $roles }.
+start-admin-setup = The desk is not fully set up yet: /setup shows what is left.
+help-commands = Your commands:
+help-hint-client = Reply to any of my messages about a request and your reply is added to it as a comment.
+help-hint-staff = Ticket cards come here or to the staff group: act with the buttons under a card. A reply to a card goes to the client; start it with "!" for an internal note.
+help-hint-manager = /invite — a link for your company's people. All of the company's requests and reports are in the Mini App.
+help-hint-admin = /invite line1 | line2 | field_engineer | supervisor | admin — invite staff; /invite client <company number> — a client. In the staff group: /staffgroup.
+setup-welcome = Done: you are the desk's admin. Send /setup to see what is left to set up.
+setup-code-unknown = This set-up link was not found. Run npm run setup -- admin on the server for a new one.
+setup-code-expired = This set-up link has expired (24 hours). Run npm run setup -- admin on the server for a new one.
+setup-code-admin_exists = The desk already has an admin. Ask them for an invite link.
+setup-not-allowed = Only admins can set up the desk.
+setup-title = Setting up “{ $name }”
+setup-title-unnamed = Setting up the desk
+setup-tap = Tap an item to see where it is done.
+setup-open-admin = ⚙️ Open administration
+setup-how-desk = The desk's name: /setup name Alpha Service Desk
+    Time zone: /setup zone Europe/Moscow (now { $timeZone }). The default contract's working hours follow it.
+setup-how-staff_group = Create a Telegram group with topics (a forum), add the bot as an admin allowed to manage topics and pin messages, and send /staffgroup there. The bot opens a topic per ticket.
+setup-how-company = Companies, contracts (SLA and priorities) and business calendars are set up in the Mini App: Administration → Companies, Contracts, Calendars.
+setup-how-clients = Clients join by an invite link: /invite client <company number> (a manager: /invite client_manager <company number>). Or upload the directory (CSV or XLSX) in the Mini App: Administration → Directory. Company numbers:
+setup-no-companies = No companies yet.
+setup-needs-miniapp = The Mini App opens from the chat once MINIAPP_URL is set (the "Mini App's address" item).
+setup-how-miniapp = The Mini App needs https. Set MINIAPP_URL (the address tgdesk is reachable at, e.g. https://desk.example.com/), register it with @BotFather (/newapp or Bot Settings → Menu Button) and restart tgdesk.
+setup-how-email = Requests by e-mail come in a later version.
+setup-staff-invite = A link for the role “{ $role }” (valid { $days } days, up to { $uses } people). Forward it to the engineers:
+    { $link }
+setup-desk-saved = Saved: { $name } · { $timeZone }
+setup-name-bad = A name is 1 to 100 characters: /setup name Alpha Service Desk
+setup-zone-bad = I don't know the time zone “{ $zone }”. Examples: Europe/Moscow, Asia/Yekaterinburg, Asia/Novosibirsk.
 
 ## Mini App: set-up
 

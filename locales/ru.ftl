@@ -116,11 +116,6 @@ contact-not-yours = Пожалуйста, поделитесь своим ном
 language-choose = Выберите язык:
 language-set = Готово, теперь говорю по-русски.
 unknown-command = Не знаю такой команды. Вот что я умею: /new — новая заявка, /my — мои заявки, /language — язык, /help — помощь.
-help = /new — новая заявка
-    /my — мои заявки
-    /language — язык
-    /cancel — прервать текущий шаг
-    Ответьте на любое моё сообщение о заявке — ответ добавится к ней комментарием.
 command-start = Начать
 command-new = Новая заявка
 command-my = Мои заявки
@@ -601,6 +596,41 @@ setup-fact-company = компаний: { $companies }, с действующим
 setup-fact-clients = клиентов: { $people }, приглашений: { $invites }
 setup-fact-later = появится в следующих версиях
 setup-progress = Готово { $done } из { $total }
+
+## The bot: roles, /help and /setup
+
+command-setup = Настройка службы
+command-invite = Ссылка-приглашение
+start-roles = Здравствуйте, { $name }! Ваши роли: { $roles }.
+start-admin-setup = Служба ещё не до конца настроена: /setup покажет, что осталось.
+help-commands = Ваши команды:
+help-hint-client = Ответьте на любое моё сообщение о заявке — ответ добавится к ней комментарием.
+help-hint-staff = Карточки заявок приходят сюда или в группу сотрудников: действуйте кнопками под карточкой. Ответ на карточку уходит клиенту; «!» в начале — внутренняя заметка.
+help-hint-manager = /invite — ссылка для сотрудников вашей компании. Все заявки компании и отчёты — в мини-приложении.
+help-hint-admin = /invite line1 | line2 | field_engineer | supervisor | admin — пригласить сотрудника; /invite client <номер компании> — клиента. В группе сотрудников: /staffgroup.
+setup-welcome = Готово: вы администратор службы. Отправьте /setup — там список того, что осталось настроить.
+setup-code-unknown = Эта ссылка настройки не найдена. Новую напечатает на сервере команда npm run setup -- admin.
+setup-code-expired = Срок действия ссылки настройки истёк (24 часа). Новую напечатает на сервере команда npm run setup -- admin.
+setup-code-admin_exists = У службы уже есть администратор. Попросите у него ссылку-приглашение.
+setup-not-allowed = Настройка службы доступна только администраторам.
+setup-title = Настройка службы «{ $name }»
+setup-title-unnamed = Настройка службы
+setup-tap = Нажмите на пункт — покажу, где это сделать.
+setup-open-admin = ⚙️ Открыть администрирование
+setup-how-desk = Название службы: /setup name Сервис-деск «Альфа»
+    Часовой пояс: /setup zone Europe/Moscow (сейчас { $timeZone }). По нему считаются рабочие часы договора по умолчанию.
+setup-how-staff_group = Создайте в Telegram группу с темами (форум), добавьте в неё бота администратором с правами «Управление темами» и «Закрепление сообщений» и отправьте там /staffgroup. По каждой заявке бот заведёт тему.
+setup-how-company = Компании, договоры (SLA и приоритеты) и рабочие календари заводятся в мини-приложении: Администрирование → Компании, Договоры, Календари.
+setup-how-clients = Клиенты подключаются по ссылке-приглашению: /invite client <номер компании> (руководителю — /invite client_manager <номер компании>). Или загрузите справочник (CSV или XLSX) в мини-приложении: Администрирование → Справочник. Номера компаний:
+setup-no-companies = Компаний пока нет.
+setup-needs-miniapp = Мини-приложение откроется из чата, когда задан MINIAPP_URL (пункт «Адрес мини-приложения»).
+setup-how-miniapp = Мини-приложение работает по https. Задайте MINIAPP_URL (адрес, по которому доступен tgdesk, например https://desk.example.ru/), зарегистрируйте его у @BotFather (/newapp или Bot Settings → Menu Button) и перезапустите tgdesk.
+setup-how-email = Приём заявок по почте появится в следующей версии.
+setup-staff-invite = Ссылка для роли «{ $role }» (действует { $days } дн., до { $uses } человек). Перешлите её инженерам:
+    { $link }
+setup-desk-saved = Сохранено: { $name } · { $timeZone }
+setup-name-bad = Название — от 1 до 100 символов: /setup name Сервис-деск «Альфа»
+setup-zone-bad = Не знаю часового пояса «{ $zone }». Примеры: Europe/Moscow, Asia/Yekaterinburg, Asia/Novosibirsk.
 
 ## Mini App: set-up
 

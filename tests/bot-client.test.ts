@@ -96,7 +96,7 @@ describe('a new request', () => {
     expect(onlyTicket(w)).toHaveLength(0);
     // Out of the conversation, a message gets help, not a ticket.
     u.send('алло');
-    await u.waitForMessage('/new — новая заявка');
+    await u.waitForMessage('/new — Новая заявка');
     expect(onlyTicket(w)).toHaveLength(0);
   });
 });

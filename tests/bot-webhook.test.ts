@@ -67,7 +67,7 @@ it('registers the webhook with its secret and handles only posts that carry it, 
 
   const genuine = await post(update(4), secret);
   expect(genuine.status).toBe(200);
-  await user.waitForMessage('/new — новая заявка');
+  await user.waitForMessage('/new — Новая заявка');
   expect(user.inbox()).toHaveLength(1);
 
   // The same port serves the API; the sandbox exists only without a bot token.
@@ -89,5 +89,5 @@ it('polls without WEBHOOK_URL, and with MINIAPP_URL the chat menu button opens t
     web_app: { url: 'https://desk.example.org/app/' },
   });
   user.send('/help');
-  await user.waitForMessage('/new — новая заявка');
+  await user.waitForMessage('/new — Новая заявка');
 });

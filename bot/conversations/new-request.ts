@@ -50,6 +50,8 @@ export function newRequest(deps: BotDeps) {
           .orderBy(asc(categories.sort), asc(categories.id))
           .all(),
       );
+      // A desk with no active category (an admin turned them all off) asks nothing: 1st line sorts it.
+      if (list.length === 0) return { categoryId: null, categoryName: '' };
       const keyboard = new InlineKeyboard();
       list.forEach((c, i) => {
         keyboard.text(language === 'en' ? c.en : c.ru, `c:${c.id}`);
@@ -141,12 +143,12 @@ export function newRequest(deps: BotDeps) {
       };
       for (;;) {
         const summary = t('intake-summary', {
-          category: draft.categoryName,
           description: draft.parts.join('\n'),
           files: draft.files.length,
           impact: t(`impact-${draft.impact}`),
           urgency: t(`urgency-${draft.urgency}`),
           location: draft.location ?? '—',
+          category: draft.categoryName || '—',
         });
         const decision = await ask(
           summary,
@@ -163,12 +165,13 @@ export function newRequest(deps: BotDeps) {
         }
         if (decision === 'send') break;
         const fields = ['category', 'description', 'impact', 'urgency', 'location'] as const;
+        const offered = fields.filter((f) => f !== 'category' || draft.categoryId !== null);
         const keyboard = new InlineKeyboard();
-        for (const f of fields) keyboard.text(t(`intake-field-${f}`), `f:${f}`).row();
+        for (const f of offered) keyboard.text(t(`intake-field-${f}`), `f:${f}`).row();
         const field = (await ask(
           t('intake-edit-what'),
           keyboard,
-          fields.map((f) => `f:${f}`),
+          offered.map((f) => `f:${f}`),
         )) as `f:${(typeof fields)[number]}`;
         if (field === 'f:category') Object.assign(draft, await askCategory());
         if (field === 'f:description') Object.assign(draft, await askDescription());

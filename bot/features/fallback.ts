@@ -1,13 +1,17 @@
 // Whatever nothing else took: an unknown command, or a message outside any conversation.
 import { Composer } from 'grammy';
-import type { BotContext } from '../context.ts';
+import { rolesOf } from '../actor.ts';
+import { helpText } from '../commands.ts';
+import type { BotContext, BotDeps } from '../context.ts';
 
-export function fallback(): Composer<BotContext> {
+export function fallback({ desk }: BotDeps): Composer<BotContext> {
   const bot = new Composer<BotContext>();
   const privateChats = bot.chatType('private');
-  privateChats.on('message', (ctx) =>
-    ctx.reply(ctx.t(ctx.message.text?.startsWith('/') ? 'unknown-command' : 'help')),
-  );
+  privateChats.on('message', (ctx) => {
+    if (ctx.message.text?.startsWith('/')) return ctx.reply(ctx.t('unknown-command'));
+    const roles = rolesOf(desk, ctx.from);
+    return ctx.reply(helpText((key, args) => ctx.t(key, args), roles.length > 0 ? roles : ['client']));
+  });
   // A button of a message whose conversation is over.
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') }));
   return bot;

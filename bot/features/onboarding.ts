@@ -1,8 +1,10 @@
-// /start (with an invite code or without), sharing the phone number, /language and /help.
+// /start (with a set-up code, an invite code or neither), sharing the phone number, /language and /help.
+// Everyone is greeted as who they are: staff and managers with their roles and commands.
 import { eq } from 'drizzle-orm';
 import { Composer, InlineKeyboard } from 'grammy';
+import type { User } from 'grammy/types';
 import { loadActor } from '../../core/actors.ts';
-import { LANGUAGES, type Language, STAFF_ROLES } from '../../core/model.ts';
+import { LANGUAGES, type Language, type Role, STAFF_ROLES } from '../../core/model.ts';
 import {
   bindByPhone,
   ensureTelegramPerson,
@@ -12,8 +14,11 @@ import {
   setLanguage,
 } from '../../core/onboarding.ts';
 import { clientCompanies } from '../../core/permissions.ts';
+import { setupComplete } from '../../core/setup/checklist.ts';
+import { redeemSetupCode, SETUP_PREFIX, SetupCodeError } from '../../core/setup/first-admin.ts';
 import { companies } from '../../db/schema.ts';
-import { profileOf } from '../actor.ts';
+import { profileOf, rolesOf } from '../actor.ts';
+import { helpText, roleNames, type Say, setChatCommands } from '../commands.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { mainMenu } from '../keyboards.ts';
 
@@ -35,32 +40,74 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     return ids.length > 0 ? companyName(ids[0] ?? null) : null;
   };
 
+  /** The roles of whoever wrote, and their chat's menu brought in line with them (roles change). */
+  const rolesWithMenu = async (ctx: BotContext & { from: User; chat: { id: number } }): Promise<Role[]> => {
+    const roles = rolesOf(desk, ctx.from);
+    if (roles.some((r) => r !== 'client')) {
+      await setChatCommands(ctx.api, ctx.chat.id, roles, (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru');
+    }
+    return roles;
+  };
+
+  /** The greeting: staff and managers hear their roles and commands; clients how to file a request. */
+  const greet = async (ctx: BotContext & { from: User; chat: { id: number } }) => {
+    // A known person (an admin listed by id has only a number for a name) is brought up to date.
+    if (personByTelegram(desk.db, ctx.from.id)) ensureTelegramPerson(desk, profileOf(ctx.from));
+    const roles = await rolesWithMenu(ctx);
+    const t: Say = (key, args) => ctx.t(key, args);
+    const hello = ctx.t('start-hello', { name: ctx.from.first_name });
+    if (roles.some((r) => r !== 'client')) {
+      const lines = [
+        ctx.t('start-roles', { name: ctx.from.first_name, roles: roleNames(t, roles) }),
+        '',
+        helpText(t, roles),
+      ];
+      if (roles.includes('admin') && !setupComplete(desk)) lines.push('', ctx.t('start-admin-setup'));
+      await ctx.reply(lines.join('\n'), { reply_markup: mainMenu(ctx, false) });
+      return;
+    }
+    const company = knownCompany(ctx.from.id);
+    await ctx.reply(`${hello}\n\n${company ? ctx.t('start-known', { company }) : ctx.t('start-unknown')}`, {
+      reply_markup: mainMenu(ctx, company === null),
+    });
+  };
+
   bot.command('start', async (ctx) => {
     const code = ctx.match.trim();
+    if (code.startsWith(SETUP_PREFIX)) {
+      try {
+        redeemSetupCode(desk, profileOf(ctx.from), code);
+        await ctx.i18n.renegotiateLocale();
+        await ctx.reply(ctx.t('setup-welcome'));
+        await rolesWithMenu(ctx);
+      } catch (error) {
+        if (!(error instanceof SetupCodeError)) throw error;
+        await ctx.reply(ctx.t(`setup-code-${error.reason}`));
+      }
+      return;
+    }
     if (code) {
       try {
         const joined = redeemInvite(desk, profileOf(ctx.from), code);
         await ctx.i18n.renegotiateLocale();
         const role = ctx.t(`role-${joined.role}`);
         const text = joined.already
-          ? ctx.t('start-already', { company: companyName(joined.companyId) })
+          ? ctx.t('start-already', { company: companyName(joined.companyId) || role })
           : (STAFF_ROLES as readonly string[]).includes(joined.role)
             ? ctx.t('start-joined-staff', { role })
             : ctx.t('start-joined', { company: companyName(joined.companyId), role });
         await ctx.reply(text, { reply_markup: mainMenu(ctx, false) });
+        const roles = await rolesWithMenu(ctx);
+        if (roles.some((r) => r !== 'client')) {
+          await ctx.reply(helpText((key, args) => ctx.t(key, args), roles));
+        }
         return;
       } catch (error) {
         if (!(error instanceof InviteError)) throw error;
         await ctx.reply(ctx.t(`invite-${error.reason}`));
       }
     }
-    const company = knownCompany(ctx.from.id);
-    await ctx.reply(
-      `${ctx.t('start-hello', { name: ctx.from.first_name })}\n\n${
-        company ? ctx.t('start-known', { company }) : ctx.t('start-unknown')
-      }`,
-      { reply_markup: mainMenu(ctx, company === null) },
-    );
+    await greet(ctx);
   });
 
   bot.on('message:contact', async (ctx) => {
@@ -96,7 +143,10 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     });
   });
 
-  bot.command('help', (ctx) => ctx.reply(ctx.t('help')));
+  bot.command('help', async (ctx) => {
+    const roles = await rolesWithMenu(ctx);
+    await ctx.reply(helpText((key, args) => ctx.t(key, args), roles.length > 0 ? roles : ['client']));
+  });
 
   return bot as unknown as Composer<BotContext>;
 }

@@ -4,7 +4,7 @@ import { and, count, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm
 import { companies, contracts, invites, memberships } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import type { Role } from '../model.ts';
-import { type Actor, assertAdmin } from '../permissions.ts';
+import { type Actor, assertAdmin, SYSTEM } from '../permissions.ts';
 import { staffGroup } from '../settings.ts';
 import { deskProfile } from './desk-profile.ts';
 
@@ -117,4 +117,11 @@ export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnviron
     done: items.filter((i) => i.state === 'done').length,
     total: items.filter((i) => i.state !== 'later').length,
   };
+}
+
+/** Whether everything the store itself can tell is set up (the configuration's items aside). */
+export function setupComplete(ctx: DeskContext): boolean {
+  return setupChecklist(ctx, SYSTEM)
+    .items.filter((item) => item.key !== 'miniapp' && item.key !== 'email')
+    .every((item) => item.state === 'done');
 }

@@ -144,3 +144,21 @@ export function ensureAdmins(ctx: DeskContext, telegramUserIds: readonly number[
     return added;
   });
 }
+
+const BOT_USERNAME = 'bot_username';
+
+/** The running bot's @username, kept so that the set-up command prints whole links while the desk runs. */
+export function rememberBotUsername(ctx: DeskContext, username: string): void {
+  const now = ctx.clock.now();
+  ctx.db
+    .insert(deskSettings)
+    .values({ key: BOT_USERNAME, value: username, updatedAt: now })
+    .onConflictDoUpdate({ target: deskSettings.key, set: { value: username, updatedAt: now } })
+    .run();
+}
+
+/** The t.me link of a set-up code, or null when no bot has run on this store yet (then the code alone). */
+export function setupLink(ctx: DeskContext, code: SetupCode): string | null {
+  const username = ctx.db.select().from(deskSettings).where(eq(deskSettings.key, BOT_USERNAME)).get()?.value;
+  return username ? `https://t.me/${username}?start=${code.payload}` : null;
+}
