@@ -11,6 +11,7 @@ import { errorJson, errorResponse, notFoundJson } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { boardRoutes } from './routes/board.ts';
+import { DIRECTORY_PATH_PREFIX, directoryRoutes } from './routes/directory.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { meRoutes } from './routes/me.ts';
@@ -81,14 +82,12 @@ export function createApi(deps: ApiDeps): Hono {
 
   const api = new Hono<ApiEnv>();
   api.onError(onError);
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: BODY_LIMIT,
-      onError: (c) =>
-        errorJson(c, 413, { code: 'too_large', message: `the body is over ${BODY_LIMIT} bytes` }),
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: (c) => errorJson(c, 413, { code: 'too_large', message: `the body is over ${BODY_LIMIT} bytes` }),
+  });
+  // Directory files may be bigger: those routes set their own limit (api/routes/directory.ts).
+  api.use('*', (c, next) => (c.req.path.startsWith(DIRECTORY_PATH_PREFIX) ? next() : jsonBodyLimit(c, next)));
   api.use('*', authenticate(deps));
   api.route('/', meRoutes(deps));
   api.route('/', categoryRoutes(deps));
@@ -99,6 +98,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', boardRoutes(deps));
   api.route('/', reportRoutes(deps, log));
   api.route('/', adminRoutes(deps));
+  api.route('/', directoryRoutes(deps));
   api.route('/', setupRoutes(deps));
 
   const app = new Hono();

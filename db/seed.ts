@@ -5,9 +5,11 @@
 import { count, eq } from 'drizzle-orm';
 import { loadActor } from '../core/actors.ts';
 import { workWeek } from '../core/calendar/business-calendar.ts';
+import { productionExceptions } from '../core/calendar/russian-production-calendar.ts';
 import { createContext } from '../core/context.ts';
 import { ManualClock, MINUTE, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
+import { DEFAULT_CATEGORIES } from '../core/setup/defaults.ts';
 import { DEFAULT_PRIORITY_MATRIX } from '../core/sla-policy.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
@@ -27,30 +29,6 @@ import {
 
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** Russian public holidays and shortened pre-holiday days of 2026–2027 (production calendar). */
-const RUSSIAN_HOLIDAYS: { date: string; name: string; hours: string[] }[] = [
-  ...['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => ({
-    date: `2026-01-${d}`,
-    name: 'Новогодние каникулы',
-    hours: [],
-  })),
-  { date: '2026-02-23', name: 'День защитника Отечества', hours: [] },
-  { date: '2026-03-09', name: 'Международный женский день (перенос)', hours: [] },
-  { date: '2026-05-01', name: 'Праздник Весны и Труда', hours: [] },
-  { date: '2026-05-11', name: 'День Победы (перенос)', hours: [] },
-  { date: '2026-06-12', name: 'День России', hours: [] },
-  { date: '2026-11-03', name: 'Предпраздничный день', hours: ['09:00-17:00'] },
-  { date: '2026-11-04', name: 'День народного единства', hours: [] },
-  { date: '2026-12-31', name: 'Новый год', hours: [] },
-  ...['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => ({
-    date: `2027-01-${d}`,
-    name: 'Новогодние каникулы',
-    hours: [],
-  })),
-  { date: '2027-02-23', name: 'День защитника Отечества', hours: [] },
-  { date: '2027-03-08', name: 'Международный женский день', hours: [] },
-];
 
 export interface DemoPeople {
   clientA: number;
@@ -81,7 +59,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
       .returning()
       .get();
     tx.insert(calendarExceptions)
-      .values(RUSSIAN_HOLIDAYS.map((h) => ({ calendarId: moscow.id, ...h })))
+      .values(productionExceptions(['09:00-18:00']).map((h) => ({ calendarId: moscow.id, ...h })))
       .run();
     const novosibirsk = tx
       .insert(businessCalendars)
@@ -93,7 +71,12 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
       .returning()
       .get();
     tx.insert(calendarExceptions)
-      .values(RUSSIAN_HOLIDAYS.map((h) => ({ calendarId: novosibirsk.id, ...h })))
+      .values(
+        productionExceptions(['08:00-12:00', '13:00-17:00']).map((h) => ({
+          calendarId: novosibirsk.id,
+          ...h,
+        })),
+      )
       .run();
 
     const romashka = tx
@@ -161,16 +144,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
       .run();
 
     tx.insert(categories)
-      .values([
-        { code: 'workstation', nameRu: 'Компьютер, ноутбук', nameEn: 'Computer, laptop', sort: 10 },
-        { code: 'printer', nameRu: 'Принтер, сканер', nameEn: 'Printer, scanner', sort: 20 },
-        { code: 'network', nameRu: 'Интернет, сеть, Wi-Fi', nameEn: 'Internet, network, Wi-Fi', sort: 30 },
-        { code: 'email', nameRu: 'Почта', nameEn: 'E-mail', sort: 40 },
-        { code: 'software', nameRu: 'Программы, 1С', nameEn: 'Software, 1C', sort: 50 },
-        { code: 'access', nameRu: 'Доступы, пароли', nameEn: 'Access, passwords', sort: 60 },
-        { code: 'phone', nameRu: 'Телефония', nameEn: 'Telephony', sort: 70 },
-        { code: 'other', nameRu: 'Другое', nameEn: 'Other', sort: 90 },
-      ])
+      .values([...DEFAULT_CATEGORIES])
       .run();
 
     tx.insert(cannedReplies)

@@ -654,3 +654,75 @@ app-setup-how-miniapp =
     The Mini App needs an https address where tgdesk is reachable, e.g. https://desk.example.com/.
     1. In @BotFather send /newapp (or Bot Settings → Menu Button) and give it that address.
     2. Set the same address as MINIAPP_URL in the desk's configuration and restart tgdesk: the bot's menu button and "Open in the app" then lead here.
+
+## Directory import
+
+app-admin-directory = Directory
+directory-intro = Upload a CSV or XLSX of your clients: one row per person — company, INN, mail domain, name, phone, e-mail, role (client or manager). A row without a person adds just the company. You see what will change first; nothing is written until you confirm.
+directory-pick = Choose a file
+directory-reading = Reading the file…
+directory-file-name = File: { $name }
+directory-count-new = new
+directory-count-changed = to change
+directory-count-unchanged = unchanged
+directory-count-error = with errors
+directory-status-new = new
+directory-status-changed = changes
+directory-status-unchanged = unchanged
+directory-status-error = error
+directory-col-line = Row
+directory-col-status = Status
+directory-col-company = Company
+directory-col-person = Person
+directory-col-details = What
+directory-changes = changes: { $fields }
+directory-filter-all = All rows
+directory-filter-error = Errors only
+directory-filter-apply = To be written
+directory-more = Rows not shown: { $count }
+directory-ignored = Unknown columns skipped: { $columns }
+directory-import = { $count ->
+    [one] Import { $count } row
+   *[other] Import { $count } rows
+}
+directory-nothing = Everything is as in the file already: nothing to write.
+directory-skipped = Rows with errors ({ $count }) will not be written: fix them in the file and upload it again.
+directory-done = Done. Companies added: { $companiesCreated }, changed: { $companiesUpdated }. People added: { $peopleCreated }, changed: { $peopleUpdated }. Roles given: { $rolesAdded }, changed: { $rolesChanged }.
+directory-stale = The directory or the file changed since the preview: here is the file again, check it and confirm once more.
+directory-export = Export the directory
+directory-export-hint = In the same format: edit the export and upload it back.
+directory-export-csv = CSV
+directory-export-xlsx = XLSX
+directory-field-company = company
+directory-field-inn = INN
+directory-field-emailDomain = domain
+directory-field-name = name
+directory-field-phone = phone
+directory-field-email = e-mail
+directory-field-role = role
+directory-reason-missing_company = neither a company nor an INN
+directory-reason-bad_inn = the INN does not look like a number
+directory-reason-bad_domain = not a mail domain
+directory-reason-missing_name = no name
+directory-reason-missing_contact = neither a phone nor an e-mail, and nobody of that name at the company
+directory-reason-bad_phone = not a phone number
+directory-reason-bad_email = not an e-mail address
+directory-reason-bad_role = unknown role "{ $value }": client or manager
+directory-reason-too_long = too long: { $field }
+directory-reason-unknown_company = no company with INN { $company } in the file or the directory: give its name
+directory-reason-ambiguous_company = there are several companies called "{ $company }": give the INN
+directory-reason-duplicate_inn = this INN belongs to "{ $company }" already (row { $line })
+directory-reason-domain_mismatch = row { $line } gives this company another domain
+directory-reason-duplicate_person = this person is in row { $line } already
+directory-reason-person_mismatch = the same person as in row { $line }, with other details
+directory-reason-two_people = the phone belongs to one person and the e-mail to another
+directory-reason-ambiguous_person = several people in the directory have this phone or e-mail
+directory-reason-other_company = this person is a client of another company ({ $company }); move them by hand in People
+directory-reason-staff_member = this is a member of the support staff, not a client
+directory-file-too_large = the file is over { $megabytes } MB
+directory-file-empty = the file is empty
+directory-file-too_many_rows = the file has over { $limit } rows: split it
+directory-file-no_header = the first row must name the columns: company (or INN), name, phone, e-mail, role
+directory-file-unreadable = not a CSV or XLSX: save the sheet as .xlsx or .csv
+directory-file-bad_csv = the CSV does not read (line { $line }): check the quotes
+directory-file-no_file = the form has no file

@@ -654,3 +654,76 @@ app-setup-how-miniapp =
     Мини-приложению нужен https-адрес, по которому доступен tgdesk, например https://desk.example.ru/.
     1. У @BotFather отправьте /newapp (или Bot Settings → Menu Button) и укажите этот адрес.
     2. Задайте тот же адрес в MINIAPP_URL в настройках службы и перезапустите tgdesk: кнопка меню бота и «Открыть в приложении» поведут сюда.
+
+## Directory import
+
+app-admin-directory = Справочник
+directory-intro = Загрузите CSV или XLSX со списком клиентов: одна строка на человека — компания, ИНН, почтовый домен, ФИО, телефон, почта, роль (клиент или руководитель). Строка без человека заводит только компанию. Сначала покажем, что изменится; запишем только после подтверждения.
+directory-pick = Выбрать файл
+directory-reading = Читаем файл…
+directory-file-name = Файл: { $name }
+directory-count-new = новых
+directory-count-changed = изменится
+directory-count-unchanged = без изменений
+directory-count-error = с ошибками
+directory-status-new = новая
+directory-status-changed = изменится
+directory-status-unchanged = без изменений
+directory-status-error = ошибка
+directory-col-line = Стр.
+directory-col-status = Статус
+directory-col-company = Компания
+directory-col-person = Человек
+directory-col-details = Что
+directory-changes = меняется: { $fields }
+directory-filter-all = Все строки
+directory-filter-error = Только ошибки
+directory-filter-apply = Только к записи
+directory-more = Ещё строк не показано: { $count }
+directory-ignored = Неизвестные столбцы пропущены: { $columns }
+directory-import = { $count ->
+    [one] Импортировать { $count } строку
+    [few] Импортировать { $count } строки
+   *[many] Импортировать { $count } строк
+}
+directory-nothing = Всё уже как в файле — записывать нечего.
+directory-skipped = Строки с ошибками ({ $count }) записаны не будут: исправьте их в файле и загрузите его снова.
+directory-done = Готово. Компаний добавлено: { $companiesCreated }, изменено: { $companiesUpdated }. Людей добавлено: { $peopleCreated }, изменено: { $peopleUpdated }. Ролей выдано: { $rolesAdded }, изменено: { $rolesChanged }.
+directory-stale = Справочник или файл изменились после просмотра — мы показали файл заново, проверьте и подтвердите ещё раз.
+directory-export = Выгрузить справочник
+directory-export-hint = В том же формате: выгрузку можно поправить и загрузить обратно.
+directory-export-csv = CSV
+directory-export-xlsx = XLSX
+directory-field-company = компания
+directory-field-inn = ИНН
+directory-field-emailDomain = домен
+directory-field-name = ФИО
+directory-field-phone = телефон
+directory-field-email = почта
+directory-field-role = роль
+directory-reason-missing_company = не указаны ни компания, ни ИНН
+directory-reason-bad_inn = ИНН не похож на номер
+directory-reason-bad_domain = это не почтовый домен
+directory-reason-missing_name = не указано ФИО
+directory-reason-missing_contact = нет ни телефона, ни почты, и в компании нет человека с таким именем
+directory-reason-bad_phone = телефон не похож на номер
+directory-reason-bad_email = это не адрес почты
+directory-reason-bad_role = неизвестная роль «{ $value }»: клиент или руководитель
+directory-reason-too_long = слишком длинное поле: { $field }
+directory-reason-unknown_company = компании с ИНН { $company } нет ни в файле, ни в справочнике — укажите её название
+directory-reason-ambiguous_company = компаний «{ $company }» несколько — укажите ИНН
+directory-reason-duplicate_inn = этот ИНН уже у компании «{ $company }» (строка { $line })
+directory-reason-domain_mismatch = у этой компании другой домен в строке { $line }
+directory-reason-duplicate_person = этот человек уже есть в строке { $line }
+directory-reason-person_mismatch = тот же человек, что в строке { $line }, но с другими данными
+directory-reason-two_people = телефон принадлежит одному человеку, а почта — другому
+directory-reason-ambiguous_person = в справочнике несколько людей с этим телефоном или почтой
+directory-reason-other_company = этот человек — клиент другой компании ({ $company }); переведите его вручную в разделе «Люди»
+directory-reason-staff_member = это сотрудник службы поддержки, а не клиент
+directory-file-too_large = файл больше { $megabytes } МБ
+directory-file-empty = файл пустой
+directory-file-too_many_rows = в файле больше { $limit } строк — разделите его на части
+directory-file-no_header = в первой строке должны быть названия столбцов: компания (или ИНН), ФИО, телефон, почта, роль
+directory-file-unreadable = это не CSV и не XLSX — сохраните таблицу как .xlsx или .csv
+directory-file-bad_csv = CSV не читается (строка { $line }): проверьте кавычки
+directory-file-no_file = в форме нет файла

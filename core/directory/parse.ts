@@ -24,9 +24,10 @@ export class DirectoryFileError extends DeskError {
   constructor(
     readonly reason: FileReason,
     message: string,
-    readonly limit?: number,
+    /** The limit the file is over, or the line of a CSV that does not parse. */
+    readonly figure?: number,
   ) {
-    super('invalid_input', message, { reason, ...(limit === undefined ? {} : { limit }) });
+    super('invalid_input', message, { reason, ...(figure === undefined ? {} : { figure }) });
   }
 }
 
