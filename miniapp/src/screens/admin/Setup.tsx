@@ -163,7 +163,8 @@ function DeskForm({ name, timeZone, onSaved }: { name: string; timeZone: string;
         action={{
           text: t('app-save'),
           busy,
-          disabled: !named && form.timeZone === timeZone,
+          // A named desk cannot be unnamed; an unnamed one may save its zone alone.
+          disabled: !named && (name !== '' || form.timeZone === timeZone),
           onClick: () => void save(),
         }}
       />
