@@ -58,20 +58,23 @@ export default function NewTicket() {
   return (
     <div className="screen with-fallback-button" data-screen="new">
       <h1>{t('app-new-title')}</h1>
-      <Section title={t('app-field-category')}>
-        <div className="section-body">
-          <Choices
-            name="category"
-            options={categories.map((c) => String(c.id))}
-            value={categoryId === null ? null : String(categoryId)}
-            onChange={(v) => {
-              haptic.select();
-              setCategoryId(Number(v) === categoryId ? null : Number(v));
-            }}
-            label={(v) => categories.find((c) => String(c.id) === v)?.name ?? v}
-          />
-        </div>
-      </Section>
+      {/* A desk with no active category asks for none (1st line sorts the request). */}
+      {categories.length > 0 && (
+        <Section title={t('app-field-category')}>
+          <div className="section-body">
+            <Choices
+              name="category"
+              options={categories.map((c) => String(c.id))}
+              value={categoryId === null ? null : String(categoryId)}
+              onChange={(v) => {
+                haptic.select();
+                setCategoryId(Number(v) === categoryId ? null : Number(v));
+              }}
+              label={(v) => categories.find((c) => String(c.id) === v)?.name ?? v}
+            />
+          </div>
+        </Section>
+      )}
       <Section title={t('app-field-description')}>
         <div className="section-body">
           <textarea
