@@ -92,6 +92,9 @@ describe('the first admin', () => {
     expect(JSON.stringify(stored)).not.toContain(code?.payload.slice(6));
     const admin = redeemSetupCode(ctx, profile(101), code?.payload ?? '');
     expect(loadActor(ctx.db, admin.id)).toMatchObject({ memberships: [{ role: 'admin', companyId: null }] });
+    // Repeated by the same person (a re-delivered update): still the admin, nothing added.
+    expect(redeemSetupCode(ctx, profile(101), code?.payload ?? '').id).toBe(admin.id);
+    expect(ctx.db.select().from(memberships).all()).toHaveLength(1);
     // Single use: the same link, or any other, now finds an admin.
     expect(() => redeemSetupCode(ctx, profile(102), code?.payload ?? '')).toThrow(
       expect.objectContaining({ reason: 'admin_exists' }),
