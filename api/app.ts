@@ -5,9 +5,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import { errorsOnlyLogger } from '../app/logger.ts';
 import { authenticate } from './auth.ts';
 import type { ApiDeps, ApiEnv } from './env.ts';
 import { errorJson, errorResponse, notFoundJson } from './errors.ts';
+import { createHealthCheck } from './health.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { boardRoutes } from './routes/board.ts';
@@ -76,9 +80,42 @@ function miniApp(dir: string) {
   };
 }
 
+/**
+ * One line per request: its id (X-Request-Id, echoed back), method, path (never the query: tokens and
+ * codes travel there), status and time. Health checks that pass are debug: a monitor asks every few seconds.
+ */
+function accessLog(logger: Logger) {
+  return async (c: Context, next: () => Promise<void>) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    const line = {
+      reqId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    if (status >= 500) logger.warn(line, 'request');
+    else if (c.req.path === '/healthz' && status === 200) logger.debug(line, 'request');
+    else logger.info(line, 'request');
+  };
+}
+
 export function createApi(deps: ApiDeps): Hono {
-  const log = (error: unknown) => console.error('tgdesk api:', error);
-  const onError = (err: unknown, c: Context) => errorResponse(c, err, log);
+  const logger = deps.logger ?? errorsOnlyLogger();
+  const log = (error: unknown) => logger.error({ err: error }, 'api: unexpected error');
+  // The error object only: a request's headers (init data) never go into the line.
+  const onError = (err: unknown, c: Context) =>
+    errorResponse(c, err, (error) =>
+      logger.error(
+        { err: error, reqId: c.get('requestId'), method: c.req.method, path: c.req.path },
+        'api: unexpected error',
+      ),
+    );
+  const health = createHealthCheck(deps.desk, deps.health, (what, error) =>
+    logger.error({ err: error, check: what }, 'health: check failed'),
+  );
 
   const api = new Hono<ApiEnv>();
   api.onError(onError);
@@ -103,7 +140,13 @@ export function createApi(deps: ApiDeps): Hono {
 
   const app = new Hono();
   app.onError(onError);
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  // An id per request, X-Request-Id honoured when it is short and plain ([A-Za-z0-9_=-], ≤ 128).
+  app.use('*', requestId({ limitLength: 128 }));
+  app.use('*', accessLog(logger));
+  app.get('/healthz', (c) => {
+    const report = health();
+    return c.json(report, report.ok ? 200 : 503, { 'Cache-Control': 'no-store' });
+  });
   if (deps.webhook) {
     const { handler } = deps.webhook;
     app.post(deps.webhook.path, (c) => handler(c));

@@ -1,9 +1,11 @@
 // What every part of the API is handed: the dependencies createApi takes, and the per-request variables
 // the auth middleware sets.
 import type { Context } from 'hono';
+import type { Logger } from 'pino';
 import type { DeskContext } from '../core/context.ts';
 import type { Actor } from '../core/permissions.ts';
 import type { PersonRow } from '../db/schema.ts';
+import type { HealthSources } from './health.ts';
 
 export interface DownloadedFile {
   bytes: Uint8Array;
@@ -35,6 +37,10 @@ export interface ApiDeps {
   emailConfigured?: boolean;
   /** The bot's webhook, answered outside /api (no init data there: Telegram's secret token instead). */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> };
+  /** Request lines and unexpected errors; without one only errors are logged, to stderr. */
+  logger?: Logger;
+  /** What /healthz reports beside the store and the outbox: the bot, the SLA scheduler. */
+  health?: HealthSources;
 }
 
 export interface ApiEnv {

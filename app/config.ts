@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
+import { type LogLevel, logLevelSchema } from './logger.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -42,6 +43,17 @@ const envSchema = z.object({
     .min(60)
     .max(7 * 86_400)
     .default(3600),
+  LOG_LEVEL: logLevelSchema,
+  BACKUP_DIR: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined)),
+  BACKUP_KEEP: z.coerce
+    .number({ error: 'BACKUP_KEEP must be a whole number of backups to keep, 1 or more' })
+    .int('BACKUP_KEEP must be a whole number of backups to keep, 1 or more')
+    .min(1, 'BACKUP_KEEP must be a whole number of backups to keep, 1 or more')
+    .max(10_000)
+    .default(7),
 });
 
 export interface Config {
@@ -63,6 +75,10 @@ export interface Config {
   miniAppUrl: string | undefined;
   /** Seconds a Mini App's signed init data stays valid. */
   initDataMaxAge: number;
+  /** LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent. */
+  logLevel: LogLevel;
+  /** BACKUP_DIR turns on a daily backup there, keeping the newest BACKUP_KEEP (default 7). */
+  backup: { dir: string; keep: number } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -72,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Bad configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Telegram proves its posts with WEBHOOK_SECRET; a token in the URL would land in every proxy's log.
+  const token = e.BOT_TOKEN;
+  if (token && e.WEBHOOK_URL?.includes(token.split(':')[1] ?? token)) {
+    throw new Error(
+      'Bad configuration:\n  WEBHOOK_URL: must not contain the bot token (WEBHOOK_SECRET authenticates the posts)',
+    );
+  }
   return {
     databasePath: e.DATABASE_PATH,
     botToken: e.BOT_TOKEN,
@@ -90,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           },
     miniAppUrl: e.MINIAPP_URL,
     initDataMaxAge: e.INIT_DATA_MAX_AGE,
+    logLevel: e.LOG_LEVEL,
+    backup: e.BACKUP_DIR === undefined ? undefined : { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
   };
 }

@@ -21,8 +21,11 @@ import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { startBackupScheduler } from './backup-scheduler.ts';
 import type { Config } from './config.ts';
-import { startSlaScheduler } from './sla-scheduler.ts';
+import { acquireInstanceLock } from './instance-lock.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { type SlaScheduler, startSlaScheduler } from './sla-scheduler.ts';
 
 export const MINIAPP_DIST = fileURLToPath(new URL('../miniapp/dist', import.meta.url));
 
@@ -30,9 +33,11 @@ export const MINIAPP_DIST = fileURLToPath(new URL('../miniapp/dist', import.meta
 const SANDBOX_BOT_ID = 7_000_000_001;
 
 export interface StartAppOptions {
-  /** Where progress lines go (default: console.log). */
+  /** The logger (default: JSON lines on stdout at LOG_LEVEL). */
+  logger?: Logger;
+  /** Where progress lines go (default: the logger, at info). */
   log?: (line: string) => void;
-  /** Errors of the bot's handlers and of the notifier (default: console.error). */
+  /** Errors of the bot's handlers and of the notifier (default: the logger, with the update id). */
   onError?: (error: unknown) => void;
   /** The bot's sending limits (default Telegram's). */
   limits?: SendLimits;
@@ -60,9 +65,24 @@ export interface RunningApp {
 type Fetch = (request: Request) => Response | Promise<Response>;
 
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? console.log;
-  const db = openDatabase(config.databasePath);
-  const stops: (() => unknown)[] = [() => db.$client.close()];
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logLevel, secrets: [config.botToken, config.webhook?.secret] });
+  const log = options.log ?? ((line: string) => logger.info(line));
+  // One desk per store: `npm run restore` checks this lock and will not swap the file under us.
+  const lock = config.databasePath === ':memory:' ? undefined : acquireInstanceLock(config.databasePath);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(config.databasePath, {
+      ...(config.backup ? { backupDir: config.backup.dir } : {}),
+      onPreMigrationBackup: (b) =>
+        logger.info({ file: b.file, bytes: b.bytes }, 'store: backed up before migrating'),
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const stops: (() => unknown)[] = [() => lock?.release(), () => db.$client.close()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
@@ -83,6 +103,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const miniAppBuilt = () => existsSync(join(miniappDir, 'index.html'));
     const botOptions = {
       desk,
+      logger,
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     };
@@ -90,6 +111,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     let emulator: Emulator | undefined;
     let bot: RunningBot;
     let port: number;
+    // /healthz asks these as it is asked; until the bot and the scheduler run they report "not yet".
+    let sla: SlaScheduler | undefined;
+    const health = {
+      bot: () => (bot as RunningBot | undefined)?.status(),
+      scheduler: () => sla?.status(),
+    };
     if (config.botToken) {
       const token = config.botToken;
       bot = await startBot({
@@ -109,6 +136,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         miniappDir,
         miniAppUrl: config.miniAppUrl,
         initDataMaxAgeSeconds: config.initDataMaxAge,
+        logger,
+        health,
         ...(config.webhook && bot.webhook
           ? { webhook: { path: config.webhook.path, handler: bot.webhook } }
           : {}),
@@ -135,6 +164,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         botUsername: local.botInfo.username,
         miniappDir,
         initDataMaxAgeSeconds: config.initDataMaxAge,
+        logger,
+        health,
       });
       api.route('/', sandbox.routes);
       port = await listen(api.fetch, config, stops, () => sandbox.close());
@@ -152,9 +183,20 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       );
     }
     const running = bot;
-    const scheduler = startSlaScheduler({ desk, onChange: () => running.notifier.poke() });
+    const scheduler = startSlaScheduler({
+      desk,
+      onChange: () => running.notifier.poke(),
+      onError: (error, ticketId) => logger.error({ err: error, ticketId }, 'SLA sweep failed'),
+    });
+    sla = scheduler;
     stops.push(() => scheduler.stop());
     log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
+    if (config.backup) {
+      const { dir, keep } = config.backup;
+      const backups = startBackupScheduler({ sqlite: db.$client, dir, keep, clock: systemClock, logger });
+      stops.push(() => backups.stop());
+      log(`tgdesk: a backup a day to ${dir}, the newest ${keep} kept`);
+    }
     const url = `http://localhost:${port}/`;
     log(
       miniAppBuilt()

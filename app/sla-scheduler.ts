@@ -21,6 +21,8 @@ export interface SlaScheduler {
   stop(): Promise<void>;
   /** Sweeps now, outside the timer; a failure of the whole sweep is thrown to the caller. */
   sweepNow(): SweepResult;
+  /** For /healthz: when the last sweep completed (desk clock, ms), null before the first. */
+  status(): { startedAt: number; lastRunAt: number | null; intervalMs: number };
 }
 
 export const DEFAULT_SLA_INTERVAL_MS = 30_000;
@@ -47,11 +49,15 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
   let timer: NodeJS.Timeout | undefined;
   let sweeping = false;
   const waiting: Array<() => void> = [];
+  const startedAt = desk.clock.now();
+  let lastRunAt: number | null = null;
 
   function sweep(): SweepResult {
     sweeping = true;
     try {
       const result = sweepSla(desk, { onError });
+      // A sweep that throws does not count: a scheduler failing every time looks stopped to the monitor.
+      lastRunAt = desk.clock.now();
       if (changed(result)) onChange?.(result);
       return result;
     } finally {
@@ -82,5 +88,6 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
       return new Promise<void>((resolve) => waiting.push(resolve));
     },
     sweepNow: sweep,
+    status: () => ({ startedAt, lastRunAt, intervalMs }),
   };
 }

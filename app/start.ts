@@ -1,6 +1,7 @@
 // `npm start`: opens the store, brings it up to date, seeds the demo when asked, and runs everything on
 // one port (app/run.ts) until Ctrl-C: against Telegram with BOT_TOKEN, else as the offline sandbox.
 import { loadConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { type RunningApp, startApp } from './run.ts';
 
 function sandboxText(app: RunningApp): string {
@@ -22,8 +23,13 @@ function sandboxText(app: RunningApp): string {
   ].join('\n');
 }
 
+/** Progress and errors go here once the configuration (LOG_LEVEL) is read; the banners stay plain text. */
+let logger: Logger | undefined;
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const log = createLogger({ level: config.logLevel, secrets: [config.botToken, config.webhook?.secret] });
+  logger = log;
   // Ctrl-C works from the first moment: during start-up it just ends the process; once everything runs
   // (and before the URL is printed, which is when people and scripts press it) it stops it all cleanly.
   let app: RunningApp | undefined;
@@ -32,12 +38,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await app?.stop();
-    console.log(`tgdesk: stopped (${signal})`);
+    log.info(`tgdesk: stopped (${signal})`);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  app = await startApp(config);
+  app = await startApp(config, { logger: log });
   console.log(
     app.mode === 'sandbox'
       ? sandboxText(app)
@@ -46,6 +52,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  const message = error instanceof Error ? error.message : String(error);
+  // A bad configuration is read by the person starting the desk: plain text, as it was written.
+  if (logger) logger.fatal({ err: error }, message);
+  else console.error(message);
   process.exit(1);
 });

@@ -1,13 +1,16 @@
 // Running the bot for real: long polling with @grammyjs/runner (or a webhook with a secret token,
 // answered by a route of the process's one HTTP server), updates of one chat one after another (the same
 // key as the conversation storage), the notifier woken after every update.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { run, sequentialize } from '@grammyjs/runner';
 import { Api, type Bot, webhookCallback } from 'grammy';
 import type { Context as HttpContext } from 'hono';
+import type { Logger } from 'pino';
+import { errorsOnlyLogger } from '../app/logger.ts';
 import type { DeskContext } from '../core/context.ts';
 import { statements } from '../core/statements.ts';
 import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
-import { registerCommands, registerStaffCommands } from './commands.ts';
+import { registerCommands, registerRoleCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
 import { Notifier } from './notifier.ts';
@@ -21,6 +24,8 @@ export interface RunningBot {
   notifier: Notifier;
   /** In webhook mode: the route that answers Telegram's posts (a wrong secret gets 401). */
   webhook?: WebhookHandler;
+  /** For /healthz: how updates arrive, whether they still do, and when the last one came (desk clock). */
+  status(): { mode: 'polling' | 'webhook'; running: boolean; lastUpdateAt: number | null };
   stop(): Promise<void>;
 }
 
@@ -36,6 +41,8 @@ export interface StartBotOptions {
   token: string;
   apiRoot: string;
   onError?: (error: unknown) => void;
+  /** Handled updates (debug, with their update id) and, without onError, errors; default: errors only. */
+  logger?: Logger;
   /** Telegram's sending limits by default; tests that are not about them may loosen them. */
   limits?: SendLimits;
   /**
@@ -48,22 +55,35 @@ export interface StartBotOptions {
 }
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const logger = options.logger ?? errorsOnlyLogger();
+  // The update being handled, for error lines: errors reach the error boundary inside its async context.
+  const currentUpdate = new AsyncLocalStorage<number>();
+  const onUpdateError =
+    options.onError ??
+    ((error: unknown, updateId = currentUpdate.getStore()) =>
+      logger.error({ err: error, updateId }, 'bot: update failed'));
   const notifier = new Notifier({
     desk: options.desk,
     api: new Api(options.token, { apiRoot: options.apiRoot }),
-    onError: options.onError,
+    onError:
+      options.onError ?? ((error: unknown) => logger.error({ err: error }, 'notifier: sending failed')),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
   });
   // Updates under way (waiting for their chat's turn included): stop() lets them finish before the store
   // closes. Neither the runner's stop nor a webhook's timeout waits for them.
   const handling = new Set<Promise<void>>();
-  const bot = createBot(options, (composer) => {
-    composer.use(async (_ctx, next) => {
-      const update = next();
+  let lastUpdateAt: number | null = null;
+  const bot = createBot({ ...options, onError: (error) => onUpdateError(error) }, (composer) => {
+    composer.use(async (ctx, next) => {
+      lastUpdateAt = options.desk.clock.now();
+      const updateId = ctx.update.update_id;
+      const started = performance.now();
+      const update = currentUpdate.run(updateId, next);
       handling.add(update);
       try {
         await update;
+        logger.debug({ updateId, ms: Math.round(performance.now() - started) }, 'bot: update handled');
       } finally {
         handling.delete(update);
       }
@@ -77,10 +97,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       if ((lastNotice.get()?.id ?? 0) !== before) notifier.poke();
     });
   });
-  bot.catch((error) => (options.onError ?? console.error)(error.error));
+  bot.catch((error) => onUpdateError(error.error, error.ctx.update.update_id));
   await bot.init();
   await registerCommands(bot.api);
-  await registerStaffCommands(bot.api, options.desk.db);
+  await registerRoleCommands(bot.api, options.desk.db);
   if (options.miniAppUrl) await registerMenuButton(bot.api, options.miniAppUrl);
   notifier.start();
   const finishUpdates = async () => {
@@ -98,6 +118,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       bot,
       notifier,
       webhook: await registerWebhook(bot, options.webhook),
+      // Registered with Telegram at start: from then on Telegram posts, and retries when we are away.
+      status: () => ({ mode: 'webhook', running: true, lastUpdateAt }),
       async stop() {
         await finishUpdates();
         await notifier.stop();
@@ -108,6 +130,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   return {
     bot,
     notifier,
+    status: () => ({ mode: 'polling', running: runner.isRunning(), lastUpdateAt }),
     async stop() {
       if (runner.isRunning()) await runner.stop();
       await finishUpdates();

@@ -3,6 +3,7 @@
 // With a real bot token there is no sandbox, and MINIAPP_URL puts the Mini App on the chat menu button.
 import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
+import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 
@@ -25,7 +26,7 @@ async function start(env: Record<string, string>): Promise<{ e: Emulator; a: Run
     HOST: '127.0.0.1',
     ...env,
   });
-  app = await startApp(config, { log: () => {} });
+  app = await startApp(config, { log: () => {}, logger: createLogger({ level: 'silent' }) });
   return { e: emu, a: app };
 }
 
@@ -72,7 +73,11 @@ it('registers the webhook with its secret and handles only posts that carry it, 
 
   // The same port serves the API; the sandbox exists only without a bot token.
   const health = await fetch(`http://127.0.0.1:${a.port}/healthz`);
-  expect(await health.json()).toEqual({ ok: true });
+  expect(health.status).toBe(200);
+  expect(await health.json()).toMatchObject({
+    ok: true,
+    checks: { bot: { ok: true, mode: 'webhook', running: true, lastUpdateAt: expect.any(String) } },
+  });
   expect((await fetch(`http://127.0.0.1:${a.port}/sandbox/`)).status).toBe(404);
   expect((await fetch(`http://127.0.0.1:${a.port}/sandbox/api/session`)).status).toBe(404);
   expect(a).toMatchObject({ mode: 'telegram', sandboxUrl: undefined, emulator: undefined });

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
+import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
 import { ROLES } from '../core/model.ts';
 import type { ChatView, SessionView } from '../sandbox/types.ts';
@@ -16,6 +17,7 @@ const errors: unknown[] = [];
 beforeAll(async () => {
   app = await startApp(loadConfig({ DATABASE_PATH: ':memory:', PORT: '0' }), {
     log: () => {},
+    logger: createLogger({ level: 'silent' }),
     onError: (error) => errors.push(error),
     // These tests are about the sandbox, not Telegram's flood limits.
     limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
@@ -107,7 +109,16 @@ describe('the sandbox', () => {
   it('serves its page at /sandbox/ beside the API, on one port', async () => {
     expect(app.mode).toBe('sandbox');
     expect(app.sandboxUrl).toBe(`http://localhost:${app.port}/sandbox/`);
-    expect(await json('/healthz')).toEqual({ ok: true });
+    // The whole desk runs: the store, the outbox, the bot (polling the local Telegram), the SLA scheduler.
+    expect(await json('/healthz')).toMatchObject({
+      ok: true,
+      checks: {
+        store: { ok: true },
+        outbox: { ok: true },
+        bot: { ok: true, mode: 'polling', running: true },
+        scheduler: { ok: true, intervalSeconds: 30 },
+      },
+    });
     const page = await fetch(`${origin}/sandbox/`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();

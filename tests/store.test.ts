@@ -93,6 +93,8 @@ describe('configuration', () => {
       webhook: undefined,
       miniAppUrl: undefined,
       initDataMaxAge: 3600,
+      logLevel: 'info',
+      backup: undefined,
     });
     expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
     expect(() => loadConfig({ INIT_DATA_MAX_AGE: 'forever' })).toThrow(/INIT_DATA_MAX_AGE/);
@@ -143,7 +145,7 @@ describe('npm start', () => {
     const origin = new URL(url).origin;
     const health = await fetch(`${origin}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toMatchObject({ ok: true, checks: { store: { ok: true } } });
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<script type="module"[^>]+src="\/sandbox\/assets\/[\w-]+\.js"/);

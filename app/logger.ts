@@ -1,0 +1,80 @@
+// The one logger: pino, one JSON object per line, for machines to ship and search (an operator reads them
+// with `| npx pino-pretty` or jq). Secrets never reach a line: known paths are redacted, and every line is
+// scrubbed of anything shaped like a bot token and of the secrets this process was started with, in case
+// one hides in an error message or a URL.
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { z } from 'zod';
+
+export type { Logger };
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** LOG_LEVEL from the environment: one of LOG_LEVELS, case-insensitive, info when unset or empty. */
+export const logLevelSchema = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? 'info' : v.trim().toLowerCase()))
+  .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }));
+
+/**
+ * Object paths that may carry a secret. Callers should not put secrets into log objects at all; this is
+ * the net under that rule (an error object with a request's headers, a config logged whole).
+ */
+export const REDACTED_PATHS = [
+  'token',
+  'botToken',
+  'secret',
+  'initData',
+  'authorization',
+  'headers.authorization',
+  'headers["x-telegram-bot-api-secret-token"]',
+  '*.token',
+  '*.botToken',
+  '*.secret',
+  '*.initData',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers["x-telegram-bot-api-secret-token"]',
+];
+
+/** A bot token anywhere in a line (123456:AA…, as in Bot API URLs /bot<token>/method). */
+const BOT_TOKEN_SHAPE = /\d{5,}:[A-Za-z0-9_-]{30,}/g;
+/** Signed Mini App init data: its `tma` header value, its hash and its signature. */
+const INIT_DATA_SHAPE = /(tma |hash=|signature=)[^\s"&]+/gi;
+
+export interface LoggerSetup {
+  level?: LogLevel;
+  /** Where lines go (default stdout). Tests pass a stream to read them. */
+  destination?: DestinationStream;
+  /** Values never to print, wherever they turn up (the bot token, the webhook secret). */
+  secrets?: readonly (string | undefined)[];
+}
+
+export function createLogger(setup: LoggerSetup = {}): Logger {
+  const secrets = (setup.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  const options: LoggerOptions = {
+    level: setup.level ?? 'info',
+    base: { pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: {
+      streamWrite(line) {
+        let safe = line.replace(BOT_TOKEN_SHAPE, '[redacted]').replace(INIT_DATA_SHAPE, '$1[redacted]');
+        for (const secret of secrets) safe = safe.split(secret).join('[redacted]');
+        return safe;
+      },
+    },
+  };
+  return setup.destination ? pino(options, setup.destination) : pino(options);
+}
+
+/**
+ * For parts built without a logger (tests that build the API or the bot alone): only errors, on stderr,
+ * as console.error printed them before.
+ */
+export function errorsOnlyLogger(): Logger {
+  errorsOnly ??= createLogger({ level: 'error', destination: pino.destination({ fd: 2, sync: true }) });
+  return errorsOnly;
+}
+let errorsOnly: Logger | undefined;
