@@ -475,6 +475,56 @@ function cases(): Bad[] {
       path: '/api/admin/desk',
       body: json({ name: 'Служба ИТ', timeZone: 'Europe/Atlantis' }),
     },
+    ...directoryFiles(),
+  ];
+}
+
+/** Client directory files the import refuses as a whole, and imports the admin did not confirm. */
+function directoryFiles(): Bad[] {
+  const good = 'company;name;phone\r\nBeta JSC;Probe Person;+79161112299\r\n';
+  const file = (name: string, body: string, type: string | null = 'text/csv'): Bad[] => [
+    { name: `preview: ${name}`, method: 'POST', path: '/api/admin/directory/preview', body, type },
+    {
+      name: `import: ${name}`,
+      method: 'POST',
+      path: `/api/admin/directory/import?confirm=${'a'.repeat(64)}`,
+      body,
+      type,
+    },
+  ];
+  return [
+    ...file('an empty file', ''),
+    ...file('no known columns', 'Фамилия;Отдел\r\nИванов;IT\r\n'),
+    ...file('an unclosed quote', 'company;name\r\n"Alpha;Ivan\r\n'),
+    ...file('a broken workbook', 'PK\u0003\u0004 not really a zip', 'application/octet-stream'),
+    ...file('binary junk', '\u0000\u0001\u0002', 'application/octet-stream'),
+    ...file('over 5 MB', `company;name\r\n${'Alpha;x\r\n'.repeat(700_000)}`),
+    ...file('a form that does not parse', 'not a form', 'multipart/form-data; boundary=xyz'),
+    ...file('a form without a boundary', good, 'multipart/form-data'),
+    ...file('as JSON', json({ file: good }), 'application/json'),
+    ...file('as a form', good, 'application/x-www-form-urlencoded'),
+    ...file('no content type', good, null),
+    {
+      name: 'import unconfirmed',
+      method: 'POST',
+      path: '/api/admin/directory/import',
+      body: good,
+      type: 'text/csv',
+    },
+    {
+      name: 'import confirmed with junk',
+      method: 'POST',
+      path: '/api/admin/directory/import?confirm=yes',
+      body: good,
+      type: 'text/csv',
+    },
+    {
+      name: 'import of a plan nobody previewed',
+      method: 'POST',
+      path: `/api/admin/directory/import?confirm=${'0'.repeat(64)}`,
+      body: good,
+      type: 'text/csv',
+    },
   ];
 }
 

@@ -3,6 +3,9 @@
 // reports and set-up are refused to those who may not have them, and a refused write writes nothing.
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fileDigest } from '../core/directory/apply.ts';
+import { readDirectoryCsv } from '../core/directory/parse.ts';
+import { planDirectory } from '../core/directory/plan.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
@@ -207,6 +210,7 @@ interface Probe {
   method: string;
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
   /** What this probe must get, when it differs from the row's rule. */
   status?: number;
 }
@@ -225,6 +229,10 @@ const period = (f: Fixture) => `from=${f.w.clock.now() - 30 * DAY}&to=${f.w.cloc
 const foreignTicket = (p: Persona, f: Fixture) => f.ticket[p.foreign.ticket];
 const foreignCompany = (p: Persona, f: Fixture) => f.company[p.foreign.company];
 const reports = (p: Persona) => (p.seesAll ? 200 : 403);
+/** A client directory file: a new person at the other side's company and one at a new company. */
+const DIRECTORY_FILE =
+  'company;name;phone\r\nBeta JSC;Probe Person;+79161112299\r\nGamma Ltd;Gamma Person;+79161112298\r\n';
+const CSV_TYPE = { 'Content-Type': 'text/csv' };
 const adminOnly = (ok: number) => (p: Persona) => (p.admin ? ok : 403);
 const seesForeign = (ok: number) => (p: Persona) => (p.sees.includes(p.foreign.ticket) ? ok : 404);
 
@@ -562,6 +570,38 @@ const ROUTES: Row[] = [
     status: adminOnly(200),
     writes: true,
   },
+  ...(['csv', 'xlsx'] as const).map(
+    (type): Row => ({
+      route: `GET /api/admin/directory/export.${type}`,
+      probes: () => [{ method: 'GET', path: `/api/admin/directory/export.${type}` }],
+      status: adminOnly(200),
+    }),
+  ),
+  {
+    route: 'POST /api/admin/directory/preview',
+    probes: () => [
+      { method: 'POST', path: '/api/admin/directory/preview', body: DIRECTORY_FILE, headers: CSV_TYPE },
+    ],
+    status: adminOnly(200),
+  },
+  {
+    // The digest of the plan for the store as it is when the probe is made (the admin's own preview).
+    route: 'POST /api/admin/directory/import',
+    probes: (_p, f) => {
+      const bytes = new TextEncoder().encode(DIRECTORY_FILE);
+      const { digest } = planDirectory(f.w.ctx.db, readDirectoryCsv(bytes), fileDigest(bytes));
+      return [
+        {
+          method: 'POST',
+          path: `/api/admin/directory/import?confirm=${digest}`,
+          body: DIRECTORY_FILE,
+          headers: CSV_TYPE,
+        },
+      ];
+    },
+    status: adminOnly(200),
+    writes: true,
+  },
 ];
 
 /** The workbook's cells as text, and the numbers in the first column of its last sheet (the tickets). */
@@ -617,11 +657,14 @@ async function check(p: Persona, f: Fixture, row: Row, probe: Probe, res: Answer
   for (const secret of p.never) expect(text, `${where} leaks "${secret}"`).not.toContain(secret);
 
   const visible = new Set(p.sees.map((k) => f.ticket[k].number));
-  const numbers: number[] = xlsx
-    ? xlsx.numbers
-    : (res.headers.get('content-type') ?? '').startsWith('text/csv')
-      ? csvNumbers(res.text)
-      : (valuesOf(res.json, 'number') as number[]);
+  // The client directory's files hold no tickets.
+  const numbers: number[] = row.route.includes('/admin/directory/')
+    ? []
+    : xlsx
+      ? xlsx.numbers
+      : (res.headers.get('content-type') ?? '').startsWith('text/csv')
+        ? csvNumbers(res.text)
+        : (valuesOf(res.json, 'number') as number[]);
   // Tickets filed by this very probe (POST /api/tickets) are theirs; everything else must be visible.
   const filedNow = row.route === 'POST /api/tickets' ? valuesOf(res.json, 'number') : [];
   for (const n of numbers)
@@ -661,6 +704,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
             probe.method,
             probe.path,
             probe.body,
+            probe.headers,
           );
           await check(p, f, row, probe, res);
           const status = probe.status ?? row.status?.(p);

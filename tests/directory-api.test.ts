@@ -15,6 +15,8 @@ const CSV = [
   'ООО «Ромашка»;;;Сидоров;12345;;клиент',
 ].join('\r\n');
 
+type Body = string | Uint8Array<ArrayBuffer> | Blob | FormData;
+
 interface Reply {
   status: number;
   headers: Headers;
@@ -28,7 +30,7 @@ async function send(
   who: PersonKey | null,
   method: string,
   path: string,
-  body?: BodyInit,
+  body?: Body,
   type?: string,
 ): Promise<Reply> {
   const headers: Record<string, string> = {};
@@ -42,7 +44,7 @@ async function send(
   return { status: res.status, headers: res.headers, json, bytes };
 }
 
-const preview = (w: ApiWorld, body: BodyInit, type = 'text/csv', who: PersonKey = 'admin') =>
+const preview = (w: ApiWorld, body: Body, type = 'text/csv', who: PersonKey = 'admin') =>
   send(w, who, 'POST', '/api/admin/directory/preview', body, type);
 
 function snapshot(w: ApiWorld): string {
@@ -198,7 +200,7 @@ describe('directory routes', () => {
     const before = snapshot(w);
     const noFile = new FormData();
     noFile.append('note', 'hello');
-    const cases: [string, BodyInit, string, number, string][] = [
+    const cases: [string, Body, string, number, string][] = [
       ['empty', new Uint8Array(), 'text/csv', 400, 'empty'],
       ['no header', 'Фамилия;Отдел\r\nИванов;IT', 'text/csv', 400, 'no_header'],
       ['unclosed quote', 'company;name\r\n"Alpha;Ivan', 'text/csv', 400, 'bad_csv'],

@@ -51,7 +51,8 @@ export class DirectoryChangedError extends DeskError {
   }
 }
 
-function fileDigest(bytes: Uint8Array): string {
+/** The file's part of a plan's digest. */
+export function fileDigest(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

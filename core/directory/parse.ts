@@ -55,6 +55,17 @@ const MAX_XLSX_INFLATED = 100 * 1024 * 1024;
 const MAX_COLUMNS = 100;
 
 export async function readDirectoryFile(bytes: Uint8Array): Promise<Sheet> {
+  checkSize(bytes);
+  return isZip(bytes) ? sheetOf('xlsx', await xlsxGrid(bytes)) : readDirectoryCsv(bytes);
+}
+
+/** A CSV file alone, synchronously (what readDirectoryFile does with anything that is not a zip). */
+export function readDirectoryCsv(bytes: Uint8Array): Sheet {
+  checkSize(bytes);
+  return sheetOf('csv', csvGrid(bytes));
+}
+
+function checkSize(bytes: Uint8Array): void {
   if (bytes.byteLength > DIRECTORY_MAX_BYTES)
     throw new DirectoryFileError(
       'too_large',
@@ -62,8 +73,6 @@ export async function readDirectoryFile(bytes: Uint8Array): Promise<Sheet> {
       DIRECTORY_MAX_BYTES,
     );
   if (bytes.byteLength === 0) throw new DirectoryFileError('empty', 'the file is empty');
-  const grid = isZip(bytes) ? { format: 'xlsx' as const, rows: await xlsxGrid(bytes) } : csvGrid(bytes);
-  return sheetOf(grid.format, grid.rows);
 }
 
 // --- from rows of cells to a sheet ------------------------------------------------------------------
@@ -153,7 +162,7 @@ export function detectSeparator(text: string): string {
   return best;
 }
 
-function csvGrid(bytes: Uint8Array): { format: 'csv'; rows: Grid } {
+function csvGrid(bytes: Uint8Array): Grid {
   const text = decodeCsv(bytes);
   // Text files have no NULs; this one is some other binary (an old .xls, a picture…).
   if (text.includes('\u0000')) {
@@ -178,7 +187,7 @@ function csvGrid(bytes: Uint8Array): { format: 'csv'; rows: Grid } {
     }
     throw error;
   }
-  return { format: 'csv', rows: records.map((cells, i) => ({ line: i + 1, cells })) };
+  return records.map((cells, i) => ({ line: i + 1, cells }));
 }
 
 // --- XLSX -------------------------------------------------------------------------------------------
