@@ -2,9 +2,9 @@
 // it while it runs and a restore while it swaps the file, so a restore never pulls the store from under a
 // running desk and the desk never starts on a half-restored one. A lock left by a process that died (a
 // crash, a kill -9) is stale and taken over: its pid no longer answers `kill(pid, 0)`.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface LockHolder {
   pid: number;
@@ -94,6 +94,8 @@ export function acquireInstanceLock(databasePath: string, by = 'tgdesk'): Instan
     since: new Date().toISOString(),
     host: hostname(),
   };
+  // A first start: the store's folder does not exist yet (openDatabase would create it next).
+  mkdirSync(dirname(file), { recursive: true });
   // Two tries: the second after removing a stale lock. Creating with 'wx' is atomic, so of two processes
   // racing for a stale lock only one gets it.
   for (let attempt = 0; attempt < 2; attempt++) {

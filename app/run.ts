@@ -73,8 +73,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   const lock = config.databasePath === ':memory:' ? undefined : acquireInstanceLock(config.databasePath);
   let db: ReturnType<typeof openDatabase>;
   try {
+    // Before migrating a store with data: a copy in backups/ beside it (npm run restore takes it back).
     db = openDatabase(config.databasePath, {
-      ...(config.backup ? { backupDir: config.backup.dir } : {}),
       onPreMigrationBackup: (b) =>
         logger.info({ file: b.file, bytes: b.bytes }, 'store: backed up before migrating'),
     });
