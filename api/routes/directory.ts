@@ -7,7 +7,12 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { type DirectoryPreview, importDirectory, previewDirectory } from '../../core/directory/apply.ts';
+import {
+  type DirectoryPreview,
+  type DirectoryWrites,
+  importDirectory,
+  previewDirectory,
+} from '../../core/directory/apply.ts';
 import { DIRECTORY_MAX_BYTES } from '../../core/directory/columns.ts';
 import {
   DIRECTORY_CSV_MIME,
@@ -83,6 +88,11 @@ async function uploadedFile(c: Context): Promise<Uint8Array> {
   return new Uint8Array(await c.req.arrayBuffer());
 }
 
+/** What the preview answers (the Mini App reads it by this type). */
+export type DirectoryPreviewBody = ReturnType<typeof withTexts>;
+/** What the import answers: the plan it carried out, and what it wrote. */
+export type DirectoryImportBody = DirectoryPreviewBody & { written: DirectoryWrites };
+
 /** Each row's reasons with their text in the admin's language. */
 function withTexts(preview: DirectoryPreview, t: Translate) {
   return {
@@ -95,7 +105,7 @@ function withTexts(preview: DirectoryPreview, t: Translate) {
           line: reason.line ?? 0,
           company: reason.company ?? '',
           value: reason.value ?? '',
-          field: reason.value ? t(`directory-field-${reason.value}`) : '',
+          field: reason.value ? t(`app-directory-field-${reason.value}`) : '',
         }),
       })),
     })),
@@ -147,7 +157,7 @@ export function directoryRoutes(deps: ApiDeps) {
       fileRoute(async (c, t) => {
         const { confirm } = readQuery(c, importQuerySchema);
         const result = await importDirectory(desk, c.var.actor, await uploadedFile(c), confirm);
-        return c.json({ ...withTexts(result, t), written: result.written });
+        return c.json({ ...withTexts(result, t), written: result.written } satisfies DirectoryImportBody);
       }),
     )
     .get('/admin/directory/export.csv', (c) => {

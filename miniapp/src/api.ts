@@ -98,6 +98,42 @@ export async function download(path: string, query: Query, fallbackName: string)
   return blob;
 }
 
+/** A refused upload: `reason` names why, and the message is the server's text in the person's language. */
+export class UploadError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly reason: string,
+  ) {
+    super(status, code, message);
+  }
+}
+
+/** POSTs a file as the request body (the directory import); answers the route's JSON. */
+export async function upload<T>(path: string, file: Blob, query: Query = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, query), {
+      method: 'POST',
+      headers: { ...authHeaders(), 'Content-Type': 'application/octet-stream' },
+      body: file,
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', (e as Error).message);
+  }
+  if (!res.ok) {
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { error?: { code?: string; reason?: string; text?: string } } | null;
+    const e = body?.error;
+    if (e?.reason && e.text) throw new UploadError(res.status, e.code ?? 'http', e.text, e.reason);
+    throw await failure(res);
+  }
+  return (await res.json()) as T;
+}
+
 /** Lists from the admin routes come bare or wrapped in one property: take the array either way. */
 export function listOf<T>(body: unknown): T[] {
   if (Array.isArray(body)) return body as T[];

@@ -8,10 +8,20 @@ import { haptic } from '../telegram.ts';
 import { browserTimeZone, localDate, zonedInstant } from '../time.ts';
 import { IMPACTS, PRIORITIES, type Priority, ROLES, type Role, URGENCIES } from '../types.ts';
 import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '../ui/common.tsx';
+import DirectoryImport from './admin/DirectoryImport.tsx';
 import Setup from './admin/Setup.tsx';
 
 // The guided set-up comes first: it is what an admin of a new desk opens the admin area for.
-const SECTIONS = ['setup', 'companies', 'contracts', 'calendars', 'categories', 'people', 'invites'] as const;
+const SECTIONS = [
+  'setup',
+  'companies',
+  'contracts',
+  'calendars',
+  'categories',
+  'people',
+  'invites',
+  'directory',
+] as const;
 type AdminSection = (typeof SECTIONS)[number];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const CLIENT_ROLES: Role[] = ['client', 'client_manager'];
@@ -916,6 +926,7 @@ export default function Admin({ section }: { section: string | null }) {
       {current === 'categories' ? <Categories /> : null}
       {current === 'people' ? <People /> : null}
       {current === 'invites' ? <Invites /> : null}
+      {current === 'directory' ? <DirectoryImport /> : null}
     </div>
   );
 }
