@@ -1,6 +1,8 @@
 // Configuration from the environment, checked once at start-up with a clear message per bad value.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { isValidTimeZone } from '../core/calendar/time-zone.ts';
+import { DEFAULT_TIME_ZONE } from '../core/setup/defaults.ts';
 import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
 import { type LogLevel, logLevelSchema } from './logger.ts';
 
@@ -37,6 +39,18 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET: 16–256 characters of A–Z, a–z, 0–9, _ and -')
     .optional(),
   MINIAPP_URL: httpsUrl('MINIAPP_URL must be https (Telegram opens Mini Apps only there)'),
+  ADMIN_TELEGRAM_IDS: z
+    .string()
+    .regex(
+      /^\s*(\d{1,15}\s*(,\s*\d{1,15}\s*)*)?$/,
+      'ADMIN_TELEGRAM_IDS: Telegram user ids separated by commas',
+    )
+    .optional()
+    .transform((v) => (v ?? '').split(',').flatMap((id) => (id.trim() ? [Number(id.trim())] : []))),
+  DESK_TIME_ZONE: z
+    .string()
+    .refine(isValidTimeZone, 'DESK_TIME_ZONE must be an IANA time zone, e.g. Europe/Moscow')
+    .default(DEFAULT_TIME_ZONE),
   INIT_DATA_MAX_AGE: z.coerce
     .number()
     .int()
@@ -75,6 +89,10 @@ export interface Config {
   miniAppUrl: string | undefined;
   /** Seconds a Mini App's signed init data stays valid. */
   initDataMaxAge: number;
+  /** Telegram accounts that are the desk's admins from the start (scripted installs). */
+  adminTelegramIds: number[];
+  /** The time zone of a new store's default business hours. */
+  deskTimeZone: string;
   /** LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel: LogLevel;
   /** BACKUP_DIR turns on a daily backup there, keeping the newest BACKUP_KEEP (default 7). */
@@ -113,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           },
     miniAppUrl: e.MINIAPP_URL,
     initDataMaxAge: e.INIT_DATA_MAX_AGE,
+    adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
+    deskTimeZone: e.DESK_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
     backup: e.BACKUP_DIR === undefined ? undefined : { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
   };

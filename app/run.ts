@@ -17,6 +17,8 @@ import type { SendLimits } from '../bot/rate-limiter.ts';
 import { type RunningBot, startBot } from '../bot/run.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { systemClock } from '../core/model.ts';
+import { applyDefaults } from '../core/setup/defaults.ts';
+import { ensureAdmins, issueSetupCode, rememberBotUsername, setupLink } from '../core/setup/first-admin.ts';
 import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
@@ -53,6 +55,8 @@ export interface RunningApp {
   url: string;
   /** http://localhost:<port>/sandbox/ in the sandbox. */
   sandboxUrl: string | undefined;
+  /** While the desk has no admin: the one-time link that makes whoever opens it the first admin. */
+  setupUrl: string | undefined;
   miniAppBuilt: boolean;
   desk: DeskContext;
   bot: RunningBot;
@@ -99,6 +103,15 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     log(`tgdesk: ${n(companies)} companies, ${n(people)} people, ${n(tickets)} tickets`);
 
     const desk = createContext(db, systemClock);
+    // A fresh store gets what a desk needs to take its first request; a seeded or used one keeps its own.
+    if (applyDefaults(desk, { timeZone: config.deskTimeZone }).applied && !config.demo) {
+      log(
+        `tgdesk: a new desk: default categories, business hours Mon–Fri 09:00–18:00 (${config.deskTimeZone}) with the Russian production calendar, default SLA targets`,
+      );
+    }
+    if (ensureAdmins(desk, config.adminTelegramIds) > 0) {
+      log(`tgdesk: admins from ADMIN_TELEGRAM_IDS: ${config.adminTelegramIds.join(', ')}`);
+    }
     const miniappDir = options.miniappDir ?? MINIAPP_DIST;
     const miniAppBuilt = () => existsSync(join(miniappDir, 'index.html'));
     const botOptions = {
@@ -109,6 +122,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     };
 
     let emulator: Emulator | undefined;
+    let setupUrl: string | undefined;
     let bot: RunningBot;
     let port: number;
     // /healthz asks these as it is asked; until the bot and the scheduler run they report "not yet".
@@ -143,6 +157,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           : {}),
       });
       port = await listen(withoutSandbox(api).fetch, config, stops);
+      rememberBotUsername(desk, bot.bot.botInfo.username);
+      const code = issueSetupCode(desk);
+      if (code) setupUrl = setupLink(desk, code) ?? undefined;
       const how = config.webhook ? `webhook at ${config.webhook.url}` : 'long polling';
       log(`tgdesk: bot @${bot.bot.botInfo.username} is running (${how}, ${config.botApiRoot})`);
     } else {
@@ -208,6 +225,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       port,
       url,
       sandboxUrl: config.botToken ? undefined : `${url}sandbox/`,
+      setupUrl,
       miniAppBuilt: miniAppBuilt(),
       desk,
       bot,

@@ -49,6 +49,20 @@ async function main(): Promise<void> {
       ? sandboxText(app)
       : `tgdesk: the API${app.miniAppBuilt ? ', the Mini App' : ''}${config.webhook ? ' and the webhook' : ''} listen on port ${app.port}. Ctrl-C stops it.`,
   );
+  if (app.setupUrl) console.log(setupText(app.setupUrl));
+}
+
+/** The first admin's way in, printed while the desk has none (and never again once it has). */
+function setupText(url: string): string {
+  return [
+    '',
+    'tgdesk: this desk has no admin yet. Open this link in Telegram, on the account that will run the desk;',
+    'whoever opens it first becomes the admin (it works once, for 24 hours):',
+    '',
+    `    ${url}`,
+    '',
+    'A new link: npm run setup -- admin. Or list admins by Telegram id in ADMIN_TELEGRAM_IDS.',
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

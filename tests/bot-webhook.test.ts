@@ -48,6 +48,7 @@ it('registers the webhook with its secret and handles only posts that carry it, 
       chat: { id: user.chatId, type: 'private', first_name: 'Webhook' },
       from: { id: user.id, is_bot: false, first_name: 'Webhook' },
       text: '/help',
+      entities: [{ type: 'bot_command', offset: 0, length: 5 }],
     },
   });
   const post = (body: unknown, token?: string, path = '/telegram') =>

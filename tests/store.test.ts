@@ -93,10 +93,16 @@ describe('configuration', () => {
       webhook: undefined,
       miniAppUrl: undefined,
       initDataMaxAge: 3600,
+      adminTelegramIds: [],
+      deskTimeZone: 'Europe/Moscow',
       logLevel: 'info',
       backup: undefined,
     });
     expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
+    expect(loadConfig({ ADMIN_TELEGRAM_IDS: ' 101, 202 ' }).adminTelegramIds).toEqual([101, 202]);
+    expect(() => loadConfig({ ADMIN_TELEGRAM_IDS: '101;x' })).toThrow(/ADMIN_TELEGRAM_IDS/);
+    expect(loadConfig({ DESK_TIME_ZONE: 'Asia/Omsk' }).deskTimeZone).toBe('Asia/Omsk');
+    expect(() => loadConfig({ DESK_TIME_ZONE: 'Moscow' })).toThrow(/DESK_TIME_ZONE/);
     expect(() => loadConfig({ INIT_DATA_MAX_AGE: 'forever' })).toThrow(/INIT_DATA_MAX_AGE/);
     const live = loadConfig({ BOT_TOKEN: '123456:AAEhBP0av28Bnbx5yZt3Kd7q1JXAbcdEfGh', PORT: '9000' });
     expect(live).toMatchObject({ demo: false, port: 9000 });
