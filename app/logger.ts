@@ -66,7 +66,9 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
       },
     },
   };
-  return setup.destination ? pino(options, setup.destination) : pino(options);
+  // Synchronous by default: the lines keep their order with what start-up prints to the console, and the
+  // last ones before a crash are not lost in a buffer.
+  return pino(options, setup.destination ?? pino.destination({ fd: 1, sync: true }));
 }
 
 /**
