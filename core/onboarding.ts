@@ -134,6 +134,23 @@ export interface Joined {
   already: boolean;
 }
 
+/** Whether the person holds the role (for a client role: in that company). */
+export function holdsRole(db: Db, personId: number, role: Role, companyId: number | null): boolean {
+  return (
+    db
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.personId, personId),
+          eq(memberships.role, role),
+          companyId === null ? isNull(memberships.companyId) : eq(memberships.companyId, companyId),
+        ),
+      )
+      .get() !== undefined
+  );
+}
+
 /** Binds whoever opened the invite link to its company and role. */
 export function redeemInvite(ctx: DeskContext, profile: TelegramProfile, code: string): Joined {
   const now = ctx.clock.now();
@@ -143,19 +160,7 @@ export function redeemInvite(ctx: DeskContext, profile: TelegramProfile, code: s
     if (invite.revokedAt !== null) throw new InviteError('revoked');
     if (invite.expiresAt <= now) throw new InviteError('expired');
     const person = ensureTelegramPerson(ctx, profile);
-    const held = ctx.db
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.personId, person.id),
-          eq(memberships.role, invite.role),
-          invite.companyId === null
-            ? isNull(memberships.companyId)
-            : eq(memberships.companyId, invite.companyId),
-        ),
-      )
-      .get();
+    const held = holdsRole(ctx.db, person.id, invite.role, invite.companyId);
     if (!held) {
       if (invite.uses >= invite.maxUses) throw new InviteError('used_up');
       ctx.db
@@ -168,7 +173,7 @@ export function redeemInvite(ctx: DeskContext, profile: TelegramProfile, code: s
         .where(eq(invites.id, invite.id))
         .run();
     }
-    return { person, role: invite.role, companyId: invite.companyId, already: held !== undefined };
+    return { person, role: invite.role, companyId: invite.companyId, already: held };
   });
 }
 

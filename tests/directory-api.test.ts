@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DIRECTORY_MAX_BYTES } from '../core/directory/columns.ts';
 import { people } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, initData } from './api-harness.ts';
-import type { PersonKey } from './fixtures.ts';
+import { type PersonKey, storeSnapshot } from './fixtures.ts';
 
 const CSV = [
   'Компания;ИНН;Домен;ФИО;Телефон;Почта;Роль',
@@ -47,23 +47,10 @@ async function send(
 const preview = (w: ApiWorld, body: Body, type = 'text/csv', who: PersonKey = 'admin') =>
   send(w, who, 'POST', '/api/admin/directory/preview', body, type);
 
-function snapshot(w: ApiWorld): string {
-  const c = w.ctx.db.$client;
-  const tables = (
-    c
-      .prepare("select name from sqlite_master where type = 'table' and name not like '%migrations%'")
-      .all() as {
-      name: string;
-    }[]
-  ).map((t) => t.name);
-  // Signing in creates the caller's person the first time (as the bot does): tests sign in before taking one.
-  return JSON.stringify(tables.map((t) => [t, c.prepare(`select * from "${t}"`).all()]));
-}
-
 describe('directory routes', () => {
   it('preview row by row with the reasons in the admin language, then import exactly that plan', async () => {
     const w = apiWorld();
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const p = await preview(w, CSV);
     expect(p.status).toBe(200);
     expect(p.json.counts).toEqual({ total: 3, new: 2, changed: 0, unchanged: 0, error: 1 });
@@ -73,14 +60,14 @@ describe('directory routes', () => {
       reasons: [{ code: 'bad_phone', text: 'телефон не похож на номер' }],
     });
     expect(p.json.digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
 
     // The import needs the digest of what the admin saw.
     for (const query of ['', '?confirm=abc', `?confirm=${'0'.repeat(64)}`]) {
       const refused = await send(w, 'admin', 'POST', `/api/admin/directory/import${query}`, CSV, 'text/csv');
       expect(refused.status, query).toBe(query.length > 20 ? 409 : 400);
       expect(refused.json.error.code).toEqual(query.length > 20 ? 'stale' : 'invalid_input');
-      expect(snapshot(w)).toBe(before);
+      expect(storeSnapshot(w.ctx.db)).toBe(before);
     }
     const done = await send(
       w,
@@ -98,7 +85,7 @@ describe('directory routes', () => {
     // The same file again: nothing to write, nothing written.
     const again = await preview(w, CSV);
     expect(again.json.counts).toMatchObject({ new: 0, changed: 0, unchanged: 2, error: 1 });
-    const after = snapshot(w);
+    const after = storeSnapshot(w.ctx.db);
     const second = await send(
       w,
       'admin',
@@ -108,7 +95,7 @@ describe('directory routes', () => {
       'text/csv',
     );
     expect(Object.values(second.json.written)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(snapshot(w)).toBe(after);
+    expect(storeSnapshot(w.ctx.db)).toBe(after);
   });
 
   it('takes the file as a multipart form, and files over 1 MB', async () => {
@@ -149,7 +136,7 @@ describe('directory routes', () => {
       const back = await preview(w, file.bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
       expect(back.status).toBe(200);
       expect(back.json.counts.unchanged, type).toBe(back.json.counts.total);
-      const before = snapshot(w);
+      const before = storeSnapshot(w.ctx.db);
       const again = await send(
         w,
         'admin',
@@ -159,7 +146,7 @@ describe('directory routes', () => {
         'application/octet-stream',
       );
       expect(Object.values(again.json.written)).toEqual([0, 0, 0, 0, 0, 0]);
-      expect(snapshot(w)).toBe(before);
+      expect(storeSnapshot(w.ctx.db)).toBe(before);
     }
   });
 
@@ -177,7 +164,7 @@ describe('directory routes', () => {
       'stranger',
     ] as const) {
       await send(w, who, 'GET', '/api/me'); // signing in creates the person the first time
-      const before = snapshot(w);
+      const before = storeSnapshot(w.ctx.db);
       for (const [method, path, body] of [
         ['POST', '/api/admin/directory/preview', CSV],
         ['POST', `/api/admin/directory/import?confirm=${admin.json.digest}`, CSV],
@@ -188,7 +175,7 @@ describe('directory routes', () => {
         expect(res.status, `${who} ${path}`).toBe(403);
         expect(res.json.error.code).toBe('forbidden');
       }
-      expect(snapshot(w), who).toBe(before);
+      expect(storeSnapshot(w.ctx.db), who).toBe(before);
     }
     const anonymous = await send(w, null, 'GET', '/api/admin/directory/export.csv');
     expect(anonymous.status).toBe(401);
@@ -197,7 +184,7 @@ describe('directory routes', () => {
   it('answers a bad file with a 4xx JSON error and its reason, and writes nothing', async () => {
     const w = apiWorld();
     await send(w, 'admin', 'GET', '/api/me');
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const noFile = new FormData();
     noFile.append('note', 'hello');
     const cases: [string, Body, string, number, string][] = [
@@ -233,6 +220,6 @@ describe('directory routes', () => {
       expect(res.status, type).toBe(415);
       expect(res.json.error.code).toBe('unsupported_media_type');
     }
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 });

@@ -13,7 +13,7 @@ import { DirectoryFileError, detectSeparator } from '../core/directory/parse.ts'
 import { DeskError, ForbiddenError } from '../core/errors.ts';
 import { bindByPhone, normalizePhone } from '../core/onboarding.ts';
 import { companies, memberships, people } from '../db/schema.ts';
-import { makeWorld, type World } from './fixtures.ts';
+import { makeWorld, storeSnapshot, type World } from './fixtures.ts';
 
 const HEADER_RU = ['Компания', 'ИНН', 'Домен', 'ФИО', 'Телефон', 'Почта', 'Роль'];
 
@@ -45,19 +45,6 @@ async function xlsxOf(rows: (string | number | ExcelJS.CellValue)[][]): Promise<
   const sheet = book.addWorksheet('Клиенты');
   for (const r of rows) sheet.addRow(r);
   return new Uint8Array(await book.xlsx.writeBuffer());
-}
-
-/** Every row of every table, as text: equal means nothing was written. */
-function snapshot(w: World): string {
-  const c = w.ctx.db.$client;
-  const tables = (
-    c
-      .prepare("select name from sqlite_master where type = 'table' and name not like '%migrations%'")
-      .all() as {
-      name: string;
-    }[]
-  ).map((t) => t.name);
-  return JSON.stringify(tables.map((t) => [t, c.prepare(`select * from "${t}"`).all()]));
 }
 
 function changes(w: World): number {
@@ -137,7 +124,7 @@ describe('phone numbers', () => {
 describe('the directory preview', () => {
   it('names every row: new, changed, unchanged, or the reason it is refused', async () => {
     const w = world();
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const total = changes(w);
     const p = await previewDirectory(w.ctx, w.as.admin, utf8(csvText(MIXED), true));
     expect(p.format).toBe('csv');
@@ -170,7 +157,7 @@ describe('the directory preview', () => {
     expect(p.counts).toEqual({ total: 18, new: 3, changed: 1, unchanged: 0, error: 14 });
     // A preview writes nothing.
     expect(changes(w)).toBe(total);
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('reads the same rows from a comma CSV in windows-1251, a tab CSV, and an XLSX', async () => {
@@ -218,7 +205,7 @@ describe('the directory preview', () => {
 
   it('refuses a file it cannot read as a whole, with the reason', async () => {
     const w = world();
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const reasonOf = async (bytes: Uint8Array) => {
       try {
         await previewDirectory(w.ctx, w.as.admin, bytes);
@@ -250,7 +237,7 @@ describe('the directory preview', () => {
       ]),
     ]);
     expect((await previewDirectory(w.ctx, w.as.admin, utf8(enough))).counts.total).toBe(DIRECTORY_MAX_ROWS);
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('is for admins only', async () => {
@@ -300,14 +287,14 @@ describe('the directory import', () => {
     expect(w.ctx.db.select().from(companies).where(eq(companies.name, 'ООО «Лютик»')).get()).toBeUndefined();
 
     // Again: every good row is unchanged now, and not one row of the store is touched.
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const total = changes(w);
     const again = await previewDirectory(w.ctx, w.as.admin, file);
     expect(again.counts).toEqual({ total: 18, new: 0, changed: 0, unchanged: 4, error: 14 });
     const second = await importDirectory(w.ctx, w.as.admin, file, again.digest);
     expect(Object.values(second.written)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(changes(w)).toBe(total);
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('lets "Share my number" find a person the import wrote', async () => {
@@ -326,11 +313,11 @@ describe('the directory import', () => {
     const p = await previewDirectory(w.ctx, w.as.admin, file);
     // Someone changes the directory between the preview and the import.
     setPhone(w, w.ids.managerB, '+79162223344');
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const refused = importDirectory(w.ctx, w.as.admin, file, p.digest);
     await expect(refused).rejects.toBeInstanceOf(DeskError);
     await expect(refused).rejects.toMatchObject({ code: 'stale' });
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('reports which fields change, and swaps a client for a manager role', async () => {
@@ -418,7 +405,7 @@ describe('the directory export', () => {
       .values({ name: '=HYPERLINK("http://x")', emailDomain: 'x.example', createdAt: 0 })
       .run();
     w.ctx.db.insert(companies).values({ name: 'Delta', createdAt: 0 }).run();
-    const before = snapshot(w);
+    const before = storeSnapshot(w.ctx.db);
     const total = changes(w);
 
     const csv = directoryCsv(w.ctx, w.as.admin, 'ru');
@@ -443,7 +430,7 @@ describe('the directory export', () => {
       expect(Object.values(result.written)).toEqual([0, 0, 0, 0, 0, 0]);
     }
     expect(changes(w)).toBe(total);
-    expect(snapshot(w)).toBe(before);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('writes the higher client role of a person once per company', () => {

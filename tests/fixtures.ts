@@ -7,7 +7,7 @@ import { createContext, type DeskContext } from '../core/context.ts';
 import { ManualClock, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix, type SlaTargets } from '../core/sla-policy.ts';
-import { openDatabase } from '../db/connection.ts';
+import { type Db, openDatabase } from '../db/connection.ts';
 import {
   businessCalendars,
   calendarExceptions,
@@ -170,3 +170,12 @@ export function counts(world: World) {
 }
 
 export const at = (iso: string) => Date.parse(iso);
+
+/** Every row of every table of the store, as text: equal before and after means nothing was written. */
+export function storeSnapshot(db: Db): string {
+  const c = db.$client;
+  const tables = c
+    .prepare("select name from sqlite_master where type = 'table' and name not like '%migrations%'")
+    .all() as { name: string }[];
+  return JSON.stringify(tables.map(({ name }) => [name, c.prepare(`select * from "${name}"`).all()]));
+}

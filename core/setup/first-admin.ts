@@ -3,11 +3,11 @@
 // ADMIN_TELEGRAM_IDS. Codes are stored as hashes, expire after a day, and all of them die the moment an
 // admin exists. No other path makes an admin without an existing admin.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { deskSettings, memberships, people } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { DeskError } from '../errors.ts';
-import { ensureTelegramPerson, type TelegramProfile } from '../onboarding.ts';
+import { ensureTelegramPerson, holdsRole, type TelegramProfile } from '../onboarding.ts';
 import { inTransaction } from '../transaction.ts';
 
 /** The /start payload of a set-up link begins with this; invite codes never do (they have no "_" prefix). */
@@ -104,14 +104,7 @@ export function redeemSetupCode(ctx: DeskContext, profile: TelegramProfile, payl
         .from(people)
         .where(eq(people.telegramUserId, profile.telegramUserId))
         .get();
-      const isAdmin =
-        person !== undefined &&
-        ctx.db
-          .select({ id: memberships.id })
-          .from(memberships)
-          .where(and(eq(memberships.personId, person.id), eq(memberships.role, 'admin')))
-          .get() !== undefined;
-      if (person && isAdmin) return person;
+      if (person && holdsRole(ctx.db, person.id, 'admin', null)) return person;
       throw new SetupCodeError('admin_exists');
     }
     const found = storedCodes(ctx).find((c) => matches(c.hash, hash));
@@ -141,18 +134,7 @@ export function ensureAdmins(ctx: DeskContext, telegramUserIds: readonly number[
           .values({ telegramUserId, name: String(telegramUserId), createdAt: now })
           .returning()
           .get();
-      const held = ctx.db
-        .select({ id: memberships.id })
-        .from(memberships)
-        .where(
-          and(
-            eq(memberships.personId, person.id),
-            eq(memberships.role, 'admin'),
-            isNull(memberships.companyId),
-          ),
-        )
-        .get();
-      if (!held) {
+      if (!holdsRole(ctx.db, person.id, 'admin', null)) {
         ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }).run();
         added++;
       }

@@ -8,6 +8,7 @@ import { haptic } from '../telegram.ts';
 import { browserTimeZone, localDate, zonedInstant } from '../time.ts';
 import { IMPACTS, PRIORITIES, type Priority, ROLES, type Role, URGENCIES } from '../types.ts';
 import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '../ui/common.tsx';
+import { useSubmit } from '../ui/use-submit.ts';
 import DirectoryImport from './admin/DirectoryImport.tsx';
 import Setup from './admin/Setup.tsx';
 
@@ -87,23 +88,9 @@ function useList<T>(path: string) {
 
 /** Saves with the Main Button: POST for a new row, PATCH for an existing one. */
 function useSave(path: string, onSaved: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const save = async (id: number | null, body: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api(id === null ? path : `${path}/${id}`, { method: id === null ? 'POST' : 'PATCH', body });
-      haptic.success();
-      toast(t('app-saved'));
-      onSaved();
-    } catch (e) {
-      haptic.error();
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(onSaved);
+  const save = (id: number | null, body: unknown) =>
+    submit(() => api(id === null ? path : `${path}/${id}`, { method: id === null ? 'POST' : 'PATCH', body }));
   return { busy, error, save };
 }
 

@@ -7,7 +7,8 @@ import { api } from '../../api.ts';
 import { t } from '../../i18n.ts';
 import { navigate } from '../../router.ts';
 import { haptic } from '../../telegram.ts';
-import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '../../ui/common.tsx';
+import { ErrorNote, MainActionButton, Section, Spinner, useLoad } from '../../ui/common.tsx';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 type ItemState = 'done' | 'todo' | 'later';
 
@@ -106,29 +107,17 @@ function targetOf(item: ChecklistItem, sections: readonly string[]): string | nu
 
 function DeskForm({ name, timeZone, onSaved }: { name: string; timeZone: string; onSaved: () => void }) {
   const [form, setForm] = useState({ name, timeZone });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, submit } = useSubmit(onSaved);
   const zones = COMMON_ZONES.includes(timeZone) ? COMMON_ZONES : [timeZone, ...COMMON_ZONES];
   const named = form.name.trim() !== '';
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      // A blank name is left out: an unnamed desk may still set its zone first.
-      await api('/api/admin/desk', {
+  // A blank name is left out: an unnamed desk may still set its zone first.
+  const save = () =>
+    submit(() =>
+      api('/api/admin/desk', {
         method: 'PATCH',
         body: { timeZone: form.timeZone, ...(named ? { name: form.name } : {}) },
-      });
-      haptic.success();
-      toast(t('app-saved'));
-      onSaved();
-    } catch (e) {
-      haptic.error();
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+      }),
+    );
   return (
     <div className="section-body" data-desk-form>
       <label className="field">
