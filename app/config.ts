@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../core/calendar/time-zone.ts';
 import { DEFAULT_TIME_ZONE } from '../core/setup/defaults.ts';
 import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
-import { type LogLevel, logLevelSchema } from './logger.ts';
+import { type LogFormat, type LogLevel, logFormatSchema, logLevelSchema } from './logger.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -58,6 +58,7 @@ const envSchema = z.object({
     .max(7 * 86_400)
     .default(3600),
   LOG_LEVEL: logLevelSchema,
+  LOG_FORMAT: logFormatSchema,
   BACKUP_DIR: z
     .string()
     .optional()
@@ -95,6 +96,8 @@ export interface Config {
   deskTimeZone: string;
   /** LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel: LogLevel;
+  /** LOG_FORMAT: json (default when stdout is not a terminal) or text (for a person at one). */
+  logFormat: LogFormat;
   /** BACKUP_DIR turns on a daily backup there, keeping the newest BACKUP_KEEP (default 7). */
   backup: { dir: string; keep: number } | undefined;
 }
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
     deskTimeZone: e.DESK_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     backup: e.BACKUP_DIR === undefined ? undefined : { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
   };
 }

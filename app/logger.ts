@@ -2,6 +2,7 @@
 // with `| npx pino-pretty` or jq). Secrets never reach a line: known paths are redacted, and every line is
 // scrubbed of anything shaped like a bot token and of the secrets this process was started with, in case
 // one hides in an error message or a URL.
+import { writeSync } from 'node:fs';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { z } from 'zod';
 
@@ -43,8 +44,19 @@ const BOT_TOKEN_SHAPE = /\d{5,}:[A-Za-z0-9_-]{30,}/g;
 /** Signed Mini App init data: its `tma` header value, its hash and its signature. */
 const INIT_DATA_SHAPE = /(tma |hash=|signature=)[^\s"&]+/gi;
 
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** LOG_FORMAT: json for machines (the default when stdout is not a terminal), text for a person at one. */
+export const logFormatSchema = z
+  .enum([...LOG_FORMATS, ''], { error: 'LOG_FORMAT must be json or text' })
+  .optional()
+  .transform((v): LogFormat => (v === 'json' || v === 'text' ? v : process.stdout.isTTY ? 'text' : 'json'));
+
 export interface LoggerSetup {
   level?: LogLevel;
+  /** Lines as JSON (default) or as text for a person at a terminal (ignored with `destination`). */
+  format?: LogFormat;
   /** Where lines go (default stdout). Tests pass a stream to read them. */
   destination?: DestinationStream;
   /** Values never to print, wherever they turn up (the bot token, the webhook secret). */
@@ -68,8 +80,37 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
   };
   // Synchronous by default: the lines keep their order with what start-up prints to the console, and the
   // last ones before a crash are not lost in a buffer.
-  return pino(options, setup.destination ?? pino.destination({ fd: 1, sync: true }));
+  const destination =
+    setup.destination ?? (setup.format === 'text' ? textLines : pino.destination({ fd: 1, sync: true }));
+  return pino(options, destination);
 }
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** A person at a terminal reads "12:00:01 info  message {extra}" rather than JSON (already scrubbed). */
+const textLines: DestinationStream = {
+  write(line: string) {
+    let text = line;
+    try {
+      const { level, time, msg, pid: _pid, err, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+      const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+      const error = err as { stack?: string; message?: string } | undefined;
+      const why = error ? `\n${error.stack ?? error.message ?? ''}` : '';
+      text = `${clock} ${(LEVEL_NAMES[level as number] ?? String(level)).padEnd(5)} ${String(msg ?? '')}${extra}${why}\n`;
+    } catch {
+      // Not JSON: print it as it came.
+    }
+    writeSync(1, text);
+  },
+};
 
 /**
  * For parts built without a logger (tests that build the API or the bot alone): only errors, on stderr,

@@ -71,7 +71,11 @@ type Fetch = (request: Request) => Response | Promise<Response>;
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<RunningApp> {
   const logger =
     options.logger ??
-    createLogger({ level: config.logLevel, secrets: [config.botToken, config.webhook?.secret] });
+    createLogger({
+      level: config.logLevel,
+      format: config.logFormat,
+      secrets: [config.botToken, config.webhook?.secret],
+    });
   const log = options.log ?? ((line: string) => logger.info(line));
   // One desk per store: `npm run restore` checks this lock and will not swap the file under us.
   const lock = config.databasePath === ':memory:' ? undefined : acquireInstanceLock(config.databasePath);

@@ -28,7 +28,11 @@ let logger: Logger | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, secrets: [config.botToken, config.webhook?.secret] });
+  const log = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [config.botToken, config.webhook?.secret],
+  });
   logger = log;
   // Ctrl-C works from the first moment: during start-up it just ends the process; once everything runs
   // (and before the URL is printed, which is when people and scripts press it) it stops it all cleanly.

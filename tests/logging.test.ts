@@ -179,3 +179,28 @@ describe('structured logs', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of trace, debug, info/);
   });
 });
+
+describe('text lines for a person at a terminal', () => {
+  it('print time, level and message, scrubbed like JSON lines, and LOG_FORMAT picks them', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = [
+      "import { createLogger } from './app/logger.ts';",
+      `const log = createLogger({ format: 'text', secrets: ['${SECRET}'] });`,
+      `log.info({ ticket: 1042 }, 'sent with ${SECRET} and ${TOKEN}');`,
+      "log.error({ err: new Error('boom') }, 'failed');",
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    const [info, error, stack] = run.stdout.split('\n');
+    expect(info).toMatch(
+      /^\d\d:\d\d:\d\d info {2}sent with \[redacted\] and \[redacted\] \{"ticket":1042\}$/,
+    );
+    expect(error).toMatch(/^\d\d:\d\d:\d\d error failed$/);
+    expect(stack).toBe('Error: boom');
+    expect(run.stdout).not.toContain(SECRET);
+    expect(loadConfig({ LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+  });
+});

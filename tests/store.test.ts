@@ -96,6 +96,7 @@ describe('configuration', () => {
       adminTelegramIds: [],
       deskTimeZone: 'Europe/Moscow',
       logLevel: 'info',
+      logFormat: process.stdout.isTTY ? 'text' : 'json',
       backup: undefined,
     });
     expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
