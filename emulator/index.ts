@@ -24,6 +24,11 @@ export interface EmulatorOptions {
   bot?: { id?: number; username?: string; first_name?: string };
   /** Flood limits; `true` for Telegram's (1/s per private chat with a burst of 3, 30/s, 20/min per group). */
   limits?: boolean | LimitOptions;
+  /**
+   * The first message id of each new chat. A store that outlives the emulator (the sandbox's) remembers
+   * message ids; a new emulator must not hand out the same ids again for other messages.
+   */
+  firstMessageId?: (chatId: number) => number;
 }
 
 export interface Emulator {
@@ -68,7 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     can_manage_bots: false,
     supports_join_request_queries: false,
   };
-  const world = new World(botInfo);
+  const world = new World(botInfo, options.firstMessageId);
   const faults = new FaultPlan();
   const violations: Violation[] = [];
   const limits = options.limits

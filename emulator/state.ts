@@ -106,7 +106,11 @@ export class World {
   /** Every size of a photo by the file_id of any of them, so re-sending a photo keeps its sizes. */
   #photos = new Map<string, PhotoSize[]>();
 
-  constructor(readonly botInfo: UserFromGetMe) {
+  constructor(
+    readonly botInfo: UserFromGetMe,
+    /** The first message id of a new chat (1, as on Telegram, unless told otherwise). */
+    private readonly firstMessageId: (chatId: number) => number = () => 1,
+  ) {
     this.bot = { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username };
   }
 
@@ -139,7 +143,7 @@ export class World {
     const record: ChatRecord = {
       chat,
       messages: new Map(),
-      nextMessageId: 1,
+      nextMessageId: this.firstMessageId(chat.id),
       revision: 0,
       changedAt: new Map(),
       topics: new Map(),

@@ -45,16 +45,11 @@ export async function askStaff(
       },
     },
   );
+  // The latest message with this id wins (see bot/message-links.ts).
+  const link = { ticketId: ticket.id, purpose, personId: person.id, createdAt: at };
   db.insert(telegramMessages)
-    .values({
-      chatId,
-      messageId: sent.message_id,
-      ticketId: ticket.id,
-      purpose,
-      personId: person.id,
-      createdAt: at,
-    })
-    .onConflictDoNothing()
+    .values({ chatId, messageId: sent.message_id, ...link })
+    .onConflictDoUpdate({ target: [telegramMessages.chatId, telegramMessages.messageId], set: link })
     .run();
 }
 
