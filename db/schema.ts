@@ -170,6 +170,12 @@ export const tickets = sqliteTable(
 
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
+
+    /**
+     * What the intake that filed it called it (the bot's draft key, the Mini App's Idempotency-Key): the
+     * same key again returns this ticket instead of filing a second one. Null for tickets filed without.
+     */
+    intakeKey: text('intake_key').unique(),
   },
   (t) => [
     index('tickets_company_created').on(t.companyId, t.createdAt),
