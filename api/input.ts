@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
-import { parseInput } from '../core/validation.ts';
+import { instantSchema, parseInput } from '../core/validation.ts';
 import { ApiError } from './errors.ts';
 
 /** The JSON body, parsed by `schema` (unknown fields are dropped by zod's objects). */
@@ -41,11 +41,12 @@ export function pathId(c: Context, name: string): number {
   return result.data;
 }
 
-/** An instant (UTC ms) as text. */
+/** An instant (UTC ms) as text, within core's bounds (2000–2100). */
 export const instantText = z
   .string()
   .regex(/^-?\d{1,15}$/, 'not a time in milliseconds')
-  .transform(Number);
+  .transform(Number)
+  .pipe(instantSchema);
 
 /** A comma list of enum values: "new,open". */
 export function listText<const T extends readonly [string, ...string[]]>(values: T) {

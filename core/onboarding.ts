@@ -8,6 +8,7 @@ import type { Db } from '../db/connection.ts';
 import {
   attachments,
   comments,
+  companies,
   type InviteRow,
   invites,
   memberships,
@@ -19,7 +20,7 @@ import {
 } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { e164Phone } from './directory/normalise.ts';
-import { DeskError, NotFoundError } from './errors.ts';
+import { DeskError, InvalidInputError, NotFoundError } from './errors.ts';
 import { type Language, ROLES, type Role, STAFF_ROLES } from './model.ts';
 import { type Actor, assertAdmin, managedCompanies } from './permissions.ts';
 import { statements } from './statements.ts';
@@ -102,6 +103,11 @@ export function createInvite(ctx: DeskContext, actor: Actor, raw: NewInvite): In
   }
   const managerOfIt = input.companyId !== null && managedCompanies(actor).includes(input.companyId);
   if (!(input.role === 'client' && managerOfIt)) assertAdmin(actor);
+  if (
+    input.companyId !== null &&
+    !ctx.db.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)).get()
+  )
+    throw new InvalidInputError('no such company', [{ path: ['companyId'], message: 'no such company' }]);
   const now = ctx.clock.now();
   return ctx.db
     .insert(invites)

@@ -14,7 +14,7 @@ import {
 import type { DeskContext } from './context.ts';
 import { type Instant, type Language, PRIORITIES, type Priority } from './model.ts';
 import { type Actor, assertCanReport } from './permissions.ts';
-import { parseInput } from './validation.ts';
+import { instantSchema, parseInput } from './validation.ts';
 
 /** Periods up to this many days are counted per day; longer ones per week. */
 export const DAILY_MAX_DAYS = 92;
@@ -22,8 +22,8 @@ export const DAILY_MAX_DAYS = 92;
 export const seriesQuerySchema = z
   .object({
     companyId: z.number().int().positive().nullable().default(null),
-    from: z.number().int(),
-    to: z.number().int(),
+    from: instantSchema,
+    to: instantSchema,
     timeZone: z.string().max(64).refine(isValidTimeZone, { message: 'unknown time zone' }),
   })
   .refine((q) => q.to > q.from, { message: 'the period must end after it starts', path: ['to'] })

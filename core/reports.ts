@@ -6,13 +6,13 @@ import { categories, people, tickets } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import type { Channel, Instant, Priority, Status } from './model.ts';
 import { type Actor, assertCanReport } from './permissions.ts';
-import { parseInput } from './validation.ts';
+import { instantSchema, parseInput } from './validation.ts';
 
 export const reportQuerySchema = z
   .object({
     companyId: z.number().int().positive().nullable().default(null),
-    from: z.number().int(),
-    to: z.number().int(),
+    from: instantSchema,
+    to: instantSchema,
   })
   .refine((q) => q.to > q.from, { message: 'the period must end after it starts', path: ['to'] })
   .refine((q) => q.to - q.from <= 5 * 366 * 86_400_000, { message: 'the period is longer than five years' });

@@ -7,6 +7,7 @@ import { formatLocal } from '../../core/exports.ts';
 import { type Actor, managedCompanies, ticketScope } from '../../core/permissions.ts';
 import { reportSeries } from '../../core/report-series.ts';
 import { buildReport } from '../../core/reports.ts';
+import { instantSchema } from '../../core/validation.ts';
 import { companies } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
@@ -23,8 +24,8 @@ export const reportQuerySchema = z.object({
 });
 
 const sendBody = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
+  from: instantSchema,
+  to: instantSchema,
   companyId: z.number().int().positive().nullish(),
   tz: zoneText.optional(),
   format: z.enum(['xlsx', 'csv']),

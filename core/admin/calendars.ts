@@ -7,7 +7,7 @@ import { type CalendarSpec, calendarSpecSchema } from '../calendar/business-cale
 import type { DeskContext } from '../context.ts';
 import { type Actor, assertAdmin } from '../permissions.ts';
 import { inTransaction } from '../transaction.ts';
-import { parseInput } from '../validation.ts';
+import { dateTextSchema, parseInput } from '../validation.ts';
 import { found, parseId } from './common.ts';
 
 export interface CalendarView extends CalendarSpec {
@@ -32,7 +32,7 @@ const calendarFields = z.object({
   }),
   exceptions: z
     .array(
-      z.object({ date: z.string().max(10), name: z.string().trim().max(200).optional(), hours: hoursSchema }),
+      z.object({ date: dateTextSchema, name: z.string().trim().max(200).optional(), hours: hoursSchema }),
     )
     .max(2000)
     .default([]),

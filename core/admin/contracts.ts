@@ -9,15 +9,27 @@ import { InvalidInputError } from '../errors.ts';
 import { type Actor, assertAdmin } from '../permissions.ts';
 import { priorityMatrixSchema, slaTargetsSchema } from '../sla-policy.ts';
 import { inTransaction } from '../transaction.ts';
-import { parseInput } from '../validation.ts';
+import { instantSchema, MAX_INSTANT, MIN_INSTANT, parseInput } from '../validation.ts';
 import { found, idSchema, parseId } from './common.ts';
+
+const DAY = 86_400_000;
+/**
+ * A contract's start: an instant like any other, or "since always" — the epoch, which a new desk's default
+ * contract stores (and a form sends back as the local midnight of 1970-01-01, within a day of it).
+ */
+const contractStart = z
+  .number()
+  .int()
+  .refine((at) => Math.abs(at) <= DAY || (at >= MIN_INSTANT && at <= MAX_INSTANT), {
+    message: 'not a time between 2000-01-01 and 2100-01-01',
+  });
 
 const contractFields = z.object({
   /** Null: the contract for requests from people not matched to a company. */
   companyId: idSchema.nullable(),
   name: z.string().trim().min(1).max(200),
-  startsAt: z.number().int(),
-  endsAt: z.number().int().nullable().default(null),
+  startsAt: contractStart,
+  endsAt: instantSchema.nullable().default(null),
   /** Null: the SLA clock runs 24/7. */
   calendarId: idSchema.nullable().default(null),
   slaTargets: slaTargetsSchema,
@@ -32,7 +44,7 @@ export const contractInputSchema = contractFields.refine(endsAfterStart, endsAft
 export type ContractInput = z.input<typeof contractInputSchema>;
 const contractPatchSchema = contractFields
   .partial()
-  .extend({ endsAt: z.number().int().nullable().optional(), calendarId: idSchema.nullable().optional() });
+  .extend({ endsAt: instantSchema.nullable().optional(), calendarId: idSchema.nullable().optional() });
 
 function assertReferences(db: Db, c: { companyId: number | null; calendarId: number | null }): void {
   if (c.companyId !== null && !db.select().from(companies).where(eq(companies.id, c.companyId)).get())

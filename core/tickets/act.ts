@@ -14,7 +14,7 @@ import { firstResponseRecord, pause, resolutionRecord, resume, retarget } from '
 import { priorityFor } from '../sla-policy.ts';
 import { statements } from '../statements.ts';
 import { inTransaction } from '../transaction.ts';
-import { parseInput } from '../validation.ts';
+import { instantSchema, parseInput } from '../validation.ts';
 import { assertFresh, recordChange, type TicketPatch, ticketForChange } from './record-change.ts';
 import { insertSlots, offeredAddress, pickSlot, slotOfTicket, withdrawOffered } from './visits.ts';
 
@@ -28,8 +28,8 @@ const classification = {
   priority: z.enum(PRIORITIES).optional(),
 };
 const visitTime = {
-  startsAt: z.number().int(),
-  endsAt: z.number().int(),
+  startsAt: instantSchema,
+  endsAt: instantSchema,
 };
 const endsAfterStart = (c: { startsAt: number; endsAt: number }) => c.endsAt > c.startsAt;
 const notEndingAfterStart = { message: 'the visit must end after it starts', path: ['endsAt'] };

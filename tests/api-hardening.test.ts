@@ -1,0 +1,267 @@
+// Issue 10, "the API must never answer 500 to bad input": instants beyond any sane date, references to
+// rows that do not exist. Every bad case is a 4xx JSON error and leaves the store as it was.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTicket } from '../core/tickets/create.ts';
+import { type Answer, type ApiWorld, apiWorld, call } from './api-harness.ts';
+import { type PersonKey, storeSnapshot } from './fixtures.ts';
+
+const DAY = 86_400_000;
+/** The largest instant a JavaScript date holds, and beyond it. */
+const EDGE = 8_639_999_913_600_000;
+
+function expectRefused(res: Answer, where: string, status?: number): void {
+  if (status !== undefined) expect(res.status, where).toBe(status);
+  expect(res.status, where).toBeGreaterThanOrEqual(400);
+  expect(res.status, where).toBeLessThan(500);
+  expect(res.headers.get('content-type'), where).toContain('application/json');
+  expect(res.json?.error?.code, where).toMatch(/^[a-z_]+$/);
+}
+
+interface Bad {
+  name: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  who?: PersonKey;
+  status?: number;
+  message?: RegExp;
+}
+
+async function refusesAll(w: ApiWorld, list: Bad[]): Promise<void> {
+  const start = storeSnapshot(w.ctx.db);
+  for (const bad of list) {
+    const res = await call(w, bad.who ?? 'admin', bad.method, bad.path, bad.body);
+    const where = `${bad.method} ${bad.path}: ${bad.name}`;
+    expectRefused(res, where, bad.status);
+    if (bad.message) expect(res.json.error.message, where).toMatch(bad.message);
+    expect(storeSnapshot(w.ctx.db), `${where} wrote something`).toBe(start);
+  }
+}
+
+describe('instants beyond a sane range (2000-01-01 … 2100-01-01)', () => {
+  let w: ApiWorld;
+  let ticketId: number;
+  beforeAll(() => {
+    w = apiWorld();
+    ticketId = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' }).id;
+  });
+
+  it('are 400 on every route that takes one, and nothing is written or sent', async () => {
+    const now = w.clock.now();
+    const far = [EDGE, -EDGE, Date.UTC(2100, 0, 2), Date.UTC(1999, 11, 31), 1e15];
+    const list: Bad[] = far.flatMap((at) => [
+      {
+        name: `send from ${at}`,
+        method: 'POST',
+        path: '/api/reports/send',
+        body: { from: at, to: now, format: 'csv' },
+        status: 400,
+      },
+      {
+        name: `send to ${at}`,
+        method: 'POST',
+        path: '/api/reports/send',
+        body: { from: now - DAY, to: at, format: 'xlsx' },
+        status: 400,
+      },
+      { name: `report from ${at}`, method: 'GET', path: `/api/reports?from=${at}&to=${now}`, status: 400 },
+      {
+        name: `report csv to ${at}`,
+        method: 'GET',
+        path: `/api/reports/export.csv?from=${now - DAY}&to=${at}`,
+        status: 400,
+      },
+      {
+        name: `report xlsx to ${at}`,
+        method: 'GET',
+        path: `/api/reports/export.xlsx?from=${now - DAY}&to=${at}`,
+        status: 400,
+      },
+      { name: `tickets from ${at}`, method: 'GET', path: `/api/tickets?from=${at}`, status: 400 },
+      { name: `tickets to ${at}`, method: 'GET', path: `/api/tickets/export.csv?to=${at}`, status: 400 },
+      {
+        name: `tickets xlsx from ${at}`,
+        method: 'GET',
+        path: `/api/tickets/export.xlsx?from=${at}`,
+        status: 400,
+      },
+      {
+        name: `a contract from ${at}`,
+        method: 'PATCH',
+        path: '/api/admin/contracts/1',
+        body: { startsAt: at },
+        status: 400,
+      },
+      {
+        name: `a contract until ${at}`,
+        method: 'PATCH',
+        path: '/api/admin/contracts/1',
+        body: { endsAt: at },
+        status: 400,
+      },
+      {
+        name: `a visit at ${at}`,
+        method: 'POST',
+        path: `/api/tickets/${ticketId}/actions`,
+        body: { action: 'schedule_visit', startsAt: at, endsAt: at + 3_600_000 },
+        who: 'line1',
+        status: 400,
+      },
+      {
+        name: `a visit offered at ${at}`,
+        method: 'POST',
+        path: `/api/tickets/${ticketId}/actions`,
+        body: { action: 'offer_visit', slots: [{ startsAt: at - 3_600_000, endsAt: at }] },
+        who: 'line1',
+        status: 400,
+      },
+    ]);
+    list.push(
+      ...['1999-12-31', '2100-01-01', '9999-12-31', '0000-01-01'].map((date) => ({
+        name: `a holiday on ${date}`,
+        method: 'PATCH',
+        path: '/api/admin/calendars/1',
+        body: { exceptions: [{ date, hours: [] }] },
+        status: 400,
+      })),
+    );
+    await refusesAll(w, list);
+    expect(w.sent).toEqual([]);
+  });
+
+  it('still takes the periods and contracts people use', async () => {
+    const now = w.clock.now();
+    const send = await call(w, 'admin', 'POST', '/api/reports/send', {
+      from: now - 30 * DAY,
+      to: now,
+      format: 'csv',
+    });
+    expect(send.status).toBe(202);
+    const list = await call(
+      w,
+      'admin',
+      'GET',
+      `/api/tickets?from=${Date.UTC(2000, 0, 1)}&to=${Date.UTC(2100, 0, 1)}`,
+    );
+    expect(list.status).toBe(200);
+    // A desk's default contract starts "since always" (the epoch); a form sends that back as a local midnight.
+    const contract = await call(w, 'admin', 'PATCH', '/api/admin/contracts/1', { startsAt: -3 * 3_600_000 });
+    expect(contract.status).toBe(200);
+  });
+});
+
+describe('references to rows that do not exist', () => {
+  it('are 400 "no such …" from core, never a failed foreign key', async () => {
+    const w = apiWorld();
+    const contract = {
+      name: 'C',
+      startsAt: w.clock.now(),
+      slaTargets: {
+        P1: { firstResponse: 15, resolution: 240 },
+        P2: { firstResponse: 30, resolution: 480 },
+        P3: { firstResponse: 60, resolution: 960 },
+        P4: { firstResponse: 240, resolution: 2400 },
+      },
+      priorityMatrix: {
+        company: { high: 'P1', medium: 'P1', low: 'P2' },
+        department: { high: 'P1', medium: 'P2', low: 'P3' },
+        person: { high: 'P2', medium: 'P3', low: 'P4' },
+      },
+    };
+    await refusesAll(w, [
+      {
+        name: 'an invite to no company',
+        method: 'POST',
+        path: '/api/admin/invites',
+        body: { role: 'client', companyId: 999 },
+        status: 400,
+        message: /no such company/,
+      },
+      {
+        name: 'a manager invite to no company',
+        method: 'POST',
+        path: '/api/admin/invites',
+        body: { role: 'client_manager', companyId: 12345 },
+        status: 400,
+        message: /no such company/,
+      },
+      {
+        name: 'a contract of no company',
+        method: 'POST',
+        path: '/api/admin/contracts',
+        body: { ...contract, companyId: 999 },
+        status: 400,
+        message: /no such company/,
+      },
+      {
+        name: 'a contract on no calendar',
+        method: 'POST',
+        path: '/api/admin/contracts',
+        body: { ...contract, companyId: null, calendarId: 999 },
+        status: 400,
+        message: /no such calendar/,
+      },
+      {
+        name: 'a contract moved to no company',
+        method: 'PATCH',
+        path: '/api/admin/contracts/1',
+        body: { companyId: 999 },
+        status: 400,
+        message: /no such company/,
+      },
+      {
+        name: 'a role at no company',
+        method: 'POST',
+        path: `/api/admin/people/${w.ids.stranger}/roles`,
+        body: { role: 'client', companyId: 999 },
+        status: 400,
+        message: /no such company/,
+      },
+      {
+        name: 'a role for no one',
+        method: 'POST',
+        path: '/api/admin/people/999/roles',
+        body: { role: 'line1' },
+        status: 404,
+      },
+      {
+        name: 'a role of no one taken away',
+        method: 'DELETE',
+        path: '/api/admin/people/999/roles/1',
+        status: 404,
+      },
+      {
+        name: 'no one renamed',
+        method: 'PATCH',
+        path: '/api/admin/people/999',
+        body: { name: 'X' },
+        status: 404,
+      },
+      {
+        name: 'a ticket for no one',
+        method: 'POST',
+        path: '/api/tickets',
+        body: { description: 'x', impact: 'person', urgency: 'low', requesterId: 999 },
+        who: 'line1',
+      },
+      {
+        name: 'a ticket of no company',
+        method: 'POST',
+        path: '/api/tickets',
+        body: { description: 'x', impact: 'person', urgency: 'low', companyId: 999 },
+        who: 'line1',
+      },
+      {
+        name: 'a ticket in no category',
+        method: 'POST',
+        path: '/api/tickets',
+        body: { description: 'x', impact: 'person', urgency: 'low', categoryId: 999 },
+        who: 'clientA',
+      },
+    ]);
+    // The list of people at no company is simply empty.
+    const none = await call(w, 'admin', 'GET', '/api/admin/people?companyId=999');
+    expect(none.status).toBe(200);
+    expect(none.json.people).toEqual([]);
+  });
+});
