@@ -165,14 +165,22 @@ export class Notifier {
     }
   }
 
-  /** A bug in rendering or bookkeeping must not leave a notice claimed forever: it is retried later. */
+  /**
+   * A bug in rendering or bookkeeping must not leave a notice claimed forever, nor be tried again and again
+   * (it fails the same way each time, and the message may have gone out already): a dead letter at once,
+   * with the error kept for whoever looks at it.
+   */
   private async deliverSafely(row: OutboxRow): Promise<void> {
     try {
       await this.deliver(row);
     } catch (error) {
-      this.options.onError?.(error);
-      scheduleRetry(this.desk, row, String(error), retryDelay(row.attempts, this.options.random));
+      this.unsendable(row, error);
     }
+  }
+
+  private unsendable(row: OutboxRow, error: unknown): void {
+    this.options.onError?.(error);
+    markDead(this.desk, row.id, `cannot be sent: ${String(error)}`);
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -195,15 +203,22 @@ export class Notifier {
       release(desk, row.id, desk.clock.now() + wait);
       return;
     }
-    const slot = this.limiter.record(chatId, now);
-    // Rendered on the desk's own clock (SLA time left), sent on real time.
-    const notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
-    if (notice.ticketId !== null && this.options.miniAppUrl) {
-      const t = translator(person.language);
-      notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
-        .row()
-        .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
+    // Rendered on the desk's own clock (SLA time left), sent on real time. A notice that cannot be
+    // rendered (its text or keyboard throws) never will be: a dead letter at once, the error kept.
+    let notice: ReturnType<typeof renderNotice>;
+    try {
+      notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
+      if (notice.ticketId !== null && this.options.miniAppUrl) {
+        const t = translator(person.language);
+        notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
+          .row()
+          .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
+      }
+    } catch (error) {
+      this.unsendable(row, error);
+      return;
     }
+    const slot = this.limiter.record(chatId, now);
     try {
       const sent = await api
         .sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})
@@ -234,7 +249,9 @@ export class Notifier {
       }
       return;
     }
-    const message = error instanceof HttpError ? `network: ${error.message}` : String(error);
-    scheduleRetry(desk, row, message, retryDelay(row.attempts, this.options.random));
+    // Not Telegram's answer nor the network: a fault of ours (a topic's card that cannot be rendered, …),
+    // which trying again would only repeat.
+    if (!(error instanceof HttpError)) return this.unsendable(row, error);
+    scheduleRetry(desk, row, `network: ${error.message}`, retryDelay(row.attempts, this.options.random));
   }
 }

@@ -1,11 +1,18 @@
 // Issue 10, "the API must never answer 500 to bad input": instants beyond any sane date, references to
 // rows that do not exist. Every bad case is a 4xx JSON error and leaves the store as it was.
+import { Api } from 'grammy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Notifier } from '../bot/notifier.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { outbox, people } from '../db/schema.ts';
+import { startEmulator } from '../emulator/index.ts';
 import { type Answer, type ApiWorld, apiWorld, call } from './api-harness.ts';
-import { type PersonKey, storeSnapshot } from './fixtures.ts';
+import { makeWorld, type PersonKey, storeSnapshot } from './fixtures.ts';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 /** The largest instant a JavaScript date holds, and beyond it. */
 const EDGE = 8_639_999_913_600_000;
 
@@ -263,5 +270,121 @@ describe('references to rows that do not exist', () => {
     const none = await call(w, 'admin', 'GET', '/api/admin/people?companyId=999');
     expect(none.status).toBe(200);
     expect(none.json.people).toEqual([]);
+  });
+});
+
+describe('visit times', () => {
+  it('are refused in core unless they start within the next 90 days, end after they start and last ≤ 12 h', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'The printer' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const now = w.clock.now();
+    const slot = (startsAt: number, endsAt: number) => ({ startsAt, endsAt });
+    const bad: [Command, RegExp][] = [
+      [{ action: 'schedule_visit', ...slot(now + 91 * DAY, now + 91 * DAY + HOUR) }, /90 days/],
+      [{ action: 'schedule_visit', ...slot(now + DAY, now + DAY + 13 * HOUR) }, /12 hours/],
+      [{ action: 'schedule_visit', ...slot(now - HOUR, now + HOUR) }, /future/],
+      [{ action: 'schedule_visit', ...slot(now + DAY, now + DAY) }, /end after/],
+      [
+        {
+          action: 'offer_visit',
+          slots: [slot(now + DAY, now + DAY + HOUR), slot(now + 200 * DAY, now + 200 * DAY + HOUR)],
+        },
+        /90 days/,
+      ],
+      [{ action: 'offer_visit', slots: [slot(now + DAY, now + 2 * DAY)] }, /12 hours/],
+    ];
+    const before = storeSnapshot(w.ctx.db);
+    for (const [cmd, message] of bad) {
+      const where = JSON.stringify(cmd);
+      expect(() => act(w.ctx, w.as.line1, t.id, cmd), where).toThrow(InvalidInputError);
+      expect(() => act(w.ctx, w.as.line1, t.id, cmd), where).toThrow(message);
+    }
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    // The edges themselves are fine: 90 days ahead, 12 hours long.
+    act(w.ctx, w.as.line1, t.id, {
+      action: 'offer_visit',
+      slots: [slot(now + 90 * DAY - 12 * HOUR, now + 90 * DAY)],
+    });
+  });
+
+  it('far in the future are 400 through the API, and nothing is queued for the client', async () => {
+    const w = apiWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'The printer' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const now = w.clock.now();
+    await refusesAll(
+      w,
+      [
+        { action: 'schedule_visit', startsAt: now + 365 * DAY, endsAt: now + 365 * DAY + 2 * HOUR },
+        { action: 'offer_visit', slots: [{ startsAt: now + 100 * DAY, endsAt: now + 100 * DAY + 2 * HOUR }] },
+        { action: 'offer_visit', slots: [{ startsAt: now + DAY, endsAt: now + 3 * DAY }] },
+      ].map((body) => ({
+        name: JSON.stringify(body),
+        method: 'POST',
+        path: `/api/tickets/${t.id}/actions`,
+        body,
+        who: 'line1' as const,
+        status: 400,
+      })),
+    );
+  });
+});
+
+describe('a notice that cannot be rendered', () => {
+  it('is a dead letter at once with its error kept, and the next notice to that person still goes', async () => {
+    const w = makeWorld();
+    const emu = await startEmulator();
+    const errors: unknown[] = [];
+    const notifier = new Notifier({
+      desk: w.ctx,
+      api: new Api(emu.token, { apiRoot: emu.apiRoot }),
+      idleMs: 20,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      emu.user({ id: 91_001, first_name: 'P' });
+      const person = w.ctx.db
+        .insert(people)
+        .values({ name: 'P', telegramUserId: 91_001, createdAt: 0 })
+        .returning()
+        .get();
+      const notice = (n: number, kind: string, payload: Record<string, unknown>) => ({
+        createdAt: 0,
+        recipientId: person.id,
+        channel: 'telegram' as const,
+        kind,
+        payload: { number: 7, ...payload },
+        idempotencyKey: `render:${n}`,
+        nextAttemptAt: 0,
+      });
+      // A visit stored before times were bounded: its text cannot be written (no such date).
+      w.ctx.db
+        .insert(outbox)
+        .values([
+          notice(1, 'requester.schedule_visit', {
+            event: 'schedule_visit',
+            startsAt: EDGE * 2,
+            endsAt: EDGE * 2 + 1,
+          }),
+          notice(2, 'requester.comment', { event: 'comment', body: 'after it' }),
+        ])
+        .run();
+      notifier.start();
+      const rows = () => w.ctx.db.select().from(outbox).orderBy(outbox.id).all();
+      await emu.waitFor(() => rows().every((o) => o.state === 'sent' || o.state === 'dead'), 10_000);
+      const [broken, next] = rows();
+      expect(broken).toMatchObject({ state: 'dead', attempts: 1 });
+      expect(broken?.lastError).toMatch(/^cannot be sent: RangeError/);
+      expect(next?.state).toBe('sent');
+      const inbox = emu.user({ id: 91_001, first_name: '' }).inbox();
+      expect(inbox.map((m) => m.text?.split('\n').at(-1))).toEqual(['after it']);
+      expect(errors).toHaveLength(1);
+    } finally {
+      await notifier.stop();
+      await emu.close();
+    }
   });
 });

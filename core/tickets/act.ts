@@ -16,7 +16,14 @@ import { statements } from '../statements.ts';
 import { inTransaction } from '../transaction.ts';
 import { instantSchema, parseInput } from '../validation.ts';
 import { assertFresh, recordChange, type TicketPatch, ticketForChange } from './record-change.ts';
-import { insertSlots, offeredAddress, pickSlot, slotOfTicket, withdrawOffered } from './visits.ts';
+import {
+  assertVisitTime,
+  insertSlots,
+  offeredAddress,
+  pickSlot,
+  slotOfTicket,
+  withdrawOffered,
+} from './visits.ts';
 
 const id = z.number().int().positive();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -216,8 +223,7 @@ function outcomeOf(
         throw new TransitionRefusedError('escalate_line2', t.status, 'rule', 'already on 2nd line');
       return { patch: { line: 'line2', assigneeId: null }, data: { from: t.line, reason: cmd.reason } };
     case 'schedule_visit': {
-      if (cmd.startsAt <= now)
-        throw new InvalidInputError('the visit must be in the future', [{ path: ['startsAt'] }]);
+      assertVisitTime(cmd, now);
       if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
       const assigneeId = cmd.engineerId ?? null;
       // A time fixed by staff replaces any times still offered to the client.
@@ -241,10 +247,7 @@ function outcomeOf(
     }
     case 'offer_visit': {
       cmd.slots.forEach((s, i) => {
-        if (s.startsAt <= now)
-          throw new InvalidInputError('the visit must be in the future', [
-            { path: ['slots', i, 'startsAt'] },
-          ]);
+        assertVisitTime(s, now, ['slots', i]);
       });
       if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
       const engineerId = cmd.engineerId ?? null;

@@ -4,7 +4,33 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { type TicketRow, ticketEvents, type VisitSlotRow, visitSlots } from '../../db/schema.ts';
+import { InvalidInputError } from '../errors.ts';
 import type { Instant } from '../model.ts';
+
+const HOUR = 3_600_000;
+/** How far ahead a visit may be set, and how long one may last. */
+export const VISIT_HORIZON_DAYS = 90;
+export const VISIT_MAX_HOURS = 12;
+
+/**
+ * A visit time staff may set or offer: it starts in the future, within the next 90 days, and ends after
+ * it starts, at most 12 hours later. `path` names the field in the refusal (["slots", 1] for an offer).
+ */
+export function assertVisitTime(
+  time: { startsAt: Instant; endsAt: Instant },
+  now: Instant,
+  path: (string | number)[] = [],
+): void {
+  const refuse = (field: string, message: string): never => {
+    throw new InvalidInputError(message, [{ path: [...path, field], message }]);
+  };
+  if (time.startsAt <= now) refuse('startsAt', 'the visit must be in the future');
+  if (time.startsAt > now + VISIT_HORIZON_DAYS * 24 * HOUR)
+    refuse('startsAt', `the visit must be within the next ${VISIT_HORIZON_DAYS} days`);
+  if (time.endsAt <= time.startsAt) refuse('endsAt', 'the visit must end after it starts');
+  if (time.endsAt - time.startsAt > VISIT_MAX_HOURS * HOUR)
+    refuse('endsAt', `a visit lasts at most ${VISIT_MAX_HOURS} hours`);
+}
 
 /** The times still offered on a ticket, earliest first. */
 export function offeredSlots(db: Db, ticketId: number): VisitSlotRow[] {
