@@ -94,6 +94,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       inject: (fault: Fault) => faults.inject(fault),
       clear: () => faults.clear(),
       seed: (n: number) => faults.seed(n),
+      held: () => faults.held(),
+      release: () => faults.release(),
     },
     user(profile) {
       const known = people.get(profile.id);

@@ -81,8 +81,12 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   }
   call.params = params.values;
 
-  const fault = parts.faults.take(method.name);
+  const fault = parts.faults.take(method.name, params.values);
   if (fault?.kind === 'slow') await delay(fault.delayMs);
+  if (fault?.kind === 'hold' && !fault.afterApplying) {
+    await parts.faults.hold(aborted.signal);
+    if (aborted.signal.aborted) return drop(parts, req, call); // the bot died waiting: it never arrived
+  }
   if (fault?.kind === 'too_many_requests') return finish(parts, res, call, tooManyRequests(fault.retryAfter));
   if (fault?.kind === 'server_error') {
     const status = fault.status ?? 500;
@@ -103,6 +107,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     if (!(outcome instanceof Error)) call.result = outcome instanceof Described ? outcome.result : outcome;
     return drop(parts, req, call);
   }
+  if (fault?.kind === 'hold' && fault.afterApplying) await parts.faults.hold(aborted.signal);
   finish(parts, res, call, outcome);
 }
 

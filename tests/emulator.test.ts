@@ -979,6 +979,48 @@ describe('faults', () => {
     expect(emu.calls.at(-1)).toMatchObject({ method: 'sendMessage', status: 0, dropped: true });
   });
 
+  it('holds an answer on the wire until released, before or after the call takes effect', async () => {
+    const faye = emu.user({ id: to, first_name: 'Faye' });
+    // Only the call it names: another chat's message and another text pass.
+    emu.faults.inject({
+      kind: 'hold',
+      method: 'sendMessage',
+      chatId: to,
+      textIncludes: 'held',
+      afterApplying: true,
+    });
+    expect((await call(emu, 'sendMessage', { chat_id: to, text: 'not this one' })).status).toBe(200);
+    const answered = call(emu, 'sendMessage', { chat_id: to, text: 'held after' });
+    await emu.waitFor(() => emu.faults.held() === 1);
+    expect(faye.last()?.text).toBe('held after'); // delivered, its answer still on the wire
+    emu.faults.release();
+    expect((await answered).status).toBe(200);
+
+    emu.faults.inject({ kind: 'hold', method: 'sendMessage', chatId: to });
+    const later = call(emu, 'sendMessage', { chat_id: to, text: 'held before' });
+    await emu.waitFor(() => emu.faults.held() === 1);
+    expect(faye.last()?.text).toBe('held after'); // not yet applied
+    emu.faults.release();
+    expect((await later).status).toBe(200);
+    expect(faye.last()?.text).toBe('held before');
+
+    // A client that goes away while its call is held: the call never takes effect.
+    emu.faults.inject({ kind: 'hold', method: 'sendMessage', chatId: to });
+    const abort = new AbortController();
+    const gone = fetch(`${emu.apiRoot}/bot${emu.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: to, text: 'never' }),
+      signal: abort.signal,
+    });
+    await emu.waitFor(() => emu.faults.held() === 1);
+    abort.abort();
+    await expect(gone).rejects.toThrow();
+    await emu.waitFor(() => emu.faults.held() === 0);
+    expect(emu.calls.at(-1)).toMatchObject({ status: 0, dropped: true });
+    expect(faye.last()?.text).toBe('held before');
+  });
+
   it('hits calls at random with a seeded, repeatable probability', async () => {
     const run = async () => {
       emu.faults.clear();
