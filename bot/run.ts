@@ -141,14 +141,35 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
-/** Registers the webhook with Telegram; the handler answers its posts, a wrong secret gets 401 and changes nothing. */
+/**
+ * Registers the webhook with Telegram; the handler answers its posts, a wrong secret gets 401 and changes
+ * nothing, and a body with the right secret that is not an update (broken JSON, not an object with an
+ * update_id) gets 400 rather than reaching the bot.
+ */
 async function registerWebhook(bot: Bot<BotContext>, webhook: WebhookOptions): Promise<WebhookHandler> {
   const handle = webhookCallback(bot, 'hono', { secretToken: webhook.secret, onTimeout: 'return' });
   await bot.api.setWebhook(webhook.url, {
     secret_token: webhook.secret,
     allowed_updates: [...ALLOWED_UPDATES],
   });
-  return handle;
+  return async (c) => {
+    // A wrong secret is grammY's to refuse (401), whatever the body.
+    if (c.req.header('X-Telegram-Bot-Api-Secret-Token') !== webhook.secret) return handle(c);
+    let update: unknown;
+    try {
+      update = await c.req.json(); // Hono keeps the parsed body: grammY reads it again.
+    } catch {
+      update = undefined;
+    }
+    const isUpdate =
+      typeof update === 'object' &&
+      update !== null &&
+      !Array.isArray(update) &&
+      Number.isSafeInteger((update as { update_id?: unknown }).update_id);
+    if (!isUpdate)
+      return c.json({ error: { code: 'invalid_input', message: 'the body is not a Telegram update' } }, 400);
+    return handle(c);
+  };
 }
 
 /**

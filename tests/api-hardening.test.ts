@@ -2,6 +2,9 @@
 // rows that do not exist. Every bad case is a 4xx JSON error and leaves the store as it was.
 import { Api } from 'grammy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../app/config.ts';
+import { createLogger } from '../app/logger.ts';
+import { startApp } from '../app/run.ts';
 import { Notifier } from '../bot/notifier.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { act, type Command } from '../core/tickets/act.ts';
@@ -384,6 +387,58 @@ describe('a notice that cannot be rendered', () => {
       expect(errors).toHaveLength(1);
     } finally {
       await notifier.stop();
+      await emu.close();
+    }
+  });
+});
+
+describe('the webhook', () => {
+  it('answers a post with the right secret but no update in its body 400, and a wrong secret still 401', async () => {
+    const emu = await startEmulator();
+    const secret = 'a-secret-of-the-right-length-456';
+    const config = loadConfig({
+      BOT_TOKEN: emu.token,
+      BOT_API_ROOT: emu.apiRoot,
+      DATABASE_PATH: ':memory:',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WEBHOOK_URL: 'https://desk.example.org/telegram',
+      WEBHOOK_SECRET: secret,
+    });
+    const app = await startApp(config, { log: () => {}, logger: createLogger({ level: 'silent' }) });
+    try {
+      const post = (body: string, token?: string) =>
+        fetch(`http://127.0.0.1:${app.port}/telegram`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { 'x-telegram-bot-api-secret-token': token } : {}),
+          },
+          body,
+        });
+      for (const body of ['{"update_id": 1, "message": ', '', 'null', '[]', '42', '"x"', '{"message": {}}']) {
+        const res = await post(body, secret);
+        expect(res.status, body).toBe(400);
+        expect((await res.json()).error.code, body).toBe('invalid_input');
+      }
+      expect((await post('{"update_id": ', 'wrong-secret')).status).toBe(401);
+      // A real update still goes through.
+      const user = emu.user({ id: 777_002, first_name: 'Webhook' });
+      const update = {
+        update_id: 10,
+        message: {
+          message_id: 1,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: user.chatId, type: 'private', first_name: 'Webhook' },
+          from: { id: user.id, is_bot: false, first_name: 'Webhook' },
+          text: '/help',
+          entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+        },
+      };
+      expect((await post(JSON.stringify(update), secret)).status).toBe(200);
+      await user.waitForMessage('/new — Новая заявка');
+    } finally {
+      await app.stop();
       await emu.close();
     }
   });
