@@ -12,6 +12,7 @@ import { RATE, REOPEN, rateConversation, reopenConversation } from './conversati
 import { fallback } from './features/fallback.ts';
 import { intake } from './features/intake.ts';
 import { invites } from './features/invites.ts';
+import { looseMessages } from './features/loose-messages.ts';
 import { myRequests } from './features/my-requests.ts';
 import { onboarding } from './features/onboarding.ts';
 import { replies } from './features/replies.ts';
@@ -19,6 +20,7 @@ import { resolution } from './features/resolution.ts';
 import { setup } from './features/setup.ts';
 import { visitChoice } from './features/visit-choice.ts';
 import { createI18n } from './i18n.ts';
+import { SplitPastes } from './split-pastes.ts';
 import { cardActions } from './staff/card-actions.ts';
 import { promptAnswers } from './staff/prompt-answers.ts';
 import { queueCommands } from './staff/queue-commands.ts';
@@ -97,7 +99,10 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   app.use(topicRelay(deps));
   app.use(cardActions(deps));
   app.use(queueCommands(deps));
-  app.use(replies(deps));
+  // A long paste arrives split: the reply feature and the loose messages share where its head went.
+  const pastes = new SplitPastes();
+  app.use(replies(deps, pastes));
+  app.use(looseMessages(deps, pastes));
   app.use(fallback(deps));
   return bot;
 }

@@ -725,3 +725,23 @@ directory-file-no_header = the first row must name the columns: company (or INN)
 directory-file-unreadable = not a CSV or XLSX: save the sheet as .xlsx or .csv
 directory-file-bad_csv = the CSV does not read (line { $line }): check the quotes
 directory-file-no_file = the form has no file
+
+## The bot: messages outside a guided step, replies about closed tickets
+
+offer-ask = Create a request with this text?
+offer-ask-answer = Is this an answer about a request? Pick it — or create a new request with this text.
+offer-ask-follows = Request #{ $number } is already closed. Create a new request with this text?
+offer-files = Files: { $files }
+offer-create = 📝 Create a request
+offer-answer = ↩️ Answer to #{ $number }
+offer-drop = ✖️ No, thanks
+offer-dropped = All right, nothing filed. Press “New request” when you need one.
+offer-already = This request is already accepted: #{ $number }.
+offer-files-only = (files without a description)
+offer-follows = Follows request #{ $number }, which is closed.
+comment-added-resolved = Added to request #{ $number }. Is it solved?
+
+## Crash-safe intake
+intake-already-accepted = Request already accepted: #{ $number }.
+intake-answer-again = The bot restarted and your last answer may not have been saved. Please answer the question below.
+intake-description-resumed = Messages kept: { $count }. If something is missing, send it again; when that is all, press “Done”.

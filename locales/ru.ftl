@@ -726,3 +726,23 @@ directory-file-no_header = в первой строке должны быть н
 directory-file-unreadable = это не CSV и не XLSX — сохраните таблицу как .xlsx или .csv
 directory-file-bad_csv = CSV не читается (строка { $line }): проверьте кавычки
 directory-file-no_file = в форме нет файла
+
+## The bot: messages outside a guided step, replies about closed tickets
+
+offer-ask = Создать заявку с этим текстом?
+offer-ask-answer = Это ответ по заявке? Выберите её — или создайте новую заявку с этим текстом.
+offer-ask-follows = Заявка #{ $number } уже закрыта. Создать новую заявку с этим текстом?
+offer-files = Файлов: { $files }
+offer-create = 📝 Создать заявку
+offer-answer = ↩️ Ответ к заявке #{ $number }
+offer-drop = ✖️ Не нужно
+offer-dropped = Хорошо, не создаю. Когда понадобится — нажмите «Новая заявка».
+offer-already = Эта заявка уже принята: #{ $number }.
+offer-files-only = (файлы без описания)
+offer-follows = Продолжение заявки #{ $number }, которая уже закрыта.
+comment-added-resolved = Добавлено к заявке #{ $number }. Она решена?
+
+## Crash-safe intake
+intake-already-accepted = Заявка уже принята: #{ $number }.
+intake-answer-again = Бот перезапускался, и ваш последний ответ мог не сохраниться. Ответьте, пожалуйста, на вопрос ниже.
+intake-description-resumed = Сохранено сообщений: { $count }. Если что-то не дошло, пришлите ещё раз; когда всё — нажмите «Готово».

@@ -1,6 +1,11 @@
 // The guided intake: category → description with files → how many people → how urgent → where → summary
 // with Send / Edit / Cancel. Replayed from the start on every update (conversations v2), so the store is
 // touched only inside `conversation.external`, and every answer is checked before it is kept.
+//
+// Filing is idempotent: each draft gets a key once (replay-safe, from `external`) that the ticket remembers,
+// so a Send replayed after a crash between the ticket's commit and the saving of this conversation's state
+// (the plugin saves after the whole update) answers "already accepted #N" instead of filing it again.
+import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
@@ -10,15 +15,13 @@ import { formatLocal } from '../../core/exports.ts';
 import { IMPACTS, type Impact, URGENCIES, type Urgency } from '../../core/model.ts';
 import { ensureTelegramPerson } from '../../core/onboarding.ts';
 import { COMMENT_MAX } from '../../core/tickets/comment.ts';
-import { createTicket } from '../../core/tickets/create.ts';
-import { categories } from '../../db/schema.ts';
+import { DESCRIPTION_MAX, fileTicket } from '../../core/tickets/create.ts';
+import { categories, tickets } from '../../db/schema.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotDeps, TalkContext } from '../context.ts';
 import { Leave, prompts, type Talk } from './prompts.ts';
 
 export const NEW_REQUEST = 'new-request';
-/** The description as a whole, as core accepts it. */
-const DESCRIPTION_MAX = 8000;
 
 type AttachmentDraft = NonNullable<ReturnType<typeof attachmentOf>>;
 
@@ -39,7 +42,25 @@ export function newRequest(deps: BotDeps) {
     const t = ctx.t.bind(ctx);
     const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
 
-    const { handledCommand, notOwners, ask, askText } = prompts(conversation, ctx);
+    // The draft's key, made once: `tg:<chat>:<random>`.
+    const intakeKey = await conversation.external(() => `tg:${ctx.chatId ?? from.id}:${randomUUID()}`);
+    /** The number of the ticket this draft was already filed as, if a crash hid that from the person. */
+    const filedAs = () =>
+      conversation.external(
+        () =>
+          deps.desk.db
+            .select({ number: tickets.number })
+            .from(tickets)
+            .where(eq(tickets.intakeKey, intakeKey))
+            .get()?.number ?? null,
+      );
+
+    const { handledCommand, notOwners, aheadOf, ask, askText } = prompts(conversation, ctx, {
+      async beforeRestart(next) {
+        const number = await filedAs();
+        if (number !== null) await next.reply(t('intake-already-accepted', { number: String(number) }));
+      },
+    });
 
     async function askCategory(): Promise<Pick<Draft, 'categoryId' | 'categoryName'>> {
       const list = await conversation.external(() =>
@@ -88,6 +109,16 @@ export function newRequest(deps: BotDeps) {
             await next.answerCallbackQuery();
             return { parts, files };
           }
+          if (aheadOf(prompts, next)) {
+            // A question lost in a crash: say what is kept and ask for the rest again.
+            await next.answerCallbackQuery({ text: t('intake-answer-again') });
+            const again =
+              parts.length === 0
+                ? t('intake-description')
+                : t('intake-description-resumed', { count: parts.length });
+            prompts.push((await next.reply(again, { reply_markup: done })).message_id);
+            continue;
+          }
           await next.answerCallbackQuery({ text: t('intake-stale-button') });
           continue;
         }
@@ -98,8 +129,9 @@ export function newRequest(deps: BotDeps) {
           await next.reply(t('intake-text-expected'));
           continue;
         }
+        // Telegram delivers at most COMMENT_MAX (4096) characters a message; a longer paste comes in parts.
         if (text && (text.length > COMMENT_MAX || [...parts, text].join('\n').length > DESCRIPTION_MAX)) {
-          await next.reply(t('intake-too-long', { max: COMMENT_MAX }));
+          await next.reply(t('intake-too-long', { max: DESCRIPTION_MAX }));
           continue;
         }
         if (text) parts.push(text);
@@ -187,7 +219,8 @@ export function newRequest(deps: BotDeps) {
             name: [from.first_name, from.last_name].filter(Boolean).join(' '),
             languageCode: from.language_code,
           });
-          const ticket = createTicket(deps.desk, loadActor(deps.desk.db, person.id), {
+          const { ticket, created } = fileTicket(deps.desk, loadActor(deps.desk.db, person.id), {
+            intakeKey,
             channel: 'telegram',
             categoryId: draft.categoryId,
             description: draft.parts.join('\n'),
@@ -199,6 +232,7 @@ export function newRequest(deps: BotDeps) {
           const zone = deps.desk.policies.forContract(ticket.contractId).timeZone;
           return {
             ok: true as const,
+            created,
             number: String(ticket.number),
             priority: ticket.priority,
             due: formatLocal(ticket.firstResponseDueAt, zone),
@@ -209,7 +243,9 @@ export function newRequest(deps: BotDeps) {
           throw error;
         }
       });
-      if (outcome.ok) {
+      if (outcome.ok && !outcome.created) {
+        await ctx.reply(t('intake-already-accepted', { number: outcome.number }));
+      } else if (outcome.ok) {
         await ctx.reply(
           t('intake-accepted', {
             number: String(outcome.number),

@@ -1,16 +1,14 @@
 // A reply to any bot message about a ticket becomes a comment on that ticket (text or file). A reply to
-// an engineer's question is the client's answer: core puts the ticket back to work.
+// an engineer's question is the client's answer: core puts the ticket back to work. A reply about a closed
+// ticket is not lost: the person is offered a new request with that text (or, where they may, to reopen).
 import { Composer } from 'grammy';
-import { DeskError } from '../../core/errors.ts';
-import { isStaff } from '../../core/permissions.ts';
-import { addComment } from '../../core/tickets/comment.ts';
-import { getTicket } from '../../core/tickets/read.ts';
-import { actorOf } from '../actor.ts';
-import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { ticketOfMessage } from '../message-links.ts';
+import type { SplitPastes } from '../split-pastes.ts';
+import { commentFromMessage } from './comment-from-message.ts';
+import { offerRequest } from './loose-messages.ts';
 
-export function replies(deps: BotDeps): Composer<BotContext> {
+export function replies(deps: BotDeps, pastes: SplitPastes): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   bot
@@ -25,29 +23,8 @@ export function replies(deps: BotDeps): Composer<BotContext> {
           await ctx.reply(ctx.t('comment-unknown-message'));
           return;
         }
-        const file = attachmentOf(ctx.message);
-        const body = ctx.message.text ?? ctx.message.caption ?? '';
-        if (!file && !ctx.message.text) {
-          await ctx.reply(ctx.t('intake-text-expected'));
-          return;
-        }
-        const actor = actorOf(desk, ctx.from);
-        // Staff mark an internal note with a leading "!" (as in the staff group's topics).
-        const internal = isStaff(actor) && body.startsWith('!');
-        try {
-          addComment(desk, actor, ticketId, {
-            body: internal ? body.slice(1).trim() : body,
-            internal,
-            attachments: file ? [file] : [],
-          });
-          const { ticket } = getTicket(desk, actor, ticketId);
-          await ctx.reply(ctx.t('comment-added', { number: String(ticket.number) }), {
-            reply_parameters: { message_id: ctx.message.message_id },
-          });
-        } catch (error) {
-          if (!(error instanceof DeskError)) throw error;
-          await ctx.reply(ctx.t('comment-refused', { reason: ctx.t(`error-${error.code}`) }));
-        }
+        const closed = await commentFromMessage(deps, ctx, ticketId, pastes);
+        if (closed) await offerRequest(deps, ctx, { follows: closed });
       },
     );
   return bot;

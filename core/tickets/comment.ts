@@ -10,7 +10,8 @@ import { parseInput } from '../validation.ts';
 import { attachmentInputSchema } from './create.ts';
 import { assertFresh, recordChange, type TicketPatch, ticketForChange } from './record-change.ts';
 
-export const COMMENT_MAX = 4000;
+/** As long as one Telegram message can be: a longer paste arrives split, and each part is a comment. */
+export const COMMENT_MAX = 4096;
 
 export const newCommentSchema = z
   .object({

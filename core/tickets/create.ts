@@ -1,9 +1,11 @@
 // Registering a request from any channel: the row, its attachments, the "created" event and the notices,
 // in one transaction.
+
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { attachments, type TicketRow } from '../../db/schema.ts';
+import { attachments, type TicketRow, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { CHANNELS, IMPACTS, URGENCIES } from '../model.ts';
 import { type Actor, canFileOnBehalf } from '../permissions.ts';
 import { dueTimes } from '../sla-clock.ts';
@@ -15,6 +17,8 @@ import { appendEvent } from './record-change.ts';
 
 export const FIRST_TICKET_NUMBER = 1001;
 export const SUBJECT_MAX = 120;
+/** A description as a whole: a few long pastes (a log, an error report) fit. */
+export const DESCRIPTION_MAX = 16_000;
 
 export const attachmentInputSchema = z.object({
   kind: z.enum(['photo', 'document', 'voice', 'video', 'audio']),
@@ -39,11 +43,16 @@ export const newTicketSchema = z.object({
   companyId: z.number().int().positive().optional(),
   categoryId: z.number().int().positive().nullish(),
   subject: z.string().trim().max(SUBJECT_MAX).optional(),
-  description: z.string().trim().min(1, 'describe the problem').max(8000),
+  description: z.string().trim().min(1, 'describe the problem').max(DESCRIPTION_MAX),
   location: z.string().trim().max(500).nullish(),
   impact: z.enum(IMPACTS).default('person'),
   urgency: z.enum(URGENCIES).default('medium'),
   attachments: z.array(attachmentInputSchema).max(20).default([]),
+  /**
+   * The intake's own name for this request (the bot's draft, the Mini App's Idempotency-Key): filing
+   * under a key that already has a ticket returns that ticket and writes nothing.
+   */
+  intakeKey: z.string().min(1).max(200).optional(),
 });
 export type NewTicket = z.input<typeof newTicketSchema>;
 
@@ -57,6 +66,17 @@ export function subjectFrom(description: string): string {
 }
 
 export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): TicketRow {
+  return fileTicket(ctx, actor, raw).ticket;
+}
+
+/** What filing did: `created` is false when the intake key already had this ticket (nothing written). */
+export interface Filed {
+  ticket: TicketRow;
+  created: boolean;
+}
+
+/** createTicket, saying whether the ticket is new or was filed before under the same intake key. */
+export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Filed {
   const input = parseInput(newTicketSchema, raw);
   const requesterId = input.requesterId ?? (actor.kind === 'person' ? actor.personId : undefined);
   if (requesterId === undefined) throw new InvalidInputError('requesterId is required for system intake');
@@ -67,7 +87,14 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
 
   const q = statements(ctx.db);
   const db = ctx.db;
-  return inTransaction(db, () => {
+  return inTransaction(db, (): Filed => {
+    if (input.intakeKey !== undefined) {
+      const filed = db.select().from(tickets).where(eq(tickets.intakeKey, input.intakeKey)).get();
+      if (filed && filed.requesterId !== requesterId) {
+        throw new ConflictError('this intake key belongs to another request');
+      }
+      if (filed) return { ticket: filed, created: false };
+    }
     const memberOf = q.clientCompanies.all({ personId: requesterId });
     if (memberOf.length === 0) throw new NotFoundError('person', requesterId);
     const companyIds = memberOf.flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
@@ -134,6 +161,7 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
       slaAlerts: 0,
       rating: null,
       ratingComment: null,
+      intakeKey: input.intakeKey ?? null,
     };
     const inserted = q.insertTicket.get(row);
     if (!inserted) throw new Error('ticket insert returned nothing');
@@ -164,6 +192,6 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
       },
       now,
     );
-    return ticket;
+    return { ticket, created: true };
   });
 }
