@@ -1,6 +1,8 @@
 // Drains the outbox to Telegram after each commit: within Telegram's limits, in order per chat, each
-// notice at most once. Retries what may pass (429 after retry_after, 5xx, network) with capped, jittered
-// backoff; a 403 means the person blocked the bot: they are marked unreachable and not written to again.
+// notice at most once. Retries what surely did not arrive (Telegram's answer 429 after retry_after or 5xx,
+// a refused connection) with capped, jittered backoff; a connection lost after the request went out is an
+// "uncertain" dead letter, not a retry; a 403 means the person blocked the bot: they are marked unreachable
+// and not written to again.
 import { eq } from 'drizzle-orm';
 import { type Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
@@ -251,7 +253,39 @@ export class Notifier {
     }
     // Not Telegram's answer nor the network: a fault of ours (a topic's card that cannot be rendered, …),
     // which trying again would only repeat.
-    if (!(error instanceof HttpError)) return this.unsendable(row, error);
-    scheduleRetry(desk, row, `network: ${error.message}`, retryDelay(row.attempts, this.options.random));
+    if (!(error instanceof HttpError)) {
+      this.unsendable(row, error);
+      return;
+    }
+    // The network. Tried again only when the request surely never reached Telegram (the connection was
+    // refused, the name did not resolve). A connection lost after the request went out (reset, a timeout,
+    // an answer that is not Telegram's) may have delivered it: an "uncertain" dead letter, never sent twice.
+    const reason = networkReason(error);
+    if (!NOT_SENT.has(reason)) {
+      markDead(
+        desk,
+        row.id,
+        `uncertain: ${reason}: the request went out, it may or may not have been delivered`,
+      );
+      return;
+    }
+    scheduleRetry(desk, row, `network: ${reason}`, retryDelay(row.attempts, this.options.random));
   }
+}
+
+/** Network failures that happen before a request is sent: it cannot have arrived. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * The system error code of a failed request ("ECONNRESET"; node-fetch puts it on the error, Node's own
+ * fetch on its cause), else its message; never the URL (it holds the token).
+ */
+function networkReason(error: HttpError): string {
+  let cause: unknown = error.error;
+  for (let depth = 0; depth < 3 && typeof cause === 'object' && cause !== null; depth++) {
+    if ('code' in cause && typeof cause.code === 'string') return cause.code;
+    cause = 'cause' in cause ? cause.cause : undefined;
+  }
+  const message = error.error instanceof Error ? error.error.message : String(error.error);
+  return message.replace(/https?:\/\/\S+/g, '<url>');
 }

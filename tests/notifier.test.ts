@@ -1,6 +1,8 @@
 // The notifier against the emulator: every notice exactly once and in order per chat under injected
 // faults; Telegram's flood limits kept; blocked people marked unreachable; a crash mid-send never resends.
 
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +66,18 @@ function start(w: World, e: Emulator, limits?: SendLimits) {
   return notifier;
 }
 
+/** What grammY sends with on Node (node-fetch), so errors look as in production. */
+const grammyFetch = createRequire(import.meta.url)('node-fetch') as (url: string, init: unknown) => unknown;
+
+/** A port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const bodies = (e: Emulator, chatId: number) =>
   e
     .user({ id: chatId, first_name: '' })
@@ -71,14 +85,13 @@ const bodies = (e: Emulator, chatId: number) =>
     .map((m) => m.text?.split('\n').at(-1));
 
 describe('the notifier', () => {
-  it('delivers every notice exactly once, in order per chat, through 30 % injected faults', async () => {
+  it('delivers every notice exactly once, in order per chat, through 24 % injected error answers', async () => {
     const w = makeWorld();
     emu = await startEmulator();
     const e = emu;
     e.faults.seed(7);
     e.faults.inject({ kind: 'too_many_requests', retryAfter: 1, method: 'sendMessage', probability: 0.12 });
     e.faults.inject({ kind: 'server_error', status: 502, method: 'sendMessage', probability: 0.12 });
-    e.faults.inject({ kind: 'drop', method: 'sendMessage', probability: 0.1 });
     const recipients = queue(w, e, 8, 5);
     start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
     await e.waitFor(
@@ -96,6 +109,52 @@ describe('the notifier', () => {
       expect(bodies(e, r.telegramUserId ?? 0)).toEqual([0, 1, 2, 3, 4].map((n) => `message ${n}`));
     }
   }, 30_000);
+
+  it('retries a refused connection (nothing was sent), but never resends when the answer was lost', async () => {
+    const w = makeWorld();
+    emu = await startEmulator();
+    const e = emu;
+    const [r] = queue(w, e, 1, 3);
+    const chatId = r?.telegramUserId ?? 0;
+    // Telegram got "message 0" and the connection broke before its answer came back.
+    e.faults.inject({ kind: 'drop', method: 'sendMessage', afterApplying: true, textIncludes: 'message 0' });
+    // Nobody listens where "message 1" first goes: the connection is refused, so it cannot have arrived.
+    const nobody = await closedPort();
+    let refused = 0;
+    notifier = new Notifier({
+      desk: w.ctx,
+      api: new Api(e.token, {
+        apiRoot: e.apiRoot,
+        fetch: ((url: string, init: { body?: unknown }) => {
+          let target = url;
+          if (refused < 2 && String(init.body).includes('message 1')) {
+            refused++;
+            target = url.replace(e.apiRoot, `http://127.0.0.1:${nobody}`);
+          }
+          return grammyFetch(target, init);
+        }) as unknown as typeof fetch,
+      }),
+      idleMs: 20,
+      random: () => 0,
+      onError: (error) => errors.push(error),
+      limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
+    });
+    notifier.start();
+    await e.waitFor(() =>
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .all()
+        .every((o) => o.state === 'sent' || o.state === 'dead'),
+    );
+    expect(refused).toBe(2);
+    // Each arrived once: the lost answer was not taken for a lost message.
+    expect(bodies(e, chatId)).toEqual(['message 0', 'message 1', 'message 2']);
+    const rows = w.ctx.db.select().from(outbox).orderBy(outbox.id).all();
+    expect(rows.map((o) => o.state)).toEqual(['dead', 'sent', 'sent']);
+    expect(rows[0]?.lastError).toMatch(/^uncertain: ECONNRESET: .*may or may not have been delivered/);
+    expect(rows[1]?.attempts).toBe(3);
+  });
 
   it('keeps to Telegram’s flood limits', async () => {
     const w = makeWorld();
