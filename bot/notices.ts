@@ -5,6 +5,7 @@ import { InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import { formatLocal } from '../core/exports.ts';
 import type { Language } from '../core/model.ts';
+import { ACCEPTED_NOTICE } from '../core/notifications.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
@@ -66,6 +67,16 @@ export function renderNotice(
     note: text(p.note),
   };
 
+  // Filed in the Mini App: the same words as the guided intake's answer (bot/conversations/new-request.ts).
+  if (row.kind === ACCEPTED_NOTICE) {
+    const text = t('intake-accepted', {
+      number: vars.number,
+      priority: vars.priority,
+      due: vars.firstDue,
+      zone,
+    });
+    return { text, ticketId: row.ticketId };
+  }
   if (row.kind.startsWith('requester.')) {
     const rendered: RenderedNotice = { text: t(`notice-requester-${event}`, vars), ticketId: row.ticketId };
     if (event === 'resolve' && row.ticketId !== null) {

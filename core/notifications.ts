@@ -134,6 +134,24 @@ export function enqueueNotices(
     });
     queued++;
   }
+  // A request filed in the Mini App leaves nothing in the person's chat: they get the bot's own "accepted"
+  // message (rendered like the guided intake's answer), so that there is something to reply to later.
+  if (acknowledgesFiling(event, ticket, payload)) {
+    const contact = statements(db).contact.get({ id: ticket.requesterId });
+    if (contact?.telegramUserId != null && contact.unreachableAt === null) {
+      insertNotice.run({
+        at,
+        ticketId: ticket.id,
+        eventId: event.id,
+        recipientId: ticket.requesterId,
+        channel: 'telegram',
+        kind: ACCEPTED_NOTICE,
+        payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
+        idempotencyKey: `e${event.id}:p${ticket.requesterId}:${ACCEPTED_NOTICE}`,
+      });
+      queued++;
+    }
+  }
   if (staffGroup(db) !== null) {
     insertNotice.run({
       at,
@@ -148,4 +166,16 @@ export function enqueueNotices(
     queued++;
   }
   return queued;
+}
+
+/** The "request #N accepted" message to a person who filed in the Mini App (the bot's intake answer). */
+export const ACCEPTED_NOTICE = 'requester.accepted';
+
+/** Filed in the Mini App by the requester themselves: the other notices leave out the actor. */
+function acknowledgesFiling(
+  event: NoticeEvent,
+  ticket: NoticeTicket,
+  payload: Record<string, unknown>,
+): boolean {
+  return event.type === 'created' && payload.channel === 'miniapp' && event.actorId === ticket.requesterId;
 }

@@ -26,6 +26,7 @@ import {
 } from '../permissions.ts';
 import { readSla, type SlaReading } from '../sla-clock.ts';
 import { parseInput } from '../validation.ts';
+import { eventForClient } from './client-history.ts';
 
 export interface TicketView {
   ticket: TicketRow;
@@ -67,9 +68,9 @@ export function getTicketByNumber(ctx: DeskContext, actor: Actor, number: number
 
 /** The history of a ticket as the actor may see it, oldest first. */
 export function timeline(ctx: DeskContext, actor: Actor, ticketId: number): TicketEventRow[] {
-  getTicket(ctx, actor, ticketId);
+  const { ticket } = getTicket(ctx, actor, ticketId);
   const internalToo = canSeeInternal(actor);
-  return ctx.db
+  const rows = ctx.db
     .select()
     .from(ticketEvents)
     .where(
@@ -77,6 +78,8 @@ export function timeline(ctx: DeskContext, actor: Actor, ticketId: number): Tick
     )
     .orderBy(asc(ticketEvents.id))
     .all();
+  // Clients (and client managers) read the history without the staff's own words (core/tickets/client-history.ts).
+  return internalToo ? rows : rows.map((e) => eventForClient(e, ticket));
 }
 
 export function ticketAttachments(ctx: DeskContext, actor: Actor, ticketId: number) {
