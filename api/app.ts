@@ -22,6 +22,7 @@ import { meRoutes } from './routes/me.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { UPLOAD_PATH, uploadRoutes } from './routes/uploads.ts';
 
 export type { ApiDeps, ApiEnv } from './env.ts';
 
@@ -124,7 +125,12 @@ export function createApi(deps: ApiDeps): Hono {
     onError: (c) => errorJson(c, 413, { code: 'too_large', message: `the body is over ${BODY_LIMIT} bytes` }),
   });
   // Directory files may be bigger: those routes set their own limit (api/routes/directory.ts).
-  api.use('*', (c, next) => (c.req.path.startsWith(DIRECTORY_PATH_PREFIX) ? next() : jsonBodyLimit(c, next)));
+  // So may uploaded files (api/routes/uploads.ts).
+  api.use('*', (c, next) =>
+    c.req.path.startsWith(DIRECTORY_PATH_PREFIX) || c.req.path === UPLOAD_PATH
+      ? next()
+      : jsonBodyLimit(c, next),
+  );
   api.use('*', authenticate(deps));
   api.route('/', meRoutes(deps));
   api.route('/', categoryRoutes(deps));
@@ -132,6 +138,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', exportRoutes(deps, log));
   api.route('/', ticketRoutes(deps));
   api.route('/', attachmentRoutes(deps));
+  api.route('/', uploadRoutes(deps));
   api.route('/', boardRoutes(deps));
   api.route('/', reportRoutes(deps, log));
   api.route('/', adminRoutes(deps));

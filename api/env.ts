@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { DeskContext } from '../core/context.ts';
+import type { FileStore } from '../core/files/store.ts';
 import type { Actor } from '../core/permissions.ts';
 import type { PersonRow } from '../db/schema.ts';
 import type { HealthSources } from './health.ts';
@@ -29,6 +30,10 @@ export interface ApiDeps {
     file: { bytes: Uint8Array; fileName: string },
     caption: string,
   ) => Promise<void>;
+  /** FILES_DIR: where uploaded files are stored by content hash (default ./data/files; core/files/store.ts). */
+  filesDir?: string;
+  /** The attachment store itself, when the caller made one (else one over `filesDir`). */
+  files?: FileStore;
   /** The built Mini App: served with index.html for unknown paths, when set and present. */
   miniappDir?: string;
   /** MINIAPP_URL as configured, for the admin's set-up checklist (unset: that line is still to do). */

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isValidTimeZone } from '../core/calendar/time-zone.ts';
+import { DEFAULT_FILES_DIR } from '../core/files/store.ts';
 import { DEFAULT_TIME_ZONE } from '../core/setup/defaults.ts';
 import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
 import { type LogFormat, type LogLevel, logFormatSchema, logLevelSchema } from './logger.ts';
@@ -63,6 +64,10 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : undefined)),
+  FILES_DIR: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : DEFAULT_FILES_DIR)),
   BACKUP_KEEP: z.coerce
     .number({ error: 'BACKUP_KEEP must be a whole number of backups to keep, 1 or more' })
     .int('BACKUP_KEEP must be a whole number of backups to keep, 1 or more')
@@ -100,6 +105,8 @@ export interface Config {
   logFormat: LogFormat;
   /** BACKUP_DIR turns on a daily backup there, keeping the newest BACKUP_KEEP (default 7). */
   backup: { dir: string; keep: number } | undefined;
+  /** FILES_DIR: where files uploaded from the Mini App are kept, by content hash (default ./data/files). */
+  filesDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -139,5 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     backup: e.BACKUP_DIR === undefined ? undefined : { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
+    filesDir: e.FILES_DIR,
   };
 }

@@ -1,6 +1,9 @@
 // The API over an in-memory world, called with app.request() (no network): signed init data per person,
 // a stand-in for the Bot API's file download and document sending.
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { type ApiDeps, createApi } from '../api/app.ts';
@@ -33,6 +36,8 @@ export function apiWorld(options: WorldOptions = {}, deps: Partial<ApiDeps> = {}
     desk: w.ctx,
     botToken: BOT_TOKEN,
     botUsername: 'tgdesk_test_bot',
+    // Uploaded files go to a folder of this world's own, never into ./data.
+    filesDir: mkdtempSync(join(tmpdir(), 'tgdesk-files-')),
     downloadFile: async (fileId) => {
       const bytes = files.get(fileId);
       if (!bytes) throw new Error(`no file ${fileId}`);

@@ -233,6 +233,11 @@ const reports = (p: Persona) => (p.seesAll ? 200 : 403);
 const DIRECTORY_FILE =
   'company;name;phone\r\nBeta JSC;Probe Person;+79161112299\r\nGamma Ltd;Gamma Person;+79161112298\r\n';
 const CSV_TYPE = { 'Content-Type': 'text/csv' };
+/** A small text file as the Mini App uploads it (multipart/form-data, field "file"). */
+const UPLOAD_TYPE = { 'Content-Type': 'multipart/form-data; boundary=probe-boundary' };
+const UPLOAD_FORM =
+  '--probe-boundary\r\nContent-Disposition: form-data; name="file"; filename="probe.txt"\r\n' +
+  'Content-Type: text/plain\r\n\r\nprobe text\r\n--probe-boundary--\r\n';
 const adminOnly = (ok: number) => (p: Persona) => (p.admin ? ok : 403);
 const seesForeign = (ok: number) => (p: Persona) => (p.sees.includes(p.foreign.ticket) ? ok : 404);
 
@@ -376,9 +381,23 @@ const ROUTES: Row[] = [
     route: 'POST /api/tickets/:id/comments',
     probes: (p, f) => [
       { method: 'POST', path: `/api/tickets/${foreignTicket(p, f).id}/comments`, body: { body: 'probe' } },
+      // An upload that is not this person's (or none at all): refused, nothing written.
+      {
+        method: 'POST',
+        path: `/api/tickets/${foreignTicket(p, f).id}/comments`,
+        body: { body: 'probe', uploads: ['0123456789abcdef0123456789abcdef'] },
+        status: p.sees.includes(p.foreign.ticket) ? 400 : 404,
+      },
     ],
     status: seesForeign(201),
     writes: true,
+  },
+  {
+    // Anyone may upload a file (it is theirs alone until they file it); it reaches a ticket only through
+    // POST /api/tickets or …/comments, which check the ticket (tests/api-uploads.test.ts).
+    route: 'POST /api/uploads',
+    probes: () => [{ method: 'POST', path: '/api/uploads', body: UPLOAD_FORM, headers: UPLOAD_TYPE }],
+    status: () => 201,
   },
   {
     route: 'POST /api/tickets/:id/actions',

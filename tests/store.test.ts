@@ -98,7 +98,9 @@ describe('configuration', () => {
       logLevel: 'info',
       logFormat: process.stdout.isTTY ? 'text' : 'json',
       backup: undefined,
+      filesDir: './data/files',
     });
+    expect(loadConfig({ FILES_DIR: ' /srv/tgdesk/files ' }).filesDir).toBe('/srv/tgdesk/files');
     expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
     expect(loadConfig({ ADMIN_TELEGRAM_IDS: ' 101, 202 ' }).adminTelegramIds).toEqual([101, 202]);
     expect(() => loadConfig({ ADMIN_TELEGRAM_IDS: '101;x' })).toThrow(/ADMIN_TELEGRAM_IDS/);

@@ -27,6 +27,7 @@ import {
   readQuery,
 } from '../input.ts';
 import { attachmentView, commentViews, eventViews, Names, ticketDetail, ticketSummaries } from '../views.ts';
+import { attachmentsOf, fileStoreOf, uploadIdsSchema } from './uploads.ts';
 
 export const LIST_MAX = 200;
 
@@ -63,12 +64,16 @@ const newTicketBody = newTicketSchema
   .extend({
     impact: newTicketSchema.shape.impact.removeDefault(),
     urgency: newTicketSchema.shape.urgency.removeDefault(),
+    /** Files sent before with POST /api/uploads, linked in the ticket's transaction. */
+    uploads: uploadIdsSchema.optional(),
   });
 
 const commentBody = z.object({
   body: z.string().max(COMMENT_MAX),
   internal: z.boolean().optional(),
   expectedVersion: z.number().int().positive().optional(),
+  /** Files sent before with POST /api/uploads (a comment may be files alone). */
+  uploads: uploadIdsSchema.optional(),
 });
 
 /** A command for core/tickets/act.ts: an object with an action; core parses the rest. */
@@ -76,6 +81,11 @@ const commandBody = z.looseObject({ action: z.string().max(40) });
 
 export function ticketRoutes(deps: ApiDeps) {
   const { desk } = deps;
+  /** The person's pending uploads named in a body (none: none). */
+  const takeUploads = (c: { var: ApiEnv['Variables'] }, ids: string[] | undefined) =>
+    ids && ids.length > 0
+      ? fileStoreOf(deps).takePending(c.var.person.id, ids, desk.clock.now())
+      : Promise.resolve([]);
   const detailOf = (c: { var: ApiEnv['Variables'] }, ticketId: number) =>
     ticketDetail(desk, c.var.actor, getTicket(desk, c.var.actor, ticketId), c.var.person.language);
 
@@ -91,8 +101,14 @@ export function ticketRoutes(deps: ApiDeps) {
       });
     })
     .post('/tickets', async (c) => {
-      const body = await readJson(c, newTicketBody);
-      const ticket = createTicket(desk, c.var.actor, { ...body, channel: 'miniapp' });
+      const { uploads: uploadIds, ...body } = await readJson(c, newTicketBody);
+      const files = await takeUploads(c, uploadIds);
+      const ticket = createTicket(desk, c.var.actor, {
+        ...body,
+        channel: 'miniapp',
+        ...(files.length > 0 ? { attachments: attachmentsOf(files) } : {}),
+      });
+      await fileStoreOf(deps).donePending(files);
       return c.json({ ticket: detailOf(c, ticket.id) }, 201);
     })
     .get('/tickets/:id', (c) => {
@@ -111,9 +127,16 @@ export function ticketRoutes(deps: ApiDeps) {
     })
     .post('/tickets/:id/comments', async (c) => {
       const id = pathId(c, 'id');
-      const body = await readJson(c, commentBody);
+      const { uploads: uploadIds, ...body } = await readJson(c, commentBody);
       const { actor, person } = c.var;
-      const { comment, ticket } = addComment(desk, actor, id, body);
+      // A ticket one may not see is 404 before anything about the files is said.
+      getTicket(desk, actor, id);
+      const uploaded = await takeUploads(c, uploadIds);
+      const { comment, ticket } = addComment(desk, actor, id, {
+        ...body,
+        ...(uploaded.length > 0 ? { attachments: attachmentsOf(uploaded) } : {}),
+      });
+      await fileStoreOf(deps).donePending(uploaded);
       const names = new Names(desk, person.language);
       const files = ticketAttachments(desk, actor, ticket.id).filter((a) => a.commentId === comment.id);
       const [view] = commentViews([comment], files, names);

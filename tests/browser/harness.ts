@@ -1,8 +1,10 @@
 // The Mini App in a real Chromium, as Telegram opens it: the API (createApi over an in-memory world) on
 // 127.0.0.1, the built app from miniapp/dist, signed init data and theme params in the URL hash, and a
 // stand-in for the Android client's TelegramWebviewProxy that records what the app asks of Telegram.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type ApiDeps, createApi } from '../../api/app.ts';
@@ -71,6 +73,7 @@ export async function startDesk(world: World = makeWorld(), deps: Partial<ApiDep
     botToken: BOT_TOKEN,
     botUsername: 'tgdesk_test_bot',
     miniappDir: 'miniapp/dist',
+    filesDir: mkdtempSync(join(tmpdir(), 'tgdesk-files-')),
     sendDocument: async (chatId, file) => {
       sentDocuments.push({ chatId, fileName: file.fileName, bytes: file.bytes });
     },
