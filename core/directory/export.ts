@@ -4,9 +4,9 @@
 // Russian locales), UTF-8 with a byte-order mark, and cells that a spreadsheet would run as a formula
 // (leading = + - @ tab or return: every "+7…" phone) kept as text with a leading quote, which the import
 // takes off again. XLSX: typed text cells, which no spreadsheet runs.
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { DeskContext } from '../context.ts';
+import { csvLines } from '../csv.ts';
 import type { Language } from '../model.ts';
 import { type Actor, assertAdmin } from '../permissions.ts';
 import { type DirectoryRole, exportHeader, roleWord } from './columns.ts';
@@ -54,17 +54,12 @@ function cells(e: DirectoryEntry, language: Language): string[] {
   ];
 }
 
-/** Spreadsheets run cells that start with = + - @ (or a tab or return) as formulas; a quote keeps them text. */
-export function formulaSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
 export const DIRECTORY_CSV_MIME = 'text/csv; charset=utf-8';
 export const DIRECTORY_XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function directoryCsv(ctx: DeskContext, actor: Actor, language: Language): string {
-  const rows = directoryEntries(ctx, actor).map((e) => cells(e, language).map(formulaSafe));
-  return `\uFEFF${stringify([exportHeader(language), ...rows], { delimiter: ';', record_delimiter: '\r\n' })}`;
+  const rows = directoryEntries(ctx, actor).map((e) => cells(e, language));
+  return `\uFEFF${csvLines([exportHeader(language), ...rows], ';')}`;
 }
 
 export async function directoryXlsx(ctx: DeskContext, actor: Actor, language: Language): Promise<Uint8Array> {

@@ -4,6 +4,7 @@
 // the store: whether a company or a person exists is the plan's question.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { companyInputSchema } from '../admin/companies.ts';
+import { formulaUnsafe } from '../csv.ts';
 import { type DirectoryRole, MAX_LENGTH, roleOfWord } from './columns.ts';
 import type { SheetRow } from './parse.ts';
 
@@ -64,12 +65,11 @@ const INN = /^[\p{L}\p{N}][\p{L}\p{N}\-/.]*$/u;
 
 /**
  * A cell as a person typed it, cleaned: no-break and odd spaces as spaces, zero-width characters gone,
- * trimmed; and the quote our own export puts before a leading = + - @ (so formulas stay text) taken off,
- * so that an exported file reads back as it was.
+ * trimmed; and the quote our own export puts before a leading = + - @ (so formulas stay text, core/csv.ts)
+ * taken off, there and after a separator inside the cell, so that an exported file reads back as it was.
  */
 export function cleanCell(raw: string): string {
-  return raw
-    .replace(/^'(?=[=+\-@\t\r])/, '')
+  return formulaUnsafe(raw)
     .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
     .replace(/[\s\u00a0]+/g, ' ')
     .trim()
