@@ -25,7 +25,7 @@ import {
   ticketScope,
 } from '../permissions.ts';
 import { readSla, type SlaReading } from '../sla-clock.ts';
-import { parseInput } from '../validation.ts';
+import { instantSchema, parseInput } from '../validation.ts';
 import { eventForClient } from './client-history.ts';
 
 export interface TicketView {
@@ -128,8 +128,8 @@ export const ticketFilterSchema = z.object({
   /** "#1042" or "1042" finds that number; anything else, tickets whose subject or description has every word. */
   q: z.string().trim().max(SEARCH_MAX).optional(),
   /** Created at or after / before (UTC ms). */
-  from: z.number().int().optional(),
-  to: z.number().int().optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
   /** Keyset pagination: tickets with a smaller id than this (newest first). */
   before: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(500).default(50),
