@@ -297,7 +297,7 @@ staff-btn-resolve = ✔️ Resolve
 staff-btn-check-in = 📍 I have arrived
 staff-btn-check-out = 🏁 Visit done
 staff-btn-resume = ▶️ Resume work
-staff-btn-refresh = 🔄
+staff-btn-refresh = 🔄 Refresh
 staff-btn-back = ⬅️ Back
 staff-btn-open = Open the card
 staff-not-allowed = This is not allowed for you.
@@ -745,3 +745,7 @@ comment-added-resolved = Added to request #{ $number }. Is it solved?
 intake-already-accepted = Request already accepted: #{ $number }.
 intake-answer-again = The bot restarted and your last answer may not have been saved. Please answer the question below.
 intake-description-resumed = Messages kept: { $count }. If something is missing, send it again; when that is all, press “Done”.
+refused-role = your role may not do that
+refused-status = not possible while the ticket is “{ $status }”
+staff-refused-kept = Your text, so you need not type it again:
+    { $text }

@@ -297,7 +297,7 @@ staff-btn-resolve = ✔️ Решено
 staff-btn-check-in = 📍 Я на месте
 staff-btn-check-out = 🏁 Выезд завершён
 staff-btn-resume = ▶️ Продолжить работу
-staff-btn-refresh = 🔄
+staff-btn-refresh = 🔄 Обновить
 staff-btn-back = ⬅️ Назад
 staff-btn-open = Открыть карточку
 staff-not-allowed = Вам это недоступно.
@@ -746,3 +746,7 @@ comment-added-resolved = Добавлено к заявке #{ $number }. Она
 intake-already-accepted = Заявка уже принята: #{ $number }.
 intake-answer-again = Бот перезапускался, и ваш последний ответ мог не сохраниться. Ответьте, пожалуйста, на вопрос ниже.
 intake-description-resumed = Сохранено сообщений: { $count }. Если что-то не дошло, пришлите ещё раз; когда всё — нажмите «Готово».
+refused-role = у вашей роли нет такого права
+refused-status = в статусе «{ $status }» так нельзя
+staff-refused-kept = Ваш текст, чтобы не набирать заново:
+    { $text }

@@ -8,6 +8,7 @@ import { getTicket } from '../../core/tickets/read.ts';
 import { actorOf } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { refusalReason } from '../refusals.ts';
 import type { SplitPastes } from '../split-pastes.ts';
 
 type MessageContext = Filter<BotContext, 'message'>;
@@ -60,7 +61,9 @@ export async function commentFromMessage(
     if (error instanceof TransitionRefusedError && ['closed', 'cancelled'].includes(error.fromStatus)) {
       return getTicket(desk, actor, ticketId).ticket.number;
     }
-    await ctx.reply(ctx.t('comment-refused', { reason: ctx.t(`error-${error.code}`) }));
+    await ctx.reply(
+      ctx.t('comment-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
+    );
     return null;
   }
 }

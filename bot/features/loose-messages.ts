@@ -13,6 +13,7 @@ import { inTransaction } from '../../core/transaction.ts';
 import { actorOf, profileOf } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { refusalReason } from '../refusals.ts';
 import {
   dropOffer,
   fileOffer,
@@ -193,7 +194,7 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({
-        text: ctx.t('comment-refused', { reason: ctx.t(`error-${error.code}`) }),
+        text: ctx.t('comment-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
       });
     }
   });

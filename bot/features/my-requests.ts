@@ -13,6 +13,7 @@ import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { rememberMessage } from '../message-links.ts';
 import { ticketInApp } from '../notices.ts';
+import { refusalReason } from '../refusals.ts';
 
 const PAGE = 5;
 const menuMine = LANGUAGES.map((l) => translator(l)('menu-mine'));
@@ -99,7 +100,7 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({
-        text: ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }),
+        text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
       });
     }
   });
@@ -116,7 +117,7 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({
-        text: ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }),
+        text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
       });
     }
   });

@@ -7,6 +7,7 @@ import { getTicket } from '../../core/tickets/read.ts';
 import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { RATE, REOPEN } from '../conversations/resolution.ts';
+import { refusalReason } from '../refusals.ts';
 
 export function resolution(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
@@ -33,7 +34,7 @@ export function resolution(deps: BotDeps): Composer<BotContext> {
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({
-        text: ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }),
+        text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
       });
     }
   });

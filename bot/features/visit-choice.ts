@@ -5,6 +5,7 @@ import { DeskError } from '../../core/errors.ts';
 import { act } from '../../core/tickets/act.ts';
 import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { refusalReason } from '../refusals.ts';
 import { slotText } from '../staff/card.ts';
 
 export function visitChoice(deps: BotDeps): Composer<BotContext> {
@@ -29,7 +30,7 @@ export function visitChoice(deps: BotDeps): Composer<BotContext> {
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({
-        text: ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }),
+        text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
         show_alert: true,
       });
     }

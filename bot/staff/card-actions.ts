@@ -18,8 +18,10 @@ import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { rememberMessage } from '../message-links.ts';
+import { ticketInApp } from '../notices.ts';
+import { refusalReason } from '../refusals.ts';
 import { callback, parseStaffPress, STAFF_CALLBACK, type StaffPress } from './callback-data.ts';
-import { renderCard, slotText } from './card.ts';
+import { type Card, renderCard, slotText } from './card.ts';
 import { askStaff } from './prompts.ts';
 import { anchorOf, candidateSlots, chosen, toggle } from './visit-slots.ts';
 
@@ -50,13 +52,21 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const viewer = { personId: actor.personId };
+    // In a private chat the card keeps its "Open in the app" button (Telegram allows web apps only there).
+    const withApp = (card: Card, ticketId: number): Card =>
+      deps.miniAppUrl && ctx.chat?.type === 'private'
+        ? {
+            ...card,
+            keyboard: card.keyboard.row().webApp(t('open-in-app'), ticketInApp(deps.miniAppUrl, ticketId)),
+          }
+        : card;
     const showCard = async (row: TicketRow, keyboard?: InlineKeyboard) => {
-      const card = renderCard(desk, t, language, row, viewer);
+      const card = withApp(renderCard(desk, t, language, row, viewer), row.id);
       await editQuietly(ctx, card.text, keyboard ?? card.keyboard);
     };
 
     if (press.verb === 'op') {
-      const card = renderCard(desk, t, language, ticket, viewer);
+      const card = withApp(renderCard(desk, t, language, ticket, viewer), ticket.id);
       const sent = await ctx.reply(card.text, { reply_markup: card.keyboard });
       rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
       await ctx.answerCallbackQuery();
@@ -99,7 +109,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       const now = getTicket(desk, actor, ticket.id).ticket;
       await showCard(now);
       await ctx.answerCallbackQuery({
-        text: ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }),
+        text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
         show_alert: true,
       });
     };

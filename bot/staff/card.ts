@@ -3,10 +3,12 @@
 // chats. Buttons carry the ticket's version: a press on an outdated card refreshes it instead of acting.
 import { eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
+import { loadActor } from '../../core/actors.ts';
 import type { DeskContext } from '../../core/context.ts';
 import { formatLocal } from '../../core/exports.ts';
-import { isFinalStatus } from '../../core/lifecycle.ts';
+import { type Action, isFinalStatus } from '../../core/lifecycle.ts';
 import type { Language } from '../../core/model.ts';
+import { allowedActions } from '../../core/permissions.ts';
 import { type ClockReading, readSla } from '../../core/sla-clock.ts';
 import { categories, companies, people, type TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
@@ -122,16 +124,57 @@ export function slotText(startsAt: number, endsAt: number, zone: string): string
   return `${formatLocal(startsAt, zone)}–${formatLocal(endsAt, zone).slice(-5)}`;
 }
 
-/** Who is looking: the assignee is offered "Accept", everyone else "Take". */
+/**
+ * Who is looking: the assignee is offered "Accept", everyone else "Take". A card for one person (a private
+ * chat) shows only the moves core allows them now; the staff group's card (no person) shows every staff move.
+ */
 export interface Viewer {
   personId: number | null;
 }
 
-/** The buttons for the next step, by the ticket's status. Core decides whether a press is allowed. */
-export function cardKeyboard(t: Translate, ticket: TicketRow, viewer: Viewer): InlineKeyboard {
+/** The moves behind a button: it shows when core allows any of them (or when the handler takes first). */
+const MOVES: Partial<Record<Verb, readonly Action[]>> = {
+  tk: ['take'],
+  dq: ['return_to_queue'],
+  as: ['assign', 'triage'],
+  pr: ['reprioritize', 'triage'],
+  ct: ['categorize', 'triage'],
+  es: ['escalate_line2'],
+  ak: ['ask_customer'],
+  rs: ['resolve'],
+  vi: ['offer_visit', 'schedule_visit'],
+  rm: ['resume'],
+  ci: ['check_in'],
+  co: ['check_out'],
+};
+
+/** What this viewer may do with the ticket now (null: anyone of the staff, the staff group's card). */
+function movesOf(desk: DeskContext, ticket: TicketRow, viewer: Viewer): Action[] | null {
+  if (viewer.personId === null) return null;
+  try {
+    return allowedActions(loadActor(desk.db, viewer.personId), ticket);
+  } catch {
+    return null;
+  }
+}
+
+/** The buttons for the next step, by the ticket's status and what the viewer may do. Core re-checks every press. */
+export function cardKeyboard(
+  t: Translate,
+  ticket: TicketRow,
+  viewer: Viewer,
+  allowed: readonly Action[] | null = null,
+): InlineKeyboard {
   const k = new InlineKeyboard();
-  const b = (verb: Verb, label: string) => k.text(t(label), callback(verb, ticket));
   const mine = viewer.personId !== null && ticket.assigneeId === viewer.personId;
+  const shows = (verb: Verb) => {
+    const moves = MOVES[verb];
+    if (!moves || allowed === null) return true;
+    if (moves.some((m) => allowed.includes(m))) return true;
+    // Asking the client about an assignment not yet accepted accepts it first (card-actions.ts).
+    return verb === 'ak' && mine && ticket.status === 'open' && allowed.includes('take');
+  };
+  const b = (verb: Verb, label: string) => (shows(verb) ? k.text(t(label), callback(verb, ticket)) : k);
   const visit = ticket.visitStartsAt !== null;
   switch (ticket.status) {
     case 'new':
@@ -185,6 +228,9 @@ export function cardKeyboard(t: Translate, ticket: TicketRow, viewer: Viewer): I
       break;
   }
   b('rf', 'staff-btn-refresh');
+  // Rows whose buttons this viewer may not use are left empty: drop them.
+  const rows = k.inline_keyboard.filter((row) => row.length > 0);
+  k.inline_keyboard.splice(0, k.inline_keyboard.length, ...rows);
   return k;
 }
 
@@ -195,5 +241,8 @@ export function renderCard(
   ticket: TicketRow,
   viewer: Viewer,
 ): Card {
-  return { text: cardText(desk, t, language, ticket), keyboard: cardKeyboard(t, ticket, viewer) };
+  return {
+    text: cardText(desk, t, language, ticket),
+    keyboard: cardKeyboard(t, ticket, viewer, movesOf(desk, ticket, viewer)),
+  };
 }

@@ -9,12 +9,14 @@ import { staffGroup } from '../../core/settings.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { getTicket } from '../../core/tickets/read.ts';
+import { inTransaction } from '../../core/transaction.ts';
 import { telegramMessages } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { rememberMessage } from '../message-links.ts';
+import { refusalReason } from '../refusals.ts';
 import { renderCard } from './card.ts';
 import { promptOf } from './prompts.ts';
 
@@ -46,29 +48,33 @@ export function promptAnswers(deps: BotDeps): Composer<BotContext> {
       }
       const inGroup = staffGroup(desk.db)?.chatId === ctx.chat.id;
       try {
-        const { ticket } = (() => {
-          switch (prompt.purpose) {
-            case 'ask':
-              return act(desk, actor, prompt.ticketId, { action: 'ask_customer', question: text });
-            case 'escalate':
-              return act(desk, actor, prompt.ticketId, { action: 'escalate_line2', reason: text });
-            case 'resolve':
-              return act(desk, actor, prompt.ticketId, { action: 'resolve', resolution: text });
-            default:
-              return addComment(desk, actor, prompt.ticketId, {
-                body: text,
-                internal: prompt.purpose === 'note',
-                attachments: file ? [file] : [],
-                ...(inGroup ? { via: 'staff_group' as const } : {}),
-              });
-          }
-        })();
-        // Answered: the same prompt does not act twice.
-        desk.db
-          .update(telegramMessages)
-          .set({ purpose: null, personId: null })
-          .where(and(eq(telegramMessages.chatId, ctx.chat.id), eq(telegramMessages.messageId, promptId)))
-          .run();
+        // The move and the prompt marked as answered in one transaction: a repeated update acts once.
+        const { ticket } = inTransaction(desk.db, () => {
+          const done = (() => {
+            switch (prompt.purpose) {
+              case 'ask':
+                return act(desk, actor, prompt.ticketId, { action: 'ask_customer', question: text });
+              case 'escalate':
+                return act(desk, actor, prompt.ticketId, { action: 'escalate_line2', reason: text });
+              case 'resolve':
+                return act(desk, actor, prompt.ticketId, { action: 'resolve', resolution: text });
+              default:
+                return addComment(desk, actor, prompt.ticketId, {
+                  body: text,
+                  internal: prompt.purpose === 'note',
+                  attachments: file ? [file] : [],
+                  ...(inGroup ? { via: 'staff_group' as const } : {}),
+                });
+            }
+          })();
+          // Answered: the same prompt does not act twice.
+          desk.db
+            .update(telegramMessages)
+            .set({ purpose: null, personId: null })
+            .where(and(eq(telegramMessages.chatId, ctx.chat.id), eq(telegramMessages.messageId, promptId)))
+            .run();
+          return done;
+        });
         await answer(ctx.t(`staff-prompt-done-${prompt.purpose}`, { number: String(ticket.number) }));
         if (!inGroup) {
           // In a private chat the card above is now outdated: a fresh one follows.
@@ -82,7 +88,13 @@ export function promptAnswers(deps: BotDeps): Composer<BotContext> {
         }
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
-        await answer(ctx.t('action-refused', { reason: ctx.t(`error-${error.code}`) }));
+        // Say why, and give back what was typed so that nothing has to be typed again.
+        const reason = refusalReason((key, args) => ctx.t(key, args), error);
+        await answer(
+          text
+            ? `${ctx.t('action-refused', { reason })}\n\n${ctx.t('staff-refused-kept', { text })}`
+            : ctx.t('action-refused', { reason }),
+        );
       }
     },
   );

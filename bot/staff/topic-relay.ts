@@ -9,6 +9,7 @@ import { addComment } from '../../core/tickets/comment.ts';
 import { actorOf } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { refusalReason } from '../refusals.ts';
 import { threadOf } from './prompt-answers.ts';
 import { ticketOfTopic } from './topic-store.ts';
 
@@ -50,10 +51,13 @@ export function topicRelay(deps: BotDeps): Composer<BotContext> {
       });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
-      await ctx.reply(ctx.t('comment-refused', { reason: ctx.t(`error-${error.code}`) }), {
-        reply_parameters: { message_id: ctx.message.message_id },
-        ...threadOf(ctx.message),
-      });
+      await ctx.reply(
+        ctx.t('comment-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
+        {
+          reply_parameters: { message_id: ctx.message.message_id },
+          ...threadOf(ctx.message),
+        },
+      );
     }
   });
   return bot;

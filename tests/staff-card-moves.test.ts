@@ -1,0 +1,73 @@
+// A staff card offers each person only the moves core allows them now, and a move refused after its
+// text was typed says why (role or status) and gives the text back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderCard } from '../bot/staff/card.ts';
+import { act } from '../core/tickets/act.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { translator } from '../locales/index.ts';
+import { type BotWorld, botWorld, button, labels } from './bot-harness.ts';
+import { makeWorld } from './fixtures.ts';
+
+const ru = translator('ru');
+const buttonsOf = (card: { keyboard: { inline_keyboard: { text: string }[][] } }) =>
+  card.keyboard.inline_keyboard.flat().map((b) => b.text);
+
+describe('the card’s buttons', () => {
+  it('are the moves of the person looking: a field engineer gets no escalation, priority or assignment', () => {
+    const w = makeWorld();
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Сломался сервер' });
+    act(w.ctx, w.as.line1, t.id, { action: 'triage', line: 'field', assigneeId: w.ids.field });
+    const taken = act(w.ctx, w.as.field, t.id, { action: 'take' }).ticket;
+
+    const forField = buttonsOf(renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.field }));
+    expect(forField).toEqual(expect.arrayContaining(['❓ Спросить клиента', '✔️ Решено', '🔄 Обновить']));
+    for (const hidden of ['⬆️ На 2-ю линию', '⚡ Приоритет', '👤 Назначить']) {
+      expect(forField).not.toContain(hidden);
+    }
+    const forLine1 = buttonsOf(renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.line1 }));
+    expect(forLine1).toEqual(expect.arrayContaining(['⬆️ На 2-ю линию', '⚡ Приоритет', '👤 Назначить']));
+    // The staff group's card (nobody in particular) keeps every staff move.
+    expect(buttonsOf(renderCard(w.ctx, ru, 'ru', taken, { personId: null }))).toContain('⬆️ На 2-ю линию');
+    // No empty rows are left where buttons were dropped.
+    expect(
+      renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.field }).keyboard.inline_keyboard.every(
+        (row) => row.length > 0,
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('a move refused after its text was typed', () => {
+  let w: BotWorld | undefined;
+  afterEach(async () => {
+    await w?.close();
+    expect(w?.errors ?? []).toEqual([]);
+    w = undefined;
+  });
+
+  it('says it is the status and gives the text back', async () => {
+    w = await botWorld();
+    const engineer = w.tg('line1');
+    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Нет звука' });
+    const card = await engineer.waitForMessage('Новая заявка');
+    engineer.press(card, button(card, 'Взять'));
+    const taken = await engineer.waitForMessage(
+      (m) => m.message_id === card.message_id && labels(m).some((l) => l.includes('Решено')),
+    );
+    engineer.press(taken, button(taken, 'Решено'));
+    const prompt = await engineer.waitForMessage('описанием решения');
+    // Meanwhile the client cancels the request.
+    act(w.ctx, w.as.clientA, t.id, { action: 'cancel', reason: 'Само заработало' });
+    engineer.send('Переустановил драйвер звука', { replyTo: prompt });
+    const refused = await engineer.waitForMessage('Это действие сейчас недоступно').catch((e) => {
+      throw new Error(
+        `${e}\n${engineer
+          .inbox()
+          .map((m) => m.text)
+          .join('\n---\n')}`,
+      );
+    });
+    expect(refused.text).toContain('в статусе «Отменена» так нельзя');
+    expect(refused.text).toContain('Ваш текст, чтобы не набирать заново:\nПереустановил драйвер звука');
+  });
+});
