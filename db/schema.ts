@@ -377,11 +377,17 @@ export const visitSlots = sqliteTable(
 );
 export type VisitSlotRow = typeof visitSlots.$inferSelect;
 
-/** Ready answers staff send with two taps ("Please restart the router…"). */
+/**
+ * Ready answers staff send with two taps ("Please restart the router…"), in Russian and, where written,
+ * English: a client gets the one in their language.
+ */
 export const cannedReplies = sqliteTable('canned_replies', {
   id: integer('id').primaryKey(),
   title: text('title').notNull(),
   body: text('body').notNull(),
+  /** English; null: English-speaking clients get the Russian text. */
+  titleEn: text('title_en'),
+  bodyEn: text('body_en'),
   sort: integer('sort').notNull().default(0),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
 });
