@@ -205,7 +205,7 @@ async function walk(
       continue;
     }
     // Silence. A button the bot called out of date: start over; otherwise do the last step again.
-    const toast = u.answers().slice(answered).at(-1)?.text ?? u.answers().at(-1)?.text;
+    const toast = u.answers().slice(answered).at(-1)?.text;
     if (toast === STALE && last) {
       counts.startedOver++;
       act(undefined);

@@ -2,10 +2,11 @@
 // its timeline and comments, commenting, and lifecycle moves. Core checks who may see and do what.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { InvalidInputError } from '../../core/errors.ts';
 import { CHANNELS, LINES, PRIORITIES, STATUSES } from '../../core/model.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment, COMMENT_MAX } from '../../core/tickets/comment.ts';
-import { createTicket, newTicketSchema } from '../../core/tickets/create.ts';
+import { filedUnder, fileTicket, newTicketSchema } from '../../core/tickets/create.ts';
 import {
   getTicket,
   listTickets,
@@ -30,6 +31,15 @@ import { attachmentView, commentViews, eventViews, Names, ticketDetail, ticketSu
 import { attachmentsOf, fileStoreOf, uploadIdsSchema } from './uploads.ts';
 
 export const LIST_MAX = 200;
+
+/** The `Idempotency-Key` header as the ticket's intake key, scoped to the person (none: undefined). */
+function idempotencyKey(header: string | undefined, personId: number): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,128}$/.test(header)) {
+    throw new InvalidInputError('Idempotency-Key must be 1–128 visible ASCII characters');
+  }
+  return `miniapp:${personId}:${header}`;
+}
 
 /** The filters of the list and of the exports, as query text. */
 export const ticketQuerySchema = z.object({
@@ -102,14 +112,19 @@ export function ticketRoutes(deps: ApiDeps) {
     })
     .post('/tickets', async (c) => {
       const { uploads: uploadIds, ...body } = await readJson(c, newTicketBody);
+      // A retried POST with the same Idempotency-Key answers with the request filed the first time (200).
+      const intakeKey = idempotencyKey(c.req.header('idempotency-key'), c.var.person.id);
+      const filed = intakeKey === undefined ? undefined : filedUnder(desk, intakeKey);
+      if (filed) return c.json({ ticket: detailOf(c, filed.id) }, 200);
       const files = await takeUploads(c, uploadIds);
-      const ticket = createTicket(desk, c.var.actor, {
+      const { ticket, created } = fileTicket(desk, c.var.actor, {
         ...body,
         channel: 'miniapp',
+        ...(intakeKey === undefined ? {} : { intakeKey }),
         ...(files.length > 0 ? { attachments: attachmentsOf(files) } : {}),
       });
       await fileStoreOf(deps).donePending(files);
-      return c.json({ ticket: detailOf(c, ticket.id) }, 201);
+      return c.json({ ticket: detailOf(c, ticket.id) }, created ? 201 : 200);
     })
     .get('/tickets/:id', (c) => {
       const id = pathId(c, 'id');

@@ -69,6 +69,11 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
   return fileTicket(ctx, actor, raw).ticket;
 }
 
+/** The ticket filed under an intake key, if any. */
+export function filedUnder(ctx: DeskContext, intakeKey: string): TicketRow | undefined {
+  return ctx.db.select().from(tickets).where(eq(tickets.intakeKey, intakeKey)).get();
+}
+
 /** What filing did: `created` is false when the intake key already had this ticket (nothing written). */
 export interface Filed {
   ticket: TicketRow;

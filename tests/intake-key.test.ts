@@ -1,0 +1,66 @@
+// Filing under an intake key is idempotent: the bot's draft key, the Mini App's Idempotency-Key. The same key
+// again returns the ticket filed the first time and writes nothing (no row, no event, no notice).
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../core/errors.ts';
+import { createTicket, filedUnder, fileTicket } from '../core/tickets/create.ts';
+import { outbox, ticketEvents, tickets } from '../db/schema.ts';
+import { apiWorld, call } from './api-harness.ts';
+import { makeWorld } from './fixtures.ts';
+
+const request = { channel: 'telegram' as const, description: 'Не печатает принтер', intakeKey: 'tg:1:abc' };
+
+describe('an intake key', () => {
+  it('files once: the same key returns the same ticket and writes nothing more', () => {
+    const w = makeWorld();
+    const first = fileTicket(w.ctx, w.as.clientA, request);
+    expect(first.created).toBe(true);
+    expect(first.ticket.intakeKey).toBe('tg:1:abc');
+    const counts = () => ({
+      tickets: w.ctx.db.select().from(tickets).all().length,
+      events: w.ctx.db.select().from(ticketEvents).all().length,
+      notices: w.ctx.db.select().from(outbox).all().length,
+    });
+    const before = counts();
+    // Even when the second Send differs (edited after a crash), the request already filed is the answer.
+    const again = fileTicket(w.ctx, w.as.clientA, { ...request, description: 'Другое описание' });
+    expect(again).toEqual({ ticket: first.ticket, created: false });
+    expect(counts()).toEqual(before);
+    expect(filedUnder(w.ctx, 'tg:1:abc')?.id).toBe(first.ticket.id);
+    expect(filedUnder(w.ctx, 'tg:1:other')).toBeUndefined();
+    // Another key, or none, is another request.
+    expect(fileTicket(w.ctx, w.as.clientA, { ...request, intakeKey: 'tg:1:def' }).created).toBe(true);
+    expect(createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' }).intakeKey).toBeNull();
+    expect(counts().tickets).toBe(before.tickets + 2);
+  });
+
+  it('is never someone else’s ticket', () => {
+    const w = makeWorld();
+    fileTicket(w.ctx, w.as.clientA, request);
+    expect(() => fileTicket(w.ctx, w.as.clientB, request)).toThrow(ConflictError);
+  });
+});
+
+describe('POST /api/tickets with an Idempotency-Key', () => {
+  it('answers a retry with the request filed the first time (200), per person', async () => {
+    const w = apiWorld();
+    const body = { description: 'Нет сети', impact: 'person', urgency: 'medium' };
+    const key = { 'Idempotency-Key': 'b7d4a1e0-retry-1' };
+    const first = await call(w, 'clientA', 'POST', '/api/tickets', body, key);
+    expect(first.status).toBe(201);
+    const retry = await call(w, 'clientA', 'POST', '/api/tickets', body, key);
+    expect(retry.status).toBe(200);
+    expect(retry.json.ticket.id).toBe(first.json.ticket.id);
+    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
+    // The same key from another person is theirs alone.
+    const other = await call(w, 'clientB', 'POST', '/api/tickets', body, key);
+    expect(other.status).toBe(201);
+    expect(other.json.ticket.id).not.toBe(first.json.ticket.id);
+    // Without the header every POST files.
+    expect((await call(w, 'clientA', 'POST', '/api/tickets', body)).status).toBe(201);
+    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(3);
+    const bad = await call(w, 'clientA', 'POST', '/api/tickets', body, {
+      'Idempotency-Key': 'x'.repeat(129),
+    });
+    expect(bad.status).toBe(400);
+  });
+});
