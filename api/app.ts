@@ -12,6 +12,7 @@ import { authenticate } from './auth.ts';
 import type { ApiDeps, ApiEnv } from './env.ts';
 import { errorJson, errorResponse, notFoundJson } from './errors.ts';
 import { createHealthCheck } from './health.ts';
+import { rateLimits } from './rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { boardRoutes } from './routes/board.ts';
@@ -120,6 +121,9 @@ export function createApi(deps: ApiDeps): Hono {
 
   const api = new Hono<ApiEnv>();
   api.onError(onError);
+  // Per address first (it also counts failed sign-ins), per person once the person is known.
+  const limits = deps.rateLimit ? rateLimits(deps.rateLimit) : null;
+  if (limits) api.use('*', limits.beforeAuth);
   const jsonBodyLimit = bodyLimit({
     maxSize: BODY_LIMIT,
     onError: (c) => errorJson(c, 413, { code: 'too_large', message: `the body is over ${BODY_LIMIT} bytes` }),
@@ -132,6 +136,7 @@ export function createApi(deps: ApiDeps): Hono {
       : jsonBodyLimit(c, next),
   );
   api.use('*', authenticate(deps));
+  if (limits) api.use('*', limits.afterAuth);
   api.route('/', meRoutes(deps));
   api.route('/', categoryRoutes(deps));
   // Before /tickets/:id, which "export.csv" would otherwise match.

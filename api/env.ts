@@ -7,6 +7,7 @@ import type { FileStore } from '../core/files/store.ts';
 import type { Actor } from '../core/permissions.ts';
 import type { PersonRow } from '../db/schema.ts';
 import type { HealthSources } from './health.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 export interface DownloadedFile {
   bytes: Uint8Array;
@@ -46,6 +47,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** What /healthz reports beside the store and the outbox: the bot, the SLA scheduler. */
   health?: HealthSources;
+  /** Rate limits of /api (per address, failed sign-ins, per person); without them there are none. */
+  rateLimit?: RateLimits;
 }
 
 export interface ApiEnv {

@@ -1,6 +1,7 @@
 // Configuration from the environment, checked once at start-up with a clear message per bad value.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit.ts';
 import { isValidTimeZone } from '../core/calendar/time-zone.ts';
 import { DEFAULT_FILES_DIR } from '../core/files/store.ts';
 import { DEFAULT_TIME_ZONE } from '../core/setup/defaults.ts';
@@ -18,6 +19,21 @@ function httpsUrl(message: string) {
     .refine((u) => u.startsWith('https://'), message)
     .optional()
     .or(z.literal('').transform(() => undefined));
+}
+
+/** Requests a minute (0: no limit). */
+function rateLimit(name: string, fallback: number) {
+  const message = `${name} must be a whole number of requests a minute (0 turns the limit off)`;
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,7}$/, message)
+        .transform(Number),
+    );
 }
 
 const envSchema = z.object({
@@ -74,6 +90,13 @@ const envSchema = z.object({
     .min(1, 'BACKUP_KEEP must be a whole number of backups to keep, 1 or more')
     .max(10_000)
     .default(7),
+  API_RATE_LIMIT_PERSON: rateLimit('API_RATE_LIMIT_PERSON', DEFAULT_RATE_LIMITS.perPerson),
+  API_RATE_LIMIT_IP: rateLimit('API_RATE_LIMIT_IP', DEFAULT_RATE_LIMITS.perIp),
+  API_RATE_LIMIT_AUTH_FAILURES: rateLimit(
+    'API_RATE_LIMIT_AUTH_FAILURES',
+    DEFAULT_RATE_LIMITS.authFailuresPerIp,
+  ),
+  TRUST_PROXY: flag,
 });
 
 export interface Config {
@@ -107,6 +130,11 @@ export interface Config {
   backup: { dir: string; keep: number } | undefined;
   /** FILES_DIR: where files uploaded from the Mini App are kept, by content hash (default ./data/files). */
   filesDir: string;
+  /**
+   * API_RATE_LIMIT_PERSON / _IP / _AUTH_FAILURES: requests a minute per person, per client address, and
+   * failed sign-ins per address (0: off); TRUST_PROXY=1 takes the address from X-Forwarded-For.
+   */
+  apiRateLimit: RateLimits;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -147,5 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: e.LOG_FORMAT,
     backup: e.BACKUP_DIR === undefined ? undefined : { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
     filesDir: e.FILES_DIR,
+    apiRateLimit: {
+      perPerson: e.API_RATE_LIMIT_PERSON,
+      perIp: e.API_RATE_LIMIT_IP,
+      authFailuresPerIp: e.API_RATE_LIMIT_AUTH_FAILURES,
+      trustProxy: e.TRUST_PROXY ?? false,
+    },
   };
 }

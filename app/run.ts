@@ -156,6 +156,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         miniAppUrl: config.miniAppUrl,
         filesDir: config.filesDir,
         initDataMaxAgeSeconds: config.initDataMaxAge,
+        rateLimit: config.apiRateLimit,
         logger,
         health,
         ...(config.webhook && bot.webhook
@@ -190,6 +191,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         miniappDir,
         filesDir: config.filesDir,
         initDataMaxAgeSeconds: config.initDataMaxAge,
+        rateLimit: config.apiRateLimit,
         logger,
         health,
       });

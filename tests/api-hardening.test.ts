@@ -4,11 +4,13 @@ import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
-import { startApp } from '../app/run.ts';
+import { type RunningApp, startApp } from '../app/run.ts';
 import { Notifier } from '../bot/notifier.ts';
 import { InvalidInputError } from '../core/errors.ts';
+import { ManualClock } from '../core/model.ts';
 import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { companies, memberships, outbox, people } from '../db/schema.ts';
@@ -536,5 +538,126 @@ describe('CSV the desk writes', () => {
     expect(preview.status).toBe(200);
     expect(preview.json.counts).toMatchObject({ total: 6, unchanged: 6 });
     expect(preview.json.rows.at(-1)).toMatchObject({ company: 'Evil;=cmd', name: 'Mole, =1+1' });
+  });
+});
+
+describe('rate limits', () => {
+  const limited = (limits: Partial<RateLimits>) => {
+    const clock = new ManualClock(0);
+    const w = apiWorld({}, { rateLimit: { perPerson: 0, perIp: 0, authFailuresPerIp: 0, ...limits, clock } });
+    return { w, clock };
+  };
+  const FORGED = { Authorization: 'tma user=%7B%22id%22%3A1%7D&auth_date=1&hash=00' };
+
+  function expectTooMany(res: Answer, retryAfter: number, where = ''): void {
+    expect(res.status, where).toBe(429);
+    expect(res.headers.get('content-type'), where).toContain('application/json');
+    expect(res.json.error.code, where).toBe('rate_limited');
+    expect(res.headers.get('retry-after'), where).toBe(String(retryAfter));
+  }
+
+  it('per person: a minute’s allowance at once, then 429 with Retry-After until it refills', async () => {
+    const { w, clock } = limited({ perPerson: 5 });
+    for (let i = 0; i < 5; i++) expect((await call(w, 'managerA', 'GET', '/api/me')).status).toBe(200);
+    const refused = await call(w, 'managerA', 'GET', '/api/tickets');
+    expectTooMany(refused, 12); // a token every 60 / 5 = 12 s
+    // Someone else is not held up by it.
+    expect((await call(w, 'line1', 'GET', '/api/me')).status).toBe(200);
+    clock.advance(11_000);
+    expect((await call(w, 'managerA', 'GET', '/api/me')).status).toBe(429);
+    clock.advance(1_000);
+    expect((await call(w, 'managerA', 'GET', '/api/me')).status).toBe(200);
+    expect((await call(w, 'managerA', 'GET', '/api/me')).status).toBe(429);
+  });
+
+  it('per address, before authentication: X-Forwarded-For only when the proxy is trusted', async () => {
+    const { w } = limited({ perIp: 3, trustProxy: true });
+    const from = (ip: string) => ({ 'X-Forwarded-For': `203.0.113.9, ${ip}` });
+    for (const who of ['clientA', 'managerA', null] as const) {
+      const res = await call(w, who, 'GET', '/api/me', undefined, from('10.0.0.1'));
+      expect(res.status).toBe(who === null ? 401 : 200);
+    }
+    expectTooMany(await call(w, 'admin', 'GET', '/api/me', undefined, from('10.0.0.1')), 20);
+    expect((await call(w, 'admin', 'GET', '/api/me', undefined, from('10.0.0.2'))).status).toBe(200);
+    // Without a trusted proxy the header is the client's own word: the socket's address counts.
+    const direct = limited({ perIp: 3 }).w;
+    for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
+      expect((await call(direct, 'admin', 'GET', '/api/me', undefined, from(ip))).status).toBe(200);
+    expect((await call(direct, 'admin', 'GET', '/api/me', undefined, from('10.0.0.4'))).status).toBe(429);
+  });
+
+  it('failed sign-ins per address: used up, the address is refused even with good init data, for a while', async () => {
+    const { w, clock } = limited({ authFailuresPerIp: 3 });
+    for (let i = 0; i < 3; i++)
+      expect((await call(w, null, 'GET', '/api/me', undefined, FORGED)).status).toBe(401);
+    const start = storeSnapshot(w.ctx.db);
+    expectTooMany(await call(w, 'admin', 'GET', '/api/me'), 20);
+    expectTooMany(await call(w, null, 'POST', '/api/tickets', { description: 'x' }, FORGED), 20);
+    expect(storeSnapshot(w.ctx.db)).toBe(start);
+    clock.advance(20_000);
+    expect((await call(w, 'admin', 'GET', '/api/me')).status).toBe(200);
+    // Good requests do not count against it.
+    for (let i = 0; i < 10; i++) expect((await call(w, 'admin', 'GET', '/api/me')).status).toBe(200);
+  });
+
+  it('with the defaults: a busy manager is never refused; 300 forged requests in a row are', async () => {
+    const { w, clock } = limited(DEFAULT_RATE_LIMITS);
+    // Ten minutes of a manager clicking through reports: 100 requests a minute, in bursts of 50.
+    for (let minute = 0; minute < 10; minute++) {
+      for (let i = 0; i < 100; i++) {
+        if (i === 50) clock.advance(30_000);
+        const res = await call(w, 'managerA', 'GET', '/api/me');
+        expect(res.status, `minute ${minute}, request ${i}`).toBe(200);
+      }
+      clock.advance(30_000);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++)
+      statuses.push((await call(w, null, 'GET', '/api/me', undefined, FORGED)).status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(DEFAULT_RATE_LIMITS.authFailuresPerIp);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(300 - DEFAULT_RATE_LIMITS.authFailuresPerIp);
+  }, 30_000);
+
+  it('are read from the environment, checked at start, and count the socket’s address', async () => {
+    expect(loadConfig({}).apiRateLimit).toEqual({ ...DEFAULT_RATE_LIMITS, trustProxy: false });
+    expect(
+      loadConfig({ API_RATE_LIMIT_PERSON: '0', API_RATE_LIMIT_IP: '1000', TRUST_PROXY: '1' }).apiRateLimit,
+    ).toMatchObject({ perPerson: 0, perIp: 1000, trustProxy: true });
+    for (const [name, value] of [
+      ['API_RATE_LIMIT_PERSON', 'lots'],
+      ['API_RATE_LIMIT_IP', '-1'],
+      ['API_RATE_LIMIT_AUTH_FAILURES', '1.5'],
+      ['TRUST_PROXY', 'maybe'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), name).toThrow(name);
+    }
+
+    const emu = await startEmulator();
+    let app: RunningApp | undefined;
+    try {
+      const config = loadConfig({
+        BOT_TOKEN: emu.token,
+        BOT_API_ROOT: emu.apiRoot,
+        DATABASE_PATH: ':memory:',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        API_RATE_LIMIT_AUTH_FAILURES: '2',
+      });
+      app = await startApp(config, { log: () => {}, logger: createLogger({ level: 'silent' }) });
+      const me = (forwardedFor: string) =>
+        fetch(`http://127.0.0.1:${app?.port}/api/me`, {
+          headers: { ...FORGED, 'X-Forwarded-For': forwardedFor },
+        });
+      expect((await me('10.0.0.1')).status).toBe(401);
+      expect((await me('10.0.0.2')).status).toBe(401);
+      const refused = await me('10.0.0.3');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The rest of the server is not behind the API's limits.
+      expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
+    } finally {
+      await app?.stop();
+      await emu.close();
+    }
   });
 });

@@ -99,6 +99,7 @@ describe('configuration', () => {
       logFormat: process.stdout.isTTY ? 'text' : 'json',
       backup: undefined,
       filesDir: './data/files',
+      apiRateLimit: { perPerson: 120, perIp: 600, authFailuresPerIp: 30, trustProxy: false },
     });
     expect(loadConfig({ FILES_DIR: ' /srv/tgdesk/files ' }).filesDir).toBe('/srv/tgdesk/files');
     expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
