@@ -4,6 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { type CannedReplyRow, cannedReplies } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
+import type { Language } from './model.ts';
 import { type Actor, isStaff } from './permissions.ts';
 
 function assertStaff(actor: Actor): void {
@@ -31,4 +32,11 @@ export function getCannedReply(ctx: DeskContext, actor: Actor, id: number): Cann
     .get();
   if (!reply) throw new NotFoundError('canned reply', id);
   return reply;
+}
+
+/** The reply as a client of `language` gets it: English where written, else the Russian text. */
+export function cannedReplyIn(reply: CannedReplyRow, language: Language): { title: string; body: string } {
+  return language === 'en' && reply.bodyEn
+    ? { title: reply.titleEn || reply.title, body: reply.bodyEn }
+    : { title: reply.title, body: reply.body };
 }

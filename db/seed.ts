@@ -9,7 +9,7 @@ import { productionExceptions } from '../core/calendar/russian-production-calend
 import { createContext } from '../core/context.ts';
 import { ManualClock, MINUTE, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
-import { DEFAULT_CATEGORIES } from '../core/setup/defaults.ts';
+import { DEFAULT_CANNED_REPLIES, DEFAULT_CATEGORIES } from '../core/setup/defaults.ts';
 import { DEFAULT_PRIORITY_MATRIX } from '../core/sla-policy.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
@@ -148,35 +148,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
       .run();
 
     tx.insert(cannedReplies)
-      .values([
-        {
-          title: 'Перезагрузите устройство',
-          body:
-            'Пожалуйста, полностью выключите устройство, подождите 30 секунд и включите снова. ' +
-            'Если проблема останется — напишите, что видите на экране после перезагрузки.',
-          sort: 10,
-        },
-        {
-          title: 'Сброс пароля',
-          body:
-            'Чтобы сбросить пароль: откройте страницу входа, нажмите «Забыли пароль?» и укажите рабочую ' +
-            'почту. Ссылка для сброса придёт в течение 5 минут, проверьте и папку «Спам». ' +
-            'Новый пароль — не короче 12 символов, с цифрами и буквами разного регистра.',
-          sort: 20,
-        },
-        {
-          title: 'Уже занимаемся',
-          body: 'Мы уже занимаемся вашей заявкой и сообщим, как только будут новости. Спасибо за терпение!',
-          sort: 30,
-        },
-        {
-          title: 'Пришлите скриншот',
-          body:
-            'Пришлите, пожалуйста, скриншот ошибки или фото экрана — так мы разберёмся быстрее. ' +
-            'Можно отправить его ответом на это сообщение.',
-          sort: 40,
-        },
-      ])
+      .values([...DEFAULT_CANNED_REPLIES])
       .run();
 
     const person = (

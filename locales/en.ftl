@@ -749,3 +749,7 @@ refused-role = your role may not do that
 refused-status = not possible while the ticket is “{ $status }”
 staff-refused-kept = Your text, so you need not type it again:
     { $text }
+language-ru = Russian
+language-en = English
+staff-canned-preview = The client will get this in { $language }:
+staff-btn-send = ✅ Send to the client

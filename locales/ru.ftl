@@ -750,3 +750,7 @@ refused-role = у вашей роли нет такого права
 refused-status = в статусе «{ $status }» так нельзя
 staff-refused-kept = Ваш текст, чтобы не набирать заново:
     { $text }
+language-ru = русском
+language-en = английском
+staff-canned-preview = Клиент получит это на { $language }:
+staff-btn-send = ✅ Отправить клиенту

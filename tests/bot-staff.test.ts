@@ -338,11 +338,35 @@ describe('queues', () => {
     });
     const card = await u.waitForMessage('#1001');
     const list = await pressOn(u, card, 'Шаблоны', '#1001');
-    u.press(list, button(list, 'Перезагрузка'));
+    // What goes to the client is shown first; nothing is sent until "Send".
+    const preview = await pressOn(u, list, 'Перезагрузка', 'Клиент получит это на русском:');
+    expect(preview.text).toContain('Перезагрузите компьютер');
+    expect(w.ctx.db.select().from(comments).all()).toEqual([]);
+    u.press(preview, button(preview, 'Отправить клиенту'));
     await w.tg('clientA').waitForMessage('Перезагрузите компьютер');
     expect(w.ctx.db.select().from(comments).all()).toMatchObject([
       { body: 'Перезагрузите компьютер', internal: false, authorId: w.ids.line1 },
     ]);
+  });
+
+  it('go to an English-speaking client in English', async () => {
+    w = await botWorld();
+    w.ctx.db.$client
+      .prepare(
+        `insert into canned_replies (title, body, title_en, body_en, sort)
+         values ('Перезагрузка', 'Перезагрузите компьютер', 'Restart', 'Please restart the computer', 1)`,
+      )
+      .run();
+    w.ctx.db.$client.prepare("update people set language = 'en' where id = ?").run(w.ids.clientA);
+    const u = w.tg('line1');
+    createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Slow', urgency: 'low' });
+    const card = await u.waitForMessage('#1001');
+    const list = await pressOn(u, card, 'Шаблоны', '#1001');
+    const preview = await pressOn(u, list, 'Перезагрузка', 'Клиент получит это на английском:');
+    expect(preview.text).toContain('Please restart the computer');
+    u.press(preview, button(preview, 'Отправить клиенту'));
+    await w.tg('clientA', 'en').waitForMessage('Please restart the computer');
+    expect(w.ctx.db.select().from(comments).all()).toMatchObject([{ body: 'Please restart the computer' }]);
   });
 });
 

@@ -4,7 +4,7 @@
 // buttons until a choice or "Back".
 import { asc, eq } from 'drizzle-orm';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
-import { getCannedReply, listCannedReplies } from '../../core/canned-replies.ts';
+import { cannedReplyIn, getCannedReply, listCannedReplies } from '../../core/canned-replies.ts';
 import type { DeskContext } from '../../core/context.ts';
 import { DeskError } from '../../core/errors.ts';
 import { IMPACTS, type Language, LINES, URGENCIES } from '../../core/model.ts';
@@ -213,18 +213,35 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
         return;
       }
       case 'cn': {
-        const [replyArg] = press.args;
+        const [replyArg, confirmed] = press.args;
         try {
           if (replyArg === undefined) {
             const k = new InlineKeyboard();
             for (const r of listCannedReplies(desk, actor))
-              k.text(r.title, callback('cn', ticket, r.id)).row();
+              k.text(cannedReplyIn(r, language).title, callback('cn', ticket, r.id)).row();
             await submenu(k);
             return;
           }
-          const reply = getCannedReply(desk, actor, Number(replyArg));
+          // Sent in the client's language, and shown before it goes: one more tap sends it.
+          const clientLanguage =
+            desk.db
+              .select({ language: people.language })
+              .from(people)
+              .where(eq(people.id, ticket.requesterId))
+              .get()?.language ?? 'ru';
+          const { body } = cannedReplyIn(getCannedReply(desk, actor, Number(replyArg)), clientLanguage);
+          if (confirmed !== 'y') {
+            const preview = t('staff-canned-preview', { language: t(`language-${clientLanguage}`), body });
+            const k = new InlineKeyboard()
+              .text(t('staff-btn-send'), callback('cn', ticket, replyArg, 'y'))
+              .row()
+              .text(t('staff-btn-back'), callback('cn', ticket));
+            await editQuietly(ctx, preview, k);
+            await ctx.answerCallbackQuery();
+            return;
+          }
           const { ticket: after } = addComment(desk, actor, ticket.id, {
-            body: reply.body,
+            body,
             expectedVersion: ticket.version,
           });
           await showCard(after);

@@ -1,10 +1,16 @@
 // What a fresh desk starts with, so that the first request can be filed the minute the bot runs: the
 // usual categories of an IT service desk, business hours Mon–Fri 09:00–18:00 with the Russian production
-// calendar in the desk's time zone, and a contract for requests from people not yet matched to a client
+// calendar in the desk's time zone, a few canned replies in both languages, and a contract for requests from people not yet matched to a client
 // company (the default SLA targets and priority matrix). Applied once per store: what an admin then edits
 // or removes is not brought back at the next start.
 import { count, isNull } from 'drizzle-orm';
-import { businessCalendars, calendarExceptions, categories, contracts } from '../../db/schema.ts';
+import {
+  businessCalendars,
+  calendarExceptions,
+  cannedReplies,
+  categories,
+  contracts,
+} from '../../db/schema.ts';
 import { workWeek } from '../calendar/business-calendar.ts';
 import { productionExceptions } from '../calendar/russian-production-calendar.ts';
 import { isValidTimeZone } from '../calendar/time-zone.ts';
@@ -30,6 +36,53 @@ export const DEFAULT_CATEGORIES = [
   { code: 'access', nameRu: 'Доступы, пароли', nameEn: 'Access, passwords', sort: 60 },
   { code: 'phone', nameRu: 'Телефония', nameEn: 'Telephony', sort: 70 },
   { code: 'other', nameRu: 'Другое', nameEn: 'Other', sort: 90 },
+] as const;
+
+/** Ready answers for the first days, in Russian and English (staff add their own). */
+export const DEFAULT_CANNED_REPLIES = [
+  {
+    title: 'Перезагрузите устройство',
+    body:
+      'Пожалуйста, полностью выключите устройство, подождите 30 секунд и включите снова. ' +
+      'Если проблема останется — напишите, что видите на экране после перезагрузки.',
+    titleEn: 'Restart the device',
+    bodyEn:
+      'Please switch the device off completely, wait 30 seconds and switch it on again. ' +
+      'If the problem stays, tell us what you see on the screen after the restart.',
+    sort: 10,
+  },
+  {
+    title: 'Сброс пароля',
+    body:
+      'Чтобы сбросить пароль: откройте страницу входа, нажмите «Забыли пароль?» и укажите рабочую ' +
+      'почту. Ссылка для сброса придёт в течение 5 минут, проверьте и папку «Спам». ' +
+      'Новый пароль — не короче 12 символов, с цифрами и буквами разного регистра.',
+    titleEn: 'Password reset',
+    bodyEn:
+      'To reset your password, open the sign-in page, press “Forgot password?” and enter your work ' +
+      'e-mail. The reset link arrives within 5 minutes; check the Spam folder too. ' +
+      'The new password must be at least 12 characters, with digits and both upper and lower case letters.',
+    sort: 20,
+  },
+  {
+    title: 'Уже занимаемся',
+    body: 'Мы уже занимаемся вашей заявкой и сообщим, как только будут новости. Спасибо за терпение!',
+    titleEn: 'We are on it',
+    bodyEn:
+      'We are already working on your request and will let you know as soon as there is news. Thank you for your patience!',
+    sort: 30,
+  },
+  {
+    title: 'Пришлите скриншот',
+    body:
+      'Пришлите, пожалуйста, скриншот ошибки или фото экрана — так мы разберёмся быстрее. ' +
+      'Можно отправить его ответом на это сообщение.',
+    titleEn: 'Send a screenshot',
+    bodyEn:
+      'Please send a screenshot of the error or a photo of the screen — it helps us sort it out faster. ' +
+      'You can send it as a reply to this message.',
+    sort: 40,
+  },
 ] as const;
 
 export interface DefaultsApplied {
@@ -61,6 +114,11 @@ export function applyDefaults(ctx: DeskContext, options: { timeZone?: string } =
         .values([...DEFAULT_CATEGORIES])
         .run();
       categoryCount = DEFAULT_CATEGORIES.length;
+    }
+    if ((db.select({ n: count() }).from(cannedReplies).get()?.n ?? 0) === 0) {
+      db.insert(cannedReplies)
+        .values([...DEFAULT_CANNED_REPLIES])
+        .run();
     }
     let calendarId: number | null = null;
     let contractId: number | null = null;
