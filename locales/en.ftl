@@ -752,4 +752,6 @@ staff-refused-kept = Your text, so you need not type it again:
 language-ru = Russian
 language-en = English
 staff-canned-preview = The client will get this in { $language }:
+
+    { $body }
 staff-btn-send = ✅ Send to the client

@@ -753,4 +753,6 @@ staff-refused-kept = Ваш текст, чтобы не набирать зан�
 language-ru = русском
 language-en = английском
 staff-canned-preview = Клиент получит это на { $language }:
+
+    { $body }
 staff-btn-send = ✅ Отправить клиенту
