@@ -184,6 +184,21 @@ describe('onboarding', () => {
     expect(ru[0]?.description).toBe('Новая заявка');
   });
 
+  it('names the Mini App’s chat button in the person’s language', async () => {
+    w = await botWorld({ miniAppUrl: 'https://desk.example.com/app/' });
+    const english = w.emu.user({ id: 626262, first_name: 'Ann', language_code: 'en' });
+    english.send('/start');
+    await english.waitForMessage('Hello');
+    await w.emu.waitFor(() => english.menuButton().type === 'web_app' && english.menuButton());
+    expect(english.menuButton()).toMatchObject({ type: 'web_app', text: 'Mini App' });
+    const u = w.tg('clientA');
+    u.send('/language');
+    const choose = await u.waitForMessage('Выберите язык');
+    u.press(choose, 'lang:en');
+    await u.waitForMessage('Done, I speak English now.');
+    await w.emu.waitFor(() => (u.menuButton() as { text?: string }).text === 'Mini App');
+  });
+
   it('switches the language with /language', async () => {
     w = await botWorld();
     const u = w.tg('clientA');

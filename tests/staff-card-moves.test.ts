@@ -1,9 +1,11 @@
 // A staff card offers each person only the moves core allows them now, and a move refused after its
 // text was typed says why (role or status) and gives the text back.
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCard } from '../bot/staff/card.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { tickets } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { type BotWorld, botWorld, button, labels } from './bot-harness.ts';
 import { makeWorld } from './fixtures.ts';
@@ -69,5 +71,26 @@ describe('a move refused after its text was typed', () => {
     });
     expect(refused.text).toContain('в статусе «Отменена» так нельзя');
     expect(refused.text).toContain('Ваш текст, чтобы не набирать заново:\nПереустановил драйвер звука');
+  });
+
+  it('sets a priority directly from the priority menu (P1–P4), overriding the matrix', async () => {
+    w = await botWorld();
+    const engineer = w.tg('line1');
+    const t = createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      description: 'Нет сети',
+      urgency: 'low',
+    });
+    const card = await engineer.waitForMessage('Новая заявка');
+    engineer.press(card, button(card, 'Приоритет'));
+    const menu = await engineer.waitForMessage(
+      (m) => m.message_id === card.message_id && labels(m).includes('P2'),
+    );
+    expect(labels(menu)).toEqual(expect.arrayContaining(['P1', 'P2', 'P3', '✓ P4']));
+    engineer.press(menu, button(menu, 'P2'));
+    await engineer.waitForMessage(
+      (m) => m.message_id === card.message_id && (m.text ?? '').includes('#1001 · P2'),
+    );
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.priority).toBe('P2');
   });
 });

@@ -40,12 +40,25 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     return ids.length > 0 ? companyName(ids[0] ?? null) : null;
   };
 
-  /** The roles of whoever wrote, and their chat's menu brought in line with them (roles change). */
+  /**
+   * The chat's button that opens the Mini App, named in the person's language: Telegram's default one is
+   * in one language for everybody.
+   */
+  const appButtonInLanguage = async (ctx: BotContext, chatId: number) => {
+    if (!deps.miniAppUrl) return;
+    await ctx.api.setChatMenuButton({
+      chat_id: chatId,
+      menu_button: { type: 'web_app', text: ctx.t('channel-miniapp'), web_app: { url: deps.miniAppUrl } },
+    });
+  };
+
+  /** The roles of whoever wrote, and their chat's menus brought in line with them (roles change). */
   const rolesWithMenu = async (ctx: BotContext & { from: User; chat: { id: number } }): Promise<Role[]> => {
     const roles = rolesOf(desk, ctx.from);
     if (roles.some((r) => r !== 'client')) {
       await setChatCommands(ctx.api, ctx.chat.id, roles, (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru');
     }
+    if ((await ctx.i18n.getLocale()) === 'en') await appButtonInLanguage(ctx, ctx.chat.id);
     return roles;
   };
 
@@ -137,6 +150,7 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     const person = ensureTelegramPerson(desk, profileOf(ctx.from));
     setLanguage(desk, person.id, language);
     await ctx.i18n.renegotiateLocale();
+    if (ctx.chat) await appButtonInLanguage(ctx, ctx.chat.id);
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('language-set'), {
       reply_markup: mainMenu(ctx, knownCompany(ctx.from.id) === null),

@@ -7,7 +7,7 @@ import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import { cannedReplyIn, getCannedReply, listCannedReplies } from '../../core/canned-replies.ts';
 import type { DeskContext } from '../../core/context.ts';
 import { DeskError } from '../../core/errors.ts';
-import { IMPACTS, type Language, LINES, URGENCIES } from '../../core/model.ts';
+import { IMPACTS, type Language, LINES, PRIORITIES, URGENCIES } from '../../core/model.ts';
 import { isStaff } from '../../core/permissions.ts';
 import { act, type Command } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
@@ -181,10 +181,15 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
               mark(ticket.urgency === urgency, ctx.t(`urgency-${urgency}`)),
               callback('pr', ticket, 'u', urgency),
             );
+          // Or the priority itself, overriding the contract's matrix.
+          k.row();
+          for (const priority of PRIORITIES)
+            k.text(mark(ticket.priority === priority, priority), callback('pr', ticket, 'p', priority));
           await submenu(k);
           return;
         }
-        const field = axis === 'i' ? { impact: value } : { urgency: value };
+        const field =
+          axis === 'i' ? { impact: value } : axis === 'u' ? { urgency: value } : { priority: value };
         await move(triageOr(field, { action: 'reprioritize', ...field } as Command), 'staff-done-priority');
         return;
       }
