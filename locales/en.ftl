@@ -749,6 +749,37 @@ refused-role = your role may not do that
 refused-status = not possible while the ticket is “{ $status }”
 staff-refused-kept = Your text, so you need not type it again:
     { $text }
+
+## Mini App: files and fixes
+app-files-title = Files
+app-file-add = 📎 Attach files
+app-file-limits = Up to { $count } files, each up to { $megabytes } MB: photos, PDF, documents, text, archives.
+app-file-remove = Remove
+app-file-retry = Retry
+app-file-uploaded = Uploaded
+app-file-uploading = Uploading: { $percent } %
+app-file-wait = Please wait: files are still uploading.
+app-file-failed = Not uploaded: { $reason }
+app-file-error-too_large = the file is over { $megabytes } MB
+app-file-error-bad_type = we do not take such files — only photos, PDF, documents, text and archives
+app-file-error-no_file = the file is empty or cannot be read
+app-file-error-too_many = at most { $count } files at a time
+app-file-error-network = no connection, please try again
+app-file-open = Open { $name }
+app-file-download = Download
+app-size-bytes = { $value } B
+app-size-kb = { $value } KB
+app-size-mb = { $value } MB
+app-viewer-close = Close
+app-viewer-previous = Previous photo
+app-viewer-next = Next photo
+app-viewer-count = { $n } of { $total }
+app-filter-unfinished = All not closed
+app-rating-comment = Feedback
+app-hours = h
+app-minutes = min
+app-outside-telegram-title = Open in Telegram
+app-outside-telegram = This service desk app works inside Telegram. Open the bot in Telegram and tap the menu button next to the message field.
 language-ru = Russian
 language-en = English
 staff-canned-preview = The client will get this in { $language }:

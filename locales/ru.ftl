@@ -750,6 +750,37 @@ refused-role = у вашей роли нет такого права
 refused-status = в статусе «{ $status }» так нельзя
 staff-refused-kept = Ваш текст, чтобы не набирать заново:
     { $text }
+
+## Mini App: files and fixes
+app-files-title = Файлы
+app-file-add = 📎 Прикрепить файлы
+app-file-limits = До { $count } файлов, каждый до { $megabytes } МБ: фото, PDF, документы, текст, архивы.
+app-file-remove = Убрать
+app-file-retry = Повторить
+app-file-uploaded = Загружен
+app-file-uploading = Загрузка: { $percent } %
+app-file-wait = Подождите: файлы ещё загружаются.
+app-file-failed = Не загружен: { $reason }
+app-file-error-too_large = файл больше { $megabytes } МБ
+app-file-error-bad_type = такие файлы не принимаем — только фото, PDF, документы, текст и архивы
+app-file-error-no_file = файл пустой или не читается
+app-file-error-too_many = не больше { $count } файлов за раз
+app-file-error-network = нет связи, попробуйте ещё раз
+app-file-open = Открыть { $name }
+app-file-download = Скачать
+app-size-bytes = { $value } Б
+app-size-kb = { $value } КБ
+app-size-mb = { $value } МБ
+app-viewer-close = Закрыть
+app-viewer-previous = Предыдущее фото
+app-viewer-next = Следующее фото
+app-viewer-count = { $n } из { $total }
+app-filter-unfinished = Все незакрытые
+app-rating-comment = Отзыв
+app-hours = ч
+app-minutes = мин
+app-outside-telegram-title = Откройте в Telegram
+app-outside-telegram = Это приложение службы поддержки работает внутри Telegram. Откройте бота в Telegram и нажмите кнопку меню рядом с полем ввода.
 language-ru = русском
 language-en = английском
 staff-canned-preview = Клиент получит это на { $language }:

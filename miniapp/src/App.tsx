@@ -1,7 +1,7 @@
 // The shell: the tabs a person's roles open, and the screen of the current route.
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense, useLayoutEffect } from 'react';
 import { t } from './i18n.ts';
-import { back, navigate, useRoute } from './router.ts';
+import { back, navigate, scrollTarget, useRoute } from './router.ts';
 import { MyTickets } from './screens/MyTickets.tsx';
 import { type Session, SessionContext, type Tab } from './session.ts';
 import { haptic, useBackButton } from './telegram.ts';
@@ -47,6 +47,19 @@ function Tabs({ session, current }: { session: Session; current: string }) {
   );
 }
 
+/** Scrolls to `y` once the screen is tall enough (its data may still be loading), giving up after a second. */
+function restoreScroll(y: number): void {
+  window.scrollTo(0, y);
+  if (y === 0) return;
+  const until = performance.now() + 1000;
+  const again = () => {
+    if (Math.abs(window.scrollY - y) < 2 || performance.now() > until) return;
+    window.scrollTo(0, y);
+    requestAnimationFrame(again);
+  };
+  requestAnimationFrame(again);
+}
+
 /** Warms the cache with the screens a person is likely to open next, once the first one is drawn. */
 export function prefetchScreens(session: Session): void {
   const idle = (fn: () => void) =>
@@ -63,6 +76,7 @@ export function App({ session }: { session: Session }) {
     (session.tabs as string[]).includes(route.name) && (route.params.length === 0 || route.name === 'admin');
   const name = route.name || session.home.slice(1);
   useBackButton(isTab || !route.name ? null : () => back(session.home));
+  useLayoutEffect(() => restoreScroll(scrollTarget(route.path)), [route.path]);
 
   let screen: ReactNode;
   switch (name) {

@@ -15,7 +15,16 @@ const root = createRoot(document.getElementById('root') as HTMLElement);
 async function boot(): Promise<void> {
   startTelegram();
   if (!inTelegram) document.body.classList.add('outside-telegram');
-  const guess: Language = telegramLanguage() === 'en' ? 'en' : 'ru';
+  // Telegram tells the person's language; opened elsewhere (a browser), the browser does.
+  const fromTelegram = telegramLanguage();
+  const guess: Language =
+    fromTelegram !== undefined
+      ? fromTelegram === 'en'
+        ? 'en'
+        : 'ru'
+      : /^(ru|uk|be|kk)\b/i.test(navigator.language || 'ru')
+        ? 'ru'
+        : 'en';
   void preloadLanguage(guess);
   // Most people open the app to see their requests: ask for them beside /api/me, not after it.
   if (!startTicketId()) prefetch('/api/tickets', { mine: 1, limit: 50 });
@@ -28,12 +37,19 @@ async function boot(): Promise<void> {
     ]);
   } catch (e) {
     await setLanguage(guess);
+    document.title = t('app-outside-telegram-title');
+    // Outside Telegram there is no signed launch: say where to open the app, without the server's words.
     root.render(
-      <div className="screen">
+      <div className="screen" data-screen="outside">
         <div className="empty" role="alert">
-          {t('app-open-in-telegram')}
-          <br />
-          <span className="hint">{errorText(e)}</span>
+          <h1>{t(inTelegram ? 'app-title' : 'app-outside-telegram-title')}</h1>
+          {inTelegram ? t('app-open-in-telegram') : t('app-outside-telegram')}
+          {inTelegram ? (
+            <>
+              <br />
+              <span className="hint">{errorText(e)}</span>
+            </>
+          ) : null}
         </div>
       </div>,
     );

@@ -37,8 +37,29 @@ export function useRoute(): Route {
   return useSyncExternalStore(subscribe, snapshot);
 }
 
+// --- where the page is scrolled ---------------------------------------------------------------------
+// A new screen opens at its top (a list scrolled far down must not open a ticket half-way, with its header
+// out of sight); going back returns to where that screen was left.
+
+const scrolls = new Map<string, number>();
+let arriving: 'top' | 'back' = 'top';
+
+function leaving(): void {
+  scrolls.set(currentPath(), window.scrollY);
+}
+
+/** Where the screen just navigated to should be scrolled (called once per route change). */
+export function scrollTarget(path: string): number {
+  const target = arriving === 'back' ? (scrolls.get(path) ?? 0) : 0;
+  // A change nobody announced is the browser's own back or forward: restore.
+  arriving = 'back';
+  return target;
+}
+
 export function navigate(path: string, opts: { replace?: boolean } = {}): void {
   if (currentPath() === path) return;
+  leaving();
+  arriving = 'top';
   if (opts.replace) {
     history.replaceState(history.state, '', `${location.pathname}${location.search}#${path}`);
     window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -52,6 +73,8 @@ export function navigate(path: string, opts: { replace?: boolean } = {}): void {
 export function back(home: string): void {
   if (depth > 0) {
     depth--;
+    leaving();
+    arriving = 'back';
     history.back();
   } else {
     navigate(home, { replace: true });

@@ -62,6 +62,8 @@ export interface TicketPage {
   ticket: TicketDetail;
   timeline: TicketEvent[];
   comments: Comment[];
+  /** The files of the request itself (those of a comment are in the comment). */
+  attachments: Attachment[];
 }
 
 export interface Me {

@@ -1,5 +1,5 @@
 // A manager's view of the company's tickets (staff: all tickets), with filters, search and export.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, download } from '../api.ts';
 import { t } from '../i18n.ts';
 import { useSession } from '../session.ts';
@@ -35,6 +35,7 @@ interface Page {
 }
 
 const OPEN_WORK = 'new,open,in_progress,waiting_for_customer';
+export const SEARCH_DELAY_MS = 300;
 let saved: Filters = {
   status: '',
   priority: '',
@@ -65,6 +66,12 @@ export default function CompanyTickets() {
   const [f, setF] = useState<Filters>(saved);
   const [q, setQ] = useState(f.q);
   saved = f;
+  // Search as one types: the list follows ~300 ms after the last key (Enter searches at once).
+  useEffect(() => {
+    if (q === f.q) return;
+    const timer = setTimeout(() => setF((old) => ({ ...old, q })), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [q, f.q]);
   const [more, setMore] = useState<{ tickets: TicketSummary[]; next: number | null } | null>(null);
   const list = useLoad(async (signal) => {
     const page = await api<Page>('/api/tickets', { query: { ...query(f), limit: 50 }, signal });
@@ -126,7 +133,7 @@ export default function CompanyTickets() {
           onChange={(e) => set({ status: e.target.value })}
         >
           <option value="">{t('app-all-statuses')}</option>
-          <option value={OPEN_WORK}>{t('app-open-work')}</option>
+          <option value={OPEN_WORK}>{t('app-filter-unfinished')}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
               {t(`status-${s}`)}

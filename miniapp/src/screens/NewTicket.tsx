@@ -8,6 +8,7 @@ import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
 import { IMPACTS, type Impact, type TicketDetail, URGENCIES, type Urgency } from '../types.ts';
 import { Choices, ErrorNote, MainActionButton, Section, toast } from '../ui/common.tsx';
+import { FilePicker, useFilePicker } from '../ui/FilePicker.tsx';
 
 const MAX_DESCRIPTION = 4000;
 
@@ -20,6 +21,7 @@ export default function NewTicket() {
   const [location, setLocation] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const picker = useFilePicker();
   const companies = me.roles.filter((r) => r.companyId !== null);
   const [companyId, setCompanyId] = useState<number | null>(companies[0]?.companyId ?? null);
   const distinctCompanies = [...new Map(companies.map((c) => [c.companyId, c])).values()];
@@ -30,6 +32,11 @@ export default function NewTicket() {
     if (!ready || busy) {
       haptic.error();
       setError(ready ? null : new Error(t('app-new-incomplete')));
+      return;
+    }
+    if (picker.uploading) {
+      haptic.error();
+      setError(new Error(t('app-file-wait')));
       return;
     }
     setBusy(true);
@@ -43,6 +50,7 @@ export default function NewTicket() {
           ...(categoryId ? { categoryId } : {}),
           ...(location.trim() ? { location: location.trim() } : {}),
           ...(distinctCompanies.length > 1 && companyId ? { companyId } : {}),
+          ...(picker.ids.length > 0 ? { uploads: picker.ids } : {}),
         },
       });
       haptic.success();
@@ -85,6 +93,11 @@ export default function NewTicket() {
             value={description}
             onChange={(e) => setDescription(e.target.value)}
           />
+        </div>
+      </Section>
+      <Section title={t('app-files-title')}>
+        <div className="section-body">
+          <FilePicker picker={picker} name="files" />
         </div>
       </Section>
       <Section title={t('intake-impact')}>

@@ -1,10 +1,11 @@
 // One ticket: its state and SLA, the moves the person may make, the timeline and a comment box.
 import { useState } from 'react';
-import { ApiError, api, download } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { dateTime, t } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
-import type { Attachment, Comment, TicketDetail, TicketEvent, TicketPage } from '../types.ts';
+import type { Comment, TicketDetail, TicketEvent, TicketPage } from '../types.ts';
+import { Attachments } from '../ui/Attachments.tsx';
 import {
   Cell,
   Countdown,
@@ -18,6 +19,7 @@ import {
   useLoad,
   useRefresh,
 } from '../ui/common.tsx';
+import { FilePicker, useFilePicker } from '../ui/FilePicker.tsx';
 import { type Act, ActionButtons, ActionForm, availableActions } from './actions.tsx';
 
 type Item = { at: number; key: string; event?: TicketEvent; comment?: Comment };
@@ -39,28 +41,6 @@ function eventText(e: TicketEvent): string {
   const status = e.toStatus && e.fromStatus !== e.toStatus ? t(`status-${e.toStatus}`) : null;
   if (status && e.type !== 'created' && status !== label) details.unshift(status);
   return details.length ? `${label}: ${details.join(' · ')}` : label;
-}
-
-function Files({ files }: { files: Attachment[] }) {
-  if (files.length === 0) return null;
-  return (
-    <div className="btn-row" style={{ marginTop: 6 }}>
-      {files.map((f) => (
-        <button
-          key={f.id}
-          type="button"
-          className="btn secondary"
-          data-attachment={f.id}
-          onClick={() => {
-            haptic.tap();
-            download(f.url, {}, f.fileName ?? `file-${f.id}`).catch((e: unknown) => toast(String(e)));
-          }}
-        >
-          📎 {f.fileName ?? t(`app-file-${f.kind === 'photo' ? 'photo' : 'file'}`)}
-        </button>
-      ))}
-    </div>
-  );
 }
 
 function Timeline({ page }: { page: TicketPage }) {
@@ -90,7 +70,7 @@ function Timeline({ page }: { page: TicketPage }) {
             {item.comment ? (
               <>
                 <div className="body">{item.comment.body}</div>
-                <Files files={item.comment.attachments} />
+                <Attachments files={item.comment.attachments} />
               </>
             ) : null}
           </li>
@@ -106,17 +86,27 @@ function CommentBox({ ticket, onSent }: { ticket: TicketDetail; onSent: () => vo
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const picker = useFilePicker();
   const closed = ticket.status === 'closed' || ticket.status === 'cancelled';
   if (closed && !me.staff) return null;
+  const hasContent = body.trim() !== '' || picker.ids.length > 0;
 
   const send = async () => {
-    if (!body.trim() || busy) return;
+    if (!hasContent || busy) return;
+    if (picker.uploading) {
+      haptic.error();
+      setError(new Error(t('app-file-wait')));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      await api(`/api/tickets/${ticket.id}/comments`, { body: { body: body.trim(), internal } });
+      await api(`/api/tickets/${ticket.id}/comments`, {
+        body: { body: body.trim(), internal, ...(picker.ids.length > 0 ? { uploads: picker.ids } : {}) },
+      });
       haptic.success();
       setBody('');
+      picker.reset();
       onSent();
     } catch (e) {
       haptic.error();
@@ -137,6 +127,7 @@ function CommentBox({ ticket, onSent }: { ticket: TicketDetail; onSent: () => vo
           value={body}
           onChange={(e) => setBody(e.target.value)}
         />
+        <FilePicker picker={picker} name="comment-files" />
         {me.staff ? (
           <label className="hint" style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8 }}>
             <input
@@ -152,7 +143,7 @@ function CommentBox({ ticket, onSent }: { ticket: TicketDetail; onSent: () => vo
       </div>
       <MainActionButton
         action={
-          body.trim()
+          hasContent
             ? {
                 text: internal ? t('app-send-note') : t('app-send-comment'),
                 onClick: () => void send(),
@@ -238,14 +229,32 @@ export default function TicketView({ id }: { id: number }) {
             {dateTime(ticket.visit.startsAt, tz)}–{dateTime(ticket.visit.endsAt, tz).slice(-5)}
           </Cell>
         ) : null}
-        {ticket.rating ? <Cell label={t('app-field-rating')}>{'★'.repeat(ticket.rating)}</Cell> : null}
+        {ticket.rating ? (
+          <Cell label={t('app-field-rating')}>
+            <span data-rating={ticket.rating}>{'★'.repeat(ticket.rating)}</span>
+            {ticket.ratingComment ? (
+              <div className="hint pre" data-rating-comment>
+                {ticket.ratingComment}
+              </div>
+            ) : null}
+          </Cell>
+        ) : null}
       </Section>
 
       <Section title={t('app-field-description')}>
         <div className="section-body pre">{ticket.description}</div>
       </Section>
 
-      {ticket.resolutionText ? (
+      {page.data.attachments?.length ? (
+        <Section title={t('app-files-title')}>
+          <div className="section-body" data-ticket-files>
+            <Attachments files={page.data.attachments} />
+          </div>
+        </Section>
+      ) : null}
+
+      {/* A reopened ticket's old resolution is history (in the timeline), not the answer. */}
+      {ticket.resolutionText && (ticket.status === 'resolved' || ticket.status === 'closed') ? (
         <Section title={t('app-resolution-title')}>
           <div className="section-body pre">{ticket.resolutionText}</div>
           {actions.includes('confirm') && !me.staff ? (
