@@ -3,6 +3,8 @@
 // It starts no server: the caller mounts more routes if it likes (keep /sandbox free) and serves it.
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -66,19 +68,94 @@ async function fileIn(root: string, path: string): Promise<string | null> {
   }
 }
 
-/** The built Mini App: its files as they are, index.html for any other path (the app routes itself). */
+/** Text files worth compressing (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.map',
+  '.svg',
+  '.txt',
+  '.webmanifest',
+]);
+/** Smaller files go as they are: the headers would eat the gain. */
+const COMPRESS_FROM = 1024;
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+type Encoding = 'br' | 'gzip';
+
+/** The best encoding the client accepts (`Accept-Encoding`, with q-values): brotli, then gzip, else none. */
+export function acceptedEncoding(header: string | undefined): Encoding | null {
+  const q = new Map<string, number>();
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [name, ...params] = part.split(';').map((s) => s.trim());
+    if (!name) continue;
+    const weight = params.find((p) => p.startsWith('q='));
+    const value = weight ? Number(weight.slice(2)) : 1;
+    q.set(name, Number.isFinite(value) ? value : 0);
+  }
+  const wants = (name: Encoding) => (q.get(name) ?? q.get('*') ?? 0) > 0;
+  return wants('br') ? 'br' : wants('gzip') ? 'gzip' : null;
+}
+
+interface Cached {
+  mtimeMs: number;
+  size: number;
+  raw: Uint8Array<ArrayBuffer>;
+  br?: Promise<Uint8Array<ArrayBuffer>>;
+  gzip?: Promise<Uint8Array<ArrayBuffer>>;
+}
+
+/**
+ * The built Mini App: its files, index.html for any other path (the app routes itself). Text files are
+ * compressed once (brotli and gzip, kept in memory until the file changes) and sent as the client's
+ * Accept-Encoding allows, with Vary: Accept-Encoding.
+ */
 function miniApp(dir: string) {
   const root = resolve(dir);
+  const cache = new Map<string, Cached>();
+  const read = async (file: string): Promise<Cached> => {
+    const info = await stat(file);
+    const known = cache.get(file);
+    if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return known;
+    const fresh: Cached = {
+      mtimeMs: info.mtimeMs,
+      size: info.size,
+      raw: new Uint8Array(await readFile(file)),
+    };
+    cache.set(file, fresh);
+    return fresh;
+  };
+  const encoded = (entry: Cached, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> => {
+    if (encoding === 'br') {
+      entry.br ??= brotli(entry.raw, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.raw.byteLength },
+      }).then((b) => new Uint8Array(b));
+      return entry.br;
+    }
+    entry.gzip ??= gzipped(entry.raw, { level: 9 }).then((b) => new Uint8Array(b));
+    return entry.gzip;
+  };
   return async (c: Context): Promise<Response | null> => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return null;
     const file = (await fileIn(root, c.req.path)) ?? (await fileIn(root, '/index.html'));
     if (!file) return null;
     const html = file.endsWith('.html');
-    return c.body(new Uint8Array(await readFile(file)), 200, {
+    const headers: Record<string, string> = {
       'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
       // Vite names built assets by their hash: they never change. The page itself is always fetched anew.
       'Cache-Control': html ? 'no-cache' : 'public, max-age=31536000, immutable',
-    });
+    };
+    const entry = await read(file);
+    if (!COMPRESSIBLE.has(extname(file)) || entry.raw.byteLength < COMPRESS_FROM)
+      return c.body(entry.raw, 200, headers);
+    headers.Vary = 'Accept-Encoding';
+    const encoding = acceptedEncoding(c.req.header('accept-encoding'));
+    if (!encoding) return c.body(entry.raw, 200, headers);
+    return c.body(await encoded(entry, encoding), 200, { ...headers, 'Content-Encoding': encoding });
   };
 }
 

@@ -1,9 +1,13 @@
 // Issue 10, "the API must never answer 500 to bad input": instants beyond any sane date, references to
 // rows that do not exist. Every bad case is a 4xx JSON error and leaves the store as it was.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
@@ -659,5 +663,84 @@ describe('rate limits', () => {
       await app?.stop();
       await emu.close();
     }
+  });
+});
+
+describe('the Mini App’s files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgdesk-static-'));
+  const script = `console.log(${JSON.stringify('привет, '.repeat(5000))});`;
+  const page = `<!doctype html><html><head><title>tgdesk</title></head><body>${'<div></div>'.repeat(200)}</body></html>`;
+  let w: ApiWorld;
+  beforeAll(() => {
+    writeFileSync(join(dir, 'index.html'), page);
+    writeFileSync(join(dir, 'small.txt'), 'tiny');
+    writeFileSync(join(dir, 'logo.png'), new Uint8Array(4000).fill(7));
+    writeFileSync(join(dir, 'app-Bx12aB.js'), script);
+    w = apiWorld({}, { miniappDir: dir });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const get = (path: string, acceptEncoding?: string) =>
+    call(
+      w,
+      null,
+      'GET',
+      path,
+      undefined,
+      acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding },
+    );
+  const decoded = (res: Answer): string => {
+    const encoding = res.headers.get('content-encoding');
+    const bytes =
+      encoding === 'br'
+        ? brotliDecompressSync(res.bytes)
+        : encoding === 'gzip'
+          ? gunzipSync(res.bytes)
+          : res.bytes;
+    return new TextDecoder().decode(bytes);
+  };
+
+  it('are sent brotli or gzip as Accept-Encoding allows, with Vary, and cached as before', async () => {
+    for (const [accept, expected] of [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0, gzip;q=0.8', 'gzip'],
+      ['*', 'br'],
+      ['identity', null],
+      [undefined, null],
+      ['gzip;q=0, br;q=0', null],
+    ] as const) {
+      const res = await get('/app-Bx12aB.js', accept);
+      const where = String(accept);
+      expect(res.status, where).toBe(200);
+      expect(res.headers.get('content-encoding'), where).toBe(expected);
+      expect(res.headers.get('vary'), where).toBe('Accept-Encoding');
+      expect(res.headers.get('content-type'), where).toContain('text/javascript');
+      expect(res.headers.get('cache-control'), where).toBe('public, max-age=31536000, immutable');
+      expect(decoded(res), where).toBe(script);
+      if (expected) expect(res.bytes.byteLength, where).toBeLessThan(script.length / 5);
+    }
+    // The page itself (and any path the app routes) is compressed too, and never cached stale.
+    for (const path of ['/', '/index.html', '/tickets/42']) {
+      const res = await get(path, 'gzip, br');
+      expect(res.headers.get('content-encoding'), path).toBe('br');
+      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(decoded(res), path).toBe(page);
+    }
+    // Images are compressed already, tiny files are not worth it.
+    for (const path of ['/logo.png', '/small.txt']) {
+      const res = await get(path, 'gzip, br');
+      expect(res.headers.get('content-encoding'), path).toBeNull();
+      expect(res.headers.get('vary'), path).toBeNull();
+    }
+  });
+
+  it('follow a rebuilt file at once', async () => {
+    const before = await get('/app-Bx12aB.js', 'br');
+    expect(decoded(before)).toBe(script);
+    const rebuilt = `${script}\nconsole.log('rebuilt');`;
+    writeFileSync(join(dir, 'app-Bx12aB.js'), rebuilt);
+    expect(decoded(await get('/app-Bx12aB.js', 'br'))).toBe(rebuilt);
+    expect(decoded(await get('/app-Bx12aB.js', 'gzip'))).toBe(rebuilt);
   });
 });
