@@ -17,7 +17,7 @@ import { type Actor, assertCanReport } from './permissions.ts';
 import { instantSchema, parseInput } from './validation.ts';
 
 /** Periods up to this many days are counted per day; longer ones per week. */
-export const DAILY_MAX_DAYS = 92;
+export const DAILY_MAX_DAYS = 31;
 
 export const seriesQuerySchema = z
   .object({

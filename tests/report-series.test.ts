@@ -73,7 +73,7 @@ describe('report series', () => {
     expect(utc.byPriority.P2).toEqual([0, 0, 2, 0, 0]);
   });
 
-  it('counts per ISO week, labelled by Monday, for periods over 92 days', () => {
+  it('counts per ISO week, labelled by Monday, for periods over 31 days (a quarter is weeks)', () => {
     const w = makeWorld({ start: '2027-01-10T12:00:00Z' });
     put(w, at('2026-09-01T10:00:00+03:00'), 'P3'); // Tuesday: week of 31 August
     put(w, at('2026-09-06T23:00:00+03:00'), 'P3'); // Sunday: same week
@@ -91,15 +91,23 @@ describe('report series', () => {
     expect(s.byPriority.P1.at(-1)).toBe(1);
     expect(s.byPriority.P3.reduce((x, y) => x + y)).toBe(3);
 
-    // 92 days exactly are still days.
+    // 31 days exactly (a long month) are still days; a quarter is thirteen or fourteen weeks.
     const days = reportSeries(
       w.ctx,
       w.as.admin,
-      { from, to: from + 92 * 86_400_000, timeZone: 'Europe/Moscow' },
+      { from, to: from + 31 * 86_400_000, timeZone: 'Europe/Moscow' },
       'en',
     );
     expect(days.bucket).toBe('day');
-    expect(days.days).toHaveLength(92);
+    expect(days.days).toHaveLength(31);
+    const quarter = reportSeries(
+      w.ctx,
+      w.as.admin,
+      { from, to: at('2026-12-01T00:00:00+03:00'), timeZone: 'Europe/Moscow' },
+      'en',
+    );
+    expect(quarter.bucket).toBe('week');
+    expect(quarter.days).toHaveLength(14);
   });
 
   it('is refused to clients and to managers of another company, and checks its input', () => {

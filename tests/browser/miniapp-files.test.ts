@@ -325,6 +325,23 @@ describe('lists and screens', () => {
   });
 });
 
+describe('the report of a quarter', () => {
+  it('draws a bar per week, not a hairline per day', async () => {
+    const app = await open(desk, 'managerA');
+    const { page } = app;
+    await waitForScreen(app, '[data-screen="company"]');
+    await page.click('[data-tab="reports"]');
+    await waitForScreen(app, '[data-screen="reports"] [data-chart]');
+    // This month (November, 30 days): a bar per day.
+    await expect.poll(() => page.locator('[data-chart]').first().getAttribute('data-days')).toBe('30');
+    await page.click('[data-preset="this_quarter"]');
+    // October to December 2026: from the Monday of 28 September to that of 28 December, 14 weeks.
+    await expect.poll(() => page.locator('[data-chart]').first().getAttribute('data-days')).toBe('14');
+    await page.locator('[data-chart] canvas').first().waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/manager-quarter-weeks.png`, fullPage: true });
+  });
+});
+
 describe('outside Telegram', () => {
   it('an English browser reads, in English, where to open the app, and nothing technical', async () => {
     const context = await desk.browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 } });
