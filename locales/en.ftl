@@ -786,3 +786,7 @@ staff-canned-preview = The client will get this in { $language }:
 
     { $body }
 staff-btn-send = ✅ Send to the client
+
+## API hardening
+
+error-rate_limited = too many requests in a row — please wait a minute and try again

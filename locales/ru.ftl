@@ -787,3 +787,7 @@ staff-canned-preview = Клиент получит это на { $language }:
 
     { $body }
 staff-btn-send = ✅ Отправить клиенту
+
+## API hardening
+
+error-rate_limited = слишком много запросов подряд — подождите минуту и попробуйте снова
