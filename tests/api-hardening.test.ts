@@ -171,6 +171,9 @@ describe('instants beyond a sane range (2000-01-01 … 2100-01-01)', () => {
 describe('references to rows that do not exist', () => {
   it('are 400 "no such …" from core, never a failed foreign key', async () => {
     const w = apiWorld();
+    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' }).id;
+    act(w.ctx, w.as.line1, ticket, { action: 'triage' });
+    act(w.ctx, w.as.line1, ticket, { action: 'take' });
     const contract = {
       name: 'C',
       startsAt: w.clock.now(),
@@ -253,6 +256,41 @@ describe('references to rows that do not exist', () => {
         method: 'PATCH',
         path: '/api/admin/people/999',
         body: { name: 'X' },
+        status: 404,
+      },
+      ...(['companies', 'contracts', 'calendars', 'categories'] as const).map((what) => ({
+        name: `no such ${what} changed`,
+        method: 'PATCH',
+        path: `/api/admin/${what}/999`,
+        body: { name: 'X' },
+        status: 404,
+      })),
+      {
+        name: 'a ticket assigned to no one',
+        method: 'POST',
+        path: `/api/tickets/${ticket}/actions`,
+        body: { action: 'assign', assigneeId: 999 },
+        who: 'line1',
+        status: 400,
+      },
+      {
+        name: 'a visit by no engineer',
+        method: 'POST',
+        path: `/api/tickets/${ticket}/actions`,
+        body: {
+          action: 'schedule_visit',
+          startsAt: w.clock.now() + DAY,
+          endsAt: w.clock.now() + DAY + HOUR,
+          engineerId: 999,
+        },
+        who: 'line1',
+        status: 400,
+      },
+      {
+        name: 'a comment on no ticket',
+        method: 'POST',
+        path: '/api/tickets/999/comments',
+        body: { body: 'x' },
         status: 404,
       },
       {
