@@ -10,7 +10,8 @@ import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
 import { callback } from './staff/callback-data.ts';
-import { renderCard, slotText } from './staff/card.ts';
+import { renderCard } from './staff/card.ts';
+import { slotText } from './time-text.ts';
 
 export interface RenderedNotice {
   text: string;
@@ -61,7 +62,7 @@ export function renderNotice(
     author: nameOf(actorId),
     slot:
       typeof p.startsAt === 'number' && typeof p.endsAt === 'number'
-        ? `${formatLocal(p.startsAt, zone)}–${formatLocal(p.endsAt, zone).slice(-5)}`
+        ? slotText(p.startsAt, p.endsAt, zone, language)
         : '',
     address: text(p.address),
     note: text(p.note),
@@ -84,7 +85,7 @@ export function renderNotice(
         .text(t('notice-solved-yes'), `solved:${row.ticketId}:yes`)
         .text(t('notice-solved-no'), `solved:${row.ticketId}:no`);
     }
-    if (event === 'offer_visit' && ticket) rendered.keyboard = slotChoice(desk, ticket, zone);
+    if (event === 'offer_visit' && ticket) rendered.keyboard = slotChoice(desk, ticket, zone, language);
     return rendered;
   }
   const line = `${t(`event-${event}`)}${detailsOf(vars)}`;
@@ -131,10 +132,15 @@ export function eventLine(desk: DeskContext, t: Translate, row: OutboxRow): stri
 }
 
 /** The client picks one of the offered visit times with a button. */
-function slotChoice(desk: DeskContext, ticket: { id: number }, zone: string): InlineKeyboard {
+function slotChoice(
+  desk: DeskContext,
+  ticket: { id: number },
+  zone: string,
+  language: Language,
+): InlineKeyboard {
   const k = new InlineKeyboard();
   for (const slot of offeredSlots(desk.db, ticket.id))
-    k.text(slotText(slot.startsAt, slot.endsAt, zone), `vp:${ticket.id}:${slot.id}`).row();
+    k.text(slotText(slot.startsAt, slot.endsAt, zone, language), `vp:${ticket.id}:${slot.id}`).row();
   return k;
 }
 

@@ -254,7 +254,7 @@ describe('after the request is filed', () => {
       engineerId: w.ids.field,
       address: 'Тверская, 7',
     });
-    await u.waitForMessage('По заявке #1001 назначен выезд инженера: 2026-11-11 10:00–12:00. Тверская, 7');
+    await u.waitForMessage('По заявке #1001 назначен выезд инженера: ср, 11 нояб., 10:00–12:00. Тверская, 7');
     expect(u.inbox().some((m) => m.text?.includes('заказать деталь'))).toBe(false);
   });
 

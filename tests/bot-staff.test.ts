@@ -112,16 +112,20 @@ describe('a ticket worked in private chats (no staff group)', () => {
     const taken = await pressOn(line2, line2Card, 'Взять', 'В работе');
     const picker = await pressOn(line2, taken, 'Выезд', 'В работе');
     const slotButtons = labels(picker).filter((l) => /\d{2}:\d{2}–\d{2}:\d{2}/.test(l));
-    expect(slotButtons.slice(0, 3)).toEqual(['11-09 12:00–14:00', '11-09 14:00–16:00', '11-09 16:00–18:00']);
-    const one = await pressOn(line2, picker, '11-09 14:00–16:00', 'В работе');
-    expect(labels(one)).toContain('✓ 11-09 14:00–16:00');
-    const two = await pressOn(line2, one, '11-10 09:00–11:00', 'В работе');
+    expect(slotButtons.slice(0, 3)).toEqual([
+      'пн, 9 нояб., 12:00–14:00',
+      'пн, 9 нояб., 14:00–16:00',
+      'пн, 9 нояб., 16:00–18:00',
+    ]);
+    const one = await pressOn(line2, picker, 'пн, 9 нояб., 14:00–16:00', 'В работе');
+    expect(labels(one)).toContain('✓ пн, 9 нояб., 14:00–16:00');
+    const two = await pressOn(line2, one, 'вт, 10 нояб., 09:00–11:00', 'В работе');
     line2.press(two, button(two, 'Предложить клиенту (2)'));
     const offer = await client.waitForMessage('предлагает время выезда');
-    expect(labels(offer)).toEqual(['2026-11-09 14:00–16:00', '2026-11-10 09:00–11:00']);
+    expect(labels(offer)).toEqual(['пн, 9 нояб., 14:00–16:00', 'вт, 10 нояб., 09:00–11:00']);
     expect(ticketRow(w).status).toBe('waiting_for_customer');
-    client.press(offer, button(offer, '2026-11-10 09:00–11:00'));
-    await client.waitForMessage('Готово: выезд по заявке #1001 — 2026-11-10 09:00–11:00');
+    client.press(offer, button(offer, 'вт, 10 нояб., 09:00–11:00'));
+    await client.waitForMessage('Готово: выезд по заявке #1001 — вт, 10 нояб., 09:00–11:00');
     expect(ticketRow(w)).toMatchObject({ line: 'field', status: 'in_progress' });
     expect(ticketRow(w).visitStartsAt).toBe(Date.parse('2026-11-10T09:00:00+03:00'));
 
@@ -180,7 +184,7 @@ describe('a ticket worked in private chats (no staff group)', () => {
       'Заявку #1001 передали специалистам 2-й линии.',
       'Заявкой #1001 занимается Line Two.',
       'Инженер предлагает время выезда по заявке #1001: выберите удобное ниже',
-      'Готово: выезд по заявке #1001 — 2026-11-10 09:00–11:00. Инженер приедет в это время.',
+      'Готово: выезд по заявке #1001 — вт, 10 нояб., 09:00–11:00. Инженер приедет в это время.',
       'Заявкой #1001 занимается Field Engineer.',
       'Инженер прибыл по заявке #1001.',
       'Инженер закончил работу на месте по заявке #1001.',

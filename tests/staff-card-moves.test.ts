@@ -39,6 +39,19 @@ describe('the card’s buttons', () => {
   });
 });
 
+describe('the card’s deadlines', () => {
+  it('name the zone when the ticket’s company keeps another time than the desk', () => {
+    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const a = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Москва' });
+    const b = createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Круглосуточно' });
+    const cardA = renderCard(w.ctx, ru, 'ru', a, { personId: w.ids.line1 }).text;
+    const cardB = renderCard(w.ctx, ru, 'ru', b, { personId: w.ids.line1 }).text;
+    // Company A works on Moscow time, as the desk does; B's 24/7 contract keeps UTC.
+    expect(cardA).toMatch(/Реакция: до 2026-11-09 \d\d:\d\d \(осталось/);
+    expect(cardB).toMatch(/Реакция: до 2026-11-09 \d\d:\d\d \(UTC\) \(осталось/);
+  });
+});
+
 describe('a move refused after its text was typed', () => {
   let w: BotWorld | undefined;
   afterEach(async () => {

@@ -6,7 +6,7 @@ import { act } from '../../core/tickets/act.ts';
 import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { refusalReason } from '../refusals.ts';
-import { slotText } from '../staff/card.ts';
+import { slotText } from '../time-text.ts';
 
 export function visitChoice(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
@@ -24,7 +24,12 @@ export function visitChoice(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(
         ctx.t('visit-picked', {
           number: String(ticket.number),
-          slot: slotText(ticket.visitStartsAt ?? 0, ticket.visitEndsAt ?? 0, zone),
+          slot: slotText(
+            ticket.visitStartsAt ?? 0,
+            ticket.visitEndsAt ?? 0,
+            zone,
+            (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru',
+          ),
         }),
       );
     } catch (error) {

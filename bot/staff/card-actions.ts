@@ -20,8 +20,9 @@ import type { BotContext, BotDeps } from '../context.ts';
 import { rememberMessage } from '../message-links.ts';
 import { ticketInApp } from '../notices.ts';
 import { refusalReason } from '../refusals.ts';
+import { slotText } from '../time-text.ts';
 import { callback, parseStaffPress, STAFF_CALLBACK, type StaffPress } from './callback-data.ts';
-import { type Card, renderCard, slotText } from './card.ts';
+import { type Card, renderCard } from './card.ts';
 import { askStaff } from './prompts.ts';
 import { anchorOf, candidateSlots, chosen, toggle } from './visit-slots.ts';
 
@@ -316,7 +317,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       const selected = new Set(chosen(current, slots).map((s) => s.startsAt));
       const k = new InlineKeyboard();
       slots.forEach((s, i) => {
-        const label = slotText(s.startsAt, s.endsAt, policy.timeZone).slice(5);
+        const label = slotText(s.startsAt, s.endsAt, policy.timeZone, language);
         k.text(mark(selected.has(s.startsAt), label), callback('vi', ticket, anchor, current, i));
         if (i % 2 === 1) k.row();
       });

@@ -9,9 +9,11 @@ import { formatLocal } from '../../core/exports.ts';
 import { type Action, isFinalStatus } from '../../core/lifecycle.ts';
 import type { Language } from '../../core/model.ts';
 import { allowedActions } from '../../core/permissions.ts';
+import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { type ClockReading, readSla } from '../../core/sla-clock.ts';
 import { categories, companies, people, type TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
+import { slotText, zoneNote } from '../time-text.ts';
 import { callback, type Verb } from './callback-data.ts';
 
 const DESCRIPTION_MAX = 700;
@@ -38,8 +40,9 @@ export function duration(t: Translate, minutes: number): string {
 }
 
 /** One SLA clock as a phrase: due by when and how much is left, overdue, paused, met or missed. */
-export function clockPhrase(t: Translate, reading: ClockReading, zone: string): string {
-  const due = formatLocal(reading.dueAt, zone);
+export function clockPhrase(t: Translate, reading: ClockReading, zone: string, readerZone = zone): string {
+  // Staff read every company's deadlines together: a zone other than the desk's is named.
+  const due = `${formatLocal(reading.dueAt, zone)}${zoneNote(zone, readerZone)}`;
   switch (reading.state) {
     case 'running':
       return t('sla-left', { due, left: duration(t, reading.remainingMinutes) });
@@ -94,14 +97,15 @@ export function cardText(desk: DeskContext, t: Translate, language: Language, ti
     }),
   ];
   if (!isFinalStatus(ticket.status)) {
-    lines.push(t('staff-card-first-response', { state: clockPhrase(t, sla.firstResponse, zone) }));
-    lines.push(t('staff-card-resolution', { state: clockPhrase(t, sla.resolution, zone) }));
+    const deskZone = deskProfile(desk).timeZone;
+    lines.push(t('staff-card-first-response', { state: clockPhrase(t, sla.firstResponse, zone, deskZone) }));
+    lines.push(t('staff-card-resolution', { state: clockPhrase(t, sla.resolution, zone, deskZone) }));
   }
   if (ticket.location) lines.push(t('staff-card-location', { location: ticket.location }));
   if (ticket.visitStartsAt !== null && ticket.visitEndsAt !== null) {
     lines.push(
       t('staff-card-visit', {
-        slot: slotText(ticket.visitStartsAt, ticket.visitEndsAt, zone),
+        slot: slotText(ticket.visitStartsAt, ticket.visitEndsAt, zone, language),
         state:
           ticket.visitCheckedOutAt !== null
             ? t('staff-card-visit-done', { at: formatLocal(ticket.visitCheckedOutAt, zone).slice(-5) })
@@ -118,10 +122,6 @@ export function cardText(desk: DeskContext, t: Translate, language: Language, ti
   if (description && description !== ticket.subject) lines.push('', description);
   if (ticket.resolutionText) lines.push('', t('staff-card-resolution-text', { text: ticket.resolutionText }));
   return lines.join('\n');
-}
-
-export function slotText(startsAt: number, endsAt: number, zone: string): string {
-  return `${formatLocal(startsAt, zone)}–${formatLocal(endsAt, zone).slice(-5)}`;
 }
 
 /**

@@ -2,6 +2,7 @@
 // SLA time left and a button that opens its card.
 import { Composer, InlineKeyboard } from 'grammy';
 import { isStaff } from '../../core/permissions.ts';
+import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { myTickets, type QueueEntry, staffQueue } from '../../core/tickets/queues.ts';
 import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
@@ -54,6 +55,6 @@ function queueLine(desk: BotDeps['desk'], t: ReturnType<typeof translator>, entr
     status: t(`status-${ticket.status}`),
     subject: ticket.subject.length > 60 ? `${ticket.subject.slice(0, 59)}…` : ticket.subject,
     clock: t(`staff-clock-${clock}`),
-    sla: clockPhrase(t, reading, zone),
+    sla: clockPhrase(t, reading, zone, deskProfile(desk).timeZone),
   });
 }
