@@ -8,7 +8,7 @@ import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act } from '../../core/tickets/act.ts';
 import { createTicket } from '../../core/tickets/create.ts';
-import { attachments, tickets } from '../../db/schema.ts';
+import { attachments, contracts, tickets } from '../../db/schema.ts';
 import { makeWorld, type PersonKey } from '../fixtures.ts';
 import {
   ARTIFACTS,
@@ -339,6 +339,53 @@ describe('the report of a quarter', () => {
     await expect.poll(() => page.locator('[data-chart]').first().getAttribute('data-days')).toBe('14');
     await page.locator('[data-chart] canvas').first().waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/manager-quarter-weeks.png`, fullPage: true });
+  });
+});
+
+describe('the admin contract form', () => {
+  it('takes SLA targets as hours and minutes, and shows a refusal where one can see it', async () => {
+    const { world } = desk;
+    const app = await open(desk, 'admin');
+    const { page } = app;
+    await page.setViewportSize({ width: 360, height: 740 });
+    await waitForScreen(app, '[data-screen="board"]');
+    await page.evaluate(`location.hash = '#/admin/contracts'`);
+    await page.getByText('A business hours').click();
+    await waitForScreen(app, 'input[name="P2-resolution-hours"]');
+    await noSidewaysScroll(app, 'contract form');
+    // P2 resolution: 8 h (480 business minutes) → 9 h 30 min.
+    expect(await page.locator('input[name="P2-resolution-hours"]').inputValue()).toBe(
+      String(Math.floor((contractA().slaTargets.P2.resolution ?? 0) / 60)),
+    );
+    await page.fill('input[name="P2-resolution-hours"]', '9');
+    await page.fill('input[name="P2-resolution-minutes"]', '30');
+    // A first response of nothing at all: the server refuses, and the refusal is in sight.
+    await page.fill('input[name="P1-firstResponse-minutes"]', '0');
+    // Said at once, under the targets.
+    expect(await page.locator('[data-field-error="slaTargets"]').textContent()).toContain(
+      'не может быть нулевым',
+    );
+    await waitForMainButton(app, 'Сохранить');
+    await app.pressMainButton();
+    const error = page.locator('[data-screen="admin"] .error[role="alert"]:not([data-field-error])');
+    await error.waitFor();
+    await expect
+      .poll(async () => {
+        const box = await error.boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= 740;
+      })
+      .toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/admin-contract-error.png` });
+    await page.fill('input[name="P1-firstResponse-minutes"]', '15');
+    await app.pressMainButton();
+    await expect.poll(() => contractA().slaTargets.P2.resolution).toBe(570);
+    expect(contractA().slaTargets.P1.firstResponse).toBe(15);
+
+    function contractA() {
+      const row = world.ctx.db.select().from(contracts).where(eq(contracts.companyId, world.companyA)).get();
+      if (!row) throw new Error('no contract');
+      return row;
+    }
   });
 });
 

@@ -397,7 +397,9 @@ describe('the Mini App in Telegram', () => {
     // Company A's contract: P1 first response from 15 to 20 business minutes.
     await page.click('[data-screen="admin"] [data-section="contracts"]');
     await page.getByText('A business hours').click();
-    const p1 = page.locator('input[name="P1-firstResponse"]');
+    // Typed as hours and minutes (0 h 15 min), kept as business minutes.
+    const p1 = page.locator('input[name="P1-firstResponse-minutes"]');
+    expect(await page.locator('input[name="P1-firstResponse-hours"]').inputValue()).toBe('0');
     expect(await p1.inputValue()).toBe('15');
     expect(await page.locator('select[name="company-high"]').inputValue()).toBe('P1');
     await p1.fill('20');

@@ -8,6 +8,7 @@ import { haptic } from '../telegram.ts';
 import { browserTimeZone, localDate, zonedInstant } from '../time.ts';
 import { IMPACTS, PRIORITIES, type Priority, ROLES, type Role, URGENCIES } from '../types.ts';
 import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '../ui/common.tsx';
+import { DurationInput } from '../ui/DurationInput.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
 import DirectoryImport from './admin/DirectoryImport.tsx';
 import Setup from './admin/Setup.tsx';
@@ -159,7 +160,7 @@ function Companies() {
               onChange={(e) => setForm({ ...form, phone: e.target.value })}
             />
           </Field>
-          <ErrorNote error={error} />
+          <ErrorNote error={error} reveal />
           <button type="button" className="btn secondary" onClick={() => setEdit(null)}>
             {t('app-cancel')}
           </button>
@@ -297,7 +298,7 @@ function Calendars() {
               onChange={(e) => setForm({ ...form, exceptions: e.target.value })}
             />
           </Field>
-          <ErrorNote error={error} />
+          <ErrorNote error={error} reveal />
           <button type="button" className="btn secondary" onClick={() => setEdit(null)}>
             {t('app-cancel')}
           </button>
@@ -447,7 +448,7 @@ function Contracts() {
             </select>
           </Field>
           <div className="field">
-            <span>{t('app-admin-targets')}</span>
+            <span>{t('app-admin-targets-time')}</span>
             <table>
               <thead>
                 <tr>
@@ -462,13 +463,12 @@ function Contracts() {
                     <td>{p}</td>
                     {(['firstResponse', 'resolution'] as const).map((k) => (
                       <td key={k}>
-                        <input
-                          type="number"
-                          min={1}
+                        <DurationInput
                           name={`${p}-${k}`}
-                          aria-label={`${p} ${k}`}
-                          value={form.targets[p][k]}
-                          onChange={(e) => setTarget(p, k, Number(e.target.value))}
+                          label={`${p} ${t(k === 'firstResponse' ? 'app-first-response' : 'app-resolution')}`}
+                          minutes={form.targets[p][k]}
+                          invalid={form.targets[p][k] < 1}
+                          onChange={(v) => setTarget(p, k, v)}
                         />
                       </td>
                     ))}
@@ -476,6 +476,11 @@ function Contracts() {
                 ))}
               </tbody>
             </table>
+            {PRIORITIES.some((p) => form.targets[p].firstResponse < 1 || form.targets[p].resolution < 1) ? (
+              <div className="error" role="alert" data-field-error="slaTargets">
+                {t('app-admin-target-empty')}
+              </div>
+            ) : null}
           </div>
           <div className="field">
             <span>{t('app-admin-matrix')}</span>
@@ -531,7 +536,7 @@ function Contracts() {
               onChange={(e) => setForm({ ...form, autoClose: Number(e.target.value) })}
             />
           </Field>
-          <ErrorNote error={error} />
+          <ErrorNote error={error} reveal />
           <button type="button" className="btn secondary" onClick={() => setEdit(null)}>
             {t('app-cancel')}
           </button>
@@ -625,7 +630,7 @@ function Categories() {
             />
             {t('app-admin-active')}
           </label>
-          <ErrorNote error={error} />
+          <ErrorNote error={error} reveal />
           <button type="button" className="btn secondary" onClick={() => setEdit(null)}>
             {t('app-cancel')}
           </button>
@@ -781,7 +786,7 @@ function People() {
               void run(`/api/admin/people/${person.id}/roles`, 'POST', { role, companyId })
             }
           />
-          <ErrorNote error={error} />
+          <ErrorNote error={error} reveal />
         </Section>
         <div className="section-body">
           <button type="button" className="btn secondary" onClick={() => setOpenId(null)}>

@@ -145,10 +145,15 @@ export function errorText(e: unknown): string {
   return t('app-error', { reason: e instanceof Error ? e.message : String(e) });
 }
 
-export function ErrorNote({ error }: { error: unknown }) {
+/** An error line; with `reveal`, scrolled into sight when it appears (a long form's Save is far below it). */
+export function ErrorNote({ error, reveal = false }: { error: unknown; reveal?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (reveal && error) ref.current?.scrollIntoView({ block: 'center' });
+  }, [error, reveal]);
   if (!error) return null;
   return (
-    <div className="error" role="alert">
+    <div ref={ref} className="error" role="alert">
       {errorText(error)}
     </div>
   );
