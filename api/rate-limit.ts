@@ -25,8 +25,9 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = { perPerson: 120, perIp: 600, authFailuresPerIp: 30 };
 
 const MINUTE = 60_000;
-/** Buckets kept before the full ones (nobody used them for a minute) are forgotten. */
+/** Buckets kept before the full ones (nobody used them for a minute) are forgotten, at most once a second. */
 const SWEEP_AT = 10_000;
+const SWEEP_EVERY = 1_000;
 
 interface Bucket {
   tokens: number;
@@ -36,6 +37,7 @@ interface Bucket {
 /** Token buckets by key: `perMinute` tokens at most, refilled at `perMinute` a minute. */
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly perMinute: number,
@@ -51,13 +53,19 @@ export class TokenBuckets {
       found.at = now;
       return found;
     }
-    if (this.buckets.size >= SWEEP_AT) this.sweep(now);
+    if (this.buckets.size >= SWEEP_AT && now - this.sweptAt >= SWEEP_EVERY) this.sweep(now);
     const fresh = { tokens: this.perMinute, at: now };
     this.buckets.set(key, fresh);
     return fresh;
   }
 
+  /** How many addresses or people it remembers. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
   private sweep(now: number): void {
+    this.sweptAt = now;
     for (const [key, b] of this.buckets) if (now - b.at >= MINUTE) this.buckets.delete(key);
   }
 

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits, TokenBuckets } from '../api/rate-limit.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
@@ -659,6 +659,19 @@ describe('rate limits', () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(DEFAULT_RATE_LIMITS.authFailuresPerIp);
     expect(statuses.filter((s) => s === 429)).toHaveLength(300 - DEFAULT_RATE_LIMITS.authFailuresPerIp);
   }, 30_000);
+
+  it('forget who has been quiet for a minute once many are remembered', () => {
+    const clock = new ManualClock(0);
+    const buckets = new TokenBuckets(10, clock);
+    for (let i = 0; i < 10_000; i++) buckets.take(`10.0.${i >> 8}.${i & 255}`);
+    expect(buckets.size).toBe(10_000);
+    clock.advance(30_000);
+    buckets.take('192.0.2.1'); // nobody quiet long enough yet
+    expect(buckets.size).toBe(10_001);
+    clock.advance(30_000);
+    buckets.take('192.0.2.2');
+    expect(buckets.size).toBe(2);
+  });
 
   it('are read from the environment, checked at start, and count the socket’s address', async () => {
     expect(loadConfig({}).apiRateLimit).toEqual({ ...DEFAULT_RATE_LIMITS, trustProxy: false });
