@@ -5,7 +5,8 @@ import { InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import { formatLocal } from '../core/exports.ts';
 import type { Language } from '../core/model.ts';
-import { ACCEPTED_NOTICE } from '../core/notifications.ts';
+import type { NoticeFile } from '../core/notice-files.ts';
+import { ACCEPTED_NOTICE, FILES_NOTICE } from '../core/notifications.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
@@ -17,6 +18,8 @@ export interface RenderedNotice {
   text: string;
   keyboard?: InlineKeyboard;
   ticketId: number | null;
+  /** Files to send instead of a text message, `text` their caption (core/notice-files.ts). */
+  files?: NoticeFile[];
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -29,6 +32,14 @@ export function renderNotice(
 ): RenderedNotice {
   const p = row.payload;
   const event = text(p.event);
+  if (row.kind === FILES_NOTICE) {
+    const number = typeof p.number === 'number' ? p.number : 0;
+    return {
+      text: t('notice-files', { number: String(number) }),
+      ticketId: row.ticketId,
+      files: Array.isArray(p.files) ? (p.files as NoticeFile[]) : [],
+    };
+  }
   const ticket =
     row.ticketId === null
       ? undefined

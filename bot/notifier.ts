@@ -22,6 +22,7 @@ import { staffGroup } from '../core/settings.ts';
 import { type OutboxRow, people } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { rememberMessage } from './message-links.ts';
+import { sendFiles } from './notice-files.ts';
 import { renderNotice, ticketInApp } from './notices.ts';
 import { RateLimiter, type SendLimits, TELEGRAM_LIMITS } from './rate-limiter.ts';
 import { forgetTopic } from './staff/topic-store.ts';
@@ -222,11 +223,12 @@ export class Notifier {
     }
     const slot = this.limiter.record(chatId, now);
     try {
-      const sent = await api
-        .sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})
-        .finally(() => {
-          slot.answeredAt = desk.clock.now();
-        });
+      const sent = await (notice.files
+        ? sendFiles(api, chatId, notice.files, notice.text)
+        : api.sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})
+      ).finally(() => {
+        slot.answeredAt = desk.clock.now();
+      });
       markSent(desk, row.id);
       if (notice.ticketId !== null)
         rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());

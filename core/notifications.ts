@@ -4,6 +4,7 @@
 // action.
 import type { Db } from '../db/connection.ts';
 import type { Instant, Line, Role } from './model.ts';
+import { fileMessages, filesOfEvent, type NoticeFile } from './notice-files.ts';
 import { staffGroup } from './settings.ts';
 import { statements } from './statements.ts';
 
@@ -116,6 +117,7 @@ export function enqueueNotices(
 ): number {
   const { insertNotice } = statements(db);
   let queued = 0;
+  let files: NoticeFile[][] | undefined;
   for (const { personId, audience, contact: c } of recipientsOf(db, event, ticket)) {
     if (!c) continue;
     const channel =
@@ -133,6 +135,23 @@ export function enqueueNotices(
       idempotencyKey: `e${event.id}:p${personId}:${kind}`,
     });
     queued++;
+    // Staff see what the client sent, not only its caption: the files follow the notice in the chat.
+    if (audience !== 'requester' && channel === 'telegram') {
+      files ??= fileMessages(filesOfEvent(db, ticket.id, event.type, payload));
+      for (const [i, group] of files.entries()) {
+        insertNotice.run({
+          at,
+          ticketId: ticket.id,
+          eventId: event.id,
+          recipientId: personId,
+          channel,
+          kind: FILES_NOTICE,
+          payload: { ticketId: ticket.id, number: ticket.number, event: event.type, files: group },
+          idempotencyKey: `e${event.id}:p${personId}:files${i}`,
+        });
+        queued++;
+      }
+    }
   }
   // A request filed in the Mini App leaves nothing in the person's chat: they get the bot's own "accepted"
   // message (rendered like the guided intake's answer), so that there is something to reply to later.
@@ -167,6 +186,9 @@ export function enqueueNotices(
   }
   return queued;
 }
+
+/** Files a client sent, for staff: one album (or one file) a row, after the notice about them. */
+export const FILES_NOTICE = 'staff.files';
 
 /** The "request #N accepted" message to a person who filed in the Mini App (the bot's intake answer). */
 export const ACCEPTED_NOTICE = 'requester.accepted';

@@ -351,11 +351,52 @@ const answerCallbackQuery: Handler = (call) => {
   return true;
 };
 
+let albums = 0;
+
+/**
+ * An album: 2–10 photos (or documents) by file id, each a message of the same media_group_id, the caption
+ * where given. Every item is checked before any is sent, as Telegram refuses the album whole.
+ */
+const sendMediaGroup: Handler = (call) => {
+  const { world, params } = call;
+  const media = params.json('media', 'media');
+  if (!Array.isArray(media) || media.length < 2 || media.length > 10) {
+    throw badRequest('wrong number of media in the album: 2–10');
+  }
+  const items = media.map((item: unknown) => {
+    const {
+      type,
+      media: id,
+      caption,
+    } = (item ?? {}) as { type?: unknown; media?: unknown; caption?: unknown };
+    const stored = typeof id === 'string' ? world.files.get(id) : undefined;
+    if (!stored) throw badRequest('wrong file identifier/HTTP URL specified');
+    if (type !== 'photo' && type !== 'document')
+      throw badRequest(`album items of type ${String(type)} are not supported here`);
+    if (stored.kind !== type)
+      throw badRequest(`can't use file of type ${FILE_TYPE_NAME[stored.kind]} as ${type}`);
+    const text = typeof caption === 'string' && caption ? { caption } : {};
+    if (type === 'photo') return { photo: world.photoSizesOf(stored.file.file_id) ?? [], ...text };
+    const { file_id, file_unique_id, file_size } = stored.file;
+    const document: Document = {
+      ...(stored.fileName ? { file_name: stored.fileName } : {}),
+      ...(stored.mimeType ? { mime_type: stored.mimeType } : {}),
+      file_id,
+      file_unique_id,
+      file_size,
+    };
+    return { document, ...text };
+  });
+  const groupId = String(13_000_000_000 + ++albums);
+  return items.map((content) => send(call, { ...content, media_group_id: groupId }));
+};
+
 export const messageMethods = {
   sendMessage,
   sendPhoto,
   sendDocument,
   sendVoice,
+  sendMediaGroup,
   sendChatAction,
   copyMessage,
   forwardMessage,

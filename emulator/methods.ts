@@ -234,6 +234,7 @@ export const SENDING_METHODS = new Set([
   'sendPhoto',
   'sendDocument',
   'sendVoice',
+  'sendMediaGroup',
   'copyMessage',
   'forwardMessage',
 ]);

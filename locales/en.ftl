@@ -792,3 +792,4 @@ staff-btn-send = ✅ Send to the client
 ## API hardening
 
 error-rate_limited = too many requests in a row — please wait a minute and try again
+notice-files = The client's files for request #{ $number }

@@ -793,3 +793,4 @@ staff-btn-send = ✅ Отправить клиенту
 ## API hardening
 
 error-rate_limited = слишком много запросов подряд — подождите минуту и попробуйте снова
+notice-files = Файлы клиента по заявке #{ $number }

@@ -49,9 +49,12 @@ describe('creating a ticket', () => {
     });
     expect(t.subject).toBe('Printer on floor 3 prints blank pages');
     expect(counts(w)).toMatchObject({ tickets: 1, events: 1, attachments: 1 });
+    // Each engineer hears of it, and gets the client's photo right after (a notice of its own).
     expect(notices(w)).toEqual([
       { to: w.ids.line1, kind: 'line.created', channel: 'telegram' },
+      { to: w.ids.line1, kind: 'staff.files', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
+      { to: w.ids.line1b, kind: 'staff.files', channel: 'telegram' },
     ]);
     expect(createTicket(w.ctx, w.as.clientB, { channel: 'email', description: 'VPN' }).number).toBe(1002);
   });
@@ -92,7 +95,7 @@ describe('creating a ticket', () => {
     const bad: [unknown, RegExp][] = [
       [{ channel: 'telegram', description: '' }, /description/],
       [{ channel: 'telegram', description: '   ' }, /description/],
-      [{ channel: 'telegram', description: 'x'.repeat(8001) }, /description/],
+      [{ channel: 'telegram', description: 'x'.repeat(16_001) }, /description/],
       [{ channel: 'pigeon', description: 'x' }, /channel/],
       [{ channel: 'web', description: 'x', impact: 'galaxy' }, /impact/],
       [{ channel: 'web', description: 'x', categoryId: 999 }, /no such category/],
