@@ -100,7 +100,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     if (config.demo && isEmpty(db)) {
       seedDemo(db);
       log(
-        'tgdesk: demo data seeded: two client companies with their contracts and calendars, one person of every role, a few tickets',
+        'tgdesk: demo data seeded: two client companies with their contracts and calendars, one person of every role, a month of tickets',
       );
     }
     const n = (table: typeof companies | typeof people | typeof tickets) =>
