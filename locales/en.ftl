@@ -765,6 +765,7 @@ app-file-error-bad_type = we do not take such files — only photos, PDF, docume
 app-file-error-no_file = the file is empty or cannot be read
 app-file-error-too_many = at most { $count } files at a time
 app-file-error-network = no connection, please try again
+app-file-error-busy = too many requests in a row — wait a minute and tap Retry
 app-file-open = Open { $name }
 app-file-download = Download
 app-size-bytes = { $value } B

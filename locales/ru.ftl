@@ -766,6 +766,7 @@ app-file-error-bad_type = такие файлы не принимаем — то
 app-file-error-no_file = файл пустой или не читается
 app-file-error-too_many = не больше { $count } файлов за раз
 app-file-error-network = нет связи, попробуйте ещё раз
+app-file-error-busy = слишком много запросов подряд — подождите минуту и нажмите «Повторить»
 app-file-open = Открыть { $name }
 app-file-download = Скачать
 app-size-bytes = { $value } Б

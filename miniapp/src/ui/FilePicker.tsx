@@ -29,7 +29,7 @@ export interface PickedFile {
   /** 0–1 while uploading. */
   progress: number;
   upload: Uploaded | null;
-  /** Why it did not arrive: a reason the locales word (too_large, bad_type, no_file, too_many, network). */
+  /** Why it did not arrive: a reason the locales word (too_large, bad_type, no_file, too_many, busy, network). */
   error: string | null;
 }
 
@@ -61,7 +61,13 @@ export function sendFile(
     xhr.onload = () => {
       const body = xhr.response as { upload?: Uploaded; error?: { reason?: string } } | null;
       if (xhr.status === 201 && body?.upload) resolve(body.upload);
-      else reject(new Error(body?.error?.reason ?? (xhr.status === 413 ? 'too_large' : 'network')));
+      else
+        reject(
+          new Error(
+            body?.error?.reason ??
+              (xhr.status === 413 ? 'too_large' : xhr.status === 429 ? 'busy' : 'network'),
+          ),
+        );
     };
     xhr.onerror = () => reject(new Error('network'));
     xhr.onabort = () => reject(new Error('aborted'));
@@ -185,7 +191,7 @@ export function FilePicker({ picker, name }: { picker: FilePickerState; name: st
                   <progress className="file-progress" max={1} value={f.progress} aria-label={f.file.name} />
                 )}
               </div>
-              {f.error === 'network' ? (
+              {f.error === 'network' || f.error === 'busy' ? (
                 <button type="button" className="btn secondary small" onClick={() => picker.retry(f.key)}>
                   {t('app-file-retry')}
                 </button>
