@@ -6,7 +6,7 @@ import type { Context } from 'grammy';
 import type { Db } from '../db/connection.ts';
 import { conversationState } from '../db/schema.ts';
 
-export const CONVERSATION_VERSION = 2;
+export const CONVERSATION_VERSION = 3;
 
 export function conversationStorage<C extends Context, S>(db: Db): ConversationKeyStorage<C, S> {
   // Prepared once: they run on every update of every chat.

@@ -39,6 +39,10 @@ describe('a new request', () => {
       priority: 'P2',
       location: 'Офис на Тверской, 3 этаж',
     });
+    // Each question keeps the answer chosen and loses its buttons.
+    const asked = u.inbox().find((m) => m.text?.startsWith('Что случилось?'));
+    expect(asked?.text).toMatch(/\n\n✓ Принтер$/);
+    expect(asked?.reply_markup).toBeUndefined();
     const files = w.ctx.db.select().from(attachments).all();
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ kind: 'photo', ticketId: ticket?.id });
@@ -87,8 +91,8 @@ describe('a new request', () => {
     const other = w.tg('clientB');
     other.press(categories, `c:${w.category.printer}`);
     await w.emu.waitFor(() => other.answers().at(-1)?.text === 'Это не ваша кнопка.');
-    u.send('/foo');
-    await u.waitForMessage('выберите вариант кнопкой');
+    u.send('/my');
+    await u.waitForMessage('Сейчас мы заполняем заявку: ответьте на вопрос выше');
     u.send('Нет интернета');
     await u.waitForMessage('Добавлено');
     u.send('/cancel');

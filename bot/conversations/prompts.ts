@@ -44,7 +44,8 @@ export function prompts(conversation: Talk, ctx: TalkContext, options: PromptOpt
       await next.reply(t('intake-cancelled'), { reply_markup: { remove_keyboard: true } });
       throw new Leave();
     }
-    await next.reply(t('intake-use-buttons'));
+    // Another command (/my, /help…) while a request is being filled in: finish or cancel it first.
+    await next.reply(t('intake-finish-first'));
     return true;
   }
 
@@ -87,6 +88,14 @@ export function prompts(conversation: Talk, ctx: TalkContext, options: PromptOpt
       const data = query.data ?? '';
       if (known.includes(query.message?.message_id ?? -1) && allowed.includes(data)) {
         await next.answerCallbackQuery();
+        // The question keeps the answer and loses its buttons: the chat reads as what was chosen, and an
+        // old step's buttons are not there to press.
+        if (question) {
+          const label = question.keyboard.inline_keyboard
+            .flat()
+            .find((b) => 'callback_data' in b && b.callback_data === data)?.text;
+          if (label) await next.editMessageText(`${question.text}\n\n✓ ${label}`).catch(() => undefined);
+        }
         return data;
       }
       if (question && aheadOf(known, next)) {
