@@ -116,7 +116,8 @@ function yesNo(f: ExportFormat, v: boolean | null): string {
 
 /** The ticket list's header row, in the format's language. */
 export function ticketHeader(format: ExportFormat): string[] {
-  return TICKET_COLUMNS.map((c) => format.t(c.key));
+  // A time column names its zone: a file read elsewhere (another office, Excel) cannot guess it.
+  return TICKET_COLUMNS.map((c) => (c.time ? `${format.t(c.key)} (${format.timeZone})` : format.t(c.key)));
 }
 
 /** One ticket as a row of cells (instants left for the format to show). */

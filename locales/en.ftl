@@ -576,7 +576,7 @@ xlsx-sheet-summary = Summary
 xlsx-sheet-assignees = Engineers
 xlsx-sheet-tickets = Tickets
 xlsx-col-resolved = Resolved
-report-send-caption = Report for { $from } — { $to }: { $company }
+report-send-caption = Report for { $from } — { $to } ({ $zone }): { $company }
 
 ## Set-up: the first admin and the checklist (bot /setup and the Mini App's admin)
 

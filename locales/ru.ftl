@@ -576,7 +576,7 @@ xlsx-sheet-summary = Сводка
 xlsx-sheet-assignees = Исполнители
 xlsx-sheet-tickets = Заявки
 xlsx-col-resolved = Решено
-report-send-caption = Отчёт за период { $from } — { $to }: { $company }
+report-send-caption = Отчёт за период { $from } — { $to } ({ $zone }): { $company }
 
 ## Set-up: the first admin and the checklist (bot /setup and the Mini App's admin)
 

@@ -389,7 +389,7 @@ describe('reports and exports', { timeout: 60_000 }, () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe(
-      `\uFEFF${translator('en')('csv-number')},Created,Company,Requester,Channel,Category,Subject,Priority,Status,Line,Assignee,First response due,First response,First response on time,Resolution due,Resolved,Resolved on time,Rating`,
+      `\uFEFF${translator('en')('csv-number')},Created (Europe/Moscow),Company,Requester,Channel,Category,Subject,Priority,Status,Line,Assignee,First response due (Europe/Moscow),First response (Europe/Moscow),First response on time,Resolution due (Europe/Moscow),Resolved (Europe/Moscow),Resolved on time,Rating`,
     );
     expect(lines).toHaveLength(n + 1);
     expect(csv.text).toContain(`"'=HYPERLINK(""x"")"`);
@@ -476,6 +476,8 @@ describe('reports and exports', { timeout: 60_000 }, () => {
     expect(w.sent[0]).toMatchObject({
       chatId: me?.telegramUserId,
       fileName: 'report-2026-11-01-2026-11-30.xlsx',
+      // The days the period covers, in the report's zone (not "03:00" boundaries).
+      caption: 'Отчёт за период 2026-11-01 — 2026-11-30 (Europe/Moscow): Alpha LLC',
     });
     expect((await workbook(w.sent[0]?.bytes ?? new Uint8Array())).worksheets[2]?.rowCount).toBe(2);
     const csv = await call(w, 'managerA', 'POST', '/api/reports/send', { ...body, format: 'csv' });

@@ -255,7 +255,9 @@ describe('the ticket list export', () => {
       },
     );
     const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines[0]).toMatch(/^Number,Created,Company,Requester,Channel,Category,Subject,Priority,Status/);
+    expect(lines[0]).toMatch(
+      /^Number,Created \(Europe\/Moscow\),Company,Requester,Channel,Category,Subject,Priority,Status/,
+    );
     expect(lines).toHaveLength(1 + 9); // 8 of company A in the quarter + the new one
     expect(lines[1]).toContain(
       `5011,2027-01-01 00:30,Alpha LLC,Client A,Telegram,,"'=HYPERLINK(""http://evil"")",P1,New`,

@@ -3,7 +3,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { formatLocal } from '../../core/exports.ts';
 import { type Actor, managedCompanies, ticketScope } from '../../core/permissions.ts';
 import { reportSeries } from '../../core/report-series.ts';
 import { buildReport } from '../../core/reports.ts';
@@ -85,8 +84,10 @@ export function reportRoutes(deps: ApiDeps, log: (error: unknown) => void) {
           : (desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()
               ?.name ?? '');
       const caption = t('report-send-caption', {
-        from: formatLocal(body.from, timeZone),
-        to: formatLocal(body.to, timeZone),
+        // The period as the days it covers ([from, to) ends the day before `to`), in the report's zone.
+        from: localDay(body.from, timeZone),
+        to: localDay(body.to - 1, timeZone),
+        zone: timeZone,
         company,
       });
       // Not awaited: a slow Bot API does not hold the Mini App up; a failure (even a thrown one) is logged.
