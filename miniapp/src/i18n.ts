@@ -58,6 +58,20 @@ export function dateTime(at: number, timeZone?: string): string {
   return format({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }, timeZone).format(at);
 }
 
+/**
+ * A ticket's time as its company keeps it: in the zone of the ticket's calendar, the zone named when the
+ * device keeps another ("14:00 (Asia/Novosibirsk)"), so a manager in Moscow reads Novosibirsk's hours right.
+ */
+export function ticketTime(at: number, ticketZone: string): string {
+  return `${dateTime(at, ticketZone)}${zoneNote(ticketZone)}`;
+}
+
+/** " (Asia/Novosibirsk)" when the device keeps another zone than `zone`, else nothing. */
+export function zoneNote(zone: string): string {
+  const local = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return zone === local ? '' : ` (${zone})`;
+}
+
 export function date(at: number, timeZone?: string): string {
   return format({ day: 'numeric', month: 'short', year: 'numeric' }, timeZone).format(at);
 }

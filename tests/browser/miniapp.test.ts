@@ -372,6 +372,18 @@ describe('the Mini App in Telegram', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('shows a ticket’s times in its company’s zone, naming it when the device keeps another', async () => {
+    // The browser keeps Moscow time: company A works on it, company B (24/7) keeps UTC.
+    const moscow = seeded.companyA[1];
+    const a = await open(desk, 'managerA', { path: `/?ticket=${moscow?.id}` });
+    await waitForScreen(a, `[data-screen="ticket"][data-ticket="${moscow?.id}"]`);
+    expect(await a.page.locator('[data-screen="ticket"]').textContent()).not.toContain('(UTC)');
+    const utc = seeded.companyB[0];
+    const b = await open(desk, 'managerB', { path: `/?ticket=${utc?.id}` });
+    await waitForScreen(b, `[data-screen="ticket"][data-ticket="${utc?.id}"]`);
+    expect(await b.page.locator('[data-timeline] .meta').first().textContent()).toContain('(UTC)');
+  });
+
   it('an admin adds a company, changes an SLA target of a contract and makes an invite link', async () => {
     const { world } = desk;
     const app = await open(desk, 'admin');

@@ -1,7 +1,7 @@
 // One ticket: its state and SLA, the moves the person may make, the timeline and a comment box.
 import { useState } from 'react';
 import { ApiError, api } from '../api.ts';
-import { dateTime, t } from '../i18n.ts';
+import { dateTime, t, ticketTime, time, zoneNote } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
 import type { Comment, TicketDetail, TicketEvent, TicketPage } from '../types.ts';
@@ -63,7 +63,7 @@ function Timeline({ page }: { page: TicketPage }) {
             data-internal={internal || undefined}
           >
             <div className="meta">
-              {dateTime(item.at)} · {who ?? t('app-system')}
+              {ticketTime(item.at, page.ticket.timeZone)} · {who ?? t('app-system')}
               {internal ? ` · ${t('app-internal')}` : ''}
             </div>
             {item.event ? <div>{eventText(item.event)}</div> : null}
@@ -205,7 +205,7 @@ export default function TicketView({ id }: { id: number }) {
         {final ? null : (
           <Cell label={t('app-field-sla')}>
             <Countdown ticket={ticket} />
-            <div className="hint">{t('app-due-at', { due: dateTime(ticket.dueAt) })}</div>
+            <div className="hint">{t('app-due-at', { due: ticketTime(ticket.dueAt, tz) })}</div>
           </Cell>
         )}
         {ticket.categoryName ? <Cell label={t('app-field-category')}>{ticket.categoryName}</Cell> : null}
@@ -222,11 +222,12 @@ export default function TicketView({ id }: { id: number }) {
             {t(`impact-${ticket.impact}`)} · {t(`urgency-${ticket.urgency}`)}
           </Cell>
         ) : null}
-        <Cell label={t('app-field-created')}>{dateTime(ticket.createdAt)}</Cell>
+        <Cell label={t('app-field-created')}>{ticketTime(ticket.createdAt, tz)}</Cell>
         {ticket.location ? <Cell label={t('app-field-location')}>{ticket.location}</Cell> : null}
         {ticket.visit ? (
           <Cell label={t('app-field-visit')}>
-            {dateTime(ticket.visit.startsAt, tz)}–{dateTime(ticket.visit.endsAt, tz).slice(-5)}
+            {dateTime(ticket.visit.startsAt, tz)}–{time(ticket.visit.endsAt, tz)}
+            {zoneNote(tz)}
           </Cell>
         ) : null}
         {ticket.rating ? (

@@ -2,7 +2,7 @@
 // each, and for the moves that need input a small form whose submit is the Main Button.
 import { useEffect, useState } from 'react';
 import { api, listOf } from '../api.ts';
-import { dateTime, t } from '../i18n.ts';
+import { dateTime, t, time, zoneNote } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
 import { addDays, localDate, zonedInstant } from '../time.ts';
@@ -315,7 +315,7 @@ export function ActionForm({
             label={(v) => {
               const s = ticket.offeredSlots.find((x) => String(x.id) === v);
               return s
-                ? `${dateTime(s.startsAt, ticket.timeZone)}–${dateTime(s.endsAt, ticket.timeZone).slice(-5)}`
+                ? `${dateTime(s.startsAt, ticket.timeZone)}–${time(s.endsAt, ticket.timeZone)}${zoneNote(ticket.timeZone)}`
                 : v;
             }}
           />
