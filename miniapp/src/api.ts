@@ -49,7 +49,13 @@ export function prefetch(path: string, query?: Query): void {
 
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    query?: Query;
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<T> {
   if (init.method === undefined && init.body === undefined) {
     const url = withQuery(path, init.query);
@@ -59,7 +65,7 @@ export async function api<T>(
       return started as Promise<T>;
     }
   }
-  const headers = authHeaders();
+  const headers = { ...authHeaders(), ...init.headers };
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {

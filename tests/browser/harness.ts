@@ -149,7 +149,12 @@ export interface MiniApp {
   pressMainButton(): Promise<void>;
   pressBackButton(): Promise<void>;
   /** Requests the app sent to the API, with their Authorization header. */
-  apiRequests: { method: string; path: string; authorization: string | null }[];
+  apiRequests: {
+    method: string;
+    path: string;
+    authorization: string | null;
+    idempotencyKey: string | null;
+  }[];
   /** Uncaught errors in the page. */
   pageErrors: string[];
   close(): Promise<void>;
@@ -200,6 +205,7 @@ export async function openMiniApp(desk: Desk, who: PersonKey, options: OpenOptio
         method: request.method(),
         path: url.pathname + url.search,
         authorization: await request.headerValue('authorization'),
+        idempotencyKey: await request.headerValue('idempotency-key'),
       });
     await route.continue();
   });

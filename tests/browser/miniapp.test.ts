@@ -106,6 +106,10 @@ describe('the Mini App in Telegram', () => {
       subject: 'Не сканирует МФУ в приёмной',
     });
     if (!filed) throw new Error('not filed');
+    // Filed under a key of this form, so a Send repeated after a lost answer files nothing twice.
+    const post = app.apiRequests.find((r) => r.method === 'POST' && r.path === '/api/tickets');
+    expect(post?.idempotencyKey).toMatch(/^[\w-]{8,}$/);
+    expect(filed.intakeKey).toContain(post?.idempotencyKey ?? 'none');
     await expect.poll(() => page.locator('.toast').textContent()).toBe(`Заявка #${filed.number} принята`);
     expect(eventTypes(await app.events())).toContain('web_app_trigger_haptic_feedback');
 

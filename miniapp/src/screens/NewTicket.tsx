@@ -22,6 +22,12 @@ export default function NewTicket() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const picker = useFilePicker();
+  // One key for this form: a Send repeated after a lost answer files the request once.
+  const [draftKey] = useState(() =>
+    typeof crypto.randomUUID === 'function'
+      ? crypto.randomUUID()
+      : `${Date.now()}-${Math.random()}`.slice(0, 64),
+  );
   const companies = me.roles.filter((r) => r.companyId !== null);
   const [companyId, setCompanyId] = useState<number | null>(companies[0]?.companyId ?? null);
   const distinctCompanies = [...new Map(companies.map((c) => [c.companyId, c])).values()];
@@ -43,6 +49,7 @@ export default function NewTicket() {
     setError(null);
     try {
       const { ticket } = await api<{ ticket: TicketDetail }>('/api/tickets', {
+        headers: { 'Idempotency-Key': draftKey },
         body: {
           description: description.trim(),
           impact,
