@@ -795,3 +795,4 @@ staff-btn-send = ✅ Send to the client
 error-rate_limited = too many requests in a row — please wait a minute and try again
 notice-files = The client's files for request #{ $number }
 intake-finish-first = We are filling in a request now: answer the question above, or send /cancel to stop.
+stale-button-start-over = This button is out of date. To start again, press “New request”.

@@ -98,6 +98,11 @@ describe('a new request', () => {
     u.send('/cancel');
     await u.waitForMessage('Заявку не отправили');
     expect(onlyTicket(w)).toHaveLength(0);
+    // A button of the finished conversation says how to start again.
+    u.press(categories, `c:${w.category.network}`);
+    await w.emu.waitFor(() =>
+      u.answers().at(-1)?.text?.includes('Чтобы начать заново, нажмите «Новая заявка»'),
+    );
     // Out of the conversation, a message is offered as a request, not filed by itself.
     u.send('алло');
     await u.waitForMessage('Создать заявку с этим текстом?');

@@ -12,7 +12,7 @@ export function fallback({ desk }: BotDeps): Composer<BotContext> {
     const roles = rolesOf(desk, ctx.from);
     return ctx.reply(helpText((key, args) => ctx.t(key, args), roles.length > 0 ? roles : ['client']));
   });
-  // A button of a message whose conversation is over.
-  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') }));
+  // A button of a message whose conversation is over (or was lost in a crash): say how to start again.
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('stale-button-start-over') }));
   return bot;
 }
