@@ -173,6 +173,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const { sandboxPage } = await import('../sandbox/build.ts');
       const { sandboxPeople } = await import('../sandbox/people.ts');
       const { createSandbox } = await import('../sandbox/routes.ts');
+      const { storeChatHistory } = await import('../sandbox/history.ts');
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
@@ -182,7 +183,13 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       });
       emulator = local;
       stops.push(() => local.close());
-      const sandbox = createSandbox({ emulator: local, people: sandboxPeople(db), page, miniAppBuilt });
+      const sandbox = createSandbox({
+        emulator: local,
+        people: sandboxPeople(db),
+        page,
+        miniAppBuilt,
+        history: storeChatHistory(db),
+      });
       const api = createApi({
         ...telegramFiles(local.token, local.apiRoot),
         desk,

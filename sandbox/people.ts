@@ -13,8 +13,8 @@ export interface SandboxPerson {
   name: string;
   language: Language;
   phone: string | null;
-  /** Their first role by ROLES order (a person may have several), and its company. */
-  role: Role;
+  /** Their first role by ROLES order (a person may have several), and its company; null for a stranger. */
+  role: Role | null;
   company: string | null;
 }
 
@@ -38,13 +38,52 @@ export function sandboxPeople(db: Db): SandboxPerson[] {
   for (const row of rows) {
     if (row.telegramId === null) continue;
     const known = byPerson.get(row.personId);
-    if (known && ROLES.indexOf(known.role) <= ROLES.indexOf(row.role)) continue;
+    if (known?.role && ROLES.indexOf(known.role) <= ROLES.indexOf(row.role)) continue;
     byPerson.set(row.personId, { ...row, telegramId: row.telegramId });
   }
-  return [...byPerson.values()].sort(
-    (a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.personId - b.personId,
-  );
+  const rank = (role: Role | null) => (role === null ? ROLES.length : ROLES.indexOf(role));
+  return [...byPerson.values()].sort((a, b) => rank(a.role) - rank(b.role) || a.personId - b.personId);
 }
+
+const FIRST_NAMES = {
+  ru: ['Алексей', 'Мария', 'Ольга', 'Никита', 'Татьяна', 'Артём', 'Ксения', 'Денис'],
+  en: ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Ethan'],
+};
+const LAST_NAMES = {
+  ru: ['Гусев', 'Белова', 'Комаров', 'Лебедева', 'Фролов', 'Полякова', 'Титов', 'Ершова'],
+  en: ['Brown', 'Wilson', 'Taylor', 'Clarke', 'Hughes', 'Walker', 'Wright', 'Evans'],
+};
+
+/**
+ * Someone the desk does not know: a fresh Telegram user with a random id and name in `language`, and a
+ * phone number of their own that is in no company's directory (so "Share my number" finds nobody).
+ * `random(n)` gives an integer in [0, n).
+ */
+export function strangerPerson(
+  language: Language,
+  taken: (telegramId: number) => boolean,
+  random: (n: number) => number,
+): SandboxPerson {
+  let telegramId = 0;
+  while (telegramId === 0 || taken(telegramId)) telegramId = 5_000_000_000 + random(1_000_000_000);
+  const first = FIRST_NAMES[language][random(FIRST_NAMES[language].length)] ?? 'Alex';
+  const last = LAST_NAMES[language][random(LAST_NAMES[language].length)] ?? 'Smith';
+  // Russian family names agree with the first name: Мария Белова, Алексей Гусев.
+  const feminine = language === 'ru' && /[ая]$/.test(first);
+  const family = language === 'ru' ? (feminine ? feminize(last) : masculinize(last)) : last;
+  return {
+    telegramId,
+    personId: 0,
+    name: `${first} ${family}`,
+    language,
+    phone: `+7999${String(random(10_000_000)).padStart(7, '0')}`,
+    role: null,
+    company: null,
+  };
+}
+
+const feminize = (name: string) => (name.endsWith('а') ? name : `${name}а`);
+const masculinize = (name: string) => (name.endsWith('а') ? name.slice(0, -1) : name);
 
 /** How the person looks to Telegram: first name and the rest, their language. */
 export function telegramProfile(person: SandboxPerson): UserProfile {

@@ -1,7 +1,11 @@
 // The sandbox's HTTP side, mounted at /sandbox: the page, and what it needs to be a Telegram client for
-// the demo people — their chats with the bot (live, over server-sent events), sending text and photos,
-// pressing buttons, sharing a contact, the bot's commands, and the Mini App opened with init data signed
-// with the emulator bot's token, which the API checks as it would Telegram's.
+// the demo people and for strangers made up on the spot — their chats with the bot (live, over
+// server-sent events), sending text, photos, documents, voice messages and stickers, pressing buttons,
+// sharing a contact, switching the bot's language as a person would (/language and a press), the bot's
+// commands, and the Mini App opened with init data signed with the emulator bot's token, which the API
+// checks as it would Telegram's.
+import { randomInt } from 'node:crypto';
+import type { Message } from 'grammy/types';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -13,9 +17,10 @@ import type { Emulator, TestUser } from '../emulator/index.ts';
 import { DEFAULT_LANGUAGE, messageKeys, translator } from '../locales/index.ts';
 import type { PageFile } from './build.ts';
 import { chatView, fileInChat } from './chat-view.ts';
-import { type SandboxPerson, telegramProfile } from './people.ts';
+import type { ChatHistory } from './history.ts';
+import { type SandboxPerson, strangerPerson, telegramProfile } from './people.ts';
 import { THEME } from './theme.ts';
-import type { MiniAppView, SessionView } from './types.ts';
+import type { ChatView, MiniAppView, PersonView, SessionView } from './types.ts';
 
 export interface SandboxOptions {
   emulator: Emulator;
@@ -26,6 +31,10 @@ export interface SandboxOptions {
   miniAppBuilt: () => boolean;
   /** Between two keep-alive comments on an idle event stream. */
   keepAliveMs?: number;
+  /** What the store knows of chats before this run (the page says when they were emptied by a restart). */
+  history?: ChatHistory;
+  /** How long the language switch waits for the bot's language buttons. */
+  botTimeoutMs?: number;
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -42,6 +51,27 @@ const photoQuery = z.object({
   caption: z.string().max(1024).optional(),
   replyTo: z.coerce.number().int().positive().optional(),
 });
+const attachmentBody = z
+  .object({
+    kind: z.enum(['document', 'voice', 'sticker']),
+    caption: z.string().max(1024).optional(),
+    replyTo: z.number().int().positive().optional(),
+    fileName: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^/\\]+$/, 'a file name, not a path')
+      .optional(),
+  })
+  .refine((a) => a.kind === 'document' || a.replyTo === undefined, {
+    message: 'only a document goes as a reply here',
+    path: ['replyTo'],
+  })
+  .refine((a) => a.kind !== 'sticker' || a.caption === undefined, {
+    message: 'a sticker has no caption',
+    path: ['caption'],
+  });
+const languageBody = z.object({ language: z.enum(LANGUAGES) });
 
 const bad = (message: string) =>
   new HTTPException(400, {
@@ -72,6 +102,17 @@ const isImage = (bytes: Uint8Array) =>
   (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) ||
   (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47);
 
+function personView(person: SandboxPerson, t: (key: string) => string): PersonView {
+  return {
+    id: person.telegramId,
+    name: person.name,
+    role: person.role ?? 'stranger',
+    roleName: person.role ? t(`role-${person.role}`) : t('sandbox-stranger'),
+    company: person.company,
+    language: person.language,
+  };
+}
+
 export interface Sandbox {
   /** Every route under /sandbox/: mount them on the API app with `api.route('/', routes)`. */
   routes: Hono;
@@ -79,15 +120,36 @@ export interface Sandbox {
   close(): void;
 }
 
+interface Chat {
+  person: SandboxPerson;
+  user: TestUser;
+  /** The store knew of messages here that this run's (empty) chat does not have. */
+  restarted: boolean;
+}
+
 export function createSandbox(options: SandboxOptions): Sandbox {
-  const { emulator, page } = options;
+  const { emulator, page, history } = options;
   const keepAliveMs = options.keepAliveMs ?? 20_000;
-  const chats = new Map<number, { person: SandboxPerson; user: TestUser }>(
-    options.people.map((person) => [
-      person.telegramId,
-      { person, user: emulator.user(telegramProfile(person)) },
-    ]),
-  );
+  const botTimeoutMs = options.botTimeoutMs ?? 10_000;
+  const chats = new Map<number, Chat>();
+  const addChat = (person: SandboxPerson): Chat => {
+    const user = emulator.user(telegramProfile(person));
+    const chat: Chat = {
+      person,
+      user,
+      restarted: user.messages().length === 0 && (history?.had(person.telegramId) ?? false),
+    };
+    chats.set(person.telegramId, chat);
+    if (history) {
+      const off = user.watch(() => {
+        if (user.messages().length === 0) return;
+        off();
+        history.remember(person.telegramId);
+      });
+    }
+    return chat;
+  };
+  for (const person of options.people) addChat(person);
   const botApi = async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
     const response = await fetch(`${emulator.apiRoot}/bot${emulator.token}/${method}`, {
       method: 'POST',
@@ -99,6 +161,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return body.result as T;
   };
 
+  const small = bodyLimit({ maxSize: 64 * 1024, onError: () => Promise.reject(bad('Body too large')) });
   const streams = new Set<SSEStreamingApi>();
   const app = new Hono();
   app.onError((error, c) => {
@@ -145,25 +208,32 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       language,
       texts,
       bot: { name: emulator.botInfo.first_name, username: emulator.botInfo.username },
-      people: [...chats.values()].map(({ person }) => ({
-        id: person.telegramId,
-        name: person.name,
-        role: person.role,
-        roleName: t(`role-${person.role}`),
-        company: person.company,
-        language: person.language,
-      })),
+      people: [...chats.values()].map(({ person }) => personView(person, t)),
       miniAppBuilt: options.miniAppBuilt(),
     };
     return c.json(session);
   });
 
+  /** Someone new to the desk: a fresh Telegram user with a random id and name, in the page's language. */
+  app.post('/sandbox/api/people', small, async (c) => {
+    const { language } = await parse(languageBody, c.req.json());
+    const person = strangerPerson(language, (id) => chats.has(id), randomInt);
+    addChat(person);
+    return c.json(personView(person, translator(language)), 201);
+  });
+
   // ------------------------------------------------------------------------------------------ chats
 
-  app.get('/sandbox/api/chats/:id', (c) => c.json(chatView(chatOf(c.req.param('id')).user)));
+  const viewOf = (chat: Chat): ChatView => ({
+    ...chatView(chat.user),
+    ...(chat.restarted ? { restarted: true } : {}),
+  });
+
+  app.get('/sandbox/api/chats/:id', (c) => c.json(viewOf(chatOf(c.req.param('id')))));
 
   app.get('/sandbox/api/chats/:id/events', (c) => {
-    const { user } = chatOf(c.req.param('id'));
+    const chat = chatOf(c.req.param('id'));
+    const { user } = chat;
     return streamSSE(c, async (stream) => {
       streams.add(stream);
       let changed = true;
@@ -177,7 +247,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         while (!stream.aborted && !stream.closed) {
           if (changed) {
             changed = false;
-            await stream.writeSSE({ event: 'chat', data: JSON.stringify(chatView(user)) });
+            await stream.writeSSE({ event: 'chat', data: JSON.stringify(viewOf(chat)) });
           } else {
             await stream.write(': keep-alive\n\n');
           }
@@ -196,8 +266,6 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       }
     });
   });
-
-  const small = bodyLimit({ maxSize: 64 * 1024, onError: () => Promise.reject(bad('Body too large')) });
 
   app.post('/sandbox/api/chats/:id/messages', small, async (c) => {
     const { user } = chatOf(c.req.param('id'));
@@ -225,17 +293,69 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
   );
 
-  app.post('/sandbox/api/chats/:id/presses', small, async (c) => {
+  /** A document (stand-in bytes under the given name), a voice message or a sticker, as a client sends them. */
+  app.post('/sandbox/api/chats/:id/attachments', small, async (c) => {
     const { user } = chatOf(c.req.param('id'));
+    const body = await parse(attachmentBody, c.req.json());
+    const caption = body.caption?.trim() ? { caption: body.caption } : {};
+    const message = attempt(() => {
+      if (body.kind === 'voice') return user.sendVoice({ duration: 4, ...caption });
+      if (body.kind === 'sticker') return user.sendSticker();
+      return user.sendDocument({
+        fileName: body.fileName ?? 'report.pdf',
+        ...caption,
+        ...(body.replyTo ? { replyTo: body.replyTo } : {}),
+      });
+    });
+    return c.json({ id: message.message_id }, 201);
+  });
+
+  app.post('/sandbox/api/chats/:id/presses', small, async (c) => {
+    const chat = chatOf(c.req.param('id'));
+    const { user } = chat;
     const body = await parse(pressBody, c.req.json());
     const message = user.messages().find((m) => m.message_id === body.messageId);
     if (!message) throw notFound('No such message in this chat');
-    return c.json({ queryId: attempt(() => user.press(message, body.data)) }, 201);
+    const queryId = attempt(() => user.press(message, body.data));
+    const chosen = LANGUAGES.find((l) => body.data === `lang:${l}`);
+    if (chosen) chat.person = { ...chat.person, language: chosen };
+    return c.json({ queryId }, 201);
+  });
+
+  /**
+   * The page's language switch, for the person in view: what they would do in Telegram — send /language
+   * and press the button of that language under the bot's answer. The bot then stores the choice, answers
+   * in it and renames its menu; the Mini App opens in it too.
+   */
+  app.post('/sandbox/api/chats/:id/language', small, async (c) => {
+    const chat = chatOf(c.req.param('id'));
+    const { user } = chat;
+    const { language } = await parse(languageBody, c.req.json());
+    const data = `lang:${language}`;
+    const offers = (m: Message) =>
+      m.reply_markup?.inline_keyboard.some((row) =>
+        row.some((b) => 'callback_data' in b && b.callback_data === data),
+      ) ?? false;
+    const asked = attempt(() => user.send('/language'));
+    let choices: Message;
+    try {
+      choices = await user.waitForMessage((m) => m.message_id > asked.message_id && offers(m), botTimeoutMs);
+    } catch {
+      throw new HTTPException(504, {
+        res: Response.json(
+          { error: { code: 'timeout', message: 'The bot did not offer the languages' } },
+          { status: 504 },
+        ),
+      });
+    }
+    const queryId = attempt(() => user.press(choices, data));
+    chat.person = { ...chat.person, language };
+    return c.json({ queryId }, 201);
   });
 
   app.post('/sandbox/api/chats/:id/contact', (c) => {
     const { person, user } = chatOf(c.req.param('id'));
-    if (!person.phone) throw bad('This demo person has no phone number');
+    if (!person.phone) throw bad('This person has no phone number');
     const phone = person.phone;
     const message = attempt(() => user.shareContact(phone));
     return c.json({ id: message.message_id }, 201);

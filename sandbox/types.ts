@@ -14,6 +14,7 @@ export interface PersonView {
   /** The Telegram user id, also the id of their chat with the bot. */
   id: number;
   name: string;
+  /** A role, or 'stranger' for someone the desk does not know (made up in the page). */
   role: string;
   /** The role's name in the page's language. */
   roleName: string;
@@ -69,6 +70,11 @@ export interface ChatView {
   menuButton: { text: string; url: string } | null;
   /** The bot's answers to this person's button presses (toasts and alerts), oldest first. */
   answers: { queryId: string; text?: string; alert?: boolean }[];
+  /**
+   * The sandbox restarted since this person last chatted: the store remembers their chat, the local
+   * Telegram (in memory) does not, so earlier messages are not shown. The page says so at the top.
+   */
+  restarted?: true;
 }
 
 export interface MiniAppView {

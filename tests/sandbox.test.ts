@@ -1,13 +1,18 @@
 // The offline sandbox as `npm start` runs it without a bot token (startApp, on port 0 and an in-memory
-// store): the demo people, a chat with the real bot through the page's routes with updates over
-// server-sent events, button presses, photos, force-reply prompts, and init data the API accepts.
+// store): the demo people and strangers made up on the spot, a chat with the real bot through the page's
+// routes with updates over server-sent events, button presses, photos, documents, voice messages and
+// stickers, force-reply prompts, the language switch, init data the API accepts, and what a restart over
+// the same store tells the page.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
 import { ROLES } from '../core/model.ts';
-import type { ChatView, SessionView } from '../sandbox/types.ts';
+import type { ChatView, PersonView, SessionView } from '../sandbox/types.ts';
 
 let app: RunningApp;
 let origin: string;
@@ -210,6 +215,127 @@ describe('the sandbox', () => {
     ).toBe(404);
   });
 
+  it('makes a stranger with a random id and name, whom the bot greets as someone it does not know', async () => {
+    const stranger = await post<PersonView>('/sandbox/api/people', { language: 'ru' });
+    const other = await post<PersonView>('/sandbox/api/people', { language: 'en' });
+    expect(stranger).toMatchObject({ role: 'stranger', roleName: 'Незнакомец: его нет в справочнике' });
+    expect(stranger.language).toBe('ru');
+    expect(stranger.name).toMatch(/^[А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+$/);
+    expect(other).toMatchObject({
+      role: 'stranger',
+      roleName: 'Stranger: not in the directory',
+      language: 'en',
+    });
+    expect(other.name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(other.id).not.toBe(stranger.id);
+    expect(people.map((p) => p.id)).not.toContain(stranger.id);
+    const session = await json<SessionView>('/sandbox/api/session?lang=ru');
+    expect(session.people.map((p) => p.id)).toEqual(expect.arrayContaining([stranger.id, other.id]));
+
+    await post(`/sandbox/api/chats/${stranger.id}/messages`, { text: '/start' });
+    const greeting = await waitForChat(stranger.id, botMessage(/Мы пока не знаем, из какой вы компании/));
+    const view = await json<ChatView>(`/sandbox/api/chats/${stranger.id}`);
+    expect(view.keyboard?.rows.flat().some((b) => b.kind === 'contact')).toBe(true);
+    // Their own number, which no company's directory has.
+    await post(`/sandbox/api/chats/${stranger.id}/contact`, {});
+    await waitForChat(stranger.id, botMessage(/В справочнике его нет/, greeting.id));
+    const en = await post<{ id: number }>(`/sandbox/api/chats/${other.id}/messages`, { text: '/start' });
+    await waitForChat(other.id, botMessage(/We don't know your company yet/, en.id));
+    expect(
+      (await post<{ status?: number }>('/sandbox/api/people', { language: 'de' }).catch((e) => e)).message,
+    ).toMatch(/400/);
+  });
+
+  it('sends a sticker, a voice message and a document, which reach the bot and get its answers', async () => {
+    const stranger = await post<PersonView>('/sandbox/api/people', { language: 'ru' });
+    await post(`/sandbox/api/chats/${stranger.id}/messages`, { text: '/new' });
+    const categories = await waitForChat(stranger.id, (v) =>
+      v.messages.find((m) => !m.mine && m.text?.startsWith('Что случилось?') && m.buttons),
+    );
+    const other = categories.buttons?.flat().find((b) => b.kind === 'callback' && b.text === 'Другое');
+    await post(`/sandbox/api/chats/${stranger.id}/presses`, {
+      messageId: categories.id,
+      data: other?.kind === 'callback' ? other.data : '',
+    });
+    const asked = await waitForChat(stranger.id, botMessage(/^Опишите проблему/, categories.id));
+
+    // A sticker is no description: a polite word, and the step stands.
+    const sticker = await post<{ id: number }>(`/sandbox/api/chats/${stranger.id}/attachments`, {
+      kind: 'sticker',
+    });
+    expect(sticker.id).toBeGreaterThan(asked.id);
+    await waitForChat(stranger.id, botMessage(/^Я жду текст/, sticker.id));
+    const mine = (await json<ChatView>(`/sandbox/api/chats/${stranger.id}`)).messages.find(
+      (m) => m.id === sticker.id,
+    );
+    expect(mine).toMatchObject({ mine: true, sticker: { emoji: '👍' } });
+
+    // A voice message and a document are parts of the description.
+    const voice = await post<{ id: number }>(`/sandbox/api/chats/${stranger.id}/attachments`, {
+      kind: 'voice',
+    });
+    await waitForChat(stranger.id, botMessage(/^Добавлено/, voice.id));
+    const document = await post<{ id: number }>(`/sandbox/api/chats/${stranger.id}/attachments`, {
+      kind: 'document',
+      fileName: 'счёт.pdf',
+      caption: 'Счёт с ошибкой',
+    });
+    await waitForChat(stranger.id, botMessage(/^Добавлено/, document.id));
+    const view = await json<ChatView>(`/sandbox/api/chats/${stranger.id}`);
+    expect(view.messages.find((m) => m.id === voice.id)).toMatchObject({
+      mine: true,
+      voice: { duration: 4 },
+    });
+    expect(view.messages.find((m) => m.id === document.id)).toMatchObject({
+      mine: true,
+      caption: 'Счёт с ошибкой',
+      document: { fileName: 'счёт.pdf' },
+    });
+    // What the page may not send.
+    const refused = async (body: unknown) =>
+      (
+        await fetch(`${origin}/sandbox/api/chats/${stranger.id}/attachments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).status;
+    expect(await refused({ kind: 'video' })).toBe(400);
+    expect(await refused({ kind: 'sticker', caption: 'x' })).toBe(400);
+    expect(await refused({ kind: 'voice', replyTo: asked.id })).toBe(400);
+    expect(await refused({ kind: 'document', fileName: '../etc/passwd' })).toBe(400);
+  });
+
+  it("switches the bot's language for the person in view as they would: /language and a press", async () => {
+    const manager = personOf('client_manager');
+    expect(manager.language).toBe('ru');
+    const { queryId } = await post<{ queryId: string }>(`/sandbox/api/chats/${manager.id}/language`, {
+      language: 'en',
+    });
+    const view = await waitForChat(manager.id, (v) =>
+      v.messages.some((m) => !m.mine && m.text === 'Done, I speak English now.') &&
+      v.answers.some((a) => a.queryId === queryId)
+        ? v
+        : undefined,
+    );
+    expect(view.messages.filter((m) => m.mine).map((m) => m.text)).toContain('/language');
+    // The bot now answers in English, and the session (and the Mini App's init data) says so.
+    const help = await post<{ id: number }>(`/sandbox/api/chats/${manager.id}/messages`, { text: '/help' });
+    await waitForChat(manager.id, (v) =>
+      v.messages.find((m) => !m.mine && m.id > help.id && /new/i.test(m.text ?? '')),
+    );
+    const session = await json<SessionView>('/sandbox/api/session?lang=en');
+    expect(session.people.find((p) => p.id === manager.id)?.language).toBe('en');
+    const { src } = await json<{ src: string }>(`/sandbox/api/chats/${manager.id}/mini-app`);
+    const initData = new URLSearchParams(src.slice(src.indexOf('#') + 1)).get('tgWebAppData') ?? '';
+    expect(JSON.parse(new URLSearchParams(initData).get('user') ?? '{}')).toMatchObject({
+      language_code: 'en',
+    });
+    // And back.
+    await post(`/sandbox/api/chats/${manager.id}/language`, { language: 'ru' });
+    await waitForChat(manager.id, botMessage(/^Готово, теперь говорю по-русски/));
+  });
+
   it('shows a force-reply prompt of the bot as one, and sends the reply to it', async () => {
     const engineer = personOf('line2');
     const emulator = app.emulator;
@@ -300,5 +426,46 @@ describe('the sandbox', () => {
       problems = String((error as { stdout?: string }).stdout || error);
     }
     expect(problems).toBe('');
+  }, 60_000);
+});
+
+describe('the sandbox started again over the same store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgdesk-sandbox-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const start = () =>
+    startApp(loadConfig({ DATABASE_PATH: join(dir, 'sandbox.sqlite'), PORT: '0' }), {
+      log: () => {},
+      logger: createLogger({ level: 'silent' }),
+      limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
+    });
+
+  it('tells the page that the chats the person had are not kept, and only theirs', async () => {
+    let running = await start();
+    const at = (path: string) => `http://127.0.0.1:${running.port}${path}`;
+    const read = async (chatId: number) =>
+      (await (await fetch(at(`/sandbox/api/chats/${chatId}`))).json()) as ChatView;
+    const { people: demo } = (await (await fetch(at('/sandbox/api/session'))).json()) as SessionView;
+    const [client, admin] = [demo.find((p) => p.role === 'client'), demo.find((p) => p.role === 'admin')];
+    if (!client || !admin) throw new Error('no demo client or admin');
+    expect((await read(client.id)).restarted).toBeUndefined();
+    await fetch(at(`/sandbox/api/chats/${client.id}/messages`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '/start' }),
+    });
+    await running.emulator?.waitFor(() =>
+      running.emulator?.user({ id: client.id, first_name: 'Анна' }).last(),
+    );
+    expect((await read(client.id)).restarted).toBeUndefined();
+    await running.stop();
+
+    running = await start();
+    try {
+      const again = await read(client.id);
+      expect(again).toMatchObject({ messages: [], restarted: true });
+      expect((await read(admin.id)).restarted).toBeUndefined();
+    } finally {
+      await running.stop();
+    }
   }, 60_000);
 });

@@ -1,6 +1,7 @@
-// The sandbox page: a Telegram-like chat with the bot as a demo person, and the Mini App beside it.
-// Everything it shows comes from the sandbox server (/sandbox/api/…), which drives the local Bot API
-// emulator the real bot talks to; chat updates arrive over server-sent events.
+// The sandbox page: a Telegram-like chat with the bot as a demo person (or a stranger made up on the
+// spot), and the Mini App beside it; below 900 px one of the three panes at a time. Everything it shows
+// comes from the sandbox server (/sandbox/api/…), which drives the local Bot API emulator the real bot
+// talks to; chat updates arrive over server-sent events.
 import type {
   ButtonView,
   ChatView,
@@ -28,6 +29,10 @@ const ui = {
   languages: element('languages'),
   peopleTitle: element('people-title'),
   people: element<HTMLUListElement>('people'),
+  newStranger: element<HTMLButtonElement>('new-stranger'),
+  layout: element('layout'),
+  panes: element('panes'),
+  paneMiniApp: element<HTMLButtonElement>('pane-miniapp'),
   botName: element('bot-name'),
   chatSubtitle: element('chat-subtitle'),
   openApp: element<HTMLButtonElement>('open-app'),
@@ -40,10 +45,12 @@ const ui = {
   composer: element<HTMLFormElement>('composer'),
   menuButton: element<HTMLButtonElement>('menu-button'),
   commandsButton: element<HTMLButtonElement>('commands-button'),
-  photoButton: element<HTMLButtonElement>('photo-button'),
+  attachButton: element<HTMLButtonElement>('attach-button'),
+  attachMenu: element('attach-menu'),
   input: element<HTMLInputElement>('input'),
   keyboardToggle: element<HTMLButtonElement>('keyboard-toggle'),
   send: element<HTMLButtonElement>('send'),
+  sendLabel: element('send-label'),
   commands: element('commands'),
   replyKeyboard: element('reply-keyboard'),
   miniApp: element('miniapp'),
@@ -120,10 +127,20 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
   ui.botName.textContent = state.session.bot.name;
   ui.openApp.textContent = t('sandbox-open-miniapp');
   ui.input.placeholder = t('sandbox-input-placeholder');
-  ui.send.textContent = t('sandbox-send');
+  ui.sendLabel.textContent = t('sandbox-send');
   ui.send.setAttribute('aria-label', t('sandbox-send'));
-  ui.photoButton.title = t('sandbox-send-photo');
-  ui.photoButton.setAttribute('aria-label', t('sandbox-send-photo'));
+  ui.attachButton.title = t('sandbox-attach');
+  ui.attachButton.setAttribute('aria-label', t('sandbox-attach'));
+  for (const [kind, icon] of ATTACHMENTS) {
+    const item = element(`attach-${kind}`);
+    item.textContent = `${icon} ${t(`sandbox-attach-${kind}`)}`;
+    if (kind === 'photo') item.title = t('sandbox-send-photo');
+  }
+  for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
+    button.textContent = t(`sandbox-pane-${button.dataset.pane}`);
+  }
+  ui.newStranger.textContent = `+ ${t('sandbox-new-stranger')}`;
+  ui.newStranger.title = t('sandbox-new-stranger-hint');
   ui.commandsButton.title = t('sandbox-commands');
   ui.commandsButton.setAttribute('aria-label', t('sandbox-commands'));
   ui.keyboardToggle.title = t('sandbox-keyboard');
@@ -134,6 +151,7 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
   ui.offline.textContent = t('sandbox-offline');
   for (const button of ui.languages.querySelectorAll<HTMLButtonElement>('button')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === state.session.language));
+    button.title = t('sandbox-language-hint');
   }
   renderPeople();
   const wanted = Number(new URLSearchParams(location.hash.slice(1)).get('chat'));
@@ -173,6 +191,7 @@ function selectPerson(person: PersonView): void {
     state.pressed.clear();
     closeMiniApp();
     history.replaceState(null, '', `#chat=${person.id}`);
+    showPane('chat');
   }
   state.person = person;
   renderPeople();
@@ -218,7 +237,9 @@ function renderChat(): void {
   }
   startReplyToPrompt(chat);
   if (ui.messages.dataset.chat !== String(person.id)) stickToBottom = true;
+  const restarted = chat.restarted ? [note(t('sandbox-restarted'), 'restarted')] : [];
   ui.messages.replaceChildren(
+    ...restarted,
     ...(chat.messages.length ? chat.messages.map(renderMessage) : [note(t('sandbox-empty-chat'))]),
   );
   ui.messages.dataset.chat = String(person.id);
@@ -243,9 +264,9 @@ ui.messages.addEventListener('scroll', () => {
 // The Mini App opening beside the chat narrows it, and photos load late: both make the messages taller.
 new ResizeObserver(keepAtBottom).observe(ui.messages);
 
-function note(text: string): HTMLElement {
+function note(text: string, kind?: string): HTMLElement {
   const div = document.createElement('div');
-  div.className = 'note';
+  div.className = kind ? `note ${kind}` : 'note';
   div.textContent = text;
   return div;
 }
@@ -436,7 +457,7 @@ function inlineButton(message: MessageView, button: ButtonView): HTMLButtonEleme
   element.addEventListener('click', () => {
     if (button.kind === 'callback') void press(message.id, button.data);
     else if (button.kind === 'url') window.open(button.url, '_blank', 'noopener');
-    else if (button.kind === 'web_app') void openMiniApp(button.url, button.text);
+    else if (button.kind === 'web_app') void openMiniApp(button.url);
   });
   return element;
 }
@@ -480,7 +501,7 @@ function keyButton(button: KeyButtonView, oneTime: boolean): HTMLButtonElement {
     }
     if (button.kind === 'text') void sendText(button.text);
     else if (button.kind === 'contact') void shareContact();
-    else void openMiniApp(button.url, button.text);
+    else void openMiniApp(button.url);
   });
   return element;
 }
@@ -548,6 +569,90 @@ async function sendPhoto(): Promise<void> {
   }
 }
 
+type AttachmentKind = 'photo' | 'document' | 'voice' | 'sticker';
+const ATTACHMENTS: readonly (readonly [AttachmentKind, string])[] = [
+  ['photo', '🖼'],
+  ['document', '📄'],
+  ['voice', '🎤'],
+  ['sticker', '👍'],
+];
+
+function toggleAttachMenu(open = ui.attachMenu.hidden): void {
+  ui.attachMenu.hidden = !open;
+  ui.attachButton.setAttribute('aria-expanded', String(open));
+  if (open) ui.commands.hidden = true;
+}
+
+/**
+ * A file as a Telegram client sends it: the photo is drawn by the page; a document (stand-in bytes
+ * under a name), a voice message and a sticker are made by the local Telegram. The text in the field
+ * goes as the caption (a sticker has none); a document may answer the message being replied to.
+ */
+async function attach(kind: AttachmentKind): Promise<void> {
+  toggleAttachMenu(false);
+  if (kind === 'photo') return sendPhoto();
+  const person = state.person;
+  if (!person) return;
+  const caption = kind === 'sticker' ? '' : ui.input.value.trim();
+  if (kind !== 'sticker') ui.input.value = '';
+  const replyTo = kind === 'document' ? state.replyTo?.id : undefined;
+  if (replyTo) {
+    state.replyTo = undefined;
+    renderReplyBar();
+  }
+  try {
+    await post(`/chats/${person.id}/attachments`, {
+      kind,
+      ...(caption ? { caption } : {}),
+      ...(replyTo ? { replyTo } : {}),
+      ...(kind === 'document' ? { fileName: t('sandbox-document-name') } : {}),
+    });
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** Someone new to the desk, in the page's language: a fresh chat to try what strangers get. */
+async function newStranger(): Promise<void> {
+  const session = state.session;
+  if (!session) return;
+  try {
+    const person = await post<PersonView>('/people', { language: session.language });
+    session.people.push(person);
+    selectPerson(person);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/**
+ * The language switch: the page's texts, and for the person in view the bot's language too, as they
+ * would change it in Telegram (the server sends /language and presses the button on their behalf).
+ */
+async function switchLanguage(language: 'ru' | 'en'): Promise<void> {
+  localStorage.setItem('sandbox-language', language);
+  const person = state.person;
+  await loadSession(language);
+  if (!person || person.language === language) return;
+  await post(`/chats/${person.id}/language`, { language });
+  const switched = { ...person, language };
+  const session = state.session;
+  if (session) session.people = session.people.map((p) => (p.id === person.id ? switched : p));
+  if (state.person?.id === person.id) state.person = switched;
+}
+
+// ------------------------------------------------------------------------------------------- panes
+
+type Pane = 'people' | 'chat' | 'miniapp';
+
+/** Which pane shows when the page is narrow (below 900 px); wider, all of them show. */
+function showPane(pane: Pane): void {
+  ui.layout.dataset.pane = pane;
+  for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.pane === pane));
+  }
+}
+
 async function press(messageId: number, data: string): Promise<void> {
   const person = state.person;
   if (!person) return;
@@ -607,17 +712,34 @@ async function toggleCommands(): Promise<void> {
 
 const host = createHost(closeMiniApp, t);
 
-async function openMiniApp(url: string | undefined, title: string): Promise<void> {
+/** The panel's title: the Mini App's own name (its document's title), the bot's until it has one. */
+function followMiniAppTitle(): void {
+  const frame = document.getElementById('miniapp-frame') as HTMLIFrameElement | null;
+  ui.miniAppTitle.textContent = state.session?.bot.name ?? '';
+  frame?.addEventListener('load', () => {
+    const doc = frame.contentDocument;
+    if (!doc) return;
+    const update = () => {
+      if (doc.title) ui.miniAppTitle.textContent = doc.title;
+    };
+    update();
+    new MutationObserver(update).observe(doc.head, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+async function openMiniApp(url: string | undefined): Promise<void> {
   const person = state.person;
   if (!person) return;
   ui.miniApp.hidden = false;
-  ui.miniAppTitle.textContent = title;
+  ui.paneMiniApp.hidden = false;
+  showPane('miniapp');
   ui.miniAppNote.hidden = state.session?.miniAppBuilt !== false;
   ui.miniAppNote.textContent = t('sandbox-miniapp-not-built');
   try {
     const query = new URLSearchParams(url ? { url } : {});
     const view = await request<MiniAppView>(`/chats/${person.id}/mini-app?${query}`);
     host.open(view.src);
+    followMiniAppTitle();
   } catch (error) {
     fail(error);
   }
@@ -626,6 +748,8 @@ async function openMiniApp(url: string | undefined, title: string): Promise<void
 function closeMiniApp(): void {
   host.close();
   ui.miniApp.hidden = true;
+  ui.paneMiniApp.hidden = true;
+  if (ui.layout.dataset.pane === 'miniapp') showPane('chat');
 }
 
 // -------------------------------------------------------------------------------------------- wiring
@@ -640,25 +764,42 @@ ui.replyCancel.addEventListener('click', () => {
   state.replyTo = undefined;
   renderReplyBar();
 });
-ui.photoButton.addEventListener('click', () => void sendPhoto());
+ui.attachButton.addEventListener('click', () => toggleAttachMenu());
+for (const [kind] of ATTACHMENTS) {
+  element(`attach-${kind}`).addEventListener('click', () => void attach(kind));
+}
+document.addEventListener('click', (event) => {
+  const target = event.target as Node;
+  if (!ui.attachMenu.hidden && !ui.attachMenu.contains(target) && !ui.attachButton.contains(target))
+    toggleAttachMenu(false);
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !ui.attachMenu.hidden) toggleAttachMenu(false);
+});
+ui.newStranger.addEventListener('click', () => void newStranger());
+for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
+  button.addEventListener('click', () => {
+    const pane = button.dataset.pane;
+    if (pane === 'people' || pane === 'chat' || pane === 'miniapp') showPane(pane);
+  });
+}
 ui.commandsButton.addEventListener('click', () => void toggleCommands());
 ui.keyboardToggle.addEventListener('click', () => {
   state.keyboardHidden = !state.keyboardHidden;
   if (state.chat) renderKeyboard(state.chat);
 });
-ui.openApp.addEventListener('click', () => void openMiniApp(undefined, state.session?.bot.name ?? ''));
+ui.openApp.addEventListener('click', () => void openMiniApp(undefined));
 ui.menuButton.addEventListener('click', () => {
   const menu = state.chat?.menuButton;
-  if (menu) void openMiniApp(menu.url, menu.text);
+  if (menu) void openMiniApp(menu.url);
 });
 ui.miniAppClose.addEventListener('click', closeMiniApp);
 for (const button of ui.languages.querySelectorAll<HTMLButtonElement>('button')) {
   button.addEventListener('click', () => {
-    const language = button.dataset.lang === 'en' ? 'en' : 'ru';
-    localStorage.setItem('sandbox-language', language);
-    void loadSession(language).catch(fail);
+    void switchLanguage(button.dataset.lang === 'en' ? 'en' : 'ru').catch(fail);
   });
 }
 document.documentElement.style.setProperty('--accent', THEME.button_color);
 
+showPane('people');
 loadSession(pickLanguage()).catch(fail);

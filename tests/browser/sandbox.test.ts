@@ -1,6 +1,8 @@
 // The offline sandbox in Chromium, as `npm start` serves it without a bot token: a demo client chats with
 // the real bot (through the local Bot API emulator) to file a request, then opens the Mini App beside the
-// chat and finds the new ticket there. The Mini App is built by this project's browser global setup.
+// chat and finds the new ticket there; the layout at 1,024 px and on a phone (one pane at a time); the
+// attach menu, a stranger made up on the spot, and the language switch. The Mini App is built by this
+// project's browser global setup.
 import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -121,7 +123,8 @@ it('a client files a request by chatting with the bot, then sees it in the Mini 
   await say('Принтер в бухгалтерии печатает пустые листы');
   await botSays(page, 'Добавлено');
   // A photo: drawn by the page, sent as a real JPEG, shown from the emulator's copy.
-  await page.locator('#photo-button').click();
+  await page.locator('#attach-button').click();
+  await page.locator('#attach-photo').click();
   const photo = page.locator('.message.mine img.photo');
   await photo.waitFor();
   await expect
@@ -191,5 +194,136 @@ it('the 1st line answers it through a force-reply prompt in its own chat, and th
 
   await page.locator('.person', { hasText: 'Анна Смирнова' }).click();
   await botSays(page, 'Уже едем, будем через час');
+  await close();
+});
+
+/** The page's width beyond the viewport (0 when nothing sticks out sideways). */
+const overflow = (page: Page) =>
+  page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  ) as Promise<number>;
+const widthOf = async (locator: Locator) => (await locator.boundingBox())?.width ?? 0;
+
+it('at 1,024 px the chat keeps a usable input beside the Mini App, which is titled with its own name', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 1024, height: 768 },
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+  });
+  const page = await context.newPage();
+  await page.goto(app.sandboxUrl ?? '');
+  await page.locator('.person', { hasText: 'Олег Петров' }).click();
+  const input = page.locator('#input');
+  await input.fill('/start');
+  await input.press('Enter');
+  await botSays(page, 'Здравствуйте, Олег');
+  // The bot's menu button (the Mini App's) is beside the field now, and the Mini App opens from it.
+  const menu = page.locator('#menu-button');
+  await menu.waitFor();
+  await menu.click();
+  await page.locator('#miniapp').waitFor();
+  await page.frameLocator('#miniapp-frame').locator('.ticket-row, .empty, [data-screen]').first().waitFor();
+  expect(await widthOf(input)).toBeGreaterThanOrEqual(200);
+  expect(await overflow(page)).toBe(0);
+  // The panel is the Mini App's, named as the app names itself, not after the button that opened it.
+  await expect.poll(() => page.locator('#miniapp-title').textContent()).toBe('Служба поддержки');
+  expect(await menu.textContent()).not.toBe('Служба поддержки');
+  await page.screenshot({ path: `${SCREENSHOTS}/sandbox-1024.png` });
+  await context.close();
+});
+
+it('on a phone shows one pane at a time with a switcher, and nothing sticks out sideways', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+  });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  await page.goto(app.sandboxUrl ?? '');
+  const [people, chat, miniApp] = [page.locator('.people'), page.locator('#chat'), page.locator('#miniapp')];
+  const switcher = page.locator('#panes');
+  await switcher.waitFor();
+  await page.locator('.person', { hasText: 'Ирина Кузнецова' }).waitFor();
+  expect(await people.isVisible()).toBe(true);
+  expect(await chat.isVisible()).toBe(false);
+  expect(await overflow(page)).toBe(0);
+
+  // Picking a person opens their chat, full width.
+  await page.locator('.person', { hasText: 'Ирина Кузнецова' }).click();
+  await chat.waitFor();
+  expect(await people.isVisible()).toBe(false);
+  expect(await widthOf(chat)).toBe(390);
+  const input = page.locator('#input');
+  await input.fill('/start');
+  await input.press('Enter');
+  await botSays(page, 'Здравствуйте, Ирина');
+  await page.locator('#menu-button').waitFor();
+  expect(await widthOf(input)).toBeGreaterThanOrEqual(140);
+  expect(await overflow(page)).toBe(0);
+  await page.screenshot({ path: `${SCREENSHOTS}/sandbox-phone-chat.png` });
+
+  // The Mini App takes the screen; the switcher goes back to the chat and to the people.
+  await page.locator('#open-app').click();
+  await miniApp.waitFor();
+  expect(await chat.isVisible()).toBe(false);
+  expect(await widthOf(miniApp)).toBe(390);
+  expect(await overflow(page)).toBe(0);
+  await switcher.getByRole('button', { name: 'Чат' }).click();
+  await chat.waitFor();
+  expect(await miniApp.isVisible()).toBe(false);
+  await switcher.getByRole('button', { name: 'Люди' }).click();
+  await people.waitFor();
+  expect(await chat.isVisible()).toBe(false);
+  await switcher.getByRole('button', { name: 'Мини-приложение' }).click();
+  await miniApp.waitFor();
+  expect(await overflow(page)).toBe(0);
+  // Closing the Mini App comes back to the chat, and its tab goes.
+  await page.locator('#miniapp-close').click();
+  await chat.waitFor();
+  expect(await switcher.getByRole('button', { name: 'Мини-приложение' }).isVisible()).toBe(false);
+  expect(pageErrors).toEqual([]);
+  await context.close();
+});
+
+it('attaches a sticker, a voice message and a document, acts as a stranger, and switches the bot to English', async () => {
+  const { page, say, close } = await openSandbox();
+  await page.locator('#new-stranger').click();
+  // A new person, picked at once, with an empty chat.
+  const picked = page.locator('.person[aria-pressed="true"]');
+  await expect.poll(() => picked.textContent()).toContain('Незнакомец');
+  await page.getByText('Сообщений пока нет').waitFor();
+  await say('/start');
+  await botSays(page, 'Мы пока не знаем, из какой вы компании');
+  await page.locator('#reply-keyboard').getByRole('button', { name: /номер/i }).click();
+  await botSays(page, 'В справочнике его нет');
+
+  const attach = async (item: string) => {
+    await page.locator('#attach-button').click();
+    await page.locator('#attach-menu').waitFor();
+    await page.locator(item).click();
+    await expect.poll(() => page.locator('#attach-menu').isVisible()).toBe(false);
+  };
+  await attach('#attach-sticker');
+  await page.locator('.message.mine', { hasText: 'Стикер' }).waitFor();
+  await attach('#attach-voice');
+  await page.locator('.message.mine', { hasText: 'Голосовое сообщение' }).waitFor();
+  await page.locator('#input').fill('Вот счёт');
+  await attach('#attach-document');
+  const document = page.locator('.message.mine', { hasText: 'счёт-фактура.pdf' });
+  await document.waitFor();
+  await expect(document.textContent()).resolves.toContain('Вот счёт');
+
+  // EN: the page in English, and the bot too, for the person in view — as they would do it in Telegram.
+  await page.locator('#languages').getByRole('button', { name: 'EN' }).click();
+  await page.locator('.message.mine', { hasText: '/language' }).waitFor();
+  await botSays(page, 'Done, I speak English now.');
+  await expect(page.locator('#people-title').textContent()).resolves.toBe('Demo people');
+  await say('/help');
+  await page.locator('.message.theirs', { hasText: /\/new/ }).last().waitFor();
   await close();
 });
