@@ -795,4 +795,21 @@ staff-btn-send = ✅ Send to the client
 error-rate_limited = too many requests in a row — please wait a minute and try again
 notice-files = The client's files for request #{ $number }
 intake-finish-first = We are filling in a request now: answer the question above, or send /cancel to stop.
+
+## Sandbox and demo
+
+sandbox-stranger = Stranger: not in the directory
+sandbox-new-stranger = New unknown person
+sandbox-new-stranger-hint = A new Telegram user with a random id and name the desk does not know: try what a stranger gets
+sandbox-attach = Attach
+sandbox-attach-photo = Photo
+sandbox-attach-document = Document
+sandbox-attach-voice = Voice message
+sandbox-attach-sticker = Sticker
+sandbox-document-name = invoice.pdf
+sandbox-restarted = The sandbox restarted: earlier messages are not kept.
+sandbox-pane-people = People
+sandbox-pane-chat = Chat
+sandbox-pane-miniapp = Mini App
+sandbox-language-hint = The page's language; for the chat in view the bot's too: the sandbox sends /language and picks it for the person, as they would in Telegram
 stale-button-start-over = This button is out of date. To start again, press “New request”.

@@ -796,4 +796,21 @@ staff-btn-send = ✅ Отправить клиенту
 error-rate_limited = слишком много запросов подряд — подождите минуту и попробуйте снова
 notice-files = Файлы клиента по заявке #{ $number }
 intake-finish-first = Сейчас мы заполняем заявку: ответьте на вопрос выше или отправьте /cancel, чтобы прервать.
+
+## Sandbox and demo
+
+sandbox-stranger = Незнакомец: его нет в справочнике
+sandbox-new-stranger = Новый незнакомый человек
+sandbox-new-stranger-hint = Новый пользователь Telegram со случайным id и именем, которого служба не знает: попробуйте, что видит незнакомец
+sandbox-attach = Прикрепить
+sandbox-attach-photo = Фото
+sandbox-attach-document = Документ
+sandbox-attach-voice = Голосовое сообщение
+sandbox-attach-sticker = Стикер
+sandbox-document-name = счёт-фактура.pdf
+sandbox-restarted = Песочница перезапускалась: прежние сообщения не сохраняются.
+sandbox-pane-people = Люди
+sandbox-pane-chat = Чат
+sandbox-pane-miniapp = Мини-приложение
+sandbox-language-hint = Язык страницы; для открытого чата — и язык бота: песочница отправит /language и выберет язык за человека, как он сделал бы в Telegram
 stale-button-start-over = Эта кнопка уже неактуальна. Чтобы начать заново, нажмите «Новая заявка».
