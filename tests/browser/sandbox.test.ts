@@ -228,7 +228,7 @@ it('at 1,024 px the chat keeps a usable input beside the Mini App, which is titl
   // The panel is the Mini App's, named as the app names itself, not after the button that opened it.
   await expect.poll(() => page.locator('#miniapp-title').textContent()).toBe('Служба поддержки');
   expect(await menu.textContent()).not.toBe('Служба поддержки');
-  await page.screenshot({ path: `${SCREENSHOTS}/sandbox-1024.png` });
+  await page.screenshot({ path: 'test-artifacts/sandbox-1024.png' });
   await context.close();
 });
 
@@ -265,7 +265,7 @@ it('on a phone shows one pane at a time with a switcher, and nothing sticks out 
   await page.locator('#menu-button').waitFor();
   expect(await widthOf(input)).toBeGreaterThanOrEqual(140);
   expect(await overflow(page)).toBe(0);
-  await page.screenshot({ path: `${SCREENSHOTS}/sandbox-phone-chat.png` });
+  await page.screenshot({ path: 'test-artifacts/sandbox-phone.png' });
 
   // The Mini App takes the screen; the switcher goes back to the chat and to the people.
   await page.locator('#open-app').click();
