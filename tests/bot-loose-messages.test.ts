@@ -32,7 +32,10 @@ describe('a message outside a guided step', () => {
       (m) => m.text?.includes('Файлов: 1') === true && m.message_id > first.message_id,
     );
     // Only the newest showing acts; the first lost its buttons.
-    await w.emu.waitFor(() => labels(u.inbox().find((m) => m.message_id === first.message_id)!).length === 0);
+    await w.emu.waitFor(() => {
+      const shown = u.inbox().find((m) => m.message_id === first.message_id);
+      return shown !== undefined && labels(shown).length === 0;
+    });
     u.press(first, 'of:new');
     await w.emu.waitFor(() => u.answers().at(-1)?.text === 'Эта кнопка уже неактуальна.');
     expect(all(w)).toHaveLength(0);
@@ -170,7 +173,8 @@ describe('a long paste that Telegram splits', () => {
     const log = `${'ошибка 0x80070005 '.repeat(291)}конец`;
     expect(log.length).toBeGreaterThan(5000);
     u.send(log, { replyTo: question });
-    await w.emu.waitFor(() => commentsOf(w!, t.id).length === 2);
+    const world = w;
+    await w.emu.waitFor(() => commentsOf(world, t.id).length === 2);
     expect(
       commentsOf(w, t.id)
         .map((c) => c.body)
