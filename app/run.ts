@@ -122,6 +122,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const botOptions = {
       desk,
       logger,
+      filesDir: config.filesDir,
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     };

@@ -6,6 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { type Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
+import type { FileStore } from '../core/files/store.ts';
 import { type Clock, systemClock } from '../core/model.ts';
 import {
   claimDue,
@@ -41,6 +42,8 @@ export interface NotifierOptions {
   onError?: (error: unknown) => void;
   /** Where the Mini App opens: private notices about a ticket get a button to it. */
   miniAppUrl?: string;
+  /** The desk's file store, for files uploaded in the Mini App that staff get in their chats. */
+  files?: FileStore;
 }
 
 export class Notifier {
@@ -224,7 +227,7 @@ export class Notifier {
     const slot = this.limiter.record(chatId, now);
     try {
       const sent = await (notice.files
-        ? sendFiles(api, chatId, notice.files, notice.text)
+        ? sendFiles(api, chatId, notice.files, notice.text, this.options.files)
         : api.sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})
       ).finally(() => {
         slot.answeredAt = desk.clock.now();

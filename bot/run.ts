@@ -8,6 +8,7 @@ import type { Context as HttpContext } from 'hono';
 import type { Logger } from 'pino';
 import { errorsOnlyLogger } from '../app/logger.ts';
 import type { DeskContext } from '../core/context.ts';
+import { FileStore } from '../core/files/store.ts';
 import { statements } from '../core/statements.ts';
 import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
 import { registerCommands, registerRoleCommands } from './commands.ts';
@@ -52,6 +53,8 @@ export interface StartBotOptions {
   webhook?: WebhookOptions;
   /** Where Telegram opens the Mini App: the chat menu button beside the input field opens it. */
   miniAppUrl?: string;
+  /** FILES_DIR: files uploaded in the Mini App, which staff get in their chats with the notices. */
+  filesDir?: string;
 }
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
@@ -69,6 +72,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       options.onError ?? ((error: unknown) => logger.error({ err: error }, 'notifier: sending failed')),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
+    ...(options.filesDir ? { files: new FileStore(options.filesDir) } : {}),
   });
   // Updates under way (waiting for their chat's turn included): stop() lets them finish before the store
   // closes. Neither the runner's stop nor a webhook's timeout waits for them.

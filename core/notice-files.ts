@@ -1,25 +1,26 @@
 // The files a client sent with a change (attached when filing, or with an answer), as the staff who hear
 // of the change get them in their chats: right after the notice, in as few messages as Telegram allows —
-// photos and videos as one album (up to 10), documents as another, each voice or audio on its own. One
+// photos and videos as one album (up to 10), documents as another, each voice or audio on its own (and each
+// file uploaded in the Mini App, sent from the file store). One
 // outbox row per message, so each is sent at most once like any notice.
-import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { attachments } from '../db/schema.ts';
 
 export interface NoticeFile {
   id: number;
   kind: 'photo' | 'document' | 'voice' | 'video' | 'audio';
-  telegramFileId: string;
+  /** Telegram holds it (it came through the bot): sent by its id. */
+  telegramFileId: string | null;
+  /** Else it is in the desk's file store (uploaded in the Mini App): sent as an upload. */
+  storagePath: string | null;
   fileName: string | null;
 }
 
 /** Telegram's limit for one album. */
 const ALBUM = 10;
 
-/**
- * The public files of the event: for 'created', those filed with the ticket; for a comment, its own.
- * Only files Telegram holds (a file id) travel this way; the Mini App shows the rest.
- */
+/** The public files of the event: for 'created', those filed with the ticket; for a comment, its own. */
 export function filesOfEvent(
   db: Db,
   ticketId: number,
@@ -33,6 +34,7 @@ export function filesOfEvent(
       id: attachments.id,
       kind: attachments.kind,
       telegramFileId: attachments.telegramFileId,
+      storagePath: attachments.storagePath,
       fileName: attachments.fileName,
     })
     .from(attachments)
@@ -40,20 +42,26 @@ export function filesOfEvent(
       and(
         eq(attachments.ticketId, ticketId),
         eq(attachments.internal, false),
-        isNotNull(attachments.telegramFileId),
+        or(isNotNull(attachments.telegramFileId), isNotNull(attachments.storagePath)),
         commentId === null ? isNull(attachments.commentId) : eq(attachments.commentId, commentId),
       ),
     )
     .orderBy(asc(attachments.id))
-    .all()
-    .filter((f): f is NoticeFile => f.telegramFileId !== null);
+    .all();
 }
 
-/** The messages the files go in: albums of photos and videos, albums of documents, voice and audio alone. */
+/**
+ * The messages the files go in: albums of photos and videos, albums of documents (by Telegram's ids),
+ * voice and audio alone, and each file of the store alone (one upload a message).
+ */
 export function fileMessages(files: readonly NoticeFile[]): NoticeFile[][] {
-  const visual = files.filter((f) => f.kind === 'photo' || f.kind === 'video');
-  const documents = files.filter((f) => f.kind === 'document');
-  const alone = files.filter((f) => f.kind === 'voice' || f.kind === 'audio').map((f) => [f]);
+  const held = files.filter((f) => f.telegramFileId !== null);
+  const visual = held.filter((f) => f.kind === 'photo' || f.kind === 'video');
+  const documents = held.filter((f) => f.kind === 'document');
+  const alone = [
+    ...held.filter((f) => f.kind === 'voice' || f.kind === 'audio'),
+    ...files.filter((f) => f.telegramFileId === null),
+  ].map((f) => [f]);
   const chunks = (list: NoticeFile[]) =>
     Array.from({ length: Math.ceil(list.length / ALBUM) }, (_, i) => list.slice(i * ALBUM, (i + 1) * ALBUM));
   return [...chunks(visual), ...chunks(documents), ...alone];

@@ -19,7 +19,9 @@ export interface BotWorld extends World {
   close(): Promise<void>;
 }
 
-export async function botWorld(options: WorldOptions & { miniAppUrl?: string } = {}): Promise<BotWorld> {
+export async function botWorld(
+  options: WorldOptions & { miniAppUrl?: string; filesDir?: string } = {},
+): Promise<BotWorld> {
   const world = makeWorld(options);
   const emu = await startEmulator();
   const errors: unknown[] = [];
@@ -32,6 +34,7 @@ export async function botWorld(options: WorldOptions & { miniAppUrl?: string } =
       // These tests are about what people see, not about flood limits (tests/notifier.test.ts is).
       limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
       ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
+      ...(options.filesDir ? { filesDir: options.filesDir } : {}),
     });
   let running = await start();
   return {

@@ -1,8 +1,13 @@
 // Engineers see what the client sent: the photos and files attached when filing, or with an answer,
 // follow the notice in the engineer's chat — photos as one album, documents after them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileStore } from '../core/files/store.ts';
 import { act } from '../core/tickets/act.ts';
-import { tickets } from '../db/schema.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { outbox, tickets } from '../db/schema.ts';
 import { type BotWorld, botWorld, button } from './bot-harness.ts';
 
 let w: BotWorld | undefined;
@@ -79,5 +84,50 @@ describe('the client’s files', () => {
       (m) => m.photo !== undefined && m.message_id > notice.message_id,
     );
     expect(photo.caption).toBe('Файлы клиента по заявке #1001');
+  });
+
+  it('uploaded in the Mini App reach the engineer from the desk’s file store; a missing one is a dead letter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tgdesk-files-'));
+    try {
+      w = await botWorld({ filesDir: dir });
+      const engineer = w.tg('line1');
+      const store = new FileStore(dir);
+      const screenshot = await store.put(new TextEncoder().encode('PNG stand-in bytes of a screenshot'));
+      createTicket(w.ctx, w.as.clientA, {
+        channel: 'miniapp',
+        description: 'Ошибка на экране',
+        attachments: [
+          { kind: 'photo', storagePath: screenshot, fileName: 'screen.png', mimeType: 'image/png' },
+        ],
+      });
+      const card = await engineer.waitForMessage('Новая заявка');
+      const photo = await engineer.waitForMessage(
+        (m) => m.photo !== undefined && m.message_id > card.message_id,
+      );
+      expect(photo.caption).toBe('Файлы клиента по заявке #1001');
+
+      createTicket(w.ctx, w.as.clientA, {
+        channel: 'miniapp',
+        description: 'Файл пропал',
+        attachments: [{ kind: 'document', storagePath: `ab/${'0'.repeat(64)}`, fileName: 'gone.pdf' }],
+      });
+      const world = w;
+      const goneFor = () =>
+        world.ctx.db
+          .select()
+          .from(outbox)
+          .all()
+          .filter((o) => o.kind === 'staff.files' && o.recipientId === world.ids.line1 && o.state === 'dead');
+      await w.emu.waitFor(() => goneFor().length > 0);
+      // The file that is gone: the engineer's notice of it is a dead letter that says why (line1b never
+      // opened the bot, so theirs fails on the chat first).
+      expect(goneFor().map((o) => o.lastError)).toEqual([expect.stringContaining('not in the file store')]);
+      // The notifier reports it as ours to fix (not Telegram's); nothing else went wrong.
+      expect(w.errors.splice(0)).toEqual([
+        expect.objectContaining({ message: expect.stringContaining('not in the file store') }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
