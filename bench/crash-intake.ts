@@ -7,6 +7,7 @@
 // (every chat can start a new request), 0 unfinished. `npm run bench:crash`; CRASH_SEED repeats a run.
 import { pathToFileURL } from 'node:url';
 import type { Message } from 'grammy/types';
+import { seededRandom } from '../core/seeded-random.ts';
 import type { TestUser } from '../emulator/index.ts';
 import { type CrashDesk, crashDesk, ticketsOf } from './crash-harness.ts';
 import { envInt, printTable } from './output.ts';
@@ -50,18 +51,6 @@ export interface CrashOptions {
   deadlineMs?: number;
 }
 
-/** mulberry32: the same kill moments and pauses for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Steps of the intake an undisturbed person takes: /new, category, text, Done, impact, urgency, place, Send. */
@@ -74,7 +63,7 @@ const sawAccepted = (u: TestUser) => u.inbox().some((m) => /принята/.test
 export async function runCrashIntake(options: CrashOptions): Promise<CrashFigures> {
   const { intakes, kills, seed } = options;
   const patience = options.patienceMs ?? 4_000;
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const started = Date.now();
   const deadline = started + (options.deadlineMs ?? 60_000 + intakes * 1_000 + kills * 5_000);
   const desk = await crashDesk();
@@ -84,7 +73,7 @@ export async function runCrashIntake(options: CrashOptions): Promise<CrashFigure
     const people = Array.from({ length: intakes }, (_, i) =>
       desk.emu.user({ id: FIRST_ID + i, first_name: `Клиент ${i + 1}`, language_code: 'ru' }),
     );
-    const pauses = people.map(() => prng(Math.floor(random() * 2 ** 32)));
+    const pauses = people.map(() => seededRandom(Math.floor(random() * 2 ** 32)));
     const walks = people.map((u, i) => walk(desk, u, i, pauses[i] ?? random, counts, patience, deadline));
 
     // Kill moments are spread over the actions the intakes take, each right after an action (so inside

@@ -117,6 +117,26 @@ export function enqueueNotices(
 ): number {
   const { insertNotice } = statements(db);
   let queued = 0;
+  /** One outbox row about this event; its key makes a repeated write of the same notice a no-op. */
+  const notice = (
+    recipientId: number | null,
+    channel: 'telegram' | 'email' | 'staff_group',
+    kind: string,
+    key: string,
+    extra: Record<string, unknown> = payload,
+  ) => {
+    insertNotice.run({
+      at,
+      ticketId: ticket.id,
+      eventId: event.id,
+      recipientId,
+      channel,
+      kind,
+      payload: { ...extra, ticketId: ticket.id, number: ticket.number, event: event.type },
+      idempotencyKey: `e${event.id}:${key}`,
+    });
+    queued++;
+  };
   let files: NoticeFile[][] | undefined;
   for (const { personId, audience, contact: c } of recipientsOf(db, event, ticket)) {
     if (!c) continue;
@@ -124,32 +144,12 @@ export function enqueueNotices(
       c.telegramUserId !== null && c.unreachableAt === null ? 'telegram' : c.email !== null ? 'email' : null;
     if (channel === null) continue;
     const kind = `${audience}.${event.type}`;
-    insertNotice.run({
-      at,
-      ticketId: ticket.id,
-      eventId: event.id,
-      recipientId: personId,
-      channel,
-      kind,
-      payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
-      idempotencyKey: `e${event.id}:p${personId}:${kind}`,
-    });
-    queued++;
+    notice(personId, channel, kind, `p${personId}:${kind}`);
     // Staff see what the client sent, not only its caption: the files follow the notice in the chat.
     if (audience !== 'requester' && channel === 'telegram') {
       files ??= fileMessages(filesOfEvent(db, ticket.id, event.type, payload));
       for (const [i, group] of files.entries()) {
-        insertNotice.run({
-          at,
-          ticketId: ticket.id,
-          eventId: event.id,
-          recipientId: personId,
-          channel,
-          kind: FILES_NOTICE,
-          payload: { ticketId: ticket.id, number: ticket.number, event: event.type, files: group },
-          idempotencyKey: `e${event.id}:p${personId}:files${i}`,
-        });
-        queued++;
+        notice(personId, channel, FILES_NOTICE, `p${personId}:files${i}`, { files: group });
       }
     }
   }
@@ -158,32 +158,10 @@ export function enqueueNotices(
   if (acknowledgesFiling(event, ticket, payload)) {
     const contact = statements(db).contact.get({ id: ticket.requesterId });
     if (contact?.telegramUserId != null && contact.unreachableAt === null) {
-      insertNotice.run({
-        at,
-        ticketId: ticket.id,
-        eventId: event.id,
-        recipientId: ticket.requesterId,
-        channel: 'telegram',
-        kind: ACCEPTED_NOTICE,
-        payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
-        idempotencyKey: `e${event.id}:p${ticket.requesterId}:${ACCEPTED_NOTICE}`,
-      });
-      queued++;
+      notice(ticket.requesterId, 'telegram', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
     }
   }
-  if (staffGroup(db) !== null) {
-    insertNotice.run({
-      at,
-      ticketId: ticket.id,
-      eventId: event.id,
-      recipientId: null,
-      channel: 'staff_group',
-      kind: `group.${event.type}`,
-      payload: { ...payload, ticketId: ticket.id, number: ticket.number, event: event.type },
-      idempotencyKey: `e${event.id}:group`,
-    });
-    queued++;
-  }
+  if (staffGroup(db) !== null) notice(null, 'staff_group', `group.${event.type}`, 'group');
   return queued;
 }
 

@@ -21,6 +21,7 @@ import {
 } from '../core/model.ts';
 import { type Actor, SYSTEM } from '../core/permissions.ts';
 import type { Policy } from '../core/policies.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import { DEFAULT_CANNED_REPLIES, DEFAULT_CATEGORIES } from '../core/setup/defaults.ts';
 import { DEFAULT_PRIORITY_MATRIX, priorityFor } from '../core/sla-policy.ts';
 import { act } from '../core/tickets/act.ts';
@@ -224,18 +225,6 @@ const HISTORY_DAYS = 30;
 const HISTORY_GAP_DAYS = 3;
 
 type Rng = () => number;
-
-/** mulberry32: small and deterministic for a seed. */
-function prng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
 const within = (rng: Rng, low: number, high: number) => low + rng() * (high - low);
@@ -510,7 +499,7 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     [colleague('Наталья Зайцева', sibtechId, { email: 'n.zaitseva@sibtech.ru' }), 1],
   ]);
 
-  const rng = prng(HISTORY_SEED);
+  const rng = seededRandom(HISTORY_SEED);
   const plans: Plan[] = [];
   for (let i = 0; i < HISTORY_TICKETS; i++) {
     const plan = historyPlan(rng, rng() < 0.58 ? romashka : sibtech, i);

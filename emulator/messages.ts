@@ -134,16 +134,20 @@ const sendDocument: Handler = (call) => {
     stored.fileName = fileName;
     stored.mimeType = mimeTypeOf(fileName);
   }
+  return send(call, { document: documentOf(stored), ...caption });
+};
+
+/** A stored file as a message's document. */
+function documentOf(stored: StoredFile): Document {
   const { file_id, file_unique_id, file_size } = stored.file;
-  const document: Document = {
+  return {
     ...(stored.fileName ? { file_name: stored.fileName } : {}),
     ...(stored.mimeType ? { mime_type: stored.mimeType } : {}),
     file_id,
     file_unique_id,
     file_size,
   };
-  return send(call, { document, ...caption });
-};
+}
 
 const sendVoice: Handler = (call) => {
   const { world, params } = call;
@@ -377,15 +381,7 @@ const sendMediaGroup: Handler = (call) => {
       throw badRequest(`can't use file of type ${FILE_TYPE_NAME[stored.kind]} as ${type}`);
     const text = typeof caption === 'string' && caption ? { caption } : {};
     if (type === 'photo') return { photo: world.photoSizesOf(stored.file.file_id) ?? [], ...text };
-    const { file_id, file_unique_id, file_size } = stored.file;
-    const document: Document = {
-      ...(stored.fileName ? { file_name: stored.fileName } : {}),
-      ...(stored.mimeType ? { mime_type: stored.mimeType } : {}),
-      file_id,
-      file_unique_id,
-      file_size,
-    };
-    return { document, ...text };
+    return { document: documentOf(stored), ...text };
   });
   const groupId = String(13_000_000_000 + ++albums);
   return items.map((content) => send(call, { ...content, media_group_id: groupId }));
