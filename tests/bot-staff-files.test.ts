@@ -122,10 +122,11 @@ describe('the client’s files', () => {
       // The file that is gone: the engineer's notice of it is a dead letter that says why (line1b never
       // opened the bot, so theirs fails on the chat first).
       expect(goneFor().map((o) => o.lastError)).toEqual([expect.stringContaining('not in the file store')]);
-      // The notifier reports it as ours to fix (not Telegram's); nothing else went wrong.
-      expect(w.errors.splice(0)).toEqual([
-        expect.objectContaining({ message: expect.stringContaining('not in the file store') }),
-      ]);
+      // The notifier reports it as ours to fix (not Telegram's), for each engineer it reached by then;
+      // nothing else went wrong.
+      const reported = w.errors.splice(0);
+      expect(reported.length).toBeGreaterThan(0);
+      for (const error of reported) expect(String(error)).toContain('not in the file store');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
