@@ -122,6 +122,28 @@ describe('a message outside a guided step', () => {
   });
 });
 
+describe('the "accepted" message', () => {
+  it('takes a reply as a comment, whether the request came by the guided steps or by one tap', async () => {
+    w = await botWorld();
+    const u = w.tg('clientA');
+    const guided = await fileRequest(w, u);
+    u.send('Забыл: принтер HP', { replyTo: guided });
+    await u.waitForMessage('Добавлено к заявке #1001.');
+    u.send('Сломалась мышь');
+    const offer = await u.waitForMessage('Создать заявку с этим текстом?');
+    u.press(offer, 'of:new');
+    const oneTap = await u.waitForMessage('Заявка #1002 принята');
+    u.send('Беспроводная', { replyTo: oneTap });
+    await u.waitForMessage('Добавлено к заявке #1002.');
+    const bodies = w.ctx.db.select({ ticketId: comments.ticketId, body: comments.body }).from(comments).all();
+    const [first, second] = all(w);
+    expect(bodies).toEqual([
+      { ticketId: first?.id, body: 'Забыл: принтер HP' },
+      { ticketId: second?.id, body: 'Беспроводная' },
+    ]);
+  });
+});
+
 describe('a reply about a closed ticket', () => {
   it('is offered as a new request that names the closed one', async () => {
     w = await botWorld();

@@ -19,6 +19,7 @@ import { DESCRIPTION_MAX, fileTicket } from '../../core/tickets/create.ts';
 import { categories, tickets } from '../../db/schema.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotDeps, TalkContext } from '../context.ts';
+import { rememberMessage } from '../message-links.ts';
 import { Leave, prompts, type Talk } from './prompts.ts';
 
 export const NEW_REQUEST = 'new-request';
@@ -233,6 +234,7 @@ export function newRequest(deps: BotDeps) {
           return {
             ok: true as const,
             created,
+            ticketId: ticket.id,
             number: String(ticket.number),
             priority: ticket.priority,
             due: formatLocal(ticket.firstResponseDueAt, zone),
@@ -246,13 +248,23 @@ export function newRequest(deps: BotDeps) {
       if (outcome.ok && !outcome.created) {
         await ctx.reply(t('intake-already-accepted', { number: outcome.number }));
       } else if (outcome.ok) {
-        await ctx.reply(
+        const accepted = await ctx.reply(
           t('intake-accepted', {
             number: String(outcome.number),
             priority: t(`priority-${outcome.priority}`),
             due: outcome.due,
             zone: outcome.zone,
           }),
+        );
+        // A reply to "accepted" is a comment on the request, as a reply to any notice about it is.
+        await conversation.external(() =>
+          rememberMessage(
+            deps.desk.db,
+            accepted.chat.id,
+            accepted.message_id,
+            outcome.ticketId,
+            deps.desk.clock.now(),
+          ),
         );
       } else {
         await ctx.reply(t('intake-failed', { reason: t(`error-${outcome.code}`) }));

@@ -13,6 +13,7 @@ import { inTransaction } from '../../core/transaction.ts';
 import { actorOf, profileOf } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { rememberMessage } from '../message-links.ts';
 import { refusalReason } from '../refusals.ts';
 import {
   dropOffer,
@@ -123,7 +124,7 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
   const done = async (ctx: BotContext, text: string) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() }).catch(() => undefined);
-    await ctx.reply(text);
+    return ctx.reply(text);
   };
 
   /** The chat and the message the button was on. */
@@ -145,7 +146,7 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
     }
     const { ticket } = filed;
     const zone = desk.policies.forContract(ticket.contractId).timeZone;
-    await done(
+    const accepted = await done(
       ctx,
       ctx.t('intake-accepted', {
         number: String(ticket.number),
@@ -154,6 +155,8 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
         zone,
       }),
     );
+    // A reply to "accepted" is a comment on the request.
+    rememberMessage(desk.db, accepted.chat.id, accepted.message_id, ticket.id, desk.clock.now());
   });
 
   bot.callbackQuery('of:drop', async (ctx) => {
