@@ -33,6 +33,14 @@ const MAX_FILES = 20;
 
 const keyOf = (chatId: number) => `offer:${chatId}`;
 
+/** The message id of an offer kept but not (yet, or not known to be) shown. */
+export const UNSHOWN = 0;
+
+/** Whether a press on `messageId` is on the offer's current showing (or on one whose id was never kept). */
+export function showsOffer(offer: RequestOffer, messageId: number): boolean {
+  return offer.messageId === messageId || offer.messageId === UNSHOWN;
+}
+
 export function readOffer(desk: DeskContext, chatId: number): RequestOffer | undefined {
   const row = desk.db
     .select({ value: conversationState.value })
@@ -98,7 +106,7 @@ export function fileOffer(
 ): FiledOffer {
   return inTransaction(desk.db, (): FiledOffer => {
     const offer = readOffer(desk, chatId);
-    if (!offer || offer.messageId !== messageId) return { outcome: 'stale' };
+    if (!offer || !showsOffer(offer, messageId)) return { outcome: 'stale' };
     if (offer.ticketNumber !== undefined) return { outcome: 'already', number: offer.ticketNumber };
     const lines = [...offer.parts];
     if (lines.length === 0) lines.push(texts.filesOnly);

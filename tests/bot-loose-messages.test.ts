@@ -3,6 +3,7 @@
 // is offered as a new request that says which it follows; a long paste that Telegram splits lands whole.
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readOffer, UNSHOWN, writeOffer } from '../bot/request-offers.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { attachments, comments, tickets } from '../db/schema.ts';
@@ -57,6 +58,20 @@ describe('a message outside a guided step', () => {
     u.press(second, 'of:new');
     await u.waitForMessage('Эта заявка уже принята: #1001.');
     expect(all(w)).toHaveLength(1);
+  });
+
+  it('survives a crash between being shown and its message id being kept', async () => {
+    w = await botWorld();
+    const u = w.tg('clientA');
+    u.send('Не открывается 1С');
+    const offer = await u.waitForMessage('Создать заявку с этим текстом?');
+    // As the store is when the process died right after sending the offer: kept, its showing unknown.
+    const kept = readOffer(w.ctx, u.chatId);
+    if (!kept) throw new Error('no offer kept');
+    writeOffer(w.ctx, u.chatId, { ...kept, messageId: UNSHOWN });
+    u.press(offer, 'of:new');
+    await u.waitForMessage('Заявка #1001 принята');
+    expect(all(w).map((t) => t.description)).toEqual(['Не открывается 1С']);
   });
 
   it('is dropped on "No, thanks" with nothing filed', async () => {

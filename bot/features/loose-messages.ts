@@ -22,6 +22,8 @@ import {
   openOffer,
   type RequestOffer,
   readOffer,
+  showsOffer,
+  UNSHOWN,
   withPart,
   writeOffer,
 } from '../request-offers.ts';
@@ -73,7 +75,7 @@ export async function offerRequest(
     open && fits(open, text)
       ? open
       : {
-          messageId: 0,
+          messageId: UNSHOWN,
           parts: [],
           files: [],
           candidates: options.candidates ?? [],
@@ -81,6 +83,9 @@ export async function offerRequest(
           at: now,
         };
   const offer = withPart(base, text, file, now);
+  // Kept before it is shown: a process that dies between the two loses no word of it (a press on the
+  // showing whose id was never written still acts, see showsOffer).
+  writeOffer(desk, ctx.chat.id, { ...offer, messageId: UNSHOWN });
   const sent = await ctx.reply(offerText(ctx.t, offer), { reply_markup: offerKeyboard(ctx.t, offer) });
   // Only the newest showing of the offer acts: a press is checked against the message it was on.
   writeOffer(desk, ctx.chat.id, { ...offer, messageId: sent.message_id });
@@ -162,7 +167,7 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
   bot.callbackQuery('of:drop', async (ctx) => {
     const { chatId, messageId } = pressed(ctx);
     const offer = readOffer(desk, chatId);
-    if (!offer || offer.messageId !== messageId) {
+    if (!offer || !showsOffer(offer, messageId)) {
       return ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') });
     }
     if (offer.ticketNumber !== undefined) {
@@ -176,7 +181,7 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
     const { chatId, messageId } = pressed(ctx);
     const offer = readOffer(desk, chatId);
     const candidate = offer?.candidates.find((c) => c.id === Number(ctx.match[1]));
-    if (!offer || offer.messageId !== messageId || !candidate) {
+    if (!offer || !showsOffer(offer, messageId) || !candidate) {
       return ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') });
     }
     if (offer.ticketNumber !== undefined) {
