@@ -8,7 +8,7 @@ import { FileStore } from '../core/files/store.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { outbox, tickets } from '../db/schema.ts';
-import { type BotWorld, botWorld, button } from './bot-harness.ts';
+import { type BotWorld, botWorld, button, fileShortRequest } from './bot-harness.ts';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -62,16 +62,7 @@ describe('the client’s files', () => {
     w = await botWorld();
     const engineer = w.tg('line1');
     const u = w.tg('clientA');
-    u.send('/new');
-    u.press(await u.waitForMessage('Выберите категорию'), `c:${w.category.network}`);
-    await u.waitForMessage('Опишите проблему');
-    u.send('Нет сети');
-    u.press(await u.waitForMessage('Добавлено'), 'done');
-    u.press(await u.waitForMessage('Сколько людей'), 'i:person');
-    u.press(await u.waitForMessage('Насколько срочно'), 'u:medium');
-    u.press(await u.waitForMessage('Где это'), 'skip');
-    u.press(await u.waitForMessage('Проверьте заявку'), 'send');
-    await u.waitForMessage('принята');
+    await fileShortRequest(u, 'Сеть', 'Нет сети');
     const [t] = w.ctx.db.select().from(tickets).all();
     if (!t) throw new Error('no ticket');
     act(w.ctx, w.as.line1, t.id, { action: 'take' });

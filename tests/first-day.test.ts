@@ -19,8 +19,8 @@ import {
   people,
   tickets,
 } from '../db/schema.ts';
-import { type Emulator, startEmulator, type TestUser } from '../emulator/index.ts';
-import { button, labels } from './bot-harness.ts';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { fileShortRequest, labels } from './bot-harness.ts';
 
 let emu: Emulator | undefined;
 let app: RunningApp | undefined;
@@ -54,29 +54,6 @@ async function production(env: Record<string, string> = {}): Promise<{ e: Emulat
 }
 
 const startPayload = (link: string | undefined) => /\?start=([\w-]+)$/.exec(link ?? '')?.[1];
-
-/** The whole intake, from /new to "accepted", with whatever category step the desk has. */
-async function fileRequest(u: TestUser, withCategories: boolean) {
-  u.send('/new');
-  if (withCategories) {
-    const step = await u.waitForMessage('Выберите категорию');
-    u.press(step, button(step, 'Принтер'));
-  }
-  const description = await u.waitForMessage('Опишите проблему');
-  expect(description.text).toContain('Опишите проблему');
-  u.send('Не печатает принтер в бухгалтерии');
-  const more = await u.waitForMessage('Добавлено');
-  u.press(more, 'done');
-  const impact = await u.waitForMessage('Сколько людей');
-  u.press(impact, 'i:person');
-  const urgency = await u.waitForMessage('Насколько срочно');
-  u.press(urgency, 'u:medium');
-  const where = await u.waitForMessage('Где это');
-  u.press(where, 'skip');
-  const summary = await u.waitForMessage('Проверьте заявку');
-  u.press(summary, 'send');
-  return u.waitForMessage('принята');
-}
 
 describe('a new desk with a bot token and an empty store', () => {
   it('has categories, business hours on the production calendar and a contract for unknown senders', async () => {
@@ -113,7 +90,7 @@ describe('a new desk with a bot token and an empty store', () => {
     const stranger = e.user({ id: 880001, first_name: 'Пётр', language_code: 'ru' });
     stranger.send('/start');
     await stranger.waitForMessage('Мы пока не знаем, из какой вы компании');
-    const accepted = await fileRequest(stranger, true);
+    const accepted = await fileShortRequest(stranger, 'Принтер', 'Не печатает принтер в бухгалтерии');
     expect(accepted.text).toMatch(/^Заявка #1001 принята/);
     const [ticket] = a.desk.db.select().from(tickets).all();
     const fallback = a.desk.db.select().from(contracts).where(isNull(contracts.companyId)).get();
@@ -125,7 +102,7 @@ describe('a new desk with a bot token and an empty store', () => {
     const { e, a } = await production();
     a.desk.db.update(categories).set({ active: false }).run();
     const client = e.user({ id: 880002, first_name: 'Ирина' });
-    await fileRequest(client, false);
+    await fileShortRequest(client, null, 'Не печатает принтер в бухгалтерии');
     const texts = client.inbox().map((m) => m.text ?? '');
     expect(texts.some((t) => t.includes('Выберите категорию'))).toBe(false);
     expect(a.desk.db.select().from(tickets).get()?.categoryId).toBeNull();

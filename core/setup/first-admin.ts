@@ -8,6 +8,7 @@ import { deskSettings, memberships, people } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { DeskError } from '../errors.ts';
 import { ensureTelegramPerson, holdsRole, type TelegramProfile } from '../onboarding.ts';
+import { writeSetting } from '../settings.ts';
 import { inTransaction } from '../transaction.ts';
 
 /** The /start payload of a set-up link begins with this; invite codes never do (they have no "_" prefix). */
@@ -148,12 +149,7 @@ const BOT_USERNAME = 'bot_username';
 
 /** The running bot's @username, kept so that the set-up command prints whole links while the desk runs. */
 export function rememberBotUsername(ctx: DeskContext, username: string): void {
-  const now = ctx.clock.now();
-  ctx.db
-    .insert(deskSettings)
-    .values({ key: BOT_USERNAME, value: username, updatedAt: now })
-    .onConflictDoUpdate({ target: deskSettings.key, set: { value: username, updatedAt: now } })
-    .run();
+  writeSetting(ctx.db, BOT_USERNAME, username, ctx.clock.now());
 }
 
 /** The t.me link of a set-up code, or null when no bot has run on this store yet (then the code alone). */
