@@ -28,10 +28,12 @@ export function queueCommands(deps: BotDeps): Composer<BotContext> {
     }
     const t = translator((await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru');
     const keyboard = new InlineKeyboard();
+    // Deadlines in another zone than the desk's are named; the desk's zone is read once for the list.
+    const deskZone = deskProfile(desk).timeZone;
     const lines = entries.map((entry, i) => {
       keyboard.text(`#${entry.ticket.number}`, callback('op', entry.ticket));
       if (i % 4 === 3) keyboard.row();
-      return queueLine(desk, t, entry);
+      return queueLine(desk, t, entry, deskZone);
     });
     await ctx.reply([ctx.t(`staff-${which}-title`, { count: entries.length }), ...lines].join('\n'), {
       reply_markup: keyboard,
@@ -44,7 +46,12 @@ export function queueCommands(deps: BotDeps): Composer<BotContext> {
   return bot;
 }
 
-function queueLine(desk: BotDeps['desk'], t: ReturnType<typeof translator>, entry: QueueEntry): string {
+function queueLine(
+  desk: BotDeps['desk'],
+  t: ReturnType<typeof translator>,
+  entry: QueueEntry,
+  deskZone: string,
+): string {
   const { ticket, reading, clock } = entry;
   const zone = desk.policies.forContract(ticket.contractId).timeZone;
   const flag = reading.state === 'breached' ? '🔥' : reading.state === 'warning' ? '⚠️' : '▫️';
@@ -55,6 +62,6 @@ function queueLine(desk: BotDeps['desk'], t: ReturnType<typeof translator>, entr
     status: t(`status-${ticket.status}`),
     subject: ticket.subject.length > 60 ? `${ticket.subject.slice(0, 59)}…` : ticket.subject,
     clock: t(`staff-clock-${clock}`),
-    sla: clockPhrase(t, reading, zone, deskProfile(desk).timeZone),
+    sla: clockPhrase(t, reading, zone, deskZone),
   });
 }
