@@ -1,7 +1,10 @@
-// Which ticket each bot message is about, so that a reply to it lands on that ticket as a comment.
-import { and, eq, max } from 'drizzle-orm';
+// Which ticket each bot message is about, so that a reply to it lands on that ticket as a comment. A
+// Telegram message is `<chatId>:<messageId>` among the desk's message references (core/intake/message-refs.ts).
+
+import { refOf, rememberRef, topRefNumber } from '../core/intake/message-refs.ts';
 import type { Db } from '../db/connection.ts';
-import { telegramMessages } from '../db/schema.ts';
+
+export const telegramRef = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
 export function rememberMessage(
   db: Db,
@@ -12,29 +15,14 @@ export function rememberMessage(
 ): void {
   // The latest message with this id in this chat wins: a chat whose ids started again (a new sandbox, a
   // restored store) must never send a reply to the ticket an old message of the same id was about.
-  db.insert(telegramMessages)
-    .values({ chatId, messageId, ticketId, createdAt: at })
-    .onConflictDoUpdate({
-      target: [telegramMessages.chatId, telegramMessages.messageId],
-      set: { ticketId, createdAt: at, purpose: null, personId: null },
-    })
-    .run();
+  rememberRef(db, 'telegram', telegramRef(chatId, messageId), { ticketId }, at);
 }
 
 /** The message id after the highest this store has linked in a chat (1 for a chat it does not know). */
 export function nextLinkedMessageId(db: Db, chatId: number): number {
-  const row = db
-    .select({ top: max(telegramMessages.messageId) })
-    .from(telegramMessages)
-    .where(eq(telegramMessages.chatId, chatId))
-    .get();
-  return (row?.top ?? 0) + 1;
+  return topRefNumber(db, 'telegram', `${chatId}:`) + 1;
 }
 
 export function ticketOfMessage(db: Db, chatId: number, messageId: number): number | undefined {
-  return db
-    .select({ ticketId: telegramMessages.ticketId })
-    .from(telegramMessages)
-    .where(and(eq(telegramMessages.chatId, chatId), eq(telegramMessages.messageId, messageId)))
-    .get()?.ticketId;
+  return refOf(db, 'telegram', telegramRef(chatId, messageId))?.ticketId;
 }

@@ -315,14 +315,21 @@ export const invites = sqliteTable(
 export type InviteRow = typeof invites.$inferSelect;
 
 /** Which ticket a bot message in a chat is about, so a reply to it becomes a comment on that ticket. */
-export const telegramMessages = sqliteTable(
-  'telegram_messages',
+/**
+ * Which ticket a message in some channel is about: a bot message in a Telegram chat (`<chatId>:<messageId>`),
+ * a mail we sent or received (its Message-ID). A reply to it lands on that ticket. The latest row for a
+ * reference wins: a chat whose ids started again must never send a reply to an older ticket.
+ */
+export const messageRefs = sqliteTable(
+  'message_refs',
   {
-    chatId: integer('chat_id').notNull(),
-    messageId: integer('message_id').notNull(),
+    channel: text('channel').$type<MessageRefChannel>().notNull(),
+    ref: text('ref').notNull(),
     ticketId: integer('ticket_id')
       .notNull()
       .references(() => tickets.id),
+    /** 'in' for a message someone sent us (its reference also keys a repeated delivery), 'out' for ours. */
+    direction: text('direction').$type<'in' | 'out'>().notNull().default('out'),
     createdAt: integer('created_at').notNull(),
     /**
      * Set on a question the bot asked staff (force reply): the reply is the resolution, the question to
@@ -331,8 +338,10 @@ export const telegramMessages = sqliteTable(
     purpose: text('purpose').$type<PromptPurpose>(),
     personId: integer('person_id').references(() => people.id),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.messageId] })],
+  (t) => [primaryKey({ columns: [t.channel, t.ref] }), index('message_refs_ticket').on(t.ticketId)],
 );
+export type MessageRefChannel = 'telegram' | 'email';
+export type MessageRefRow = typeof messageRefs.$inferSelect;
 export type PromptPurpose = 'ask' | 'escalate' | 'resolve' | 'note' | 'reply' | 'reopen' | 'check_out';
 
 /** Settings an admin changes at run time, e.g. the staff group's chat id. */
@@ -392,3 +401,35 @@ export const cannedReplies = sqliteTable('canned_replies', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
 });
 export type CannedReplyRow = typeof cannedReplies.$inferSelect;
+
+/** Where each watched mailbox has read up to: mail after `lastUid` is new (while `uidValidity` holds). */
+export const mailboxCursors = sqliteTable('mailbox_cursors', {
+  mailbox: text('mailbox').primaryKey(),
+  uidValidity: integer('uid_validity').notNull(),
+  lastUid: integer('last_uid').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * A mail the intake could not take (unreadable, refused by the rules): its raw bytes kept in the file
+ * store, for an admin to look at and take again. One row per mail: its key is the Message-ID (or a hash).
+ */
+export const mailQuarantine = sqliteTable(
+  'mail_quarantine',
+  {
+    id: integer('id').primaryKey(),
+    mailKey: text('mail_key').notNull().unique(),
+    mailbox: text('mailbox').notNull(),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    reason: text('reason').notNull(),
+    /** The raw `.eml` under the file store. */
+    storagePath: text('storage_path').notNull(),
+    size: integer('size').notNull(),
+    state: text('state').$type<'held' | 'taken' | 'dismissed'>().notNull().default('held'),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    receivedAt: integer('received_at').notNull(),
+    decidedAt: integer('decided_at'),
+  },
+  (t) => [index('mail_quarantine_state').on(t.state, t.receivedAt)],
+);

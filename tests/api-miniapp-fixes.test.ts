@@ -6,9 +6,10 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApi } from '../api/app.ts';
 import { signInitData } from '../api/init-data.ts';
+import { ticketOfMessage } from '../bot/message-links.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
-import { comments, outbox, telegramMessages, tickets } from '../db/schema.ts';
+import { comments, outbox, tickets } from '../db/schema.ts';
 import { apiWorld, call } from './api-harness.ts';
 import { type BotWorld, botWorld } from './bot-harness.ts';
 
@@ -87,15 +88,7 @@ describe('a request filed in the Mini App', () => {
 
     const accepted = await u.waitForMessage(`Заявка #${ticket.number} принята. Приоритет: P4 — низкий.`);
     expect(accepted.text).toMatch(/Ответим до \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Europe\/Moscow\)\.$/);
-    await expect
-      .poll(() =>
-        world.ctx.db
-          .select()
-          .from(telegramMessages)
-          .where(eq(telegramMessages.messageId, accepted.message_id))
-          .get(),
-      )
-      .toMatchObject({ chatId: u.id, ticketId: ticket.id });
+    await expect.poll(() => ticketOfMessage(world.ctx.db, u.id, accepted.message_id)).toBe(ticket.id);
 
     u.send('Модель Canon LiDE 300', { replyTo: accepted });
     await u.waitForMessage(`Добавлено к заявке #${ticket.number}.`);

@@ -10,8 +10,9 @@ import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
 import { nextLinkedMessageId, rememberMessage, ticketOfMessage } from '../bot/message-links.ts';
 import { promptOf } from '../bot/staff/prompts.ts';
+import { rememberRef } from '../core/intake/message-refs.ts';
 import { createTicket } from '../core/tickets/create.ts';
-import { telegramMessages, tickets } from '../db/schema.ts';
+import { tickets } from '../db/schema.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { makeWorld } from './fixtures.ts';
 
@@ -23,23 +24,19 @@ describe('message links', () => {
     const w = makeWorld();
     const a = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A' });
     const b = createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'B' });
-    w.ctx.db
-      .insert(telegramMessages)
-      .values({
-        chatId: 7,
-        messageId: 5,
-        ticketId: a.id,
-        purpose: 'ask',
-        personId: w.ids.line1,
-        createdAt: 1,
-      })
-      .run();
+    rememberRef(w.ctx.db, 'telegram', '7:5', { ticketId: a.id, purpose: 'ask', personId: w.ids.line1 }, 1);
+    expect(promptOf(w.ctx.db, 7, 5)).toMatchObject({ ticketId: a.id, purpose: 'ask' });
     rememberMessage(w.ctx.db, 7, 5, b.id, 2);
     expect(ticketOfMessage(w.ctx.db, 7, 5)).toBe(b.id);
     // The old message's question is gone with it: an answer to the new one is no prompt answer.
     expect(promptOf(w.ctx.db, 7, 5)).toBeUndefined();
     expect(nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
     expect(nextLinkedMessageId(w.ctx.db, 8)).toBe(1);
+    // Chat 7 must not count chat 70's ids, nor a negative group's.
+    rememberMessage(w.ctx.db, 70, 99, a.id, 3);
+    rememberMessage(w.ctx.db, -7, 42, a.id, 3);
+    expect(nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
+    expect(nextLinkedMessageId(w.ctx.db, -7)).toBe(43);
   });
 
   it('let the emulator start a chat at a given message id', async () => {

@@ -1,21 +1,20 @@
 // Answers to the bot's questions to staff (see prompts.ts): the reply is the question for the client, the
 // resolution, the escalation reason, a public reply or an internal note. Only the person asked may
 // answer; a wrong kind of message is explained and the question stays open.
-import { and, eq } from 'drizzle-orm';
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { DeskError } from '../../core/errors.ts';
+import { clearRefPurpose } from '../../core/intake/message-refs.ts';
 import { staffGroup } from '../../core/settings.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { getTicket } from '../../core/tickets/read.ts';
 import { inTransaction } from '../../core/transaction.ts';
-import { telegramMessages } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
-import { rememberMessage } from '../message-links.ts';
+import { rememberMessage, telegramRef } from '../message-links.ts';
 import { refusalReason } from '../refusals.ts';
 import { renderCard } from './card.ts';
 import { promptOf } from './prompts.ts';
@@ -68,11 +67,7 @@ export function promptAnswers(deps: BotDeps): Composer<BotContext> {
             }
           })();
           // Answered: the same prompt does not act twice.
-          desk.db
-            .update(telegramMessages)
-            .set({ purpose: null, personId: null })
-            .where(and(eq(telegramMessages.chatId, ctx.chat.id), eq(telegramMessages.messageId, promptId)))
-            .run();
+          clearRefPurpose(desk.db, 'telegram', telegramRef(ctx.chat.id, promptId));
           return done;
         });
         await answer(ctx.t(`staff-prompt-done-${prompt.purpose}`, { number: String(ticket.number) }));

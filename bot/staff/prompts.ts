@@ -2,11 +2,12 @@
 // internal note) is asked with a force-reply message addressed to the person who pressed the button. The
 // prompt is remembered with its purpose, so the answer works in a group topic and in a private chat alike,
 // survives a restart, and is accepted only from that person.
-import { and, eq } from 'drizzle-orm';
 import type { Context } from 'grammy';
+import { refOf, rememberRef } from '../../core/intake/message-refs.ts';
 import type { Db } from '../../db/connection.ts';
-import { type PromptPurpose, type TicketRow, telegramMessages } from '../../db/schema.ts';
+import type { PromptPurpose, TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
+import { telegramRef } from '../message-links.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -46,19 +47,17 @@ export async function askStaff(
     },
   );
   // The latest message with this id wins (see bot/message-links.ts).
-  const link = { ticketId: ticket.id, purpose, personId: person.id, createdAt: at };
-  db.insert(telegramMessages)
-    .values({ chatId, messageId: sent.message_id, ...link })
-    .onConflictDoUpdate({ target: [telegramMessages.chatId, telegramMessages.messageId], set: link })
-    .run();
+  rememberRef(
+    db,
+    'telegram',
+    telegramRef(chatId, sent.message_id),
+    { ticketId: ticket.id, purpose, personId: person.id },
+    at,
+  );
 }
 
 export function promptOf(store: Db, chatId: number, messageId: number): PendingPrompt | undefined {
-  const row = store
-    .select()
-    .from(telegramMessages)
-    .where(and(eq(telegramMessages.chatId, chatId), eq(telegramMessages.messageId, messageId)))
-    .get();
+  const row = refOf(store, 'telegram', telegramRef(chatId, messageId));
   if (!row?.purpose || row.personId === null) return undefined;
   return { ticketId: row.ticketId, purpose: row.purpose, personId: row.personId };
 }

@@ -1,0 +1,76 @@
+// Which ticket a message in some channel is about, so that a reply to it lands there: the bot's messages in
+// a chat, the mails we sent and received. One table for every channel; the latest row for a reference wins.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/connection.ts';
+import {
+  type MessageRefChannel,
+  type MessageRefRow,
+  messageRefs,
+  type PromptPurpose,
+} from '../../db/schema.ts';
+
+export interface RefLink {
+  ticketId: number;
+  direction?: 'in' | 'out';
+  purpose?: PromptPurpose | null;
+  personId?: number | null;
+}
+
+/** Links a message to a ticket; a reference used before now points at this ticket only. */
+export function rememberRef(
+  db: Db,
+  channel: MessageRefChannel,
+  ref: string,
+  link: RefLink,
+  at: number,
+): void {
+  const row = {
+    ticketId: link.ticketId,
+    direction: link.direction ?? 'out',
+    purpose: link.purpose ?? null,
+    personId: link.personId ?? null,
+    createdAt: at,
+  };
+  db.insert(messageRefs)
+    .values({ channel, ref, ...row })
+    .onConflictDoUpdate({ target: [messageRefs.channel, messageRefs.ref], set: row })
+    .run();
+}
+
+export function refOf(db: Db, channel: MessageRefChannel, ref: string): MessageRefRow | undefined {
+  return db
+    .select()
+    .from(messageRefs)
+    .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref)))
+    .get();
+}
+
+/** The ticket of the first of these references that has one (the most specific first). */
+export function ticketOfRefs(
+  db: Db,
+  channel: MessageRefChannel,
+  refs: readonly string[],
+): number | undefined {
+  for (const ref of refs) {
+    const found = refOf(db, channel, ref);
+    if (found) return found.ticketId;
+  }
+  return undefined;
+}
+
+/** A staff prompt was answered: the same message does not act twice. */
+export function clearRefPurpose(db: Db, channel: MessageRefChannel, ref: string): void {
+  db.update(messageRefs)
+    .set({ purpose: null, personId: null })
+    .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref)))
+    .run();
+}
+
+/** The highest number after `<prefix>` among a channel's references (Telegram: the top message id of a chat). */
+export function topRefNumber(db: Db, channel: MessageRefChannel, prefix: string): number {
+  const row = db.get<{ top: number | null }>(sql`
+    select max(cast(substr(${messageRefs.ref}, ${prefix.length + 1}) as integer)) as top
+    from ${messageRefs}
+    where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}`);
+  return row?.top ?? 0;
+}
