@@ -2,6 +2,7 @@
 import type { User } from 'grammy/types';
 import { loadActor } from '../core/actors.ts';
 import type { DeskContext } from '../core/context.ts';
+import type { SenderRef } from '../core/intake/inbound.ts';
 import type { Role } from '../core/model.ts';
 import { ensureTelegramPerson, personByTelegram } from '../core/onboarding.ts';
 import type { Actor } from '../core/permissions.ts';
@@ -13,6 +14,11 @@ export function profileOf(user: User) {
     name: [user.first_name, user.last_name].filter(Boolean).join(' '),
     languageCode: user.language_code,
   };
+}
+
+/** Who wrote, as the intake (core/intake) knows a sender. */
+export function telegramSender(user: User): SenderRef {
+  return { kind: 'telegram', ...profileOf(user) };
 }
 
 /** The person behind this Telegram account as an actor, registered (without a company) if new. */

@@ -2,7 +2,9 @@
 // ticket, the assignee on assignment and on the client's answers (a visit time picked included), the line
 // a ticket lands on when it is escalated, supervisors on an SLA breach. Nobody is told about their own
 // action.
+import { and, count, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
+import { outbox } from '../db/schema.ts';
 import type { Instant, Line, Role } from './model.ts';
 import { fileMessages, filesOfEvent, type NoticeFile } from './notice-files.ts';
 import { staffGroup } from './settings.ts';
@@ -16,6 +18,8 @@ export interface NoticeTicket {
   requesterId: number;
   assigneeId: number | null;
   line: Line;
+  /** How the request came in: a request that came by e-mail is answered by e-mail. */
+  channel?: string;
 }
 
 export interface NoticeEvent {
@@ -140,8 +144,7 @@ export function enqueueNotices(
   let files: NoticeFile[][] | undefined;
   for (const { personId, audience, contact: c } of recipientsOf(db, event, ticket)) {
     if (!c) continue;
-    const channel =
-      c.telegramUserId !== null && c.unreachableAt === null ? 'telegram' : c.email !== null ? 'email' : null;
+    const channel = contactChannel(c, audience === 'requester' && ticket.channel === 'email');
     if (channel === null) continue;
     const kind = `${audience}.${event.type}`;
     notice(personId, channel, kind, `p${personId}:${kind}`);
@@ -161,6 +164,17 @@ export function enqueueNotices(
       notice(ticket.requesterId, 'telegram', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
     }
   }
+  // A request that came by mail (or the web form) is answered by mail with its number and answer time,
+  // never with its text; a few an hour at most, so a mail loop or a forged sender cannot make us spam.
+  if (acknowledgesByMail(event, ticket, payload)) {
+    const contact = statements(db).contact.get({ id: ticket.requesterId });
+    if (
+      contact?.email != null &&
+      mailAcknowledgementsSince(db, ticket.requesterId, at - HOUR) < ACKS_PER_HOUR
+    ) {
+      notice(ticket.requesterId, 'email', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
+    }
+  }
   if (staffGroup(db) !== null) notice(null, 'staff_group', `group.${event.type}`, 'group');
   return queued;
 }
@@ -170,6 +184,45 @@ export const FILES_NOTICE = 'staff.files';
 
 /** The "request #N accepted" message to a person who filed in the Mini App (the bot's intake answer). */
 export const ACCEPTED_NOTICE = 'requester.accepted';
+
+const HOUR = 3_600_000;
+/** Acknowledgements one address gets by mail in an hour, at most. */
+export const ACKS_PER_HOUR = 5;
+
+/** By Telegram while the person can be reached there, else by e-mail; by e-mail first when asked. */
+function contactChannel(c: Contact, mailFirst: boolean): 'telegram' | 'email' | null {
+  if (mailFirst && c.email !== null) return 'email';
+  if (c.telegramUserId !== null && c.unreachableAt === null) return 'telegram';
+  return c.email !== null ? 'email' : null;
+}
+
+function acknowledgesByMail(
+  event: NoticeEvent,
+  ticket: NoticeTicket,
+  payload: Record<string, unknown>,
+): boolean {
+  return (
+    event.type === 'created' &&
+    (payload.channel === 'email' || payload.channel === 'web') &&
+    event.actorId === ticket.requesterId
+  );
+}
+
+function mailAcknowledgementsSince(db: Db, personId: number, since: number): number {
+  const row = db
+    .select({ n: count() })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.recipientId, personId),
+        eq(outbox.kind, ACCEPTED_NOTICE),
+        eq(outbox.channel, 'email'),
+        gt(outbox.createdAt, since),
+      ),
+    )
+    .get();
+  return row?.n ?? 0;
+}
 
 /** Filed in the Mini App by the requester themselves: the other notices leave out the actor. */
 function acknowledgesFiling(

@@ -340,7 +340,7 @@ export const messageRefs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.channel, t.ref] }), index('message_refs_ticket').on(t.ticketId)],
 );
-export type MessageRefChannel = 'telegram' | 'email';
+export type MessageRefChannel = 'telegram' | 'email' | 'web' | 'phone';
 export type MessageRefRow = typeof messageRefs.$inferSelect;
 export type PromptPurpose = 'ask' | 'escalate' | 'resolve' | 'note' | 'reply' | 'reopen' | 'check_out';
 
@@ -433,3 +433,4 @@ export const mailQuarantine = sqliteTable(
   },
   (t) => [index('mail_quarantine_state').on(t.state, t.receivedAt)],
 );
+export type MailQuarantineRow = typeof mailQuarantine.$inferSelect;

@@ -9,14 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import { loadActor } from '../../core/actors.ts';
 import { DeskError } from '../../core/errors.ts';
 import { formatLocal } from '../../core/exports.ts';
+import { receiveInbound } from '../../core/intake/receive.ts';
 import { IMPACTS, type Impact, URGENCIES, type Urgency } from '../../core/model.ts';
-import { ensureTelegramPerson } from '../../core/onboarding.ts';
+import { SYSTEM } from '../../core/permissions.ts';
 import { COMMENT_MAX } from '../../core/tickets/comment.ts';
-import { DESCRIPTION_MAX, fileTicket } from '../../core/tickets/create.ts';
+import { DESCRIPTION_MAX } from '../../core/tickets/create.ts';
+import { getTicket } from '../../core/tickets/read.ts';
 import { categories, tickets } from '../../db/schema.ts';
+import { telegramSender } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotDeps, TalkContext } from '../context.ts';
 import { rememberMessage } from '../message-links.ts';
@@ -215,21 +217,24 @@ export function newRequest(deps: BotDeps) {
 
       const outcome = await conversation.external(() => {
         try {
-          const person = ensureTelegramPerson(deps.desk, {
-            telegramUserId: from.id,
-            name: [from.first_name, from.last_name].filter(Boolean).join(' '),
-            languageCode: from.language_code,
-          });
-          const { ticket, created } = fileTicket(deps.desk, loadActor(deps.desk.db, person.id), {
-            intakeKey,
+          // The guided intake ends where every channel's does: core/intake.
+          const filed = receiveInbound(deps.desk, {
             channel: 'telegram',
-            categoryId: draft.categoryId,
-            description: draft.parts.join('\n'),
-            impact: draft.impact,
-            urgency: draft.urgency,
-            location: draft.location,
-            attachments: draft.files,
+            sender: telegramSender(from),
+            intakeKey,
+            body: draft.parts.join('\n'),
+            files: draft.files,
+            fields: {
+              categoryId: draft.categoryId,
+              impact: draft.impact,
+              urgency: draft.urgency,
+              location: draft.location,
+            },
           });
+          if (filed.kind !== 'created' && filed.kind !== 'duplicate')
+            throw new Error(`intake said ${filed.kind}`);
+          const created = filed.kind === 'created';
+          const ticket = created ? filed.ticket : getTicket(deps.desk, SYSTEM, filed.ticketId).ticket;
           const zone = deps.desk.policies.forContract(ticket.contractId).timeZone;
           return {
             ok: true as const,

@@ -2,10 +2,12 @@
 // internal note with a leading "!" (as in the staff group's topics).
 import { type Filter, InlineKeyboard } from 'grammy';
 import { DeskError, TransitionRefusedError } from '../../core/errors.ts';
+import { receiveInbound } from '../../core/intake/receive.ts';
+import { isFinalStatus } from '../../core/lifecycle.ts';
 import { allowedActions, isStaff } from '../../core/permissions.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { getTicket } from '../../core/tickets/read.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf, telegramSender } from '../actor.ts';
 import { attachmentOf } from '../attachments.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { refusalReason } from '../refusals.ts';
@@ -32,11 +34,24 @@ export async function commentFromMessage(
   const actor = actorOf(desk, ctx.from);
   const internal = isStaff(actor) && body.startsWith('!');
   try {
-    addComment(desk, actor, ticketId, {
-      body: internal ? body.slice(1).trim() : body,
-      internal,
-      attachments: file ? [file] : [],
-    });
+    if (internal) {
+      addComment(desk, actor, ticketId, {
+        body: body.slice(1).trim(),
+        internal,
+        attachments: file ? [file] : [],
+      });
+    } else {
+      const before = getTicket(desk, actor, ticketId).ticket;
+      // A closed ticket takes no more words: the caller offers a new request instead.
+      if (isFinalStatus(before.status)) return before.number;
+      receiveInbound(desk, {
+        channel: 'telegram',
+        sender: telegramSender(ctx.from),
+        thread: { ticketId },
+        body,
+        files: file ? [file] : [],
+      });
+    }
     pastes.added(ctx.chat.id, ctx.message, ticketId);
     const { ticket } = getTicket(desk, actor, ticketId);
     // A word about a solved ticket from its client may mean it is not solved: ask, with the same buttons

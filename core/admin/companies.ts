@@ -1,8 +1,10 @@
 // Client companies: the admin's list, new ones, and changes to their name, mail domain and phone.
+
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { companies } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
+import { isPublicMailDomain } from '../intake/public-mail-domains.ts';
 import { type Actor, assertAdmin } from '../permissions.ts';
 import { parseInput } from '../validation.ts';
 import { found, optionalText, parseId } from './common.ts';
@@ -21,7 +23,11 @@ export const companyInputSchema = z.object({
     .max(253)
     .nullish()
     .transform((s) => (s ? s : null))
-    .refine((s) => s === null || DOMAIN.test(s), { message: 'not a mail domain' }),
+    .refine((s) => s === null || DOMAIN.test(s), { message: 'not a mail domain' })
+    // Anyone can have an address there: it would make every stranger a client of this company.
+    .refine((s) => s === null || !isPublicMailDomain(s), {
+      message: 'a public mail service, not the company’s own domain',
+    }),
   phone: optionalText(40),
 });
 export type CompanyInput = z.input<typeof companyInputSchema>;

@@ -68,7 +68,7 @@ export function addComment(
             ticketId,
             commentId: comment.id,
             uploadedBy: actorId,
-            internal: input.internal,
+            internal: input.internal || (a.internal ?? false),
             createdAt: now,
           })),
         )

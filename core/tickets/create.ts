@@ -33,7 +33,10 @@ export const attachmentInputSchema = z.object({
   telegramFileId: z.string().max(255).nullish(),
   telegramFileUniqueId: z.string().max(64).nullish(),
   storagePath: z.string().max(500).nullish(),
+  /** Seen by staff only (the original `.eml` of a mail). */
+  internal: z.boolean().optional(),
 });
+export type AttachmentInput = z.input<typeof attachmentInputSchema>;
 
 export const newTicketSchema = z.object({
   channel: z.enum(CHANNELS),
@@ -53,6 +56,8 @@ export const newTicketSchema = z.object({
    * under a key that already has a ticket returns that ticket and writes nothing.
    */
   intakeKey: z.string().min(1).max(200).optional(),
+  /** The closed ticket this request continues (a reply to it came after it was closed). */
+  followsUp: z.number().int().positive().optional(),
 });
 export type NewTicket = z.input<typeof newTicketSchema>;
 
@@ -193,7 +198,12 @@ export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): File
         actorId: actor.kind === 'person' ? actor.personId : null,
         internal: false,
         toStatus: 'new',
-        data: { channel: input.channel, priority, verified: companyId !== null },
+        data: {
+          channel: input.channel,
+          priority,
+          verified: companyId !== null,
+          ...(input.followsUp === undefined ? {} : { followsUp: input.followsUp }),
+        },
       },
       now,
     );

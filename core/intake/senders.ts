@@ -1,0 +1,91 @@
+// Who a message is from: the person behind a Telegram account, an e-mail address or a phone number, made
+// known the first time they write. A stranger at a company's own mail domain lands with that company; at a
+// public mail service, or with no match at all, with no company (unverified, for the 1st line to sort out).
+import { eq } from 'drizzle-orm';
+import { companies, memberships, type PersonRow, people } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Language } from '../model.ts';
+import { ensureTelegramPerson, normalizePhone } from '../onboarding.ts';
+import type { SenderRef } from './inbound.ts';
+import { isPublicMailDomain, mailDomain } from './public-mail-domains.ts';
+
+export interface IdentifiedSender {
+  person: PersonRow;
+  /** Made just now: the desk did not know them. */
+  created: boolean;
+}
+
+/** Call inside the intake's transaction: a person made here goes away with it when the intake fails. */
+export function identifySender(ctx: DeskContext, sender: SenderRef, language?: Language): IdentifiedSender {
+  const db = ctx.db;
+  switch (sender.kind) {
+    case 'person': {
+      const person = db.select().from(people).where(eq(people.id, sender.personId)).get();
+      if (!person) throw new NotFoundError('person', sender.personId);
+      return { person, created: false };
+    }
+    case 'telegram': {
+      const before = db
+        .select({ id: people.id })
+        .from(people)
+        .where(eq(people.telegramUserId, sender.telegramUserId))
+        .get();
+      return { person: ensureTelegramPerson(ctx, sender), created: before === undefined };
+    }
+    case 'email': {
+      const address = sender.address.trim().toLowerCase();
+      const known = db.select().from(people).where(eq(people.email, address)).orderBy(people.id).get();
+      if (known) return { person: known, created: false };
+      const person = insertPerson(ctx, { email: address }, sender.name || address, language);
+      const domain = mailDomain(address);
+      if (domain !== '' && !isPublicMailDomain(domain)) {
+        const company = db
+          .select({ id: companies.id })
+          .from(companies)
+          .where(eq(companies.emailDomain, domain))
+          .orderBy(companies.id)
+          .get();
+        if (company) {
+          db.insert(memberships)
+            .values({ personId: person.id, companyId: company.id, role: 'client' })
+            .onConflictDoNothing()
+            .run();
+        }
+      }
+      return { person, created: true };
+    }
+    case 'phone': {
+      const phone = normalizePhone(sender.number);
+      if (phone !== null) {
+        const known = db.select().from(people).where(eq(people.phone, phone)).orderBy(people.id).get();
+        if (known) return { person: known, created: false };
+      }
+      const person = insertPerson(
+        ctx,
+        { phone: phone ?? sender.number.trim() },
+        sender.name || sender.number,
+        language,
+      );
+      return { person, created: true };
+    }
+  }
+}
+
+function insertPerson(
+  ctx: DeskContext,
+  contact: { email?: string; phone?: string },
+  name: string,
+  language: Language | undefined,
+): PersonRow {
+  return ctx.db
+    .insert(people)
+    .values({
+      ...contact,
+      name: name.trim().slice(0, 200),
+      language: language ?? 'ru',
+      createdAt: ctx.clock.now(),
+    })
+    .returning()
+    .get();
+}
