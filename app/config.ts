@@ -97,6 +97,46 @@ const envSchema = z.object({
     DEFAULT_RATE_LIMITS.authFailuresPerIp,
   ),
   TRUST_PROXY: flag,
+  IMAP_URL: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (u) => /^imaps?:\/\/[^/@\s]+@[^/\s]+/.test(u),
+            'IMAP_URL: imap://user:password@host:143/INBOX or imaps://…:993 (several separated by commas)',
+          ),
+      ),
+    ),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .refine(
+      (u) => u === undefined || /^smtps?:\/\/[^\s/]+/.test(u),
+      'SMTP_URL: smtp://user:password@host:587 (STARTTLS) or smtps://…:465',
+    ),
+  MAIL_FROM: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .refine(
+      (v) => v === undefined || /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v),
+      'MAIL_FROM: the desk\'s address, e.g. "Support <support@example.ru>"',
+    ),
+  MAIL_NEW_TICKETS_PER_HOUR: z.coerce
+    .number({ error: 'MAIL_NEW_TICKETS_PER_HOUR must be a whole number, 1 or more' })
+    .int('MAIL_NEW_TICKETS_PER_HOUR must be a whole number, 1 or more')
+    .min(1, 'MAIL_NEW_TICKETS_PER_HOUR must be a whole number, 1 or more')
+    .default(10),
 });
 
 export interface Config {
@@ -135,6 +175,16 @@ export interface Config {
    * failed sign-ins per address (0: off); TRUST_PROXY=1 takes the address from X-Forwarded-For.
    */
   apiRateLimit: RateLimits;
+  /**
+   * E-mail: IMAP_URL (mailboxes to read, comma-separated), SMTP_URL and MAIL_FROM (how notices go out by
+   * mail), MAIL_NEW_TICKETS_PER_HOUR (new requests one sender may open by mail in an hour).
+   */
+  mail: {
+    imapUrls: string[];
+    smtpUrl: string | undefined;
+    from: string | undefined;
+    newTicketsPerHour: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -144,6 +194,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Bad configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SMTP_URL !== undefined && e.MAIL_FROM === undefined) {
+    throw new Error(
+      'Bad configuration:\n  MAIL_FROM: needed with SMTP_URL (the address notices are sent from)',
+    );
+  }
   // Telegram proves its posts with WEBHOOK_SECRET; a token in the URL would land in every proxy's log.
   const token = e.BOT_TOKEN;
   if (token && e.WEBHOOK_URL?.includes(token.split(':')[1] ?? token)) {
@@ -180,6 +235,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIp: e.API_RATE_LIMIT_IP,
       authFailuresPerIp: e.API_RATE_LIMIT_AUTH_FAILURES,
       trustProxy: e.TRUST_PROXY ?? false,
+    },
+    mail: {
+      imapUrls: e.IMAP_URL,
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      newTicketsPerHour: e.MAIL_NEW_TICKETS_PER_HOUR,
     },
   };
 }

@@ -17,12 +17,16 @@ import { nextLinkedMessageId } from '../bot/message-links.ts';
 import type { SendLimits } from '../bot/rate-limiter.ts';
 import { type RunningBot, startBot } from '../bot/run.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
+import { FileStore } from '../core/files/store.ts';
 import { systemClock } from '../core/model.ts';
 import { applyDefaults } from '../core/setup/defaults.ts';
 import { ensureAdmins, issueSetupCode, rememberBotUsername, setupLink } from '../core/setup/first-admin.ts';
 import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
+import { mailAddressOf } from '../email/address.ts';
+import { startMailIntake } from '../email/intake-service.ts';
+import { describeMailbox } from '../email/mailbox.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import { startBackupScheduler } from './backup-scheduler.ts';
 import type { Config } from './config.ts';
@@ -75,7 +79,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     createLogger({
       level: config.logLevel,
       format: config.logFormat,
-      secrets: [config.botToken, config.webhook?.secret],
+      secrets: [config.botToken, config.webhook?.secret, ...mailSecrets(config)],
     });
   const log = options.log ?? ((line: string) => logger.info(line));
   // One desk per store: `npm run restore` checks this lock and will not swap the file under us.
@@ -227,6 +231,19 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     sla = scheduler;
     stops.push(() => scheduler.stop());
     log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
+    if (config.mail.imapUrls.length > 0) {
+      const intake = startMailIntake({
+        desk,
+        files: new FileStore(config.filesDir),
+        imapUrls: config.mail.imapUrls,
+        ownAddresses: config.mail.from ? [mailAddressOf(config.mail.from)] : [],
+        newTicketsPerHour: config.mail.newTicketsPerHour,
+        logger,
+        onFiled: () => running.notifier.poke(),
+      });
+      stops.push(() => intake.stop());
+      log(`tgdesk: reading mail from ${config.mail.imapUrls.map(describeMailbox).join(', ')}`);
+    }
     if (config.backup) {
       const { dir, keep } = config.backup;
       const backups = startBackupScheduler({ sqlite: db.$client, dir, keep, clock: systemClock, logger });
@@ -255,6 +272,19 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     await stopAll();
     throw error;
   }
+}
+
+/** The passwords in the mail URLs: the logger blanks them wherever they would appear. */
+function mailSecrets(config: Config): string[] {
+  const urls = [...config.mail.imapUrls, ...(config.mail.smtpUrl ? [config.mail.smtpUrl] : [])];
+  return urls.flatMap((u) => {
+    try {
+      const password = decodeURIComponent(new URL(u).password);
+      return password ? [password] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The sandbox exists only without a bot token: with one, /sandbox is a 404 (not the Mini App's page). */
