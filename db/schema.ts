@@ -291,6 +291,7 @@ export type ContractRow = typeof contracts.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type TicketEventRow = typeof ticketEvents.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type { Weekday };
 
