@@ -813,3 +813,52 @@ sandbox-pane-chat = Chat
 sandbox-pane-miniapp = Mini App
 sandbox-language-hint = The page's language; for the chat in view the bot's too: the sandbox sends /language and picks it for the person, as they would in Telegram
 stale-button-start-over = This button is out of date. To start again, press “New request”.
+
+## Notices by e-mail: titles, facts, the reply line
+
+mail-reply-above = ##- Please type your reply above this line -##
+mail-open-ticket = Open the request
+mail-footer = Sent automatically by the { $desk } service desk. To write about the request, just reply to this message.
+mail-footer-plain = Sent automatically by the { $desk } service desk.
+mail-requester-offer_visit = The engineer offers on-site visit times for request #{ $number }:
+    { $slots }
+    Reply to this message with the time that suits you.
+mail-requester-resolve = Request #{ $number } is resolved: { $resolution }
+    If the problem is still there, reply to this message and we will carry on.
+notice-title-with-subject = { $title }: { $subject }
+notice-title-accepted = Request received
+notice-title-created = Request registered
+notice-title-triage = Request accepted
+notice-title-reprioritize = Priority changed
+notice-title-take = An engineer took the request
+notice-title-assign = Engineer assigned
+notice-title-return_to_queue = Back in the queue
+notice-title-ask_customer = A question about your request
+notice-title-resume = In progress again
+notice-title-escalate_line2 = Passed to the 2nd line
+notice-title-schedule_visit = On-site visit scheduled
+notice-title-offer_visit = Choose a visit time
+notice-title-pick_visit = On-site visit scheduled
+notice-title-check_in = The engineer is on site
+notice-title-check_out = The engineer finished on site
+notice-title-resolve = Request resolved
+notice-title-reopen = Request reopened
+notice-title-cancel = Request cancelled
+notice-title-confirm = Request closed
+notice-title-auto_close = Request closed
+notice-title-comment = A reply about your request
+notice-fact-number = Request
+notice-fact-subject = Subject
+notice-fact-status = Status
+notice-fact-priority = Priority
+notice-fact-first-response-due = We will answer by
+notice-fact-resolution-due = To be solved by
+notice-fact-assignee = Assignee
+notice-fact-requester = Requester
+notice-fact-company = Company
+notice-fact-category = Category
+notice-fact-line = Line
+notice-fact-location = Place
+notice-fact-visit = On-site visit
+notice-fact-rating = Rating
+notice-rating-value = { $rating } of 5

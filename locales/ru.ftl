@@ -814,3 +814,52 @@ sandbox-pane-chat = Чат
 sandbox-pane-miniapp = Мини-приложение
 sandbox-language-hint = Язык страницы; для открытого чата — и язык бота: песочница отправит /language и выберет язык за человека, как он сделал бы в Telegram
 stale-button-start-over = Эта кнопка уже неактуальна. Чтобы начать заново, нажмите «Новая заявка».
+
+## Notices by e-mail: titles, facts, the reply line
+
+mail-reply-above = ##- Ответьте выше этой строки -##
+mail-open-ticket = Открыть заявку
+mail-footer = Письмо от службы поддержки «{ $desk }», отправлено автоматически. Чтобы написать по заявке, просто ответьте на него.
+mail-footer-plain = Письмо от службы поддержки «{ $desk }», отправлено автоматически.
+mail-requester-offer_visit = Инженер предлагает время выезда по заявке #{ $number }:
+    { $slots }
+    Ответьте на это письмо и напишите, какое время вам удобно.
+mail-requester-resolve = Заявка #{ $number } решена: { $resolution }
+    Если проблема осталась, ответьте на это письмо — мы продолжим работу.
+notice-title-with-subject = { $title }: { $subject }
+notice-title-accepted = Заявка зарегистрирована
+notice-title-created = Заявка зарегистрирована
+notice-title-triage = Заявка принята в работу
+notice-title-reprioritize = Изменён приоритет
+notice-title-take = Инженер взял заявку
+notice-title-assign = Назначен инженер
+notice-title-return_to_queue = Заявка вернулась в очередь
+notice-title-ask_customer = Вопрос по заявке
+notice-title-resume = Заявка снова в работе
+notice-title-escalate_line2 = Заявка передана на 2-ю линию
+notice-title-schedule_visit = Назначен выезд инженера
+notice-title-offer_visit = Выберите время выезда
+notice-title-pick_visit = Выезд назначен
+notice-title-check_in = Инженер на месте
+notice-title-check_out = Инженер закончил работу на месте
+notice-title-resolve = Заявка решена
+notice-title-reopen = Заявка открыта снова
+notice-title-cancel = Заявка отменена
+notice-title-confirm = Заявка закрыта
+notice-title-auto_close = Заявка закрыта
+notice-title-comment = Ответ по заявке
+notice-fact-number = Заявка
+notice-fact-subject = Тема
+notice-fact-status = Статус
+notice-fact-priority = Приоритет
+notice-fact-first-response-due = Ответим до
+notice-fact-resolution-due = Срок решения
+notice-fact-assignee = Исполнитель
+notice-fact-requester = Заявитель
+notice-fact-company = Компания
+notice-fact-category = Категория
+notice-fact-line = Линия
+notice-fact-location = Место
+notice-fact-visit = Выезд
+notice-fact-rating = Оценка
+notice-rating-value = { $rating } из 5

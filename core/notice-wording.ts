@@ -1,0 +1,280 @@
+// What a notice says, apart from how a channel shows it: a title, a body and the ticket's facts (number,
+// subject, status, priority, due times in the contract's zone, assignee…), in the reader's language. A
+// channel's sender lays these out (e-mail: email/outbound/render.ts); no buttons and no markup here.
+// An outbox row of a kind this cannot word throws: the sender makes it a dead letter.
+import { eq } from 'drizzle-orm';
+import {
+  categories,
+  companies,
+  type OutboxRow,
+  people,
+  type TicketRow,
+  ticketEvents,
+  tickets,
+} from '../db/schema.ts';
+import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
+import type { DeskContext } from './context.ts';
+import { formatLocal } from './exports.ts';
+import { isFinalStatus, isPausedStatus } from './lifecycle.ts';
+import type { Language } from './model.ts';
+import { ACCEPTED_NOTICE } from './notifications.ts';
+import { offeredSlots } from './tickets/visits.ts';
+import { slotText } from './time-text.ts';
+
+export interface NoticeFact {
+  label: string;
+  value: string;
+}
+
+export interface NoticeWording {
+  /** One line: what happened (and the ticket's subject where the reader may see it). */
+  title: string;
+  /** The message itself, plain text with line breaks. */
+  body: string;
+  facts: NoticeFact[];
+  ticketId: number | null;
+  /** The ticket's number, for a "[#1042]" tag; null when the notice is about no ticket. */
+  number: number | null;
+}
+
+const STAFF_AUDIENCES = new Set(['line', 'assignee', 'supervisor']);
+
+/** Staff notices that put a ticket on someone's desk: they carry the client's description too. */
+const WITH_DESCRIPTION = new Set([
+  'line.created',
+  'line.escalate_line2',
+  'line.return_to_queue',
+  'line.pick_visit',
+  'assignee.assign',
+  'assignee.triage',
+  'assignee.pick_visit',
+]);
+
+/** Mail is read longer than a chat card, but a pasted log should not fill a screen. */
+const DESCRIPTION_MAX = 4000;
+
+/** Requester notices whose chat wording points at buttons: mail asks for a reply instead. */
+const MAIL_WORDED = new Set(['offer_visit', 'resolve']);
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export function noticeWording(
+  desk: DeskContext,
+  t: Translate,
+  row: OutboxRow,
+  language: Language = DEFAULT_LANGUAGE,
+): NoticeWording {
+  const dot = row.kind.indexOf('.');
+  const audience = dot > 0 ? row.kind.slice(0, dot) : '';
+  const event = dot > 0 ? row.kind.slice(dot + 1) : '';
+  // A key that is missing comes back as itself (locales/index.ts): such a notice cannot be worded.
+  const say = (key: string, args?: Parameters<Translate>[1]) => {
+    const said = t(key, args);
+    if (said === key) throw new Error(`no wording for notice kind "${row.kind}" (${key})`);
+    return said;
+  };
+  if (audience !== 'requester' && !STAFF_AUDIENCES.has(audience))
+    throw new Error(`no wording for notice kind "${row.kind}"`);
+
+  const p = row.payload;
+  const ticket =
+    row.ticketId === null
+      ? undefined
+      : desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)).get();
+  const zone = desk.policies.forContract(ticket?.contractId ?? null).timeZone;
+  const at = (instant: number | null) => (instant === null ? '' : `${formatLocal(instant, zone)} (${zone})`);
+  const slot = (startsAt: number, endsAt: number) =>
+    `${slotText(startsAt, endsAt, zone, language)} (${zone})`;
+  const nameOf = (id: unknown) =>
+    typeof id === 'number'
+      ? (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '')
+      : '';
+  const number = ticket?.number ?? (typeof p.number === 'number' ? p.number : null);
+  const priority = ticket?.priority ?? text(p.priority);
+  const subject = ticket?.subject ?? text(p.subject);
+  const vars = {
+    number: String(number ?? ''),
+    subject,
+    priority: priority ? t(`priority-${priority}`) : '',
+    due: at(ticket?.resolutionDueAt ?? null),
+    firstDue: at(ticket?.firstResponseDueAt ?? null),
+    assignee: nameOf(ticket?.assigneeId ?? p.assigneeId),
+    question: text(p.question),
+    reason: text(p.reason),
+    resolution: text(p.resolution),
+    body: text(p.body),
+    author: nameOf(row.eventId === null ? null : authorOf(desk, row.eventId)),
+    slot: typeof p.startsAt === 'number' && typeof p.endsAt === 'number' ? slot(p.startsAt, p.endsAt) : '',
+    address: text(p.address),
+    note: text(p.note),
+  };
+  const wording = (title: string, body: string, facts: NoticeFact[]): NoticeWording => ({
+    title,
+    body,
+    facts: facts.filter((f) => f.value !== ''),
+    ticketId: row.ticketId,
+    number,
+  });
+  const fact = (key: string, value: string): NoticeFact => ({ label: t(`notice-fact-${key}`), value });
+  const withSubject = (title: string) =>
+    subject ? t('notice-title-with-subject', { title, subject }) : title;
+
+  // The acknowledgement of a new request: its number, priority and when we answer. Never the client's own
+  // words (subject, description): a forged sender must not get to make us mail their text to anyone.
+  if (row.kind === ACCEPTED_NOTICE) {
+    return wording(
+      say('notice-title-accepted'),
+      // The chat's wording names the zone itself.
+      say('intake-accepted', {
+        number: vars.number,
+        priority: vars.priority,
+        due: formatLocal(ticket?.firstResponseDueAt ?? null, zone),
+        zone,
+      }),
+      [
+        fact('number', number === null ? '' : `#${number}`),
+        fact('priority', vars.priority),
+        fact('first-response-due', vars.firstDue),
+      ],
+    );
+  }
+
+  const common = (
+    ticket
+      ? [
+          fact('number', `#${ticket.number}`),
+          fact('subject', ticket.subject),
+          fact('status', t(`status-${ticket.status}`)),
+          fact('priority', vars.priority),
+        ]
+      : [fact('number', number === null ? '' : `#${number}`), fact('subject', subject)]
+  ).concat(ticket ? dueFacts(ticket, at, fact) : []);
+
+  if (audience === 'requester') {
+    let body: string;
+    if (MAIL_WORDED.has(event)) {
+      const offered = event === 'offer_visit' ? slotsOffered(desk, ticket, p) : [];
+      body = say(`mail-requester-${event}`, {
+        ...vars,
+        slots: offered.map((s) => `• ${slot(s.startsAt, s.endsAt)}`).join('\n'),
+      });
+    } else {
+      body = say(`notice-requester-${event}`, vars);
+    }
+    return wording(withSubject(say(`notice-title-${event}`)), body.trim(), [
+      ...common,
+      fact('assignee', ticket?.assigneeId ? vars.assignee : ''),
+      fact('visit', ticket ? visitOf(ticket, slot) : ''),
+    ]);
+  }
+
+  const eventName = say(`event-${event}`);
+  const details = [
+    vars.question,
+    vars.reason,
+    vars.resolution,
+    vars.body,
+    vars.slot,
+    vars.address,
+    vars.note,
+  ];
+  const description =
+    ticket && WITH_DESCRIPTION.has(row.kind) && ticket.description !== ticket.subject
+      ? ticket.description.length > DESCRIPTION_MAX
+        ? `${ticket.description.slice(0, DESCRIPTION_MAX)}…`
+        : ticket.description
+      : '';
+  // The title already says what happened: the body is what came with it, else that again.
+  const body = [details.filter(Boolean).join('\n'), description].filter(Boolean).join('\n\n') || eventName;
+  return wording(withSubject(eventName), body, [
+    ...common,
+    ...(ticket ? staffFacts(desk, t, ticket, language, fact) : []),
+    fact('visit', ticket ? visitOf(ticket, slot) : ''),
+    fact('rating', typeof p.rating === 'number' ? t('notice-rating-value', { rating: p.rating }) : ''),
+  ]);
+}
+
+function authorOf(desk: DeskContext, eventId: number): number | null {
+  return (
+    desk.db
+      .select({ actorId: ticketEvents.actorId })
+      .from(ticketEvents)
+      .where(eq(ticketEvents.id, eventId))
+      .get()?.actorId ?? null
+  );
+}
+
+/** When we answer and solve, while the clock runs (not paused, not over). */
+function dueFacts(
+  ticket: TicketRow,
+  at: (instant: number | null) => string,
+  fact: (key: string, value: string) => NoticeFact,
+): NoticeFact[] {
+  if (isFinalStatus(ticket.status) || isPausedStatus(ticket.status)) return [];
+  return [
+    fact('first-response-due', ticket.firstRespondedAt === null ? at(ticket.firstResponseDueAt) : ''),
+    fact('resolution-due', at(ticket.resolutionDueAt)),
+  ];
+}
+
+/** The visit still to come or under way. */
+function visitOf(ticket: TicketRow, slot: (startsAt: number, endsAt: number) => string): string {
+  if (ticket.visitStartsAt === null || ticket.visitEndsAt === null) return '';
+  if (ticket.visitCheckedOutAt !== null || isFinalStatus(ticket.status)) return '';
+  return slot(ticket.visitStartsAt, ticket.visitEndsAt);
+}
+
+/** Who asks and whose the ticket is: what staff look for first. */
+function staffFacts(
+  desk: DeskContext,
+  t: Translate,
+  ticket: TicketRow,
+  language: Language,
+  fact: (key: string, value: string) => NoticeFact,
+): NoticeFact[] {
+  const requester = desk.db
+    .select({ name: people.name })
+    .from(people)
+    .where(eq(people.id, ticket.requesterId))
+    .get();
+  const company =
+    ticket.companyId === null
+      ? t('staff-card-unverified')
+      : (desk.db
+          .select({ name: companies.name })
+          .from(companies)
+          .where(eq(companies.id, ticket.companyId))
+          .get()?.name ?? '');
+  const category =
+    ticket.categoryId === null
+      ? undefined
+      : desk.db.select().from(categories).where(eq(categories.id, ticket.categoryId)).get();
+  const assignee =
+    ticket.assigneeId === null
+      ? undefined
+      : desk.db.select({ name: people.name }).from(people).where(eq(people.id, ticket.assigneeId)).get();
+  return [
+    fact('requester', requester?.name ?? ''),
+    fact('company', company),
+    fact('category', category ? (language === 'en' ? category.nameEn : category.nameRu) : ''),
+    fact('line', t(`line-${ticket.line}`)),
+    fact('assignee', assignee?.name ?? t('staff-card-unassigned')),
+    fact('location', ticket.location ?? ''),
+  ];
+}
+
+/** The times still offered (as the chat's buttons show them), else those the event offered. */
+function slotsOffered(
+  desk: DeskContext,
+  ticket: TicketRow | undefined,
+  payload: Record<string, unknown>,
+): { startsAt: number; endsAt: number }[] {
+  const current = ticket ? offeredSlots(desk.db, ticket.id) : [];
+  if (current.length > 0) return current;
+  const offered = Array.isArray(payload.slots) ? (payload.slots as unknown[]) : [];
+  return offered.flatMap((s) => {
+    if (typeof s !== 'object' || s === null) return [];
+    const { startsAt, endsAt } = s as Record<string, unknown>;
+    return typeof startsAt === 'number' && typeof endsAt === 'number' ? [{ startsAt, endsAt }] : [];
+  });
+}
