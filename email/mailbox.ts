@@ -4,6 +4,9 @@
 
 import { ImapFlow } from 'imapflow';
 
+/** Mails fetched in one FETCH: few round trips, bounded memory. */
+const FETCH_BATCH = 20;
+
 export interface MailboxCursor {
   uidValidity: number;
   lastUid: number;
@@ -363,19 +366,29 @@ export class MailboxWatcher {
     if (!Array.isArray(result)) throw new Error('UID SEARCH failed');
     // "n:*" always includes the highest UID, even below n.
     const uids = result.filter((uid) => uid > lastUid).sort((a, b) => a - b);
-    for (const uid of uids) {
-      if (!this.running) break;
-      const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
-      const source = message ? message.source : undefined;
-      if (source) {
-        await this.caller(() => this.o.onMail(source, { uid, uidValidity, mailbox }));
-        // The effect is committed; \Seen and the cursor follow. A crash in between re-reads a no-op.
-        const flagged = await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-        if (!flagged) this.log.warn({ mailbox: this.label, uid }, 'could not mark the mail \\Seen');
-      } else {
-        this.log.warn({ mailbox: this.label, uid }, 'mail vanished before it was read; skipped');
+    // A batch of sources in one FETCH, then each handled in order; \Seen and the cursor follow for the
+    // handled ones in one STORE (a crash before it re-reads mail whose effect is committed: a no-op).
+    for (let i = 0; i < uids.length && this.running; i += FETCH_BATCH) {
+      const batch = uids.slice(i, i + FETCH_BATCH);
+      const fetched = await client.fetchAll(batch.join(','), { uid: true, source: true }, { uid: true });
+      const sources = new Map(fetched.map((m) => [m.uid, m.source]));
+      const handled: number[] = [];
+      try {
+        for (const uid of batch) {
+          if (!this.running) break;
+          const source = sources.get(uid);
+          if (source) await this.caller(() => this.o.onMail(source, { uid, uidValidity, mailbox }));
+          else this.log.warn({ mailbox: this.label, uid }, 'mail vanished before it was read; skipped');
+          handled.push(uid);
+        }
+      } finally {
+        const last = handled.at(-1);
+        if (last !== undefined) {
+          const flagged = await client.messageFlagsAdd(handled.join(','), ['\\Seen'], { uid: true });
+          if (!flagged) this.log.warn({ mailbox: this.label, uids: handled }, 'could not mark mail \\Seen');
+          await this.caller(() => this.o.saveCursor({ uidValidity, lastUid: last }));
+        }
       }
-      await this.caller(() => this.o.saveCursor({ uidValidity, lastUid: uid }));
     }
     return uids.length;
   }
