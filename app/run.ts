@@ -27,6 +27,7 @@ import { isEmpty, seedDemo } from '../db/seed.ts';
 import { mailAddressOf } from '../email/address.ts';
 import { startMailIntake } from '../email/intake-service.ts';
 import { describeMailbox } from '../email/mailbox.ts';
+import { MailSender, maskedSmtpUrl } from '../email/outbound/sender.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import { startBackupScheduler } from './backup-scheduler.ts';
 import type { Config } from './config.ts';
@@ -164,6 +165,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         rateLimit: config.apiRateLimit,
         logger,
         health,
+        mail: {
+          mailboxes: config.mail.imapUrls.map(describeMailbox),
+          ownAddresses: config.mail.from ? [mailAddressOf(config.mail.from)] : [],
+        },
         ...(config.webhook && bot.webhook
           ? { webhook: { path: config.webhook.path, handler: bot.webhook } }
           : {}),
@@ -206,6 +211,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         rateLimit: config.apiRateLimit,
         logger,
         health,
+        mail: {
+          mailboxes: config.mail.imapUrls.map(describeMailbox),
+          ownAddresses: config.mail.from ? [mailAddressOf(config.mail.from)] : [],
+        },
       });
       api.route('/', sandbox.routes);
       port = await listen(api.fetch, config, stops, () => sandbox.close());
@@ -243,6 +252,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       });
       stops.push(() => intake.stop());
       log(`tgdesk: reading mail from ${config.mail.imapUrls.map(describeMailbox).join(', ')}`);
+    }
+    if (config.mail.smtpUrl && config.mail.from) {
+      const sender = new MailSender({
+        desk,
+        smtpUrl: config.mail.smtpUrl,
+        from: config.mail.from,
+        logger,
+        onError: (error) => logger.error({ err: error }, 'mail sending failed'),
+      });
+      sender.start();
+      stops.push(() => sender.stop());
+      log(`tgdesk: notices by e-mail from ${config.mail.from} through ${maskedSmtpUrl(config.mail.smtpUrl)}`);
     }
     if (config.backup) {
       const { dir, keep } = config.backup;
