@@ -21,6 +21,7 @@ import { boardRoutes } from './routes/board.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { DIRECTORY_PATH_PREFIX, directoryRoutes } from './routes/directory.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { mailRoutes } from './routes/mail.ts';
 import { meRoutes } from './routes/me.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -226,6 +227,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', adminRoutes(deps));
   api.route('/', directoryRoutes(deps));
   api.route('/', setupRoutes(deps));
+  api.route('/', mailRoutes(deps));
 
   const app = new Hono();
   app.onError(onError);

@@ -41,6 +41,11 @@ export interface ApiDeps {
   miniAppUrl?: string | undefined;
   /** The e-mail channel is configured (the checklist shows e-mail as "later" until then). */
   emailConfigured?: boolean;
+  /**
+   * The e-mail intake, for the admin's Mail section: the mailboxes read (passwords masked) and the desk's
+   * own addresses (a quarantined mail taken again is judged as the intake judges it).
+   */
+  mail?: { mailboxes: string[]; ownAddresses: string[] };
   /** The bot's webhook, answered outside /api (no init data there: Telegram's secret token instead). */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> };
   /** Request lines and unexpected errors; without one only errors are logged, to stderr. */

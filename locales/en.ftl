@@ -726,6 +726,33 @@ directory-file-unreadable = not a CSV or XLSX: save the sheet as .xlsx or .csv
 directory-file-bad_csv = the CSV does not read (line { $line }): check the quotes
 directory-file-no_file = the form has no file
 
+## Mini App: the e-mail intake (admins)
+
+app-admin-mail = Mail
+app-mail-mailboxes = Mailboxes read
+app-mail-unset = E-mail is not set up: the desk reads no mailbox. Set IMAP_URL (the mailboxes to read), SMTP_URL and MAIL_FROM (how notices go out by mail) in the desk's configuration and restart tgdesk; the README tells how.
+app-mail-held = Held mail
+app-mail-held-intro = Mail the desk could not take in by itself. Open the original to read it, take it in again (it becomes a request or a reply), or dismiss it.
+app-mail-none = No held mail.
+app-mail-no-subject = (no subject)
+app-mail-no-sender = (sender unknown)
+app-mail-size = { $kb } KB
+app-mail-reason = Reason: { $reason }
+app-mail-reason-unreadable = the mail cannot be read, no sender found
+app-mail-reason-too_many_requests = the sender opened too many new requests within an hour (the brake on mail loops)
+app-mail-reason-refused = the desk's rules refused it ({ $detail })
+app-mail-original = Open the original (.eml)
+app-mail-take = Take in again
+app-mail-dismiss = Dismiss
+app-mail-taken = Taken in: request #{ $number }.
+app-mail-taken-nothing = Taken in: a returned mail of no known request, nothing to file.
+app-mail-dropped-own_mail = This is the desk's own mail come back: dismissed.
+app-mail-dropped-auto_reply = This is an auto-reply: dismissed.
+app-mail-dismissed = The mail is dismissed.
+app-mail-still-held = Still not taken in: { $reason }.
+app-mail-decided = This mail has been decided on already.
+app-mail-more = Only the newest { $count } are shown.
+
 ## The bot: messages outside a guided step, replies about closed tickets
 
 offer-ask = Create a request with this text?

@@ -727,6 +727,33 @@ directory-file-unreadable = это не CSV и не XLSX — сохраните 
 directory-file-bad_csv = CSV не читается (строка { $line }): проверьте кавычки
 directory-file-no_file = в форме нет файла
 
+## Mini App: почта (администраторам)
+
+app-admin-mail = Почта
+app-mail-mailboxes = Почтовые ящики
+app-mail-unset = Почта не настроена: служба не читает ни одного ящика. Задайте IMAP_URL (ящики, которые читать), SMTP_URL и MAIL_FROM (как отправлять уведомления письмом) в настройках службы и перезапустите tgdesk — как это сделать, написано в README.
+app-mail-held = Задержанные письма
+app-mail-held-intro = Письма, которые служба не смогла принять сама. Откройте оригинал, чтобы прочитать, примите письмо снова (оно станет заявкой или ответом) или отклоните его.
+app-mail-none = Задержанных писем нет.
+app-mail-no-subject = (без темы)
+app-mail-no-sender = (отправитель неизвестен)
+app-mail-size = { $kb } КБ
+app-mail-reason = Причина: { $reason }
+app-mail-reason-unreadable = письмо не читается, отправитель не найден
+app-mail-reason-too_many_requests = отправитель открыл слишком много новых заявок за час (защита от почтовой петли)
+app-mail-reason-refused = правила службы его не приняли ({ $detail })
+app-mail-original = Открыть оригинал (.eml)
+app-mail-take = Принять снова
+app-mail-dismiss = Отклонить
+app-mail-taken = Принято: заявка #{ $number }.
+app-mail-taken-nothing = Принято: это вернувшееся письмо без известной заявки, заводить нечего.
+app-mail-dropped-own_mail = Это письмо самой службы, вернувшееся назад: отклонено.
+app-mail-dropped-auto_reply = Это автоответ: отклонено.
+app-mail-dismissed = Письмо отклонено.
+app-mail-still-held = Письмо снова не принято: { $reason }.
+app-mail-decided = По этому письму уже приняли решение.
+app-mail-more = Показаны только { $count } самых новых.
+
 ## The bot: messages outside a guided step, replies about closed tickets
 
 offer-ask = Создать заявку с этим текстом?

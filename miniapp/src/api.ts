@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Why, in the route's own words, when it names it (a mail still held: 'unreadable'). */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -17,8 +19,14 @@ function authHeaders(): Record<string, string> {
 
 async function failure(res: Response): Promise<ApiError> {
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
-    return new ApiError(res.status, body.error?.code ?? 'http', body.error?.message ?? res.statusText);
+    const body = (await res.json()) as { error?: { code?: string; message?: string; reason?: unknown } };
+    const reason = body.error?.reason;
+    return new ApiError(
+      res.status,
+      body.error?.code ?? 'http',
+      body.error?.message ?? res.statusText,
+      typeof reason === 'string' ? reason : undefined,
+    );
   } catch {
     return new ApiError(res.status, 'http', res.statusText);
   }
@@ -110,9 +118,9 @@ export class UploadError extends ApiError {
     status: number,
     code: string,
     message: string,
-    readonly reason: string,
+    override readonly reason: string,
   ) {
-    super(status, code, message);
+    super(status, code, message, reason);
   }
 }
 

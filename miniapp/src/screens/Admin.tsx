@@ -11,6 +11,7 @@ import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '.
 import { DurationInput } from '../ui/DurationInput.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
 import DirectoryImport from './admin/DirectoryImport.tsx';
+import Mail from './admin/Mail.tsx';
 import Setup from './admin/Setup.tsx';
 
 // The guided set-up comes first: it is what an admin of a new desk opens the admin area for.
@@ -23,6 +24,7 @@ const SECTIONS = [
   'people',
   'invites',
   'directory',
+  'mail',
 ] as const;
 type AdminSection = (typeof SECTIONS)[number];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -919,6 +921,7 @@ export default function Admin({ section }: { section: string | null }) {
       {current === 'people' ? <People /> : null}
       {current === 'invites' ? <Invites /> : null}
       {current === 'directory' ? <DirectoryImport /> : null}
+      {current === 'mail' ? <Mail /> : null}
     </div>
   );
 }

@@ -1,0 +1,156 @@
+// The e-mail intake for admins: the mailboxes the desk reads, and the mail it quarantined (unreadable,
+// over a sender's hourly limit, refused by the rules) to download, take again or dismiss. Taking again runs
+// the intake on the kept bytes with the hourly limit lifted: an admin looked at it and let it in.
+
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { assertAdmin } from '../../core/permissions.ts';
+import { tickets } from '../../db/schema.ts';
+import { type MailIntakeResult, takeMail } from '../../email/ingest.ts';
+import { parseMailboxUrl } from '../../email/mailbox.ts';
+import { decideQuarantined, heldMail, quarantinedMail } from '../../email/quarantine.ts';
+import type { ApiDeps, ApiEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { pathId } from '../input.ts';
+import { attachmentDisposition } from './attachments.ts';
+import { fileStoreOf } from './uploads.ts';
+
+/** The most held mails one answer lists (the newest). */
+export const HELD_SHOWN = 200;
+
+export interface HeldMail {
+  id: number;
+  from: string | null;
+  subject: string | null;
+  /** 'unreadable', 'too_many_requests' or 'refused: <why>'. */
+  reason: string;
+  size: number;
+  receivedAt: number;
+}
+
+/** GET /api/admin/mail. */
+export interface MailOverview {
+  /** The mailboxes read, passwords masked; none when e-mail is not set up. */
+  mailboxes: string[];
+  held: HeldMail[];
+}
+
+/** What taking a held mail again did. */
+export type TakeAgainBody =
+  | { state: 'taken'; ticketId: number | null; number: number | null }
+  | { state: 'dismissed'; reason: 'own_mail' | 'auto_reply' };
+
+/** The mailbox's user when it is an address: mail from it is the desk's own (as the intake itself counts). */
+function mailboxAddress(mailbox: string): string[] {
+  try {
+    const { user } = parseMailboxUrl(mailbox);
+    return user.includes('@') ? [user.toLowerCase()] : [];
+  } catch {
+    return [];
+  }
+}
+
+export function mailRoutes(deps: ApiDeps) {
+  const { desk } = deps;
+  const numberOf = (ticketId: number | null): number | null =>
+    ticketId === null
+      ? null
+      : (desk.db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)).get()
+          ?.number ?? null);
+  /** The row by its path id: 404 when there is none; with `held`, 409 once someone decided on it. */
+  const rowOf = (id: number, held: boolean) => {
+    const row = quarantinedMail(desk.db, id);
+    if (!row) throw new ApiError(404, 'not_found', `quarantined mail ${id} not found`);
+    if (held && row.state !== 'held')
+      throw new ApiError(409, 'conflict', `mail ${id} is ${row.state} already`);
+    return row;
+  };
+  const taken = (id: number, result: MailIntakeResult): TakeAgainBody | null => {
+    let ticketId: number | null;
+    if (result.kind === 'filed') {
+      const { outcome } = result;
+      // rate_limited cannot happen with the limit lifted; takeMail quarantines it anyway.
+      if (outcome.kind === 'rate_limited') return null;
+      ticketId = outcome.kind === 'duplicate' ? outcome.ticketId : outcome.ticket.id;
+    } else if (result.kind === 'bounce') ticketId = result.ticketId;
+    else return null;
+    // Someone else deciding meanwhile changes nothing here: the mail is in the desk now.
+    decideQuarantined(desk.db, id, { state: 'taken', ticketId }, desk.clock.now());
+    return { state: 'taken', ticketId, number: numberOf(ticketId) };
+  };
+
+  return new Hono<ApiEnv>()
+    .get('/admin/mail', (c) => {
+      assertAdmin(c.var.actor);
+      const held: HeldMail[] = heldMail(desk.db, HELD_SHOWN).map((r) => ({
+        id: r.id,
+        from: r.fromAddress,
+        subject: r.subject,
+        reason: r.reason,
+        size: r.size,
+        receivedAt: r.receivedAt,
+      }));
+      return c.json({ mailboxes: deps.mail?.mailboxes ?? [], held } satisfies MailOverview);
+    })
+    .get('/admin/mail/quarantine/:id/original', async (c) => {
+      assertAdmin(c.var.actor);
+      const id = pathId(c, 'id');
+      const bytes = await fileStoreOf(deps).read(rowOf(id, false).storagePath);
+      if (!bytes) throw new ApiError(404, 'not_found', `the original of mail ${id} is not in the file store`);
+      return c.body(new Uint8Array(bytes), 200, {
+        'Content-Type': 'message/rfc822',
+        'Content-Disposition': attachmentDisposition(`mail-${id}.eml`),
+        'Content-Length': String(bytes.byteLength),
+        'X-Content-Type-Options': 'nosniff',
+        // Whatever the mail holds never runs as a page of ours.
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Cache-Control': 'private, no-store',
+      });
+    })
+    .post('/admin/mail/quarantine/:id/take', async (c) => {
+      assertAdmin(c.var.actor);
+      const id = pathId(c, 'id');
+      const row = rowOf(id, true);
+      const bytes = await fileStoreOf(deps).read(row.storagePath);
+      if (!bytes) throw new ApiError(404, 'not_found', `the original of mail ${id} is not in the file store`);
+      const result = await takeMail(
+        {
+          desk,
+          files: fileStoreOf(deps),
+          ownAddresses: [...(deps.mail?.ownAddresses ?? []), ...mailboxAddress(row.mailbox)],
+          newTicketsPerHour: Number.MAX_SAFE_INTEGER,
+          ...(deps.logger ? { logger: deps.logger } : {}),
+        },
+        Buffer.from(bytes),
+        row.mailbox,
+      );
+      if (result.kind === 'quarantined') {
+        // Still not takeable (the same mail key: the row stays as it is, held).
+        return c.json(
+          {
+            error: {
+              code: 'conflict',
+              message: `the intake quarantined the mail again: ${result.reason}`,
+              reason: result.reason,
+            },
+          },
+          409,
+        );
+      }
+      if (result.kind === 'dropped') {
+        decideQuarantined(desk.db, id, { state: 'dismissed' }, desk.clock.now());
+        return c.json({ state: 'dismissed', reason: result.reason } satisfies TakeAgainBody);
+      }
+      const body = taken(id, result);
+      if (!body) throw new ApiError(409, 'conflict', `mail ${id} was not taken`);
+      return c.json(body satisfies TakeAgainBody);
+    })
+    .post('/admin/mail/quarantine/:id/dismiss', (c) => {
+      assertAdmin(c.var.actor);
+      const id = pathId(c, 'id');
+      rowOf(id, true);
+      if (!decideQuarantined(desk.db, id, { state: 'dismissed' }, desk.clock.now()))
+        throw new ApiError(409, 'conflict', `mail ${id} was decided on meanwhile`);
+      return c.json({ state: 'dismissed' as const });
+    });
+}
