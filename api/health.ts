@@ -33,6 +33,8 @@ export interface HealthSources {
   scheduler?: () => SchedulerStatus | undefined;
   /** A claimable notice due longer than this means the notifier is stuck (default 5 minutes). */
   outboxStalledAfterMs?: number;
+  /** A mail sender runs in this process (SMTP_URL): e-mail notices count as the Telegram ones do. */
+  sendsMail?: boolean;
 }
 
 interface Check {
@@ -54,7 +56,7 @@ export const OUTBOX_STALLED_AFTER_MS = 5 * 60_000;
 export const SCHEDULER_MISSED_SWEEPS = 3;
 /** The store probe writes at most this often, however often a monitor asks. */
 const STORE_PROBE_EVERY_MS = 5_000;
-/** Channels with a sender in this process; e-mail notices wait for the e-mail channel. */
+/** Channels with a sender in every process; e-mail has one only where SMTP_URL is set. */
 const SENT_CHANNELS = ['telegram', 'staff_group'];
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
@@ -99,7 +101,7 @@ export function createHealthCheck(
 
   function outbox(now: number): HealthReport['checks']['outbox'] {
     try {
-      const channels = JSON.stringify(SENT_CHANNELS);
+      const channels = JSON.stringify(sources.sendsMail ? [...SENT_CHANNELS, 'email'] : SENT_CHANNELS);
       // "Oldest due" counts only notices the notifier could claim now (the head of their recipient's
       // queue): one waiting behind a notice in backoff is not the notifier's delay.
       const row = sqlite

@@ -124,10 +124,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     }
     const miniappDir = options.miniappDir ?? MINIAPP_DIST;
     const miniAppBuilt = () => existsSync(join(miniappDir, 'index.html'));
+    const emailConfigured = config.mail.imapUrls.length > 0 && config.mail.smtpUrl !== undefined;
     const botOptions = {
       desk,
       logger,
       filesDir: config.filesDir,
+      emailConfigured,
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     };
@@ -141,6 +143,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const health = {
       bot: () => (bot as RunningBot | undefined)?.status(),
       scheduler: () => sla?.status(),
+      sendsMail: config.mail.smtpUrl !== undefined && config.mail.from !== undefined,
     };
     if (config.botToken) {
       const token = config.botToken;
@@ -162,6 +165,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         miniAppUrl: config.miniAppUrl,
         filesDir: config.filesDir,
         initDataMaxAgeSeconds: config.initDataMaxAge,
+        emailConfigured,
         rateLimit: config.apiRateLimit,
         logger,
         health,
@@ -208,6 +212,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         miniappDir,
         filesDir: config.filesDir,
         initDataMaxAgeSeconds: config.initDataMaxAge,
+        emailConfigured,
         rateLimit: config.apiRateLimit,
         logger,
         health,

@@ -625,7 +625,7 @@ setup-how-clients = Clients join by an invite link: /invite client <company numb
 setup-no-companies = No companies yet.
 setup-needs-miniapp = The Mini App opens from the chat once MINIAPP_URL is set (the "Mini App's address" item).
 setup-how-miniapp = The Mini App needs https. Set MINIAPP_URL (the address tgdesk is reachable at, e.g. https://desk.example.com/), register it with @BotFather (/newapp or Bot Settings → Menu Button) and restart tgdesk.
-setup-how-email = Requests by e-mail come in a later version.
+setup-how-email = Requests by e-mail: set IMAP_URL (the support mailbox; several, comma-separated), SMTP_URL and MAIL_FROM (how answers go out by mail) and restart tgdesk. See README, section "E-mail".
 setup-staff-invite = A link for the role “{ $role }” (valid { $days } days, up to { $uses } people). Forward it to the engineers:
     { $link }
 setup-desk-saved = Saved: { $name } · { $timeZone }

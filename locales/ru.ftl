@@ -625,7 +625,7 @@ setup-how-clients = Клиенты подключаются по ссылке-п
 setup-no-companies = Компаний пока нет.
 setup-needs-miniapp = Мини-приложение откроется из чата, когда задан MINIAPP_URL (пункт «Адрес мини-приложения»).
 setup-how-miniapp = Мини-приложение работает по https. Задайте MINIAPP_URL (адрес, по которому доступен tgdesk, например https://desk.example.ru/), зарегистрируйте его у @BotFather (/newapp или Bot Settings → Menu Button) и перезапустите tgdesk.
-setup-how-email = Приём заявок по почте появится в следующей версии.
+setup-how-email = Письма в заявки: задайте IMAP_URL (ящик поддержки, можно несколько через запятую), SMTP_URL и MAIL_FROM (как отвечать по почте) и перезапустите tgdesk. Подробно — в README, раздел «Почта».
 setup-staff-invite = Ссылка для роли «{ $role }» (действует { $days } дн., до { $uses } человек). Перешлите её инженерам:
     { $link }
 setup-desk-saved = Сохранено: { $name } · { $timeZone }

@@ -165,9 +165,9 @@ describe('a new desk with a bot token and an empty store', () => {
 
     admin.send('/setup');
     const checklist = await admin.waitForMessage('Настройка службы');
-    expect(checklist.text).toContain('Готово 0 из 8');
+    expect(checklist.text).toContain('Готово 0 из 9');
     expect(checklist.text).toContain('⬜ Инженеры 1-й линии — сотрудников: 0, приглашений: 0');
-    expect(checklist.text).toContain('⏳ Электронная почта');
+    expect(checklist.text).toContain('⬜ Электронная почта');
     expect(labels(checklist)).toHaveLength(9);
 
     admin.send('/setup zone Mars/Olympus');
@@ -186,7 +186,7 @@ describe('a new desk with a bot token and an empty store', () => {
     ).toBe('Asia/Novosibirsk');
 
     // The 1st-line item makes an invite link on the spot.
-    const after = await admin.waitForMessage('Готово 1 из 8');
+    const after = await admin.waitForMessage('Готово 1 из 9');
     admin.press(after, 'setup:line1');
     const invite = await admin.waitForMessage('Ссылка для роли «1-я линия»');
     const code = /start=([\w-]+)/.exec(invite.text ?? '')?.[1];
@@ -223,7 +223,7 @@ describe('a new desk with a bot token and an empty store', () => {
 
     admin.send('/setup');
     const progress = await admin.waitForMessage(
-      (m) => m.text?.includes('Готово 3 из 8') === true && m.message_id > after.message_id,
+      (m) => m.text?.includes('Готово 3 из 9') === true && m.message_id > after.message_id,
     );
     expect(progress.text).toContain('✅ Инженеры 1-й линии — сотрудников: 1');
     expect(progress.text).toContain('✅ Клиенты');

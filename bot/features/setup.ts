@@ -42,7 +42,7 @@ function factsOf(t: Say, item: ChecklistItem): string {
     case 'miniapp':
       return String(f.url ?? '');
     case 'email':
-      return t('setup-fact-later');
+      return '';
   }
 }
 
@@ -65,7 +65,7 @@ export function setup(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   const privateChats = bot.chatType('private');
-  const env = () => ({ miniAppUrl: deps.miniAppUrl });
+  const env = () => ({ miniAppUrl: deps.miniAppUrl, emailConfigured: deps.emailConfigured ?? false });
 
   const keyboard = (t: Say, checklist: Checklist) => {
     const k = new InlineKeyboard();

@@ -38,7 +38,7 @@ export interface Checklist {
 /** What the desk's configuration (outside the store) says. */
 export interface SetupEnvironment {
   miniAppUrl?: string | undefined;
-  /** The e-mail channel is configured (a later issue brings it). */
+  /** The e-mail channel is configured: mailboxes to read (IMAP_URL) and a way to answer (SMTP_URL). */
   emailConfigured?: boolean;
 }
 
@@ -110,7 +110,7 @@ export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnviron
       facts: { people: clients, invites: liveInvites(['client', 'client_manager']) },
     },
     { key: 'miniapp', state: env.miniAppUrl ? 'done' : 'todo', facts: { url: env.miniAppUrl ?? '' } },
-    { key: 'email', state: env.emailConfigured ? 'done' : 'later', facts: {} },
+    { key: 'email', state: env.emailConfigured ? 'done' : 'todo', facts: {} },
   ];
   return {
     items,

@@ -110,7 +110,7 @@ describe('the set-up checklist in the Mini App', () => {
         els.map((e) => [e.getAttribute('data-setup-item'), e.getAttribute('data-state')]),
       );
     expect(shown).toEqual(expected.items.map((i) => [i.key, i.state]));
-    expect(await page.locator('[data-setup-item="email"]').textContent()).toContain('⏳');
+    expect(await page.locator('[data-setup-item="email"]').textContent()).toContain('⬜');
     expect(await page.locator('[data-setup-item="line1"]').textContent()).toContain('⬜');
     expect(await page.locator('[data-setup-item="desk"]').textContent()).toContain(
       'без названия · Europe/Moscow',
@@ -204,7 +204,7 @@ describe('a desk with everything in place', () => {
     const world = makeWorld({ start: NOW });
     updateDeskProfile(world.ctx, SYSTEM, { name: 'Сервис-деск' });
     setStaffGroup(world.ctx, SYSTEM, { chatId: -1001234, title: 'Инженеры', language: 'ru' });
-    const desk = await startDesk(world, { miniAppUrl: 'https://desk.example.ru/' });
+    const desk = await startDesk(world, { miniAppUrl: 'https://desk.example.ru/', emailConfigured: true });
     desks.push(desk);
     const app = await open(desk);
     const { page } = app;

@@ -77,8 +77,6 @@ function factsText(item: ChecklistItem): string {
       return t('setup-fact-clients', { people: f.people ?? 0, invites: f.invites ?? 0 });
     case 'miniapp':
       return f.url ? String(f.url) : '';
-    case 'email':
-      return t('setup-fact-later');
     default:
       return '';
   }
