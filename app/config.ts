@@ -83,7 +83,12 @@ const envSchema = z.object({
   FILES_DIR: z
     .string()
     .optional()
-    .transform((v) => (v?.trim() ? v.trim() : DEFAULT_FILES_DIR)),
+    .transform((v) => (v?.trim() ? v.trim() : undefined)),
+  /** The name the e-mail issue uses for the same folder: either names it. */
+  ATTACHMENTS_DIR: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined)),
   BACKUP_KEEP: z.coerce
     .number({ error: 'BACKUP_KEEP must be a whole number of backups to keep, 1 or more' })
     .int('BACKUP_KEEP must be a whole number of backups to keep, 1 or more')
@@ -194,6 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Bad configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.FILES_DIR !== undefined && e.ATTACHMENTS_DIR !== undefined && e.FILES_DIR !== e.ATTACHMENTS_DIR) {
+    throw new Error('Bad configuration:\n  ATTACHMENTS_DIR: names the same folder as FILES_DIR; set one of them');
+  }
   if (e.SMTP_URL !== undefined && e.MAIL_FROM === undefined) {
     throw new Error(
       'Bad configuration:\n  MAIL_FROM: needed with SMTP_URL (the address notices are sent from)',
@@ -229,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     backup: e.BACKUP_DIR === undefined ? undefined : { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
-    filesDir: e.FILES_DIR,
+    filesDir: e.FILES_DIR ?? e.ATTACHMENTS_DIR ?? DEFAULT_FILES_DIR,
     apiRateLimit: {
       perPerson: e.API_RATE_LIMIT_PERSON,
       perIp: e.API_RATE_LIMIT_IP,

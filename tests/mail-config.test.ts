@@ -20,6 +20,8 @@ describe('mail settings', () => {
       from: 'Поддержка <support@a.ru>',
       newTicketsPerHour: 10,
     });
+    expect(loadConfig({ ATTACHMENTS_DIR: '/srv/desk/files' }).filesDir).toBe('/srv/desk/files');
+    expect(loadConfig({}).filesDir).toBe('./data/files');
     expect(loadConfig({}).mail).toEqual({
       imapUrls: [],
       smtpUrl: undefined,
@@ -34,6 +36,7 @@ describe('mail settings', () => {
     [{ SMTP_URL: 'smtp://a:b@mail.a.ru' }, 'MAIL_FROM'],
     [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
     [{ MAIL_NEW_TICKETS_PER_HOUR: '0' }, 'MAIL_NEW_TICKETS_PER_HOUR'],
+    [{ FILES_DIR: './a', ATTACHMENTS_DIR: './b' }, 'ATTACHMENTS_DIR'],
   ])('refuse %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });
