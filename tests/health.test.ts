@@ -39,12 +39,13 @@ function notice(
   dueAt: number,
   state: 'pending' | 'dead' | 'sent' = 'pending',
   recipient = w.ids.clientA,
+  channel: 'telegram' | 'email' = 'telegram',
 ) {
   w.ctx.db
     .insert(outbox)
     .values({
       recipientId: recipient,
-      channel: 'telegram',
+      channel,
       kind: 'ticket.created',
       payload: {},
       idempotencyKey: `health-${++key}`,
@@ -95,6 +96,18 @@ describe('GET /healthz', () => {
     r = await health(w.ctx);
     expect(r.status).toBe(200);
     expect(r.body.checks.outbox).toMatchObject({ ok: true, oldestDueSeconds: 360 });
+  });
+
+  it('counts e-mail notices only where a mail sender runs', async () => {
+    const w = makeWorld();
+    const withBot = { bot: (): BotStatus => ({ mode: 'polling', running: true, lastUpdateAt: null }) };
+    notice(w, w.clock.now() - 10 * MINUTE, 'pending', w.ids.clientB, 'email');
+    let r = await health(w.ctx, withBot);
+    expect(r.status).toBe(200);
+    expect(r.body.checks.outbox).toMatchObject({ ok: true, pending: 0 });
+    r = await health(w.ctx, { ...withBot, sendsMail: true });
+    expect(r.status).toBe(503);
+    expect(r.body.checks.outbox).toMatchObject({ ok: false, pending: 1, oldestDueSeconds: 600 });
   });
 
   it('does not count a notice waiting behind one in backoff, and reports dead letters without failing', async () => {
