@@ -621,6 +621,24 @@ const ROUTES: Row[] = [
     status: adminOnly(200),
     writes: true,
   },
+  // Held mail: admins only; no mail is held in the fixture, so an admin hears "not found".
+  {
+    route: 'GET /api/admin/mail',
+    probes: () => [{ method: 'GET', path: '/api/admin/mail' }],
+    status: adminOnly(200),
+  },
+  {
+    route: 'GET /api/admin/mail/quarantine/:id/original',
+    probes: () => [{ method: 'GET', path: '/api/admin/mail/quarantine/1/original' }],
+    status: adminOnly(404),
+  },
+  ...(['take', 'dismiss'] as const).map(
+    (action): Row => ({
+      route: `POST /api/admin/mail/quarantine/:id/${action}`,
+      probes: () => [{ method: 'POST', path: `/api/admin/mail/quarantine/1/${action}` }],
+      status: adminOnly(404),
+    }),
+  ),
 ];
 
 /** The workbook's cells as text, and the numbers in the first column of its last sheet (the tickets). */

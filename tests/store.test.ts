@@ -108,6 +108,7 @@ describe('configuration', () => {
       backup: undefined,
       filesDir: './data/files',
       apiRateLimit: { perPerson: 120, perIp: 600, authFailuresPerIp: 30, trustProxy: false },
+      mail: { imapUrls: [], smtpUrl: undefined, from: undefined, newTicketsPerHour: 10 },
     });
     expect(loadConfig({ FILES_DIR: ' /srv/tgdesk/files ' }).filesDir).toBe('/srv/tgdesk/files');
     expect(loadConfig({ INIT_DATA_MAX_AGE: '600' }).initDataMaxAge).toBe(600);
