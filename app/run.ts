@@ -188,6 +188,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const { sandboxPeople } = await import('../sandbox/people.ts');
       const { createSandbox } = await import('../sandbox/routes.ts');
       const { storeChatHistory } = await import('../sandbox/history.ts');
+      const { SANDBOX_MAIL_FROM, SandboxMail } = await import('../sandbox/mailbox.ts');
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
@@ -197,12 +198,42 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       });
       emulator = local;
       stops.push(() => local.close());
+      // The mail panel: mails written on the page go through the real intake; the desk's mails are kept in
+      // memory by a sender of their own, unless SMTP_URL is set (then the real sender below sends them).
+      const mailFrom = config.mail.from ?? SANDBOX_MAIL_FROM;
+      let mailSender: MailSender | undefined;
+      const mail = new SandboxMail({
+        desk,
+        files: new FileStore(config.filesDir),
+        deskFrom: mailFrom,
+        newTicketsPerHour: config.mail.newTicketsPerHour,
+        logger,
+        capturing: !config.mail.smtpUrl,
+        onFiled: () => {
+          (bot as RunningBot | undefined)?.notifier.poke();
+          mailSender?.poke();
+        },
+      });
+      if (!config.mail.smtpUrl) {
+        const sender = new MailSender({
+          desk,
+          transport: mail.transport,
+          from: mailFrom,
+          logger,
+          onError: (error) => logger.error({ err: error }, 'sandbox: mail sending failed'),
+        });
+        mailSender = sender;
+        sender.start();
+        stops.push(() => sender.stop());
+        log(`tgdesk: sandbox: notices by e-mail from ${mailFrom} are kept in memory (the page's Mail panel)`);
+      }
       const sandbox = createSandbox({
         emulator: local,
         people: sandboxPeople(db),
         page,
         miniAppBuilt,
         history: storeChatHistory(db),
+        mail,
       });
       const api = createApi({
         ...telegramFiles(local.token, local.apiRoot),
@@ -215,10 +246,11 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         emailConfigured,
         rateLimit: config.apiRateLimit,
         logger,
-        health,
+        // A sender always runs in the sandbox (its own, or the real one with SMTP_URL).
+        health: { ...health, sendsMail: true },
         mail: {
           mailboxes: config.mail.imapUrls.map(describeMailbox),
-          ownAddresses: config.mail.from ? [mailAddressOf(config.mail.from)] : [],
+          ownAddresses: [mailAddressOf(mailFrom)],
         },
       });
       api.route('/', sandbox.routes);

@@ -3,10 +3,11 @@
 // server-sent events), sending text, photos, documents, voice messages and stickers, pressing buttons,
 // sharing a contact, switching the bot's language as a person would (/language and a press), the bot's
 // commands, and the Mini App opened with init data signed with the emulator bot's token, which the API
-// checks as it would Telegram's.
+// checks as it would Telegram's. And the mail panel: mails written as anyone go through the desk's real
+// intake (sandbox/mailbox.ts), the desk's own mails listed as they were sent, live over server-sent events.
 import { randomInt } from 'node:crypto';
 import type { Message } from 'grammy/types';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
@@ -18,9 +19,10 @@ import { DEFAULT_LANGUAGE, messageKeys, translator } from '../locales/index.ts';
 import type { PageFile } from './build.ts';
 import { chatView, fileInChat } from './chat-view.ts';
 import type { ChatHistory } from './history.ts';
+import { MailInputError, type SandboxMail } from './mailbox.ts';
 import { type SandboxPerson, strangerPerson, telegramProfile } from './people.ts';
 import { THEME } from './theme.ts';
-import type { ChatView, MiniAppView, PersonView, SessionView } from './types.ts';
+import type { ChatView, MailPersonView, MiniAppView, PersonView, SessionView } from './types.ts';
 
 export interface SandboxOptions {
   emulator: Emulator;
@@ -35,6 +37,8 @@ export interface SandboxOptions {
   history?: ChatHistory;
   /** How long the language switch waits for the bot's language buttons. */
   botTimeoutMs?: number;
+  /** The mail panel's side: mails into the desk's intake, and the desk's mails kept in memory. */
+  mail: SandboxMail;
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -72,6 +76,35 @@ const attachmentBody = z
     path: ['caption'],
   });
 const languageBody = z.object({ language: z.enum(LANGUAGES) });
+
+/** A file attached to a mail written on the page, before base64. */
+const MAX_MAIL_FILE_BYTES = 5 * 1024 * 1024;
+/** A header's text on one line: a line break in a subject or a name would be a header of its own. */
+const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
+const mailBody = z.object({
+  from: z.union([
+    z.object({ personId: z.number().int().positive() }).strict(),
+    z
+      .object({
+        address: z.email().max(254),
+        name: z.string().max(200).transform(oneLine).optional(),
+      })
+      .strict(),
+  ]),
+  subject: z.string().max(500).transform(oneLine),
+  text: z.string().max(20_000),
+  replyTo: z.number().int().positive().optional(),
+  file: z
+    .object({
+      name: z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[^/\\\r\n]+$/, 'a file name, not a path'),
+      data: z.base64().max(Math.ceil(MAX_MAIL_FILE_BYTES / 3) * 4, 'the file is over 5 MB'),
+    })
+    .optional(),
+});
 
 const bad = (message: string) =>
   new HTTPException(400, {
@@ -128,7 +161,7 @@ interface Chat {
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
-  const { emulator, page, history } = options;
+  const { emulator, page, history, mail } = options;
   const keepAliveMs = options.keepAliveMs ?? 20_000;
   const botTimeoutMs = options.botTimeoutMs ?? 10_000;
   const chats = new Map<number, Chat>();
@@ -170,6 +203,43 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return c.json({ error: { code: 'internal', message: 'Something went wrong' } }, 500);
   });
 
+  /**
+   * Pushes `view()` as `event` at once and again after every change `watch` reports, a keep-alive
+   * comment between while nothing changes; the stream ends when the page goes or the sandbox closes.
+   */
+  const live = (c: Context, event: string, watch: (changed: () => void) => () => void, view: () => unknown) =>
+    streamSSE(c, async (stream) => {
+      streams.add(stream);
+      let changed = true;
+      let wake: (() => void) | undefined;
+      const off = watch(() => {
+        changed = true;
+        wake?.();
+      });
+      stream.onAbort(() => wake?.());
+      try {
+        while (!stream.aborted && !stream.closed) {
+          if (changed) {
+            changed = false;
+            await stream.writeSSE({ event, data: JSON.stringify(view()) });
+          } else {
+            await stream.write(': keep-alive\n\n');
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, keepAliveMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            if (changed || stream.aborted) wake();
+          });
+        }
+      } finally {
+        off();
+        streams.delete(stream);
+      }
+    });
+
   const chatOf = (id: string) => {
     const chat = chats.get(Number(id));
     if (!chat) throw notFound('No demo person with this Telegram id');
@@ -210,6 +280,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       bot: { name: emulator.botInfo.first_name, username: emulator.botInfo.username },
       people: [...chats.values()].map(({ person }) => personView(person, t)),
       miniAppBuilt: options.miniAppBuilt(),
+      mailPeople: mail.people().map(
+        ({ role, ...person }): MailPersonView => ({
+          ...person,
+          roleName: role ? t(`role-${role}`) : t('sandbox-stranger'),
+        }),
+      ),
     };
     return c.json(session);
   });
@@ -233,38 +309,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   app.get('/sandbox/api/chats/:id/events', (c) => {
     const chat = chatOf(c.req.param('id'));
-    const { user } = chat;
-    return streamSSE(c, async (stream) => {
-      streams.add(stream);
-      let changed = true;
-      let wake: (() => void) | undefined;
-      const off = user.watch(() => {
-        changed = true;
-        wake?.();
-      });
-      stream.onAbort(() => wake?.());
-      try {
-        while (!stream.aborted && !stream.closed) {
-          if (changed) {
-            changed = false;
-            await stream.writeSSE({ event: 'chat', data: JSON.stringify(viewOf(chat)) });
-          } else {
-            await stream.write(': keep-alive\n\n');
-          }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, keepAliveMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-            if (changed || stream.aborted) wake();
-          });
-        }
-      } finally {
-        off();
-        streams.delete(stream);
-      }
-    });
+    return live(
+      c,
+      'chat',
+      (changed) => chat.user.watch(changed),
+      () => viewOf(chat),
+    );
   });
 
   app.post('/sandbox/api/chats/:id/messages', small, async (c) => {
@@ -423,6 +473,51 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const view: MiniAppView = { src: `${path}#${hash}` };
     return c.json(view);
   });
+
+  // ------------------------------------------------------------------------------------------- mail
+
+  app.get('/sandbox/api/mail', (c) => c.json(mail.view()));
+
+  app.get('/sandbox/api/mail/events', (c) =>
+    live(
+      c,
+      'mail',
+      (changed) => mail.watch(changed),
+      () => mail.view(),
+    ),
+  );
+
+  /** A mail from a demo person or any address to the desk, taken in as the desk's mailbox would. */
+  app.post(
+    '/sandbox/api/mail',
+    bodyLimit({
+      maxSize: 8 * 1024 * 1024,
+      onError: () => Promise.reject(bad('The mail is over 8 MB')),
+    }),
+    async (c) => {
+      const body = await parse(mailBody, c.req.json());
+      const from =
+        'personId' in body.from
+          ? mail.personAddress(body.from.personId)
+          : { address: body.from.address, name: body.from.name ?? '' };
+      if (!from) throw bad('from.personId: no such person with an e-mail address');
+      try {
+        const written = await mail.write({
+          from,
+          subject: body.subject,
+          text: body.text,
+          ...(body.replyTo === undefined ? {} : { replyTo: body.replyTo }),
+          ...(body.file
+            ? { file: { name: body.file.name, bytes: Buffer.from(body.file.data, 'base64') } }
+            : {}),
+        });
+        return c.json(written, 201);
+      } catch (error) {
+        if (error instanceof MailInputError) throw bad(error.message);
+        throw error;
+      }
+    },
+  );
 
   // Unknown sandbox paths are the sandbox's 404, not the Mini App's page the API serves for other paths.
   app.all('/sandbox/*', () => {

@@ -8,6 +8,17 @@ export interface SessionView {
   people: PersonView[];
   /** False until miniapp/dist is built: the page then says how to build it. */
   miniAppBuilt: boolean;
+  /** The people of the store with an e-mail address: who the mail panel can write as. */
+  mailPeople: MailPersonView[];
+}
+
+export interface MailPersonView {
+  /** The person's id in the store. */
+  id: number;
+  name: string;
+  email: string;
+  roleName: string;
+  company: string | null;
 }
 
 export interface PersonView {
@@ -80,4 +91,44 @@ export interface ChatView {
 export interface MiniAppView {
   /** Where the iframe goes: the Mini App's page with signed init data in its hash, as Telegram opens it. */
   src: string;
+}
+
+/** What the desk made of a mail written on the page. */
+export type MailResultView =
+  | { kind: 'created'; number: number }
+  | { kind: 'commented'; number: number; reopened: boolean }
+  /** The same mail again (its Message-ID was seen): nothing written. */
+  | { kind: 'duplicate'; number: number | null }
+  | { kind: 'bounce'; number: number | null }
+  | { kind: 'dropped'; reason: 'own_mail' | 'auto_reply' }
+  /** Held for an admin (the Mini App's Mail section): 'unreadable', 'too_many_requests', 'refused: …'. */
+  | { kind: 'quarantined'; reason: string };
+
+/** A mail the desk sent, parsed back from its raw MIME. */
+export interface SentMailView {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  /** Unix milliseconds. */
+  date: number;
+}
+
+export interface WrittenMailView {
+  id: number;
+  from: string;
+  subject: string;
+  result: MailResultView;
+  /** Unix milliseconds. */
+  date: number;
+}
+
+export interface MailView {
+  /** Where the page's mails go: the desk's address. */
+  deskAddress: string;
+  /** False when SMTP_URL is set: the desk's mails then leave by it and are not listed here. */
+  capturing: boolean;
+  /** Newest first. */
+  sent: SentMailView[];
+  written: WrittenMailView[];
 }

@@ -1,5 +1,6 @@
 // The sandbox page: a Telegram-like chat with the bot as a demo person (or a stranger made up on the
-// spot), and the Mini App beside it; below 900 px one of the three panes at a time. Everything it shows
+// spot), and the Mini App beside it; below 900 px one of the panes at a time. In the chat's place, the
+// mail panel: a mail to the desk as anyone, and the desk's mails to that address. Everything it shows
 // comes from the sandbox server (/sandbox/api/…), which drives the local Bot API emulator the real bot
 // talks to; chat updates arrive over server-sent events.
 import type {
@@ -7,10 +8,14 @@ import type {
   ChatView,
   EntityView,
   KeyButtonView,
+  MailResultView,
+  MailView,
   MessageView,
   MiniAppView,
   PersonView,
+  SentMailView,
   SessionView,
+  WrittenMailView,
 } from '../types.ts';
 import { drawPhoto } from './photo.ts';
 import { createHost, THEME } from './telegram-host.ts';
@@ -58,6 +63,28 @@ const ui = {
   miniAppClose: element<HTMLButtonElement>('miniapp-close'),
   miniAppNote: element('miniapp-note'),
   toast: element('toast'),
+  openMail: element<HTMLButtonElement>('open-mail'),
+  openMailTitle: element('open-mail-title'),
+  openMailHint: element('open-mail-hint'),
+  mailTitle: element('mail-title'),
+  mailSubtitle: element('mail-subtitle'),
+  mailForm: element<HTMLFormElement>('mail-form'),
+  mailFrom: element<HTMLSelectElement>('mail-from'),
+  mailOther: element('mail-other'),
+  mailAddress: element<HTMLInputElement>('mail-address'),
+  mailName: element<HTMLInputElement>('mail-name'),
+  mailTo: element('mail-to'),
+  mailReplyBar: element('mail-reply-bar'),
+  mailReplyText: element('mail-reply-text'),
+  mailReplyCancel: element<HTMLButtonElement>('mail-reply-cancel'),
+  mailSubject: element<HTMLInputElement>('mail-subject'),
+  mailText: element<HTMLTextAreaElement>('mail-text'),
+  mailFile: element<HTMLInputElement>('mail-file'),
+  mailSend: element<HTMLButtonElement>('mail-send'),
+  mailResult: element('mail-result'),
+  mailListTitle: element('mail-list-title'),
+  mailNotCaptured: element('mail-not-captured'),
+  mailList: element<HTMLOListElement>('mail-list'),
 };
 
 interface State {
@@ -73,6 +100,11 @@ interface State {
   keyboardShown: string;
   /** Presses of this page waiting for the bot's answer (a toast). */
   pressed: Set<string>;
+  /** The mail panel's lists, pushed by the server once the panel was first opened. */
+  mail: MailView | undefined;
+  mailEvents: EventSource | undefined;
+  /** The desk's mail being answered. */
+  mailReplyTo: SentMailView | undefined;
 }
 
 const state: State = {
@@ -85,6 +117,9 @@ const state: State = {
   keyboardHidden: false,
   keyboardShown: '',
   pressed: new Set(),
+  mail: undefined,
+  mailEvents: undefined,
+  mailReplyTo: undefined,
 };
 
 const t = (key: string): string => state.session?.texts[key] ?? key;
@@ -154,6 +189,11 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
     button.title = t('sandbox-language-hint');
   }
   renderPeople();
+  applyMailTexts();
+  if (ui.layout.dataset.center === 'mail' || (!state.person && location.hash === '#mail')) {
+    openMail();
+    return;
+  }
   const wanted = Number(new URLSearchParams(location.hash.slice(1)).get('chat'));
   const person = state.session.people.find((p) => p.id === (state.person?.id ?? wanted));
   if (person) selectPerson(person);
@@ -161,6 +201,7 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
 }
 
 function renderPeople(): void {
+  ui.openMail.setAttribute('aria-pressed', String(ui.layout.dataset.center === 'mail'));
   const people = state.session?.people ?? [];
   ui.people.replaceChildren(
     ...people.map((person) => {
@@ -169,7 +210,10 @@ function renderPeople(): void {
       button.type = 'button';
       button.className = 'person';
       button.dataset.person = String(person.id);
-      button.setAttribute('aria-pressed', String(person.id === state.person?.id));
+      button.setAttribute(
+        'aria-pressed',
+        String(person.id === state.person?.id && ui.layout.dataset.center !== 'mail'),
+      );
       const name = document.createElement('strong');
       name.textContent = person.name;
       const role = document.createElement('span');
@@ -190,6 +234,8 @@ function selectPerson(person: PersonView): void {
     state.promptAnswered = 0;
     state.pressed.clear();
     closeMiniApp();
+  }
+  if (state.person?.id !== person.id || ui.layout.dataset.center === 'mail') {
     history.replaceState(null, '', `#chat=${person.id}`);
     showPane('chat');
   }
@@ -643,11 +689,15 @@ async function switchLanguage(language: 'ru' | 'en'): Promise<void> {
 
 // ------------------------------------------------------------------------------------------- panes
 
-type Pane = 'people' | 'chat' | 'miniapp';
+type Pane = 'people' | 'chat' | 'mail' | 'miniapp';
 
-/** Which pane shows when the page is narrow (below 900 px); wider, all of them show. */
+/**
+ * Which pane shows when the page is narrow (below 900 px); wider, all of them show, the chat or the mail
+ * panel in the middle.
+ */
 function showPane(pane: Pane): void {
   ui.layout.dataset.pane = pane;
+  if (pane === 'chat' || pane === 'mail') ui.layout.dataset.center = pane;
   for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
     button.setAttribute('aria-pressed', String(button.dataset.pane === pane));
   }
@@ -749,7 +799,223 @@ function closeMiniApp(): void {
   host.close();
   ui.miniApp.hidden = true;
   ui.paneMiniApp.hidden = true;
-  if (ui.layout.dataset.pane === 'miniapp') showPane('chat');
+  if (ui.layout.dataset.pane === 'miniapp') showPane(ui.layout.dataset.center === 'mail' ? 'mail' : 'chat');
+}
+
+// ---------------------------------------------------------------------------------------------- mail
+
+/** A file attached to a mail, at most (the server refuses more). */
+const MAX_MAIL_FILE_BYTES = 5 * 1024 * 1024;
+const OTHER_ADDRESS = 'other';
+
+function applyMailTexts(): void {
+  ui.openMailTitle.textContent = `✉ ${t('sandbox-mail-title')}`;
+  ui.openMailHint.textContent = t('sandbox-mail-hint');
+  ui.mailTitle.textContent = t('sandbox-mail-title');
+  ui.mailSubtitle.textContent = t('sandbox-mail-subtitle');
+  const labels: [string, string][] = [
+    ['mail-from-label', 'sandbox-mail-from'],
+    ['mail-address-label', 'sandbox-mail-address'],
+    ['mail-name-label', 'sandbox-mail-name'],
+    ['mail-to-label', 'sandbox-mail-to'],
+    ['mail-reply-label', 'sandbox-replying-to'],
+    ['mail-subject-label', 'sandbox-mail-subject'],
+    ['mail-text-label', 'sandbox-mail-text'],
+    ['mail-file-label', 'sandbox-mail-file'],
+  ];
+  for (const [id, key] of labels) element(id).textContent = t(key);
+  ui.mailReplyCancel.setAttribute('aria-label', t('sandbox-cancel-reply'));
+  ui.mailSend.textContent = t('sandbox-send');
+  ui.mailListTitle.textContent = t('sandbox-mail-list');
+  ui.mailNotCaptured.textContent = t('sandbox-mail-not-captured');
+  renderMailFrom();
+  renderMail();
+}
+
+/** The "From" choices: every person of the desk with an address, then any other address. */
+function renderMailFrom(): void {
+  const chosen = ui.mailFrom.value;
+  const people = state.session?.mailPeople ?? [];
+  ui.mailFrom.replaceChildren(
+    ...people.map((person) => {
+      const option = document.createElement('option');
+      option.value = String(person.id);
+      const about = [person.roleName, person.company].filter(Boolean).join(', ');
+      option.textContent = `${person.name} <${person.email}> · ${about}`;
+      return option;
+    }),
+    Object.assign(document.createElement('option'), {
+      value: OTHER_ADDRESS,
+      textContent: t('sandbox-mail-other'),
+    }),
+  );
+  if ([...ui.mailFrom.options].some((o) => o.value === chosen)) ui.mailFrom.value = chosen;
+  ui.mailOther.hidden = ui.mailFrom.value !== OTHER_ADDRESS;
+}
+
+/** The address the mail is written from, lower-cased as the desk keeps it. */
+function mailAddress(): string {
+  if (ui.mailFrom.value === OTHER_ADDRESS) return ui.mailAddress.value.trim().toLowerCase();
+  const person = state.session?.mailPeople.find((p) => String(p.id) === ui.mailFrom.value);
+  return person?.email.toLowerCase() ?? '';
+}
+
+function openMail(): void {
+  history.replaceState(null, '', '#mail');
+  showPane('mail');
+  renderPeople();
+  if (!state.mailEvents) {
+    const events = new EventSource(`${API}/mail/events`);
+    state.mailEvents = events;
+    events.addEventListener('mail', (event) => {
+      state.mail = JSON.parse((event as MessageEvent<string>).data) as MailView;
+      renderMail();
+    });
+  }
+  renderMail();
+}
+
+/** The desk's mails to the chosen address and the mails written from it, newest first. */
+function renderMail(): void {
+  const mail = state.mail;
+  ui.mailTo.textContent = mail?.deskAddress ?? '';
+  ui.mailNotCaptured.hidden = mail?.capturing !== false;
+  ui.mailReplyBar.hidden = !state.mailReplyTo;
+  ui.mailReplyText.textContent = state.mailReplyTo?.subject ?? '';
+  if (!mail) {
+    ui.mailList.replaceChildren(listNote(t('sandbox-loading')));
+    return;
+  }
+  const address = mailAddress();
+  const items = [
+    ...mail.sent.filter((m) => m.to === address).map((m) => ({ id: m.id, item: deskMailItem(m) })),
+    ...mail.written.filter((m) => m.from === address).map((m) => ({ id: m.id, item: writtenMailItem(m) })),
+  ].sort((a, b) => b.id - a.id);
+  ui.mailList.replaceChildren(
+    ...(items.length ? items.map((i) => i.item) : [listNote(t('sandbox-mail-empty'))]),
+  );
+}
+
+function listNote(text: string): HTMLLIElement {
+  const item = document.createElement('li');
+  item.className = 'mail-empty';
+  item.textContent = text;
+  return item;
+}
+
+const mailTime = (date: number) =>
+  new Date(date).toLocaleString(state.session?.language, {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+function mailItemHead(item: HTMLElement, who: string, subject: string, date: number): void {
+  const head = document.createElement('div');
+  head.className = 'mail-head';
+  const from = document.createElement('span');
+  from.textContent = who;
+  const time = document.createElement('time');
+  time.dateTime = new Date(date).toISOString();
+  time.textContent = mailTime(date);
+  head.append(from, time);
+  const title = document.createElement('strong');
+  title.className = 'mail-subject';
+  title.textContent = subject || t('sandbox-mail-no-subject');
+  item.append(head, title);
+}
+
+function deskMailItem(mail: SentMailView): HTMLLIElement {
+  const item = document.createElement('li');
+  item.className = 'mail-item theirs';
+  item.dataset.id = String(mail.id);
+  mailItemHead(item, `${state.mail?.deskAddress ?? ''} → ${mail.to}`, mail.subject, mail.date);
+  const text = document.createElement('div');
+  text.className = 'text';
+  text.textContent = mail.text;
+  const reply = document.createElement('button');
+  reply.type = 'button';
+  reply.className = 'mail-reply';
+  reply.textContent = `↩ ${t('sandbox-reply')}`;
+  reply.addEventListener('click', () => {
+    state.mailReplyTo = mail;
+    ui.mailSubject.value = /^re:/i.test(mail.subject) ? mail.subject : `Re: ${mail.subject}`;
+    renderMail();
+    ui.mailText.focus();
+  });
+  item.append(text, reply);
+  return item;
+}
+
+function writtenMailItem(mail: WrittenMailView): HTMLLIElement {
+  const item = document.createElement('li');
+  item.className = 'mail-item mine';
+  mailItemHead(item, `${mail.from} → ${state.mail?.deskAddress ?? ''}`, mail.subject, mail.date);
+  const result = document.createElement('div');
+  result.className = `mail-outcome ${mail.result.kind}`;
+  result.textContent = resultText(mail.result);
+  item.append(result);
+  return item;
+}
+
+/** What the desk made of a mail, in a line. */
+function resultText(result: MailResultView): string {
+  const number = (n: number | null) => (n === null ? '' : ` #${n}`);
+  switch (result.kind) {
+    case 'created':
+      return `${t('sandbox-mail-created')}${number(result.number)}`;
+    case 'commented':
+      return `${t('sandbox-mail-commented')}${number(result.number)}${result.reopened ? ` · ${t('sandbox-mail-reopened')}` : ''}`;
+    case 'duplicate':
+      return `${t('sandbox-mail-duplicate')}${number(result.number)}`;
+    case 'bounce':
+      return `${t('sandbox-mail-bounce')}${number(result.number)}`;
+    case 'dropped':
+      return t(`sandbox-mail-dropped-${result.reason}`);
+    case 'quarantined':
+      return `${t('sandbox-mail-quarantined')} ${result.reason}`;
+  }
+}
+
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+async function sendMail(): Promise<void> {
+  const other = ui.mailFrom.value === OTHER_ADDRESS;
+  const file = ui.mailFile.files?.[0];
+  if (file && file.size > MAX_MAIL_FILE_BYTES) {
+    fail(new Error(t('sandbox-mail-file-too-big')));
+    return;
+  }
+  ui.mailSend.disabled = true;
+  try {
+    const written = await post<WrittenMailView>('/mail', {
+      from: other
+        ? { address: ui.mailAddress.value.trim(), name: ui.mailName.value.trim() }
+        : { personId: Number(ui.mailFrom.value) },
+      subject: ui.mailSubject.value,
+      text: ui.mailText.value,
+      ...(state.mailReplyTo ? { replyTo: state.mailReplyTo.id } : {}),
+      ...(file ? { file: { name: file.name, data: await base64Of(file) } } : {}),
+    });
+    ui.mailResult.textContent = resultText(written.result);
+    ui.mailSubject.value = '';
+    ui.mailText.value = '';
+    ui.mailFile.value = '';
+    state.mailReplyTo = undefined;
+    renderMail();
+  } catch (error) {
+    fail(error);
+  } finally {
+    ui.mailSend.disabled = false;
+  }
 }
 
 // -------------------------------------------------------------------------------------------- wiring
@@ -780,9 +1046,26 @@ ui.newStranger.addEventListener('click', () => void newStranger());
 for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
   button.addEventListener('click', () => {
     const pane = button.dataset.pane;
-    if (pane === 'people' || pane === 'chat' || pane === 'miniapp') showPane(pane);
+    if (pane === 'mail') openMail();
+    else if (pane === 'people' || pane === 'chat' || pane === 'miniapp') showPane(pane);
+    if (pane === 'chat') renderPeople();
   });
 }
+ui.openMail.addEventListener('click', openMail);
+ui.mailFrom.addEventListener('change', () => {
+  ui.mailOther.hidden = ui.mailFrom.value !== OTHER_ADDRESS;
+  ui.mailResult.textContent = '';
+  renderMail();
+});
+ui.mailAddress.addEventListener('input', renderMail);
+ui.mailReplyCancel.addEventListener('click', () => {
+  state.mailReplyTo = undefined;
+  renderMail();
+});
+ui.mailForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void sendMail();
+});
 ui.commandsButton.addEventListener('click', () => void toggleCommands());
 ui.keyboardToggle.addEventListener('click', () => {
   state.keyboardHidden = !state.keyboardHidden;
