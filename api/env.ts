@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { DeskContext } from '../core/context.ts';
 import type { FileStore } from '../core/files/store.ts';
+import type { MailEnvironment } from '../core/mail-settings.ts';
 import type { Actor } from '../core/permissions.ts';
 import type { PersonRow } from '../db/schema.ts';
 import type { HealthSources } from './health.ts';
@@ -39,13 +40,20 @@ export interface ApiDeps {
   miniappDir?: string;
   /** MINIAPP_URL as configured, for the admin's set-up checklist (unset: that line is still to do). */
   miniAppUrl?: string | undefined;
-  /** The e-mail channel is configured (the checklist shows e-mail as "later" until then). */
-  emailConfigured?: boolean;
+  /** The e-mail channel is configured (the checklist's e-mail line is to do until then); asked each time. */
+  emailConfigured?: boolean | (() => boolean);
   /**
-   * The e-mail intake, for the admin's Mail section: the mailboxes read (passwords masked) and the desk's
-   * own addresses (a quarantined mail taken again is judged as the intake judges it).
+   * The e-mail channel, for the admin's Mail section: the mailboxes read (passwords masked) and the desk's
+   * own addresses (a quarantined mail taken again is judged as the intake judges it), each a value or asked
+   * each time; what the server's environment sets (then the desk's own settings are only shown); and
+   * `reload`, called once an admin saved new settings, so that the channel runs on them.
    */
-  mail?: { mailboxes: string[]; ownAddresses: string[] };
+  mail?: {
+    mailboxes: string[] | (() => string[]);
+    ownAddresses: string[] | (() => string[]);
+    environment?: MailEnvironment;
+    reload?: () => Promise<void>;
+  };
   /** The bot's webhook, answered outside /api (no init data there: Telegram's secret token instead). */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> };
   /** Request lines and unexpected errors; without one only errors are logged, to stderr. */

@@ -33,8 +33,8 @@ export interface HealthSources {
   scheduler?: () => SchedulerStatus | undefined;
   /** A claimable notice due longer than this means the notifier is stuck (default 5 minutes). */
   outboxStalledAfterMs?: number;
-  /** A mail sender runs in this process (SMTP_URL): e-mail notices count as the Telegram ones do. */
-  sendsMail?: boolean;
+  /** A mail sender runs in this process: e-mail notices count as the Telegram ones do. Asked each time. */
+  sendsMail?: boolean | (() => boolean);
 }
 
 interface Check {
@@ -101,7 +101,9 @@ export function createHealthCheck(
 
   function outbox(now: number): HealthReport['checks']['outbox'] {
     try {
-      const channels = JSON.stringify(sources.sendsMail ? [...SENT_CHANNELS, 'email'] : SENT_CHANNELS);
+      const sendsMail =
+        typeof sources.sendsMail === 'function' ? sources.sendsMail() : (sources.sendsMail ?? false);
+      const channels = JSON.stringify(sendsMail ? [...SENT_CHANNELS, 'email'] : SENT_CHANNELS);
       // "Oldest due" counts only notices the notifier could claim now (the head of their recipient's
       // queue): one waiting behind a notice in backoff is not the notifier's delay.
       const row = sqlite

@@ -63,8 +63,15 @@ export interface LoggerSetup {
   secrets?: readonly (string | undefined)[];
 }
 
+/** Where a logger made here keeps what it blanks; its children (made with Object.create) see the same. */
+const SECRETS = Symbol('tgdesk.log-secrets');
+/** Shorter values would blank innocent words. */
+const SECRET_MIN_LENGTH = 8;
+
 export function createLogger(setup: LoggerSetup = {}): Logger {
-  const secrets = (setup.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  const secrets = new Set(
+    (setup.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= SECRET_MIN_LENGTH),
+  );
   const options: LoggerOptions = {
     level: setup.level ?? 'info',
     base: { pid: process.pid },
@@ -82,7 +89,19 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
   // last ones before a crash are not lost in a buffer.
   const destination =
     setup.destination ?? (setup.format === 'text' ? textLines : pino.destination({ fd: 1, sync: true }));
-  return pino(options, destination);
+  const logger = pino(options, destination);
+  Object.defineProperty(logger, SECRETS, { value: secrets });
+  return logger;
+}
+
+/**
+ * More values a logger made by createLogger blanks from now on: secrets learnt while running (mail
+ * passwords an admin saves). A logger made elsewhere is left as it is.
+ */
+export function hideInLogs(logger: Logger, values: readonly (string | undefined)[]): void {
+  const secrets = (logger as unknown as { [SECRETS]?: Set<string> })[SECRETS];
+  for (const value of values)
+    if (typeof value === 'string' && value.length >= SECRET_MIN_LENGTH) secrets?.add(value);
 }
 
 const LEVEL_NAMES: Record<number, string> = {

@@ -25,14 +25,13 @@ import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
 import { mailAddressOf } from '../email/address.ts';
-import { startMailIntake } from '../email/intake-service.ts';
-import { describeMailbox } from '../email/mailbox.ts';
-import { MailSender, maskedSmtpUrl } from '../email/outbound/sender.ts';
+import { type MailChannel, startMailChannel } from '../email/channel.ts';
+import { MailSender } from '../email/outbound/sender.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import { startBackupScheduler } from './backup-scheduler.ts';
 import type { Config } from './config.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, hideInLogs, type Logger } from './logger.ts';
 import { type SlaScheduler, startSlaScheduler } from './sla-scheduler.ts';
 
 export const MINIAPP_DIST = fileURLToPath(new URL('../miniapp/dist', import.meta.url));
@@ -124,7 +123,15 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     }
     const miniappDir = options.miniappDir ?? MINIAPP_DIST;
     const miniAppBuilt = () => existsSync(join(miniappDir, 'index.html'));
-    const emailConfigured = config.mail.imapUrls.length > 0 && config.mail.smtpUrl !== undefined;
+    // The e-mail channel starts once the bot runs (mail in pokes its notifier); the API and the bot ask it
+    // as they are asked, since an admin may set mail up while the desk runs.
+    let mailChannel: MailChannel | undefined;
+    const emailConfigured = () => mailChannel?.configured() ?? false;
+    const mailDeps = {
+      mailboxes: () => mailChannel?.mailboxes() ?? [],
+      environment: config.mail,
+      reload: async () => mailChannel?.reload(),
+    };
     const botOptions = {
       desk,
       logger,
@@ -143,7 +150,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const health = {
       bot: () => (bot as RunningBot | undefined)?.status(),
       scheduler: () => sla?.status(),
-      sendsMail: config.mail.smtpUrl !== undefined && config.mail.from !== undefined,
+      sendsMail: () => mailChannel?.sendsMail() ?? false,
     };
     if (config.botToken) {
       const token = config.botToken;
@@ -169,10 +176,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         rateLimit: config.apiRateLimit,
         logger,
         health,
-        mail: {
-          mailboxes: config.mail.imapUrls.map(describeMailbox),
-          ownAddresses: config.mail.from ? [mailAddressOf(config.mail.from)] : [],
-        },
+        mail: { ...mailDeps, ownAddresses: () => mailChannel?.ownAddresses() ?? [] },
         ...(config.webhook && bot.webhook
           ? { webhook: { path: config.webhook.path, handler: bot.webhook } }
           : {}),
@@ -249,7 +253,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         // A sender always runs in the sandbox (its own, or the real one with SMTP_URL).
         health: { ...health, sendsMail: true },
         mail: {
-          mailboxes: config.mail.imapUrls.map(describeMailbox),
+          ...mailDeps,
           ownAddresses: [mailAddressOf(mailFrom)],
         },
       });
@@ -277,31 +281,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     sla = scheduler;
     stops.push(() => scheduler.stop());
     log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
-    if (config.mail.imapUrls.length > 0) {
-      const intake = startMailIntake({
-        desk,
-        files: new FileStore(config.filesDir),
-        imapUrls: config.mail.imapUrls,
-        ownAddresses: config.mail.from ? [mailAddressOf(config.mail.from)] : [],
-        newTicketsPerHour: config.mail.newTicketsPerHour,
-        logger,
-        onFiled: () => running.notifier.poke(),
-      });
-      stops.push(() => intake.stop());
-      log(`tgdesk: reading mail from ${config.mail.imapUrls.map(describeMailbox).join(', ')}`);
-    }
-    if (config.mail.smtpUrl && config.mail.from) {
-      const sender = new MailSender({
-        desk,
-        smtpUrl: config.mail.smtpUrl,
-        from: config.mail.from,
-        logger,
-        onError: (error) => logger.error({ err: error }, 'mail sending failed'),
-      });
-      sender.start();
-      stops.push(() => sender.stop());
-      log(`tgdesk: notices by e-mail from ${config.mail.from} through ${maskedSmtpUrl(config.mail.smtpUrl)}`);
-    }
+    const channel = startMailChannel({
+      desk,
+      files: new FileStore(config.filesDir),
+      logger,
+      env: config.mail,
+      onFiled: () => running.notifier.poke(),
+      // The desk's own passwords are learnt only now (and again when an admin saves new ones).
+      hideSecrets: (secrets) => hideInLogs(logger, secrets),
+      log,
+    });
+    mailChannel = channel;
+    stops.push(() => channel.stop());
     if (config.backup) {
       const { dir, keep } = config.backup;
       const backups = startBackupScheduler({ sqlite: db.$client, dir, keep, clock: systemClock, logger });

@@ -16,6 +16,6 @@ export interface BotDeps {
   username: string;
   /** Where the Mini App opens (https), for "Open in the app" buttons; none without it. */
   miniAppUrl?: string;
-  /** Mail is read and sent: the set-up checklist ticks e-mail. */
-  emailConfigured?: boolean;
+  /** Mail is read and sent: the set-up checklist ticks e-mail. Asked each time (an admin may set it up). */
+  emailConfigured?: boolean | (() => boolean);
 }

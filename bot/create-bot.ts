@@ -36,8 +36,8 @@ export interface BotOptions {
   botInfo?: UserFromGetMe;
   /** Where the Mini App opens, for buttons that open a ticket in it. */
   miniAppUrl?: string;
-  /** Mail is read and sent (IMAP_URL, SMTP_URL): the set-up checklist ticks it. */
-  emailConfigured?: boolean;
+  /** Mail is read and sent: the set-up checklist ticks it. Asked each time (an admin may set it up). */
+  emailConfigured?: boolean | (() => boolean);
   /** Where errors of handlers go; the person gets no answer for that update, the bot goes on. */
   onError?: (error: unknown) => void;
 }
@@ -62,7 +62,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   const deps: BotDeps = {
     desk: options.desk,
     ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
-    ...(options.emailConfigured ? { emailConfigured: true } : {}),
+    ...(options.emailConfigured === undefined ? {} : { emailConfigured: options.emailConfigured }),
     get username() {
       return bot.botInfo.username;
     },

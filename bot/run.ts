@@ -53,8 +53,8 @@ export interface StartBotOptions {
   webhook?: WebhookOptions;
   /** Where Telegram opens the Mini App: the chat menu button beside the input field opens it. */
   miniAppUrl?: string;
-  /** Mail is read and sent (IMAP_URL, SMTP_URL): the set-up checklist ticks it. */
-  emailConfigured?: boolean;
+  /** Mail is read and sent: the set-up checklist ticks it. Asked each time (an admin may set it up). */
+  emailConfigured?: boolean | (() => boolean);
   /** FILES_DIR: files uploaded in the Mini App, which staff get in their chats with the notices. */
   filesDir?: string;
 }

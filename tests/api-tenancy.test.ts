@@ -639,6 +639,23 @@ const ROUTES: Row[] = [
       status: adminOnly(404),
     }),
   ),
+  // The desk's mail settings: admins only; empty ones (checking nothing reaches no server).
+  {
+    route: 'GET /api/admin/mail/settings',
+    probes: () => [{ method: 'GET', path: '/api/admin/mail/settings' }],
+    status: adminOnly(200),
+  },
+  {
+    route: 'PUT /api/admin/mail/settings',
+    probes: () => [{ method: 'PUT', path: '/api/admin/mail/settings', body: { mailboxes: [] } }],
+    status: adminOnly(200),
+    writes: true,
+  },
+  {
+    route: 'POST /api/admin/mail/settings/check',
+    probes: () => [{ method: 'POST', path: '/api/admin/mail/settings/check', body: { mailboxes: [] } }],
+    status: adminOnly(200),
+  },
 ];
 
 /** The workbook's cells as text, and the numbers in the first column of its last sheet (the tickets). */

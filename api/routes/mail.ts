@@ -1,17 +1,29 @@
-// The e-mail intake for admins: the mailboxes the desk reads, and the mail it quarantined (unreadable,
+// The e-mail channel for admins: the mailboxes the desk reads, and the mail it quarantined (unreadable,
 // over a sender's hourly limit, refused by the rules) to download, take again or dismiss. Taking again runs
 // the intake on the kept bytes with the hourly limit lifted: an admin looked at it and let it in.
+// And the desk's own mail settings (core/mail-settings.ts): shown with passwords masked, saved (then the
+// channel starts again on them), and checked by logging in to each server.
 
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  effectiveMailSettings,
+  environmentSetsMail,
+  type MailSettingsView,
+  mailSettingsView,
+  resolveMailSettings,
+  saveMailSettings,
+} from '../../core/mail-settings.ts';
 import { assertAdmin } from '../../core/permissions.ts';
 import { tickets } from '../../db/schema.ts';
 import { type MailIntakeResult, takeMail } from '../../email/ingest.ts';
 import { parseMailboxUrl } from '../../email/mailbox.ts';
 import { decideQuarantined, heldMail, quarantinedMail } from '../../email/quarantine.ts';
+import { checkMailSettings, type MailCheckItem, type MailCheckResult } from '../../email/settings-check.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { pathId } from '../input.ts';
+import { pathId, readJson } from '../input.ts';
 import { attachmentDisposition } from './attachments.ts';
 import { fileStoreOf } from './uploads.ts';
 
@@ -35,6 +47,8 @@ export interface MailOverview {
   held: HeldMail[];
 }
 
+export type { MailCheckItem, MailCheckResult, MailSettingsView };
+
 /** What taking a held mail again did. */
 export type TakeAgainBody =
   | { state: 'taken'; ticketId: number | null; number: number | null }
@@ -50,8 +64,15 @@ function mailboxAddress(mailbox: string): string[] {
   }
 }
 
+/** A value, or a function asked for it each time. */
+const now = <T>(v: T | (() => T)): T => (typeof v === 'function' ? (v as () => T)() : v);
+
+/** Its fields are core's to check (mailSettingsInputSchema): a bad one is core's 400 with its path. */
+const settingsBody = z.record(z.string(), z.unknown());
+
 export function mailRoutes(deps: ApiDeps) {
   const { desk } = deps;
+  const environment = deps.mail?.environment;
   const numberOf = (ticketId: number | null): number | null =>
     ticketId === null
       ? null
@@ -90,7 +111,7 @@ export function mailRoutes(deps: ApiDeps) {
         size: r.size,
         receivedAt: r.receivedAt,
       }));
-      return c.json({ mailboxes: deps.mail?.mailboxes ?? [], held } satisfies MailOverview);
+      return c.json({ mailboxes: now(deps.mail?.mailboxes ?? []), held } satisfies MailOverview);
     })
     .get('/admin/mail/quarantine/:id/original', async (c) => {
       assertAdmin(c.var.actor);
@@ -117,7 +138,7 @@ export function mailRoutes(deps: ApiDeps) {
         {
           desk,
           files: fileStoreOf(deps),
-          ownAddresses: [...(deps.mail?.ownAddresses ?? []), ...mailboxAddress(row.mailbox)],
+          ownAddresses: [...now(deps.mail?.ownAddresses ?? []), ...mailboxAddress(row.mailbox)],
           newTicketsPerHour: Number.MAX_SAFE_INTEGER,
           ...(deps.logger ? { logger: deps.logger } : {}),
         },
@@ -144,6 +165,34 @@ export function mailRoutes(deps: ApiDeps) {
       const body = taken(id, result);
       if (!body) throw new ApiError(409, 'conflict', `mail ${id} was not taken`);
       return c.json(body satisfies TakeAgainBody);
+    })
+    .get('/admin/mail/settings', (c) =>
+      c.json(mailSettingsView(desk, c.var.actor, environment) satisfies MailSettingsView),
+    )
+    .put('/admin/mail/settings', async (c) => {
+      assertAdmin(c.var.actor);
+      const body = await readJson(c, settingsBody);
+      saveMailSettings(desk, c.var.actor, body, environment);
+      try {
+        await deps.mail?.reload?.();
+      } catch (error) {
+        // Saved all the same; the channel says itself what it could not start.
+        deps.logger?.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'mail: reload failed',
+        );
+      }
+      return c.json(mailSettingsView(desk, c.var.actor, environment) satisfies MailSettingsView);
+    })
+    .post('/admin/mail/settings/check', async (c) => {
+      assertAdmin(c.var.actor);
+      // The form as it is, before saving (kept passwords filled in); without a body, the settings in force.
+      const hasBody = (c.req.header('content-length') ?? '') !== '0' && c.req.header('content-type');
+      const settings =
+        hasBody && !environmentSetsMail(environment)
+          ? resolveMailSettings(desk, c.var.actor, await readJson(c, settingsBody))
+          : effectiveMailSettings(desk, c.var.actor, environment);
+      return c.json((await checkMailSettings(settings)) satisfies MailCheckResult);
     })
     .post('/admin/mail/quarantine/:id/dismiss', (c) => {
       assertAdmin(c.var.actor);

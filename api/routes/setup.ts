@@ -20,7 +20,10 @@ export function setupRoutes(deps: ApiDeps) {
         checklist: setupChecklist(desk, c.var.actor, {
           // What lives outside the store: the process's configuration, as the caller of createApi knows it.
           miniAppUrl: deps.miniAppUrl,
-          emailConfigured: deps.emailConfigured ?? false,
+          emailConfigured:
+            typeof deps.emailConfigured === 'function'
+              ? deps.emailConfigured()
+              : (deps.emailConfigured ?? false),
         }),
       }),
     )

@@ -65,7 +65,11 @@ export function setup(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   const privateChats = bot.chatType('private');
-  const env = () => ({ miniAppUrl: deps.miniAppUrl, emailConfigured: deps.emailConfigured ?? false });
+  const env = () => ({
+    miniAppUrl: deps.miniAppUrl,
+    emailConfigured:
+      typeof deps.emailConfigured === 'function' ? deps.emailConfigured() : (deps.emailConfigured ?? false),
+  });
 
   const keyboard = (t: Say, checklist: Checklist) => {
     const k = new InlineKeyboard();

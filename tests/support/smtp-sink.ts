@@ -11,7 +11,9 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** With `password`, only desk/<password> logs in (the URL carries it); without, any login does. */
+export async function startSmtpSink(options: { password?: string } = {}): Promise<SmtpSink> {
+  const password = options.password ?? 'desk-password';
   const received: SmtpSink['received'] = [];
   const server = new SMTPServer({
     logger: false,
@@ -19,7 +21,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     allowInsecureAuth: true,
     closeTimeout: 200,
-    onAuth: (_auth, _session, callback) => callback(null, { user: 'desk' }),
+    onAuth: (auth, _session, callback) =>
+      options.password === undefined || (auth.username === 'desk' && auth.password === options.password)
+        ? callback(null, { user: 'desk' })
+        : callback(new Error('Invalid username or password')),
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -33,7 +38,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const { port } = server.server.address() as AddressInfo;
   return {
     port,
-    url: `smtp://desk:desk-password@127.0.0.1:${port}`,
+    url: `smtp://desk:${encodeURIComponent(password)}@127.0.0.1:${port}`,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
