@@ -1,12 +1,13 @@
-// The e-mail intake for admins: the mailboxes the desk reads (or how to set them up), and the mail it held
-// back — each with its sender, subject, reason and time, to open as the original .eml, take in again or
-// dismiss. A decided mail leaves the list at once; a line says what became of it.
+// The e-mail channel for admins: its settings (MailSettings.tsx), the mailboxes the desk reads now, and the
+// mail it held back — each with its sender, subject, reason and time, to open as the original .eml, take in
+// again or dismiss. A decided mail leaves the list at once; a line says what became of it.
 import { useState } from 'react';
 import type { HeldMail, MailOverview, TakeAgainBody } from '../../../../api/routes/mail.ts';
 import { ApiError, api, download } from '../../api.ts';
 import { dateTime, number, t } from '../../i18n.ts';
 import { haptic } from '../../telegram.ts';
 import { ErrorNote, Section, Spinner, toast, useLoad } from '../../ui/common.tsx';
+import MailSettings from './MailSettings.tsx';
 
 type Action = 'take' | 'dismiss';
 type DismissBody = { state: 'dismissed' };
@@ -80,6 +81,9 @@ export default function Mail() {
   const held = data.held.filter((m) => !gone.has(m.id));
   return (
     <div data-mail>
+      {/* Saved settings start the channel again: the mailboxes read below follow. */}
+      <MailSettings onSaved={list.reload} />
+
       <Section title={t('app-mail-mailboxes')}>
         {data.mailboxes.length === 0 ? (
           <div className="section-body hint" data-mail-unset style={{ fontSize: 14 }}>

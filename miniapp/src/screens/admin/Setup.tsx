@@ -98,6 +98,9 @@ function targetOf(item: ChecklistItem, sections: readonly string[]): string | nu
     case 'clients':
       // The directory import, when this build of the admin area has it; otherwise client invite links.
       return sections.includes('directory') ? '/admin/directory' : '/admin/invites?role=client';
+    case 'email':
+      // Mailboxes and the SMTP server are set in the Mail section.
+      return sections.includes('mail') ? '/admin/mail' : null;
     default:
       return null;
   }
