@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit.ts';
 import { isValidTimeZone } from '../core/calendar/time-zone.ts';
 import { DEFAULT_FILES_DIR } from '../core/files/store.ts';
+import { IMAP_URL_SHAPE, MAIL_FROM_SHAPE, SMTP_URL_SHAPE } from '../core/mail-settings.ts';
 import { DEFAULT_TIME_ZONE } from '../core/setup/defaults.ts';
 import { DEFAULT_DATABASE_PATH } from '../db/connection.ts';
 import { type LogFormat, type LogLevel, logFormatSchema, logLevelSchema } from './logger.ts';
@@ -116,7 +117,7 @@ const envSchema = z.object({
         z
           .string()
           .refine(
-            (u) => /^imaps?:\/\/[^/@\s]+@[^/\s]+/.test(u),
+            (u) => IMAP_URL_SHAPE.test(u),
             'IMAP_URL: imap://user:password@host:143/INBOX or imaps://…:993 (several separated by commas)',
           ),
       ),
@@ -126,7 +127,7 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : undefined))
     .refine(
-      (u) => u === undefined || /^smtps?:\/\/[^\s/]+/.test(u),
+      (u) => u === undefined || SMTP_URL_SHAPE.test(u),
       'SMTP_URL: smtp://user:password@host:587 (STARTTLS) or smtps://…:465',
     ),
   MAIL_FROM: z
@@ -134,7 +135,7 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : undefined))
     .refine(
-      (v) => v === undefined || /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v),
+      (v) => v === undefined || MAIL_FROM_SHAPE.test(v),
       'MAIL_FROM: the desk\'s address, e.g. "Support <support@example.ru>"',
     ),
   MAIL_NEW_TICKETS_PER_HOUR: z.coerce
@@ -200,7 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.FILES_DIR !== undefined && e.ATTACHMENTS_DIR !== undefined && e.FILES_DIR !== e.ATTACHMENTS_DIR) {
-    throw new Error('Bad configuration:\n  ATTACHMENTS_DIR: names the same folder as FILES_DIR; set one of them');
+    throw new Error(
+      'Bad configuration:\n  ATTACHMENTS_DIR: names the same folder as FILES_DIR; set one of them',
+    );
   }
   if (e.SMTP_URL !== undefined && e.MAIL_FROM === undefined) {
     throw new Error(

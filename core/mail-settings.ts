@@ -11,7 +11,7 @@ import { parseInput } from './validation.ts';
 
 const MAIL_SETTINGS = 'mail_settings';
 
-/** The shapes app/config.ts holds IMAP_URL, SMTP_URL and MAIL_FROM to. */
+/** The shapes of IMAP_URL, SMTP_URL and MAIL_FROM (app/config.ts checks the environment with them too). */
 export const IMAP_URL_SHAPE = /^imaps?:\/\/[^/@\s]+@[^/\s]+/;
 export const SMTP_URL_SHAPE = /^smtps?:\/\/[^\s/]+/;
 export const MAIL_FROM_SHAPE = /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/;

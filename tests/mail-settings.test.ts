@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signInitData } from '../api/init-data.ts';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger, hideInLogs } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../core/errors.ts';
 import {
@@ -153,6 +153,28 @@ describe('the desk mail settings (core)', () => {
     }
     expect(maskMailUrl('imap://a:b@c/INBOX')).toBe('imap://a:***@c/INBOX');
     expect(maskMailUrl('not a url')).toBe('(not a URL)');
+  });
+});
+
+describe('a password learnt while the desk runs', () => {
+  it('is blanked by the logger from then on, in its children too', () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    const child = logger.child({ part: 'mail' });
+    child.info(`before: ${BOX_PW}`);
+    hideInLogs(logger, [BOX_PW, 'short', undefined]);
+    child.info(`after: ${BOX_PW} short`);
+    logger.error({ err: new Error(`login as x:${BOX_PW}@y failed`) }, 'failed');
+    expect(lines[0]).toContain(BOX_PW);
+    expect(lines.slice(1).join('\n')).not.toContain(BOX_PW);
+    expect(lines[1]).toContain('after: [redacted] short');
   });
 });
 
