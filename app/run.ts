@@ -223,6 +223,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           desk,
           transport: mail.transport,
           from: mailFrom,
+          // Once an admin sets a real SMTP server in the sandbox, that sender sends instead of this one.
+          active: () => !mailChannel?.sendsMail(),
           logger,
           onError: (error) => logger.error({ err: error }, 'sandbox: mail sending failed'),
         });

@@ -85,6 +85,34 @@ export async function takeMail(
     return { kind: 'quarantined', reason };
   };
 
+  try {
+    return await takeReadMail(options, raw, mail, mailKey, mailbox, quarantine);
+  } catch (error) {
+    // The store or the disk failing is no fault of this mail: the mailbox leaves it unread and tries again.
+    if (isStoreFailure(error)) throw error;
+    // Anything else is about this very mail (a bug it hits included): it waits in the quarantine, and the
+    // mail after it is read.
+    options.logger?.warn({ mailbox, mailKey, err: String(error) }, 'mail could not be taken');
+    return quarantine(`failed: ${String(error).slice(0, 300)}`);
+  }
+}
+
+/** A failure of the store (SQLite) or of the machine (disk, files), as opposed to one of the mail. */
+export function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return code.startsWith('SQLITE_') || /^E[A-Z]+$/.test(code);
+}
+
+async function takeReadMail(
+  options: MailIntakeOptions,
+  raw: Buffer,
+  mail: ParsedMail,
+  mailKey: string,
+  mailbox: string,
+  quarantine: (reason: string) => Promise<MailIntakeResult>,
+): Promise<MailIntakeResult> {
+  const { desk, files } = options;
   if (!mail.from || mail.from.address === '') return quarantine('unreadable');
   const own = new Set(options.ownAddresses.map((a) => a.toLowerCase()));
   // A mail we sent that came back to us (a forward rule, a list): never a request, never a reply.

@@ -337,6 +337,51 @@ describe('mail from machines', () => {
   });
 });
 
+describe('a mail that breaks something', () => {
+  /** A file store whose next write fails with this error, once. */
+  class FailingOnce extends FileStore {
+    failure: Error | undefined;
+    override async put(bytes: Uint8Array): Promise<string> {
+      const failure = this.failure;
+      this.failure = undefined;
+      if (failure) throw failure;
+      return super.put(bytes);
+    }
+  }
+  const setUp = () => {
+    const w = makeWorld();
+    const files = new FailingOnce(mkdtempSync(join(dir, 'failing-')));
+    const take = async (m: TestMail) =>
+      takeMail(
+        { desk: w.ctx, files, ownAddresses: [] },
+        await buildMail(m),
+        'imap://support@desk.example/INBOX',
+      );
+    return { w, files, take };
+  };
+
+  it('is quarantined with what went wrong, and the next mail is taken as usual', async () => {
+    const { w, files, take } = setUp();
+    files.failure = new TypeError('something this mail trips over');
+    const bad = await take({ from: 'a@client.example', subject: 'Первое', text: 'Текст' });
+    expect(bad).toEqual({ kind: 'quarantined', reason: 'failed: TypeError: something this mail trips over' });
+    expect(filed(await take({ from: 'b@client.example', subject: 'Второе', text: 'Текст' })).kind).toBe(
+      'created',
+    );
+    expect(w.ctx.db.select().from(mailQuarantine).all()).toMatchObject([{ fromAddress: 'a@client.example' }]);
+    expect(ticketCount(w)).toBe(1);
+  });
+
+  it('leaves it unread when the store or the disk fails: nothing written, the mailbox tries again', async () => {
+    const { w, files, take } = setUp();
+    files.failure = Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'write' });
+    const mail: TestMail = { from: 'a@client.example', subject: 'Первое', text: 'Текст' };
+    await expect(take(mail)).rejects.toThrow('no space left');
+    expect(w.ctx.db.select().from(mailQuarantine).all()).toEqual([]);
+    expect(ticketCount(w)).toBe(0);
+  });
+});
+
 describe('subjects', () => {
   it('find the ticket tag and drop reply prefixes', () => {
     expect(ticketNumberIn('Re: [#1042] Принтер')).toBe(1042);

@@ -63,6 +63,8 @@ export interface MailSenderOptions {
   limits?: Partial<MailLimits>;
   /** How often to look for due mails when nobody pokes (ms). */
   idleMs?: number;
+  /** Whether to send now; false leaves the rows to another sender (the sandbox's, once real SMTP is set). */
+  active?: () => boolean;
   random?: () => number;
   onError?: (error: unknown) => void;
   logger?: MailSenderLogger;
@@ -179,6 +181,7 @@ export class MailSender {
 
   /** Sends what is due now; resolves when nothing due is left (for tests and one-off runs). */
   async drain(): Promise<void> {
+    if (this.options.active && !this.options.active()) return;
     try {
       for (;;) {
         const rows = claimDue(this.desk, 20, 'email');
