@@ -126,6 +126,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // The e-mail channel starts once the bot runs (mail in pokes its notifier); the API and the bot ask it
     // as they are asked, since an admin may set mail up while the desk runs.
     let mailChannel: MailChannel | undefined;
+    /** Files Telegram holds, fetched and sent on: for the API's downloads and the mails' attachments. */
+    let telegram: ReturnType<typeof telegramFiles>;
     const emailConfigured = () => mailChannel?.configured() ?? false;
     const mailDeps = {
       mailboxes: () => mailChannel?.mailboxes() ?? [],
@@ -154,6 +156,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     };
     if (config.botToken) {
       const token = config.botToken;
+      telegram = telegramFiles(token, config.botApiRoot);
       bot = await startBot({
         ...botOptions,
         token,
@@ -164,7 +167,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const running = bot;
       stops.push(() => running.stop());
       const api = createApi({
-        ...telegramFiles(token, config.botApiRoot),
+        ...telegram,
         desk,
         botToken: token,
         botUsername: bot.bot.botInfo.username,
@@ -201,6 +204,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         bot: { first_name: 'tgdesk', username: 'tgdesk_sandbox_bot' },
       });
       emulator = local;
+      telegram = telegramFiles(local.token, local.apiRoot);
       stops.push(() => local.close());
       // The mail panel: mails written on the page go through the real intake; the desk's mails are kept in
       // memory by a sender of their own, unless SMTP_URL is set (then the real sender below sends them).
@@ -242,7 +246,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         mail,
       });
       const api = createApi({
-        ...telegramFiles(local.token, local.apiRoot),
+        ...telegram,
         desk,
         botToken: local.token,
         botUsername: local.botInfo.username,
@@ -291,6 +295,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       onFiled: () => running.notifier.poke(),
       // The desk's own passwords are learnt only now (and again when an admin saves new ones).
       hideSecrets: (secrets) => hideInLogs(logger, secrets),
+      downloadFile: telegram.downloadFile,
       log,
     });
     mailChannel = channel;

@@ -24,6 +24,8 @@ export interface MailChannelOptions {
   logger: Logger;
   /** IMAP_URL, SMTP_URL, MAIL_FROM and MAIL_NEW_TICKETS_PER_HOUR as configured (app/config.ts). */
   env: MailEnvironment & { newTicketsPerHour?: number };
+  /** Fetches a file Telegram holds, so that files sent through the bot go with the mail too. */
+  downloadFile?: (telegramFileId: string) => Promise<{ bytes: Uint8Array; fileName?: string }>;
   /** Something was filed from a mail: notices to send. */
   onFiled?: () => void;
   /** The passwords of the settings in force, for the logger to blank. */
@@ -71,6 +73,8 @@ export function startMailChannel(options: MailChannelOptions): MailChannel {
           desk,
           smtpUrl: settings.smtpUrl,
           from: settings.from,
+          files: options.files,
+          ...(options.downloadFile ? { downloadFile: options.downloadFile } : {}),
           logger,
           onError: (error) => logger.error({ err: error }, 'mail sending failed'),
         });

@@ -1,7 +1,7 @@
 // The whole e-mail loop on a desk started as in production (`startApp` with IMAP_URL, SMTP_URL, MAIL_FROM)
 // and no demo data: a mail to the support address becomes a ticket, the sender gets an acknowledgement
 // with the number by mail, a reply to that acknowledgement from their mail program lands on the same
-// ticket, and a staff answer reaches them by mail in the same thread.
+// ticket, and a staff answer reaches them by mail in the same thread, with its file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { startApp } from '../app/run.ts';
 import { loadActor } from '../core/actors.ts';
+import { FileStore } from '../core/files/store.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { comments, memberships, people, tickets } from '../db/schema.ts';
 import { type DovecotServer, dovecotAvailable, startDovecot } from './support/dovecot.ts';
@@ -98,8 +99,19 @@ describe.skipIf(!dovecotAvailable())('the e-mail loop', { timeout: 90_000 }, () 
       // An engineer answers (in the Mini App or the bot): she hears it by mail, in the same thread.
       const engineer = db.insert(people).values({ name: 'Инженер', createdAt: 0 }).returning().get();
       db.insert(memberships).values({ personId: engineer.id, role: 'line1', companyId: null }).run();
+      const pdf = Buffer.from('%PDF-1.4\n% инструкция по сканеру\n%%EOF\n');
+      const storagePath = await new FileStore(config.filesDir).put(pdf);
       addComment(app.desk, loadActor(db, engineer.id), ticket.id, {
         body: 'Переустановили драйвер, проверьте.',
+        attachments: [
+          {
+            kind: 'document',
+            fileName: 'инструкция.pdf',
+            mimeType: 'application/pdf',
+            size: pdf.length,
+            storagePath,
+          },
+        ],
       });
       const answer = await until(async () => {
         const second = smtp.received[1];
@@ -108,6 +120,10 @@ describe.skipIf(!dovecotAvailable())('the e-mail loop', { timeout: 90_000 }, () 
       });
       expect(answer.subject).toContain(`[#${ticket.number}]`);
       expect(answer.text).toContain('Переустановили драйвер, проверьте.');
+      // The engineer's file goes with the mail.
+      expect(answer.attachments.map((a) => [a.filename, a.content.equals(pdf)])).toEqual([
+        ['инструкция.pdf', true],
+      ]);
       const references = String(answer.headers.get('references') ?? '');
       expect(references).toContain(ackId);
     } finally {

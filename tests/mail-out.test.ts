@@ -14,6 +14,7 @@ import { ACTIONS } from '../core/lifecycle.ts';
 import { noticeWording } from '../core/notice-wording.ts';
 import { ACCEPTED_NOTICE } from '../core/notifications.ts';
 import { act } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { memberships, type OutboxRow, outbox, people } from '../db/schema.ts';
 import { renderMail } from '../email/outbound/render.ts';
@@ -591,6 +592,35 @@ describe('the mail sender', () => {
     expect(rowOf(w, unworded)?.lastError).toMatch(/^cannot be sent: Error: no wording/);
     expect(seen).toHaveLength(1);
     expect(smtp.received).toHaveLength(0);
+  });
+
+  it('sends the files of a staff answer with its mail, Telegram-held ones fetched; one not to be had is left out', async () => {
+    const w = makeWorld();
+    const smtp = await startSmtp();
+    cleanups.push(() => smtp.close());
+    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const ticket = fileFor(w, requester);
+    addComment(w.ctx, w.as.line1, ticket.id, {
+      body: 'Screens attached',
+      attachments: [
+        { kind: 'photo', fileName: 'step1.jpg', telegramFileId: 'AgAC-step1' },
+        { kind: 'photo', fileName: 'step2.jpg', telegramFileId: 'AgAC-gone' },
+      ],
+    });
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    startSender(w, smtp.port, {
+      downloadFile: async (id) => {
+        if (id === 'AgAC-gone') throw new Error('file is too old');
+        return { bytes: jpeg, fileName: 'photos/file_1.jpg' };
+      },
+    });
+    await expect
+      .poll(() => smtp.received.find((r) => r.mail.text?.includes('Screens attached')), POLL)
+      .toBeDefined();
+    const answer = smtp.received.find((r) => r.mail.text?.includes('Screens attached'));
+    expect(answer?.mail.attachments.map((a) => [a.filename, a.content.equals(jpeg)])).toEqual([
+      ['step1.jpg', true],
+    ]);
   });
 
   it('sends at most the budget to one domain in a minute; the rest waits its turn', async () => {

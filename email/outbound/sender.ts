@@ -11,8 +11,10 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import nodemailer, { type NodemailerError, type Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { DeskContext } from '../../core/context.ts';
+import type { FileStore } from '../../core/files/store.ts';
 import { rememberRef } from '../../core/intake/message-refs.ts';
 import { type Clock, type Language, MINUTE, systemClock } from '../../core/model.ts';
+import { filesOfEvent } from '../../core/notice-files.ts';
 import { noticeWording } from '../../core/notice-wording.ts';
 import {
   claimDue,
@@ -39,6 +41,9 @@ export interface MailLimits {
 
 export const MAIL_LIMITS: MailLimits = { perDomainPerMinute: 30, maxConnections: 3 };
 
+/** Files one mail carries at most, all together: most mail servers refuse more than 20–25 MB. */
+export const MAIL_FILES_MAX_BYTES = 15 * 1024 * 1024;
+
 /** pino's shape, narrowed to what is used here. */
 export interface MailSenderLogger {
   info(o: object, m?: string): void;
@@ -63,6 +68,10 @@ export interface MailSenderOptions {
   limits?: Partial<MailLimits>;
   /** How often to look for due mails when nobody pokes (ms). */
   idleMs?: number;
+  /** The desk's file store: files that came with a comment go with its mail. */
+  files?: FileStore;
+  /** Fetches a file Telegram holds (one sent through the bot), to attach it too. */
+  downloadFile?: (telegramFileId: string) => Promise<{ bytes: Uint8Array; fileName?: string }>;
   /** Whether to send now; false leaves the rows to another sender (the sandbox's, once real SMTP is set). */
   active?: () => boolean;
   random?: () => number;
@@ -239,6 +248,8 @@ export class MailSender {
       release(desk, row.id, desk.clock.now() + wait);
       return;
     }
+    // Counted before anything is awaited: mails under way at once must not all pass the same check.
+    this.recordSend(domain, desk.clock.now());
     // Worded on the desk's own clock (due times), sent on real time.
     let mail: ReturnType<typeof renderMail>;
     try {
@@ -247,10 +258,10 @@ export class MailSender {
       this.unsendable(row, error);
       return;
     }
+    const attachments = await this.filesFor(row);
     const messageId = `t${row.ticketId ?? 0}.n${row.id}@${this.fromDomain}`;
     const thread = row.ticketId === null ? [] : this.threadOf(row.ticketId);
     const latest = thread.at(-1);
-    this.recordSend(domain, desk.clock.now());
     this.underWay.set(messageId, undefined);
     try {
       await this.transport.sendMail({
@@ -259,6 +270,7 @@ export class MailSender {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        ...(attachments.length > 0 ? { attachments } : {}),
         messageId: `<${messageId}>`,
         ...(latest ? { inReplyTo: `<${latest}>`, references: thread.map((ref) => `<${ref}>`) } : {}),
         headers: {
@@ -297,6 +309,36 @@ export class MailSender {
       deskName: this.deskName ?? deskProfile(this.options.desk).name ?? senderAddress(this.options.from),
       ...(url ? { ticketUrl: url } : {}),
     });
+  }
+
+  /**
+   * The files that came with the event (a staff answer with a screenshot, a new request's photos), as far
+   * as they can be had and fit in one mail; one that cannot be had is left out, the mail still goes.
+   */
+  private async filesFor(row: OutboxRow): Promise<{ filename: string; content: Buffer }[]> {
+    const { files, downloadFile } = this.options;
+    const event = typeof row.payload.event === 'string' ? row.payload.event : '';
+    if (row.ticketId === null || (!files && !downloadFile)) return [];
+    const out: { filename: string; content: Buffer }[] = [];
+    let total = 0;
+    for (const file of filesOfEvent(this.desk.db, row.ticketId, event, row.payload)) {
+      let bytes: Uint8Array | null = null;
+      let name = file.fileName ?? '';
+      try {
+        if (file.storagePath && files) bytes = await files.read(file.storagePath);
+        else if (file.telegramFileId && downloadFile) {
+          const got = await downloadFile(file.telegramFileId);
+          bytes = got.bytes;
+          name ||= got.fileName ?? '';
+        }
+      } catch (error) {
+        this.log.warn({ outboxId: row.id, fileId: file.id, err: String(error) }, 'mail: a file left out');
+      }
+      if (!bytes || total + bytes.byteLength > MAIL_FILES_MAX_BYTES) continue;
+      total += bytes.byteLength;
+      out.push({ filename: name || `file-${file.id}`, content: Buffer.from(bytes) });
+    }
+    return out;
   }
 
   /** The ticket's mails, ours and theirs, oldest first: its first and its latest ones. */
