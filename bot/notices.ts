@@ -6,7 +6,7 @@ import type { DeskContext } from '../core/context.ts';
 import { formatLocal } from '../core/exports.ts';
 import type { Language } from '../core/model.ts';
 import type { NoticeFile } from '../core/notice-files.ts';
-import { ACCEPTED_NOTICE, FILES_NOTICE } from '../core/notifications.ts';
+import { ACCEPTED_NOTICE, DESK_NOTICES, FILES_NOTICE } from '../core/notifications.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
@@ -102,7 +102,7 @@ export function renderNotice(
   const line = `${t(`event-${event}`)}${detailsOf(vars)}`;
   // A ticket that lands on someone's desk comes as the full card with its buttons; other news as one
   // line with a button to open the card.
-  if (ticket && CARD_NOTICES.has(row.kind)) {
+  if (ticket && DESK_NOTICES.has(row.kind)) {
     const card = renderCard(desk, t, language, ticket, { personId: row.recipientId });
     return { text: `${line}\n\n${card.text}`, keyboard: card.keyboard, ticketId: row.ticketId };
   }
@@ -112,17 +112,6 @@ export function renderNotice(
     ...(ticket ? { keyboard: new InlineKeyboard().text(t('staff-btn-open'), callback('op', ticket)) } : {}),
   };
 }
-
-/** Staff notices that come as the whole card: a new ticket for the line, an assignment, the client's pick. */
-const CARD_NOTICES = new Set([
-  'line.created',
-  'line.escalate_line2',
-  'line.return_to_queue',
-  'line.pick_visit',
-  'assignee.assign',
-  'assignee.triage',
-  'assignee.pick_visit',
-]);
 
 function detailsOf(vars: {
   question: string;

@@ -10,6 +10,7 @@ import { csvLines as writeCsv } from './csv.ts';
 import type { Instant, Language } from './model.ts';
 import type { Actor } from './permissions.ts';
 import type { Report } from './reports.ts';
+import { statements } from './statements.ts';
 import {
   filterCondition,
   type ParsedTicketFilter,
@@ -238,11 +239,7 @@ export function reportRows(
   const companyName =
     report.companyId === null
       ? t('report-all-companies')
-      : (ctx.db
-          .select({ name: companies.name })
-          .from(companies)
-          .where(eq(companies.id, report.companyId))
-          .get()?.name ?? '');
+      : (statements(ctx.db).companyName.get({ id: report.companyId })?.name ?? '');
   const rows: unknown[][] = [[t('report-section'), t('report-key'), t('report-value')]];
   const add = (section: string, key: string, value: unknown) => rows.push([t(section), key, value]);
   add('report-period', t('report-company'), companyName);

@@ -3,21 +3,14 @@
 // channel's sender lays these out (e-mail: email/outbound/render.ts); no buttons and no markup here.
 // An outbox row of a kind this cannot word throws: the sender makes it a dead letter.
 import { eq } from 'drizzle-orm';
-import {
-  categories,
-  companies,
-  type OutboxRow,
-  people,
-  type TicketRow,
-  ticketEvents,
-  tickets,
-} from '../db/schema.ts';
+import { categories, type OutboxRow, people, type TicketRow, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
 import type { DeskContext } from './context.ts';
 import { formatLocal } from './exports.ts';
 import { isFinalStatus, isPausedStatus } from './lifecycle.ts';
 import type { Language } from './model.ts';
-import { ACCEPTED_NOTICE } from './notifications.ts';
+import { ACCEPTED_NOTICE, DESK_NOTICES } from './notifications.ts';
+import { statements } from './statements.ts';
 import { offeredSlots } from './tickets/visits.ts';
 import { slotText } from './time-text.ts';
 
@@ -38,17 +31,6 @@ export interface NoticeWording {
 }
 
 const STAFF_AUDIENCES = new Set(['line', 'assignee', 'supervisor']);
-
-/** Staff notices that put a ticket on someone's desk: they carry the client's description too. */
-const WITH_DESCRIPTION = new Set([
-  'line.created',
-  'line.escalate_line2',
-  'line.return_to_queue',
-  'line.pick_visit',
-  'assignee.assign',
-  'assignee.triage',
-  'assignee.pick_visit',
-]);
 
 /** Mail is read longer than a chat card, but a pasted log should not fill a screen. */
 const DESCRIPTION_MAX = 4000;
@@ -179,7 +161,7 @@ export function noticeWording(
     vars.note,
   ];
   const description =
-    ticket && WITH_DESCRIPTION.has(row.kind) && ticket.description !== ticket.subject
+    ticket && DESK_NOTICES.has(row.kind) && ticket.description !== ticket.subject
       ? ticket.description.length > DESCRIPTION_MAX
         ? `${ticket.description.slice(0, DESCRIPTION_MAX)}…`
         : ticket.description
@@ -240,11 +222,7 @@ function staffFacts(
   const company =
     ticket.companyId === null
       ? t('staff-card-unverified')
-      : (desk.db
-          .select({ name: companies.name })
-          .from(companies)
-          .where(eq(companies.id, ticket.companyId))
-          .get()?.name ?? '');
+      : (statements(desk.db).companyName.get({ id: ticket.companyId })?.name ?? '');
   const category =
     ticket.categoryId === null
       ? undefined

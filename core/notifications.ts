@@ -179,6 +179,20 @@ export function enqueueNotices(
   return queued;
 }
 
+/**
+ * Staff notices that put a ticket on someone's desk (a new ticket for the line, an assignment, the client's
+ * pick of a visit time): every channel shows these with the whole ticket, description included.
+ */
+export const DESK_NOTICES: ReadonlySet<string> = new Set([
+  'line.created',
+  'line.escalate_line2',
+  'line.return_to_queue',
+  'line.pick_visit',
+  'assignee.assign',
+  'assignee.triage',
+  'assignee.pick_visit',
+]);
+
 /** Files a client sent, for staff: one album (or one file) a row, after the notice about them. */
 export const FILES_NOTICE = 'staff.files';
 

@@ -3,7 +3,7 @@
 // small write. better-sqlite3 has one connection, so they run inside whatever transaction is open on it.
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
-import { categories, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { categories, companies, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 
 const p = sql.placeholder;
 
@@ -74,6 +74,11 @@ function prepare(db: Db) {
       .select()
       .from(people)
       .where(eq(people.id, p('id')))
+      .prepare(),
+    companyName: db
+      .select({ name: companies.name })
+      .from(companies)
+      .where(eq(companies.id, p('id')))
       .prepare(),
     personByTelegram: db
       .select()

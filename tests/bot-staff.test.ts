@@ -416,6 +416,8 @@ describe('staff joining and SLA alerts', () => {
   it('queues a new ticket straight to a person of another line at triage', async () => {
     w = await botWorld();
     const dispatcher = w.tg('line1');
+    // In Telegram before the assignment is sent to them (a chat unknown to Telegram is "chat not found").
+    const lineTwo = w.tg('line2');
     createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       subject: 'Сервер 1С',
@@ -431,7 +433,7 @@ describe('staff joining and SLA alerts', () => {
     expect(labels(second)).not.toContain('Line One');
     await pressOn(dispatcher, second, 'Line Two', 'Line Two');
     expect(ticketRow(w)).toMatchObject({ status: 'open', line: 'line2', assigneeId: w.ids.line2 });
-    const assignment = await w.tg('line2').waitForMessage('#1001');
+    const assignment = await lineTwo.waitForMessage('#1001');
     expect(labels(assignment).slice(0, 2)).toEqual(['✅ Принять', '↩️ Отказаться']);
   });
 

@@ -11,7 +11,8 @@ import type { Language } from '../../core/model.ts';
 import { allowedActions } from '../../core/permissions.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { type ClockReading, readSla } from '../../core/sla-clock.ts';
-import { categories, companies, people, type TicketRow } from '../../db/schema.ts';
+import { statements } from '../../core/statements.ts';
+import { categories, people, type TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
 import { slotText, zoneNote } from '../time-text.ts';
 import { callback, type Verb } from './callback-data.ts';
@@ -73,11 +74,7 @@ export function cardText(desk: DeskContext, t: Translate, language: Language, ti
   const company =
     ticket.companyId === null
       ? t('staff-card-unverified')
-      : (desk.db
-          .select({ name: companies.name })
-          .from(companies)
-          .where(eq(companies.id, ticket.companyId))
-          .get()?.name ?? '');
+      : (statements(desk.db).companyName.get({ id: ticket.companyId })?.name ?? '');
   const lines = [
     t('staff-card-head', {
       number: String(ticket.number),
