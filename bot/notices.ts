@@ -6,6 +6,7 @@ import type { DeskContext } from '../core/context.ts';
 import { formatLocal } from '../core/exports.ts';
 import type { Language } from '../core/model.ts';
 import type { NoticeFile } from '../core/notice-files.ts';
+import { noticeWording } from '../core/notice-wording.ts';
 import { ACCEPTED_NOTICE, DESK_NOTICES, FILES_NOTICE } from '../core/notifications.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
@@ -90,7 +91,11 @@ export function renderNotice(
     return { text, ticketId: row.ticketId };
   }
   if (row.kind.startsWith('requester.')) {
-    const rendered: RenderedNotice = { text: t(`notice-requester-${event}`, vars), ticketId: row.ticketId };
+    // What the client reads is the channel-neutral wording (core/notice-wording.ts), as a chat message.
+    const rendered: RenderedNotice = {
+      text: noticeWording(desk, t, row, language, 'chat').body,
+      ticketId: row.ticketId,
+    };
     if (event === 'resolve' && row.ticketId !== null) {
       rendered.keyboard = new InlineKeyboard()
         .text(t('notice-solved-yes'), `solved:${row.ticketId}:yes`)

@@ -40,11 +40,18 @@ const MAIL_WORDED = new Set(['offer_visit', 'resolve']);
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
+/**
+ * How the reader reads it: `mail` names the zone beside each time and asks for a reply where the chat has
+ * buttons; `chat` is the bot's message, whose times are the reader's desk's and whose buttons follow it.
+ */
+export type WordingStyle = 'mail' | 'chat';
+
 export function noticeWording(
   desk: DeskContext,
   t: Translate,
   row: OutboxRow,
   language: Language = DEFAULT_LANGUAGE,
+  style: WordingStyle = 'mail',
 ): NoticeWording {
   const dot = row.kind.indexOf('.');
   const audience = dot > 0 ? row.kind.slice(0, dot) : '';
@@ -64,9 +71,9 @@ export function noticeWording(
       ? undefined
       : desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)).get();
   const zone = desk.policies.forContract(ticket?.contractId ?? null).timeZone;
-  const at = (instant: number | null) => (instant === null ? '' : `${formatLocal(instant, zone)} (${zone})`);
-  const slot = (startsAt: number, endsAt: number) =>
-    `${slotText(startsAt, endsAt, zone, language)} (${zone})`;
+  const zoned = (time: string) => (style === 'mail' ? `${time} (${zone})` : time);
+  const at = (instant: number | null) => (instant === null ? '' : zoned(formatLocal(instant, zone)));
+  const slot = (startsAt: number, endsAt: number) => zoned(slotText(startsAt, endsAt, zone, language));
   const nameOf = (id: unknown) =>
     typeof id === 'number'
       ? (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '')
@@ -134,7 +141,7 @@ export function noticeWording(
 
   if (audience === 'requester') {
     let body: string;
-    if (MAIL_WORDED.has(event)) {
+    if (style === 'mail' && MAIL_WORDED.has(event)) {
       const offered = event === 'offer_visit' ? slotsOffered(desk, ticket, p) : [];
       body = say(`mail-requester-${event}`, {
         ...vars,

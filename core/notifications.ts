@@ -98,7 +98,8 @@ export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): 
     found.set(personId, { personId, audience, contact: contact ?? q.contact.get({ id: personId }) });
   };
   // The client hears first, so a person who is both (staff filing for themselves) gets the client's text.
-  if (!event.internal) add(ticket.requesterId, 'requester');
+  // A rating is the client's side's own word (a manager rating their employee's ticket): nothing to tell.
+  if (!event.internal && event.type !== 'rate') add(ticket.requesterId, 'requester');
   for (const [audience, who] of staffAudience(event, ticket)) {
     if (grouped && audience === 'line') continue;
     if (who === 'assignee') add(ticket.assigneeId, audience);
