@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/connection.ts';
 import {
   attachments,
+  calls,
   comments,
   companies,
   type InviteRow,
@@ -238,6 +239,9 @@ function mergeInto(db: Db, from: number, to: number): void {
   db.update(attachments).set({ uploadedBy: to }).where(eq(attachments.uploadedBy, from)).run();
   db.update(outbox).set({ recipientId: to }).where(eq(outbox.recipientId, from)).run();
   db.update(invites).set({ createdBy: to }).where(eq(invites.createdBy, from)).run();
+  db.update(calls).set({ personId: to }).where(eq(calls.personId, from)).run();
+  db.update(calls).set({ answeredById: to }).where(eq(calls.answeredById, from)).run();
+  db.update(calls).set({ callbackDoneBy: to }).where(eq(calls.callbackDoneBy, from)).run();
   // Roles the entry already has stay once; the rest move.
   db.$client
     .prepare(

@@ -435,3 +435,48 @@ export const mailQuarantine = sqliteTable(
   (t) => [index('mail_quarantine_state').on(t.state, t.receivedAt)],
 );
 export type MailQuarantineRow = typeof mailQuarantine.$inferSelect;
+
+/**
+ * Phone calls the desk's PBX reported (Zammad's generic CTI: newCall, answer, hangup), one row per the
+ * PBX's callId. An incoming call nobody answered waits in the callback queue until staff mark it done.
+ */
+export const calls = sqliteTable(
+  'calls',
+  {
+    id: integer('id').primaryKey(),
+    /** The PBX's own id of the call: every event about it carries it. */
+    callId: text('call_id').notNull().unique(),
+    direction: text('direction').$type<CallDirection>().notNull(),
+    /** E.164 when the number parses, else as the PBX sent it ("anonymous"). */
+    fromNumber: text('from_number'),
+    toNumber: text('to_number'),
+    /** The outside party (the caller of an incoming call), when a person has that number. */
+    personId: integer('person_id').references(() => people.id),
+    companyId: integer('company_id').references(() => companies.id),
+    state: text('state').$type<CallState>().notNull(),
+    /** The staff member who answered, when the PBX's user or answering number matches one. */
+    answeredById: integer('answered_by_id').references(() => people.id),
+    /** The answerer's name as the PBX gave it, when it matches nobody. */
+    answeredByName: text('answered_by_name'),
+    queue: text('queue'),
+    startedAt: integer('started_at').notNull(),
+    answeredAt: integer('answered_at'),
+    endedAt: integer('ended_at'),
+    cause: text('cause'),
+    /** The request filed from the call, and the entry it wrote in that ticket's history. */
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    ticketEventId: integer('ticket_event_id').references(() => ticketEvents.id),
+    callbackDueAt: integer('callback_due_at'),
+    callbackDoneAt: integer('callback_done_at'),
+    callbackDoneBy: integer('callback_done_by').references(() => people.id),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('calls_callback').on(t.callbackDoneAt, t.callbackDueAt),
+    index('calls_person').on(t.personId, t.startedAt),
+    index('calls_ticket').on(t.ticketId),
+  ],
+);
+export type CallDirection = 'in' | 'out';
+export type CallState = 'ringing' | 'answered' | 'missed' | 'ended';
+export type CallRow = typeof calls.$inferSelect;

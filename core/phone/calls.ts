@@ -1,0 +1,423 @@
+// Calls the desk's PBX reports through Zammad's generic CTI (newCall, answer, hangup). Each event is one
+// transaction and is idempotent per callId; events may come in any order (a hangup before its newCall makes
+// the call; an answer after the hangup does not reopen it). An incoming call that rings tells the 1st line
+// (a card with the caller); one that ends unanswered joins the callback queue, due within the first-response
+// target of the caller's contract, on its calendar. A request filed from a call carries it in its history.
+import { and, asc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.ts';
+import {
+  type CallRow,
+  type CallState,
+  calls,
+  companies,
+  memberships,
+  people,
+  tickets,
+} from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { e164Phone } from '../directory/normalise.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { type Instant, MINUTE, STAFF_ROLES } from '../model.ts';
+import { type Actor, assertCanSeeTicket, isStaff } from '../permissions.ts';
+import { priorityFor } from '../sla-policy.ts';
+import { statements } from '../statements.ts';
+import { inTransaction } from '../transaction.ts';
+import { parseInput } from '../validation.ts';
+
+export const CTI_EVENTS = ['newCall', 'answer', 'hangup'] as const;
+export type CtiEventName = (typeof CTI_EVENTS)[number];
+
+const field = (max: number) => z.string().trim().max(max).optional();
+
+/** One CTI event as Zammad's generic CTI defines it (form fields or JSON; `user[]` may repeat). */
+export const ctiEventSchema = z.object({
+  event: z.enum(CTI_EVENTS),
+  callId: z.string().trim().min(1).max(250),
+  from: field(100),
+  to: field(100),
+  direction: z.enum(['in', 'out']).optional(),
+  /** The staff member(s) involved: who is rung, who answered, who calls out. */
+  user: z
+    .union([z.string().max(200), z.array(z.string().max(200)).max(20)])
+    .optional()
+    .transform((u) =>
+      (u === undefined ? [] : Array.isArray(u) ? u : [u]).map((s) => s.trim()).filter(Boolean),
+    ),
+  /** normalClearing, busy, cancel, noAnswer, congestion, notFound, forwarded… */
+  cause: field(64),
+  /** Who picked up: a user id, e-mail or phone number. */
+  answeringNumber: field(200),
+  queue: field(200),
+});
+export type CtiEvent = z.input<typeof ctiEventSchema>;
+
+/** What an event changed: the adapter has nothing to do when `changed` is false. */
+export interface CallEventResult {
+  call: CallRow;
+  changed: boolean;
+  /** A new incoming call is ringing: the 1st line was sent its card. */
+  ringing: boolean;
+  /** It ended unanswered: it is in the callback queue. */
+  missed: boolean;
+}
+
+/** Kinds of the outbox rows about calls (bot/notices.ts renders them). */
+export const CALL_RINGING_NOTICE = 'call.ringing';
+export const CALL_MISSED_NOTICE = 'call.missed';
+
+const OVER: readonly CallState[] = ['missed', 'ended'];
+
+export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResult {
+  const e = parseInput(ctiEventSchema, raw);
+  return inTransaction(ctx.db, () => {
+    const db = ctx.db;
+    const now = ctx.clock.now();
+    const existing = db.select().from(calls).where(eq(calls.callId, e.callId)).get();
+    const direction = existing?.direction ?? e.direction ?? 'in';
+    const number = (raw: string | undefined) => (raw ? (e164Phone(raw) ?? raw) : null);
+    // newCall's users are those rung, not who answered; hangup names the answerer by number only.
+    const answerer =
+      e.event === 'newCall' ? null : staffAnswerer(db, e.answeringNumber, e.event === 'answer' ? e.user : []);
+
+    // What the row should hold after this event; fields already known are never overwritten, so the same
+    // event twice (or a late one) changes nothing.
+    const before: Partial<CallRow> = existing ?? {};
+    const next: Partial<CallRow> = {
+      fromNumber: before.fromNumber ?? number(e.from),
+      toNumber: before.toNumber ?? number(e.to),
+      queue: before.queue ?? e.queue ?? null,
+    };
+    let state: CallState = existing?.state ?? 'ringing';
+    const over = OVER.includes(state);
+    if (!over && (e.event === 'answer' || answerer)) {
+      next.answeredById = before.answeredById ?? answerer?.id ?? null;
+      next.answeredByName = before.answeredByName ?? answerer?.name ?? null;
+    }
+    if (!over && e.event === 'answer') {
+      state = 'answered';
+      next.answeredAt = before.answeredAt ?? now;
+    }
+    let missed = false;
+    if (!over && e.event === 'hangup') {
+      const answered =
+        (existing?.answeredAt ?? null) !== null ||
+        next.answeredById != null ||
+        next.answeredByName != null ||
+        (e.cause === 'normalClearing' && e.answeringNumber !== undefined);
+      missed = direction === 'in' && !answered && e.cause !== 'forwarded';
+      state = missed ? 'missed' : 'ended';
+      next.endedAt = now;
+      next.cause = e.cause ?? null;
+    }
+    next.state = state;
+
+    let row: CallRow;
+    if (!existing) {
+      const outside = direction === 'in' ? next.fromNumber : next.toNumber;
+      const person = outside ? personByNumber(db, outside) : null;
+      const companyId = person ? companyOf(db, person.id) : null;
+      row = db
+        .insert(calls)
+        .values({
+          callId: e.callId,
+          direction,
+          fromNumber: next.fromNumber ?? null,
+          toNumber: next.toNumber ?? null,
+          queue: next.queue ?? null,
+          personId: person?.id ?? null,
+          companyId,
+          state,
+          answeredById: next.answeredById ?? null,
+          answeredByName: next.answeredByName ?? null,
+          startedAt: now,
+          answeredAt: next.answeredAt ?? null,
+          endedAt: next.endedAt ?? null,
+          cause: next.cause ?? null,
+          callbackDueAt: missed ? callbackDue(ctx, companyId, now) : null,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+    } else {
+      const diff = Object.fromEntries(
+        Object.entries(next).filter(([k, v]) => v !== undefined && existing[k as keyof CallRow] !== v),
+      ) as Partial<CallRow>;
+      if (Object.keys(diff).length === 0)
+        return { call: existing, changed: false, ringing: false, missed: false };
+      if (missed) diff.callbackDueAt = callbackDue(ctx, existing.companyId, now);
+      row = db
+        .update(calls)
+        .set({ ...diff, updatedAt: now })
+        .where(eq(calls.id, existing.id))
+        .returning()
+        .get() as CallRow;
+    }
+
+    const ringing = !existing && e.event === 'newCall' && direction === 'in';
+    if (ringing) tellLine1(db, row, CALL_RINGING_NOTICE, {}, now);
+    if (missed) tellLine1(db, row, CALL_MISSED_NOTICE, { dueAt: row.callbackDueAt }, now);
+    if (OVER.includes(row.state)) row = writeHistory(db, row, now);
+    return { call: row, changed: true, ringing, missed };
+  });
+}
+
+/**
+ * When a missed call should be returned: the first-response target of the priority a request filed from
+ * the call gets by default (one person, medium urgency, as core/tickets/create.ts), on the contract's
+ * calendar; the contract for unmatched callers when the caller has none.
+ */
+export function callbackDue(ctx: DeskContext, companyId: number | null, at: Instant): Instant {
+  const contractId =
+    ctx.policies.activeContractId(companyId, at) ??
+    (companyId === null ? null : ctx.policies.activeContractId(null, at));
+  const policy = ctx.policies.forContract(contractId);
+  const priority = priorityFor(policy.matrix, 'person', 'medium');
+  return policy.time.add(at, policy.targets[priority].firstResponse * MINUTE);
+}
+
+/** The time zone a call's times are shown in: its caller's contract's. */
+export function callTimeZone(ctx: DeskContext, call: Pick<CallRow, 'companyId' | 'startedAt'>): string {
+  const contractId =
+    ctx.policies.activeContractId(call.companyId, call.startedAt) ??
+    ctx.policies.activeContractId(null, call.startedAt);
+  return ctx.policies.forContract(contractId).timeZone;
+}
+
+/** The 1st line, each reachable member in their Telegram chat; at most once per call and kind. */
+function tellLine1(db: Db, call: CallRow, kind: string, extra: Record<string, unknown>, at: Instant): void {
+  const q = statements(db);
+  for (const s of q.peopleWithRole.all({ role: 'line1' })) {
+    if (s.telegramUserId === null || s.unreachableAt !== null) continue;
+    q.insertNotice.run({
+      at,
+      ticketId: null,
+      eventId: null,
+      recipientId: s.personId,
+      channel: 'telegram',
+      kind,
+      payload: { callId: call.callId, ...extra },
+      idempotencyKey: `call${call.id}:${kind}:p${s.personId}`,
+    });
+  }
+}
+
+/** A staff member named by the event: the answering number (id, e-mail or phone), else a `user` name. */
+function staffAnswerer(
+  db: Db,
+  answeringNumber: string | undefined,
+  users: string[],
+): { id: number | null; name: string } | null {
+  const staff = db
+    .selectDistinct({ id: people.id, name: people.name, phone: people.phone, email: people.email })
+    .from(people)
+    .innerJoin(memberships, eq(memberships.personId, people.id))
+    .where(inArray(memberships.role, [...STAFF_ROLES]))
+    .all();
+  const key = answeringNumber?.toLowerCase();
+  if (key) {
+    const phone = e164Phone(key);
+    const found = staff.find(
+      (s) => String(s.id) === key || s.email?.toLowerCase() === key || (phone !== null && s.phone === phone),
+    );
+    if (found) return found;
+  }
+  for (const name of users) {
+    const found = staff.find((s) => s.name.toLowerCase() === name.toLowerCase());
+    if (found) return found;
+  }
+  // Nobody of ours: the PBX's name for them, never the answering number (it may be a staff member's phone).
+  const name = users[0];
+  return name ? { id: null, name } : null;
+}
+
+function personByNumber(db: Db, phone: string): { id: number } | null {
+  return (
+    db.select({ id: people.id }).from(people).where(eq(people.phone, phone)).orderBy(asc(people.id)).get() ??
+    null
+  );
+}
+
+function companyOf(db: Db, personId: number): number | null {
+  return (
+    statements(db)
+      .clientCompanies.all({ personId })
+      .map((r) => r.companyId)
+      .find((id) => id !== null) ?? null
+  );
+}
+
+/**
+ * The call's entry in its ticket's history, once the call is linked and over: when, who answered, how
+ * long. Public (the client knows they called) and without numbers.
+ */
+function writeHistory(db: Db, call: CallRow, at: Instant): CallRow {
+  if (call.ticketId === null || call.ticketEventId !== null || !OVER.includes(call.state)) return call;
+  const answeredBy =
+    call.answeredById === null
+      ? call.answeredByName
+      : (db.select({ name: people.name }).from(people).where(eq(people.id, call.answeredById)).get()?.name ??
+        null);
+  const inserted = statements(db).insertEvent.get({
+    ticketId: call.ticketId,
+    at,
+    actorId: call.answeredById,
+    type: 'call',
+    fromStatus: null,
+    toStatus: null,
+    internal: false,
+    data: {
+      direction: call.direction,
+      answered: call.state === 'ended' && (call.answeredAt !== null || answeredBy !== null),
+      answeredBy,
+      startedAt: call.startedAt,
+      answeredAt: call.answeredAt,
+      endedAt: call.endedAt,
+      durationSeconds:
+        call.answeredAt !== null && call.endedAt !== null
+          ? Math.round((call.endedAt - call.answeredAt) / 1000)
+          : null,
+    },
+  });
+  if (!inserted) throw new Error('event insert returned nothing');
+  return db
+    .update(calls)
+    .set({ ticketEventId: inserted.id })
+    .where(eq(calls.id, call.id))
+    .returning()
+    .get() as CallRow;
+}
+
+function assertStaff(actor: Actor): void {
+  if (!isStaff(actor)) throw new ForbiddenError('only staff see calls');
+}
+
+function callByCallId(db: Db, callId: string): CallRow {
+  const row = db.select().from(calls).where(eq(calls.callId, callId)).get();
+  if (!row) throw new NotFoundError('call', callId);
+  return row;
+}
+
+/**
+ * A request was filed from the call: the call belongs to that ticket, and its history shows the call once
+ * the call is over. Linking to the same ticket again changes nothing; to another one is a conflict.
+ */
+export function linkCallToTicket(ctx: DeskContext, actor: Actor, callId: string, ticketId: number): CallRow {
+  assertStaff(actor);
+  return inTransaction(ctx.db, () => {
+    const call = callByCallId(ctx.db, callId);
+    const ticket = ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+    if (!ticket) throw new NotFoundError('ticket', ticketId);
+    assertCanSeeTicket(actor, ticket);
+    if (call.ticketId === ticketId) return call;
+    if (call.ticketId !== null) throw new ConflictError('the call is linked to another request', { callId });
+    const now = ctx.clock.now();
+    const linked = ctx.db
+      .update(calls)
+      .set({ ticketId, updatedAt: now })
+      .where(eq(calls.id, call.id))
+      .returning()
+      .get() as CallRow;
+    return writeHistory(ctx.db, linked, now);
+  });
+}
+
+/** A missed call as the callback queue shows it. */
+export interface CallbackEntry {
+  callId: string;
+  fromNumber: string | null;
+  personId: number | null;
+  personName: string | null;
+  companyId: number | null;
+  companyName: string | null;
+  startedAt: Instant;
+  dueAt: Instant;
+  ticketId: number | null;
+  timeZone: string;
+}
+
+/** Missed calls nobody has returned yet, the one due first on top. Staff only. */
+export function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100): CallbackEntry[] {
+  assertStaff(actor);
+  const rows = ctx.db
+    .select({
+      call: calls,
+      personName: people.name,
+      companyName: companies.name,
+    })
+    .from(calls)
+    .leftJoin(people, eq(people.id, calls.personId))
+    .leftJoin(companies, eq(companies.id, calls.companyId))
+    .where(and(eq(calls.state, 'missed'), isNull(calls.callbackDoneAt)))
+    .orderBy(asc(calls.callbackDueAt), asc(calls.id))
+    .limit(limit)
+    .all();
+  return rows.map(({ call, personName, companyName }) => ({
+    callId: call.callId,
+    fromNumber: call.fromNumber,
+    personId: call.personId,
+    personName,
+    companyId: call.companyId,
+    companyName,
+    startedAt: call.startedAt,
+    dueAt: call.callbackDueAt ?? call.startedAt,
+    ticketId: call.ticketId,
+    timeZone: callTimeZone(ctx, call),
+  }));
+}
+
+/** Staff called the person back: the call leaves the queue. Done twice is done once. */
+export function callbackDone(ctx: DeskContext, actor: Actor, callId: string): CallRow {
+  assertStaff(actor);
+  return inTransaction(ctx.db, () => {
+    const call = callByCallId(ctx.db, callId);
+    if (call.state !== 'missed') throw new ConflictError('only a missed call is called back', { callId });
+    if (call.callbackDoneAt !== null || actor.kind !== 'person') return call;
+    const now = ctx.clock.now();
+    return ctx.db
+      .update(calls)
+      .set({ callbackDoneAt: now, callbackDoneBy: actor.personId, updatedAt: now })
+      .where(eq(calls.id, call.id))
+      .returning()
+      .get() as CallRow;
+  });
+}
+
+/** What the 1st line's card about a ringing or missed call shows: the caller and their open requests. */
+export interface CallCard {
+  call: CallRow;
+  callerName: string | null;
+  companyName: string | null;
+  openTickets: { id: number; number: number; subject: string; status: string }[];
+  timeZone: string;
+}
+
+export function callCard(ctx: DeskContext, callId: string): CallCard | null {
+  const call = ctx.db.select().from(calls).where(eq(calls.callId, callId)).get();
+  if (!call) return null;
+  const q = statements(ctx.db);
+  const callerName = call.personId === null ? null : (q.personById.get({ id: call.personId })?.name ?? null);
+  const companyName =
+    call.companyId === null ? null : (q.companyName.get({ id: call.companyId })?.name ?? null);
+  const openTickets =
+    call.personId === null
+      ? []
+      : ctx.db
+          .select({
+            id: tickets.id,
+            number: tickets.number,
+            subject: tickets.subject,
+            status: tickets.status,
+          })
+          .from(tickets)
+          .where(
+            and(
+              eq(tickets.requesterId, call.personId),
+              notInArray(tickets.status, ['resolved', 'closed', 'cancelled']),
+            ),
+          )
+          .orderBy(asc(tickets.id))
+          .limit(3)
+          .all();
+  return { call, callerName, companyName, openTickets, timeZone: callTimeZone(ctx, call) };
+}
