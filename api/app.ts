@@ -23,6 +23,7 @@ import { DIRECTORY_PATH_PREFIX, directoryRoutes } from './routes/directory.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { meRoutes } from './routes/me.ts';
+import { phoneRoutes } from './routes/phone.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { ticketRoutes } from './routes/tickets.ts';
@@ -228,6 +229,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', directoryRoutes(deps));
   api.route('/', setupRoutes(deps));
   api.route('/', mailRoutes(deps));
+  api.route('/', phoneRoutes(deps));
 
   const app = new Hono();
   app.onError(onError);

@@ -1,0 +1,354 @@
+// The operator's phone console: numbers as typed and pasted, the caller's card (companies, contracts, open
+// requests), a new contact linked to a company in the request's own transaction, a word added to an open
+// request, refusals that write nothing, and one request however often the same submit is sent.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../core/errors.ts';
+import { fileCall, lookUpCaller, parsePhoneInput } from '../core/phone/caller.ts';
+import { act } from '../core/tickets/act.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { comments, contracts, memberships, people, tickets } from '../db/schema.ts';
+import { apiWorld, call } from './api-harness.ts';
+import { makeWorld, storeSnapshot, type World } from './fixtures.ts';
+
+const CLIENT_A_PHONE = '+79161234567';
+
+function withPhones(w: World): World {
+  w.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, w.ids.clientA)).run();
+  return w;
+}
+
+const issuePaths = (fn: () => unknown): unknown[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InvalidInputError)
+      return (e.details.issues as { path: unknown[] }[]).map((i) => i.path.join('.'));
+    throw e;
+  }
+  throw new Error('not refused');
+};
+
+describe('parsePhoneInput', () => {
+  it('reads the Russian forms an operator types or pastes', () => {
+    for (const raw of [
+      '8 916 123-45-67',
+      '89161234567',
+      '+7 (916) 123-45-67',
+      '+7-916-123-45-67',
+      '7 916 123 45 67',
+      '9161234567',
+      ' (916) 123.45.67 ',
+      '+7\u00a0916\u00a0123-45-67',
+    ]) {
+      expect(parsePhoneInput(raw), raw).toEqual({ e164: CLIENT_A_PHONE, extension: null });
+    }
+  });
+
+  it('takes the extension off', () => {
+    for (const [raw, extension] of [
+      ['+7 (495) 123-45-67 доб. 123', '123'],
+      ['8 495 123 45 67, доб 45', '45'],
+      ['84951234567 добавочный 7', '7'],
+      ['+7 495 123-45-67 ext. 2001', '2001'],
+      ['+7 495 123-45-67 ext 9', '9'],
+      ['+7 495 123-45-67 x123', '123'],
+      ['+7 495 123-45-67 #55', '55'],
+    ] as const) {
+      expect(parsePhoneInput(raw), raw).toEqual({ e164: '+74951234567', extension });
+    }
+  });
+
+  it('says what is wrong with what is not a number', () => {
+    for (const raw of [
+      '',
+      '   ',
+      'Иван',
+      '12',
+      '+7 916 abc 45 67',
+      '1'.repeat(65),
+      '8 916 123-45-67 доб. абв',
+    ]) {
+      expect(
+        issuePaths(() => parsePhoneInput(raw)),
+        raw,
+      ).toEqual(['number']);
+    }
+  });
+
+  it('keeps foreign numbers international', () => {
+    expect(parsePhoneInput('+44 20 7946 0958')).toEqual({ e164: '+442079460958', extension: null });
+  });
+});
+
+describe('the caller card', () => {
+  it('shows a known caller with their company, its contract and their open requests only', () => {
+    const w = withPhones(makeWorld());
+    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const done = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Old one' });
+    act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
+    createTicket(w.ctx, w.as.clientA2, { channel: 'telegram', description: 'Colleague' });
+    const card = lookUpCaller(w.ctx, w.as.line1, '8 (916) 123-45-67 доб. 12');
+    expect(card).toMatchObject({
+      phone: CLIENT_A_PHONE,
+      extension: '12',
+      person: { id: w.ids.clientA, name: 'Client A' },
+      companies: [
+        {
+          id: w.companyA,
+          name: 'Alpha LLC',
+          role: 'client',
+          contract: { name: 'A business hours', active: true },
+        },
+      ],
+    });
+    expect(card.openTickets.map((t) => t.number)).toEqual([open.number]);
+    expect(card.openTickets[0]).toMatchObject({
+      subject: 'Printer',
+      status: 'new',
+      priority: expect.any(String),
+    });
+  });
+
+  it('says when a company has no contract in force', () => {
+    const w = withPhones(makeWorld());
+    w.ctx.db
+      .update(contracts)
+      .set({ endsAt: w.clock.now() - 1 })
+      .where(eq(contracts.companyId, w.companyA))
+      .run();
+    const card = lookUpCaller(w.ctx, w.as.supervisor, CLIENT_A_PHONE);
+    expect(card.companies[0]?.contract).toMatchObject({ name: 'A business hours', active: false });
+  });
+
+  it('answers an unknown number with nobody', () => {
+    const w = makeWorld();
+    expect(lookUpCaller(w.ctx, w.as.admin, '+7 999 000-11-22')).toEqual({
+      phone: '+79990001122',
+      extension: null,
+      person: null,
+      companies: [],
+      openTickets: [],
+    });
+  });
+
+  it('is for the 1st line, supervisors and admins only', () => {
+    const w = withPhones(makeWorld());
+    for (const who of ['clientA', 'managerA', 'line2', 'field', 'stranger'] as const) {
+      expect(() => lookUpCaller(w.ctx, w.as[who], CLIENT_A_PHONE), who).toThrow(/1st line/);
+    }
+  });
+});
+
+describe('filing a call', () => {
+  const request = { description: 'Не печатает принтер', impact: 'person', urgency: 'high' } as const;
+
+  it('files a known caller’s request on their behalf, channel phone, filed by the operator', () => {
+    const w = withPhones(makeWorld());
+    const filed = fileCall(w.ctx, w.as.line1, {
+      number: '8 916 123 45 67',
+      ...request,
+      categoryId: w.category.printer,
+      location: 'Офис 3',
+    });
+    expect(filed).toMatchObject({
+      outcome: 'created',
+      repeated: false,
+      requester: { id: w.ids.clientA, created: false },
+    });
+    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.id, filed.ticket.id)).get();
+    expect(ticket).toMatchObject({
+      channel: 'phone',
+      requesterId: w.ids.clientA,
+      companyId: w.companyA,
+      categoryId: w.category.printer,
+      location: 'Офис 3',
+      impact: 'person',
+      urgency: 'high',
+      number: filed.ticket.number,
+    });
+    const created = w.ctx.db.$client
+      .prepare("select actor_id as actorId from ticket_events where ticket_id = ? and type = 'created'")
+      .get(filed.ticket.id) as { actorId: number };
+    expect(created.actorId).toBe(w.ids.line1);
+  });
+
+  it('files an unknown number as a new contact linked to a company, in one transaction', () => {
+    const w = makeWorld();
+    const filed = fileCall(w.ctx, w.as.line1, {
+      number: '+7 (926) 555-44-33',
+      name: 'Пётр Сидоров',
+      companyId: w.companyB,
+      ...request,
+    });
+    expect(filed.requester).toMatchObject({ name: 'Пётр Сидоров', created: true });
+    const person = w.ctx.db.select().from(people).where(eq(people.id, filed.requester.id)).get();
+    expect(person).toMatchObject({ phone: '+79265554433', name: 'Пётр Сидоров' });
+    expect(
+      w.ctx.db.select().from(memberships).where(eq(memberships.personId, filed.requester.id)).all(),
+    ).toMatchObject([{ companyId: w.companyB, role: 'client' }]);
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, filed.ticket.id)).get()).toMatchObject({
+      companyId: w.companyB,
+      requesterId: filed.requester.id,
+      channel: 'phone',
+    });
+    // Known from now on: the card shows them with the company and the request.
+    const card = lookUpCaller(w.ctx, w.as.line1, '89265554433');
+    expect(card.person?.id).toBe(filed.requester.id);
+    expect(card.companies.map((c) => c.id)).toEqual([w.companyB]);
+    expect(card.openTickets.map((t) => t.id)).toEqual([filed.ticket.id]);
+  });
+
+  it('leaves no contact behind when the request cannot be filed', () => {
+    const w = makeWorld();
+    const before = storeSnapshot(w.ctx.db);
+    // The rollback is the transaction's: a contact is made, then the request fails in core.
+    const bad = { number: '+79265554433', name: 'Пётр', companyId: w.companyB, ...request };
+    expect(() => fileCall(w.ctx, w.as.line1, bad, [{ kind: 'photo', storagePath: 'x'.repeat(600) }])).toThrow(
+      InvalidInputError,
+    );
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+  });
+
+  it('adds the caller’s words to an open request', () => {
+    const w = withPhones(makeWorld());
+    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const filed = fileCall(w.ctx, w.as.supervisor, {
+      number: CLIENT_A_PHONE,
+      ticketId: open.id,
+      text: 'Модель: Canon LBP2900',
+    });
+    expect(filed).toMatchObject({ outcome: 'commented', ticket: { id: open.id, number: open.number } });
+    expect(w.ctx.db.select().from(comments).where(eq(comments.ticketId, open.id)).all()).toMatchObject([
+      { body: 'Модель: Canon LBP2900', authorId: w.ids.supervisor },
+    ]);
+  });
+
+  it('refuses bad input by field, and writes nothing', () => {
+    const w = withPhones(makeWorld());
+    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const closed = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Gone' });
+    act(w.ctx, w.as.line1, closed.id, { action: 'cancel', reason: 'x' });
+    w.ctx.db
+      .insert(memberships)
+      .values({ personId: w.ids.clientB, companyId: w.companyA, role: 'client' })
+      .run();
+    w.ctx.db.update(people).set({ phone: '+79160000002' }).where(eq(people.id, w.ids.clientB)).run();
+    const before = storeSnapshot(w.ctx.db);
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ number: 'abc', ...request }, ['number']],
+      [{ number: CLIENT_A_PHONE }, ['description', 'impact', 'urgency']],
+      [{ number: CLIENT_A_PHONE, ...request, impact: 'galaxy' }, ['impact']],
+      [{ number: CLIENT_A_PHONE, ticketId: open.id }, ['text']],
+      [{ number: CLIENT_A_PHONE, ticketId: closed.id, text: 'x' }, ['ticketId']],
+      [{ number: CLIENT_A_PHONE, ...request, categoryId: 999 }, ['categoryId']],
+      [{ number: '+79265554433', name: 'New', companyId: 999, ...request }, ['companyId']],
+      // Client A is Alpha's: not moved to Beta by a call.
+      [{ number: CLIENT_A_PHONE, companyId: w.companyB, ...request }, ['companyId']],
+      // Client B is now of both companies: which one?
+      [{ number: '+79160000002', ...request }, ['companyId']],
+    ];
+    for (const [input, paths] of cases) {
+      expect(
+        issuePaths(() => fileCall(w.ctx, w.as.line1, input as never)),
+        JSON.stringify(input),
+      ).toEqual(paths);
+    }
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+  });
+
+  it('files once per key', () => {
+    const w = makeWorld();
+    const input = { number: '+79265554433', name: 'Пётр', ...request, intakeKey: '7:abc' };
+    const first = fileCall(w.ctx, w.as.line1, input);
+    const again = fileCall(w.ctx, w.as.line1, input);
+    expect(again).toMatchObject({ outcome: 'created', repeated: true, ticket: first.ticket });
+    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
+    expect(w.ctx.db.select().from(people).where(eq(people.phone, '+79265554433')).all()).toHaveLength(1);
+  });
+});
+
+describe('the phone routes', () => {
+  it('looks a caller up and files a request, once per Idempotency-Key', async () => {
+    const w = apiWorld();
+    withPhones(w);
+    const card = await call(
+      w,
+      'line1',
+      'GET',
+      `/api/phone/callers?number=${encodeURIComponent('8 916 123-45-67')}`,
+    );
+    expect(card.status).toBe(200);
+    expect(card.json.caller).toMatchObject({ phone: CLIENT_A_PHONE, person: { id: w.ids.clientA } });
+    const body = {
+      number: '+7 916 123-45-67',
+      description: 'Нет сети',
+      impact: 'department',
+      urgency: 'low',
+    };
+    const headers = { 'Idempotency-Key': 'call-1' };
+    const first = await call(w, 'line1', 'POST', '/api/phone/calls', body, headers);
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({
+      outcome: 'created',
+      repeated: false,
+      ticket: { number: expect.any(Number) },
+    });
+    const again = await call(w, 'line1', 'POST', '/api/phone/calls', body, headers);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ outcome: 'created', repeated: true, ticket: first.json.ticket });
+    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
+    // Another operator's key of the same text is theirs: a new request.
+    const other = await call(w, 'supervisor', 'POST', '/api/phone/calls', body, headers);
+    expect(other.status).toBe(201);
+    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(2);
+  });
+
+  it('adds to an open request', async () => {
+    const w = apiWorld();
+    withPhones(w);
+    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const res = await call(w, 'admin', 'POST', '/api/phone/calls', {
+      number: CLIENT_A_PHONE,
+      ticketId: open.id,
+      text: 'Перезвонил: всё ещё не печатает',
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ outcome: 'commented', ticket: { id: open.id, number: open.number } });
+  });
+
+  it('refuses clients and the 2nd line, and bad input with the field, writing nothing', async () => {
+    const w = apiWorld();
+    withPhones(w);
+    const before = storeSnapshot(w.ctx.db);
+    for (const who of ['clientA', 'managerA', 'line2', 'field'] as const) {
+      const look = await call(w, who, 'GET', `/api/phone/callers?number=${CLIENT_A_PHONE}`);
+      expect(look.status, who).toBe(403);
+      const file = await call(w, who, 'POST', '/api/phone/calls', {
+        number: CLIENT_A_PHONE,
+        description: 'x',
+        impact: 'person',
+        urgency: 'low',
+      });
+      expect(file.status, who).toBe(403);
+    }
+    const bad = await call(w, 'line1', 'POST', '/api/phone/calls', { number: '12', description: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.issues.map((i: { path: string[] }) => i.path.join('.')).sort()).toEqual([
+      'impact',
+      'urgency',
+    ]);
+    const badNumber = await call(w, 'line1', 'POST', '/api/phone/calls', {
+      number: 'позвонить Ивану',
+      description: 'x',
+      impact: 'person',
+      urgency: 'low',
+    });
+    expect(badNumber.status).toBe(400);
+    expect(badNumber.json.error.issues).toEqual([expect.objectContaining({ path: ['number'] })]);
+    const badLook = await call(w, 'line1', 'GET', '/api/phone/callers?number=hello');
+    expect(badLook.status).toBe(400);
+    expect(badLook.json.error.issues).toEqual([expect.objectContaining({ path: ['number'] })]);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+  });
+});
