@@ -240,6 +240,9 @@ const UPLOAD_FORM =
   'Content-Type: text/plain\r\n\r\nprobe text\r\n--probe-boundary--\r\n';
 const adminOnly = (ok: number) => (p: Persona) => (p.admin ? ok : 403);
 const seesForeign = (ok: number) => (p: Persona) => (p.sees.includes(p.foreign.ticket) ? ok : 404);
+/** The phone console: the 1st line, supervisors and admins take calls. */
+const takesCalls = (ok: number) => (p: Persona) =>
+  p.key === 'line1' || p.key === 'supervisor' || p.key === 'admin' ? ok : 403;
 
 /** Every route of the API, reads first. A route missing here fails the first test. */
 const ROUTES: Row[] = [
@@ -317,6 +320,13 @@ const ROUTES: Row[] = [
     status: (p) => (p.staff ? 200 : 403),
   },
   {
+    route: 'GET /api/phone/callers',
+    probes: () => [
+      { method: 'GET', path: `/api/phone/callers?number=${encodeURIComponent('8 916 555-00-11 доб. 5')}` },
+    ],
+    status: takesCalls(200),
+  },
+  {
     route: 'GET /api/reports',
     probes: (p, f) => [
       { method: 'GET', path: `/api/reports?${period(f)}&companyId=${foreignCompany(p, f)}` },
@@ -390,6 +400,31 @@ const ROUTES: Row[] = [
       },
     ],
     status: seesForeign(201),
+    writes: true,
+  },
+  {
+    // A caller of the other side: a new contact linked to its company, then a word on its open request.
+    route: 'POST /api/phone/calls',
+    probes: (p, f) => [
+      {
+        method: 'POST',
+        path: '/api/phone/calls',
+        body: {
+          number: '+7 916 555-00-11',
+          name: 'Probe Caller',
+          companyId: foreignCompany(p, f),
+          description: 'phoned in',
+          impact: 'person',
+          urgency: 'low',
+        },
+      },
+      {
+        method: 'POST',
+        path: '/api/phone/calls',
+        body: { number: '+7 916 555-00-11', ticketId: foreignTicket(p, f).id, text: 'caller added' },
+      },
+    ],
+    status: takesCalls(201),
     writes: true,
   },
   {
@@ -719,8 +754,11 @@ async function check(p: Persona, f: Fixture, row: Row, probe: Probe, res: Answer
       : (res.headers.get('content-type') ?? '').startsWith('text/csv')
         ? csvNumbers(res.text)
         : (valuesOf(res.json, 'number') as number[]);
-  // Tickets filed by this very probe (POST /api/tickets) are theirs; everything else must be visible.
-  const filedNow = row.route === 'POST /api/tickets' ? valuesOf(res.json, 'number') : [];
+  // Tickets filed by this very probe (POST /api/tickets, a call) are theirs; everything else must be visible.
+  const filedNow =
+    row.route === 'POST /api/tickets' || row.route === 'POST /api/phone/calls'
+      ? valuesOf(res.json, 'number')
+      : [];
   for (const n of numbers)
     if (!filedNow.includes(n)) expect(visible.has(n), `${where} shows #${n}`).toBe(true);
   const companies = new Set(p.companies.map((c) => (c === null ? null : f.company[c])));
