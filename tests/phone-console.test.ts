@@ -7,8 +7,9 @@ import { InvalidInputError } from '../core/errors.ts';
 import { fileCall, lookUpCaller, parsePhoneInput } from '../core/phone/caller.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
-import { comments, contracts, memberships, people, tickets } from '../db/schema.ts';
-import { apiWorld, call } from './api-harness.ts';
+import { attachments, comments, contracts, memberships, people, tickets } from '../db/schema.ts';
+import { apiWorld, call, initData } from './api-harness.ts';
+import { PNG } from './channel-suite.ts';
 import { makeWorld, storeSnapshot, type World } from './fixtures.ts';
 
 const CLIENT_A_PHONE = '+79161234567';
@@ -302,6 +303,34 @@ describe('the phone routes', () => {
     const other = await call(w, 'supervisor', 'POST', '/api/phone/calls', body, headers);
     expect(other.status).toBe(201);
     expect(w.ctx.db.select().from(tickets).all()).toHaveLength(2);
+  });
+
+  it('links uploaded files, and a retry with the same key answers without them being pending', async () => {
+    const w = apiWorld();
+    const form = new FormData();
+    form.set('file', new File([new Uint8Array(PNG)], 'screen.png', { type: 'image/png' }));
+    const up = await w.app.request('/api/uploads', {
+      method: 'POST',
+      headers: { Authorization: `tma ${initData(w, 'line1')}` },
+      body: form,
+    });
+    const { upload } = (await up.json()) as { upload: { id: string } };
+    const body = {
+      number: '+7 926 555-44-33',
+      description: 'Ошибка на экране',
+      impact: 'person',
+      urgency: 'low',
+      uploads: [upload.id],
+    };
+    const headers = { 'Idempotency-Key': 'with-file' };
+    const first = await call(w, 'line1', 'POST', '/api/phone/calls', body, headers);
+    expect(first.status).toBe(201);
+    const again = await call(w, 'line1', 'POST', '/api/phone/calls', body, headers);
+    expect(again.status).toBe(200);
+    expect(again.json.ticket).toEqual(first.json.ticket);
+    expect(w.ctx.db.select().from(attachments).all()).toMatchObject([
+      { ticketId: first.json.ticket.id, kind: 'photo', fileName: 'screen.png' },
+    ]);
   });
 
   it('adds to an open request', async () => {

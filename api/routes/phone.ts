@@ -10,6 +10,7 @@ import {
   callFieldsSchema,
   checkCallShape,
   fileCall,
+  filedBefore,
   lookUpCaller,
 } from '../../core/phone/caller.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
@@ -48,6 +49,9 @@ export function phoneRoutes(deps: ApiDeps) {
       // Who may take calls is said before anything about the files.
       assertTakesCalls(actor);
       const key = idempotencyKey(c.req.header('idempotency-key'), person.id);
+      // A retry answers with what the first submit did, before its files (linked by then) are looked for.
+      const before = key === undefined ? undefined : filedBefore(desk, actor, key);
+      if (before) return c.json(before, 200);
       const store = fileStoreOf(deps);
       const uploads =
         uploadIds && uploadIds.length > 0

@@ -219,6 +219,13 @@ export interface FiledCall {
 /** The message_refs key of a console submit (apart from any other 'phone' reference, e.g. a PBX's call id). */
 const refKey = (intakeKey: string) => `console:${intakeKey}`;
 
+/** What a submit under this key filed before, if it did (a retry after a lost answer). */
+export function filedBefore(ctx: DeskContext, actor: Actor, intakeKey: string): FiledCall | undefined {
+  assertTakesCalls(actor);
+  const seen = refOf(ctx.db, 'phone', refKey(intakeKey));
+  return seen ? repeatOf(ctx, seen.ticketId, intakeKey) : undefined;
+}
+
 /**
  * Files a call: a new request for the caller, or their words on an open request, with the operator as who
  * filed it. A new contact and their company link are written in the same transaction; every refusal comes
@@ -236,8 +243,8 @@ export function fileCall(
   const db = ctx.db;
 
   if (input.intakeKey !== undefined) {
-    const seen = refOf(db, 'phone', refKey(input.intakeKey));
-    if (seen) return repeatOf(ctx, seen.ticketId, input.intakeKey);
+    const before = filedBefore(ctx, actor, input.intakeKey);
+    if (before) return before;
   }
 
   // Checks first, writes after: a refusal leaves the store as it was.
