@@ -26,6 +26,7 @@ import { meRoutes } from './routes/me.ts';
 import { phoneRoutes } from './routes/phone.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { ctiWebhookRoutes, telephonyRoutes } from './routes/telephony.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { UPLOAD_PATH, uploadRoutes } from './routes/uploads.ts';
 
@@ -229,6 +230,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', directoryRoutes(deps));
   api.route('/', setupRoutes(deps));
   api.route('/', mailRoutes(deps));
+  api.route('/', telephonyRoutes(deps));
   api.route('/', phoneRoutes(deps));
 
   const app = new Hono();
@@ -244,6 +246,8 @@ export function createApi(deps: ApiDeps): Hono {
     const { handler } = deps.webhook;
     app.post(deps.webhook.path, (c) => handler(c));
   }
+  // The PBX has no init data: its token is in the path. Before /api, whose sign-in it would not pass.
+  app.route('/', ctiWebhookRoutes(deps, limits?.beforeAuth));
   app.route('/api', api);
   // Unknown paths: JSON under /api; otherwise the Mini App when there is one. Done here rather than as a
   // catch-all route, so that routes mounted after createApi (the sandbox's) still win.

@@ -11,6 +11,7 @@ import { ACCEPTED_NOTICE, DESK_NOTICES, FILES_NOTICE } from '../core/notificatio
 import { offeredSlots } from '../core/tickets/visits.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
+import { isCallNotice, renderCallNotice } from './call-notices.ts';
 import { callback } from './staff/callback-data.ts';
 import { renderCard } from './staff/card.ts';
 import { slotText } from './time-text.ts';
@@ -21,6 +22,8 @@ export interface RenderedNotice {
   ticketId: number | null;
   /** Files to send instead of a text message, `text` their caption (core/notice-files.ts). */
   files?: NoticeFile[];
+  /** A button opening the Mini App with these query parameters (only where MINIAPP_URL is set). */
+  appLink?: { label: string; params: Record<string, string> };
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -41,6 +44,7 @@ export function renderNotice(
       files: Array.isArray(p.files) ? (p.files as NoticeFile[]) : [],
     };
   }
+  if (isCallNotice(row.kind)) return renderCallNotice(desk, t, row);
   const ticket =
     row.ticketId === null
       ? undefined

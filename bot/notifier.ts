@@ -220,6 +220,14 @@ export class Notifier {
           .row()
           .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
       }
+      if (notice.appLink && this.options.miniAppUrl) {
+        const url = new URL(this.options.miniAppUrl);
+        for (const [name, value] of Object.entries(notice.appLink.params)) url.searchParams.set(name, value);
+        notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).webApp(
+          notice.appLink.label,
+          url.toString(),
+        );
+      }
     } catch (error) {
       this.unsendable(row, error);
       return;

@@ -956,3 +956,27 @@ notice-fact-location = Place
 notice-fact-visit = On-site visit
 notice-fact-rating = Rating
 notice-rating-value = { $rating } of 5
+
+# Telephony (CTI): the 1st line's cards about calls, the call in a ticket's history, the board's callbacks
+call-ringing = 📞 Incoming call: { $caller }
+    { $company }
+    { $tickets }
+call-missed = ☎️ Missed call: { $caller }
+    { $company }
+    Call back by { $due } ({ $zone })
+call-caller-known = { $name }, { $number }
+call-hidden-number = number withheld
+call-company = Company: { $company }
+call-company-unknown = Company unknown
+call-open-tickets = Open requests:
+call-no-open-tickets = No open requests
+call-ticket-line = #{ $number } { $subject } — { $status }
+call-btn-create = 📝 Create request
+event-call = Call
+app-event-call-answered = Call: answered by { $who }, { $duration }
+app-event-call-answered-unknown = Call: { $duration }
+app-event-call-missed = Missed call
+app-callbacks-title = Call back
+app-callback-due = by { $due }
+app-callback-done = Done
+app-callback-unknown = Unknown caller

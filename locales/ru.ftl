@@ -957,3 +957,27 @@ notice-fact-location = Место
 notice-fact-visit = Выезд
 notice-fact-rating = Оценка
 notice-rating-value = { $rating } из 5
+
+# Telephony (CTI): the 1st line's cards about calls, the call in a ticket's history, the board's callbacks
+call-ringing = 📞 Входящий звонок: { $caller }
+    { $company }
+    { $tickets }
+call-missed = ☎️ Пропущенный звонок: { $caller }
+    { $company }
+    Перезвонить до { $due } ({ $zone })
+call-caller-known = { $name }, { $number }
+call-hidden-number = номер скрыт
+call-company = Компания: { $company }
+call-company-unknown = Компания не определена
+call-open-tickets = Открытые заявки:
+call-no-open-tickets = Открытых заявок нет
+call-ticket-line = #{ $number } { $subject } — { $status }
+call-btn-create = 📝 Создать заявку
+event-call = Звонок
+app-event-call-answered = Звонок: ответил { $who }, { $duration }
+app-event-call-answered-unknown = Звонок: { $duration }
+app-event-call-missed = Пропущенный звонок
+app-callbacks-title = Перезвонить
+app-callback-due = до { $due }
+app-callback-done = Готово
+app-callback-unknown = Неизвестный абонент

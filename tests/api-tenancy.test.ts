@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fileDigest } from '../core/directory/apply.ts';
 import { readDirectoryCsv } from '../core/directory/parse.ts';
 import { planDirectory } from '../core/directory/plan.ts';
+import { SYSTEM } from '../core/permissions.ts';
+import { ctiToken } from '../core/phone/cti-token.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
@@ -247,6 +249,25 @@ const takesCalls = (ok: number) => (p: Persona) =>
 /** Every route of the API, reads first. A route missing here fails the first test. */
 const ROUTES: Row[] = [
   { route: 'GET /healthz', probes: () => [{ method: 'GET', path: '/healthz' }], status: () => 200 },
+  {
+    // The PBX's webhook: its token decides, whoever's init data comes along; a wrong one writes nothing.
+    route: 'POST /api/telephony/cti/:token',
+    probes: (p, f) => [
+      {
+        method: 'POST',
+        path: '/api/telephony/cti/not-the-token',
+        body: { event: 'newCall', callId: `probe-${p.key}`, from: '+79161112200', direction: 'in' },
+        status: 401,
+      },
+      {
+        method: 'POST',
+        path: `/api/telephony/cti/${ctiToken(f.w.ctx, SYSTEM)}`,
+        body: { event: 'hangup', callId: `probe-${p.key}`, from: '+79161112200', direction: 'in' },
+        status: 200,
+      },
+    ],
+    writes: true,
+  },
   { route: 'GET /api/me', probes: () => [{ method: 'GET', path: '/api/me' }], status: () => 200 },
   {
     route: 'GET /api/categories',
@@ -654,6 +675,29 @@ const ROUTES: Row[] = [
       ];
     },
     status: adminOnly(200),
+    writes: true,
+  },
+  // Telephony: the webhook's token for admins; the callback queue for staff (no such call here: 404).
+  {
+    route: 'GET /api/admin/telephony',
+    probes: () => [{ method: 'GET', path: '/api/admin/telephony' }],
+    status: adminOnly(200),
+  },
+  {
+    route: 'POST /api/admin/telephony/rotate',
+    probes: () => [{ method: 'POST', path: '/api/admin/telephony/rotate' }],
+    status: adminOnly(200),
+    writes: true,
+  },
+  {
+    route: 'GET /api/calls/callbacks',
+    probes: () => [{ method: 'GET', path: '/api/calls/callbacks' }],
+    status: (p) => (p.staff ? 200 : 403),
+  },
+  {
+    route: 'POST /api/calls/:callId/callback-done',
+    probes: () => [{ method: 'POST', path: '/api/calls/no-such-call/callback-done' }],
+    status: (p) => (p.staff ? 404 : 403),
     writes: true,
   },
   // Held mail: admins only; no mail is held in the fixture, so an admin hears "not found".

@@ -145,7 +145,7 @@ export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResul
       ) as Partial<CallRow>;
       if (Object.keys(diff).length === 0)
         return { call: existing, changed: false, ringing: false, missed: false };
-      if (missed) diff.callbackDueAt = callbackDue(ctx, existing.companyId, now);
+      if (missed) diff.callbackDueAt = callbackDue(ctx, existing.companyId, existing.startedAt);
       row = db
         .update(calls)
         .set({ ...diff, updatedAt: now })
@@ -163,7 +163,7 @@ export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResul
 }
 
 /**
- * When a missed call should be returned: the first-response target of the priority a request filed from
+ * When a missed call should be returned, counted from when it came in: the first-response target of the priority a request filed from
  * the call gets by default (one person, medium urgency, as core/tickets/create.ts), on the contract's
  * calendar; the contract for unmatched callers when the caller has none.
  */

@@ -1,7 +1,8 @@
 // The staff queue board: open work sorted by the SLA instant that runs out next, with filters.
 import { useRef, useState } from 'react';
+import type { CallbackEntry } from '../../../core/phone/calls.ts';
 import { api } from '../api.ts';
-import { t } from '../i18n.ts';
+import { dateTime, t } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
 import { LINES, type Line, type TicketSummary } from '../types.ts';
@@ -107,6 +108,7 @@ export default function Board() {
             ))}
         </select>
       </div>
+      <Callbacks />
       <ErrorNote error={board.error} />
       {board.loading && !board.data ? (
         <Spinner />
@@ -131,5 +133,54 @@ export default function Board() {
         </Section>
       )}
     </div>
+  );
+}
+
+/** Missed calls to return (GET /api/calls/callbacks), due first on top; shown only when there are some. */
+function Callbacks() {
+  const list = useLoad(
+    (signal) => api<{ callbacks: CallbackEntry[] }>('/api/calls/callbacks', { signal }),
+    'callbacks',
+  );
+  useRefresh(list.reload, 30_000);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const callbacks = list.data?.callbacks ?? [];
+  if (callbacks.length === 0) return null;
+  const done = async (callId: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/api/calls/${encodeURIComponent(callId)}/callback-done`, { method: 'POST' });
+      haptic.success();
+      list.reload();
+    } catch (e) {
+      haptic.error();
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title={t('app-callbacks-title')}>
+      <ErrorNote error={error} />
+      {callbacks.map((c) => (
+        <div key={c.callId} className="cell" data-callback={c.callId}>
+          <div className="cell-main">
+            <div className="cell-title">
+              {[c.personName ?? t('app-callback-unknown'), c.fromNumber].filter(Boolean).join(' · ')}
+            </div>
+            <div className="cell-sub">
+              {[c.companyName, t('app-callback-due', { due: dateTime(c.dueAt, c.timeZone) })]
+                .filter(Boolean)
+                .join(' · ')}
+            </div>
+          </div>
+          <button type="button" className="btn" disabled={busy} onClick={() => void done(c.callId)}>
+            {t('app-callback-done')}
+          </button>
+        </div>
+      ))}
+    </Section>
   );
 }

@@ -1,7 +1,7 @@
 // One ticket: its state and SLA, the moves the person may make, the timeline and a comment box.
 import { useState } from 'react';
 import { ApiError, api } from '../api.ts';
-import { dateTime, t, ticketTime, time, zoneNote } from '../i18n.ts';
+import { dateTime, duration, t, ticketTime, time, zoneNote } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { haptic } from '../telegram.ts';
 import type { Comment, TicketDetail, TicketEvent, TicketPage } from '../types.ts';
@@ -29,7 +29,19 @@ const kind = (i: Item) => (i.event ? 0 : 1);
 
 const DETAIL_KEYS = ['priority', 'reason', 'question', 'answer', 'resolution', 'note', 'rating'] as const;
 
+/** A call in the history (core/phone/calls.ts): who answered and for how long, or that it was missed. */
+function callText(data: Record<string, unknown>): string {
+  if (data.answered !== true) return t('app-event-call-missed');
+  const seconds = typeof data.durationSeconds === 'number' ? data.durationSeconds : 0;
+  const who = typeof data.answeredBy === 'string' ? data.answeredBy : null;
+  const length = duration(seconds * 1000);
+  return who
+    ? t('app-event-call-answered', { who, duration: length })
+    : t('app-event-call-answered-unknown', { duration: length });
+}
+
 function eventText(e: TicketEvent): string {
+  if (e.type === 'call') return callText(e.data ?? {});
   const own = `app-event-${e.type}`;
   const label = t(own) !== own ? t(own) : t(`event-${e.type}`);
   const details: string[] = [];
