@@ -16,12 +16,14 @@ const Board = lazy(() => import('./screens/Board.tsx'));
 const CompanyTickets = lazy(() => import('./screens/CompanyTickets.tsx'));
 const Reports = lazy(() => import('./screens/Reports.tsx'));
 const Admin = lazy(() => import('./screens/Admin.tsx'));
+const PhoneCall = lazy(() => import('./screens/PhoneCall.tsx'));
 
 const TAB_PATH: Record<Tab, string> = {
   my: '/my',
   company: '/company',
   reports: '/reports',
   board: '/board',
+  call: '/call',
   admin: '/admin',
 };
 
@@ -97,6 +99,13 @@ export function App({ session }: { session: Session }) {
       break;
     case 'board':
       screen = <Board />;
+      break;
+    case 'call':
+      screen = session.tabs.includes('call') ? (
+        <PhoneCall />
+      ) : (
+        <div className="empty">{t('app-not-found')}</div>
+      );
       break;
     case 'admin':
       screen = <Admin section={route.params[0] ?? null} />;

@@ -10,7 +10,7 @@ export interface Session {
   tabs: Tab[];
 }
 
-export type Tab = 'my' | 'company' | 'reports' | 'board' | 'admin';
+export type Tab = 'my' | 'company' | 'reports' | 'board' | 'call' | 'admin';
 
 export const SessionContext = createContext<Session | null>(null);
 
@@ -24,9 +24,15 @@ export function isManager(me: Me): boolean {
   return me.manages.length > 0;
 }
 
+/** The phone console's people: the 1st line, supervisors and admins (as core's canFileOnBehalf). */
+export function takesCalls(me: Me): boolean {
+  return me.roles.some((r) => r.role === 'line1' || r.role === 'supervisor' || r.role === 'admin');
+}
+
 export function tabsFor(me: Me): Tab[] {
   const tabs: Tab[] = [];
   if (me.staff) tabs.push('board');
+  if (takesCalls(me)) tabs.push('call');
   if (!me.staff || me.roles.some((r) => r.role === 'client' || r.role === 'client_manager')) tabs.push('my');
   if (isManager(me) || me.staff) tabs.push('company', 'reports');
   if (me.admin) tabs.push('admin');
