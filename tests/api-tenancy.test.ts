@@ -700,6 +700,14 @@ const ROUTES: Row[] = [
     status: (p) => (p.staff ? 404 : 403),
     writes: true,
   },
+  {
+    route: 'POST /api/calls/:callId/ticket',
+    probes: (p, f) => [
+      { method: 'POST', path: '/api/calls/no-such-call/ticket', body: { ticketId: foreignTicket(p, f).id } },
+    ],
+    status: (p) => (p.staff ? 404 : 403),
+    writes: true,
+  },
   // Held mail: admins only; no mail is held in the fixture, so an admin hears "not found".
   {
     route: 'GET /api/admin/mail',

@@ -259,7 +259,11 @@ describe('the CTI webhook', () => {
       answeringNumber: 'line1@desk.example',
     });
     // Filed while the call goes on: the history gets it when the call ends.
-    linkCallToTicket(w.ctx, w.as.line1, 'hist', ticket.id);
+    const linked = await call(w, 'line1', 'POST', '/api/calls/hist/ticket', { ticketId: ticket.id });
+    expect(linked.json).toEqual({ callId: 'hist', ticketId: ticket.id });
+    expect((await call(w, 'clientA', 'POST', '/api/calls/hist/ticket', { ticketId: ticket.id })).status).toBe(
+      403,
+    );
     w.clock.advance(185_000);
     await cti(w, w.token, { event: 'hangup', callId: 'hist', direction: 'in', cause: 'normalClearing' });
     linkCallToTicket(w.ctx, w.as.line1, 'hist', ticket.id);

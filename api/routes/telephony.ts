@@ -5,16 +5,24 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
-import { callbackDone, callbackQueue, recordCallEvent } from '../../core/phone/calls.ts';
+import { callbackDone, callbackQueue, linkCallToTicket, recordCallEvent } from '../../core/phone/calls.ts';
 import { ctiToken, ctiTokenMatches, rotateCtiToken } from '../../core/phone/cti-token.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
+import { readJson } from '../input.ts';
 
 export const CTI_PATH_PREFIX = '/api/telephony/cti/';
 /** A CTI event is a handful of short fields. */
 const CTI_BODY_LIMIT = 16 * 1024;
 
 const callIdParam = z.string().min(1).max(250);
+const linkBody = z.object({ ticketId: z.number().int().positive() });
+
+function callIdOf(c: Context): string {
+  const parsed = callIdParam.safeParse(c.req.param('callId'));
+  if (!parsed.success) throw new InvalidInputError('callId: not a call id');
+  return parsed.data;
+}
 
 /** The event's fields: JSON, or a form (`user[]` may repeat; so may `user`). */
 async function ctiFields(c: Context): Promise<Record<string, unknown>> {
@@ -73,9 +81,13 @@ export function telephonyRoutes(deps: ApiDeps) {
     .post('/admin/telephony/rotate', (c) => c.json(webhook(rotateCtiToken(desk, c.var.actor))))
     .get('/calls/callbacks', (c) => c.json({ callbacks: callbackQueue(desk, c.var.actor) }))
     .post('/calls/:callId/callback-done', (c) => {
-      const parsed = callIdParam.safeParse(c.req.param('callId'));
-      if (!parsed.success) throw new InvalidInputError('callId: not a call id');
-      const call = callbackDone(desk, c.var.actor, parsed.data);
+      const call = callbackDone(desk, c.var.actor, callIdOf(c));
       return c.json({ callId: call.callId, doneAt: call.callbackDoneAt });
+    })
+    .post('/calls/:callId/ticket', async (c) => {
+      const callId = callIdOf(c);
+      const { ticketId } = await readJson(c, linkBody);
+      const call = linkCallToTicket(desk, c.var.actor, callId, ticketId);
+      return c.json({ callId: call.callId, ticketId: call.ticketId });
     });
 }
