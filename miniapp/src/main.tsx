@@ -59,7 +59,11 @@ async function boot(): Promise<void> {
   document.title = t('app-title');
   const session: Session = { me, categories, home: homeFor(me), tabs: tabsFor(me) };
   const ticket = startTicketId();
+  // A call's card in Telegram opens the app at ?phone=<number>: the console, looking the caller up.
+  const phone = new URLSearchParams(location.search).get('phone');
   if (ticket) navigate(`/t/${ticket}`, { replace: true });
+  else if (phone && session.tabs.includes('call'))
+    navigate(`/call?phone=${encodeURIComponent(phone.slice(0, 64))}`, { replace: true });
   else if (!location.hash.startsWith('#/')) navigate(session.home, { replace: true });
   root.render(<App session={session} />);
   prefetchScreens(session);

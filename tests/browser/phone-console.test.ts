@@ -166,6 +166,15 @@ describe('the phone console', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('opens at the caller when a call’s card in Telegram links here with the number', async () => {
+    const app = await openMiniApp(desk, 'line1', {
+      path: `/?call=c-1&phone=${encodeURIComponent('+79161234567')}`,
+    });
+    opened.push(app);
+    await waitForScreen(app, `[data-screen="call"] [data-caller="${desk.world.ids.clientA}"]`);
+    expect(await app.page.inputValue('input[name="phone"]')).toBe('+79161234567');
+  });
+
   it('is not offered to clients or the 2nd line', async () => {
     for (const who of ['clientA', 'line2'] as const) {
       const app = await openMiniApp(desk, who);

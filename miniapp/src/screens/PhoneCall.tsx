@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Caller, FiledCall } from '../../../core/phone/caller.ts';
 import { ApiError, api } from '../api.ts';
 import { t } from '../i18n.ts';
-import { navigate } from '../router.ts';
+import { navigate, routeQuery, useRoute } from '../router.ts';
 import { haptic } from '../telegram.ts';
 import {
   ErrorNote,
@@ -37,7 +37,9 @@ function phoneText(e164: string, extension: string | null): string {
 }
 
 export default function PhoneCall() {
-  const [numberText, setNumberText] = useState('');
+  // Opened from a call's card (#/call?phone=…): that number, looked up at once.
+  const route = useRoute();
+  const [numberText, setNumberText] = useState(() => routeQuery(route).get('phone') ?? '');
   const [caller, setCaller] = useState<Caller | null>(null);
   const [looking, setLooking] = useState(false);
   const [lookError, setLookError] = useState<unknown>(null);
@@ -80,9 +82,15 @@ export default function PhoneCall() {
     }
   };
 
-  // A number typed and left alone for a moment is looked up; so is one pasted, at once.
+  // A number typed and left alone for a moment is looked up; one pasted or given in the route, at once.
+  const given = useRef(numberText);
   // biome-ignore lint/correctness/useExhaustiveDependencies: lookUp reads the latest state itself
   useEffect(() => {
+    if (given.current && given.current === numberText) {
+      given.current = '';
+      void lookUp(numberText);
+      return;
+    }
     if (numberText.replace(/\D/g, '').length < 10) return;
     const timer = setTimeout(() => void lookUp(numberText), 600);
     return () => clearTimeout(timer);
