@@ -59,12 +59,17 @@ async function boot(): Promise<void> {
   document.title = t('app-title');
   const session: Session = { me, categories, home: homeFor(me), tabs: tabsFor(me) };
   const ticket = startTicketId();
-  // A call's card in Telegram opens the app at ?phone=<number>: the console, looking the caller up.
+  // A call's card in Telegram opens the app at ?call=<callId>&phone=<number>: the console, at that caller.
   const phone = new URLSearchParams(location.search).get('phone');
   if (ticket) navigate(`/t/${ticket}`, { replace: true });
-  else if (phone && session.tabs.includes('call'))
-    navigate(`/call?phone=${encodeURIComponent(phone.slice(0, 64))}`, { replace: true });
-  else if (!location.hash.startsWith('#/')) navigate(session.home, { replace: true });
+  else if (phone && session.tabs.includes('call')) {
+    const call = new URLSearchParams(location.search).get('call');
+    const query = new URLSearchParams({
+      phone: phone.slice(0, 64),
+      ...(call ? { call: call.slice(0, 250) } : {}),
+    });
+    navigate(`/call?${query}`, { replace: true });
+  } else if (!location.hash.startsWith('#/')) navigate(session.home, { replace: true });
   root.render(<App session={session} />);
   prefetchScreens(session);
 }

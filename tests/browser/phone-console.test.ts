@@ -1,10 +1,12 @@
 // The phone console in Chromium as Telegram opens it, for the 1st line: a known caller's card (company,
 // contract, open requests) and a new request on their behalf; a pasted unknown number filed as a new contact
-// linked to a company; the caller's words added to an open request. Clients have no Call tab.
+// linked to a company; the caller's words added to an open request; opened from a call's card, the call
+// linked to the request. Clients have no Call tab.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordCallEvent } from '../../core/phone/calls.ts';
 import { createTicket } from '../../core/tickets/create.ts';
-import { comments, memberships, people, tickets } from '../../db/schema.ts';
+import { calls, comments, memberships, people, tickets } from '../../db/schema.ts';
 import { makeWorld } from '../fixtures.ts';
 import {
   ARTIFACTS,
@@ -166,13 +168,28 @@ describe('the phone console', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('opens at the caller when a call’s card in Telegram links here with the number', async () => {
+  it('opens at the caller from a call’s card, and links the call to the request filed', async () => {
+    const { world } = desk;
+    recordCallEvent(world.ctx, { event: 'newCall', callId: 'c-1', from: '+79161234567', to: '+74950000000' });
     const app = await openMiniApp(desk, 'line1', {
       path: `/?call=c-1&phone=${encodeURIComponent('+79161234567')}`,
     });
     opened.push(app);
-    await waitForScreen(app, `[data-screen="call"] [data-caller="${desk.world.ids.clientA}"]`);
-    expect(await app.page.inputValue('input[name="phone"]')).toBe('+79161234567');
+    const { page } = app;
+    await waitForScreen(app, `[data-screen="call"] [data-caller="${world.ids.clientA}"]`);
+    expect(await page.inputValue('input[name="phone"]')).toBe('+79161234567');
+    await page.fill('textarea[name="description"]', 'Звонок: не работает почта');
+    await page.click('[data-name="impact"] [data-value="person"]');
+    await page.click('[data-name="urgency"] [data-value="low"]');
+    await waitForMainButton(app, 'Создать заявку');
+    await app.pressMainButton();
+    await waitForScreen(app, '[data-result="created"]');
+    const number = Number(await page.locator('[data-result]').getAttribute('data-number'));
+    const ticket = world.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    await expect
+      .poll(() => world.ctx.db.select().from(calls).where(eq(calls.callId, 'c-1')).get()?.ticketId)
+      .toBe(ticket?.id);
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
   });
 
   it('is not offered to clients or the 2nd line', async () => {

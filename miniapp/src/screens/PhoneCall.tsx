@@ -40,6 +40,8 @@ export default function PhoneCall() {
   // Opened from a call's card (#/call?phone=…): that number, looked up at once.
   const route = useRoute();
   const [numberText, setNumberText] = useState(() => routeQuery(route).get('phone') ?? '');
+  // The PBX's call it came from: the first request filed or added to is linked to it (its history shows it).
+  const callId = useRef(routeQuery(route).get('call'));
   const [caller, setCaller] = useState<Caller | null>(null);
   const [looking, setLooking] = useState(false);
   const [lookError, setLookError] = useState<unknown>(null);
@@ -125,6 +127,13 @@ export default function PhoneCall() {
           ...(picker.ids.length > 0 ? { uploads: picker.ids } : {}),
         },
       });
+      if (callId.current) {
+        const call = callId.current;
+        callId.current = null;
+        await api(`/api/calls/${encodeURIComponent(call)}/ticket`, {
+          body: { ticketId: filed.ticket.id },
+        }).catch((e: unknown) => setError(e));
+      }
       haptic.success();
       setResult(filed);
       setDraft(EMPTY_DRAFT);
