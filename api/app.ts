@@ -26,7 +26,7 @@ import { meRoutes } from './routes/me.ts';
 import { phoneRoutes } from './routes/phone.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { setupRoutes } from './routes/setup.ts';
-import { ctiWebhookRoutes, telephonyRoutes } from './routes/telephony.ts';
+import { CTI_PATH_PREFIX, ctiWebhookRoutes, telephonyRoutes } from './routes/telephony.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { UPLOAD_PATH, uploadRoutes } from './routes/uploads.ts';
 
@@ -166,6 +166,14 @@ function miniApp(dir: string) {
  * One line per request: its id (X-Request-Id, echoed back), method, path (never the query: tokens and
  * codes travel there), status and time. Health checks that pass are debug: a monitor asks every few seconds.
  */
+/** Paths that carry a secret in them (the CTI webhook's token): logged with it blanked. */
+const SECRET_PATHS = [CTI_PATH_PREFIX];
+
+export function pathForLog(path: string): string {
+  const prefix = SECRET_PATHS.find((p) => path.startsWith(p));
+  return prefix ? `${prefix}***` : path;
+}
+
 function accessLog(logger: Logger) {
   return async (c: Context, next: () => Promise<void>) => {
     const started = performance.now();
@@ -174,7 +182,7 @@ function accessLog(logger: Logger) {
     const line = {
       reqId: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      path: pathForLog(c.req.path),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     };

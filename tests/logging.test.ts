@@ -9,6 +9,8 @@ import { signInitData } from '../api/init-data.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { type RunningBot, startBot } from '../bot/run.ts';
+import { SYSTEM } from '../core/permissions.ts';
+import { ctiToken } from '../core/phone/cti-token.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import { makeWorld } from './fixtures.ts';
 
@@ -149,6 +151,21 @@ describe('structured logs', () => {
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(TOKEN.split(':')[1]);
     expect(text).not.toContain(SECRET);
+  });
+
+  it('log a call from the PBX with the webhook token in its path blanked', async () => {
+    const w = makeWorld();
+    const cti = ctiToken(w.ctx, SYSTEM);
+    const log = capture();
+    const api = createApi({ desk: w.ctx, botToken: TOKEN, logger: log.logger });
+    const response = await api.request(`/api/telephony/cti/${cti}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'event=newCall&from=79161234567&to=74951234567&direction=in&callId=log-1',
+    });
+    expect(response.status).toBeLessThan(300);
+    expect(log.records().find((r) => r.msg === 'request')?.path).toBe('/api/telephony/cti/***');
+    expect(log.text()).not.toContain(cti);
   });
 
   it('scrub a token or a secret that slips into a message or an object', () => {
