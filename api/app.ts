@@ -199,7 +199,7 @@ export function createApi(deps: ApiDeps): Hono {
   const onError = (err: unknown, c: Context) =>
     errorResponse(c, err, (error) =>
       logger.error(
-        { err: error, reqId: c.get('requestId'), method: c.req.method, path: c.req.path },
+        { err: error, reqId: c.get('requestId'), method: c.req.method, path: pathForLog(c.req.path) },
         'api: unexpected error',
       ),
     );
