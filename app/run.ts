@@ -196,6 +196,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const { createSandbox } = await import('../sandbox/routes.ts');
       const { storeChatHistory } = await import('../sandbox/history.ts');
       const { SANDBOX_MAIL_FROM, SandboxMail } = await import('../sandbox/mailbox.ts');
+      const { SandboxCalls } = await import('../sandbox/calls.ts');
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
@@ -244,6 +245,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         miniAppBuilt,
         history: storeChatHistory(db),
         mail,
+        // The page's calls go through the desk's real CTI webhook (the app below, in process).
+        calls: new SandboxCalls({ desk, webhook: (request) => api.fetch(request) }),
       });
       const api = createApi({
         ...telegram,

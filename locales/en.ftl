@@ -932,6 +932,20 @@ sandbox-mail-bounce = A returned mail, noted on request
 sandbox-mail-dropped-own_mail = Dropped: this is the desk's own mail come back.
 sandbox-mail-dropped-auto_reply = Dropped: this is an auto-reply.
 sandbox-mail-quarantined = Held for an admin (Mini App → Settings → Mail):
+sandbox-call-title = 📞 Simulate a call
+sandbox-call-hint = As the desk's phone system reports it: the 1st line's chats get the caller's card
+sandbox-call-from = Caller
+sandbox-call-other = Another number…
+sandbox-call-number = Number
+sandbox-call-ring = Ring
+sandbox-call-answerer = Answers
+sandbox-call-answer = Answer
+sandbox-call-hangup = Hang up
+sandbox-call-ringing = Ringing: the 1st line's chats got a card.
+sandbox-call-answered = On the line, answered by
+sandbox-call-ended = The call is over.
+sandbox-call-missed = Missed: the call is in the callback queue, to call back by
+sandbox-call-open-chat = Open the 1st line's chat
 stale-button-start-over = This button is out of date. To start again, press “New request”.
 
 ## Notices by e-mail: titles, facts, the reply line

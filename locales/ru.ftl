@@ -933,6 +933,20 @@ sandbox-mail-bounce = Недоставленное письмо, отмечен�
 sandbox-mail-dropped-own_mail = Отброшено: это письмо самой службы, вернувшееся назад.
 sandbox-mail-dropped-auto_reply = Отброшено: это автоответ.
 sandbox-mail-quarantined = Задержано для администратора (мини-приложение → Настройки → Почта):
+sandbox-call-title = 📞 Позвонить в службу
+sandbox-call-hint = Как сообщает телефонная станция: в чаты 1-й линии приходит карточка звонящего
+sandbox-call-from = Кто звонит
+sandbox-call-other = Другой номер…
+sandbox-call-number = Номер
+sandbox-call-ring = Позвонить
+sandbox-call-answerer = Отвечает
+sandbox-call-answer = Ответить
+sandbox-call-hangup = Положить трубку
+sandbox-call-ringing = Звонит: в чаты 1-й линии пришла карточка звонка.
+sandbox-call-answered = Разговор идёт, ответил(а):
+sandbox-call-ended = Звонок окончен.
+sandbox-call-missed = Пропущен: звонок в очереди на перезвон, перезвонить до
+sandbox-call-open-chat = Открыть чат 1-й линии
 stale-button-start-over = Эта кнопка уже неактуальна. Чтобы начать заново, нажмите «Новая заявка».
 
 ## Notices by e-mail: titles, facts, the reply line

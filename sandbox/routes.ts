@@ -5,6 +5,7 @@
 // commands, and the Mini App opened with init data signed with the emulator bot's token, which the API
 // checks as it would Telegram's. And the mail panel: mails written as anyone go through the desk's real
 // intake (sandbox/mailbox.ts), the desk's own mails listed as they were sent, live over server-sent events.
+// And the phone: a call rung, answered and hung up as the desk's PBX would report it (sandbox/calls.ts).
 import { randomInt } from 'node:crypto';
 import type { Message } from 'grammy/types';
 import { type Context, Hono } from 'hono';
@@ -17,6 +18,7 @@ import { LANGUAGES, type Language } from '../core/model.ts';
 import type { Emulator, TestUser } from '../emulator/index.ts';
 import { DEFAULT_LANGUAGE, messageKeys, translator } from '../locales/index.ts';
 import type { PageFile } from './build.ts';
+import { CallInputError, type SandboxCalls } from './calls.ts';
 import { chatView, fileInChat } from './chat-view.ts';
 import type { ChatHistory } from './history.ts';
 import { MailInputError, type SandboxMail } from './mailbox.ts';
@@ -39,6 +41,8 @@ export interface SandboxOptions {
   botTimeoutMs?: number;
   /** The mail panel's side: mails into the desk's intake, and the desk's mails kept in memory. */
   mail: SandboxMail;
+  /** Calls to the desk, posted as CTI events to its webhook. */
+  calls: SandboxCalls;
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -106,6 +110,30 @@ const mailBody = z.object({
     .optional(),
 });
 
+const callBody = z
+  .object({
+    from: z.union([
+      z.object({ personId: z.number().int().positive() }).strict(),
+      z
+        .object({
+          number: z
+            .string()
+            .trim()
+            .regex(/^\+?[\d\s()-]{3,30}$/, 'a phone number'),
+        })
+        .strict(),
+    ]),
+    /** The whole call at once: newCall, then `answeredBy` answers (and hangs up), or it is missed. */
+    outcome: z.enum(['answered', 'missed']).optional(),
+    answeredBy: z.number().int().positive().optional(),
+  })
+  .refine((b) => (b.outcome === 'answered') === (b.answeredBy !== undefined), {
+    message: 'answeredBy goes with outcome "answered", and only with it',
+    path: ['answeredBy'],
+  });
+const answerBody = z.object({ by: z.number().int().positive() });
+const callIdParam = z.string().min(1).max(100);
+
 const bad = (message: string) =>
   new HTTPException(400, {
     res: Response.json({ error: { code: 'invalid_input', message } }, { status: 400 }),
@@ -161,7 +189,7 @@ interface Chat {
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
-  const { emulator, page, history, mail } = options;
+  const { emulator, page, history, mail, calls } = options;
   const keepAliveMs = options.keepAliveMs ?? 20_000;
   const botTimeoutMs = options.botTimeoutMs ?? 10_000;
   const chats = new Map<number, Chat>();
@@ -286,6 +314,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           roleName: role ? t(`role-${role}`) : t('sandbox-stranger'),
         }),
       ),
+      callPeople: calls.people().map(({ role, ...person }) => ({
+        ...person,
+        roleName: role ? t(`role-${role}`) : t('sandbox-stranger'),
+      })),
+      line1: calls.line1().map(({ telegramId, ...person }) => ({ ...person, chatId: telegramId })),
     };
     return c.json(session);
   });
@@ -518,6 +551,42 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       }
     },
   );
+
+  // ------------------------------------------------------------------------------------------ calls
+
+  const calling = async <T>(action: () => Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof CallInputError) throw bad(error.message);
+      throw error;
+    }
+  };
+
+  /** A call to the desk: it rings (the 1st line's chats get the card); with `outcome`, it also ends. */
+  app.post('/sandbox/api/calls', small, async (c) => {
+    const body = await parse(callBody, c.req.json());
+    if (body.answeredBy !== undefined && !calls.line1().some((p) => p.id === body.answeredBy))
+      throw bad('answeredBy: not a 1st-line person');
+    const view = await calling(async () => {
+      const rung = await calls.ring(body.from);
+      if (!body.outcome) return rung;
+      if (body.answeredBy !== undefined) await calls.answer(rung.callId, body.answeredBy);
+      return calls.hangUp(rung.callId);
+    });
+    return c.json(view, 201);
+  });
+
+  app.post('/sandbox/api/calls/:callId/answer', small, async (c) => {
+    const callId = await parse(callIdParam, c.req.param('callId'));
+    const { by } = await parse(answerBody, c.req.json());
+    return c.json(await calling(() => calls.answer(callId, by)));
+  });
+
+  app.post('/sandbox/api/calls/:callId/hangup', async (c) => {
+    const callId = await parse(callIdParam, c.req.param('callId'));
+    return c.json(await calling(() => calls.hangUp(callId)));
+  });
 
   // Unknown sandbox paths are the sandbox's 404, not the Mini App's page the API serves for other paths.
   app.all('/sandbox/*', () => {

@@ -10,6 +10,10 @@ export interface SessionView {
   miniAppBuilt: boolean;
   /** The people of the store with an e-mail address: who the mail panel can write as. */
   mailPeople: MailPersonView[];
+  /** The people of the store with a phone: who the call box can ring the desk as. */
+  callPeople: CallPersonView[];
+  /** The 1st line: who answers a call on the page; `chatId` is their chat with the bot, if any. */
+  line1: { id: number; name: string; chatId: number | null }[];
 }
 
 export interface MailPersonView {
@@ -131,4 +135,24 @@ export interface MailView {
   /** Newest first. */
   sent: SentMailView[];
   written: WrittenMailView[];
+}
+
+/** Someone of the store with a phone number: who the page can call the desk as. */
+export interface CallPersonView {
+  /** The person's id in the store. */
+  id: number;
+  name: string;
+  phone: string;
+  roleName: string;
+  company: string | null;
+}
+
+/** A call made on the page, as the desk recorded it from the CTI events. */
+export interface CallView {
+  callId: string;
+  state: 'ringing' | 'answered' | 'missed' | 'ended';
+  from: string | null;
+  answeredBy: string | null;
+  /** Unix milliseconds; set once it was missed (the callback queue's due time). */
+  callbackDueAt: number | null;
 }

@@ -1,10 +1,12 @@
 // The sandbox page: a Telegram-like chat with the bot as a demo person (or a stranger made up on the
 // spot), and the Mini App beside it; below 900 px one of the panes at a time. In the chat's place, the
-// mail panel: a mail to the desk as anyone, and the desk's mails to that address. Everything it shows
+// mail panel: a mail to the desk as anyone, and the desk's mails to that address. Under the people, a call
+// to the desk (rung, answered by the 1st line or hung up) as its phone system reports it. Everything it shows
 // comes from the sandbox server (/sandbox/api/…), which drives the local Bot API emulator the real bot
 // talks to; chat updates arrive over server-sent events.
 import type {
   ButtonView,
+  CallView,
   ChatView,
   EntityView,
   KeyButtonView,
@@ -85,6 +87,16 @@ const ui = {
   mailListTitle: element('mail-list-title'),
   mailNotCaptured: element('mail-not-captured'),
   mailList: element<HTMLOListElement>('mail-list'),
+  callFrom: element<HTMLSelectElement>('call-from'),
+  callOther: element('call-other'),
+  callNumber: element<HTMLInputElement>('call-number'),
+  callRing: element<HTMLButtonElement>('call-ring'),
+  callLive: element('call-live'),
+  callAnswerer: element<HTMLSelectElement>('call-answerer'),
+  callAnswer: element<HTMLButtonElement>('call-answer'),
+  callHangup: element<HTMLButtonElement>('call-hangup'),
+  callStatus: element('call-status'),
+  callOpenChat: element<HTMLButtonElement>('call-open-chat'),
 };
 
 interface State {
@@ -105,6 +117,8 @@ interface State {
   mailEvents: EventSource | undefined;
   /** The desk's mail being answered. */
   mailReplyTo: SentMailView | undefined;
+  /** The call made in the call box, as the desk last recorded it. */
+  call: CallView | undefined;
 }
 
 const state: State = {
@@ -120,6 +134,7 @@ const state: State = {
   mail: undefined,
   mailEvents: undefined,
   mailReplyTo: undefined,
+  call: undefined,
 };
 
 const t = (key: string): string => state.session?.texts[key] ?? key;
@@ -190,6 +205,7 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
   }
   renderPeople();
   applyMailTexts();
+  applyCallTexts();
   if (ui.layout.dataset.center === 'mail' || (!state.person && location.hash === '#mail')) {
     openMail();
     return;
@@ -802,6 +818,106 @@ function closeMiniApp(): void {
   if (ui.layout.dataset.pane === 'miniapp') showPane(ui.layout.dataset.center === 'mail' ? 'mail' : 'chat');
 }
 
+// ---------------------------------------------------------------------------------------------- call
+
+const OTHER_NUMBER = 'other';
+
+function applyCallTexts(): void {
+  const labels: [string, string][] = [
+    ['call-title', 'sandbox-call-title'],
+    ['call-hint', 'sandbox-call-hint'],
+    ['call-from-label', 'sandbox-call-from'],
+    ['call-number-label', 'sandbox-call-number'],
+    ['call-answerer-label', 'sandbox-call-answerer'],
+    ['call-ring', 'sandbox-call-ring'],
+    ['call-answer', 'sandbox-call-answer'],
+    ['call-hangup', 'sandbox-call-hangup'],
+    ['call-open-chat', 'sandbox-call-open-chat'],
+  ];
+  for (const [id, key] of labels) element(id).textContent = t(key);
+  ui.callNumber.placeholder = '+7 999 000-11-22';
+  const chosen = ui.callFrom.value;
+  ui.callFrom.replaceChildren(
+    ...(state.session?.callPeople ?? []).map((person) => {
+      const about = [person.roleName, person.company].filter(Boolean).join(', ');
+      return Object.assign(document.createElement('option'), {
+        value: String(person.id),
+        textContent: `${person.name}, ${person.phone} · ${about}`,
+      });
+    }),
+    Object.assign(document.createElement('option'), {
+      value: OTHER_NUMBER,
+      textContent: t('sandbox-call-other'),
+    }),
+  );
+  if ([...ui.callFrom.options].some((o) => o.value === chosen)) ui.callFrom.value = chosen;
+  ui.callOther.hidden = ui.callFrom.value !== OTHER_NUMBER;
+  const answerer = ui.callAnswerer.value;
+  ui.callAnswerer.replaceChildren(
+    ...(state.session?.line1 ?? []).map((person) =>
+      Object.assign(document.createElement('option'), { value: String(person.id), textContent: person.name }),
+    ),
+  );
+  if ([...ui.callAnswerer.options].some((o) => o.value === answerer)) ui.callAnswerer.value = answerer;
+  renderCall();
+}
+
+/** The box as the call stands: Ring while there is none going on, Answer and Hang up while it is. */
+function renderCall(): void {
+  const call = state.call;
+  const going = call?.state === 'ringing' || call?.state === 'answered';
+  ui.callRing.hidden = going;
+  ui.callFrom.disabled = going;
+  ui.callNumber.disabled = going;
+  ui.callLive.hidden = !going;
+  ui.callAnswer.hidden = call?.state !== 'ringing';
+  ui.callAnswerer.disabled = call?.state !== 'ringing';
+  ui.callOpenChat.hidden = !call || !state.session?.line1.some((p) => p.chatId !== null);
+  if (!call) {
+    ui.callStatus.textContent = '';
+    return;
+  }
+  if (call.state === 'ringing') ui.callStatus.textContent = t('sandbox-call-ringing');
+  else if (call.state === 'answered')
+    ui.callStatus.textContent = `${t('sandbox-call-answered')} ${call.answeredBy ?? ''}`;
+  else if (call.state === 'missed') {
+    const due = call.callbackDueAt
+      ? new Date(call.callbackDueAt).toLocaleString(state.session?.language, {
+          dateStyle: 'short',
+          timeStyle: 'short',
+        })
+      : '';
+    ui.callStatus.textContent = `${t('sandbox-call-missed')} ${due}`;
+  } else ui.callStatus.textContent = t('sandbox-call-ended');
+}
+
+async function callAction(action: () => Promise<CallView>): Promise<void> {
+  for (const button of [ui.callRing, ui.callAnswer, ui.callHangup]) button.disabled = true;
+  try {
+    state.call = await action();
+    renderCall();
+  } catch (error) {
+    fail(error);
+  } finally {
+    for (const button of [ui.callRing, ui.callAnswer, ui.callHangup]) button.disabled = false;
+  }
+}
+
+const ring = () =>
+  post<CallView>('/calls', {
+    from:
+      ui.callFrom.value === OTHER_NUMBER
+        ? { number: ui.callNumber.value.trim() }
+        : { personId: Number(ui.callFrom.value) },
+  });
+
+const answer = () =>
+  post<CallView>(`/calls/${encodeURIComponent(state.call?.callId ?? '')}/answer`, {
+    by: Number(ui.callAnswerer.value),
+  });
+
+const hangUp = () => post<CallView>(`/calls/${encodeURIComponent(state.call?.callId ?? '')}/hangup`, {});
+
 // ---------------------------------------------------------------------------------------------- mail
 
 /** A file attached to a mail, at most (the server refuses more). */
@@ -1065,6 +1181,17 @@ ui.mailReplyCancel.addEventListener('click', () => {
 ui.mailForm.addEventListener('submit', (event) => {
   event.preventDefault();
   void sendMail();
+});
+ui.callFrom.addEventListener('change', () => {
+  ui.callOther.hidden = ui.callFrom.value !== OTHER_NUMBER;
+});
+ui.callRing.addEventListener('click', () => void callAction(ring));
+ui.callAnswer.addEventListener('click', () => void callAction(answer));
+ui.callHangup.addEventListener('click', () => void callAction(hangUp));
+ui.callOpenChat.addEventListener('click', () => {
+  const chatId = state.session?.line1.find((p) => p.chatId !== null)?.chatId;
+  const person = state.session?.people.find((p) => p.id === chatId);
+  if (person) selectPerson(person);
 });
 ui.commandsButton.addEventListener('click', () => void toggleCommands());
 ui.keyboardToggle.addEventListener('click', () => {
