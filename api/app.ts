@@ -29,6 +29,7 @@ import { setupRoutes } from './routes/setup.ts';
 import { CTI_PATH_PREFIX, ctiWebhookRoutes, telephonyRoutes } from './routes/telephony.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { UPLOAD_PATH, uploadRoutes } from './routes/uploads.ts';
+import { webformAdminRoutes, webformRoutes } from './routes/webform.ts';
 
 export type { ApiDeps, ApiEnv } from './env.ts';
 
@@ -240,6 +241,7 @@ export function createApi(deps: ApiDeps): Hono {
   api.route('/', mailRoutes(deps));
   api.route('/', telephonyRoutes(deps));
   api.route('/', phoneRoutes(deps));
+  api.route('/', webformAdminRoutes(deps));
 
   const app = new Hono();
   app.onError(onError);
@@ -256,6 +258,8 @@ export function createApi(deps: ApiDeps): Hono {
   }
   // The PBX has no init data: its token is in the path. Before /api, whose sign-in it would not pass.
   app.route('/', ctiWebhookRoutes(deps, limits?.beforeAuth));
+  // The website form is public: its own token, proof of work and counters instead of init data.
+  app.route('/', webformRoutes(deps));
   app.route('/api', api);
   // Unknown paths: JSON under /api; otherwise the Mini App when there is one. Done here rather than as a
   // catch-all route, so that routes mounted after createApi (the sandbox's) still win.

@@ -6,6 +6,7 @@ import type { DeskContext } from '../core/context.ts';
 import type { FileStore } from '../core/files/store.ts';
 import type { MailEnvironment } from '../core/mail-settings.ts';
 import type { Actor } from '../core/permissions.ts';
+import type { WebformLimits } from '../core/webform/protect.ts';
 import type { PersonRow } from '../db/schema.ts';
 import type { HealthSources } from './health.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -62,6 +63,8 @@ export interface ApiDeps {
   health?: HealthSources;
   /** Rate limits of /api (per address, failed sign-ins, per person); without them there are none. */
   rateLimit?: RateLimits;
+  /** Submissions of the website form per address and per form (default DEFAULT_WEBFORM_LIMITS). */
+  webformLimits?: WebformLimits;
 }
 
 export interface ApiEnv {

@@ -1020,3 +1020,26 @@ app-callbacks-title = Call back
 app-callback-due = by { $due }
 app-callback-done = Done
 app-callback-unknown = Unknown caller
+
+# The website form (GET /form/<key>): refusals by field, the company line of the description
+webform-company-line = Company (as typed in the form): { $company }
+webform-error-invalid = Please check the form.
+webform-error-required = Please fill this in.
+webform-error-too_long = This is too long.
+webform-error-email = This is not an e-mail address.
+webform-error-phone = This is not a phone number.
+webform-error-contact = Give an e-mail address or a phone number.
+webform-error-category = Pick a category from the list.
+webform-error-too_many = Too many requests from your address. Please try again later.
+webform-error-token-missing = The form is out of date. Please reload the page.
+webform-error-token-forged = The form is out of date. Please reload the page.
+webform-error-token-expired = The form has been open too long. Please reload the page.
+webform-error-token-too_fresh = That was too quick. Please check the form and send it again.
+webform-error-rejected = The form could not be sent.
+webform-error-altcha-missing = Please confirm you are not a robot.
+webform-error-altcha-invalid = The check failed. Please confirm again.
+webform-error-altcha-replayed = The check was already used. Please confirm again.
+webform-error-altcha-expired = The check has expired. Please confirm again.
+webform-error-files-too-many = Too many files (at most 10).
+webform-error-files-too-large = A file is too large (at most 20 MB).
+webform-error-files-bad-type = A file's type is not accepted.

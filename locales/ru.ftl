@@ -1021,3 +1021,26 @@ app-callbacks-title = Перезвонить
 app-callback-due = до { $due }
 app-callback-done = Готово
 app-callback-unknown = Неизвестный абонент
+
+# The website form (GET /form/<key>): refusals by field, the company line of the description
+webform-company-line = Компания (как указано в форме): { $company }
+webform-error-invalid = Проверьте форму.
+webform-error-required = Заполните это поле.
+webform-error-too_long = Слишком длинно.
+webform-error-email = Это не адрес электронной почты.
+webform-error-phone = Это не номер телефона.
+webform-error-contact = Укажите e-mail или телефон.
+webform-error-category = Выберите категорию из списка.
+webform-error-too_many = Слишком много заявок с вашего адреса. Попробуйте позже.
+webform-error-token-missing = Форма устарела. Обновите страницу.
+webform-error-token-forged = Форма устарела. Обновите страницу.
+webform-error-token-expired = Форма была открыта слишком долго. Обновите страницу.
+webform-error-token-too_fresh = Слишком быстро. Проверьте форму и отправьте ещё раз.
+webform-error-rejected = Форму не удалось отправить.
+webform-error-altcha-missing = Подтвердите, что вы не робот.
+webform-error-altcha-invalid = Проверка не пройдена. Подтвердите ещё раз.
+webform-error-altcha-replayed = Эта проверка уже использована. Подтвердите ещё раз.
+webform-error-altcha-expired = Проверка устарела. Подтвердите ещё раз.
+webform-error-files-too-many = Слишком много файлов (не больше 10).
+webform-error-files-too-large = Файл слишком большой (не больше 20 МБ).
+webform-error-files-bad-type = Такой тип файла не принимается.

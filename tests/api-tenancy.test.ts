@@ -11,6 +11,7 @@ import { ctiToken } from '../core/phone/cti-token.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { webformForAdmin } from '../core/webform/settings.ts';
 import { attachments, contracts, memberships } from '../db/schema.ts';
 import { type Answer, type ApiWorld, apiWorld, call } from './api-harness.ts';
 import { counts, type PersonKey } from './fixtures.ts';
@@ -264,6 +265,28 @@ const ROUTES: Row[] = [
         path: `/api/telephony/cti/${ctiToken(f.w.ctx, SYSTEM)}`,
         body: { event: 'hangup', callId: `probe-${p.key}`, from: '+79161112200', direction: 'in' },
         status: 200,
+      },
+    ],
+    writes: true,
+  },
+  {
+    // The website form is public: its key decides, whoever's init data comes along.
+    route: 'GET /form/:key/challenge',
+    probes: (_p, f) => [
+      { method: 'GET', path: '/form/not-the-key/challenge', status: 404 },
+      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/challenge`, status: 200 },
+    ],
+  },
+  {
+    // Without its token and proof of work a submission is refused and writes nothing.
+    route: 'POST /form/:key',
+    probes: (_p, f) => [
+      { method: 'POST', path: '/form/not-the-key', body: { name: 'Probe' }, status: 404 },
+      {
+        method: 'POST',
+        path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}`,
+        body: { name: 'Probe', description: 'probe' },
+        status: 400,
       },
     ],
     writes: true,
@@ -686,6 +709,17 @@ const ROUTES: Row[] = [
   {
     route: 'POST /api/admin/telephony/rotate',
     probes: () => [{ method: 'POST', path: '/api/admin/telephony/rotate' }],
+    status: adminOnly(200),
+    writes: true,
+  },
+  {
+    route: 'GET /api/admin/webform',
+    probes: () => [{ method: 'GET', path: '/api/admin/webform' }],
+    status: adminOnly(200),
+  },
+  {
+    route: 'PATCH /api/admin/webform',
+    probes: () => [{ method: 'PATCH', path: '/api/admin/webform', body: { enabled: true } }],
     status: adminOnly(200),
     writes: true,
   },

@@ -1,0 +1,234 @@
+// The website form's API: a submission files a request in channel 'web'; each protection refuses on its own
+// (token, honeypot, proof of work, counters) and a refusal writes nothing; field errors in ru and en.
+
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { MAX_FILES_PER_MESSAGE } from '../core/files/store.ts';
+import { MAX_FILL_MS } from '../core/webform/protect.ts';
+import { webformForAdmin } from '../core/webform/settings.ts';
+import { attachments, memberships, people, tickets } from '../db/schema.ts';
+import { type ApiWorld, apiWorld, call } from './api-harness.ts';
+import { storeSnapshot } from './fixtures.ts';
+
+const LIMITS = { perIpHour: 3, perIpDay: 10, perFormDay: 100 };
+
+function world(limits = LIMITS): { w: ApiWorld; key: string } {
+  const w = apiWorld({}, { webformLimits: limits });
+  return { w, key: webformForAdmin(w.ctx, w.as.admin).key };
+}
+
+interface Ticket {
+  token: string;
+  altcha: string;
+}
+
+/** A fresh token and a solved challenge, as the page would hold them after the person confirmed. */
+async function solved(w: ApiWorld, key: string): Promise<Ticket> {
+  const res = await call(w, null, 'GET', `/form/${key}/challenge`);
+  expect(res.status).toBe(200);
+  const { token, challenge } = res.json;
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error('no solution');
+  const altcha = Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+  return { token, altcha };
+}
+
+const FIELDS = {
+  name: 'Ivan Webform',
+  email: 'ivan@example.org',
+  phone: '+7 916 111-22-33',
+  company: 'Acme Ltd',
+  description: 'The printer in room 5 is jammed',
+};
+
+function post(w: ApiWorld, key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return call(w, null, 'POST', `/form/${key}`, body, headers);
+}
+
+describe('the website form', () => {
+  it('files a request in channel web with the fields, after the minimum fill time', async () => {
+    const { w, key } = world();
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    const res = await post(w, key, { ...FIELDS, category: w.category.printer, ...t });
+    expect(res.status).toBe(201);
+    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    expect(ticket?.channel).toBe('web');
+    expect(ticket?.categoryId).toBe(w.category.printer);
+    expect(ticket?.companyId).toBeNull();
+    expect(ticket?.description).toContain('Acme Ltd');
+    expect(ticket?.description).toContain('The printer in room 5 is jammed');
+    const requester = w.ctx.db
+      .select()
+      .from(people)
+      .where(eq(people.id, ticket?.requesterId ?? 0))
+      .get();
+    expect(requester).toMatchObject({ name: 'Ivan Webform', email: 'ivan@example.org' });
+  });
+
+  it('files a known address under a new person with no company (unverified)', async () => {
+    const { w, key } = world();
+    w.ctx.db
+      .update(people)
+      .set({ email: 'client.a@alpha.example' })
+      .where(eq(people.id, w.ids.clientA))
+      .run();
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    const res = await post(w, key, { ...FIELDS, email: 'Client.A@alpha.example', ...t });
+    expect(res.status).toBe(201);
+    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    expect(ticket?.requesterId).not.toBe(w.ids.clientA);
+    expect(ticket?.companyId).toBeNull();
+    const links = w.ctx.db
+      .select()
+      .from(memberships)
+      .where(eq(memberships.personId, ticket?.requesterId ?? 0))
+      .all();
+    expect(links).toEqual([]);
+  });
+
+  it('takes multipart with files, and refuses too many or of a bad type', async () => {
+    const { w, key } = world();
+    const form = async (t: Ticket, files: { name: string; bytes: string }[]) => {
+      const data = new FormData();
+      for (const [k, v] of Object.entries({ ...FIELDS, ...t })) data.append(k, v);
+      for (const f of files) data.append('files', new Blob([f.bytes]), f.name);
+      const res = await w.app.request(`/form/${key}`, {
+        method: 'POST',
+        body: data,
+        headers: { 'Accept-Language': 'en' },
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the answer's shape is what the assertions check
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    let t = await solved(w, key);
+    w.clock.advance(4_000);
+    const before = storeSnapshot(w.ctx.db);
+    const tooMany = Array.from({ length: MAX_FILES_PER_MESSAGE + 1 }, (_, i) => ({
+      name: `n${i}.txt`,
+      bytes: 'note',
+    }));
+    const many = await form(t, tooMany);
+    expect(many.status).toBe(400);
+    expect(many.json.error.fields).toEqual([{ path: 'files', message: 'Too many files (at most 10).' }]);
+    const bad = await form(t, [{ name: 'x.bin', bytes: '\u0000\u0001\u0002\u0003binary' }]);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.fields[0].path).toBe('files');
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    t = await solved(w, key);
+    w.clock.advance(4_000);
+    const ok = await form(t, [{ name: 'log.txt', bytes: 'error 42 in the log' }]);
+    expect(ok.status).toBe(201);
+    const number = ok.json.ticket.number;
+    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    const files = w.ctx.db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.ticketId, ticket?.id ?? 0))
+      .all();
+    expect(files.map((f) => f.fileName)).toEqual(['log.txt']);
+  });
+
+  it('refuses a missing, forged, too fresh or expired token, writing nothing', async () => {
+    const { w, key } = world();
+    const t = await solved(w, key);
+    const before = storeSnapshot(w.ctx.db);
+    const tooFresh = await post(w, key, { ...FIELDS, ...t }, { 'Accept-Language': 'en' });
+    expect(tooFresh.status).toBe(400);
+    expect(tooFresh.json.error.code).toBe('form_token');
+    expect(tooFresh.json.error.fields[0].path).toBe('token');
+    w.clock.advance(4_000);
+    const { token: _, ...noToken } = t;
+    expect((await post(w, key, { ...FIELDS, ...noToken })).json.error.code).toBe('form_token');
+    const forged = `${t.token.slice(0, -3)}abc`;
+    expect((await post(w, key, { ...FIELDS, ...t, token: forged })).json.error.code).toBe('form_token');
+    w.clock.advance(MAX_FILL_MS);
+    const expired = await post(w, key, { ...FIELDS, ...t });
+    expect(expired.json.error.code).toBe('form_token');
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+  });
+
+  it('refuses a filled honeypot and a missing, invalid or replayed proof of work', async () => {
+    const { w, key } = world({ ...LIMITS, perIpHour: 10 });
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    const before = storeSnapshot(w.ctx.db);
+    const honey = await post(w, key, { ...FIELDS, ...t, website: 'http://spam.example' });
+    expect(honey.status).toBe(400);
+    expect(honey.json.error.code).toBe('rejected');
+    const { altcha: _, ...noProof } = t;
+    expect((await post(w, key, { ...FIELDS, ...noProof })).json.error.code).toBe('altcha');
+    const decoded = JSON.parse(Buffer.from(t.altcha, 'base64').toString());
+    decoded.solution.counter += 1;
+    const wrong = Buffer.from(JSON.stringify(decoded)).toString('base64');
+    expect((await post(w, key, { ...FIELDS, ...t, altcha: wrong })).json.error.code).toBe('altcha');
+    expect((await post(w, key, { ...FIELDS, ...t, altcha: 'not base64 json' })).json.error.code).toBe(
+      'altcha',
+    );
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect((await post(w, key, { ...FIELDS, ...t })).status).toBe(201);
+    const again = await post(w, key, { ...FIELDS, ...t }, { 'Accept-Language': 'en' });
+    expect(again.status).toBe(400);
+    expect(again.json.error.fields).toEqual([
+      { path: 'altcha', message: 'The check was already used. Please confirm again.' },
+    ]);
+  });
+
+  it('words field errors in Russian or English and lets the same proof be sent again once fixed', async () => {
+    const { w, key } = world();
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    const before = storeSnapshot(w.ctx.db);
+    const bad = { name: '', email: 'not-an-address', phone: '', description: '', category: 999, ...t };
+    const ru = await post(w, key, bad, { 'Accept-Language': 'ru-RU,ru;q=0.9' });
+    expect(ru.status).toBe(400);
+    expect(ru.json.error.code).toBe('invalid_input');
+    expect(ru.json.error.fields).toEqual([
+      { path: 'name', message: 'Заполните это поле.' },
+      { path: 'email', message: 'Это не адрес электронной почты.' },
+      { path: 'category', message: 'Выберите категорию из списка.' },
+      { path: 'description', message: 'Заполните это поле.' },
+    ]);
+    const en = await post(w, key, { ...bad, lang: 'en', email: '', phone: 'call me' });
+    expect(en.json.error.fields).toEqual([
+      { path: 'name', message: 'Please fill this in.' },
+      { path: 'phone', message: 'This is not a phone number.' },
+      { path: 'category', message: 'Pick a category from the list.' },
+      { path: 'description', message: 'Please fill this in.' },
+    ]);
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect((await post(w, key, { ...FIELDS, ...t })).status).toBe(201);
+  });
+
+  it('counts submissions per address an hour', async () => {
+    const { w, key } = world();
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    for (let i = 0; i < LIMITS.perIpHour; i++) expect((await post(w, key, { name: '' })).status).toBe(400);
+    const limited = await post(w, key, { ...FIELDS, ...t }, { 'Accept-Language': 'en' });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe('too_many_requests');
+    w.clock.advance(3_600_000);
+    const fresh = await solved(w, key);
+    w.clock.advance(4_000);
+    expect((await post(w, key, { ...FIELDS, ...fresh })).status).toBe(201);
+  });
+
+  it('is gone when switched off, and only admins switch it', async () => {
+    const { w, key } = world();
+    expect((await call(w, 'line1', 'PATCH', '/api/admin/webform', { enabled: false })).status).toBe(403);
+    expect((await call(w, 'admin', 'GET', '/api/admin/webform')).json).toEqual({ enabled: true, key });
+    const t = await solved(w, key);
+    const off = await call(w, 'admin', 'PATCH', '/api/admin/webform', { enabled: false });
+    expect(off.json).toEqual({ enabled: false, key });
+    w.clock.advance(4_000);
+    expect((await post(w, key, { ...FIELDS, ...t })).status).toBe(404);
+    expect((await call(w, null, 'GET', `/form/${key}/challenge`)).status).toBe(404);
+    expect((await call(w, null, 'GET', '/form/not-the-key/challenge')).status).toBe(404);
+    await call(w, 'admin', 'PATCH', '/api/admin/webform', { enabled: true });
+    expect((await post(w, key, { ...FIELDS, ...t })).status).toBe(201);
+  });
+});
