@@ -271,6 +271,27 @@ const ROUTES: Row[] = [
   },
   {
     // The website form is public: its key decides, whoever's init data comes along.
+    route: 'GET /form/:key',
+    probes: (_p, f) => [
+      { method: 'GET', path: '/form/not-the-key', status: 404 },
+      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}`, status: 200 },
+    ],
+  },
+  {
+    route: 'GET /form/:key/embed.js',
+    probes: (_p, f) => [
+      { method: 'GET', path: '/form/not-the-key/embed.js', status: 404 },
+      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/embed.js`, status: 200 },
+    ],
+  },
+  {
+    route: 'GET /form/:key/altcha.js',
+    probes: (_p, f) => [
+      { method: 'GET', path: '/form/not-the-key/altcha.js', status: 404 },
+      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/altcha.js`, status: 200 },
+    ],
+  },
+  {
     route: 'GET /form/:key/challenge',
     probes: (_p, f) => [
       { method: 'GET', path: '/form/not-the-key/challenge', status: 404 },

@@ -217,6 +217,27 @@ describe('the website form', () => {
     expect((await post(w, key, { ...FIELDS, ...fresh })).status).toBe(201);
   });
 
+  it('serves its page in the asked language, the widget from the desk itself and an embed snippet', async () => {
+    const { w, key } = world();
+    const ru = await call(w, null, 'GET', `/form/${key}`, undefined, { 'Accept-Language': 'ru' });
+    expect(ru.status).toBe(200);
+    expect(ru.text).toContain('Заявка в IT-поддержку');
+    expect(ru.text).toContain(`src="/form/${key}/altcha.js"`);
+    expect(ru.text).toContain('Принтер');
+    const en = await call(w, null, 'GET', `/form/${key}?lang=en`);
+    expect(en.text).toContain('Request to IT support');
+    expect(en.text).not.toMatch(/https?:\/\//);
+    const widget = await call(w, null, 'GET', `/form/${key}/altcha.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.text).toContain('altcha-widget');
+    const embed = await call(w, null, 'GET', `/form/${key}/embed.js`);
+    expect(embed.headers.get('content-type')).toContain('javascript');
+    expect(embed.text).toContain(`/form/${key}`);
+    await call(w, 'admin', 'PATCH', '/api/admin/webform', { enabled: false });
+    for (const path of [`/form/${key}`, `/form/${key}/embed.js`, `/form/${key}/altcha.js`])
+      expect((await call(w, null, 'GET', path)).status).toBe(404);
+  });
+
   it('is gone when switched off, and only admins switch it', async () => {
     const { w, key } = world();
     expect((await call(w, 'line1', 'PATCH', '/api/admin/webform', { enabled: false })).status).toBe(403);

@@ -4,9 +4,13 @@
 // the fields, and files the request (core/webform/). Refusals are 400 JSON with `fields` worded in the
 // submitter's language. Admins switch the form off and on under /api/admin/webform.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { activeCategories } from '../../core/categories.ts';
 import { detectType } from '../../core/files/detect.ts';
 import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, safeFileName } from '../../core/files/store.ts';
 import type { Language } from '../../core/model.ts';
@@ -26,6 +30,7 @@ import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
 import { readJson } from '../input.ts';
 import { clientAddress } from '../rate-limit.ts';
+import { webformEmbed, webformPage } from '../webform-page.ts';
 import { fileStoreOf } from './uploads.ts';
 
 export const FORM_PATH_PREFIX = '/form/';
@@ -42,6 +47,10 @@ export function formLanguage(c: Context, field?: unknown): Language {
   }
   return 'ru';
 }
+
+/** The ALTCHA widget with its translations, from the installed package: the page loads nothing from elsewhere. */
+const WIDGET_FILE = join(dirname(fileURLToPath(import.meta.resolve('altcha/i18n'))), 'altcha.i18n.min.js');
+let widget: Promise<string> | null = null;
 
 interface FieldError {
   path: string;
@@ -75,7 +84,8 @@ async function readSubmission(c: Context): Promise<Submitted> {
       const values = Array.isArray(value) ? value : [value];
       for (const v of values) {
         if (typeof v === 'string') fields[name] ??= v;
-        else if (name === 'files' || name === 'files[]') files.push(v);
+        // A file input left empty still sends a part: no name, no bytes.
+        else if ((name === 'files' || name === 'files[]') && !(v.name === '' && v.size === 0)) files.push(v);
       }
     }
     return { fields, files };
@@ -98,6 +108,34 @@ export function webformRoutes(deps: ApiDeps) {
   const noStore = { 'Cache-Control': 'no-store' };
 
   return new Hono<ApiEnv>()
+    .get('/form/:key', (c) => {
+      const form = openForm(desk, c.req.param('key'));
+      if (!form) return gone(c);
+      const language = formLanguage(c);
+      const html = webformPage(
+        form.key,
+        language,
+        activeCategories(desk.db, language),
+        `/form/${form.key}/altcha.js`,
+      );
+      return c.html(html, 200, { ...noStore, 'Content-Language': language, Vary: 'Accept-Language' });
+    })
+    .get('/form/:key/embed.js', (c) => {
+      const form = openForm(desk, c.req.param('key'));
+      if (!form) return gone(c);
+      return c.body(webformEmbed(form.key), 200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Cache-Control': 'no-cache',
+      });
+    })
+    .get('/form/:key/altcha.js', async (c) => {
+      if (!openForm(desk, c.req.param('key'))) return gone(c);
+      widget ??= readFile(WIDGET_FILE, 'utf8');
+      return c.body(await widget, 200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Cache-Control': 'public, max-age=86400',
+      });
+    })
     .get('/form/:key/challenge', async (c) => {
       const form = openForm(desk, c.req.param('key'));
       if (!form) return gone(c);
