@@ -1023,6 +1023,7 @@ app-callback-unknown = Unknown caller
 
 # The website form (GET /form/<key>): refusals by field, the company line of the description
 webform-company-line = Company (as typed in the form): { $company }
+webform-contact-line = Contact (as typed in the form, not confirmed): { $contact }
 webform-error-invalid = Please check the form.
 webform-error-required = Please fill this in.
 webform-error-too_long = This is too long.

@@ -1024,6 +1024,7 @@ app-callback-unknown = Неизвестный абонент
 
 # The website form (GET /form/<key>): refusals by field, the company line of the description
 webform-company-line = Компания (как указано в форме): { $company }
+webform-contact-line = Контакт (как указано в форме, не подтверждён): { $contact }
 webform-error-invalid = Проверьте форму.
 webform-error-required = Заполните это поле.
 webform-error-too_long = Слишком длинно.

@@ -88,6 +88,22 @@ describe('the website form', () => {
       .where(eq(memberships.personId, ticket?.requesterId ?? 0))
       .all();
     expect(links).toEqual([]);
+    expect(ticket?.description).toContain('client.a@alpha.example, +79161112233');
+  });
+
+  it('keeps a known number with its owner alone', async () => {
+    const { w, key } = world();
+    w.ctx.db.update(people).set({ phone: '+79161112233' }).where(eq(people.id, w.ids.clientB)).run();
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    const { email: _, ...byPhone } = FIELDS;
+    const res = await post(w, key, { ...byPhone, ...t });
+    expect(res.status).toBe(201);
+    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    expect(ticket?.requesterId).not.toBe(w.ids.clientB);
+    expect(ticket?.companyId).toBeNull();
+    const owners = w.ctx.db.select().from(people).where(eq(people.phone, '+79161112233')).all();
+    expect(owners.map((p) => p.id)).toEqual([w.ids.clientB]);
   });
 
   it('takes multipart with files, and refuses too many or of a bad type', async () => {
@@ -236,6 +252,17 @@ describe('the website form', () => {
     await call(w, 'admin', 'PATCH', '/api/admin/webform', { enabled: false });
     for (const path of [`/form/${key}`, `/form/${key}/embed.js`, `/form/${key}/altcha.js`])
       expect((await call(w, null, 'GET', path)).status).toBe(404);
+  });
+
+  it('counts only accepted submissions against the form', async () => {
+    const { w, key } = world({ ...LIMITS, perFormDay: 1 });
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    expect((await post(w, key, { name: '' })).status).toBe(400);
+    expect((await post(w, key, { ...FIELDS, ...t })).status).toBe(201);
+    const next = await solved(w, key);
+    w.clock.advance(4_000);
+    expect((await post(w, key, { ...FIELDS, ...next })).status).toBe(429);
   });
 
   it('is gone when switched off, and only admins switch it', async () => {

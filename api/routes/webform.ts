@@ -152,12 +152,13 @@ export function webformRoutes(deps: ApiDeps) {
     .post('/form/:key', limit, async (c) => {
       const form = openForm(desk, c.req.param('key'));
       if (!form) return gone(c);
-      const { fields, files } = await readSubmission(c);
-      const language = formLanguage(c, fields.lang);
+      // Counted before the body is read: an address over its allowance costs no parsing.
       const ip = clientAddress(c, trustProxy);
       if (!counter.allows(ip, form.key))
-        return refuse(c, language, 'too_many_requests', [{ path: '', problem: 'too_many' }]);
-      counter.count(ip, form.key);
+        return refuse(c, formLanguage(c), 'too_many_requests', [{ path: '', problem: 'too_many' }]);
+      counter.attempt(ip);
+      const { fields, files } = await readSubmission(c);
+      const language = formLanguage(c, fields.lang);
       const token = typeof fields.token === 'string' ? fields.token : undefined;
       const tokenProblem = checkFormToken(form.tokenSecret, form.key, token, desk.clock.now());
       if (tokenProblem)
@@ -209,10 +210,14 @@ export function webformRoutes(deps: ApiDeps) {
         language,
         companyLine:
           checked.ok.company === null ? null : t('webform-company-line', { company: checked.ok.company }),
+        contactLine: t('webform-contact-line', {
+          contact: [checked.ok.email, checked.ok.phone].filter((v) => v !== null).join(', '),
+        }),
         files: attachments,
         deliveryKey: `webform:${randomBytes(12).toString('hex')}`,
       });
       proof.commit();
+      counter.accepted(form.key);
       return c.json({ ticket: { number: filed.number } }, 201);
     });
 }

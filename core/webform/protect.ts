@@ -119,12 +119,16 @@ export interface WebformLimits {
   perFormDay: number;
 }
 
-export const DEFAULT_WEBFORM_LIMITS: WebformLimits = { perIpHour: 5, perIpDay: 20, perFormDay: 500 };
+/** A person fixing a typo sends again: the address's allowance leaves room for that. */
+export const DEFAULT_WEBFORM_LIMITS: WebformLimits = { perIpHour: 10, perIpDay: 30, perFormDay: 500 };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Accepted submissions counted in fixed windows (per hour and per day), in memory. */
+/**
+ * Submissions counted in sliding windows, in memory. Every attempt counts for its address (junk included);
+ * only accepted ones count for the form, so junk from many addresses cannot shut the form for everyone.
+ */
 export class SubmissionCounter {
   private readonly hits = new Map<string, number[]>();
 
@@ -144,16 +148,23 @@ export class SubmissionCounter {
   allows(ip: string, formKey: string): boolean {
     const now = this.clock.now();
     const byIp = this.recent(`ip:${ip}`, now);
-    const byForm = this.recent(`form:${formKey}`, now);
     return (
       byIp.filter((at) => now - at < HOUR).length < this.limits.perIpHour &&
       byIp.length < this.limits.perIpDay &&
-      byForm.length < this.limits.perFormDay
+      this.recent(`form:${formKey}`, now).length < this.limits.perFormDay
     );
   }
 
-  count(ip: string, formKey: string): void {
+  private add(key: string): void {
     const now = this.clock.now();
-    for (const key of [`ip:${ip}`, `form:${formKey}`]) this.hits.set(key, [...this.recent(key, now), now]);
+    this.hits.set(key, [...this.recent(key, now), now]);
+  }
+
+  attempt(ip: string): void {
+    this.add(`ip:${ip}`);
+  }
+
+  accepted(formKey: string): void {
+    this.add(`form:${formKey}`);
   }
 }

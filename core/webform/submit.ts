@@ -109,18 +109,28 @@ export interface FiledSubmission {
 export function fileSubmission(
   ctx: DeskContext,
   s: CheckedSubmission,
-  opts: { language: Language; companyLine: string | null; files: AttachmentInput[]; deliveryKey: string },
+  opts: {
+    language: Language;
+    companyLine: string | null;
+    /** The e-mail and phone as typed, put in the description when the request is filed unverified. */
+    contactLine: string;
+    files: AttachmentInput[];
+    deliveryKey: string;
+  },
 ): FiledSubmission {
   return inTransaction(ctx.db, () => {
     const known = knownPerson(ctx, s);
     let sender: SenderRef;
     if (known !== null) {
+      // A number someone has stays theirs alone: joining by phone (core/onboarding.ts) must find them.
+      const phoneTaken =
+        s.phone !== null && ctx.db.select().from(people).where(eq(people.phone, s.phone)).get() !== undefined;
       const stranger = ctx.db
         .insert(people)
         .values({
           name: s.name.slice(0, NAME_MAX),
           email: s.email,
-          phone: s.phone,
+          phone: phoneTaken ? null : s.phone,
           language: opts.language,
           createdAt: ctx.clock.now(),
         })
@@ -129,7 +139,9 @@ export function fileSubmission(
       sender = { kind: 'person', personId: stranger.id };
     } else if (s.email !== null) sender = { kind: 'email', address: s.email, name: s.name };
     else sender = { kind: 'phone', number: s.phone ?? '', name: s.name };
-    const body = opts.companyLine === null ? s.description : `${opts.companyLine}\n\n${s.description}`;
+    // What the 1st line needs to check an unverified request: the contact as typed.
+    const lines = [opts.companyLine, known !== null ? opts.contactLine : null].filter((l) => l !== null);
+    const body = lines.length === 0 ? s.description : `${lines.join('\n')}\n\n${s.description}`;
     const outcome = receiveInbound(ctx, {
       channel: 'web',
       sender,
