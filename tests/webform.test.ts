@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_FILES_PER_MESSAGE } from '../core/files/store.ts';
 import { MAX_FILL_MS } from '../core/webform/protect.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
-import { attachments, memberships, people, tickets } from '../db/schema.ts';
+import { attachments, companies, memberships, people, tickets } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, call } from './api-harness.ts';
 import { storeSnapshot } from './fixtures.ts';
 
@@ -89,6 +89,28 @@ describe('the website form', () => {
       .all();
     expect(links).toEqual([]);
     expect(ticket?.description).toContain('client.a@alpha.example, +79161112233');
+  });
+
+  it('does not place a stranger with a company by the mail domain typed into the form', async () => {
+    const { w, key } = world();
+    w.ctx.db
+      .update(companies)
+      .set({ emailDomain: 'alpha.example' })
+      .where(eq(companies.id, w.companyA))
+      .run();
+    const t = await solved(w, key);
+    w.clock.advance(4_000);
+    const res = await post(w, key, { ...FIELDS, email: 'new.person@alpha.example', ...t });
+    expect(res.status).toBe(201);
+    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    expect(ticket?.companyId).toBeNull();
+    expect(
+      w.ctx.db
+        .select()
+        .from(memberships)
+        .where(eq(memberships.personId, ticket?.requesterId ?? 0))
+        .all(),
+    ).toEqual([]);
   });
 
   it('keeps a known number with its owner alone', async () => {

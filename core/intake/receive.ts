@@ -34,7 +34,8 @@ export function receiveInbound(ctx: DeskContext, msg: InboundMessage): IntakeOut
       const seen = refOf(db, refChannel, msg.deliveryKey);
       if (seen) return { kind: 'duplicate', ticketId: seen.ticketId };
     }
-    const { person } = identifySender(ctx, msg.sender, msg.language);
+    // Only a mail's sender is placed by their domain; an address typed into a form proves nothing.
+    const { person } = identifySender(ctx, msg.sender, msg.language, msg.channel === 'email');
     const actor = msg.filedBy ?? loadActor(db, person.id);
     const followed = followedTicket(ctx, actor, msg.thread, refChannel);
     const outcome =

@@ -17,7 +17,16 @@ export interface IdentifiedSender {
 }
 
 /** Call inside the intake's transaction: a person made here goes away with it when the intake fails. */
-export function identifySender(ctx: DeskContext, sender: SenderRef, language?: Language): IdentifiedSender {
+export function identifySender(
+  ctx: DeskContext,
+  sender: SenderRef,
+  language?: Language,
+  /**
+   * A stranger at a company's own mail domain becomes its client: true for mail, where the domain is the
+   * sender's server; false for a form anyone can type any address into.
+   */
+  companyByDomain = true,
+): IdentifiedSender {
   const db = ctx.db;
   switch (sender.kind) {
     case 'person': {
@@ -39,7 +48,7 @@ export function identifySender(ctx: DeskContext, sender: SenderRef, language?: L
       if (known) return { person: known, created: false };
       const person = insertPerson(ctx, { email: address }, sender.name || address, language);
       const domain = mailDomain(address);
-      if (domain !== '' && !isPublicMailDomain(domain)) {
+      if (companyByDomain && domain !== '' && !isPublicMailDomain(domain)) {
         const company = db
           .select({ id: companies.id })
           .from(companies)
