@@ -2,47 +2,16 @@
 // rung as a demo client goes to the desk's real CTI webhook, makes a ringing call and puts the card in the
 // 1st line's chat; hung up unanswered it is missed and in the callback queue; answered by the 1st line it
 // ends; bad input is a 400, never a 500.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
-import { type RunningApp, startApp } from '../app/run.ts';
+import { describe, expect, it } from 'vitest';
 import { loadActor } from '../core/actors.ts';
 import { callbackQueue } from '../core/phone/calls.ts';
 import { calls } from '../db/schema.ts';
 import type { CallView, ChatView, SessionView } from '../sandbox/types.ts';
+import { sandboxDesk } from './support/sandbox-desk.ts';
 
-let app: RunningApp;
-let origin: string;
-let filesDir: string;
-const errors: unknown[] = [];
-
-beforeAll(async () => {
-  filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-sandbox-call-'));
-  app = await startApp(loadConfig({ DATABASE_PATH: ':memory:', PORT: '0', FILES_DIR: filesDir }), {
-    log: () => {},
-    logger: createLogger({ level: 'silent' }),
-    onError: (error) => errors.push(error),
-    limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
-  });
-  origin = `http://127.0.0.1:${app.port}`;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.stop();
-  rmSync(filesDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
-});
-
-const post = (path: string, body?: unknown) =>
-  fetch(`${origin}/sandbox/api${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+const desk = sandboxDesk('sandbox-call');
+const post = desk.post;
 
 async function ok(response: Promise<Response>, status = 200): Promise<CallView> {
   const answer = await response;
@@ -51,7 +20,7 @@ async function ok(response: Promise<Response>, status = 200): Promise<CallView> 
 }
 
 const session = async () =>
-  (await (await fetch(`${origin}/sandbox/api/session?lang=ru`)).json()) as SessionView;
+  (await (await fetch(`${desk.origin()}/sandbox/api/session?lang=ru`)).json()) as SessionView;
 
 async function anna() {
   const found = (await session()).callPeople.find((p) => p.phone === '+79161112233');
@@ -71,7 +40,7 @@ async function cardIn(chatId: number, text: string) {
   await expect
     .poll(
       async () => {
-        const chat = (await (await fetch(`${origin}/sandbox/api/chats/${chatId}`)).json()) as ChatView;
+        const chat = (await (await fetch(`${desk.origin()}/sandbox/api/chats/${chatId}`)).json()) as ChatView;
         return chat.messages.filter((m) => !m.mine && m.text?.includes(text)).map((m) => m.text);
       },
       { timeout: 10_000 },
@@ -81,8 +50,8 @@ async function cardIn(chatId: number, text: string) {
 
 /** The callback queue's call ids, as a 1st-line person sees it. */
 const queue = (personId: number) =>
-  callbackQueue(app.desk, loadActor(app.desk.db, personId)).map((c) => c.callId);
-const row = (callId: string) => app.desk.db.select().from(calls).where(eq(calls.callId, callId)).get();
+  callbackQueue(desk.app().desk, loadActor(desk.app().desk.db, personId)).map((c) => c.callId);
+const row = (callId: string) => desk.app().desk.db.select().from(calls).where(eq(calls.callId, callId)).get();
 
 describe('the sandbox phone', () => {
   it('rings as a demo client: a ringing call, the card in the 1st line’s chat; unanswered, it is missed', async () => {
@@ -124,7 +93,7 @@ describe('the sandbox phone', () => {
   it('answers bad input with a 400 and what is wrong', async () => {
     const caller = await anna();
     const staff = await line1();
-    const before = app.desk.db.select().from(calls).all().length;
+    const before = desk.app().desk.db.select().from(calls).all().length;
     const cases: [string, unknown, RegExp][] = [
       ['/calls', '{not json', /./],
       ['/calls', {}, /from/],
@@ -143,7 +112,7 @@ describe('the sandbox phone', () => {
       expect(answer.error.code).toBe('invalid_input');
       expect(answer.error.message).toMatch(message);
     }
-    expect(app.desk.db.select().from(calls).all().length).toBe(before);
+    expect(desk.app().desk.db.select().from(calls).all().length).toBe(before);
 
     // Answered by someone not of the 1st line: refused, the call still rings.
     const rung = await ok(post('/calls', { from: { personId: caller.id } }), 201);

@@ -2,45 +2,14 @@
 // a mail written as a demo person goes through the real parser and intake and becomes a ticket by e-mail;
 // the desk's acknowledgement, sent by its real MailSender into memory, is listed with its [#N]; a reply
 // to it lands on the same ticket; the desk's own address is dropped; bad input is a 400, never a 500.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
-import { type RunningApp, startApp } from '../app/run.ts';
+import { describe, expect, it } from 'vitest';
 import { attachments, comments, people, tickets } from '../db/schema.ts';
 import type { MailView, SessionView, WrittenMailView } from '../sandbox/types.ts';
+import { sandboxDesk } from './support/sandbox-desk.ts';
 
-let app: RunningApp;
-let origin: string;
-let filesDir: string;
-const errors: unknown[] = [];
-
-beforeAll(async () => {
-  filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-sandbox-mail-'));
-  app = await startApp(loadConfig({ DATABASE_PATH: ':memory:', PORT: '0', FILES_DIR: filesDir }), {
-    log: () => {},
-    logger: createLogger({ level: 'silent' }),
-    onError: (error) => errors.push(error),
-    limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
-  });
-  origin = `http://127.0.0.1:${app.port}`;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.stop();
-  rmSync(filesDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
-});
-
-const send = (body: unknown) =>
-  fetch(`${origin}/sandbox/api/mail`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+const desk = sandboxDesk('sandbox-mail');
+const send = (body: unknown) => desk.post('/mail', body);
 
 async function write(body: unknown): Promise<WrittenMailView> {
   const response = await send(body);
@@ -48,7 +17,7 @@ async function write(body: unknown): Promise<WrittenMailView> {
   return (await response.json()) as WrittenMailView;
 }
 
-const mailView = async () => (await (await fetch(`${origin}/sandbox/api/mail`)).json()) as MailView;
+const mailView = async () => (await (await fetch(`${desk.origin()}/sandbox/api/mail`)).json()) as MailView;
 
 /** The desk's mail to `to` whose subject matches, once the sender has sent it. */
 async function deskMailTo(to: string, subject: RegExp) {
@@ -67,7 +36,7 @@ async function deskMailTo(to: string, subject: RegExp) {
 }
 
 async function annaId(): Promise<number> {
-  const session = (await (await fetch(`${origin}/sandbox/api/session?lang=ru`)).json()) as SessionView;
+  const session = (await (await fetch(`${desk.origin()}/sandbox/api/session?lang=ru`)).json()) as SessionView;
   const anna = session.mailPeople.find((p) => p.email === 'a.smirnova@romashka.ru');
   if (!anna) throw new Error('no demo person a.smirnova@romashka.ru');
   expect(anna).toMatchObject({ name: 'Анна Смирнова', company: 'ООО «Ромашка»' });
@@ -90,16 +59,18 @@ describe('the sandbox mail panel', () => {
     const number = first.result.kind === 'created' ? first.result.number : 0;
     expect(first.from).toBe('a.smirnova@romashka.ru');
 
-    const ticket = app.desk.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    const ticket = desk.app().desk.db.select().from(tickets).where(eq(tickets.number, number)).get();
     expect(ticket?.channel).toBe('email');
-    const requester = app.desk.db
-      .select({ email: people.email })
+    const requester = desk
+      .app()
+      .desk.db.select({ email: people.email })
       .from(people)
       .where(eq(people.id, ticket?.requesterId ?? 0))
       .get();
     expect(requester?.email).toBe('a.smirnova@romashka.ru');
-    const files = app.desk.db
-      .select({ fileName: attachments.fileName, internal: attachments.internal })
+    const files = desk
+      .app()
+      .desk.db.select({ fileName: attachments.fileName, internal: attachments.internal })
       .from(attachments)
       .where(eq(attachments.ticketId, ticket?.id ?? 0))
       .all();
@@ -126,8 +97,9 @@ describe('the sandbox mail panel', () => {
     });
     expect(reply.subject).toBe(`Re: ${ack.subject}`);
     expect(reply.result).toEqual({ kind: 'commented', number, reopened: false });
-    const said = app.desk.db
-      .select({ body: comments.body })
+    const said = desk
+      .app()
+      .desk.db.select({ body: comments.body })
       .from(comments)
       .where(and(eq(comments.ticketId, ticket?.id ?? 0), eq(comments.internal, false)))
       .all()
@@ -189,7 +161,7 @@ describe('the sandbox mail panel', () => {
   it('pushes the lists over server-sent events, as the page reads them', async () => {
     const controller = new AbortController();
     try {
-      const response = await fetch(`${origin}/sandbox/api/mail/events`, { signal: controller.signal });
+      const response = await fetch(`${desk.origin()}/sandbox/api/mail/events`, { signal: controller.signal });
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const reader = response.body?.getReader();
       if (!reader) throw new Error('no event stream');
