@@ -821,6 +821,25 @@ app-mail-check-reason-protocol = the server there is not of this kind (is the po
 app-mail-check-reason-settings = the settings are incomplete
 app-mail-check-reason-other = an error
 
+## Mini App: channels (admins) — the website form and telephony
+
+app-admin-channels = Channels
+app-channels-form = Website form
+app-channels-form-enabled = Form is on
+app-channels-form-switch-hint = Off: the form's page, the snippet on your site and sending answer "not found" at once. On again: the same address.
+app-channels-form-turned-on = The website form is on.
+app-channels-form-turned-off = The website form is off.
+app-channels-form-url = Form address
+app-channels-form-embed = Snippet for your site
+app-channels-form-embed-hint = Paste it where the form should stand: it shows the form in a frame that grows to its height. data-lang sets its language (ru or en); without it, the visitor's browser decides.
+app-channels-cti = Telephony (CTI)
+app-channels-cti-url = Webhook address for the PBX
+app-channels-cti-hint = The PBX posts Zammad's generic CTI events here: newCall, answer and hangup, with callId, from, to and direction (form or JSON). The address is its password: keep it safe.
+app-channels-cti-rotate = Change the token
+app-channels-cti-rotate-confirm = A new address will be made; the old one stops working at once, so the PBX must be given the new one.
+app-channels-cti-rotate-yes = Change it
+app-channels-cti-rotated = New address made: put it into the PBX.
+
 ## The bot: messages outside a guided step, replies about closed tickets
 
 offer-ask = Create a request with this text?

@@ -822,6 +822,25 @@ app-mail-check-reason-protocol = там сервер другого рода (н
 app-mail-check-reason-settings = настройки заполнены не до конца
 app-mail-check-reason-other = ошибка
 
+## Mini App: channels (admins) — the website form and telephony
+
+app-admin-channels = Каналы
+app-channels-form = Форма на сайте
+app-channels-form-enabled = Форма включена
+app-channels-form-switch-hint = Выключена: страница формы, вставка на вашем сайте и отправка сразу отвечают «не найдено». Снова включена — тот же адрес.
+app-channels-form-turned-on = Форма на сайте включена.
+app-channels-form-turned-off = Форма на сайте выключена.
+app-channels-form-url = Адрес формы
+app-channels-form-embed = Код для вашего сайта
+app-channels-form-embed-hint = Вставьте его туда, где должна стоять форма: он покажет её в рамке, растущей по высоте. data-lang задаёт язык (ru или en); без него язык выбирает браузер посетителя.
+app-channels-cti = Телефония (CTI)
+app-channels-cti-url = Адрес вебхука для АТС
+app-channels-cti-hint = АТС отправляет сюда события generic CTI в формате Zammad: newCall, answer и hangup, с callId, from, to и direction (форма или JSON). Адрес — её пароль: храните его надёжно.
+app-channels-cti-rotate = Сменить токен
+app-channels-cti-rotate-confirm = Будет создан новый адрес; старый сразу перестанет работать, и АТС нужно будет указать новый.
+app-channels-cti-rotate-yes = Сменить
+app-channels-cti-rotated = Новый адрес создан: укажите его в АТС.
+
 ## The bot: messages outside a guided step, replies about closed tickets
 
 offer-ask = Создать заявку с этим текстом?

@@ -108,7 +108,11 @@ export function App({ session }: { session: Session }) {
       );
       break;
     case 'admin':
-      screen = <Admin section={route.params[0] ?? null} />;
+      screen = session.tabs.includes('admin') ? (
+        <Admin section={route.params[0] ?? null} />
+      ) : (
+        <div className="empty">{t('app-not-found')}</div>
+      );
       break;
     default:
       screen = <div className="empty">{t('app-not-found')}</div>;

@@ -1,5 +1,6 @@
 // Set-up for admins: companies, contracts (SLA targets, calendar, priority matrix), business calendars
-// with holidays, categories, people and their roles, invite links. Plain forms against /api/admin/*.
+// with holidays, categories, people and their roles, invite links, mail, the website form and telephony.
+// Plain forms against /api/admin/*.
 import { type ReactNode, useState } from 'react';
 import { api, listOf } from '../api.ts';
 import { date, t } from '../i18n.ts';
@@ -10,6 +11,7 @@ import { IMPACTS, PRIORITIES, type Priority, ROLES, type Role, URGENCIES } from 
 import { ErrorNote, MainActionButton, Section, Spinner, toast, useLoad } from '../ui/common.tsx';
 import { DurationInput } from '../ui/DurationInput.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
+import Channels from './admin/Channels.tsx';
 import DirectoryImport from './admin/DirectoryImport.tsx';
 import Mail from './admin/Mail.tsx';
 import Setup from './admin/Setup.tsx';
@@ -25,6 +27,7 @@ const SECTIONS = [
   'invites',
   'directory',
   'mail',
+  'channels',
 ] as const;
 type AdminSection = (typeof SECTIONS)[number];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -922,6 +925,7 @@ export default function Admin({ section }: { section: string | null }) {
       {current === 'invites' ? <Invites /> : null}
       {current === 'directory' ? <DirectoryImport /> : null}
       {current === 'mail' ? <Mail /> : null}
+      {current === 'channels' ? <Channels /> : null}
     </div>
   );
 }
