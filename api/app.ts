@@ -29,7 +29,8 @@ import { setupRoutes } from './routes/setup.ts';
 import { CTI_PATH_PREFIX, ctiWebhookRoutes, telephonyRoutes } from './routes/telephony.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { UPLOAD_PATH, uploadRoutes } from './routes/uploads.ts';
-import { webformAdminRoutes, webformRoutes } from './routes/webform.ts';
+import { CONFIRM_PATH_PREFIX, webformAdminRoutes, webformRoutes } from './routes/webform.ts';
+import { webformConfirmRoutes } from './routes/webform-confirm.ts';
 
 export type { ApiDeps, ApiEnv } from './env.ts';
 
@@ -168,7 +169,7 @@ function miniApp(dir: string) {
  * codes travel there), status and time. Health checks that pass are debug: a monitor asks every few seconds.
  */
 /** Paths that carry a secret in them (the CTI webhook's token): logged with it blanked. */
-const SECRET_PATHS = [CTI_PATH_PREFIX];
+const SECRET_PATHS = [CTI_PATH_PREFIX, CONFIRM_PATH_PREFIX];
 
 export function pathForLog(path: string): string {
   const prefix = SECRET_PATHS.find((p) => path.startsWith(p));
@@ -259,6 +260,7 @@ export function createApi(deps: ApiDeps): Hono {
   // The PBX has no init data: its token is in the path. Before /api, whose sign-in it would not pass.
   app.route('/', ctiWebhookRoutes(deps, limits?.beforeAuth));
   // The website form is public: its own token, proof of work and counters instead of init data.
+  app.route('/', webformConfirmRoutes(deps));
   app.route('/', webformRoutes(deps));
   app.route('/api', api);
   // Unknown paths: JSON under /api; otherwise the Mini App when there is one. Done here rather than as a

@@ -13,6 +13,7 @@ import { ACCEPTED_NOTICE, DESK_NOTICES } from './notifications.ts';
 import { statements } from './statements.ts';
 import { offeredSlots } from './tickets/visits.ts';
 import { slotText } from './time-text.ts';
+import { CONFIRM_WEB_NOTICE } from './webform/confirm.ts';
 
 export interface NoticeFact {
   label: string;
@@ -125,6 +126,16 @@ export function noticeWording(
         fact('priority', vars.priority),
         fact('first-response-due', vars.firstDue),
       ],
+    );
+  }
+
+  // The known person asked to confirm a web request filed with their address: its number and the link only,
+  // never the submitter's words.
+  if (row.kind === CONFIRM_WEB_NOTICE) {
+    return wording(
+      say('notice-title-confirm_web', { number: vars.number }),
+      say('mail-requester-confirm_web', { number: vars.number, link: text(p.link) }),
+      [fact('number', number === null ? '' : `#${number}`)],
     );
   }
 

@@ -1077,3 +1077,17 @@ webform-page-trap = Leave this field empty
 webform-page-submit = Send request
 webform-page-success = Thank you! Your request #{ $number } has been received.
 webform-page-failed = The request could not be sent. Please try again.
+event-requester_confirmed = Confirmed by the requester
+notice-title-requester_confirmed = Request confirmed
+notice-requester-requester_confirmed = You confirmed request #{ $number }: it is yours now.
+notice-title-confirm_web = Did you send request #{ $number }?
+mail-requester-confirm_web = Request #{ $number } was sent from our website form with your e-mail address or phone number. If it was you, confirm it by this link, and the request will be filed under your name and company:
+    { $link }
+    If it was not you, ignore this mail: the request stays unconfirmed.
+webform-confirm-title = Confirm your request
+webform-confirm-ask = Request #{ $number } was sent from our website form with your e-mail address or phone number. If it was you, confirm it: it will be filed under your name and company.
+webform-confirm-button = Yes, it was me
+webform-confirm-confirmed = Thank you! Request #{ $number } is confirmed and filed under your name.
+webform-confirm-already = Request #{ $number } is already confirmed.
+webform-confirm-refused = Request #{ $number } can no longer be confirmed by this link: it is closed or support has already sorted it out.
+webform-confirm-invalid = This link is not valid or has expired.

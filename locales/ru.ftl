@@ -1078,3 +1078,17 @@ webform-page-trap = Оставьте это поле пустым
 webform-page-submit = Отправить заявку
 webform-page-success = Спасибо! Ваша заявка №{ $number } принята.
 webform-page-failed = Не удалось отправить заявку. Попробуйте ещё раз.
+event-requester_confirmed = Подтверждена заявителем
+notice-title-requester_confirmed = Заявка подтверждена
+notice-requester-requester_confirmed = Вы подтвердили заявку #{ $number }: теперь она ваша.
+notice-title-confirm_web = Это вы отправили заявку #{ $number }?
+mail-requester-confirm_web = Заявка #{ $number } отправлена через форму на нашем сайте с вашим адресом e-mail или номером телефона. Если это были вы, подтвердите её по ссылке — заявка будет оформлена на вас и вашу компанию:
+    { $link }
+    Если это были не вы, ничего не делайте: заявка останется неподтверждённой.
+webform-confirm-title = Подтвердите заявку
+webform-confirm-ask = Заявка #{ $number } отправлена через форму на нашем сайте с вашим адресом e-mail или номером телефона. Если это были вы, подтвердите её — заявка будет оформлена на вас и вашу компанию.
+webform-confirm-button = Да, это я
+webform-confirm-confirmed = Спасибо! Заявка #{ $number } подтверждена и оформлена на вас.
+webform-confirm-already = Заявка #{ $number } уже подтверждена.
+webform-confirm-refused = Заявку #{ $number } больше нельзя подтвердить по этой ссылке: она закрыта или поддержка уже разобралась с ней.
+webform-confirm-invalid = Ссылка недействительна или устарела.

@@ -11,6 +11,7 @@ import { ctiToken } from '../core/phone/cti-token.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { issueLinkToken } from '../core/webform/confirm.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
 import { attachments, contracts, memberships } from '../db/schema.ts';
 import { type Answer, type ApiWorld, apiWorld, call } from './api-harness.ts';
@@ -297,6 +298,22 @@ const ROUTES: Row[] = [
       { method: 'GET', path: '/form/not-the-key/challenge', status: 404 },
       { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/challenge`, status: 200 },
     ],
+  },
+  {
+    // A known person's confirm link: its signature decides; opening it changes nothing.
+    route: 'GET /form/confirm/:token',
+    probes: (_p, f) => [
+      { method: 'GET', path: '/form/confirm/1.1.99999999999999.forged', status: 404 },
+      {
+        method: 'GET',
+        path: `/form/confirm/${issueLinkToken(f.w.ctx, 'confirm', 1, 1, 4_102_444_800_000)}`,
+        status: 200,
+      },
+    ],
+  },
+  {
+    route: 'POST /form/confirm/:token',
+    probes: () => [{ method: 'POST', path: '/form/confirm/1.1.99999999999999.forged', status: 404 }],
   },
   {
     // Without its token and proof of work a submission is refused and writes nothing.

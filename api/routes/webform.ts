@@ -34,6 +34,17 @@ import { webformEmbed, webformPage } from '../webform-page.ts';
 import { fileStoreOf } from './uploads.ts';
 
 export const FORM_PATH_PREFIX = '/form/';
+export const CONFIRM_PATH_PREFIX = '/form/confirm/';
+
+/** The desk's public origin (MINIAPP_URL's), for links in mail; none when it is not configured. */
+export function publicOrigin(deps: ApiDeps): string | null {
+  if (!deps.miniAppUrl) return null;
+  try {
+    return new URL(deps.miniAppUrl).origin;
+  } catch {
+    return null;
+  }
+}
 /** Every file at the Mini App's limit, and room for the fields around them. */
 const FORM_BODY_LIMIT = MAX_FILES_PER_MESSAGE * MAX_FILE_BYTES + 256 * 1024;
 
@@ -106,6 +117,10 @@ export function webformRoutes(deps: ApiDeps) {
   });
   const gone = (c: Context) => errorJson(c, 404, { code: 'not_found', message: 'no such form' });
   const noStore = { 'Cache-Control': 'no-store' };
+  // Without the desk's public address no confirm link can be made: such requests stay unverified.
+  const origin = publicOrigin(deps);
+  const confirmLink =
+    origin === null ? undefined : (token: string) => `${origin}${CONFIRM_PATH_PREFIX}${token}`;
 
   return new Hono<ApiEnv>()
     .get('/form/:key', (c) => {
@@ -215,6 +230,7 @@ export function webformRoutes(deps: ApiDeps) {
         }),
         files: attachments,
         deliveryKey: `webform:${randomBytes(12).toString('hex')}`,
+        confirmLink,
       });
       proof.commit();
       counter.accepted(form.key);

@@ -13,6 +13,7 @@ import type { Language } from '../model.ts';
 import { normalizePhone } from '../onboarding.ts';
 import { type AttachmentInput, DESCRIPTION_MAX } from '../tickets/create.ts';
 import { inTransaction } from '../transaction.ts';
+import { enqueueConfirmMail } from './confirm.ts';
 
 export interface WebformFields {
   name?: string | undefined;
@@ -116,6 +117,8 @@ export function fileSubmission(
     contactLine: string;
     files: AttachmentInput[];
     deliveryKey: string;
+    /** The confirm page's URL for a token; without it the known person gets no link and it stays unverified. */
+    confirmLink?: ((token: string) => string) | undefined;
   },
 ): FiledSubmission {
   return inTransaction(ctx.db, () => {
@@ -152,6 +155,7 @@ export function fileSubmission(
       fields: { categoryId: s.categoryId },
     });
     if (outcome.kind !== 'created') throw new Error(`web form: the intake answered ${outcome.kind}`);
+    if (known !== null && opts.confirmLink) enqueueConfirmMail(ctx, outcome.ticket, known, opts.confirmLink);
     return { ticketId: outcome.ticket.id, number: outcome.ticket.number, unverified: known !== null };
   });
 }

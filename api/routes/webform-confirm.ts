@@ -1,0 +1,43 @@
+// The known person's confirmation of a web request filed with their address (core/webform/confirm.ts):
+// GET /form/confirm/:token shows the question and changes nothing, POST /form/confirm/:token moves the
+// request to them. A forged or expired link is a 404 page. The token is blanked in the access log.
+
+import { eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import type { Language } from '../../core/model.ts';
+import { confirmWebRequest, readLinkToken } from '../../core/webform/confirm.ts';
+import { tickets } from '../../db/schema.ts';
+import type { ApiDeps, ApiEnv } from '../env.ts';
+import { errorJson } from '../errors.ts';
+import { confirmPage } from '../webform-confirm-page.ts';
+import { formLanguage } from './webform.ts';
+
+/** A forged or expired link: the page for a browser, the API's JSON error for anything else. */
+function invalid(c: Context, language: Language) {
+  if ((c.req.header('accept') ?? '').includes('text/html'))
+    return c.html(confirmPage(language, 'invalid', null), 404, NO_STORE);
+  return errorJson(c, 404, { code: 'not_found', message: 'no such link' });
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+
+export function webformConfirmRoutes(deps: ApiDeps) {
+  const { desk } = deps;
+  const headers = NO_STORE;
+  return new Hono<ApiEnv>()
+    .get('/form/confirm/:token', (c) => {
+      const language = formLanguage(c);
+      const link = readLinkToken(desk, 'confirm', c.req.param('token'));
+      if (!link) return invalid(c, language);
+      const ticket = desk.db.select().from(tickets).where(eq(tickets.id, link.ticketId)).get();
+      return c.html(confirmPage(language, 'ask', ticket?.number ?? null), 200, headers);
+    })
+    .post('/form/confirm/:token', async (c) => {
+      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const language = formLanguage(c, (body as Record<string, unknown>).lang);
+      const link = readLinkToken(desk, 'confirm', c.req.param('token'));
+      if (!link) return invalid(c, language);
+      const outcome = confirmWebRequest(desk, link.ticketId, link.personId);
+      return c.html(confirmPage(language, outcome.kind, outcome.ticket?.number ?? null), 200, headers);
+    });
+}

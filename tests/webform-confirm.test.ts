@@ -1,0 +1,180 @@
+// A web request filed with a known person's address stays unverified until that person confirms it by the
+// signed link mailed to them: the mail, the page (GET changes nothing), the move in one transaction, a
+// second confirmation a no-op, forged and expired links refused, and the token kept out of the access log.
+
+import { Writable } from 'node:stream';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../app/logger.ts';
+import { noticeWording } from '../core/notice-wording.ts';
+import { CONFIRM_LINK_MS, CONFIRM_WEB_NOTICE, CONFIRMED_EVENT } from '../core/webform/confirm.ts';
+import { webformForAdmin } from '../core/webform/settings.ts';
+import { outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { translator } from '../locales/index.ts';
+import { type ApiWorld, apiWorld, call } from './api-harness.ts';
+
+const ORIGIN = 'https://desk.example';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination: stream }), text: () => lines.join('\n') };
+}
+
+function world(withUrl = true) {
+  const log = capture();
+  const w = apiWorld(
+    {},
+    {
+      webformLimits: { perIpHour: 10, perIpDay: 50, perFormDay: 100 },
+      logger: log.logger,
+      ...(withUrl ? { miniAppUrl: `${ORIGIN}/app/` } : {}),
+    },
+  );
+  w.ctx.db.update(people).set({ email: 'client.a@alpha.example' }).where(eq(people.id, w.ids.clientA)).run();
+  return { w, key: webformForAdmin(w.ctx, w.as.admin).key, log };
+}
+
+/** Files a request with client A's address, as a stranger would. */
+async function fileAsStranger(w: ApiWorld, key: string) {
+  const res = await call(w, null, 'GET', `/form/${key}/challenge`);
+  const { token, challenge } = res.json;
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error('no solution');
+  const altcha = Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+  w.clock.advance(4_000);
+  const filed = await call(w, null, 'POST', `/form/${key}`, {
+    name: 'Not Client A',
+    email: 'client.a@alpha.example',
+    description: 'Please reset my password',
+    token,
+    altcha,
+  });
+  expect(filed.status).toBe(201);
+  const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, filed.json.ticket.number)).get();
+  if (!ticket) throw new Error('not filed');
+  return ticket;
+}
+
+function confirmMail(w: ApiWorld, ticketId: number) {
+  return w.ctx.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.kind, CONFIRM_WEB_NOTICE)))
+    .all();
+}
+
+const pathOf = (link: string) => link.slice(ORIGIN.length);
+
+describe('confirming a web request by the known person', () => {
+  it('mails the known person a link that names no word of the submission', async () => {
+    const { w, key } = world();
+    const ticket = await fileAsStranger(w, key);
+    expect(ticket.requesterId).not.toBe(w.ids.clientA);
+    const rows = confirmMail(w, ticket.id);
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    if (!row) throw new Error('no mail');
+    expect(row).toMatchObject({ recipientId: w.ids.clientA, channel: 'email' });
+    const link = String(row.payload.link);
+    expect(link.startsWith(`${ORIGIN}/form/confirm/`)).toBe(true);
+    for (const language of ['ru', 'en'] as const) {
+      const wording = noticeWording(w.ctx, translator(language), row, language);
+      expect(wording.body).toContain(link);
+      expect(wording.body).toContain(String(ticket.number));
+      expect(`${wording.title}\n${wording.body}`).not.toContain('password');
+    }
+  });
+
+  it('makes no link without the desk public address: the request stays unverified', async () => {
+    const { w, key } = world(false);
+    const ticket = await fileAsStranger(w, key);
+    expect(confirmMail(w, ticket.id)).toEqual([]);
+    expect(ticket.companyId).toBeNull();
+  });
+
+  it('shows the page on GET and changes nothing; POST moves the ticket with its company and an event', async () => {
+    const { w, key, log } = world();
+    const ticket = await fileAsStranger(w, key);
+    const link = pathOf(String(confirmMail(w, ticket.id)[0]?.payload.link));
+
+    const page = await call(w, null, 'GET', `${link}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`#${ticket.number}`);
+    expect(page.text).toContain('<form method="post"');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()).toEqual(ticket);
+
+    const ru = await call(w, null, 'GET', link, undefined, { 'Accept-Language': 'ru' });
+    expect(ru.text).toContain('Подтвердите заявку');
+
+    const done = await call(w, null, 'POST', link, 'lang=en', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('is confirmed');
+    const moved = w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
+    expect(moved).toMatchObject({
+      requesterId: w.ids.clientA,
+      companyId: w.companyA,
+      version: ticket.version + 1,
+    });
+    const events = w.ctx.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, CONFIRMED_EVENT)))
+      .all();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: w.ids.clientA, internal: false });
+
+    const again = await call(w, null, 'POST', link, 'lang=en', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('already confirmed');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()).toEqual(moved);
+    expect(
+      w.ctx.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, CONFIRMED_EVENT)))
+        .all(),
+    ).toHaveLength(1);
+
+    // The token never reaches the access log.
+    const token = link.slice('/form/confirm/'.length);
+    expect(log.text()).toContain('/form/confirm/***');
+    expect(log.text()).not.toContain(token);
+  });
+
+  it('refuses a forged or expired link, and a ticket the 1st line already sorted out', async () => {
+    const { w, key } = world();
+    const ticket = await fileAsStranger(w, key);
+    const link = pathOf(String(confirmMail(w, ticket.id)[0]?.payload.link));
+    const [ticketId, , expiresAt, mac] = link.slice('/form/confirm/'.length).split('.');
+    const forged = `/form/confirm/${ticketId}.${w.ids.clientB}.${expiresAt}.${mac}`;
+    expect((await call(w, null, 'GET', forged)).status).toBe(404);
+    expect((await call(w, null, 'POST', forged)).status).toBe(404);
+    expect((await call(w, null, 'GET', '/form/confirm/garbage')).status).toBe(404);
+    const inBrowser = await call(w, null, 'GET', `${forged}?lang=en`, undefined, { Accept: 'text/html' });
+    expect(inBrowser.status).toBe(404);
+    expect(inBrowser.text).toContain('not valid or has expired');
+
+    // Staff gave the ticket a company meanwhile: the link no longer moves it.
+    w.ctx.db.update(tickets).set({ companyId: w.companyB }).where(eq(tickets.id, ticket.id)).run();
+    const refused = await call(w, null, 'POST', `${link}?lang=en`);
+    expect(refused.text).toContain('can no longer be confirmed');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.requesterId).toBe(
+      ticket.requesterId,
+    );
+
+    w.clock.advance(CONFIRM_LINK_MS + 1);
+    expect((await call(w, null, 'GET', link)).status).toBe(404);
+  });
+});
