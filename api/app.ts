@@ -29,8 +29,14 @@ import { setupRoutes } from './routes/setup.ts';
 import { CTI_PATH_PREFIX, ctiWebhookRoutes, telephonyRoutes } from './routes/telephony.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { UPLOAD_PATH, uploadRoutes } from './routes/uploads.ts';
-import { CONFIRM_PATH_PREFIX, webformAdminRoutes, webformRoutes } from './routes/webform.ts';
+import {
+  CONFIRM_PATH_PREFIX,
+  STATUS_PATH_PREFIX,
+  webformAdminRoutes,
+  webformRoutes,
+} from './routes/webform.ts';
 import { webformConfirmRoutes } from './routes/webform-confirm.ts';
+import { webformStatusRoutes } from './routes/webform-status.ts';
 
 export type { ApiDeps, ApiEnv } from './env.ts';
 
@@ -169,7 +175,7 @@ function miniApp(dir: string) {
  * codes travel there), status and time. Health checks that pass are debug: a monitor asks every few seconds.
  */
 /** Paths that carry a secret in them (the CTI webhook's token): logged with it blanked. */
-const SECRET_PATHS = [CTI_PATH_PREFIX, CONFIRM_PATH_PREFIX];
+const SECRET_PATHS = [CTI_PATH_PREFIX, CONFIRM_PATH_PREFIX, STATUS_PATH_PREFIX];
 
 export function pathForLog(path: string): string {
   const prefix = SECRET_PATHS.find((p) => path.startsWith(p));
@@ -261,6 +267,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.route('/', ctiWebhookRoutes(deps, limits?.beforeAuth));
   // The website form is public: its own token, proof of work and counters instead of init data.
   app.route('/', webformConfirmRoutes(deps));
+  app.route('/', webformStatusRoutes(deps));
   app.route('/', webformRoutes(deps));
   app.route('/api', api);
   // Unknown paths: JSON under /api; otherwise the Mini App when there is one. Done here rather than as a

@@ -112,15 +112,18 @@ export function noticeWording(
   // The acknowledgement of a new request: its number, priority and when we answer. Never the client's own
   // words (subject, description): a forged sender must not get to make us mail their text to anyone.
   if (row.kind === ACCEPTED_NOTICE) {
+    // The chat's wording names the zone itself.
+    const accepted = say('intake-accepted', {
+      number: vars.number,
+      priority: vars.priority,
+      due: formatLocal(ticket?.firstResponseDueAt ?? null, zone),
+      zone,
+    });
+    // A web request's mail carries its status page (api/routes/webform-status.ts).
+    const statusLink = text(p.statusLink);
     return wording(
       say('notice-title-accepted'),
-      // The chat's wording names the zone itself.
-      say('intake-accepted', {
-        number: vars.number,
-        priority: vars.priority,
-        due: formatLocal(ticket?.firstResponseDueAt ?? null, zone),
-        zone,
-      }),
+      statusLink ? `${accepted}\n\n${say('mail-requester-status-link', { link: statusLink })}` : accepted,
       [
         fact('number', number === null ? '' : `#${number}`),
         fact('priority', vars.priority),

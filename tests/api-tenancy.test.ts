@@ -316,6 +316,22 @@ const ROUTES: Row[] = [
     probes: () => [{ method: 'POST', path: '/form/confirm/1.1.99999999999999.forged', status: 404 }],
   },
   {
+    // A web submitter's status page: only a genuine link of the request's own requester opens it.
+    route: 'GET /form/status/:token',
+    probes: (_p, f) => [
+      { method: 'GET', path: '/form/status/1.1.99999999999999.forged', status: 404 },
+      {
+        method: 'GET',
+        path: `/form/status/${issueLinkToken(f.w.ctx, 'status', f.ticket.tA.id, f.w.ids.line1, 4_102_444_800_000)}`,
+        status: 404,
+      },
+    ],
+  },
+  {
+    route: 'POST /form/status/:token',
+    probes: () => [{ method: 'POST', path: '/form/status/1.1.99999999999999.forged', status: 404 }],
+  },
+  {
     // Without its token and proof of work a submission is refused and writes nothing.
     route: 'POST /form/:key',
     probes: (_p, f) => [

@@ -9,9 +9,12 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../app/logger.ts';
 import { noticeWording } from '../core/notice-wording.ts';
+import { ACCEPTED_NOTICE } from '../core/notifications.ts';
+import { act } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
 import { CONFIRM_LINK_MS, CONFIRM_WEB_NOTICE, CONFIRMED_EVENT } from '../core/webform/confirm.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
-import { outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { comments, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { type ApiWorld, apiWorld, call } from './api-harness.ts';
 
@@ -43,7 +46,7 @@ function world(withUrl = true) {
 }
 
 /** Files a request with client A's address, as a stranger would. */
-async function fileAsStranger(w: ApiWorld, key: string) {
+async function fileAsStranger(w: ApiWorld, key: string, email = 'client.a@alpha.example') {
   const res = await call(w, null, 'GET', `/form/${key}/challenge`);
   const { token, challenge } = res.json;
   const solution = await solveChallenge({ challenge, deriveKey });
@@ -52,7 +55,7 @@ async function fileAsStranger(w: ApiWorld, key: string) {
   w.clock.advance(4_000);
   const filed = await call(w, null, 'POST', `/form/${key}`, {
     name: 'Not Client A',
-    email: 'client.a@alpha.example',
+    email,
     description: 'Please reset my password',
     token,
     altcha,
@@ -176,5 +179,78 @@ describe('confirming a web request by the known person', () => {
 
     w.clock.advance(CONFIRM_LINK_MS + 1);
     expect((await call(w, null, 'GET', link)).status).toBe(404);
+  });
+});
+
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+describe('the status page of a web request', () => {
+  async function filed() {
+    const { w, key, log } = world();
+    const ticket = await fileAsStranger(w, key, 'new.visitor@example.org');
+    const ack = w.ctx.db
+      .select()
+      .from(outbox)
+      .where(
+        and(eq(outbox.ticketId, ticket.id), eq(outbox.kind, ACCEPTED_NOTICE), eq(outbox.channel, 'email')),
+      )
+      .get();
+    if (!ack) throw new Error('no acknowledgement');
+    const link = String(ack.payload.statusLink);
+    expect(link.startsWith(`${ORIGIN}/form/status/`)).toBe(true);
+    expect(noticeWording(w.ctx, translator('en'), ack, 'en').body).toContain(link);
+    return { w, ticket, log, path: pathOf(link) };
+  }
+
+  it('shows the status and the public history only; a forged link is 404; the token stays out of the log', async () => {
+    const { w, ticket, log, path } = await filed();
+    addComment(w.ctx, w.as.line1, ticket.id, { body: 'Staff only: check his licence', internal: true });
+    addComment(w.ctx, w.as.line1, ticket.id, { body: 'We are looking into it' });
+    const page = await call(w, null, 'GET', `${path}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`Request #${ticket.number}`);
+    expect(page.text).toContain('We are looking into it');
+    expect(page.text).toContain('New request');
+    expect(page.text).not.toContain('Staff only');
+    expect(log.text()).toContain('/form/status/***');
+    expect(log.text()).not.toContain(path.slice('/form/status/'.length));
+
+    const [id, , expiresAt, mac] = path.slice('/form/status/'.length).split('.');
+    expect(
+      (await call(w, null, 'GET', `/form/status/${id}.${w.ids.clientA}.${expiresAt}.${mac}`)).status,
+    ).toBe(404);
+    // A confirm link is no status link.
+    const confirmLike = await call(w, null, 'GET', path.replace('/form/status/', '/form/confirm/'));
+    expect(confirmLike.status).toBe(404);
+  });
+
+  it('takes a comment as the requester, then confirms or reopens a resolved request', async () => {
+    const { w, ticket, path } = await filed();
+    const sent = await call(w, null, 'POST', path, 'lang=en&do=comment&body=It+also+beeps', FORM);
+    expect(sent.status).toBe(200);
+    expect(sent.text).toContain('Your comment was added.');
+    const added = w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)).all();
+    expect(added.map((c) => [c.authorId, c.body, c.internal])).toEqual([
+      [ticket.requesterId, 'It also beeps', false],
+    ]);
+
+    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
+    const resolvedPage = await call(w, null, 'GET', `${path}?lang=en`);
+    expect(resolvedPage.text).toContain('Yes, it is solved');
+    const noReason = await call(w, null, 'POST', path, 'lang=en&do=reopen&body=', FORM);
+    expect(noReason.text).toContain('Say what is still wrong');
+    const reopened = await call(w, null, 'POST', path, 'lang=en&do=reopen&body=Still+jams', FORM);
+    expect(reopened.text).toContain('The request is open again.');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.status).not.toBe(
+      'resolved',
+    );
+
+    act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Replaced the rollers' });
+    const confirmed = await call(w, null, 'POST', path, 'lang=en&do=confirm', FORM);
+    expect(confirmed.text).toContain('The request is closed.');
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.status).toBe('closed');
+    // Closed: nothing more to send.
+    expect(confirmed.text).not.toContain('<textarea');
   });
 });

@@ -35,6 +35,7 @@ import { fileStoreOf } from './uploads.ts';
 
 export const FORM_PATH_PREFIX = '/form/';
 export const CONFIRM_PATH_PREFIX = '/form/confirm/';
+export const STATUS_PATH_PREFIX = '/form/status/';
 
 /** The desk's public origin (MINIAPP_URL's), for links in mail; none when it is not configured. */
 export function publicOrigin(deps: ApiDeps): string | null {
@@ -231,6 +232,7 @@ export function webformRoutes(deps: ApiDeps) {
         files: attachments,
         deliveryKey: `webform:${randomBytes(12).toString('hex')}`,
         confirmLink,
+        statusLink: origin === null ? undefined : (token: string) => `${origin}${STATUS_PATH_PREFIX}${token}`,
       });
       proof.commit();
       counter.accepted(form.key);

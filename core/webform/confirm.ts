@@ -3,10 +3,11 @@
 // files in someone else's name. Links are signed with a secret of their own in desk_settings, made on first
 // use; each names its purpose, the ticket, the person and an expiry.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { people, type TicketRow, tickets } from '../../db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { outbox, people, type TicketRow, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { isFinalStatus } from '../lifecycle.ts';
+import { ACCEPTED_NOTICE } from '../notifications.ts';
 import { readSetting, writeSetting } from '../settings.ts';
 import { dueTimes } from '../sla-clock.ts';
 import { statements } from '../statements.ts';
@@ -87,6 +88,33 @@ export function enqueueConfirmMail(
     idempotencyKey: `confirm_web:t${ticket.id}:p${knownId}`,
   });
   return true;
+}
+
+/** A status link lives as long as a request is likely to matter to its submitter. */
+export const STATUS_LINK_MS = 365 * 24 * 3_600_000;
+
+/**
+ * Inside the filing's transaction: the status page's link into the mail acknowledging the request. The
+ * intake writes the acknowledgement; only the form knows the desk's public address, so it adds the link.
+ */
+export function addStatusLink(
+  ctx: DeskContext,
+  ticket: { id: number; createdAt: number },
+  requesterId: number,
+  link: (token: string) => string,
+): void {
+  const token = issueLinkToken(ctx, 'status', ticket.id, requesterId, ticket.createdAt + STATUS_LINK_MS);
+  const acks = ctx.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticket.id), eq(outbox.kind, ACCEPTED_NOTICE), eq(outbox.channel, 'email')))
+    .all();
+  for (const row of acks)
+    ctx.db
+      .update(outbox)
+      .set({ payload: { ...row.payload, statusLink: link(token) } })
+      .where(eq(outbox.id, row.id))
+      .run();
 }
 
 export type ConfirmOutcome =

@@ -13,7 +13,7 @@ import type { Language } from '../model.ts';
 import { normalizePhone } from '../onboarding.ts';
 import { type AttachmentInput, DESCRIPTION_MAX } from '../tickets/create.ts';
 import { inTransaction } from '../transaction.ts';
-import { enqueueConfirmMail } from './confirm.ts';
+import { addStatusLink, enqueueConfirmMail } from './confirm.ts';
 
 export interface WebformFields {
   name?: string | undefined;
@@ -119,6 +119,8 @@ export function fileSubmission(
     deliveryKey: string;
     /** The confirm page's URL for a token; without it the known person gets no link and it stays unverified. */
     confirmLink?: ((token: string) => string) | undefined;
+    /** The status page's URL for a token, put in the acknowledgement mail; none without it. */
+    statusLink?: ((token: string) => string) | undefined;
   },
 ): FiledSubmission {
   return inTransaction(ctx.db, () => {
@@ -156,6 +158,7 @@ export function fileSubmission(
     });
     if (outcome.kind !== 'created') throw new Error(`web form: the intake answered ${outcome.kind}`);
     if (known !== null && opts.confirmLink) enqueueConfirmMail(ctx, outcome.ticket, known, opts.confirmLink);
+    if (opts.statusLink) addStatusLink(ctx, outcome.ticket, outcome.requesterId, opts.statusLink);
     return { ticketId: outcome.ticket.id, number: outcome.ticket.number, unverified: known !== null };
   });
 }

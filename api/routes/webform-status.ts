@@ -1,0 +1,132 @@
+// The web submitter's status page, by the signed link in the acknowledgement mail (core/webform/confirm.ts,
+// purpose 'status'): GET /form/status/:token shows the request as its requester may see it (core reads with
+// the requester as the actor); POST adds a comment, or confirms the solution or reopens it, as the
+// requester. A link stops working once the request belongs to someone else (confirmed by a known person).
+// POSTs are counted per address. The token is blanked in the access log.
+import { eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { loadActor } from '../../core/actors.ts';
+import { DeskError } from '../../core/errors.ts';
+import { isFinalStatus } from '../../core/lifecycle.ts';
+import type { Language } from '../../core/model.ts';
+import type { Actor } from '../../core/permissions.ts';
+import { act } from '../../core/tickets/act.ts';
+import { addComment } from '../../core/tickets/comment.ts';
+import { getTicket, ticketComments, timeline } from '../../core/tickets/read.ts';
+import { readLinkToken } from '../../core/webform/confirm.ts';
+import { SubmissionCounter } from '../../core/webform/protect.ts';
+import { people } from '../../db/schema.ts';
+import { translator } from '../../locales/index.ts';
+import type { ApiDeps, ApiEnv } from '../env.ts';
+import { errorJson } from '../errors.ts';
+import { clientAddress } from '../rate-limit.ts';
+import { type StatusEntry, type StatusView, statusPage } from '../webform-status-page.ts';
+import { formLanguage } from './webform.ts';
+
+const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+/** POSTs from one address: enough for a person, little for a script. */
+const STATUS_LIMITS = { perIpHour: 30, perIpDay: 100, perFormDay: Number.MAX_SAFE_INTEGER };
+
+function notFound(c: Context) {
+  return errorJson(c, 404, { code: 'not_found', message: 'no such link' });
+}
+
+export function webformStatusRoutes(deps: ApiDeps) {
+  const { desk } = deps;
+  const counter = new SubmissionCounter(STATUS_LIMITS, desk.clock);
+  const trustProxy = deps.rateLimit?.trustProxy ?? false;
+
+  /** The requester and their request, when the link is genuine and the request is still theirs. */
+  const open = (token: string): { actor: Actor; ticketId: number } | null => {
+    const link = readLinkToken(desk, 'status', token);
+    if (!link) return null;
+    try {
+      const actor = loadActor(desk.db, link.personId);
+      const { ticket } = getTicket(desk, actor, link.ticketId);
+      return ticket.requesterId === link.personId ? { actor, ticketId: ticket.id } : null;
+    } catch (error) {
+      if (error instanceof DeskError) return null;
+      throw error;
+    }
+  };
+
+  const view = (actor: Actor, ticketId: number, language: Language): StatusView => {
+    const t = translator(language);
+    const { ticket, timeZone } = getTicket(desk, actor, ticketId);
+    const nameOf = (id: number | null) =>
+      id === null
+        ? ''
+        : (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '');
+    const history: StatusEntry[] = [
+      // A comment is shown with its text below: its event would say the same twice.
+      ...timeline(desk, actor, ticketId)
+        .filter((e) => e.type !== 'comment')
+        .flatMap((e) => {
+          const label = t(`event-${e.type}`);
+          return label === `event-${e.type}` ? [] : [{ at: e.at, title: label, body: null }];
+        }),
+      ...ticketComments(desk, actor, ticketId).map((c) => ({
+        at: c.createdAt,
+        title: nameOf(c.authorId),
+        body: c.body,
+      })),
+    ].sort((a, b) => a.at - b.at);
+    return {
+      number: ticket.number,
+      subject: ticket.subject,
+      status: t(`status-${ticket.status}`),
+      resolved: ticket.status === 'resolved',
+      open: !isFinalStatus(ticket.status),
+      timeZone,
+      history,
+    };
+  };
+
+  return new Hono<ApiEnv>()
+    .get('/form/status/:token', (c) => {
+      const found = open(c.req.param('token'));
+      if (!found) return notFound(c);
+      const language = formLanguage(c);
+      return c.html(statusPage(language, view(found.actor, found.ticketId, language), null), 200, NO_STORE);
+    })
+    .post('/form/status/:token', async (c) => {
+      const ip = clientAddress(c, trustProxy);
+      if (!counter.allows(ip, 'status'))
+        return errorJson(c, 429, {
+          code: 'too_many_requests',
+          message: 'too many requests from this address',
+        });
+      counter.attempt(ip);
+      const found = open(c.req.param('token'));
+      if (!found) return notFound(c);
+      const form = await c.req.parseBody();
+      const language = formLanguage(c, form.lang);
+      const body = typeof form.body === 'string' ? form.body.trim().slice(0, 4000) : '';
+      const what = form.do;
+      let message: { ok: boolean; key: string };
+      try {
+        if (what === 'confirm') {
+          act(desk, found.actor, found.ticketId, { action: 'confirm' });
+          message = { ok: true, key: 'webform-status-confirmed' };
+        } else if (what === 'reopen') {
+          if (body === '') message = { ok: false, key: 'webform-status-reason-needed' };
+          else {
+            act(desk, found.actor, found.ticketId, { action: 'reopen', reason: body });
+            message = { ok: true, key: 'webform-status-reopened' };
+          }
+        } else if (body === '') message = { ok: false, key: 'webform-status-empty' };
+        else {
+          addComment(desk, found.actor, found.ticketId, { body });
+          message = { ok: true, key: 'webform-status-sent' };
+        }
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        message = { ok: false, key: 'webform-status-failed' };
+      }
+      return c.html(
+        statusPage(language, view(found.actor, found.ticketId, language), message),
+        200,
+        NO_STORE,
+      );
+    });
+}
