@@ -253,4 +253,11 @@ describe('the status page of a web request', () => {
     // Closed: nothing more to send.
     expect(confirmed.text).not.toContain('<textarea');
   });
+
+  it('counts the POSTs by a link per address', async () => {
+    const { w, path } = await filed();
+    for (let i = 0; i < 30; i++)
+      expect((await call(w, null, 'POST', path, 'do=comment&body=', FORM)).status).toBe(200);
+    expect((await call(w, null, 'POST', path, 'do=comment&body=', FORM)).status).toBe(429);
+  });
 });

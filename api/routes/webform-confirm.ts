@@ -6,11 +6,14 @@ import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import type { Language } from '../../core/model.ts';
 import { confirmWebRequest, readLinkToken } from '../../core/webform/confirm.ts';
+import { SubmissionCounter } from '../../core/webform/protect.ts';
 import { tickets } from '../../db/schema.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
+import { clientAddress } from '../rate-limit.ts';
 import { confirmPage } from '../webform-confirm-page.ts';
 import { formLanguage } from './webform.ts';
+import { LINK_POST_LIMITS } from './webform-status.ts';
 
 /** A forged or expired link: the page for a browser, the API's JSON error for anything else. */
 function invalid(c: Context, language: Language) {
@@ -24,6 +27,8 @@ const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer'
 export function webformConfirmRoutes(deps: ApiDeps) {
   const { desk } = deps;
   const headers = NO_STORE;
+  const counter = new SubmissionCounter(LINK_POST_LIMITS, desk.clock);
+  const trustProxy = deps.rateLimit?.trustProxy ?? false;
   return new Hono<ApiEnv>()
     .get('/form/confirm/:token', (c) => {
       const language = formLanguage(c);
@@ -33,6 +38,13 @@ export function webformConfirmRoutes(deps: ApiDeps) {
       return c.html(confirmPage(language, 'ask', ticket?.number ?? null), 200, headers);
     })
     .post('/form/confirm/:token', async (c) => {
+      const ip = clientAddress(c, trustProxy);
+      if (!counter.allows(ip, 'confirm'))
+        return errorJson(c, 429, {
+          code: 'too_many_requests',
+          message: 'too many requests from this address',
+        });
+      counter.attempt(ip);
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const language = formLanguage(c, (body as Record<string, unknown>).lang);
       const link = readLinkToken(desk, 'confirm', c.req.param('token'));

@@ -24,8 +24,8 @@ import { type StatusEntry, type StatusView, statusPage } from '../webform-status
 import { formLanguage } from './webform.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
-/** POSTs from one address: enough for a person, little for a script. */
-const STATUS_LIMITS = { perIpHour: 30, perIpDay: 100, perFormDay: Number.MAX_SAFE_INTEGER };
+/** POSTs by a mailed link (status, confirm) from one address: enough for a person, little for a script. */
+export const LINK_POST_LIMITS = { perIpHour: 30, perIpDay: 100, perFormDay: Number.MAX_SAFE_INTEGER };
 
 function notFound(c: Context) {
   return errorJson(c, 404, { code: 'not_found', message: 'no such link' });
@@ -33,7 +33,7 @@ function notFound(c: Context) {
 
 export function webformStatusRoutes(deps: ApiDeps) {
   const { desk } = deps;
-  const counter = new SubmissionCounter(STATUS_LIMITS, desk.clock);
+  const counter = new SubmissionCounter(LINK_POST_LIMITS, desk.clock);
   const trustProxy = deps.rateLimit?.trustProxy ?? false;
 
   /** The requester and their request, when the link is genuine and the request is still theirs. */
