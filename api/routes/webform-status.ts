@@ -63,7 +63,13 @@ export function webformStatusRoutes(deps: ApiDeps) {
         .filter((e) => e.type !== 'comment')
         .flatMap((e) => {
           const label = t(`event-${e.type}`);
-          return label === `event-${e.type}` ? [] : [{ at: e.at, title: label, body: null }];
+          // What came with it that the client may read (eventForClient dropped the staff's own words).
+          const said = [e.data?.resolution, e.data?.question, e.data?.reason].find(
+            (v) => typeof v === 'string',
+          );
+          return label === `event-${e.type}`
+            ? []
+            : [{ at: e.at, title: label, body: (said as string) ?? null }];
         }),
       ...ticketComments(desk, actor, ticketId).map((c) => ({
         at: c.createdAt,
