@@ -64,6 +64,8 @@ function staffAudience(event: NoticeEvent, ticket: NoticeTicket): Array<[Audienc
     case 'resume':
     case 'reopen':
     case 'sla_warning':
+    // A web request's known person confirmed it: whoever sorts the unverified request sees it is settled.
+    case 'requester_confirmed':
       return assigneeOrLine;
     case 'comment':
       return event.fromClient ? assigneeOrLine : [];

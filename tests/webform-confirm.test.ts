@@ -135,6 +135,14 @@ describe('confirming a web request by the known person', () => {
       .all();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: w.ids.clientA, internal: false });
+    const told = w.ctx.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.ticketId, ticket.id), eq(outbox.eventId, events[0]?.id ?? 0)))
+      .all();
+    expect(told.map((r) => r.kind)).toContain('line.requester_confirmed');
+    for (const row of told.filter((r) => r.kind === 'line.requester_confirmed'))
+      expect(noticeWording(w.ctx, translator('ru'), row, 'ru').title).toContain('Подтверждена заявителем');
 
     const again = await call(w, null, 'POST', link, 'lang=en', {
       'Content-Type': 'application/x-www-form-urlencoded',
