@@ -1,53 +1,30 @@
 // The sandbox's call box in Chromium: a demo client rings the desk, the page says the 1st line got the
 // card, and the 1st line's chat shows it (the bot's real message); hung up unanswered it is missed; a free
 // number answered by the 1st line ends as a call.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
-import { type RunningApp, startApp } from '../../app/run.ts';
 import { calls } from '../../db/schema.ts';
+import { sandboxDesk } from '../support/sandbox-desk.ts';
+import { launchChromium } from './launch.ts';
 import { SCREENSHOTS } from './paths.ts';
 
-let app: RunningApp;
+const desk = sandboxDesk('sandbox-call');
 let browser: Browser;
-let filesDir: string;
-const errors: unknown[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-sandbox-call-'));
-  app = await startApp(loadConfig({ DATABASE_PATH: ':memory:', PORT: '0', FILES_DIR: filesDir }), {
-    log: () => {},
-    logger: createLogger({ level: 'silent' }),
-    onError: (error) => errors.push(error),
-    limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  rmSync(filesDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
 });
 
 const states = () =>
-  app.desk.db
-    .select({ state: calls.state, from: calls.fromNumber })
+  desk
+    .app()
+    .desk.db.select({ state: calls.state, from: calls.fromNumber })
     .from(calls)
     .all()
     .map((c) => `${c.from} ${c.state}`);
@@ -61,7 +38,7 @@ it('a client rings the desk: the 1st line’s chat gets the card; unanswered it 
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.goto(app.sandboxUrl ?? '');
+  await page.goto(desk.app().sandboxUrl ?? '');
 
   await expect.poll(() => page.locator('#call-title').textContent()).toBe('📞 Позвонить в службу');
   const anna = await page.locator('#call-from option', { hasText: '+79161112233' }).getAttribute('value');

@@ -2,49 +2,25 @@
 // request it became, the desk's acknowledgement with that number appears under the form, and "Reply"
 // answers it as a mail program would, landing on the same request; the desk's own address is dropped;
 // on a phone's width the panel is a pane of its own.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
-import { type RunningApp, startApp } from '../../app/run.ts';
 import { comments, tickets } from '../../db/schema.ts';
+import { sandboxDesk } from '../support/sandbox-desk.ts';
+import { launchChromium } from './launch.ts';
 import { SCREENSHOTS } from './paths.ts';
 
-let app: RunningApp;
+const desk = sandboxDesk('sandbox-mail');
 let browser: Browser;
-let filesDir: string;
-const errors: unknown[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-sandbox-mail-'));
-  app = await startApp(loadConfig({ DATABASE_PATH: ':memory:', PORT: '0', FILES_DIR: filesDir }), {
-    log: () => {},
-    logger: createLogger({ level: 'silent' }),
-    onError: (error) => errors.push(error),
-    limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  rmSync(filesDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
 });
 
 it('a client writes to the desk by e-mail, sees the numbered answer and replies to it', async () => {
@@ -56,7 +32,7 @@ it('a client writes to the desk by e-mail, sees the numbered answer and replies 
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.goto(app.sandboxUrl ?? '');
+  await page.goto(desk.app().sandboxUrl ?? '');
 
   await page.locator('#open-mail').click();
   await expect.poll(() => page.locator('#mail-to').textContent()).toBe('support@tgdesk.example');
@@ -72,7 +48,7 @@ it('a client writes to the desk by e-mail, sees the numbered answer and replies 
   const result = page.locator('#mail-result');
   await expect.poll(() => result.textContent()).toMatch(/^Новая заявка #\d+$/);
   const number = Number(/#(\d+)/.exec((await result.textContent()) ?? '')?.[1]);
-  const ticket = app.desk.db.select().from(tickets).where(eq(tickets.number, number)).get();
+  const ticket = desk.app().desk.db.select().from(tickets).where(eq(tickets.number, number)).get();
   expect(ticket?.channel).toBe('email');
 
   // The desk's acknowledgement, as its sender sent it, under the form; the page's own mail beside it.
@@ -92,8 +68,9 @@ it('a client writes to the desk by e-mail, sees the numbered answer and replies 
   await page.locator('#mail-send').click();
   await expect.poll(() => result.textContent()).toBe(`Комментарий к заявке #${number}`);
   await expect(page.locator('#mail-reply-bar').isVisible()).resolves.toBe(false);
-  const said = app.desk.db
-    .select({ body: comments.body })
+  const said = desk
+    .app()
+    .desk.db.select({ body: comments.body })
     .from(comments)
     .where(eq(comments.ticketId, ticket?.id ?? 0))
     .all()
