@@ -3,19 +3,18 @@
 // the requester as the actor); POST adds a comment, or confirms the solution or reopens it, as the
 // requester. A link stops working once the request belongs to someone else (confirmed by a known person).
 // POSTs are counted per address. The token is blanked in the access log.
-import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { loadActor } from '../../core/actors.ts';
 import { DeskError } from '../../core/errors.ts';
 import { isFinalStatus } from '../../core/lifecycle.ts';
 import type { Language } from '../../core/model.ts';
 import type { Actor } from '../../core/permissions.ts';
+import { statements } from '../../core/statements.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { getTicket, ticketComments, timeline } from '../../core/tickets/read.ts';
 import { readLinkToken } from '../../core/webform/confirm.ts';
 import { SubmissionCounter } from '../../core/webform/protect.ts';
-import { people } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
@@ -53,10 +52,8 @@ export function webformStatusRoutes(deps: ApiDeps) {
   const view = (actor: Actor, ticketId: number, language: Language): StatusView => {
     const t = translator(language);
     const { ticket, timeZone } = getTicket(desk, actor, ticketId);
-    const nameOf = (id: number | null) =>
-      id === null
-        ? ''
-        : (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '');
+    const { personById } = statements(desk.db);
+    const nameOf = (id: number | null) => (id === null ? '' : (personById.get({ id })?.name ?? ''));
     const history: StatusEntry[] = [
       // A comment is shown with its text below: its event would say the same twice.
       ...timeline(desk, actor, ticketId)
