@@ -480,3 +480,18 @@ export const calls = sqliteTable(
 export type CallDirection = 'in' | 'out';
 export type CallState = 'ringing' | 'answered' | 'missed' | 'ended';
 export type CallRow = typeof calls.$inferSelect;
+
+/**
+ * Submissions to the desk's public pages (the website form, its confirm and status links), counted against
+ * their limits per client address and per form. Kept in the store so a restart forgets nobody's allowance.
+ */
+export const publicHits = sqliteTable(
+  'public_hits',
+  {
+    id: integer('id').primaryKey(),
+    /** What is counted: `<scope>:ip:<address>` or `<scope>:form:<key>`. */
+    bucket: text('bucket').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('public_hits_bucket').on(t.bucket, t.at), index('public_hits_at').on(t.at)],
+);

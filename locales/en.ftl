@@ -1058,7 +1058,6 @@ webform-error-token-too_fresh = That was too quick. Please check the form and se
 webform-error-rejected = The form could not be sent.
 webform-error-altcha-missing = Please confirm you are not a robot.
 webform-error-altcha-invalid = The check failed. Please confirm again.
-webform-error-altcha-replayed = The check was already used. Please confirm again.
 webform-error-altcha-expired = The check has expired. Please confirm again.
 webform-error-files-too-many = Too many files (at most 10).
 webform-error-files-too-large = A file is too large (at most 20 MB).

@@ -1059,7 +1059,6 @@ webform-error-token-too_fresh = Слишком быстро. Проверьте 
 webform-error-rejected = Форму не удалось отправить.
 webform-error-altcha-missing = Подтвердите, что вы не робот.
 webform-error-altcha-invalid = Проверка не пройдена. Подтвердите ещё раз.
-webform-error-altcha-replayed = Эта проверка уже использована. Подтвердите ещё раз.
 webform-error-altcha-expired = Проверка устарела. Подтвердите ещё раз.
 webform-error-files-too-many = Слишком много файлов (не больше 10).
 webform-error-files-too-large = Файл слишком большой (не больше 20 МБ).

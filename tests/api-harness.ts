@@ -32,7 +32,16 @@ export function apiWorld(options: WorldOptions = {}, deps: Partial<ApiDeps> = {}
   const w = makeWorld(options);
   const sent: SentDocument[] = [];
   const files = new Map<string, Uint8Array>();
-  const app = createApi({
+  return { ...w, app: apiOf(w, sent, files, deps), sent, files, errors: [] };
+}
+
+/** The same store and clock behind a new API, as after a restart: whatever the old one held in memory is gone. */
+export function restartedApi(w: ApiWorld, deps: Partial<ApiDeps> = {}): ApiWorld {
+  return { ...w, app: apiOf(w, w.sent, w.files, deps) };
+}
+
+function apiOf(w: World, sent: SentDocument[], files: Map<string, Uint8Array>, deps: Partial<ApiDeps>) {
+  return createApi({
     desk: w.ctx,
     botToken: BOT_TOKEN,
     botUsername: 'tgdesk_test_bot',
@@ -48,7 +57,6 @@ export function apiWorld(options: WorldOptions = {}, deps: Partial<ApiDeps> = {}
     },
     ...deps,
   });
-  return { ...w, app, sent, files, errors: [] };
 }
 
 /** The Telegram user behind a person of the world, as Telegram would put it in init data. */

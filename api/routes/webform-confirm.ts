@@ -27,7 +27,7 @@ const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer'
 export function webformConfirmRoutes(deps: ApiDeps) {
   const { desk } = deps;
   const headers = NO_STORE;
-  const counter = new SubmissionCounter(LINK_POST_LIMITS, desk.clock);
+  const counter = new SubmissionCounter(desk, 'link', LINK_POST_LIMITS);
   const trustProxy = deps.rateLimit?.trustProxy ?? false;
   return new Hono<ApiEnv>()
     .get('/form/confirm/:token', (c) => {

@@ -32,7 +32,7 @@ function notFound(c: Context) {
 
 export function webformStatusRoutes(deps: ApiDeps) {
   const { desk } = deps;
-  const counter = new SubmissionCounter(LINK_POST_LIMITS, desk.clock);
+  const counter = new SubmissionCounter(desk, 'link', LINK_POST_LIMITS);
   const trustProxy = deps.rateLimit?.trustProxy ?? false;
 
   /** The requester and their request, when the link is genuine and the request is still theirs. */

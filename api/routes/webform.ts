@@ -3,7 +3,6 @@
 // form is on, the address's and the form's counters, the token's age, the honeypot, the proof of work, then
 // the fields, and files the request (core/webform/). Refusals are 400 JSON with `fields` worded in the
 // submitter's language. Admins switch the form off and on under /api/admin/webform.
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +15,8 @@ import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, safeFileName } from '../../core/
 import type { Language } from '../../core/model.ts';
 import type { AttachmentInput } from '../../core/tickets/create.ts';
 import {
-  AltchaGuard,
   checkFormToken,
+  checkProofOfWork,
   DEFAULT_WEBFORM_LIMITS,
   issueChallenge,
   issueFormToken,
@@ -108,8 +107,7 @@ async function readSubmission(c: Context): Promise<Submitted> {
 
 export function webformRoutes(deps: ApiDeps) {
   const { desk } = deps;
-  const altcha = new AltchaGuard(desk.clock);
-  const counter = new SubmissionCounter(deps.webformLimits ?? DEFAULT_WEBFORM_LIMITS, desk.clock);
+  const counter = new SubmissionCounter(desk, 'webform', deps.webformLimits ?? DEFAULT_WEBFORM_LIMITS);
   const trustProxy = deps.rateLimit?.trustProxy ?? false;
   const limit = bodyLimit({
     maxSize: FORM_BODY_LIMIT,
@@ -183,7 +181,7 @@ export function webformRoutes(deps: ApiDeps) {
       if (typeof fields.website === 'string' && fields.website !== '')
         return refuse(c, language, 'rejected', [{ path: 'website', problem: 'rejected' }]);
       const payload = typeof fields.altcha === 'string' ? fields.altcha : undefined;
-      const proof = await altcha.check(form.altchaSecret, form.key, payload);
+      const proof = await checkProofOfWork(form.altchaSecret, form.key, payload, desk.clock.now());
       if (proof.problem !== null)
         return refuse(c, language, 'altcha', [{ path: 'altcha', problem: `altcha-${proof.problem}` }]);
       const checked = checkFields(desk, fields as WebformFields, language);
@@ -230,11 +228,12 @@ export function webformRoutes(deps: ApiDeps) {
           contact: [checked.ok.email, checked.ok.phone].filter((v) => v !== null).join(', '),
         }),
         files: attachments,
-        deliveryKey: `webform:${randomBytes(12).toString('hex')}`,
+        // One solved challenge files one request: a resend (a lost answer, a double tap) gets the same one.
+        deliveryKey: `altcha:${proof.proof}`,
         confirmLink,
         statusLink: origin === null ? undefined : (token: string) => `${origin}${STATUS_PATH_PREFIX}${token}`,
       });
-      proof.commit();
+      if (filed.repeated) return c.json({ ticket: { number: filed.number } }, 200);
       counter.accepted(form.key);
       return c.json({ ticket: { number: filed.number } }, 201);
     });

@@ -1,11 +1,14 @@
 // What keeps scripts off the public form without any outside service: a signed token with its issue time
-// (filled too fast or too late is refused), a self-hosted ALTCHA proof of work (each solution once), and
-// counters per address and per form. The counters and the used solutions live in this process's memory:
-// enough for the one process a desk runs; a restart forgets them.
+// (filled too fast or too late is refused), a self-hosted ALTCHA proof of work, and counters per address
+// and per form. A solution files one request: it is that request's delivery key (core/webform/submit.ts),
+// so sending it again answers with the same request. The counters are rows in the store: a restart
+// forgets nobody's allowance.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Challenge, createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
-import type { Clock } from '../model.ts';
+import { and, count, eq, gte, lt } from 'drizzle-orm';
+import { publicHits } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
 
 /** A form filled faster than this is a script's. */
 export const MIN_FILL_MS = 3_000;
@@ -73,44 +76,35 @@ function decodePayload(payload: string): { challenge: Challenge; solution: { cou
   }
 }
 
-export type AltchaProblem = 'missing' | 'invalid' | 'replayed' | 'expired';
+export type AltchaProblem = 'missing' | 'invalid' | 'expired';
 
-/** Checks proofs of work, each one usable once while it is within the window. */
-export class AltchaGuard {
-  private readonly used = new Map<string, number>();
-
-  constructor(private readonly clock: Clock) {}
-
-  async check(
-    secret: string,
-    formKey: string,
-    payload: string | undefined,
-  ): Promise<{ problem: AltchaProblem } | { problem: null; commit: () => void }> {
-    if (!payload) return { problem: 'missing' };
-    const decoded = decodePayload(payload);
-    if (!decoded) return { problem: 'invalid' };
-    const result = await verifySolution({
-      challenge: decoded.challenge,
-      solution: decoded.solution as Parameters<typeof verifySolution>[0]['solution'],
-      deriveKey,
-      hmacSignatureSecret: secret,
-    }).catch(() => null);
-    if (!result?.verified) return { problem: 'invalid' };
-    const data = decoded.challenge.parameters.data ?? {};
-    if (data.form !== formKey) return { problem: 'invalid' };
-    const now = this.clock.now();
-    const issuedAt = Number(data.issuedAt);
-    if (!(now - issuedAt <= MAX_FILL_MS)) return { problem: 'expired' };
-    const id = decoded.challenge.signature ?? '';
-    this.forgetOld(now);
-    if (this.used.has(id)) return { problem: 'replayed' };
-    // Spent only once the submission is accepted: a field error lets the person fix and send again.
-    return { problem: null, commit: () => this.used.set(id, issuedAt) };
-  }
-
-  private forgetOld(now: number): void {
-    for (const [id, issuedAt] of this.used) if (now - issuedAt > MAX_FILL_MS) this.used.delete(id);
-  }
+/**
+ * Checks a proof of work for this form within the window. Its `proof` (the challenge's signature) names
+ * the one request it may file.
+ */
+export async function checkProofOfWork(
+  secret: string,
+  formKey: string,
+  payload: string | undefined,
+  now: number,
+): Promise<{ problem: AltchaProblem } | { problem: null; proof: string }> {
+  if (!payload) return { problem: 'missing' };
+  const decoded = decodePayload(payload);
+  if (!decoded) return { problem: 'invalid' };
+  const result = await verifySolution({
+    challenge: decoded.challenge,
+    solution: decoded.solution as Parameters<typeof verifySolution>[0]['solution'],
+    deriveKey,
+    hmacSignatureSecret: secret,
+  }).catch(() => null);
+  if (!result?.verified) return { problem: 'invalid' };
+  const data = decoded.challenge.parameters.data ?? {};
+  if (data.form !== formKey) return { problem: 'invalid' };
+  const issuedAt = Number(data.issuedAt);
+  if (!(now - issuedAt <= MAX_FILL_MS)) return { problem: 'expired' };
+  const proof = decoded.challenge.signature;
+  if (typeof proof !== 'string' || proof === '') return { problem: 'invalid' };
+  return { problem: null, proof };
 }
 
 export interface WebformLimits {
@@ -125,46 +119,60 @@ export const DEFAULT_WEBFORM_LIMITS: WebformLimits = { perIpHour: 10, perIpDay: 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** Hits older than the longest window are deleted, at most once a minute per counter. */
+const PRUNE_EVERY = 60_000;
+
 /**
- * Submissions counted in sliding windows, in memory. Every attempt counts for its address (junk included);
- * only accepted ones count for the form, so junk from many addresses cannot shut the form for everyone.
+ * Submissions counted in sliding windows, as rows of `public_hits`. Every attempt counts for its address
+ * (junk included); only accepted ones count for the form, so junk from many addresses cannot shut the form
+ * for everyone. `scope` keeps the form's counts apart from its links'.
  */
 export class SubmissionCounter {
-  private readonly hits = new Map<string, number[]>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
+    private readonly ctx: DeskContext,
+    private readonly scope: string,
     private readonly limits: WebformLimits,
-    private readonly clock: Clock,
   ) {}
 
-  private recent(key: string, now: number): number[] {
-    const kept = (this.hits.get(key) ?? []).filter((at) => now - at < DAY);
-    if (kept.length === 0) this.hits.delete(key);
-    else this.hits.set(key, kept);
-    return kept;
+  private since(bucket: string, from: number): number {
+    const row = this.ctx.db
+      .select({ n: count() })
+      .from(publicHits)
+      .where(and(eq(publicHits.bucket, bucket), gte(publicHits.at, from)))
+      .get();
+    return row?.n ?? 0;
   }
 
   /** Whether one more submission from this address to this form is allowed now. */
   allows(ip: string, formKey: string): boolean {
-    const now = this.clock.now();
-    const byIp = this.recent(`ip:${ip}`, now);
+    const now = this.ctx.clock.now();
+    const byIp = `${this.scope}:ip:${ip}`;
     return (
-      byIp.filter((at) => now - at < HOUR).length < this.limits.perIpHour &&
-      byIp.length < this.limits.perIpDay &&
-      this.recent(`form:${formKey}`, now).length < this.limits.perFormDay
+      this.since(byIp, now - HOUR + 1) < this.limits.perIpHour &&
+      this.since(byIp, now - DAY + 1) < this.limits.perIpDay &&
+      this.since(`${this.scope}:form:${formKey}`, now - DAY + 1) < this.limits.perFormDay
     );
   }
 
-  private add(key: string): void {
-    const now = this.clock.now();
-    this.hits.set(key, [...this.recent(key, now), now]);
+  private add(bucket: string): void {
+    const now = this.ctx.clock.now();
+    this.ctx.db.insert(publicHits).values({ bucket, at: now }).run();
+    if (now - this.prunedAt >= PRUNE_EVERY) {
+      this.prunedAt = now;
+      this.ctx.db
+        .delete(publicHits)
+        .where(lt(publicHits.at, now - DAY))
+        .run();
+    }
   }
 
   attempt(ip: string): void {
-    this.add(`ip:${ip}`);
+    this.add(`${this.scope}:ip:${ip}`);
   }
 
   accepted(formKey: string): void {
-    this.add(`form:${formKey}`);
+    this.add(`${this.scope}:form:${formKey}`);
   }
 }

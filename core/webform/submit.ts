@@ -4,10 +4,11 @@
 // filed for a new person with no company, unverified, for the 1st line to sort out.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { people } from '../../db/schema.ts';
+import { people, tickets } from '../../db/schema.ts';
 import { activeCategories } from '../categories.ts';
 import type { DeskContext } from '../context.ts';
 import type { SenderRef } from '../intake/inbound.ts';
+import { refOf } from '../intake/message-refs.ts';
 import { receiveInbound } from '../intake/receive.ts';
 import type { Language } from '../model.ts';
 import { normalizePhone } from '../onboarding.ts';
@@ -99,8 +100,8 @@ function knownPerson(ctx: DeskContext, s: CheckedSubmission): number | null {
 export interface FiledSubmission {
   ticketId: number;
   number: number;
-  /** Filed for a new person with no company: the address or number belongs to someone the desk knows. */
-  unverified: boolean;
+  /** The delivery key had filed this request before: nothing was written now. */
+  repeated: boolean;
 }
 
 /**
@@ -123,7 +124,16 @@ export function fileSubmission(
     statusLink?: ((token: string) => string) | undefined;
   },
 ): FiledSubmission {
-  return inTransaction(ctx.db, () => {
+  return inTransaction(ctx.db, (): FiledSubmission => {
+    const earlier = refOf(ctx.db, 'web', opts.deliveryKey);
+    const filedBefore =
+      earlier && ctx.db.select().from(tickets).where(eq(tickets.id, earlier.ticketId)).get();
+    if (filedBefore)
+      return {
+        ticketId: filedBefore.id,
+        number: filedBefore.number,
+        repeated: true,
+      };
     const known = knownPerson(ctx, s);
     let sender: SenderRef;
     if (known !== null) {
@@ -159,6 +169,10 @@ export function fileSubmission(
     if (outcome.kind !== 'created') throw new Error(`web form: the intake answered ${outcome.kind}`);
     if (known !== null && opts.confirmLink) enqueueConfirmMail(ctx, outcome.ticket, known, opts.confirmLink);
     if (opts.statusLink) addStatusLink(ctx, outcome.ticket, outcome.requesterId, opts.statusLink);
-    return { ticketId: outcome.ticket.id, number: outcome.ticket.number, unverified: known !== null };
+    return {
+      ticketId: outcome.ticket.id,
+      number: outcome.ticket.number,
+      repeated: false,
+    };
   });
 }
