@@ -21,20 +21,32 @@ p { color: var(--muted); }
 button { margin-top: 12px; width: 100%; font: inherit; font-weight: 600; color: #fff; background: var(--accent);
   border: 0; border-radius: 10px; padding: 12px; }
 .done { color: var(--ok); font-weight: 600; }
+a { color: var(--accent); font-weight: 600; }
 `;
 
 /** What the page says: the question with its button, or how the confirmation went. */
 export type ConfirmPageState = 'ask' | 'confirmed' | 'already' | 'refused' | 'invalid';
 
-export function confirmPage(language: Language, state: ConfirmPageState, number: number | null): string {
+/** `follow`: the request's status page for the person who confirmed it, shown once it is theirs. */
+export function confirmPage(
+  language: Language,
+  state: ConfirmPageState,
+  number: number | null,
+  follow: string | null = null,
+): string {
   const t = translator(language);
   const args = { number: String(number ?? '') };
   const message = escapeHtml(t(`webform-confirm-${state}`, args));
+  const done = state === 'confirmed' || state === 'already';
+  const followLink =
+    done && follow !== null
+      ? `<p><a id="follow" href="${escapeHtml(follow)}">${escapeHtml(t('webform-confirm-follow'))}</a></p>`
+      : '';
   const body =
     state === 'ask'
       ? `<p>${message}</p><form method="post"><input type="hidden" name="lang" value="${language}">` +
         `<button type="submit">${escapeHtml(t('webform-confirm-button'))}</button></form>`
-      : `<p${state === 'confirmed' || state === 'already' ? ' class="done"' : ''}>${message}</p>`;
+      : `<p${done ? ' class="done"' : ''}>${message}</p>${followLink}`;
   return `<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -49,6 +49,8 @@ export interface StatusView {
   open: boolean;
   timeZone: string;
   history: StatusEntry[];
+  /** A one-time key the form sends with a comment: sent twice (a reload, a double tap), it is added once. */
+  sendKey: string;
 }
 
 export function statusPage(
@@ -72,6 +74,7 @@ export function statusPage(
     : `<button type="submit" name="do" value="comment">${e('webform-status-send')}</button>`;
   const form = view.open
     ? `<form method="post"><input type="hidden" name="lang" value="${language}">` +
+      `<input type="hidden" name="key" value="${escapeHtml(view.sendKey)}">` +
       `<label for="body">${e(view.resolved ? 'webform-status-reason' : 'webform-status-comment')}</label>` +
       `<textarea id="body" name="body" maxlength="4000"></textarea>${buttons}</form>`
     : '';

@@ -122,6 +122,12 @@ describe('confirming a web request by the known person', () => {
     });
     expect(done.status).toBe(200);
     expect(done.text).toContain('is confirmed');
+    // The page leads the person who confirmed to the request, now in their name.
+    const follow = /id="follow" href="([^"]+)"/.exec(done.text)?.[1] ?? '';
+    expect(follow).toMatch(/^\/form\/status\//);
+    const status = await call(w, null, 'GET', `${follow}?lang=en`);
+    expect(status.status).toBe(200);
+    expect(status.text).toContain(`Request #${ticket.number}`);
     const moved = w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
     expect(moved).toMatchObject({
       requesterId: w.ids.clientA,
@@ -234,13 +240,21 @@ describe('the status page of a web request', () => {
 
   it('takes a comment as the requester, then confirms or reopens a resolved request', async () => {
     const { w, ticket, path } = await filed();
-    const sent = await call(w, null, 'POST', path, 'lang=en&do=comment&body=It+also+beeps', FORM);
+    const page = await call(w, null, 'GET', path);
+    const key = /name="key" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    expect(key).not.toBe('');
+    const comment = `lang=en&do=comment&body=It+also+beeps&key=${key}`;
+    const sent = await call(w, null, 'POST', path, comment, FORM);
     expect(sent.status).toBe(200);
     expect(sent.text).toContain('Your comment was added.');
+    // A reload resends the form: the comment is added once.
+    const resent = await call(w, null, 'POST', path, comment, FORM);
+    expect(resent.text).toContain('Your comment was added.');
     const added = w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)).all();
     expect(added.map((c) => [c.authorId, c.body, c.internal])).toEqual([
       [ticket.requesterId, 'It also beeps', false],
     ]);
+    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.channel).toBe('web');
 
     act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
     act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Cleaned the rollers' });

@@ -5,14 +5,19 @@
 import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import type { Language } from '../../core/model.ts';
-import { confirmWebRequest, readLinkToken } from '../../core/webform/confirm.ts';
+import {
+  confirmWebRequest,
+  issueLinkToken,
+  readLinkToken,
+  STATUS_LINK_MS,
+} from '../../core/webform/confirm.ts';
 import { SubmissionCounter } from '../../core/webform/protect.ts';
 import { tickets } from '../../db/schema.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
 import { clientAddress } from '../rate-limit.ts';
 import { confirmPage } from '../webform-confirm-page.ts';
-import { formLanguage } from './webform.ts';
+import { formLanguage, STATUS_PATH_PREFIX } from './webform.ts';
 import { LINK_POST_LIMITS } from './webform-status.ts';
 
 /** A forged or expired link: the page for a browser, the API's JSON error for anything else. */
@@ -50,6 +55,15 @@ export function webformConfirmRoutes(deps: ApiDeps) {
       const link = readLinkToken(desk, 'confirm', c.req.param('token'));
       if (!link) return invalid(c, language);
       const outcome = confirmWebRequest(desk, link.ticketId, link.personId);
-      return c.html(confirmPage(language, outcome.kind, outcome.ticket?.number ?? null), 200, headers);
+      // The request is theirs now: the page they are on leads to it, by a status link in their name.
+      const follow =
+        outcome.kind === 'refused'
+          ? null
+          : `${STATUS_PATH_PREFIX}${issueLinkToken(desk, 'status', outcome.ticket.id, link.personId, outcome.ticket.createdAt + STATUS_LINK_MS)}`;
+      return c.html(
+        confirmPage(language, outcome.kind, outcome.ticket?.number ?? null, follow),
+        200,
+        headers,
+      );
     });
 }

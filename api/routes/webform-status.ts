@@ -1,17 +1,19 @@
 // The web submitter's status page, by the signed link in the acknowledgement mail (core/webform/confirm.ts,
 // purpose 'status'): GET /form/status/:token shows the request as its requester may see it (core reads with
-// the requester as the actor); POST adds a comment, or confirms the solution or reopens it, as the
+// the requester as the actor); POST adds a comment (through the intake seam, channel 'web', keyed by the
+// page's one-time send key so a resent form adds it once), or confirms the solution or reopens it, as the
 // requester. A link stops working once the request belongs to someone else (confirmed by a known person).
 // POSTs are counted per address. The token is blanked in the access log.
+import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { loadActor } from '../../core/actors.ts';
 import { DeskError } from '../../core/errors.ts';
+import { receiveInbound } from '../../core/intake/receive.ts';
 import { isFinalStatus } from '../../core/lifecycle.ts';
 import type { Language } from '../../core/model.ts';
 import type { Actor } from '../../core/permissions.ts';
 import { statements } from '../../core/statements.ts';
 import { act } from '../../core/tickets/act.ts';
-import { addComment } from '../../core/tickets/comment.ts';
 import { getTicket, ticketComments, timeline } from '../../core/tickets/read.ts';
 import { readLinkToken } from '../../core/webform/confirm.ts';
 import { SubmissionCounter } from '../../core/webform/protect.ts';
@@ -25,6 +27,9 @@ import { formLanguage } from './webform.ts';
 const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
 /** POSTs by a mailed link (status, confirm) from one address: enough for a person, little for a script. */
 export const LINK_POST_LIMITS = { perIpHour: 30, perIpDay: 100, perFormDay: Number.MAX_SAFE_INTEGER };
+
+/** The page's one-time send key, as it makes them. */
+const SEND_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
 function notFound(c: Context) {
   return errorJson(c, 404, { code: 'not_found', message: 'no such link' });
@@ -82,6 +87,7 @@ export function webformStatusRoutes(deps: ApiDeps) {
       open: !isFinalStatus(ticket.status),
       timeZone,
       history,
+      sendKey: randomBytes(16).toString('base64url'),
     };
   };
 
@@ -119,8 +125,21 @@ export function webformStatusRoutes(deps: ApiDeps) {
           }
         } else if (body === '') message = { ok: false, key: 'webform-status-empty' };
         else {
-          addComment(desk, found.actor, found.ticketId, { body });
-          message = { ok: true, key: 'webform-status-sent' };
+          // A closed request takes no more words here (the intake would file a new one from them).
+          const { ticket } = getTicket(desk, found.actor, found.ticketId);
+          if (isFinalStatus(ticket.status)) message = { ok: false, key: 'webform-status-failed' };
+          else {
+            const key = typeof form.key === 'string' && SEND_KEY.test(form.key) ? form.key : null;
+            receiveInbound(desk, {
+              channel: 'web',
+              sender: { kind: 'person', personId: ticket.requesterId },
+              language,
+              thread: { ticketId: ticket.id },
+              body,
+              ...(key === null ? {} : { deliveryKey: `status:${ticket.id}:${key}` }),
+            });
+            message = { ok: true, key: 'webform-status-sent' };
+          }
         }
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
