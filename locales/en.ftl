@@ -1090,6 +1090,7 @@ webform-confirm-confirmed = Thank you! Request #{ $number } is confirmed and fil
 webform-confirm-already = Request #{ $number } is already confirmed.
 webform-confirm-refused = Request #{ $number } can no longer be confirmed by this link: it is closed or support has already sorted it out.
 webform-confirm-invalid = This link is not valid or has expired.
+webform-confirm-follow = Follow the request
 mail-requester-status-link = Follow the request, add to it, or confirm it is solved:
     { $link }
 webform-status-title = Request #{ $number }

@@ -1091,6 +1091,7 @@ webform-confirm-confirmed = Спасибо! Заявка #{ $number } подтв
 webform-confirm-already = Заявка #{ $number } уже подтверждена.
 webform-confirm-refused = Заявку #{ $number } больше нельзя подтвердить по этой ссылке: она закрыта или поддержка уже разобралась с ней.
 webform-confirm-invalid = Ссылка недействительна или устарела.
+webform-confirm-follow = Следить за заявкой
 mail-requester-status-link = Следить за заявкой, дополнить её или подтвердить решение:
     { $link }
 webform-status-title = Заявка #{ $number }
