@@ -214,6 +214,35 @@ describe('the CTI webhook', () => {
     expect((await call(w, 'line1', 'GET', '/api/calls/callbacks')).json.callbacks).toEqual([]);
   });
 
+  it('takes a missed call off the queue once someone talks with that number, not before', async () => {
+    const w = world();
+    const missed = { callId: 'm1', from: CLIENT_A_PHONE, direction: 'in', cause: 'noAnswer' };
+    await cti(w, w.token, { event: 'hangup', ...missed });
+    w.clock.advance(60_000);
+    // Line One calls back; nobody picks up: still to call back.
+    const back = { from: '+74951234567', to: CLIENT_A_PHONE, direction: 'out' };
+    await cti(w, w.token, { event: 'newCall', callId: 'o1', ...back, user: ['Line One'] });
+    await cti(w, w.token, { event: 'hangup', callId: 'o1', ...back, cause: 'noAnswer' });
+    const queue = async () => (await call(w, 'line1', 'GET', '/api/calls/callbacks')).json.callbacks;
+    expect((await queue()).map((c: { callId: string }) => c.callId)).toEqual(['m1']);
+    w.clock.advance(60_000);
+    await cti(w, w.token, { event: 'newCall', callId: 'o2', ...back, user: ['Line One'] });
+    await cti(w, w.token, {
+      event: 'answer',
+      callId: 'o2',
+      ...back,
+      user: ['Line One'],
+      answeringNumber: 'line1@desk.example',
+    });
+    expect(await queue()).toEqual([]);
+    expect(callRow(w, 'm1')).toMatchObject({ callbackDoneAt: w.clock.now(), callbackDoneBy: w.ids.line1 });
+    // A call missed after the talk waits in the queue again.
+    w.clock.advance(60_000);
+    await cti(w, w.token, { event: 'hangup', ...missed, callId: 'm2' });
+    await cti(w, w.token, { event: 'hangup', callId: 'o2', ...back, cause: 'normalClearing' });
+    expect((await queue()).map((c: { callId: string }) => c.callId)).toEqual(['m2']);
+  });
+
   it('refuses a bad payload with 400 and writes nothing', async () => {
     const w = world();
     const before = tableCounts(w);

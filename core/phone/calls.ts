@@ -3,7 +3,7 @@
 // the call; an answer after the hangup does not reopen it). An incoming call that rings tells the 1st line
 // (a card with the caller); one that ends unanswered joins the callback queue, due within the first-response
 // target of the caller's contract, on its calendar. A request filed from a call carries it in its history.
-import { and, asc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import {
@@ -157,6 +157,8 @@ export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResul
     const ringing = !existing && e.event === 'newCall' && direction === 'in';
     if (ringing) tellLine1(db, row, CALL_RINGING_NOTICE, {}, now);
     if (missed) tellLine1(db, row, CALL_MISSED_NOTICE, { dueAt: row.callbackDueAt }, now);
+    if (row.answeredAt !== null || row.answeredById !== null || row.answeredByName !== null)
+      clearCallbacks(db, row, now);
     if (OVER.includes(row.state)) row = writeHistory(db, row, now);
     return { call: row, changed: true, ringing, missed };
   });
@@ -364,6 +366,28 @@ export function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100): Call
     ticketId: call.ticketId,
     timeZone: callTimeZone(ctx, call),
   }));
+}
+
+/**
+ * Someone at the desk talked with the number (we called it back, or it rang again and was answered): its
+ * missed calls from before that leave the callback queue, done by whoever answered or called.
+ */
+function clearCallbacks(db: Db, call: CallRow, now: Instant): void {
+  const outside = call.direction === 'in' ? call.fromNumber : call.toNumber;
+  if (outside === null) return;
+  const talkedAt = call.answeredAt ?? now;
+  db.update(calls)
+    .set({ callbackDoneAt: now, callbackDoneBy: call.answeredById, updatedAt: now })
+    .where(
+      and(
+        eq(calls.state, 'missed'),
+        isNull(calls.callbackDoneAt),
+        eq(calls.fromNumber, outside),
+        lte(calls.startedAt, talkedAt),
+        ne(calls.id, call.id),
+      ),
+    )
+    .run();
 }
 
 /** Staff called the person back: the call leaves the queue. Done twice is done once. */
