@@ -197,6 +197,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const { storeChatHistory } = await import('../sandbox/history.ts');
       const { SANDBOX_MAIL_FROM, SandboxMail } = await import('../sandbox/mailbox.ts');
       const { SandboxCalls } = await import('../sandbox/calls.ts');
+      const { sandboxWebform } = await import('../sandbox/webform.ts');
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
@@ -247,6 +248,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         mail,
         // The page's calls go through the desk's real CTI webhook (the app below, in process).
         calls: new SandboxCalls({ desk, webhook: (request) => api.fetch(request) }),
+        webform: sandboxWebform(desk),
       });
       const api = createApi({
         ...telegram,

@@ -965,6 +965,20 @@ sandbox-call-answered = On the line, answered by
 sandbox-call-ended = The call is over.
 sandbox-call-missed = Missed: the call is in the callback queue, to call back by
 sandbox-call-open-chat = Open the 1st line's chat
+sandbox-pane-webform = Form
+sandbox-webform-title = Website form
+sandbox-webform-hint = Send a request as a visitor of the website
+sandbox-webform-subtitle = The desk's real public form, as a phone shows it: a request sent here is filed for real (channel "Website form") and goes to the 1st line.
+sandbox-webform-off = The form is switched off (Mini App → Settings): its page answers 404.
+sandbox-webform-embed-title = On your website
+sandbox-webform-embed-hint = Put this line where the form should be on a site: it adds the form in a frame that grows to the form's height.
+sandbox-webform-copy = Copy
+sandbox-webform-copied = Copied.
+sandbox-webform-copy-failed = Could not copy: the line is selected, copy it yourself (Ctrl+C).
+sandbox-webform-after-title = After sending
+sandbox-webform-after-hint = The page shows the request's number; the 1st line gets a message about it in their chat, and the request is on the Mini App's board.
+sandbox-webform-reload = Fill in the form again
+sandbox-webform-open-tab = Open the form in a new tab ↗
 stale-button-start-over = This button is out of date. To start again, press “New request”.
 
 ## Notices by e-mail: titles, facts, the reply line

@@ -966,6 +966,20 @@ sandbox-call-answered = Разговор идёт, ответил(а):
 sandbox-call-ended = Звонок окончен.
 sandbox-call-missed = Пропущен: звонок в очереди на перезвон, перезвонить до
 sandbox-call-open-chat = Открыть чат 1-й линии
+sandbox-pane-webform = Форма
+sandbox-webform-title = Форма на сайте
+sandbox-webform-hint = Отправить заявку как посетитель сайта
+sandbox-webform-subtitle = Настоящая публичная форма службы, как её видит телефон: заявка отсюда заводится по-настоящему (канал «Форма на сайте») и уходит 1-й линии.
+sandbox-webform-off = Форма выключена (Мини-приложение → Настройки): её страница отвечает 404.
+sandbox-webform-embed-title = На вашем сайте
+sandbox-webform-embed-hint = Вставьте эту строку туда, где на сайте должна быть форма: она добавит форму во фрейме, который растёт по её высоте.
+sandbox-webform-copy = Скопировать
+sandbox-webform-copied = Скопировано.
+sandbox-webform-copy-failed = Не удалось скопировать: строка выделена, скопируйте её сами (Ctrl+C).
+sandbox-webform-after-title = После отправки
+sandbox-webform-after-hint = Страница покажет номер заявки; 1-я линия получит о ней сообщение в чате, а заявка появится на доске Мини-приложения.
+sandbox-webform-reload = Заполнить форму заново
+sandbox-webform-open-tab = Открыть форму в новой вкладке ↗
 stale-button-start-over = Эта кнопка уже неактуальна. Чтобы начать заново, нажмите «Новая заявка».
 
 ## Notices by e-mail: titles, facts, the reply line

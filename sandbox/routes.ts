@@ -6,6 +6,7 @@
 // checks as it would Telegram's. And the mail panel: mails written as anyone go through the desk's real
 // intake (sandbox/mailbox.ts), the desk's own mails listed as they were sent, live over server-sent events.
 // And the phone: a call rung, answered and hung up as the desk's PBX would report it (sandbox/calls.ts).
+// And the website form: where the desk's real public form page is, for the page's form panel.
 import { randomInt } from 'node:crypto';
 import type { Message } from 'grammy/types';
 import { type Context, Hono } from 'hono';
@@ -24,7 +25,7 @@ import type { ChatHistory } from './history.ts';
 import { MailInputError, type SandboxMail } from './mailbox.ts';
 import { type SandboxPerson, strangerPerson, telegramProfile } from './people.ts';
 import { THEME } from './theme.ts';
-import type { ChatView, MailPersonView, MiniAppView, PersonView, SessionView } from './types.ts';
+import type { ChatView, MailPersonView, MiniAppView, PersonView, SessionView, WebformView } from './types.ts';
 
 export interface SandboxOptions {
   emulator: Emulator;
@@ -43,6 +44,8 @@ export interface SandboxOptions {
   mail: SandboxMail;
   /** Calls to the desk, posted as CTI events to its webhook. */
   calls: SandboxCalls;
+  /** The desk's website form (sandbox/webform.ts); without it the form panel has nothing to show. */
+  webform?: () => WebformView;
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -586,6 +589,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.post('/sandbox/api/calls/:callId/hangup', async (c) => {
     const callId = await parse(callIdParam, c.req.param('callId'));
     return c.json(await calling(() => calls.hangUp(callId)));
+  });
+
+  // ---------------------------------------------------------------------------------------- webform
+
+  /** Where the form panel's frame goes: the desk's public form page, and its embed script. */
+  app.get('/sandbox/api/webform', (c) => {
+    if (!options.webform) throw notFound('No website form in this sandbox');
+    return c.json(options.webform());
   });
 
   // Unknown sandbox paths are the sandbox's 404, not the Mini App's page the API serves for other paths.

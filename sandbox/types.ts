@@ -156,3 +156,13 @@ export interface CallView {
   /** Unix milliseconds; set once it was missed (the callback queue's due time). */
   callbackDueAt: number | null;
 }
+
+/** The desk's website form as the form panel shows it (made, switched on, the first time it is asked for). */
+export interface WebformView {
+  /** False once an admin switched the form off (Mini App → Settings): the page is then a 404. */
+  enabled: boolean;
+  /** `/form/<key>`: the form's public page on this server. */
+  formPath: string;
+  /** `/form/<key>/embed.js`: the script an outside site puts where the form goes. */
+  embedPath: string;
+}

@@ -1,6 +1,8 @@
 // The sandbox page: a Telegram-like chat with the bot as a demo person (or a stranger made up on the
 // spot), and the Mini App beside it; below 900 px one of the panes at a time. In the chat's place, the
-// mail panel: a mail to the desk as anyone, and the desk's mails to that address. Under the people, a call
+// mail panel: a mail to the desk as anyone, and the desk's mails to that address; or the website form panel:
+// the desk's real public form page in a phone-sized frame, and the line that embeds it in a site. Under the
+// people, a call
 // to the desk (rung, answered by the 1st line or hung up) as its phone system reports it. Everything it shows
 // comes from the sandbox server (/sandbox/api/…), which drives the local Bot API emulator the real bot
 // talks to; chat updates arrive over server-sent events.
@@ -17,6 +19,7 @@ import type {
   PersonView,
   SentMailView,
   SessionView,
+  WebformView,
   WrittenMailView,
 } from '../types.ts';
 import { drawPhoto } from './photo.ts';
@@ -97,6 +100,17 @@ const ui = {
   callHangup: element<HTMLButtonElement>('call-hangup'),
   callStatus: element('call-status'),
   callOpenChat: element<HTMLButtonElement>('call-open-chat'),
+  openWebform: element<HTMLButtonElement>('open-webform'),
+  openWebformTitle: element('open-webform-title'),
+  openWebformHint: element('open-webform-hint'),
+  webformOff: element('webform-off'),
+  webformFrame: element<HTMLIFrameElement>('webform-frame'),
+  webformSnippet: element('webform-snippet'),
+  webformCopy: element<HTMLButtonElement>('webform-copy'),
+  webformCopied: element('webform-copied'),
+  webformOpenChat: element<HTMLButtonElement>('webform-open-chat'),
+  webformReload: element<HTMLButtonElement>('webform-reload'),
+  webformOpenTab: element<HTMLButtonElement>('webform-open-tab'),
 };
 
 interface State {
@@ -119,6 +133,8 @@ interface State {
   mailReplyTo: SentMailView | undefined;
   /** The call made in the call box, as the desk last recorded it. */
   call: CallView | undefined;
+  /** The desk's website form, asked for once the form panel was first opened. */
+  webform: WebformView | undefined;
 }
 
 const state: State = {
@@ -135,6 +151,7 @@ const state: State = {
   mailEvents: undefined,
   mailReplyTo: undefined,
   call: undefined,
+  webform: undefined,
 };
 
 const t = (key: string): string => state.session?.texts[key] ?? key;
@@ -206,8 +223,13 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
   renderPeople();
   applyMailTexts();
   applyCallTexts();
+  applyWebformTexts();
   if (ui.layout.dataset.center === 'mail' || (!state.person && location.hash === '#mail')) {
     openMail();
+    return;
+  }
+  if (ui.layout.dataset.center === 'webform' || (!state.person && location.hash === '#webform')) {
+    openWebform();
     return;
   }
   const wanted = Number(new URLSearchParams(location.hash.slice(1)).get('chat'));
@@ -218,6 +240,7 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
 
 function renderPeople(): void {
   ui.openMail.setAttribute('aria-pressed', String(ui.layout.dataset.center === 'mail'));
+  ui.openWebform.setAttribute('aria-pressed', String(ui.layout.dataset.center === 'webform'));
   const people = state.session?.people ?? [];
   ui.people.replaceChildren(
     ...people.map((person) => {
@@ -228,7 +251,7 @@ function renderPeople(): void {
       button.dataset.person = String(person.id);
       button.setAttribute(
         'aria-pressed',
-        String(person.id === state.person?.id && ui.layout.dataset.center !== 'mail'),
+        String(person.id === state.person?.id && ui.layout.dataset.center === 'chat'),
       );
       const name = document.createElement('strong');
       name.textContent = person.name;
@@ -251,7 +274,7 @@ function selectPerson(person: PersonView): void {
     state.pressed.clear();
     closeMiniApp();
   }
-  if (state.person?.id !== person.id || ui.layout.dataset.center === 'mail') {
+  if (state.person?.id !== person.id || ui.layout.dataset.center !== 'chat') {
     history.replaceState(null, '', `#chat=${person.id}`);
     showPane('chat');
   }
@@ -705,15 +728,15 @@ async function switchLanguage(language: 'ru' | 'en'): Promise<void> {
 
 // ------------------------------------------------------------------------------------------- panes
 
-type Pane = 'people' | 'chat' | 'mail' | 'miniapp';
+type Pane = 'people' | 'chat' | 'mail' | 'webform' | 'miniapp';
 
 /**
- * Which pane shows when the page is narrow (below 900 px); wider, all of them show, the chat or the mail
- * panel in the middle.
+ * Which pane shows when the page is narrow (below 900 px); wider, all of them show, the chat, the mail
+ * panel or the website form panel in the middle.
  */
 function showPane(pane: Pane): void {
   ui.layout.dataset.pane = pane;
-  if (pane === 'chat' || pane === 'mail') ui.layout.dataset.center = pane;
+  if (pane === 'chat' || pane === 'mail' || pane === 'webform') ui.layout.dataset.center = pane;
   for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
     button.setAttribute('aria-pressed', String(button.dataset.pane === pane));
   }
@@ -815,7 +838,10 @@ function closeMiniApp(): void {
   host.close();
   ui.miniApp.hidden = true;
   ui.paneMiniApp.hidden = true;
-  if (ui.layout.dataset.pane === 'miniapp') showPane(ui.layout.dataset.center === 'mail' ? 'mail' : 'chat');
+  if (ui.layout.dataset.pane === 'miniapp') {
+    const center = ui.layout.dataset.center;
+    showPane(center === 'mail' || center === 'webform' ? center : 'chat');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- call
@@ -1134,6 +1160,82 @@ async function sendMail(): Promise<void> {
   }
 }
 
+// ------------------------------------------------------------------------------------------- webform
+
+function applyWebformTexts(): void {
+  ui.openWebformTitle.textContent = `🌐 ${t('sandbox-webform-title')}`;
+  ui.openWebformHint.textContent = t('sandbox-webform-hint');
+  const labels: [string, string][] = [
+    ['webform-title', 'sandbox-webform-title'],
+    ['webform-subtitle', 'sandbox-webform-subtitle'],
+    ['webform-off', 'sandbox-webform-off'],
+    ['webform-embed-title', 'sandbox-webform-embed-title'],
+    ['webform-embed-hint', 'sandbox-webform-embed-hint'],
+    ['webform-copy', 'sandbox-webform-copy'],
+    ['webform-after-title', 'sandbox-webform-after-title'],
+    ['webform-after-hint', 'sandbox-webform-after-hint'],
+    ['webform-open-chat', 'sandbox-call-open-chat'],
+    ['webform-reload', 'sandbox-webform-reload'],
+    ['webform-open-tab', 'sandbox-webform-open-tab'],
+  ];
+  for (const [id, key] of labels) element(id).textContent = t(key);
+  ui.webformFrame.title = t('sandbox-webform-title');
+  ui.webformCopied.textContent = '';
+  ui.webformOpenChat.hidden = !state.session?.line1.some((p) => p.chatId !== null);
+  renderWebform();
+}
+
+function openWebform(): void {
+  history.replaceState(null, '', '#webform');
+  showPane('webform');
+  renderPeople();
+  if (state.webform) {
+    renderWebform();
+    return;
+  }
+  request<WebformView>('/webform')
+    .then((view) => {
+      state.webform = view;
+      renderWebform();
+    })
+    .catch(fail);
+}
+
+/**
+ * The frame on the form's page in the page's language (a language switch opens it anew; otherwise a form
+ * half filled in stays as it is), and the embed line with this server's address.
+ */
+function renderWebform(): void {
+  const form = state.webform;
+  ui.webformOff.hidden = form?.enabled !== false;
+  if (!form || !state.session) return;
+  const src = `${form.formPath}?lang=${state.session.language}`;
+  if (ui.webformFrame.getAttribute('src') !== src) ui.webformFrame.setAttribute('src', src);
+  ui.webformSnippet.textContent = `<script src="${location.origin}${form.embedPath}"></script>`;
+}
+
+async function copySnippet(): Promise<void> {
+  const snippet = ui.webformSnippet.textContent ?? '';
+  try {
+    await navigator.clipboard.writeText(snippet);
+    ui.webformCopied.textContent = t('sandbox-webform-copied');
+  } catch {
+    // No clipboard (a page not on localhost or https): the line is selected for Ctrl+C.
+    const range = document.createRange();
+    range.selectNodeContents(ui.webformSnippet);
+    getSelection()?.removeAllRanges();
+    getSelection()?.addRange(range);
+    ui.webformCopied.textContent = t('sandbox-webform-copy-failed');
+  }
+}
+
+/** The chat of the first 1st-line person who has one: where calls' cards and new requests' notices go. */
+function openLine1Chat(): void {
+  const chatId = state.session?.line1.find((p) => p.chatId !== null)?.chatId;
+  const person = state.session?.people.find((p) => p.id === chatId);
+  if (person) selectPerson(person);
+}
+
 // -------------------------------------------------------------------------------------------- wiring
 
 ui.composer.addEventListener('submit', (event) => {
@@ -1163,11 +1265,22 @@ for (const button of ui.panes.querySelectorAll<HTMLButtonElement>('button')) {
   button.addEventListener('click', () => {
     const pane = button.dataset.pane;
     if (pane === 'mail') openMail();
+    else if (pane === 'webform') openWebform();
     else if (pane === 'people' || pane === 'chat' || pane === 'miniapp') showPane(pane);
     if (pane === 'chat') renderPeople();
   });
 }
 ui.openMail.addEventListener('click', openMail);
+ui.openWebform.addEventListener('click', openWebform);
+ui.webformCopy.addEventListener('click', () => void copySnippet());
+ui.webformReload.addEventListener('click', () => {
+  ui.webformFrame.contentWindow?.location.reload();
+});
+ui.webformOpenChat.addEventListener('click', openLine1Chat);
+ui.webformOpenTab.addEventListener('click', () => {
+  const src = ui.webformFrame.getAttribute('src');
+  if (src) window.open(src, '_blank', 'noopener');
+});
 ui.mailFrom.addEventListener('change', () => {
   ui.mailOther.hidden = ui.mailFrom.value !== OTHER_ADDRESS;
   ui.mailResult.textContent = '';
@@ -1188,11 +1301,7 @@ ui.callFrom.addEventListener('change', () => {
 ui.callRing.addEventListener('click', () => void callAction(ring));
 ui.callAnswer.addEventListener('click', () => void callAction(answer));
 ui.callHangup.addEventListener('click', () => void callAction(hangUp));
-ui.callOpenChat.addEventListener('click', () => {
-  const chatId = state.session?.line1.find((p) => p.chatId !== null)?.chatId;
-  const person = state.session?.people.find((p) => p.id === chatId);
-  if (person) selectPerson(person);
-});
+ui.callOpenChat.addEventListener('click', openLine1Chat);
 ui.commandsButton.addEventListener('click', () => void toggleCommands());
 ui.keyboardToggle.addEventListener('click', () => {
   state.keyboardHidden = !state.keyboardHidden;
