@@ -3,6 +3,7 @@
 // sends the form (multipart, with files) and shows each refusal under its field. The widget's script is
 // served by us (GET /form/:key/altcha.js), never from a CDN. embed.js puts the page into another site.
 import type { CategoryChoice } from '../core/categories.ts';
+import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from '../core/files/store.ts';
 import type { Language } from '../core/model.ts';
 import { translator } from '../locales/index.ts';
 
@@ -56,14 +57,32 @@ const SCRIPT = `
     for (const slot of document.querySelectorAll('.error')) slot.textContent = '';
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   };
-  const fresh = async () => {
+  // A new challenge (the widget asks to be ticked again) and, with token true, a new form token too: a kept
+  // token keeps the time the person has already spent on the form.
+  const fresh = async (token) => {
     const res = await fetch(cfg.challengeUrl, { cache: 'no-store' });
+    if (!res.ok) throw new Error('challenge: ' + res.status);
     const body = await res.json();
-    form.elements.namedItem('token').value = body.token;
+    if (token) form.elements.namedItem('token').value = body.token;
     form.elements.namedItem('altcha').value = '';
     widget.setAttribute('challenge', JSON.stringify(body.challenge));
     if (typeof widget.reset === 'function') widget.reset();
   };
+  // Files over the limits are refused here, before their bytes are sent; the desk checks them again.
+  const files = form.elements.namedItem('files');
+  const fileProblem = () => {
+    const list = Array.from((files && files.files) || []);
+    if (list.length > cfg.maxFiles) return cfg.filesTooMany;
+    if (list.some((f) => f.size > cfg.maxFileBytes)) return cfg.filesTooLarge;
+    return null;
+  };
+  if (files)
+    files.addEventListener('change', () => {
+      document.getElementById('error-files').textContent = '';
+      files.removeAttribute('aria-invalid');
+      const problem = fileProblem();
+      if (problem) setError('files', problem);
+    });
   widget.addEventListener('statechange', (e) => {
     if (e.detail && e.detail.state === 'verified') form.elements.namedItem('altcha').value = e.detail.payload;
   });
@@ -72,6 +91,8 @@ const SCRIPT = `
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors();
+    const tooMuch = fileProblem();
+    if (tooMuch) return setError('files', tooMuch);
     const button = form.querySelector('button');
     button.disabled = true;
     try {
@@ -79,24 +100,32 @@ const SCRIPT = `
       data.delete('altcha_widget');
       const res = await fetch(form.action, { method: 'POST', body: data });
       const body = await res.json().catch(() => ({}));
-      if (res.status === 201) {
+      // 201: filed now; 200: this solved check had filed it already (the first answer was lost on the way).
+      if (res.ok && body.ticket) {
         form.hidden = true;
         const done = document.getElementById('done');
         done.textContent = cfg.success.replace('{number}', String(body.ticket.number));
         done.hidden = false;
         return;
       }
+      // The form was switched off (or its address changed) while the page was open.
+      if (res.status === 404) return setError('general', cfg.closed);
       const fields = (body.error && body.error.fields) || [];
       if (fields.length === 0) setError('general', cfg.failed);
       for (const f of fields) setError(f.path, f.message);
-      if (fields.some((f) => f.path === 'token' || f.path === 'altcha')) await fresh();
+      const token = fields.find((f) => f.path === 'token');
+      // Too quick: the same token and check become good in a moment. Out of date: renewed here, no reload.
+      if (token && token.message !== cfg.tooFresh) {
+        await fresh(true);
+        setError('token', cfg.renewed);
+      } else if (fields.some((f) => f.path === 'altcha')) await fresh(false);
     } catch {
       setError('general', cfg.failed);
     } finally {
       button.disabled = false;
     }
   });
-  fresh().catch(() => setError('general', cfg.failed));
+  fresh(true).catch(() => setError('general', cfg.failed));
 })();
 `;
 
@@ -114,6 +143,13 @@ export function webformPage(
     challengeUrl: `/form/${formKey}/challenge`,
     success: translator(language)('webform-page-success', { number: '{number}' }),
     failed: translator(language)('webform-page-failed'),
+    closed: translator(language)('webform-page-closed'),
+    renewed: translator(language)('webform-page-renewed'),
+    tooFresh: translator(language)('webform-error-token-too_fresh'),
+    filesTooMany: translator(language)('webform-error-files-too-many'),
+    filesTooLarge: translator(language)('webform-error-files-too-large'),
+    maxFiles: MAX_FILES_PER_MESSAGE,
+    maxFileBytes: MAX_FILE_BYTES,
   };
   return `<!doctype html>
 <html lang="${language}">
