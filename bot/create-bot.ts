@@ -9,6 +9,7 @@ import type { BotContext, BotDeps, TalkContext } from './context.ts';
 import { conversationStorage } from './conversation-storage.ts';
 import { NEW_REQUEST, newRequest } from './conversations/new-request.ts';
 import { RATE, REOPEN, rateConversation, reopenConversation } from './conversations/resolution.ts';
+import { clientGroups } from './features/client-group.ts';
 import { fallback } from './features/fallback.ts';
 import { intake } from './features/intake.ts';
 import { invites } from './features/invites.ts';
@@ -98,6 +99,8 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   // Staff: the group set-up, answers to the bot's questions (before any other reply handling), the
   // ticket topics, card buttons and queues.
   app.use(staffGroupSetup(deps));
+  // Client companies' own groups: their messages become tickets (the staff group is left to its topics).
+  app.use(clientGroups(deps));
   app.use(promptAnswers(deps));
   app.use(topicRelay(deps));
   app.use(cardActions(deps));

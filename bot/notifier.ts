@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { type Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import type { FileStore } from '../core/files/store.ts';
+import { groupThreadOf } from '../core/groups/threads.ts';
 import { type Clock, systemClock } from '../core/model.ts';
 import {
   claimDue,
@@ -202,7 +203,12 @@ export class Notifier {
       markDead(desk, row.id, 'the recipient has no Telegram account');
       return;
     }
-    const chatId = person.telegramUserId;
+    // The requester of a ticket a group message opened hears in that group, as a reply to the message.
+    const thread =
+      row.kind.startsWith('requester.') && row.ticketId !== null
+        ? groupThreadOf(desk.db, row.ticketId)
+        : undefined;
+    const chatId = thread?.chatId ?? person.telegramUserId;
     const now = desk.clock.now();
     const wait = this.limiter.wait(chatId, now);
     if (wait > 0) {
@@ -214,13 +220,15 @@ export class Notifier {
     let notice: ReturnType<typeof renderNotice>;
     try {
       notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
-      if (notice.ticketId !== null && this.options.miniAppUrl) {
+      // Telegram takes Mini App buttons in private chats only.
+      if (thread) notice.keyboard = withoutAppButtons(notice.keyboard);
+      else if (notice.ticketId !== null && this.options.miniAppUrl) {
         const t = translator(person.language);
         notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
           .row()
           .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
       }
-      if (notice.appLink && this.options.miniAppUrl) {
+      if (!thread && notice.appLink && this.options.miniAppUrl) {
         const url = new URL(this.options.miniAppUrl);
         for (const [name, value] of Object.entries(notice.appLink.params)) url.searchParams.set(name, value);
         notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).webApp(
@@ -236,7 +244,15 @@ export class Notifier {
     try {
       const sent = await (notice.files
         ? sendFiles(api, chatId, notice.files, notice.text, this.options.files)
-        : api.sendMessage(chatId, notice.text, notice.keyboard ? { reply_markup: notice.keyboard } : {})
+        : api.sendMessage(chatId, notice.text, {
+            ...(notice.keyboard ? { reply_markup: notice.keyboard } : {}),
+            ...(thread
+              ? {
+                  reply_parameters: { message_id: thread.messageId, allow_sending_without_reply: true },
+                  disable_notification: true,
+                }
+              : {}),
+          })
       ).finally(() => {
         slot.answeredAt = desk.clock.now();
       });
@@ -244,17 +260,19 @@ export class Notifier {
       if (notice.ticketId !== null)
         rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());
     } catch (error) {
-      this.failed(row, chatId, error);
+      this.failed(row, chatId, error, thread !== undefined);
     }
   }
 
-  private failed(row: OutboxRow, chatId: number, error: unknown): void {
+  private failed(row: OutboxRow, chatId: number, error: unknown, inGroup = false): void {
     const { desk } = this;
     if (error instanceof GrammyError) {
       if (error.error_code === 429) {
         const seconds = error.parameters.retry_after ?? 1;
         this.limiter.holdChat(chatId, desk.clock.now() + seconds * 1000);
         scheduleRetry(desk, row, error.description, seconds * 1000);
+      } else if (error.error_code === 403 && inGroup) {
+        markDead(desk, row.id, `the group is closed to the bot: ${error.description}`);
       } else if (error.error_code === 403 && row.recipientId !== null) {
         markUnreachable(desk, row.recipientId, error.description);
       } else if (error.error_code >= 500) {
@@ -284,6 +302,15 @@ export class Notifier {
     }
     scheduleRetry(desk, row, `network: ${reason}`, retryDelay(row.attempts, this.options.random));
   }
+}
+
+/** The keyboard without its Mini App buttons (and without rows left empty); undefined when nothing is left. */
+function withoutAppButtons(keyboard: InlineKeyboard | undefined): InlineKeyboard | undefined {
+  if (!keyboard) return undefined;
+  const rows = keyboard.inline_keyboard
+    .map((row) => row.filter((button) => !('web_app' in button)))
+    .filter((row) => row.length > 0);
+  return rows.length === 0 ? undefined : new InlineKeyboard(rows);
 }
 
 /** Network failures that happen before a request is sent: it cannot have arrived. */

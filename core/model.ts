@@ -36,7 +36,7 @@ export type Status = (typeof STATUSES)[number];
 export const LINES = ['line1', 'line2', 'field'] as const;
 export type Line = (typeof LINES)[number];
 
-export const CHANNELS = ['telegram', 'miniapp', 'email', 'web', 'phone'] as const;
+export const CHANNELS = ['telegram', 'miniapp', 'email', 'web', 'phone', 'telegram_group'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** How many people are affected. */

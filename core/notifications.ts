@@ -147,7 +147,12 @@ export function enqueueNotices(
   let files: NoticeFile[][] | undefined;
   for (const { personId, audience, contact: c } of recipientsOf(db, event, ticket)) {
     if (!c) continue;
-    const channel = contactChannel(c, audience === 'requester' && ticket.channel === 'email');
+    // A group's request is answered in the group (the notifier replies there): private reach does not matter.
+    const inGroup =
+      audience === 'requester' && ticket.channel === 'telegram_group' && c.telegramUserId !== null;
+    const channel = inGroup
+      ? 'telegram'
+      : contactChannel(c, audience === 'requester' && ticket.channel === 'email');
     if (channel === null) continue;
     const kind = `${audience}.${event.type}`;
     notice(personId, channel, kind, `p${personId}:${kind}`);
@@ -163,7 +168,8 @@ export function enqueueNotices(
   // message (rendered like the guided intake's answer), so that there is something to reply to later.
   if (acknowledgesFiling(event, ticket, payload)) {
     const contact = statements(db).contact.get({ id: ticket.requesterId });
-    if (contact?.telegramUserId != null && contact.unreachableAt === null) {
+    const inGroup = ticket.channel === 'telegram_group';
+    if (contact?.telegramUserId != null && (contact.unreachableAt === null || inGroup)) {
       notice(ticket.requesterId, 'telegram', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
     }
   }
@@ -199,7 +205,7 @@ export const DESK_NOTICES: ReadonlySet<string> = new Set([
 /** Files a client sent, for staff: one album (or one file) a row, after the notice about them. */
 export const FILES_NOTICE = 'staff.files';
 
-/** The "request #N accepted" message to a person who filed in the Mini App (the bot's intake answer). */
+/** The "request #N accepted" message to a person who filed in the Mini App or a group (the intake's answer). */
 export const ACCEPTED_NOTICE = 'requester.accepted';
 
 const HOUR = 3_600_000;
@@ -241,11 +247,18 @@ function mailAcknowledgementsSince(db: Db, personId: number, since: number): num
   return row?.n ?? 0;
 }
 
-/** Filed in the Mini App by the requester themselves: the other notices leave out the actor. */
+/**
+ * Filed in the Mini App or in a client group by the requester themselves: the other notices leave out the
+ * actor. In a group the answer (number, answer time) goes to the group, as a reply to the message.
+ */
 function acknowledgesFiling(
   event: NoticeEvent,
   ticket: NoticeTicket,
   payload: Record<string, unknown>,
 ): boolean {
-  return event.type === 'created' && payload.channel === 'miniapp' && event.actorId === ticket.requesterId;
+  return (
+    event.type === 'created' &&
+    (payload.channel === 'miniapp' || payload.channel === 'telegram_group') &&
+    event.actorId === ticket.requesterId
+  );
 }

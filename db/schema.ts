@@ -2,7 +2,7 @@
 // subtract, and free of the time-zone guessing that ISO strings invite. Business-time figures are minutes.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { CalendarSpec, DayHours, Weekday } from '../core/calendar/business-calendar.ts';
-import type { Channel, Impact, Line, Priority, Role, Status, Urgency } from '../core/model.ts';
+import type { Channel, Impact, Language, Line, Priority, Role, Status, Urgency } from '../core/model.ts';
 import type { PriorityMatrix, SlaTargets } from '../core/sla-policy.ts';
 
 const createdAt = () => integer('created_at').notNull();
@@ -494,4 +494,37 @@ export const publicHits = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('public_hits_bucket').on(t.bucket, t.at), index('public_hits_at').on(t.at)],
+);
+
+/**
+ * A client company's Telegram group, bound with /bind: its people's messages there become the company's
+ * tickets. A row stays after /unbind (unboundAt set) so a later /bind in the same chat takes it up again.
+ */
+export const clientGroups = sqliteTable('client_groups', {
+  id: integer('id').primaryKey(),
+  chatId: integer('chat_id').notNull().unique(),
+  companyId: integer('company_id')
+    .notNull()
+    .references(() => companies.id),
+  title: text('title').notNull(),
+  /** What the bot writes in the group is in this language. */
+  language: text('language').$type<Language>().notNull(),
+  boundById: integer('bound_by_id').references(() => people.id),
+  boundAt: integer('bound_at').notNull(),
+  unboundAt: integer('unbound_at'),
+});
+export type ClientGroupRow = typeof clientGroups.$inferSelect;
+
+/** A ticket that a client group's message opened: where the group hears about it (a reply to that message). */
+export const groupTickets = sqliteTable(
+  'group_tickets',
+  {
+    ticketId: integer('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id),
+    chatId: integer('chat_id').notNull(),
+    /** The message that opened it: the bot's words about the ticket answer it. */
+    messageId: integer('message_id').notNull(),
+  },
+  (t) => [index('group_tickets_chat').on(t.chatId)],
 );

@@ -522,10 +522,14 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
   function historyPlan(rng: Rng, company: DemoCompany, index: number): Plan {
     const { time, targets, matrix } = company.policy;
     const requester = weighted(rng, company.requesters);
+    // One draw either way, so the rest of the history stays as it was before groups came.
+    const draw = requester.telegram ? rng() : 0;
     const channel: Channel = requester.telegram
-      ? rng() < 0.65
+      ? draw < 0.55
         ? 'telegram'
-        : 'miniapp'
+        : draw < 0.65
+          ? 'telegram_group'
+          : 'miniapp'
       : weighted(rng, [
           ['email', 4],
           ['phone', 4],

@@ -19,6 +19,7 @@ channel-miniapp = Mini App
 channel-email = E-mail
 channel-web = Website form
 channel-phone = Phone
+channel-telegram_group = Telegram group
 
 impact-person = One person
 impact-department = A department
@@ -344,6 +345,20 @@ staff-group-no-topics = Turn on topics in this group's settings first, then send
 staff-group-rights = Make me an administrator here with “Manage topics” and “Pin messages”, then send /staffgroup again.
 staff-group-bound = “{ $title }” is the staff group now: every new ticket opens a topic here.
 staff-group-unbound = This is no longer the staff group; cards go to private chats.
+
+## A client company's own Telegram group (bot/features/client-group.ts)
+group-bind-not-allowed = A group can be bound to a company by a desk admin or that company's manager.
+group-bind-which = Which company is this group for? Send /bind with its name:
+    { $companies }
+group-bind-cannot-read = I cannot see this group's messages. Make me an administrator of the group (no rights needed) or turn my privacy mode off in @BotFather, then send /bind again.
+group-bound = This group is now bound to { $company }. Write about problems here: each request gets a number and an answer time. A reply to a message about a request is added to it. /status shows the group's open requests, /unbind lets go.
+group-unbound = The group is unbound: its messages no longer become requests.
+group-not-bound = This group is not bound to any company.
+group-status-none = No open requests from this group ({ $company }).
+group-status-title = The group's open requests: { $count }
+group-status-line = #{ $number } · { $subject } · { $status } · by { $due }
+group-new-in-private = A step-by-step request is easier in a private chat with me:
+group-new-button = New request
 staff-queue-title = Queue: { $count } unassigned
 staff-mine-title = Mine: { $count } open
 staff-queue-empty = The queue is empty.

@@ -19,6 +19,7 @@ channel-miniapp = Мини-приложение
 channel-email = Эл. почта
 channel-web = Форма на сайте
 channel-phone = Телефон
+channel-telegram_group = Группа в Telegram
 
 impact-person = Один человек
 impact-department = Отдел
@@ -344,6 +345,20 @@ staff-group-no-topics = Сначала включите темы в настро
 staff-group-rights = Сделайте меня администратором с правами «Управление темами» и «Закрепление сообщений», затем снова отправьте /staffgroup.
 staff-group-bound = «{ $title }» — теперь рабочая группа: по каждой новой заявке здесь откроется тема.
 staff-group-unbound = Эта группа больше не рабочая; карточки пойдут в личные чаты.
+
+## A client company's own Telegram group (bot/features/client-group.ts)
+group-bind-not-allowed = Привязать группу к компании может администратор службы или руководитель этой компании.
+group-bind-which = К какой компании привязать эту группу? Отправьте /bind и название:
+    { $companies }
+group-bind-cannot-read = Я не вижу сообщений этой группы. Сделайте меня администратором группы (права не нужны) или отключите мне режим приватности в @BotFather, затем снова отправьте /bind.
+group-bound = Группа привязана к компании «{ $company }». Пишите сюда о проблемах: каждое обращение получит номер и срок ответа. Ответ на сообщение о заявке добавится к ней. /status — открытые заявки группы, /unbind — отвязать.
+group-unbound = Группа отвязана: её сообщения больше не становятся заявками.
+group-not-bound = Эта группа ни к какой компании не привязана.
+group-status-none = Открытых заявок из этой группы нет ({ $company }).
+group-status-title = Открытые заявки группы: { $count }
+group-status-line = #{ $number } · { $subject } · { $status } · до { $due }
+group-new-in-private = Заявку по шагам удобнее заполнить в личном чате со мной:
+group-new-button = Новая заявка
 staff-queue-title = Очередь: { $count } без исполнителя
 staff-mine-title = Мои: { $count } в работе
 staff-queue-empty = Очередь пуста.

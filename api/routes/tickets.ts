@@ -72,6 +72,8 @@ const newTicketBody = newTicketSchema
     requesterId: true,
   })
   .extend({
+    // The Mini App names a company or none; "no company on purpose" is the group intake's alone.
+    companyId: z.number().int().positive().optional(),
     impact: newTicketSchema.shape.impact.removeDefault(),
     urgency: newTicketSchema.shape.urgency.removeDefault(),
     /** Files sent before with POST /api/uploads, linked in the ticket's transaction. */

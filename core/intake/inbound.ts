@@ -46,7 +46,8 @@ export interface InboundMessage {
   internalFiles?: AttachmentInput[] | undefined;
   fields?:
     | {
-        companyId?: number | undefined;
+        /** null: no company, whatever the sender belongs to (the request waits for the 1st line). */
+        companyId?: number | null | undefined;
         categoryId?: number | null | undefined;
         impact?: Impact | undefined;
         urgency?: Urgency | undefined;

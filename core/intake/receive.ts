@@ -23,7 +23,9 @@ const HOUR = 3_600_000;
 
 /** Channels whose messages have ids of their own, kept among the message references. */
 function refChannelOf(channel: Channel): MessageRefChannel | null {
-  return channel === 'miniapp' ? null : channel;
+  if (channel === 'miniapp') return null;
+  // A group's messages are Telegram messages: `<chatId>:<messageId>`, the chat's id told apart by its sign.
+  return channel === 'telegram_group' ? 'telegram' : channel;
 }
 
 export function receiveInbound(ctx: DeskContext, msg: InboundMessage): IntakeOutcome {
@@ -127,7 +129,8 @@ function create(
   const { ticket, created } = fileTicket(ctx, actor, {
     channel: msg.channel,
     requesterId,
-    companyId: f.companyId ?? companyWithoutAsking(ctx, requesterId, msg),
+    // null: filed with no company on purpose (someone outside the group's company writing in its group).
+    companyId: f.companyId === null ? null : (f.companyId ?? companyWithoutAsking(ctx, requesterId, msg)),
     categoryId: f.categoryId ?? null,
     ...(msg.subject?.trim() ? { subject: msg.subject.trim().slice(0, 120) } : {}),
     // A file with no words still makes a request: its name says what it is.
@@ -148,7 +151,8 @@ function create(
  * one whose mail domain the sender writes from, else the first they joined. The bot and the Mini App ask.
  */
 function companyWithoutAsking(ctx: DeskContext, personId: number, msg: InboundMessage): number | undefined {
-  if (msg.channel === 'telegram' || msg.channel === 'miniapp') return undefined;
+  if (msg.channel === 'telegram' || msg.channel === 'miniapp' || msg.channel === 'telegram_group')
+    return undefined;
   const rows = ctx.db
     .select({ companyId: companies.id, emailDomain: companies.emailDomain })
     .from(memberships)

@@ -43,7 +43,8 @@ export const newTicketSchema = z.object({
   /** Defaults to the actor; staff may file for someone else (a phone call). */
   requesterId: z.number().int().positive().optional(),
   /** Needed only when the requester belongs to several companies. */
-  companyId: z.number().int().positive().optional(),
+  /** null: filed with no company even for a member of one (unverified, for the 1st line). */
+  companyId: z.number().int().positive().nullable().optional(),
   categoryId: z.number().int().positive().nullish(),
   subject: z.string().trim().max(SUBJECT_MAX).optional(),
   description: z.string().trim().min(1, 'describe the problem').max(DESCRIPTION_MAX),
@@ -109,7 +110,9 @@ export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): File
     if (memberOf.length === 0) throw new NotFoundError('person', requesterId);
     const companyIds = memberOf.flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
     let companyId: number | null;
-    if (input.companyId !== undefined) {
+    if (input.companyId === null) {
+      companyId = null;
+    } else if (input.companyId !== undefined) {
       if (!companyIds.includes(input.companyId)) {
         throw new InvalidInputError('the requester does not belong to this company');
       }

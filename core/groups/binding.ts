@@ -1,0 +1,100 @@
+// Which client company a Telegram group belongs to. An admin binds a group to any company; a client manager
+// to the company they manage. Unbinding is theirs too. A group bound to nobody is ignored by the intake.
+import { and, eq, isNull } from 'drizzle-orm';
+import { type ClientGroupRow, clientGroups, companies } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
+import type { Language } from '../model.ts';
+import { type Actor, managedCompanies } from '../permissions.ts';
+import { staffGroup } from '../settings.ts';
+import { inTransaction } from '../transaction.ts';
+
+export interface CompanyChoice {
+  id: number;
+  name: string;
+}
+
+const isAdmin = (actor: Actor) =>
+  actor.kind === 'system' || actor.memberships.some((m) => m.role === 'admin');
+
+/** The companies this person may bind a group to: all for an admin, the managed ones for a client manager. */
+export function bindableCompanies(ctx: DeskContext, actor: Actor): CompanyChoice[] {
+  const all = ctx.db
+    .select({ id: companies.id, name: companies.name })
+    .from(companies)
+    .orderBy(companies.name)
+    .all();
+  if (isAdmin(actor)) return all;
+  const managed = new Set(managedCompanies(actor));
+  return all.filter((c) => managed.has(c.id));
+}
+
+/** The company bound to this chat now, if any. */
+export function boundGroup(ctx: DeskContext, chatId: number): ClientGroupRow | undefined {
+  return ctx.db
+    .select()
+    .from(clientGroups)
+    .where(and(eq(clientGroups.chatId, chatId), isNull(clientGroups.unboundAt)))
+    .get();
+}
+
+export interface GroupToBind {
+  chatId: number;
+  title: string;
+  language: Language;
+  companyId: number;
+}
+
+/** Binds (or moves) the group to a company. Binding it to the company it has is a no-op. */
+export function bindGroup(ctx: DeskContext, actor: Actor, group: GroupToBind): ClientGroupRow {
+  if (!bindableCompanies(ctx, actor).some((c) => c.id === group.companyId)) {
+    if (bindableCompanies(ctx, actor).length === 0)
+      throw new ForbiddenError('only an admin or a client manager binds a group');
+    throw new InvalidInputError('not a company you may bind a group to', [{ path: ['companyId'] }]);
+  }
+  if (staffGroup(ctx.db)?.chatId === group.chatId)
+    throw new ConflictError('this is the staff group', { chatId: group.chatId });
+  return inTransaction(ctx.db, () => {
+    const now = ctx.clock.now();
+    const values = {
+      companyId: group.companyId,
+      title: group.title.slice(0, 255),
+      language: group.language,
+      boundById: actor.kind === 'person' ? actor.personId : null,
+      boundAt: now,
+      unboundAt: null,
+    };
+    const current = boundGroup(ctx, group.chatId);
+    if (current?.companyId === group.companyId) return current;
+    return ctx.db
+      .insert(clientGroups)
+      .values({ chatId: group.chatId, ...values })
+      .onConflictDoUpdate({ target: clientGroups.chatId, set: values })
+      .returning()
+      .get();
+  });
+}
+
+/** Stops taking the group's messages. False when it was not bound. */
+export function unbindGroup(ctx: DeskContext, actor: Actor, chatId: number): boolean {
+  return inTransaction(ctx.db, () => {
+    const current = boundGroup(ctx, chatId);
+    if (!current) return false;
+    if (!bindableCompanies(ctx, actor).some((c) => c.id === current.companyId))
+      throw new ForbiddenError('only an admin or the company manager unbinds a group');
+    ctx.db
+      .update(clientGroups)
+      .set({ unboundAt: ctx.clock.now() })
+      .where(eq(clientGroups.id, current.id))
+      .run();
+    return true;
+  });
+}
+
+/** The name of a group's company, for the bot's words. */
+export function companyName(ctx: DeskContext, companyId: number): string {
+  return (
+    ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()?.name ??
+    ''
+  );
+}

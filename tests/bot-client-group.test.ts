@@ -1,0 +1,165 @@
+// A client company's own Telegram group, end to end through the local Bot API emulator: binding (who may,
+// and what the bot must see), a message becoming a ticket answered in the group, follow-on messages and
+// replies joining it, chatter making nothing, staff answering by a reply (the first response), someone
+// outside the company filed unverified, /status, /new and /unbind.
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { boundGroup } from '../core/groups/binding.ts';
+import { comments, outbox, people, tickets } from '../db/schema.ts';
+import type { TestGroup } from '../emulator/index.ts';
+import { type BotWorld, botWorld } from './bot-harness.ts';
+
+let w: BotWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  expect(w?.errors ?? []).toEqual([]);
+  w = undefined;
+});
+
+const allTickets = (world: BotWorld) => world.ctx.db.select().from(tickets).all();
+const commentsOn = (world: BotWorld, ticketId: number) =>
+  world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all();
+/** Until every notice committed so far has gone out. */
+const settled = (world: BotWorld) =>
+  world.emu.waitFor(() =>
+    world.ctx.db
+      .select()
+      .from(outbox)
+      .all()
+      .every((o) => o.state === 'sent' || o.channel !== 'telegram'),
+  );
+
+async function boundAlphaGroup(world: BotWorld): Promise<TestGroup> {
+  const group = world.emu.group({ title: 'Альфа и IT' });
+  const manager = world.tg('managerA');
+  group.post(manager, '/bind');
+  await group.waitForMessage('привязана к компании «Alpha LLC»');
+  return group;
+}
+
+describe('binding a client group', { timeout: 30_000 }, () => {
+  it('takes an admin or the company manager, and a bot that can read the group', async () => {
+    w = await botWorld();
+    const client = w.tg('clientA');
+    const admin = w.tg('admin');
+    const manager = w.tg('managerA');
+
+    const blind = w.emu.group({ title: 'Без прав', botRights: { status: 'member' } });
+    blind.post(manager, '/bind');
+    await blind.waitForMessage('Я не вижу сообщений этой группы');
+    expect(boundGroup(w.ctx, blind.id)).toBeUndefined();
+
+    const group = w.emu.group({ title: 'Альфа и IT' });
+    group.post(client, '/bind');
+    await group.waitForMessage('может администратор службы или руководитель');
+    group.post(admin, '/bind');
+    await group.waitForMessage(/К какой компании.*\n.*Alpha LLC\n.*Beta JSC/);
+    group.post(admin, '/bind beta');
+    await group.waitForMessage('привязана к компании «Beta JSC»');
+    expect(boundGroup(w.ctx, group.id)).toMatchObject({ companyId: w.companyB, title: 'Альфа и IT' });
+    // The manager of Alpha may not take Beta's group; the admin moves it.
+    group.post(manager, '/unbind');
+    await group.waitForMessage('может администратор службы или руководитель');
+    group.post(admin, '/bind Alpha LLC');
+    await group.waitForMessage('привязана к компании «Alpha LLC»');
+    group.post(manager, '/unbind');
+    await group.waitForMessage('Группа отвязана');
+    expect(boundGroup(w.ctx, group.id)).toBeUndefined();
+    // Unbound, its messages are nobody's requests.
+    group.post(client, 'Не работает принтер в бухгалтерии');
+    group.post(manager, '/unbind');
+    await group.waitForMessage('ни к какой компании не привязана');
+    expect(allTickets(w)).toEqual([]);
+  });
+});
+
+describe('messages in a bound group', { timeout: 30_000 }, () => {
+  it('open a ticket answered in the group; more words and replies join it; chatter makes nothing', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const group = await boundAlphaGroup(w);
+    const clientA = w.tg('clientA');
+    const clientA2 = w.tg('clientA2');
+    const line1 = w.tg('line1');
+    w.tg('line1b');
+    group.addMember(line1);
+
+    const first = group.post(clientA, 'Не печатает принтер в бухгалтерии, горит красная лампа');
+    const accepted = await group.waitForMessage(/Заявка #\d+ принята/);
+    expect(accepted.reply_to_message?.message_id).toBe(first.message_id);
+    const [ticket] = allTickets(w);
+    expect(ticket).toMatchObject({
+      channel: 'telegram_group',
+      requesterId: w.ids.clientA,
+      companyId: w.companyA,
+      status: 'new',
+    });
+    const id = ticket?.id ?? 0;
+
+    // The same person a minute later, no reply: the same problem, more words.
+    w.clock.advance(60_000);
+    group.post(clientA, 'Модель HP LaserJet 1020, стоит у окна');
+    // A colleague's thanks and a lone emoji are chatter.
+    group.post(clientA2, 'спасибо');
+    group.post(clientA2, '👍');
+    // The bot takes each message at the desk's time: the clock moves on once it has taken them.
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 1);
+    // The requester's reply to the bot's answer joins the ticket, even long after.
+    w.clock.advance(30 * 60_000);
+    group.post(clientA, 'Перезагрузка не помогла', { replyTo: accepted });
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 2);
+    expect(commentsOn(w, id).map((c) => [c.authorId, c.body])).toEqual([
+      [w.ids.clientA, 'Модель HP LaserJet 1020, стоит у окна'],
+      [w.ids.clientA, 'Перезагрузка не помогла'],
+    ]);
+    expect(allTickets(w)).toHaveLength(1);
+    // A colleague may not write on someone else's request: their "me too" is a request of their own.
+    group.post(clientA2, 'У меня тоже не печатает с этого принтера', { replyTo: accepted });
+    await group.waitForMessage(/Заявка #\d+ принята/);
+    expect(allTickets(w).map((t) => t.requesterId)).toEqual([w.ids.clientA, w.ids.clientA2]);
+
+    // Staff answer by replying in the group: the public answer, the first response.
+    await w.emu.waitFor(() => allTickets(w as BotWorld).length === 2);
+    w.clock.advance(5 * 60_000);
+    group.post(line1, 'Сейчас подойду, посмотрю', { replyTo: first });
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 3);
+    const answered = w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+    expect(answered?.firstRespondedAt).toBe(w.clock.now());
+    expect(commentsOn(w, id)[2]).toMatchObject({ authorId: w.ids.line1, internal: false });
+    // Staff chatter that answers nothing is left alone.
+    group.post(line1, 'Коллеги, всем доброе утро');
+
+    // Much later, a new problem from the same person is a new ticket.
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 3);
+    w.clock.advance(60 * 60_000);
+    group.post(clientA, 'Не открывается 1С, пишет ошибку лицензии');
+    await group.waitForMessage(/Заявка #\d+ принята/);
+    expect(allTickets(w)).toHaveLength(3);
+    await settled(w);
+    // Staff's reply was read in the group: the bot does not repeat it there.
+    expect(group.messages().filter((m) => (m.text ?? '').includes('Сейчас подойду'))).toHaveLength(1);
+    // Nothing went to the requester's private chat: the group heard it all.
+    expect(clientA.messages().filter((m) => /Заявка #/.test(m.text ?? ''))).toEqual([]);
+  });
+
+  it('files a stranger unverified, lists open requests on /status and sends /new to the private chat', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const group = await boundAlphaGroup(w);
+    const stranger = w.emu.user({ id: 777_001, first_name: 'Пётр', last_name: 'Гость' });
+    group.post(stranger, 'Не работает VPN из дома, помогите');
+    await group.waitForMessage(/Заявка #\d+ принята/);
+    const [ticket] = allTickets(w);
+    const person = w.ctx.db.select().from(people).where(eq(people.telegramUserId, 777_001)).get();
+    expect(ticket).toMatchObject({ channel: 'telegram_group', companyId: null, line: 'line1' });
+    expect(ticket?.requesterId).toBe(person?.id);
+
+    group.post(w.tg('clientA'), '/status');
+    const status = await group.waitForMessage('Открытые заявки группы: 1');
+    expect(status.text).toContain(`#${ticket?.number}`);
+
+    group.post(w.tg('clientA'), '/new');
+    const invite = await group.waitForMessage('в личном чате');
+    const button = invite.reply_markup?.inline_keyboard[0]?.[0];
+    expect(button && 'url' in button ? button.url : '').toMatch(/^https:\/\/t\.me\/\w+\?start=new$/);
+    expect(allTickets(w)).toHaveLength(1);
+  });
+});
