@@ -28,8 +28,12 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** Who acts: a role on the ticket, or the system itself (scheduler, intake). */
-export type ActingRole = Role | 'system';
+/**
+ * Who acts: a role on the ticket, or the system itself (scheduler, intake). A colleague is a client of the
+ * ticket's company when the request was opened in the company's own group, where all of them read it: they
+ * may see it and add their words, and move it nowhere.
+ */
+export type ActingRole = Role | 'system' | 'colleague';
 
 export interface Transition {
   action: Action;

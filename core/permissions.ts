@@ -2,7 +2,15 @@
 // never decide it themselves.
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import { type ActingRole, type Action, TRANSITIONS } from './lifecycle.ts';
-import { type Instant, type Line, type Role, STAFF_ROLES, type StaffRole, type Status } from './model.ts';
+import {
+  type Channel,
+  type Instant,
+  type Line,
+  type Role,
+  STAFF_ROLES,
+  type StaffRole,
+  type Status,
+} from './model.ts';
 
 export interface Membership {
   role: Role;
@@ -22,6 +30,8 @@ export interface TicketAccess {
   companyId: number | null;
   line: Line;
   assigneeId: number | null;
+  /** How it came in: a request opened in a company's group is shared with that company's people. */
+  channel?: Channel | undefined;
 }
 
 function holds(actor: Actor, role: Role): boolean {
@@ -65,6 +75,13 @@ export function rolesOnTicket(actor: Actor, ticket: TicketAccess): ActingRole[] 
   if (ticket.requesterId === actor.personId) roles.push('client');
   if (ticket.companyId !== null && managedCompanies(actor).includes(ticket.companyId))
     roles.push('client_manager');
+  if (
+    roles.length === 0 &&
+    ticket.channel === 'telegram_group' &&
+    ticket.companyId !== null &&
+    clientCompanies(actor).includes(ticket.companyId)
+  )
+    roles.push('colleague');
   for (const role of staffRoles(actor)) {
     if (role !== 'field_engineer' || ticket.line === 'field' || ticket.assigneeId === actor.personId) {
       roles.push(role);
@@ -73,9 +90,9 @@ export function rolesOnTicket(actor: Actor, ticket: TicketAccess): ActingRole[] 
   return roles;
 }
 
-/** Acting as the client's side of the ticket: its requester or a manager of its company. */
+/** Acting as the client's side of the ticket: its requester, a manager of its company, or a colleague. */
 export function speaksForClient(roles: readonly ActingRole[]): boolean {
-  return roles.includes('client') || roles.includes('client_manager');
+  return roles.includes('client') || roles.includes('client_manager') || roles.includes('colleague');
 }
 
 /** Refuses as "not found", so that nobody learns that another company's ticket exists. */

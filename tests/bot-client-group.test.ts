@@ -103,33 +103,40 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
     group.post(clientA2, '👍');
     // The bot takes each message at the desk's time: the clock moves on once it has taken them.
     await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 1);
-    // The requester's reply to the bot's answer joins the ticket, even long after.
+    // Replies to the bot's answer join the ticket, even long after: the requester's and a colleague's (the
+    // whole company read it in the group).
     w.clock.advance(30 * 60_000);
     group.post(clientA, 'Перезагрузка не помогла', { replyTo: accepted });
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 2);
+    group.post(clientA2, 'У меня тоже не печатает с этого принтера', { replyTo: accepted });
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 3);
     expect(commentsOn(w, id).map((c) => [c.authorId, c.body])).toEqual([
       [w.ids.clientA, 'Модель HP LaserJet 1020, стоит у окна'],
       [w.ids.clientA, 'Перезагрузка не помогла'],
+      [w.ids.clientA2, 'У меня тоже не печатает с этого принтера'],
     ]);
     expect(allTickets(w)).toHaveLength(1);
-    // A colleague may not write on someone else's request: their "me too" is a request of their own.
-    group.post(clientA2, 'У меня тоже не печатает с этого принтера', { replyTo: accepted });
+    // Another company's client is no colleague: their reply is a request of their own, filed unverified.
+    const outsider = w.tg('clientB');
+    group.post(outsider, 'А у нас в Бете не работает сканер', { replyTo: accepted });
     await group.waitForMessage(/Заявка #\d+ принята/);
-    expect(allTickets(w).map((t) => t.requesterId)).toEqual([w.ids.clientA, w.ids.clientA2]);
+    expect(allTickets(w).map((t) => [t.requesterId, t.companyId])).toEqual([
+      [w.ids.clientA, w.companyA],
+      [w.ids.clientB, null],
+    ]);
 
     // Staff answer by replying in the group: the public answer, the first response.
     await w.emu.waitFor(() => allTickets(w as BotWorld).length === 2);
     w.clock.advance(5 * 60_000);
     group.post(line1, 'Сейчас подойду, посмотрю', { replyTo: first });
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 3);
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 4);
     const answered = w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
     expect(answered?.firstRespondedAt).toBe(w.clock.now());
-    expect(commentsOn(w, id)[2]).toMatchObject({ authorId: w.ids.line1, internal: false });
+    expect(commentsOn(w, id)[3]).toMatchObject({ authorId: w.ids.line1, internal: false });
     // Staff chatter that answers nothing is left alone.
     group.post(line1, 'Коллеги, всем доброе утро');
 
     // Much later, a new problem from the same person is a new ticket.
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 3);
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 4);
     w.clock.advance(60 * 60_000);
     group.post(clientA, 'Не открывается 1С, пишет ошибку лицензии');
     await group.waitForMessage(/Заявка #\d+ принята/);

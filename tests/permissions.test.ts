@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../core/errors.ts';
 import { exportTicketsCsv } from '../core/exports.ts';
+import { allowedActions } from '../core/permissions.ts';
 import { buildReport } from '../core/reports.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
@@ -134,5 +135,25 @@ describe('writing through the same rules', () => {
     );
     expect(buildReport(w.ctx, w.as.supervisor, { companyId: null, ...period }).total).toBe(5);
     expect(buildReport(w.ctx, w.as.line1, { companyId: w.companyB, ...period }).total).toBe(1);
+  });
+});
+
+describe('a request opened in a company group', () => {
+  it('is shared with that company’s clients as colleagues: they see it and write on it, and move it nowhere', () => {
+    const g = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const fromGroup = createTicket(g.ctx, g.as.clientA, {
+      channel: 'telegram_group',
+      description: 'Printer in the group',
+    });
+    const fromChat = createTicket(g.ctx, g.as.clientA, { channel: 'telegram', description: 'Laptop' });
+    const colleague = getTicket(g.ctx, g.as.clientA2, fromGroup.id);
+    expect(colleague.roles).toEqual(['colleague']);
+    expect(allowedActions(g.as.clientA2, colleague.ticket)).toEqual([]);
+    addComment(g.ctx, g.as.clientA2, fromGroup.id, { body: 'Me too' });
+    expect(() => act(g.ctx, g.as.clientA2, fromGroup.id, { action: 'cancel', reason: 'no' })).toThrow();
+    // Not the requester's private chat, not another company.
+    expect(() => getTicket(g.ctx, g.as.clientA2, fromChat.id)).toThrow(NotFoundError);
+    expect(() => getTicket(g.ctx, g.as.clientB, fromGroup.id)).toThrow(NotFoundError);
+    expect(getTicket(g.ctx, g.as.managerA, fromGroup.id).roles).toEqual(['client_manager']);
   });
 });
