@@ -161,6 +161,9 @@ export function noticeWording(
         ...vars,
         slots: offered.map((s) => `• ${slot(s.startsAt, s.endsAt)}`).join('\n'),
       });
+    } else if (event === 'cancel' && vars.reason !== '') {
+      // Staff cancelled it (not a request, joined with another): the client reads why.
+      body = say('notice-requester-cancel-reason', vars);
     } else {
       body = say(`notice-requester-${event}`, vars);
     }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { boundGroup } from '../core/groups/binding.ts';
 import { comments, outbox, people, tickets } from '../db/schema.ts';
 import type { TestGroup } from '../emulator/index.ts';
-import { type BotWorld, botWorld } from './bot-harness.ts';
+import { type BotWorld, botWorld, button, labels as labelsOf } from './bot-harness.ts';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -17,6 +17,8 @@ afterEach(async () => {
 });
 
 const allTickets = (world: BotWorld) => world.ctx.db.select().from(tickets).all();
+const ticketOf = (world: BotWorld, id: number) =>
+  world.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
 const commentsOn = (world: BotWorld, ticketId: number) =>
   world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all();
 /** Until every notice committed so far has gone out. */
@@ -168,5 +170,56 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
     const button = invite.reply_markup?.inline_keyboard[0]?.[0];
     expect(button && 'url' in button ? button.url : '').toMatch(/^https:\/\/t\.me\/\w+\?start=new$/);
     expect(allTickets(w)).toHaveLength(1);
+  });
+});
+
+describe('staff sorting what a group filed', { timeout: 30_000 }, () => {
+  it('join a repeated request into the first in one tap, and cancel chatter taken for a request', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const group = await boundAlphaGroup(w);
+    const clientA = w.tg('clientA');
+    const line1 = w.tg('line1');
+    w.tg('line1b');
+
+    const first = group.post(clientA, 'Не печатает принтер в бухгалтерии');
+    await group.waitForMessage(/Заявка #\d+ принята/);
+    // Outside the follow-on window: the same problem in other words becomes a second ticket.
+    w.clock.advance(10 * 60_000);
+    const again = group.post(clientA, 'Принтер так и не печатает, пробовала перезагрузить');
+    await group.waitForMessage(/Заявка #\d+ принята/);
+    const [kept, repeat] = allTickets(w);
+    if (!kept || !repeat) throw new Error('two tickets expected');
+
+    // The 1st line's card of the second one offers to join it into the first.
+    const card = await line1.waitForMessage(
+      (m) =>
+        (m.text ?? '').includes(`#${repeat.number}`) && labelsOf(m).some((l) => l.includes('Объединить')),
+    );
+    line1.press(card, button(card, `Объединить с #${kept.number}`));
+    await w.emu.waitFor(() => ticketOf(w as BotWorld, repeat.id)?.status === 'cancelled');
+    expect(commentsOn(w, kept.id).map((c) => [c.authorId, c.body])).toEqual([
+      [w.ids.clientA, 'Принтер так и не печатает, пробовала перезагрузить'],
+    ]);
+    expect(ticketOf(w, kept.id)?.status).not.toBe('cancelled');
+    // A reply in the second thread now lands on the first.
+    group.post(clientA, 'Модель HP 1020', { replyTo: again });
+    await w.emu.waitFor(() => commentsOn(w as BotWorld, kept.id).length === 2);
+    // The client is told in the group, as a reply to their second message.
+    const told = await group.waitForMessage(
+      (m) => m.reply_to_message?.message_id === again.message_id && (m.text ?? '').includes('объединена'),
+    );
+    expect(told.text).toContain(`#${kept.number}`);
+
+    w.clock.advance(60 * 60_000);
+    group.post(clientA, 'Коллеги, кто сегодня заказывает обед в офис на всех?');
+    await group.waitForMessage(/Заявка #\d+ принята/);
+    const chatter = allTickets(w).at(-1);
+    const chatterCard = await line1.waitForMessage(
+      (m) =>
+        (m.text ?? '').includes(`#${chatter?.number}`) && labelsOf(m).some((l) => l.includes('Не заявка')),
+    );
+    line1.press(chatterCard, button(chatterCard, 'Не заявка'));
+    await w.emu.waitFor(() => ticketOf(w as BotWorld, chatter?.id ?? 0)?.status === 'cancelled');
+    expect(first.message_id).toBeGreaterThan(0);
   });
 });

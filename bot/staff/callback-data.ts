@@ -21,6 +21,8 @@ export const VERBS = [
   'vs', // send the chosen slots to the client — args: anchor, mask
   'ci', // check in on site
   'co', // check out
+  'nr', // a group message taken for a request that is none: cancel it
+  'mg', // join into another ticket — arg: the kept ticket's id
 ] as const;
 export type Verb = (typeof VERBS)[number];
 

@@ -11,6 +11,7 @@ import { IMPACTS, type Language, LINES, PRIORITIES, URGENCIES } from '../../core
 import { isStaff } from '../../core/permissions.ts';
 import { act, type Command } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
+import { mergeTickets } from '../../core/tickets/merge.ts';
 import { assignableStaff } from '../../core/tickets/queues.ts';
 import { getTicket } from '../../core/tickets/read.ts';
 import { categories, people, type TicketRow } from '../../db/schema.ts';
@@ -27,6 +28,16 @@ import { askStaff } from './prompts.ts';
 import { anchorOf, candidateSlots, chosen, toggle } from './visit-slots.ts';
 
 const PROMPTS = { ak: 'ask', rs: 'resolve', rp: 'reply', nt: 'note', es: 'escalate' } as const;
+
+/** Words the ticket's requester reads (a cancellation's reason), in their language. */
+function clientWords(desk: DeskContext, ticket: TicketRow) {
+  const requester = desk.db
+    .select({ language: people.language })
+    .from(people)
+    .where(eq(people.id, ticket.requesterId))
+    .get();
+  return translator(requester?.language ?? 'ru');
+}
 
 export function cardActions(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
@@ -138,6 +149,31 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       case 'ci':
         await move({ action: 'check_in' }, 'staff-done-check_in');
         return;
+      case 'nr':
+        // The reason is the client's to read (in their group): worded in their language.
+        await move(
+          { action: 'cancel', reason: clientWords(desk, ticket)('group-not-a-request') },
+          'staff-done-not-request',
+        );
+        return;
+      case 'mg': {
+        const keptId = Number(press.args[0]);
+        try {
+          const merged = mergeTickets(desk, actor, ticket.id, keptId, (number) =>
+            clientWords(desk, ticket)('group-merged-reason', { number: String(number) }),
+          );
+          await showCard(getTicket(desk, actor, ticket.id).ticket);
+          await ctx.answerCallbackQuery({
+            text: ctx.t('staff-done-merge', {
+              joined: String(merged.joined.number),
+              kept: String(merged.kept.number),
+            }),
+          });
+        } catch (error) {
+          await refuse(error);
+        }
+        return;
+      }
       case 'co':
         await move({ action: 'check_out' }, 'staff-done-check_out');
         return;

@@ -6,12 +6,14 @@ import { InlineKeyboard } from 'grammy';
 import { loadActor } from '../../core/actors.ts';
 import type { DeskContext } from '../../core/context.ts';
 import { formatLocal } from '../../core/exports.ts';
+import { groupThreadOf } from '../../core/groups/threads.ts';
 import { type Action, isFinalStatus } from '../../core/lifecycle.ts';
 import type { Language } from '../../core/model.ts';
 import { allowedActions } from '../../core/permissions.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { type ClockReading, readSla } from '../../core/sla-clock.ts';
 import { statements } from '../../core/statements.ts';
+import { previousInGroup } from '../../core/tickets/merge.ts';
 import { categories, people, type TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
 import { slotText, zoneNote } from '../time-text.ts';
@@ -143,6 +145,8 @@ const MOVES: Partial<Record<Verb, readonly Action[]>> = {
   rm: ['resume'],
   ci: ['check_in'],
   co: ['check_out'],
+  nr: ['cancel'],
+  mg: ['cancel'],
 };
 
 /** What this viewer may do with the ticket now (null: anyone of the staff, the staff group's card). */
@@ -161,6 +165,8 @@ export function cardKeyboard(
   ticket: TicketRow,
   viewer: Viewer,
   allowed: readonly Action[] | null = null,
+  /** The same person's earlier open ticket from the same group: this one likely repeats it. */
+  repeats: { id: number; number: number } | undefined = undefined,
 ): InlineKeyboard {
   const k = new InlineKeyboard();
   const mine = viewer.personId !== null && ticket.assigneeId === viewer.personId;
@@ -224,6 +230,13 @@ export function cardKeyboard(
     default:
       break;
   }
+  // A client group's message taken for a request: staff may say it was none, or join it to the one it repeats.
+  if (ticket.channel === 'telegram_group' && (ticket.status === 'new' || ticket.status === 'open')) {
+    b('nr', 'staff-btn-not-request');
+    if (repeats && shows('mg'))
+      k.text(t('staff-btn-merge', { number: String(repeats.number) }), callback('mg', ticket, repeats.id));
+    k.row();
+  }
   b('rf', 'staff-btn-refresh');
   // Rows whose buttons this viewer may not use are left empty: drop them.
   const rows = k.inline_keyboard.filter((row) => row.length > 0);
@@ -240,6 +253,12 @@ export function renderCard(
 ): Card {
   return {
     text: cardText(desk, t, language, ticket),
-    keyboard: cardKeyboard(t, ticket, viewer, movesOf(desk, ticket, viewer)),
+    keyboard: cardKeyboard(
+      t,
+      ticket,
+      viewer,
+      movesOf(desk, ticket, viewer),
+      previousInGroup(desk, ticket, (id) => groupThreadOf(desk.db, id)?.chatId),
+    ),
   };
 }

@@ -1,0 +1,103 @@
+// Two tickets about one problem (a client wrote twice in their group, a colleague filed it again) become
+// one, in one transaction: the second's words become a comment on the first (in its requester's name, as
+// they wrote them), its files and message references move over (a reply to the old thread lands on the
+// kept ticket), the kept ticket records the join (internal), and the second is cancelled with a reason that
+// names the kept one, which its requester is told.
+import { eq } from 'drizzle-orm';
+import { attachments, comments, messageRefs, tickets } from '../../db/schema.ts';
+import type { DeskContext } from '../context.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { isFinalStatus } from '../lifecycle.ts';
+import { type Actor, allowedActions, assertCanSeeTicket, isStaff } from '../permissions.ts';
+import { inTransaction } from '../transaction.ts';
+import { act } from './act.ts';
+import { recordChange } from './record-change.ts';
+
+/** The event on the kept ticket: `data.from` is the joined ticket's number. */
+export const MERGED_EVENT = 'merged_in';
+
+export interface Merged {
+  kept: { id: number; number: number };
+  joined: { id: number; number: number };
+}
+
+/**
+ * Joins `joinedId` into `keptId`. Staff who may cancel the joined ticket do it; both must be open and of
+ * the same company (or both without one). `reason` is the cancellation's words, as the adapter puts them.
+ */
+export function mergeTickets(
+  ctx: DeskContext,
+  actor: Actor,
+  joinedId: number,
+  keptId: number,
+  reason: (keptNumber: number) => string,
+): Merged {
+  return inTransaction(ctx.db, (): Merged => {
+    const db = ctx.db;
+    const read = (id: number) => {
+      const row = db.select().from(tickets).where(eq(tickets.id, id)).get();
+      if (!row) throw new NotFoundError('ticket', id);
+      assertCanSeeTicket(actor, row);
+      return row;
+    };
+    const joined = read(joinedId);
+    const kept = read(keptId);
+    if (!isStaff(actor) || !allowedActions(actor, joined).includes('cancel'))
+      throw new ForbiddenError('only staff who may cancel it join a ticket into another');
+    if (joined.id === kept.id) throw new ConflictError('a ticket cannot join itself', { ticketId: kept.id });
+    if (isFinalStatus(joined.status) || isFinalStatus(kept.status))
+      throw new ConflictError('both tickets must be open', { ticketIds: [joined.id, kept.id] });
+    if (joined.companyId !== kept.companyId)
+      throw new ConflictError('the tickets belong to different companies', {
+        ticketIds: [joined.id, kept.id],
+      });
+    const now = ctx.clock.now();
+    const words = db
+      .insert(comments)
+      .values({
+        ticketId: kept.id,
+        authorId: joined.requesterId,
+        body: joined.description,
+        internal: false,
+        createdAt: now,
+      })
+      .returning({ id: comments.id })
+      .get();
+    db.update(attachments)
+      .set({ ticketId: kept.id, commentId: words.id })
+      .where(eq(attachments.ticketId, joined.id))
+      .run();
+    db.update(messageRefs).set({ ticketId: kept.id }).where(eq(messageRefs.ticketId, joined.id)).run();
+    const actorId = actor.kind === 'person' ? actor.personId : null;
+    recordChange(
+      db,
+      kept,
+      {},
+      { type: MERGED_EVENT, actorId, internal: true, data: { from: joined.number, commentId: words.id } },
+      now,
+    );
+    act(ctx, actor, joined.id, { action: 'cancel', reason: reason(kept.number) });
+    return { kept: { id: kept.id, number: kept.number }, joined: { id: joined.id, number: joined.number } };
+  });
+}
+
+/**
+ * The ticket a group ticket most likely repeats: the same requester's previous open ticket from the same
+ * group (one tap on the card joins them).
+ */
+export function previousInGroup(
+  ctx: DeskContext,
+  ticket: { id: number; requesterId: number; channel: string },
+  groupChatOf: (ticketId: number) => number | undefined,
+): { id: number; number: number } | undefined {
+  if (ticket.channel !== 'telegram_group') return undefined;
+  const chat = groupChatOf(ticket.id);
+  if (chat === undefined) return undefined;
+  return ctx.db
+    .select({ id: tickets.id, number: tickets.number, status: tickets.status })
+    .from(tickets)
+    .where(eq(tickets.requesterId, ticket.requesterId))
+    .all()
+    .filter((t) => t.id < ticket.id && !isFinalStatus(t.status) && groupChatOf(t.id) === chat)
+    .at(-1);
+}
