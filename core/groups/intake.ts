@@ -21,7 +21,7 @@ import { classifyGroupMessage, type GroupMessageShape } from './chatter.ts';
 /** Messages from one person this close together describe one problem. */
 export const FOLLOW_ON_WINDOW_MS = 3 * MINUTE;
 /** A brake on one person's new tickets from a group (a runaway script, a paste gone wrong). */
-const NEW_TICKETS_PER_HOUR = 20;
+const NEW_TICKETS_PER_HOUR = 10;
 
 export interface GroupMessage {
   chatId: number;

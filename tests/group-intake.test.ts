@@ -1,0 +1,106 @@
+// The group intake in core (core/groups/intake.ts), message by message: what a redelivered update, an
+// unbound group, a closed ticket, the follow-on window, staff talk and a flood do.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { bindGroup } from '../core/groups/binding.ts';
+import { type GroupMessage, takeGroupMessage } from '../core/groups/intake.ts';
+import { SYSTEM } from '../core/permissions.ts';
+import { act } from '../core/tickets/act.ts';
+import { comments, outbox, people, tickets } from '../db/schema.ts';
+import { makeWorld, type PersonKey, storeSnapshot, type World } from './fixtures.ts';
+
+const CHAT = -100_777;
+
+function bound(): World {
+  const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+  bindGroup(w.ctx, SYSTEM, { chatId: CHAT, title: 'Alpha & IT', language: 'ru', companyId: w.companyA });
+  return w;
+}
+
+let nextId = 0;
+function message(w: World, who: PersonKey, text: string, extra: Partial<GroupMessage> = {}): GroupMessage {
+  const person = w.ctx.db.select().from(people).where(eq(people.id, w.ids[who])).get();
+  return {
+    chatId: CHAT,
+    messageId: ++nextId,
+    from: { telegramUserId: person?.telegramUserId ?? 0, name: person?.name ?? '' },
+    text,
+    media: 'none',
+    files: [],
+    ...extra,
+  };
+}
+
+const ticketCount = (w: World) => w.ctx.db.select().from(tickets).all().length;
+
+describe('a group message in core', () => {
+  it('makes nothing the second time it is delivered', () => {
+    const w = bound();
+    const m = message(w, 'clientA', 'Не работает VPN из дома');
+    const first = takeGroupMessage(w.ctx, m);
+    expect(first.kind).toBe('created');
+    const after = storeSnapshot(w.ctx.db);
+    const again = takeGroupMessage(w.ctx, m);
+    expect(again).toEqual({ kind: 'duplicate', ticketId: first.kind === 'created' ? first.ticket.id : -1 });
+    expect(storeSnapshot(w.ctx.db)).toBe(after);
+  });
+
+  it('ignores a group bound to nobody and writes nothing', () => {
+    const w = makeWorld();
+    const before = storeSnapshot(w.ctx.db);
+    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Не работает VPN'))).toEqual({
+      kind: 'ignored',
+      reason: 'not_bound',
+    });
+    expect(storeSnapshot(w.ctx.db)).toBe(before);
+  });
+
+  it('joins more words within the window, and opens a new ticket after it', () => {
+    const w = bound();
+    takeGroupMessage(w.ctx, message(w, 'clientA', 'Не печатает принтер'));
+    w.clock.advance(2 * 60_000);
+    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Горит красная лампа на принтере')).kind).toBe(
+      'commented',
+    );
+    // The window runs from the last message that went in.
+    w.clock.advance(2 * 60_000);
+    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'И бумага застряла внутри')).kind).toBe('commented');
+    w.clock.advance(4 * 60_000);
+    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Теперь не открывается почта')).kind).toBe('created');
+    expect(ticketCount(w)).toBe(2);
+  });
+
+  it('files a reply to a closed ticket as a new one, and leaves staff talk alone', () => {
+    const w = bound();
+    const opened = message(w, 'clientA', 'Не печатает принтер');
+    const first = takeGroupMessage(w.ctx, opened);
+    if (first.kind !== 'created') throw new Error('not filed');
+    act(w.ctx, w.as.line1, first.ticket.id, { action: 'cancel', reason: 'duplicate' });
+    w.clock.advance(3_600_000);
+    const reply = takeGroupMessage(
+      w.ctx,
+      message(w, 'clientA', 'Снова не печатает принтер', { replyTo: opened.messageId }),
+    );
+    expect(reply.kind).toBe('created');
+    expect(takeGroupMessage(w.ctx, message(w, 'line1', 'Коллеги, обновление сервера в пятницу'))).toEqual({
+      kind: 'ignored',
+      reason: 'staff',
+    });
+    expect(ticketCount(w)).toBe(2);
+    expect(w.ctx.db.select().from(comments).all()).toEqual([]);
+  });
+
+  it('asks the group nothing for chatter and stops a flood of new tickets from one person', () => {
+    const w = bound();
+    for (const text of ['спасибо!', 'ок', '👍👍', 'всем привет'])
+      expect(takeGroupMessage(w.ctx, message(w, 'clientA2', text))).toMatchObject({ kind: 'ignored' });
+    expect(w.ctx.db.select().from(outbox).all()).toEqual([]);
+    // Past the follow-on window each time, so each would be a ticket of its own.
+    const outcomes = Array.from({ length: 12 }, (_, i) => {
+      w.clock.advance(3.5 * 60_000);
+      return takeGroupMessage(w.ctx, message(w, 'clientA', `Не работает компьютер номер ${i + 1}`)).kind;
+    });
+    expect(outcomes.filter((k) => k === 'created')).toHaveLength(10);
+    expect(outcomes.slice(10)).toEqual(['rate_limited', 'rate_limited']);
+  });
+});
