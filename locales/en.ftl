@@ -123,6 +123,10 @@ command-my = My requests
 command-language = Language
 command-help = Help
 command-cancel = Cancel
+command-group-status = The group's open requests
+command-group-new = New request (in a private chat)
+command-group-bind = Bind the group to a company
+command-group-unbind = Unbind the group
 invite-link = Invite link for the staff of “{ $company }” (valid { $days } days, { $uses } joins):
     { $link }
 invite-not-allowed = Only a client company's managers can invite colleagues.

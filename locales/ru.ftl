@@ -123,6 +123,10 @@ command-my = Мои заявки
 command-language = Язык
 command-help = Помощь
 command-cancel = Отменить
+command-group-status = Открытые заявки группы
+command-group-new = Новая заявка (в личном чате)
+command-group-bind = Привязать группу к компании
+command-group-unbind = Отвязать группу
 invite-link = Ссылка-приглашение для сотрудников «{ $company }» (действует { $days } дн., { $uses } подключений):
     { $link }
 invite-not-allowed = Приглашать сотрудников могут руководители компании-клиента.
