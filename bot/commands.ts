@@ -66,12 +66,20 @@ export function roleNames(t: Say, roles: readonly Role[]): string {
     .join(', ');
 }
 
-/** The default menu (clients and anyone not known yet), in Russian (default) and English. */
+/** What a client company's group offers (bot/features/client-group.ts). */
+const IN_GROUPS = ['status', 'new', 'bind', 'unbind'] as const;
+
+/** The default menu (clients and anyone not known yet) and the groups' menu, in Russian (default) and English. */
 export async function registerCommands(api: Api): Promise<void> {
   for (const language of LANGUAGES) {
-    const commands = menu(translator(language), EVERYONE);
+    const t = translator(language);
+    const commands = menu(t, EVERYONE);
     await api.setMyCommands(commands, { language_code: language });
     if (language === DEFAULT_LANGUAGE) await api.setMyCommands(commands);
+    const inGroups = IN_GROUPS.map((command) => ({ command, description: t(`command-group-${command}`) }));
+    const scope = { type: 'all_group_chats' } as const;
+    await api.setMyCommands(inGroups, { scope, language_code: language });
+    if (language === DEFAULT_LANGUAGE) await api.setMyCommands(inGroups, { scope });
   }
 }
 

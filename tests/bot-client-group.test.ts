@@ -40,6 +40,19 @@ async function boundAlphaGroup(world: BotWorld): Promise<TestGroup> {
 }
 
 describe('binding a client group', { timeout: 30_000 }, () => {
+  it("gives groups a menu of their own: the group's requests, a new one, bind and unbind", async () => {
+    w = await botWorld();
+    const groupMenus = w.emu.calls
+      .filter(
+        (c) =>
+          c.method === 'setMyCommands' && JSON.stringify(c.params.scope ?? '').includes('all_group_chats'),
+      )
+      .map((c) => c.params);
+    expect(groupMenus.map((m) => m.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru']);
+    const ru = groupMenus.find((m) => m.language_code === 'ru')?.commands as { command: string }[];
+    expect(ru.map((c) => c.command)).toEqual(['status', 'new', 'bind', 'unbind']);
+  });
+
   it('takes an admin or the company manager, and a bot that can read the group', async () => {
     w = await botWorld();
     const client = w.tg('clientA');
