@@ -43,8 +43,10 @@ function world(): World {
   const w = makeWorld({ start: AS_OF });
   const { printer, network } = w.category;
   const { line1, line2 } = w.ids;
-  // 1–2: closed on time by line1, rated 5 and 4.
+  // 1–2: closed on time by line1, rated 5 and 4; the first came from the company's own Telegram group,
+  // counted apart from the private chat.
   put(w, {
+    channel: 'telegram_group',
     status: 'closed',
     priority: 'P2',
     categoryId: printer,
@@ -154,7 +156,7 @@ describe('a company report for a quarter', () => {
       cancelled: 1,
     });
     expect(r.byPriority).toEqual({ P1: 1, P2: 2, P3: 3, P4: 2 });
-    expect(r.byChannel).toEqual({ telegram: 4, email: 2, phone: 1, web: 1 });
+    expect(r.byChannel).toEqual({ telegram: 3, telegram_group: 1, email: 2, phone: 1, web: 1 });
     expect(r.byCategory.map((c) => [c.nameEn, c.count])).toEqual([
       ['Printer', 4],
       ['Network', 3],
