@@ -198,6 +198,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const { SANDBOX_MAIL_FROM, SandboxMail } = await import('../sandbox/mailbox.ts');
       const { SandboxCalls } = await import('../sandbox/calls.ts');
       const { sandboxWebform } = await import('../sandbox/webform.ts');
+      const { sandboxClientGroup } = await import('../sandbox/group.ts');
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
@@ -239,6 +240,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         stops.push(() => sender.stop());
         log(`tgdesk: sandbox: notices by e-mail from ${mailFrom} are kept in memory (the page's Mail panel)`);
       }
+      // The demo company's own Telegram group, bound to it: its clients' messages there become tickets.
+      const group = config.demo ? sandboxClientGroup(desk, local) : undefined;
       const sandbox = createSandbox({
         emulator: local,
         people: sandboxPeople(db),
@@ -249,6 +252,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         // The page's calls go through the desk's real CTI webhook (the app below, in process).
         calls: new SandboxCalls({ desk, webhook: (request) => api.fetch(request) }),
         webform: sandboxWebform(desk),
+        groups: group ? [group] : [],
       });
       const api = createApi({
         ...telegram,

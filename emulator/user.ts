@@ -102,7 +102,8 @@ export interface TestGroup {
    * is returned.
    */
   post(from: TestUser, text: string, opts?: GroupPostOptions): Message;
-  postPhoto(from: TestUser, opts?: { caption?: string } & GroupPostOptions): Message;
+  /** A photo; `bytes` is the picture itself (its largest size), else stand-in JPEG bytes are stored. */
+  postPhoto(from: TestUser, opts?: { caption?: string; bytes?: Uint8Array } & GroupPostOptions): Message;
   postDocument(
     from: TestUser,
     opts?: { fileName?: string; mimeType?: string; caption?: string } & GroupPostOptions,
@@ -127,6 +128,8 @@ export interface TestGroup {
   waitForMessage(match?: MessageMatch, opts?: { threadId?: number; timeoutMs?: number }): Promise<Message>;
   /** The force_reply markup the bot sent with one of its messages here, if it asked for a reply. */
   forceReply(message: ReplyTo): ForceReply | undefined;
+  /** Like TestUser.watch, for this group: `listener` runs after anything here changed. */
+  watch(listener: () => void): () => void;
 }
 
 export interface GroupOptions {
@@ -260,6 +263,15 @@ function pressOn(world: World, user: User, message: Message, data: string): stri
 function forceReplyOf(record: ChatRecord, message: ReplyTo): ForceReply | undefined {
   const id = typeof message === 'number' ? message : message.message_id;
   return record.messages.has(id) ? record.forceReplies.get(id) : undefined;
+}
+
+function watchChat(record: ChatRecord, listener: () => void): () => void {
+  // A wrapper per call: the same function watching twice is two subscriptions.
+  const watcher = () => listener();
+  record.watchers.add(watcher);
+  return () => {
+    record.watchers.delete(watcher);
+  };
 }
 
 export class Person implements TestUser {
@@ -410,13 +422,7 @@ export class Person implements TestUser {
   }
 
   watch(listener: () => void): () => void {
-    const watchers = this.#record.watchers;
-    // A wrapper per call: the same function watching twice is two subscriptions.
-    const watcher = () => listener();
-    watchers.add(watcher);
-    return () => {
-      watchers.delete(watcher);
-    };
+    return watchChat(this.#record, listener);
   }
 
   #checkNotBlocked(chatId: number): void {
@@ -479,8 +485,8 @@ export class Group implements TestGroup {
     return this.#post(from, textContent(first), opts, rest.map(textContent));
   }
 
-  postPhoto(from: TestUser, opts?: { caption?: string } & GroupPostOptions): Message {
-    return this.#post(from, photoContent(this.#world, opts?.caption), opts);
+  postPhoto(from: TestUser, opts?: { caption?: string; bytes?: Uint8Array } & GroupPostOptions): Message {
+    return this.#post(from, photoContent(this.#world, opts?.caption, opts?.bytes), opts);
   }
 
   postDocument(
@@ -549,6 +555,10 @@ export class Group implements TestGroup {
 
   forceReply(message: ReplyTo): ForceReply | undefined {
     return forceReplyOf(this.#record, message);
+  }
+
+  watch(listener: () => void): () => void {
+    return watchChat(this.#record, listener);
   }
 
   #userOf(person: TestUser): User {

@@ -1005,6 +1005,9 @@ sandbox-webform-after-title = After sending
 sandbox-webform-after-hint = The page shows the request's number; the 1st line gets a message about it in their chat, and the request is on the Mini App's board.
 sandbox-webform-reload = Fill in the form again
 sandbox-webform-open-tab = Open the form in a new tab ↗
+sandbox-group = Client's Telegram group
+sandbox-group-subtitle = Clients' messages in the group become requests; the bot answers here
+sandbox-group-speaker = Posting as
 stale-button-start-over = This button is out of date. To start again, press “New request”.
 
 ## Notices by e-mail: titles, facts, the reply line

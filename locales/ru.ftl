@@ -1006,6 +1006,9 @@ sandbox-webform-after-title = После отправки
 sandbox-webform-after-hint = Страница покажет номер заявки; 1-я линия получит о ней сообщение в чате, а заявка появится на доске Мини-приложения.
 sandbox-webform-reload = Заполнить форму заново
 sandbox-webform-open-tab = Открыть форму в новой вкладке ↗
+sandbox-group = Группа клиента в Telegram
+sandbox-group-subtitle = Сообщения клиентов в группе становятся заявками, ответы бота приходят сюда же
+sandbox-group-speaker = Пишет в группу
 stale-button-start-over = Эта кнопка уже неактуальна. Чтобы начать заново, нажмите «Новая заявка».
 
 ## Notices by e-mail: titles, facts, the reply line

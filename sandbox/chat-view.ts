@@ -8,7 +8,7 @@ import type {
   MessageEntity,
   ReplyKeyboardMarkup,
 } from 'grammy/types';
-import type { TestUser } from '../emulator/index.ts';
+import type { TestGroup, TestUser } from '../emulator/index.ts';
 import type { ButtonView, ChatView, EntityView, KeyButtonView, MessageView } from './types.ts';
 
 /** A demo chat stays short; the page shows the latest messages. */
@@ -54,9 +54,69 @@ export function summary(message: Pick<Message, 'text' | 'caption' | 'photo' | 'd
 
 export function messageView(message: Message, person: TestUser): MessageView {
   const mine = message.from?.id === person.id;
+  const reply = message.reply_to_message;
+  return viewOf(
+    message,
+    mine,
+    reply ? { mine: reply.from?.id === person.id } : undefined,
+    mine ? undefined : person.forceReply(message),
+  );
+}
+
+const senderName = (from: Message['from']) =>
+  [from?.first_name, from?.last_name].filter(Boolean).join(' ') || '…';
+
+/** A message of a group: its sender named (the page picks who it speaks as, and so which are its own). */
+export function groupMessageView(message: Message, group: TestGroup): MessageView {
+  const reply = message.reply_to_message;
+  const bot = message.from?.is_bot === true;
+  return {
+    ...viewOf(
+      message,
+      false,
+      reply ? { mine: false, name: senderName(reply.from) } : undefined,
+      bot ? group.forceReply(message) : undefined,
+    ),
+    sender: { id: message.from?.id ?? 0, name: senderName(message.from), bot },
+  };
+}
+
+/** Topic and pin notices: a client shows them as a line, the sandbox's group has nothing to say of them. */
+const SERVICE = ['forum_topic_created', 'forum_topic_edited', 'forum_topic_closed', 'pinned_message'];
+
+/** A group as the page shows it: its messages, and the answers to its members' presses. */
+export function groupChatView(group: TestGroup, members: TestUser[]): ChatView {
+  return {
+    messages: group
+      .messages()
+      .filter((m) => !SERVICE.some((field) => field in m))
+      .slice(-MAX_MESSAGES)
+      .map((m) => groupMessageView(m, group)),
+    keyboard: null,
+    menuButton: null,
+    answers: members
+      .flatMap((member) => member.answers().slice(-20))
+      .map((a) => ({
+        queryId: a.queryId,
+        ...(a.text !== undefined ? { text: a.text } : {}),
+        ...(a.show_alert ? { alert: true } : {}),
+      })),
+  };
+}
+
+/** Whether a file belongs to this group (the page may fetch only those). */
+export function fileInGroup(group: TestGroup, fileId: string): boolean {
+  return group.messages().some((m) => hasFile(m, fileId));
+}
+
+function viewOf(
+  message: Message,
+  mine: boolean,
+  replied: { mine: boolean; name?: string } | undefined,
+  forceReply: ReturnType<TestUser['forceReply']>,
+): MessageView {
   const largest = message.photo?.at(-1);
   const reply = message.reply_to_message;
-  const forceReply = mine ? undefined : person.forceReply(message);
   const text = entities(message.entities);
   const caption = entities(message.caption_entities);
   return {
@@ -83,9 +143,7 @@ export function messageView(message: Message, person: TestUser): MessageView {
     ...(message.contact
       ? { contact: { phone: message.contact.phone_number, name: message.contact.first_name } }
       : {}),
-    ...(reply
-      ? { replyTo: { id: reply.message_id, mine: reply.from?.id === person.id, text: summary(reply) } }
-      : {}),
+    ...(reply && replied ? { replyTo: { id: reply.message_id, ...replied, text: summary(reply) } } : {}),
     ...(message.reply_markup?.inline_keyboard.length
       ? { buttons: message.reply_markup.inline_keyboard.map((row) => row.map(inlineButton)) }
       : {}),
@@ -130,12 +188,8 @@ export function chatView(person: TestUser): ChatView {
 
 /** Whether a file belongs to this chat (the page may fetch only those). */
 export function fileInChat(person: TestUser, fileId: string): boolean {
-  return person
-    .messages()
-    .some(
-      (m) =>
-        m.photo?.some((p) => p.file_id === fileId) ||
-        m.document?.file_id === fileId ||
-        m.voice?.file_id === fileId,
-    );
+  return person.messages().some((m) => hasFile(m, fileId));
 }
+
+const hasFile = (m: Message, fileId: string) =>
+  m.photo?.some((p) => p.file_id === fileId) || m.document?.file_id === fileId || m.voice?.file_id === fileId;

@@ -7,6 +7,8 @@
 // intake (sandbox/mailbox.ts), the desk's own mails listed as they were sent, live over server-sent events.
 // And the phone: a call rung, answered and hung up as the desk's PBX would report it (sandbox/calls.ts).
 // And the website form: where the desk's real public form page is, for the page's form panel.
+// And client companies' groups (sandbox/group.ts): the page posts in them as any member, text, replies and
+// photos, and shows everyone's messages and the bot's, live.
 import { randomInt } from 'node:crypto';
 import type { Message } from 'grammy/types';
 import { type Context, Hono } from 'hono';
@@ -20,12 +22,21 @@ import type { Emulator, TestUser } from '../emulator/index.ts';
 import { DEFAULT_LANGUAGE, messageKeys, translator } from '../locales/index.ts';
 import type { PageFile } from './build.ts';
 import { CallInputError, type SandboxCalls } from './calls.ts';
-import { chatView, fileInChat } from './chat-view.ts';
+import { chatView, fileInChat, fileInGroup, groupChatView } from './chat-view.ts';
+import type { SandboxGroup } from './group.ts';
 import type { ChatHistory } from './history.ts';
 import { MailInputError, type SandboxMail } from './mailbox.ts';
 import { type SandboxPerson, strangerPerson, telegramProfile } from './people.ts';
 import { THEME } from './theme.ts';
-import type { ChatView, MailPersonView, MiniAppView, PersonView, SessionView, WebformView } from './types.ts';
+import type {
+  ChatView,
+  GroupView,
+  MailPersonView,
+  MiniAppView,
+  PersonView,
+  SessionView,
+  WebformView,
+} from './types.ts';
 
 export interface SandboxOptions {
   emulator: Emulator;
@@ -46,6 +57,8 @@ export interface SandboxOptions {
   calls: SandboxCalls;
   /** The desk's website form (sandbox/webform.ts); without it the form panel has nothing to show. */
   webform?: () => WebformView;
+  /** Client companies' groups the page posts in as their members. */
+  groups?: SandboxGroup[];
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -83,6 +96,22 @@ const attachmentBody = z
     path: ['caption'],
   });
 const languageBody = z.object({ language: z.enum(LANGUAGES) });
+/** Who speaks in a group: a member's Telegram id. */
+const from = z.number().int();
+const groupMessageBody = messageBody.extend({ from });
+const groupPressBody = pressBody.extend({ from });
+const groupPhotoQuery = photoQuery.extend({ from: z.coerce.number().int() });
+const groupDocumentBody = z.object({
+  from,
+  caption: z.string().max(1024).optional(),
+  replyTo: z.number().int().positive().optional(),
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^/\\]+$/, 'a file name, not a path')
+    .optional(),
+});
 
 /** A file attached to a mail written on the page, before base64. */
 const MAX_MAIL_FILE_BYTES = 5 * 1024 * 1024;
@@ -184,6 +213,11 @@ export interface Sandbox {
   close(): void;
 }
 
+interface GroupChat extends SandboxGroup {
+  /** The store knew of messages here that this run's (empty) group does not have. */
+  restarted: boolean;
+}
+
 interface Chat {
   person: SandboxPerson;
   user: TestUser;
@@ -214,6 +248,21 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return chat;
   };
   for (const person of options.people) addChat(person);
+  const groups = new Map<number, GroupChat>();
+  for (const sandboxGroup of options.groups ?? []) {
+    const { group } = sandboxGroup;
+    groups.set(group.id, {
+      ...sandboxGroup,
+      restarted: group.messages().length === 0 && (history?.had(group.id) ?? false),
+    });
+    if (history) {
+      const off = group.watch(() => {
+        if (group.messages().length === 0) return;
+        off();
+        history.remember(group.id);
+      });
+    }
+  }
   const botApi = async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
     const response = await fetch(`${emulator.apiRoot}/bot${emulator.token}/${method}`, {
       method: 'POST',
@@ -322,6 +371,18 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         roleName: role ? t(`role-${role}`) : t('sandbox-stranger'),
       })),
       line1: calls.line1().map(({ telegramId, ...person }) => ({ ...person, chatId: telegramId })),
+      groups: [...groups.values()].map(
+        ({ group, title, company, members }): GroupView => ({
+          id: group.id,
+          title,
+          company,
+          members: members.map((p) => ({
+            id: p.telegramId,
+            name: p.name,
+            roleName: p.role ? t(`role-${p.role}`) : t('sandbox-stranger'),
+          })),
+        }),
+      ),
     };
     return c.json(session);
   });
@@ -471,6 +532,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const { user } = chatOf(c.req.param('id'));
     const fileId = c.req.param('fileId');
     if (!fileInChat(user, fileId)) throw notFound('No such file in this chat');
+    return fileResponse(c, fileId);
+  });
+
+  /** A file of a chat, fetched from the local Telegram as the bot would. */
+  const fileResponse = async (c: Context, fileId: string) => {
     const file = await botApi<{ file_path: string }>('getFile', { file_id: fileId });
     const download = await fetch(`${emulator.apiRoot}/file/bot${emulator.token}/${file.file_path}`);
     if (!download.ok) throw notFound('The file is gone');
@@ -481,7 +547,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         : 'image/png'
       : 'application/octet-stream';
     return c.body(bytes, 200, { 'content-type': type, 'cache-control': 'private, max-age=3600' });
-  });
+  };
 
   /**
    * Where the page's iframe opens the Mini App: the path of the button's URL (or '/') on this server,
@@ -508,6 +574,101 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     });
     const view: MiniAppView = { src: `${path}#${hash}` };
     return c.json(view);
+  });
+
+  // ----------------------------------------------------------------------------------------- groups
+
+  const groupOf = (id: string) => {
+    const group = groups.get(Number(id));
+    if (!group) throw notFound('No sandbox group with this chat id');
+    return group;
+  };
+  /** The member who speaks: one of the group's people (the page's choice), as the local Telegram knows them. */
+  const speaker = (group: GroupChat, id: number): TestUser => {
+    const person = group.members.find((p) => p.telegramId === id);
+    if (!person) throw bad('from: not a member of this group');
+    return emulator.user(telegramProfile(person));
+  };
+  const groupViewOf = (group: GroupChat): ChatView => ({
+    ...groupChatView(
+      group.group,
+      group.members.map((p) => emulator.user(telegramProfile(p))),
+    ),
+    ...(group.restarted ? { restarted: true } : {}),
+  });
+
+  app.get('/sandbox/api/groups/:id', (c) => c.json(groupViewOf(groupOf(c.req.param('id')))));
+
+  app.get('/sandbox/api/groups/:id/events', (c) => {
+    const group = groupOf(c.req.param('id'));
+    return live(
+      c,
+      'chat',
+      (changed) => group.group.watch(changed),
+      () => groupViewOf(group),
+    );
+  });
+
+  app.post('/sandbox/api/groups/:id/messages', small, async (c) => {
+    const group = groupOf(c.req.param('id'));
+    const body = await parse(groupMessageBody, c.req.json());
+    const user = speaker(group, body.from);
+    const message = attempt(() =>
+      group.group.post(user, body.text, body.replyTo ? { replyTo: body.replyTo } : {}),
+    );
+    return c.json({ id: message.message_id }, 201);
+  });
+
+  app.post(
+    '/sandbox/api/groups/:id/photos',
+    bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: () => Promise.reject(bad('The photo is over 10 MB')) }),
+    async (c) => {
+      const group = groupOf(c.req.param('id'));
+      const query = await parse(groupPhotoQuery, c.req.query());
+      const user = speaker(group, query.from);
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (!isImage(bytes)) throw bad('A photo must be a JPEG or PNG image');
+      const message = attempt(() =>
+        group.group.postPhoto(user, {
+          bytes,
+          ...(query.caption ? { caption: query.caption } : {}),
+          ...(query.replyTo ? { replyTo: query.replyTo } : {}),
+        }),
+      );
+      return c.json({ id: message.message_id }, 201);
+    },
+  );
+
+  /** A document (stand-in bytes under the given name) posted in the group. */
+  app.post('/sandbox/api/groups/:id/documents', small, async (c) => {
+    const group = groupOf(c.req.param('id'));
+    const body = await parse(groupDocumentBody, c.req.json());
+    const user = speaker(group, body.from);
+    const message = attempt(() =>
+      group.group.postDocument(user, {
+        fileName: body.fileName ?? 'report.pdf',
+        ...(body.caption?.trim() ? { caption: body.caption } : {}),
+        ...(body.replyTo ? { replyTo: body.replyTo } : {}),
+      }),
+    );
+    return c.json({ id: message.message_id }, 201);
+  });
+
+  app.post('/sandbox/api/groups/:id/presses', small, async (c) => {
+    const group = groupOf(c.req.param('id'));
+    const body = await parse(groupPressBody, c.req.json());
+    const user = speaker(group, body.from);
+    const message = group.group.messages().find((m) => m.message_id === body.messageId);
+    if (!message) throw notFound('No such message in this group');
+    const queryId = attempt(() => group.group.press(user, message, body.data));
+    return c.json({ queryId }, 201);
+  });
+
+  app.get('/sandbox/api/groups/:id/files/:fileId', async (c) => {
+    const group = groupOf(c.req.param('id'));
+    const fileId = c.req.param('fileId');
+    if (!fileInGroup(group.group, fileId)) throw notFound('No such file in this group');
+    return fileResponse(c, fileId);
   });
 
   // ------------------------------------------------------------------------------------------- mail

@@ -14,6 +14,17 @@ export interface SessionView {
   callPeople: CallPersonView[];
   /** The 1st line: who answers a call on the page; `chatId` is their chat with the bot, if any. */
   line1: { id: number; name: string; chatId: number | null }[];
+  /** Client companies' Telegram groups the bot is in (bound to the company): chats anyone of them speaks in. */
+  groups: GroupView[];
+}
+
+export interface GroupView {
+  /** The group's chat id (negative, as Telegram's supergroups). */
+  id: number;
+  title: string;
+  company: string;
+  /** Who the page may post as, in this order: the company's people, then staff. */
+  members: { id: number; name: string; roleName: string }[];
 }
 
 export interface MailPersonView {
@@ -66,8 +77,11 @@ export interface MessageView {
   voice?: { duration: number };
   sticker?: { emoji?: string };
   contact?: { phone: string; name: string };
-  replyTo?: { id: number; mine: boolean; text: string };
+  /** In a group, the replied message's sender's name. */
+  replyTo?: { id: number; mine: boolean; text: string; name?: string };
   buttons?: ButtonView[][];
+  /** In a group: who sent it (`mine` is then false: the page knows who it speaks as). */
+  sender?: { id: number; name: string; bot: boolean };
   /** The bot asked for a reply to this message (force_reply): the page starts one. */
   forceReply?: { placeholder?: string };
 }

@@ -7,11 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
 import { ROLES } from '../core/model.ts';
+import { clientGroups, tickets } from '../db/schema.ts';
 import type { ChatView, PersonView, SessionView } from '../sandbox/types.ts';
 
 let app: RunningApp;
@@ -464,6 +466,44 @@ describe('the sandbox started again over the same store', () => {
       const again = await read(client.id);
       expect(again).toMatchObject({ messages: [], restarted: true });
       expect((await read(admin.id)).restarted).toBeUndefined();
+    } finally {
+      await running.stop();
+    }
+  }, 60_000);
+
+  it('keeps the client group: the same chat, bound once, its message ids going on', async () => {
+    let running = await start();
+    const at = (path: string) => `http://127.0.0.1:${running.port}${path}`;
+    const session = async () => (await (await fetch(at('/sandbox/api/session'))).json()) as SessionView;
+    const groupTickets = () =>
+      running.desk.db.select().from(tickets).where(eq(tickets.channel, 'telegram_group')).all().length;
+    const postAsClient = async (groupId: number, memberId: number, text: string) => {
+      const response = await fetch(at(`/sandbox/api/groups/${groupId}/messages`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: memberId, text }),
+      });
+      expect(response.status).toBe(201);
+    };
+    const [group] = (await session()).groups;
+    const [client, colleague] = group?.members ?? [];
+    if (!group || !client || !colleague) throw new Error('no client group');
+    const filed = groupTickets();
+    await postAsClient(group.id, client.id, 'Не работает сканер на втором этаже');
+    await running.emulator?.waitFor(() => groupTickets() === filed + 1);
+    await running.stop();
+
+    running = await start();
+    try {
+      const [again] = (await session()).groups;
+      expect(again).toEqual(group);
+      expect(running.desk.db.select().from(clientGroups).all()).toHaveLength(1);
+      const view = (await (await fetch(at(`/sandbox/api/groups/${group.id}`))).json()) as ChatView;
+      expect(view).toMatchObject({ messages: [], restarted: true });
+      // A colleague's request after the restart is new: its message id is not the one the store already took
+      // (that would be a duplicate delivery, and nothing).
+      await postAsClient(group.id, colleague.id, 'Не включается проектор в переговорной');
+      await running.emulator?.waitFor(() => groupTickets() === filed + 2);
     } finally {
       await running.stop();
     }

@@ -5,12 +5,14 @@
 // people, a call
 // to the desk (rung, answered by the 1st line or hung up) as its phone system reports it. Everything it shows
 // comes from the sandbox server (/sandbox/api/…), which drives the local Bot API emulator the real bot
-// talks to; chat updates arrive over server-sent events.
+// talks to; chat updates arrive over server-sent events. A client company's group is a chat too: the page
+// posts in it as any of its members, picked under the messages.
 import type {
   ButtonView,
   CallView,
   ChatView,
   EntityView,
+  GroupView,
   KeyButtonView,
   MailResultView,
   MailView,
@@ -43,11 +45,15 @@ const ui = {
   layout: element('layout'),
   panes: element('panes'),
   paneMiniApp: element<HTMLButtonElement>('pane-miniapp'),
+  chatAvatar: element('chat-avatar'),
   botName: element('bot-name'),
   chatSubtitle: element('chat-subtitle'),
   openApp: element<HTMLButtonElement>('open-app'),
   offline: element('offline'),
   messages: element('messages'),
+  speakerRow: element('speaker-row'),
+  speakerLabel: element('speaker-label'),
+  speaker: element<HTMLSelectElement>('speaker'),
   replyBar: element('reply-bar'),
   replyLabel: element('reply-label'),
   replyText: element('reply-text'),
@@ -116,6 +122,9 @@ const ui = {
 interface State {
   session: SessionView | undefined;
   person: PersonView | undefined;
+  /** The group in view (then `person` is undefined), and the member the page posts as. */
+  group: GroupView | undefined;
+  speaker: number;
   chat: ChatView | undefined;
   events: EventSource | undefined;
   replyTo: { id: number; text: string } | undefined;
@@ -140,6 +149,8 @@ interface State {
 const state: State = {
   session: undefined,
   person: undefined,
+  group: undefined,
+  speaker: 0,
   chat: undefined,
   events: undefined,
   replyTo: undefined,
@@ -213,6 +224,7 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
   ui.keyboardToggle.title = t('sandbox-keyboard');
   ui.keyboardToggle.setAttribute('aria-label', t('sandbox-keyboard'));
   ui.replyLabel.textContent = t('sandbox-replying-to');
+  ui.speakerLabel.textContent = t('sandbox-group-speaker');
   ui.replyCancel.setAttribute('aria-label', t('sandbox-cancel-reply'));
   ui.miniAppClose.setAttribute('aria-label', t('sandbox-close-miniapp'));
   ui.offline.textContent = t('sandbox-offline');
@@ -232,9 +244,13 @@ async function loadSession(language: 'ru' | 'en'): Promise<void> {
     openWebform();
     return;
   }
-  const wanted = Number(new URLSearchParams(location.hash.slice(1)).get('chat'));
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const wanted = Number(hash.get('chat'));
+  const wantedGroup = Number(hash.get('group'));
+  const group = state.session.groups.find((g) => g.id === (state.group?.id ?? wantedGroup));
   const person = state.session.people.find((p) => p.id === (state.person?.id ?? wanted));
-  if (person) selectPerson(person);
+  if (group && !state.person) selectGroup(group);
+  else if (person) selectPerson(person);
   else renderChat();
 }
 
@@ -243,6 +259,7 @@ function renderPeople(): void {
   ui.openWebform.setAttribute('aria-pressed', String(ui.layout.dataset.center === 'webform'));
   const people = state.session?.people ?? [];
   ui.people.replaceChildren(
+    ...(state.session?.groups ?? []).map(groupItem),
     ...people.map((person) => {
       const item = document.createElement('li');
       const button = document.createElement('button');
@@ -266,6 +283,87 @@ function renderPeople(): void {
   );
 }
 
+/** A group in the list of chats, above the people. */
+function groupItem(group: GroupView): HTMLLIElement {
+  const item = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'person group';
+  button.dataset.group = String(group.id);
+  button.setAttribute(
+    'aria-pressed',
+    String(group.id === state.group?.id && ui.layout.dataset.center === 'chat'),
+  );
+  const name = document.createElement('strong');
+  name.textContent = `👥 ${group.title}`;
+  const about = document.createElement('span');
+  about.className = 'role';
+  about.textContent = `${t('sandbox-group')} · ${group.company}`;
+  button.append(name, about);
+  button.addEventListener('click', () => selectGroup(group));
+  item.append(button);
+  return item;
+}
+
+function selectGroup(group: GroupView): void {
+  if (state.group?.id !== group.id) {
+    state.chat = undefined;
+    state.replyTo = undefined;
+    state.promptAnswered = 0;
+    state.pressed.clear();
+    closeMiniApp();
+  }
+  if (state.group?.id !== group.id || ui.layout.dataset.center !== 'chat') {
+    history.replaceState(null, '', `#group=${group.id}`);
+    showPane('chat');
+  }
+  state.person = undefined;
+  state.group = group;
+  if (!group.members.some((m) => m.id === state.speaker)) state.speaker = group.members[0]?.id ?? 0;
+  renderPeople();
+  renderChatHeader();
+  ui.commands.hidden = true;
+  subscribe(`/groups/${group.id}/events`);
+  renderChat();
+  ui.input.focus();
+}
+
+/** The chat's header and what its composer offers: a private chat's, or a group's with its speaker. */
+function renderChatHeader(): void {
+  const group = state.group;
+  ui.chatAvatar.textContent = group ? '👥' : '🤖';
+  ui.botName.textContent = group ? group.title : (state.session?.bot.name ?? '');
+  ui.chatSubtitle.textContent = group
+    ? t('sandbox-group-subtitle')
+    : `${t('sandbox-chatting-as')} ${state.person?.name ?? ''}`;
+  // Telegram opens Mini Apps and lists a bot's commands in private chats; voice and stickers are chatter.
+  ui.openApp.hidden = group !== undefined;
+  ui.commandsButton.hidden = group !== undefined;
+  element('attach-voice').hidden = group !== undefined;
+  element('attach-sticker').hidden = group !== undefined;
+  ui.speakerRow.hidden = !group;
+  if (!group) return;
+  ui.speaker.replaceChildren(
+    ...group.members.map((member) =>
+      Object.assign(document.createElement('option'), {
+        value: String(member.id),
+        textContent: `${member.name} · ${member.roleName}`,
+      }),
+    ),
+  );
+  ui.speaker.value = String(state.speaker);
+}
+
+/** Where the chat in view is on the server: /chats/<person> or /groups/<group>. */
+function chatPath(): string | undefined {
+  if (state.group) return `/groups/${state.group.id}`;
+  if (state.person) return `/chats/${state.person.id}`;
+  return undefined;
+}
+
+/** Who speaks in the group in view (a member's name for the drawn photo). */
+const speakerName = () => state.group?.members.find((m) => m.id === state.speaker)?.name ?? '';
+
 function selectPerson(person: PersonView): void {
   if (state.person?.id !== person.id) {
     state.chat = undefined;
@@ -279,17 +377,18 @@ function selectPerson(person: PersonView): void {
     showPane('chat');
   }
   state.person = person;
+  state.group = undefined;
   renderPeople();
-  ui.chatSubtitle.textContent = `${t('sandbox-chatting-as')} ${person.name}`;
+  renderChatHeader();
   ui.commands.hidden = true;
-  subscribe(person.id);
+  subscribe(`/chats/${person.id}/events`);
   renderChat();
   ui.input.focus();
 }
 
-function subscribe(chatId: number): void {
+function subscribe(path: string): void {
   state.events?.close();
-  const events = new EventSource(`${API}/chats/${chatId}/events`);
+  const events = new EventSource(`${API}${path}`);
   state.events = events;
   events.addEventListener('chat', (event) => {
     if (state.events !== events) return;
@@ -306,10 +405,10 @@ function subscribe(chatId: number): void {
 
 function renderChat(): void {
   const chat = state.chat;
-  const person = state.person;
-  ui.composer.classList.toggle('disabled', !person);
-  ui.input.disabled = !person;
-  if (!person) {
+  const chatId = state.group?.id ?? state.person?.id;
+  ui.composer.classList.toggle('disabled', chatId === undefined);
+  ui.input.disabled = chatId === undefined;
+  if (chatId === undefined) {
     ui.messages.replaceChildren(note(t('sandbox-pick-person')));
     ui.replyKeyboard.hidden = true;
     ui.menuButton.hidden = true;
@@ -321,13 +420,13 @@ function renderChat(): void {
     return;
   }
   startReplyToPrompt(chat);
-  if (ui.messages.dataset.chat !== String(person.id)) stickToBottom = true;
+  if (ui.messages.dataset.chat !== String(chatId)) stickToBottom = true;
   const restarted = chat.restarted ? [note(t('sandbox-restarted'), 'restarted')] : [];
   ui.messages.replaceChildren(
     ...restarted,
     ...(chat.messages.length ? chat.messages.map(renderMessage) : [note(t('sandbox-empty-chat'))]),
   );
-  ui.messages.dataset.chat = String(person.id);
+  ui.messages.dataset.chat = String(chatId);
   keepAtBottom();
   renderReplyBar();
   renderKeyboard(chat);
@@ -369,18 +468,30 @@ function startReplyToPrompt(chat: ChatView): void {
 const firstLine = (m: MessageView) =>
   (m.text ?? m.caption ?? (m.photo ? t('sandbox-photo') : '…')).split('\n')[0] ?? '';
 
+/** In a group the speaker's messages are the page's own; elsewhere the server says which are. */
+const isMine = (message: MessageView) =>
+  message.sender ? !message.sender.bot && message.sender.id === state.speaker : message.mine;
+
 function renderMessage(message: MessageView): HTMLElement {
+  const mine = isMine(message);
   const row = document.createElement('div');
-  row.className = `message ${message.mine ? 'mine' : 'theirs'}`;
+  row.className = `message ${mine ? 'mine' : 'theirs'}`;
   row.dataset.id = String(message.id);
   const bubble = document.createElement('div');
   bubble.className = 'bubble';
+  if (message.sender && !mine) {
+    const sender = document.createElement('div');
+    sender.className = 'sender';
+    sender.textContent = message.sender.name;
+    bubble.append(sender);
+  }
   if (message.replyTo) {
     const quote = document.createElement('button');
     quote.type = 'button';
     quote.className = 'quote';
     const who = document.createElement('strong');
-    who.textContent = message.replyTo.mine ? t('sandbox-you') : (state.session?.bot.name ?? '');
+    who.textContent =
+      message.replyTo.name ?? (message.replyTo.mine ? t('sandbox-you') : (state.session?.bot.name ?? ''));
     const text = document.createElement('span');
     text.textContent = message.replyTo.text;
     quote.append(who, text);
@@ -390,14 +501,15 @@ function renderMessage(message: MessageView): HTMLElement {
     );
     bubble.append(quote);
   }
-  if (message.photo && state.person) {
+  const path = chatPath();
+  if (message.photo && path) {
     const img = document.createElement('img');
     img.className = 'photo';
     img.alt = t('sandbox-photo');
     img.width = Math.min(320, message.photo.width);
     img.height = Math.round((img.width * message.photo.height) / message.photo.width);
     img.addEventListener('load', keepAtBottom);
-    img.src = `${API}/chats/${state.person.id}/files/${encodeURIComponent(message.photo.fileId)}`;
+    img.src = `${API}${path}/files/${encodeURIComponent(message.photo.fileId)}`;
     bubble.append(img);
   }
   const attachment = attachmentLine(message);
@@ -618,33 +730,38 @@ function showToast(text: string, sticky: boolean): void {
 // ------------------------------------------------------------------------------------------ actions
 
 async function sendText(text: string): Promise<void> {
-  const person = state.person;
-  if (!person || text.trim() === '') return;
+  const path = chatPath();
+  if (!path || text.trim() === '') return;
   const replyTo = state.replyTo?.id;
   state.replyTo = undefined;
   renderReplyBar();
   try {
-    await post(`/chats/${person.id}/messages`, { text, ...(replyTo ? { replyTo } : {}) });
+    await post(`${path}/messages`, {
+      ...(state.group ? { from: state.speaker } : {}),
+      text,
+      ...(replyTo ? { replyTo } : {}),
+    });
   } catch (error) {
     fail(error);
   }
 }
 
 async function sendPhoto(): Promise<void> {
-  const person = state.person;
-  if (!person) return;
+  const path = chatPath();
+  if (!path) return;
   const caption = ui.input.value.trim();
   const replyTo = state.replyTo?.id;
   ui.input.value = '';
   state.replyTo = undefined;
   renderReplyBar();
   try {
-    const photo = await drawPhoto(person.name);
+    const photo = await drawPhoto(state.group ? speakerName() : (state.person?.name ?? ''));
     const query = new URLSearchParams({
+      ...(state.group ? { from: String(state.speaker) } : {}),
       ...(caption ? { caption } : {}),
       ...(replyTo ? { replyTo: String(replyTo) } : {}),
     });
-    await request(`/chats/${person.id}/photos?${query}`, {
+    await request(`${path}/photos?${query}`, {
       method: 'POST',
       headers: { 'content-type': photo.type },
       body: photo,
@@ -676,8 +793,8 @@ function toggleAttachMenu(open = ui.attachMenu.hidden): void {
 async function attach(kind: AttachmentKind): Promise<void> {
   toggleAttachMenu(false);
   if (kind === 'photo') return sendPhoto();
-  const person = state.person;
-  if (!person) return;
+  const path = chatPath();
+  if (!path) return;
   const caption = kind === 'sticker' ? '' : ui.input.value.trim();
   if (kind !== 'sticker') ui.input.value = '';
   const replyTo = kind === 'document' ? state.replyTo?.id : undefined;
@@ -686,8 +803,9 @@ async function attach(kind: AttachmentKind): Promise<void> {
     renderReplyBar();
   }
   try {
-    await post(`/chats/${person.id}/attachments`, {
-      kind,
+    // A group takes documents only (voice and stickers are chatter there, and not offered).
+    await post(state.group ? `${path}/documents` : `${path}/attachments`, {
+      ...(state.group ? { from: state.speaker } : { kind }),
       ...(caption ? { caption } : {}),
       ...(replyTo ? { replyTo } : {}),
       ...(kind === 'document' ? { fileName: t('sandbox-document-name') } : {}),
@@ -743,10 +861,14 @@ function showPane(pane: Pane): void {
 }
 
 async function press(messageId: number, data: string): Promise<void> {
-  const person = state.person;
-  if (!person) return;
+  const path = chatPath();
+  if (!path) return;
   try {
-    const { queryId } = await post<{ queryId: string }>(`/chats/${person.id}/presses`, { messageId, data });
+    const { queryId } = await post<{ queryId: string }>(`${path}/presses`, {
+      ...(state.group ? { from: state.speaker } : {}),
+      messageId,
+      data,
+    });
     state.pressed.add(queryId);
     if (state.chat) showAnswers(state.chat);
   } catch (error) {
@@ -1243,6 +1365,10 @@ ui.composer.addEventListener('submit', (event) => {
   const text = ui.input.value;
   ui.input.value = '';
   void sendText(text);
+});
+ui.speaker.addEventListener('change', () => {
+  state.speaker = Number(ui.speaker.value);
+  renderChat();
 });
 ui.replyCancel.addEventListener('click', () => {
   state.replyTo = undefined;
