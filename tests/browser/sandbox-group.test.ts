@@ -124,7 +124,9 @@ it('the demo company group: a client request becomes a ticket answered in the gr
   await page.locator('#attach-photo').click();
   const photo = page.locator('.message.mine img.photo');
   await photo.waitFor();
-  await expect.poll(() => photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+    .toBeGreaterThan(0);
 
   expect(elsewhere).toEqual([]);
   expect(pageErrors).toEqual([]);
