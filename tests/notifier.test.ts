@@ -8,7 +8,9 @@ import { Api } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Notifier } from '../bot/notifier.ts';
 import type { SendLimits } from '../bot/rate-limiter.ts';
-import { outbox, people } from '../db/schema.ts';
+import { ManualClock } from '../core/model.ts';
+import { createTicket } from '../core/tickets/create.ts';
+import { groupTickets, outbox, people } from '../db/schema.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import { makeWorld, type World } from './fixtures.ts';
 
@@ -232,5 +234,71 @@ describe('the notifier', () => {
         .all()
         .map((o) => o.state),
     ).toEqual(['dead', 'sent']);
+  });
+});
+
+describe('notices to a client group', () => {
+  it('go to the group as replies, at most 20 a minute, the rest when the minute has passed', async () => {
+    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    emu = await startEmulator();
+    const e = emu;
+    const chatId = -100_555;
+    const group = e.group({ id: chatId, title: 'Alpha & IT' });
+    const client = w.ctx.db.select().from(people).where(eq(people.id, w.ids.clientA)).get();
+    e.user({ id: client?.telegramUserId ?? 0, first_name: 'Client' });
+    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'telegram_group', description: 'Printer' });
+    w.ctx.db.insert(groupTickets).values({ ticketId: ticket.id, chatId, messageId: 1 }).run();
+    w.ctx.db.delete(outbox).run();
+    for (let n = 0; n < 25; n++)
+      w.ctx.db
+        .insert(outbox)
+        .values({
+          createdAt: 0,
+          ticketId: ticket.id,
+          recipientId: w.ids.clientA,
+          channel: 'telegram',
+          kind: 'requester.comment',
+          payload: { event: 'comment', body: `message ${n}`, number: ticket.number },
+          idempotencyKey: `g:${n}`,
+          nextAttemptAt: 0,
+        })
+        .run();
+    // The notifier's own clock: the minute passes when the test says so.
+    const clock = new ManualClock(Date.parse('2026-11-09T10:00:00+03:00'));
+    notifier = new Notifier({
+      desk: w.ctx,
+      api: new Api(e.token, { apiRoot: e.apiRoot }),
+      idleMs: 20,
+      clock,
+      onError: (error) => errors.push(error),
+      limits: { globalPerSecond: 30, perChatIntervalMs: 0, groupPerMinute: 20 },
+    });
+    notifier.start();
+    const sent = () =>
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((o) => o.state === 'sent').length;
+    await e.waitFor(() => sent() === 20);
+    const waiting = w.ctx.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((o) => o.state === 'pending');
+    expect(waiting).toHaveLength(5);
+    // The next in line waits for the minute; the others wait behind it (one chat, in order).
+    expect(waiting[0]?.nextAttemptAt).toBeGreaterThanOrEqual(clock.now() + 59_000);
+    expect(
+      group
+        .messages()
+        .every((m) => m.reply_to_message?.message_id === undefined || m.reply_to_message.message_id === 1),
+    ).toBe(true);
+    expect(e.user({ id: client?.telegramUserId ?? 0, first_name: '' }).inbox()).toEqual([]);
+    clock.advance(60_001);
+    await e.waitFor(() => sent() === 25);
+    expect(group.messages().map((m) => m.text?.split('\n').at(-1))).toEqual(
+      Array.from({ length: 25 }, (_, n) => `message ${n}`),
+    );
   });
 });
