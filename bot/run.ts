@@ -145,7 +145,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   };
 }
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+// my_chat_member: the bot removed from a client's group lets the group go (bot/features/client-group.ts).
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 /**
  * Registers the webhook with Telegram; the handler answers its posts, a wrong secret gets 401 and changes

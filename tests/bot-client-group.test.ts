@@ -80,6 +80,12 @@ describe('binding a client group', { timeout: 30_000 }, () => {
     group.post(manager, '/unbind');
     await group.waitForMessage('Группа отвязана');
     expect(boundGroup(w.ctx, group.id)).toBeUndefined();
+    // Bound again, then the bot is removed from the group: the binding goes with it.
+    group.post(manager, '/bind');
+    await group.waitForMessage('привязана к компании «Alpha LLC»');
+    group.setBotRights({ status: 'left' }, admin);
+    await w.emu.waitFor(() => boundGroup((w as BotWorld).ctx, group.id) === undefined);
+    group.setBotRights({}, admin);
     // Unbound, its messages are nobody's requests.
     group.post(client, 'Не работает принтер в бухгалтерии');
     group.post(manager, '/unbind');

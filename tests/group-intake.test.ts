@@ -2,7 +2,7 @@
 // unbound group, a closed ticket, the follow-on window, staff talk and a flood do.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { bindGroup } from '../core/groups/binding.ts';
+import { bindGroup, boundGroup, moveGroupChat } from '../core/groups/binding.ts';
 import { type GroupMessage, takeGroupMessage } from '../core/groups/intake.ts';
 import { SYSTEM } from '../core/permissions.ts';
 import { act } from '../core/tickets/act.ts';
@@ -66,7 +66,9 @@ describe('a group message in core', () => {
     w.clock.advance(2 * 60_000);
     expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'И бумага застряла внутри')).kind).toBe('commented');
     w.clock.advance(4 * 60_000);
-    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Теперь не открывается почта')).kind).toBe('created');
+    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Теперь не открывается почта')).kind).toBe(
+      'created',
+    );
     expect(ticketCount(w)).toBe(2);
   });
 
@@ -102,5 +104,27 @@ describe('a group message in core', () => {
     });
     expect(outcomes.filter((k) => k === 'created')).toHaveLength(10);
     expect(outcomes.slice(10)).toEqual(['rate_limited', 'rate_limited']);
+  });
+});
+
+describe('a group that becomes a supergroup', () => {
+  it('keeps its binding and its tickets under the new chat id; replies there land on them', () => {
+    const w = bound();
+    const opened = message(w, 'clientA', 'Не печатает принтер');
+    const first = takeGroupMessage(w.ctx, opened);
+    if (first.kind !== 'created') throw new Error('not filed');
+    const NEW_CHAT = -1_009_999;
+    expect(moveGroupChat(w.ctx, CHAT, NEW_CHAT)).toBe(true);
+    expect(boundGroup(w.ctx, CHAT)).toBeUndefined();
+    expect(boundGroup(w.ctx, NEW_CHAT)?.companyId).toBe(w.companyA);
+    w.clock.advance(3_600_000);
+    const reply = takeGroupMessage(w.ctx, {
+      ...message(w, 'clientA', 'Всё ещё не печатает'),
+      chatId: NEW_CHAT,
+      replyTo: opened.messageId,
+    });
+    expect(reply).toMatchObject({ kind: 'commented', ticket: { id: first.ticket.id } });
+    // Moving a chat nobody bound changes nothing.
+    expect(moveGroupChat(w.ctx, -1, -2)).toBe(false);
   });
 });

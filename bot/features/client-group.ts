@@ -11,6 +11,8 @@ import {
   bindGroup,
   boundGroup,
   companyName,
+  forgetGroup,
+  moveGroupChat,
   unbindGroup,
 } from '../../core/groups/binding.ts';
 import type { GroupMessageShape } from '../../core/groups/chatter.ts';
@@ -140,6 +142,17 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
       ),
       reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
     });
+  });
+
+  // Telegram turned the group into a supergroup: a new chat id for the same group.
+  groups.on('message:migrate_to_chat_id', (ctx) => {
+    moveGroupChat(desk, ctx.chat.id, ctx.message.migrate_to_chat_id);
+  });
+  // The bot was removed: nothing more can be read or said there.
+  groups.on('my_chat_member', async (ctx, next) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status === 'left' || status === 'kicked') forgetGroup(desk, ctx.chat.id);
+    return next();
   });
 
   groups.on('message', async (ctx: GroupContext, next) => {

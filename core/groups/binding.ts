@@ -1,7 +1,7 @@
 // Which client company a Telegram group belongs to. An admin binds a group to any company; a client manager
 // to the company they manage. Unbinding is theirs too. A group bound to nobody is ignored by the intake.
-import { and, eq, isNull } from 'drizzle-orm';
-import { type ClientGroupRow, clientGroups, companies } from '../../db/schema.ts';
+import { and, eq, isNull, like, sql } from 'drizzle-orm';
+import { type ClientGroupRow, clientGroups, companies, groupTickets, messageRefs } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
 import type { Language } from '../model.ts';
@@ -97,4 +97,40 @@ export function companyName(ctx: DeskContext, companyId: number): string {
     ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()?.name ??
     ''
   );
+}
+
+/**
+ * A basic group that becomes a supergroup (Telegram does that when, say, the bot is made an admin) gets a
+ * new chat id: its binding, its tickets' thread and its messages' references move with it.
+ */
+export function moveGroupChat(ctx: DeskContext, fromChatId: number, toChatId: number): boolean {
+  return inTransaction(ctx.db, () => {
+    const moved = ctx.db
+      .update(clientGroups)
+      .set({ chatId: toChatId })
+      .where(eq(clientGroups.chatId, fromChatId))
+      .returning({ id: clientGroups.id })
+      .all();
+    if (moved.length === 0) return false;
+    ctx.db.update(groupTickets).set({ chatId: toChatId }).where(eq(groupTickets.chatId, fromChatId)).run();
+    const from = `${fromChatId}:`;
+    ctx.db
+      .update(messageRefs)
+      .set({ ref: sql`${`${toChatId}:`} || substr(${messageRefs.ref}, ${from.length + 1})` })
+      .where(and(eq(messageRefs.channel, 'telegram'), like(messageRefs.ref, `${from}%`)))
+      .run();
+    return true;
+  });
+}
+
+/** The bot was removed from the group (or the group is gone): its messages can no longer become tickets. */
+export function forgetGroup(ctx: DeskContext, chatId: number): boolean {
+  const current = boundGroup(ctx, chatId);
+  if (!current) return false;
+  ctx.db
+    .update(clientGroups)
+    .set({ unboundAt: ctx.clock.now() })
+    .where(eq(clientGroups.id, current.id))
+    .run();
+  return true;
 }
