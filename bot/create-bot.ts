@@ -11,6 +11,7 @@ import { NEW_REQUEST, newRequest } from './conversations/new-request.ts';
 import { RATE, REOPEN, rateConversation, reopenConversation } from './conversations/resolution.ts';
 import { clientGroups } from './features/client-group.ts';
 import { fallback } from './features/fallback.ts';
+import { groupNoticePreference } from './features/group-notice-preference.ts';
 import { intake } from './features/intake.ts';
 import { invites } from './features/invites.ts';
 import { looseMessages } from './features/loose-messages.ts';
@@ -89,6 +90,8 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   app.use(createConversation(newRequest(deps), NEW_REQUEST));
   app.use(createConversation(rateConversation(deps), RATE));
   app.use(createConversation(reopenConversation(deps), REOPEN));
+  // Before onboarding's /start, which would take its payload for an invitation code.
+  app.use(groupNoticePreference(deps));
   app.use(onboarding(deps));
   app.use(intake());
   app.use(invites(deps));

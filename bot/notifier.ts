@@ -7,8 +7,10 @@ import { eq } from 'drizzle-orm';
 import { type Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { DeskContext } from '../core/context.ts';
 import type { FileStore } from '../core/files/store.ts';
+import { GROUP_PRIVATE_START } from '../core/groups/notice-preference.ts';
 import { groupThreadOf } from '../core/groups/threads.ts';
 import { type Clock, systemClock } from '../core/model.ts';
+import { ACCEPTED_NOTICE } from '../core/notifications.ts';
 import {
   claimDue,
   markDead,
@@ -45,6 +47,8 @@ export interface NotifierOptions {
   miniAppUrl?: string;
   /** The desk's file store, for files uploaded in the Mini App that staff get in their chats. */
   files?: FileStore;
+  /** The bot's username once known, for t.me links in notices. */
+  botUsername?: () => string | undefined;
 }
 
 export class Notifier {
@@ -195,7 +199,11 @@ export class Notifier {
     const { desk } = this;
     const { api } = this.options;
     const person = desk.db
-      .select({ telegramUserId: people.telegramUserId, language: people.language })
+      .select({
+        telegramUserId: people.telegramUserId,
+        language: people.language,
+        groupNoticesPrivate: people.groupNoticesPrivate,
+      })
       .from(people)
       .where(eq(people.id, row.recipientId ?? 0))
       .get();
@@ -204,8 +212,9 @@ export class Notifier {
       return;
     }
     // The requester of a ticket a group message opened hears in that group, as a reply to the message.
+    // Unless they asked to be told in private.
     const thread =
-      row.kind.startsWith('requester.') && row.ticketId !== null
+      row.kind.startsWith('requester.') && row.ticketId !== null && !person.groupNoticesPrivate
         ? groupThreadOf(desk.db, row.ticketId)
         : undefined;
     const chatId = thread?.chatId ?? person.telegramUserId;
@@ -220,9 +229,17 @@ export class Notifier {
     let notice: ReturnType<typeof renderNotice>;
     try {
       notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
-      // Telegram takes Mini App buttons in private chats only.
-      if (thread) notice.keyboard = withoutAppButtons(notice.keyboard);
-      else if (notice.ticketId !== null && this.options.miniAppUrl) {
+      // Telegram takes Mini App buttons in private chats only. Under the group's "accepted": a link to be
+      // told in private instead (it opens the private chat, so the bot may write there).
+      if (thread) {
+        notice.keyboard = withoutAppButtons(notice.keyboard);
+        const username = this.options.botUsername?.();
+        if (row.kind === ACCEPTED_NOTICE && username)
+          notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).url(
+            translator(person.language)('group-notices-link'),
+            `https://t.me/${username}?start=${GROUP_PRIVATE_START}`,
+          );
+      } else if (notice.ticketId !== null && this.options.miniAppUrl) {
         const t = translator(person.language);
         notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
           .row()

@@ -75,6 +75,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
     ...(options.filesDir ? { files: new FileStore(options.filesDir) } : {}),
+    // Started after bot.init(): the username is known by then.
+    botUsername: () => (bot.isInited() ? bot.botInfo.username : undefined),
   });
   // Updates under way (waiting for their chat's turn included): stop() lets them finish before the store
   // closes. Neither the runner's stop nor a webhook's timeout waits for them.

@@ -77,6 +77,8 @@ export const people = sqliteTable(
     language: text('language').$type<'ru' | 'en'>().notNull().default('ru'),
     /** Set when Telegram says the person blocked the bot; the notifier stops writing to them. */
     unreachableAt: integer('unreachable_at'),
+    /** About requests they opened in their company's group: told in private rather than in the group. */
+    groupNoticesPrivate: integer('group_notices_private', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundGroup } from '../core/groups/binding.ts';
+import { addComment } from '../core/tickets/comment.ts';
 import { comments, outbox, people, tickets } from '../db/schema.ts';
 import type { TestGroup } from '../emulator/index.ts';
 import { type BotWorld, botWorld, button, labels as labelsOf } from './bot-harness.ts';
@@ -240,5 +241,34 @@ describe('staff sorting what a group filed', { timeout: 30_000 }, () => {
     line1.press(chatterCard, button(chatterCard, 'Не заявка'));
     await w.emu.waitFor(() => ticketOf(w as BotWorld, chatter?.id ?? 0)?.status === 'cancelled');
     expect(first.message_id).toBeGreaterThan(0);
+  });
+});
+
+describe('told in private, when the person asks', { timeout: 30_000 }, () => {
+  it('the link under the answer opens the private chat; from then on their group requests are told there', async () => {
+    w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const group = await boundAlphaGroup(w);
+    const clientA = w.tg('clientA');
+    w.tg('line1');
+    w.tg('line1b');
+    group.post(clientA, 'Не печатает принтер в бухгалтерии');
+    const accepted = await group.waitForMessage(/Заявка #\d+ принята/);
+    const link = accepted.reply_markup?.inline_keyboard.flat().find((b) => 'url' in b);
+    expect(link && 'url' in link ? link.url : '').toMatch(/^https:\/\/t\.me\/\w+\?start=group_private$/);
+    const [ticket] = allTickets(w);
+    const id = ticket?.id ?? 0;
+
+    clientA.send('/start group_private');
+    const confirmed = await clientA.waitForMessage('буду сообщать здесь, лично');
+    addComment(w.ctx, w.as.line1, id, { body: 'Подойду через 10 минут' });
+    w.bot().notifier.poke();
+    await clientA.waitForMessage('Подойду через 10 минут');
+    expect(group.messages().filter((m) => (m.text ?? '').includes('Подойду'))).toEqual([]);
+
+    clientA.press(confirmed, button(confirmed, 'Сообщать в группе'));
+    await clientA.waitForMessage('снова сообщаю в группе');
+    addComment(w.ctx, w.as.line1, id, { body: 'Уже иду' });
+    w.bot().notifier.poke();
+    await group.waitForMessage('Уже иду');
   });
 });

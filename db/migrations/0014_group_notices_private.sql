@@ -1,0 +1,1 @@
+ALTER TABLE `people` ADD `group_notices_private` integer DEFAULT false NOT NULL;
