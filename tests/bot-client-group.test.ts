@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundGroup } from '../core/groups/binding.ts';
 import { addComment } from '../core/tickets/comment.ts';
-import { comments, outbox, people, tickets } from '../db/schema.ts';
+import { attachments, comments, outbox, people, tickets } from '../db/schema.ts';
 import type { TestGroup } from '../emulator/index.ts';
 import { type BotWorld, botWorld, button, labels as labelsOf } from './bot-harness.ts';
 
@@ -185,11 +185,29 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
     const status = await group.waitForMessage('Открытые заявки группы: 1');
     expect(status.text).toContain(`#${ticket?.number}`);
 
+    // A screenshot with no words is a request too: its file is kept with the ticket.
+    group.postPhoto(w.tg('clientA'));
+    await w.emu.waitFor(() => allTickets(w as BotWorld).length === 2);
+    const shot = allTickets(w)[1];
+    expect(shot).toMatchObject({
+      channel: 'telegram_group',
+      requesterId: w.ids.clientA,
+      companyId: w.companyA,
+    });
+    expect(
+      w.ctx.db
+        .select()
+        .from(attachments)
+        .where(eq(attachments.ticketId, shot?.id ?? 0))
+        .all()
+        .map((a) => a.kind),
+    ).toEqual(['photo']);
+
     group.post(w.tg('clientA'), '/new');
     const invite = await group.waitForMessage('в личном чате');
     const button = invite.reply_markup?.inline_keyboard[0]?.[0];
     expect(button && 'url' in button ? button.url : '').toMatch(/^https:\/\/t\.me\/\w+\?start=new$/);
-    expect(allTickets(w)).toHaveLength(1);
+    expect(allTickets(w)).toHaveLength(2);
   });
 });
 
