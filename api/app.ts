@@ -120,10 +120,14 @@ interface Cached {
   gzip?: Promise<Uint8Array<ArrayBuffer>>;
 }
 
+/** A path that names a file (under /assets/, or ending in an extension): missing, it is a 404, not the page. */
+const NAMES_A_FILE = /^\/assets\/|\.[a-z0-9]+$/i;
+
 /**
- * The built Mini App: its files, index.html for any other path (the app routes itself). Text files are
- * compressed once (brotli and gzip, kept in memory until the file changes) and sent as the client's
- * Accept-Encoding allows, with Vary: Accept-Encoding.
+ * The built Mini App: its files, index.html for any other path (the app routes itself); a missing file is a
+ * 404. Text files go brotli or gzip as the client's Accept-Encoding allows, with Vary: Accept-Encoding: the
+ * build's own `<file>.br` and `<file>.gz` (miniapp/vite.config.ts) when they are there and not older than the
+ * file, else compressed here once; either is kept in memory until the file changes.
  */
 function miniApp(dir: string) {
   const root = resolve(dir);
@@ -140,19 +144,47 @@ function miniApp(dir: string) {
     cache.set(file, fresh);
     return fresh;
   };
-  const encoded = (entry: Cached, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> => {
+  /** The build's compressed copy of `file`, unless it is missing or older than the file. */
+  const built = async (
+    file: string,
+    suffix: string,
+    entry: Cached,
+  ): Promise<Uint8Array<ArrayBuffer> | null> => {
+    try {
+      const info = await stat(file + suffix);
+      return info.isFile() && info.mtimeMs >= entry.mtimeMs
+        ? new Uint8Array(await readFile(file + suffix))
+        : null;
+    } catch {
+      return null;
+    }
+  };
+  const encoded = (file: string, entry: Cached, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> => {
     if (encoding === 'br') {
-      entry.br ??= brotli(entry.raw, {
-        params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.raw.byteLength },
-      }).then((b) => new Uint8Array(b));
+      entry.br ??= built(file, '.br', entry).then(
+        async (ready) =>
+          ready ??
+          new Uint8Array(
+            await brotli(entry.raw, {
+              params: {
+                [zlib.BROTLI_PARAM_QUALITY]: 11,
+                [zlib.BROTLI_PARAM_SIZE_HINT]: entry.raw.byteLength,
+              },
+            }),
+          ),
+      );
       return entry.br;
     }
-    entry.gzip ??= gzipped(entry.raw, { level: 9 }).then((b) => new Uint8Array(b));
+    entry.gzip ??= built(file, '.gz', entry).then(
+      async (ready) => ready ?? new Uint8Array(await gzipped(entry.raw, { level: 9 })),
+    );
     return entry.gzip;
   };
   return async (c: Context): Promise<Response | null> => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return null;
-    const file = (await fileIn(root, c.req.path)) ?? (await fileIn(root, '/index.html'));
+    const asked = await fileIn(root, c.req.path);
+    if (!asked && NAMES_A_FILE.test(c.req.path)) return null;
+    const file = asked ?? (await fileIn(root, '/index.html'));
     if (!file) return null;
     const html = file.endsWith('.html');
     const headers: Record<string, string> = {
@@ -166,7 +198,7 @@ function miniApp(dir: string) {
     headers.Vary = 'Accept-Encoding';
     const encoding = acceptedEncoding(c.req.header('accept-encoding'));
     if (!encoding) return c.body(entry.raw, 200, headers);
-    return c.body(await encoded(entry, encoding), 200, { ...headers, 'Content-Encoding': encoding });
+    return c.body(await encoded(file, entry, encoding), 200, { ...headers, 'Content-Encoding': encoding });
   };
 }
 

@@ -1,9 +1,15 @@
 // Issue 10, "the API must never answer 500 to bad input": instants beyond any sane date, references to
 // rows that do not exist. Every bad case is a 4xx JSON error and leaves the store as it was.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  gunzipSync,
+  gzipSync,
+  constants as zlibConstants,
+} from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
@@ -783,6 +789,62 @@ describe('the Mini App’s files', () => {
       const res = await get(path, 'gzip, br');
       expect(res.headers.get('content-encoding'), path).toBeNull();
       expect(res.headers.get('vary'), path).toBeNull();
+    }
+  });
+
+  it('are sent as the build compressed them (<file>.br, <file>.gz) unless those are older than the file', async () => {
+    // Compressed at other levels than the server's own, so the bytes tell which copy was sent.
+    const built = `console.log(${JSON.stringify('собрано, '.repeat(4000))});`;
+    const br = brotliCompressSync(built, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } });
+    const gz = gzipSync(built, { level: 1 });
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    const file = join(dir, 'assets', 'index-Zz09xY.js');
+    writeFileSync(file, built);
+    writeFileSync(`${file}.br`, br);
+    writeFileSync(`${file}.gz`, gz);
+    const cases = [
+      ['gzip, deflate, br, zstd', 'br', br],
+      ['gzip, deflate', 'gzip', gz],
+      ['identity', null, null],
+      [undefined, null, null],
+    ] as const;
+    for (const [accept, expected, bytes] of cases) {
+      const res = await get('/assets/index-Zz09xY.js', accept);
+      const where = String(accept);
+      expect(res.status, where).toBe(200);
+      expect(res.headers.get('content-encoding'), where).toBe(expected);
+      expect(res.headers.get('vary'), where).toBe('Accept-Encoding');
+      expect(res.headers.get('cache-control'), where).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('content-type'), where).toContain('text/javascript');
+      if (bytes) expect(Buffer.from(res.bytes).equals(bytes), where).toBe(true);
+      expect(decoded(res), where).toBe(built);
+    }
+    // Copies older than the file (a file changed after the build) are not trusted: compressed here instead.
+    const stale = join(dir, 'assets', 'stale-Qq11wW.js');
+    writeFileSync(stale, built);
+    writeFileSync(`${stale}.br`, brotliCompressSync('old'));
+    writeFileSync(`${stale}.gz`, gzipSync('old'));
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(`${stale}.br`, past, past);
+    utimesSync(`${stale}.gz`, past, past);
+    for (const accept of ['br', 'gzip']) {
+      const res = await get('/assets/stale-Qq11wW.js', accept);
+      expect(res.headers.get('content-encoding'), accept).toBe(accept);
+      expect(decoded(res), accept).toBe(built);
+    }
+  });
+
+  it('answer 404 for a file that is not there, and the page for any other path', async () => {
+    for (const path of ['/assets/index-Missing1.js', '/assets/x', '/favicon.ico', '/app-Bx12aB.css']) {
+      const res = await get(path, 'gzip, br');
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('cache-control') ?? '', path).not.toContain('immutable');
+    }
+    for (const path of ['/tickets/42', '/my', '/t']) {
+      const res = await get(path, 'gzip, br');
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(decoded(res), path).toBe(page);
     }
   });
 
