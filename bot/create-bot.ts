@@ -80,11 +80,11 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   before?.(bot);
   // handleUpdate (webhooks, tests) does not call bot.catch: a boundary catches for every way of running.
   const app = bot.errorBoundary((error) => (options.onError ?? console.error)(error.error));
-  app.use(i18n);
+  app.use(i18n.middleware);
   app.use(
     conversations<BotContext, TalkContext>({
       storage: conversationStorage(options.desk.db),
-      plugins: [i18n.middleware(), retryInside],
+      plugins: [i18n.plugin, retryInside],
     }),
   );
   app.use(createConversation(newRequest(deps), NEW_REQUEST));
