@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { errorsOnlyLogger } from '../app/logger.ts';
 import type { DeskContext } from '../core/context.ts';
 import { FileStore } from '../core/files/store.ts';
-import { statements } from '../core/statements.ts';
+import { noticesQueued } from '../core/outbox.ts';
 import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
 import { registerCommands, registerRoleCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
@@ -97,12 +97,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       }
     });
     composer.use(sequentialize((ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId))));
-    // Wake the notifier only when the update queued something: a claim scan per update is not free.
-    const { lastNotice } = statements(options.desk.db);
+    // Wake the notifier only when the update queued something: a claim scan per update is not free. Core
+    // counts the notices it writes, so telling costs nothing (a notice of another update handled meanwhile
+    // wakes it too, which is harmless).
     composer.use(async (_ctx, next) => {
-      const before = lastNotice.get()?.id ?? 0;
+      const before = noticesQueued();
       await next();
-      if ((lastNotice.get()?.id ?? 0) !== before) notifier.poke();
+      if (noticesQueued() !== before) notifier.poke();
     });
   });
   bot.catch((error) => onUpdateError(error.error, error.ctx.update.update_id));

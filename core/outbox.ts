@@ -4,6 +4,7 @@
 // again: every notice goes out at most once. Order per recipient is kept: a notice is never claimed while
 // an earlier one to the same person is still undelivered.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.ts';
 import { type OutboxRow, outbox, people } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
@@ -22,6 +23,63 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
 }
 
 /**
+ * Notices queued by this process (core bumps it whenever it writes one, committed or not): the bot wakes
+ * its notifier when an update moved it, instead of asking the store after every update. Notices written by
+ * another process are found by the notifier's idle look.
+ */
+let queuedHere = 0;
+
+export function noticesQueued(): number {
+  return queuedHere;
+}
+
+export function noteNoticeQueued(): void {
+  queuedHere++;
+}
+
+const p = sql.placeholder;
+
+/** The notifier asks these many times a second: built and compiled once per connection. */
+function prepare(db: Db) {
+  return {
+    dueIds: db
+      .select({ id: sql<number>`o.id` })
+      .from(sql`${outbox} o`)
+      .where(
+        sql`o.state = 'pending' and o.channel = ${p('channel')} and o.next_attempt_at <= ${p('now')}
+        and not exists (
+          select 1 from ${outbox} e
+          where e.recipient_id is o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))`,
+      )
+      .orderBy(sql`o.id`)
+      .limit(p('limit'))
+      .prepare(),
+    claim: db
+      .update(outbox)
+      .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
+      .where(sql`${outbox.id} in (select value from json_each(${p('ids')}))`)
+      .returning()
+      .prepare(),
+    nextDue: db
+      .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(and(eq(outbox.state, 'pending'), eq(outbox.channel, p('channel'))))
+      .prepare(),
+  };
+}
+
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function statementsOf(db: Db) {
+  let s = prepared.get(db);
+  if (!s) {
+    s = prepare(db);
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+/**
  * Claims up to `limit` due notices of a channel, oldest first, at most the oldest undelivered one per
  * recipient (the staff group, recipient null, is one recipient).
  */
@@ -31,39 +89,17 @@ export function claimDue(
   channel: OutboxRow['channel'] = 'telegram',
 ): OutboxRow[] {
   const now = ctx.clock.now();
+  const { dueIds, claim } = statementsOf(ctx.db);
   return inTransaction(ctx.db, () => {
-    const ids = ctx.db.all<{ id: number }>(sql`
-      select o.id from ${outbox} o
-      where o.state = 'pending' and o.channel = ${channel} and o.next_attempt_at <= ${now}
-        and not exists (
-          select 1 from ${outbox} e
-          where e.recipient_id is o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))
-      order by o.id limit ${limit}`);
+    const ids = dueIds.all({ channel, now, limit });
     if (ids.length === 0) return [];
-    return ctx.db
-      .update(outbox)
-      .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
-      .where(
-        inArray(
-          outbox.id,
-          ids.map((r) => r.id),
-        ),
-      )
-      .returning()
-      .all()
-      .sort((a, b) => a.id - b.id);
+    return claim.all({ ids: JSON.stringify(ids.map((r) => r.id)) }).sort((a, b) => a.id - b.id);
   });
 }
 
 /** When the next pending notice of a channel falls due (null when none waits). */
 export function nextDueAt(ctx: DeskContext, channel: OutboxRow['channel'] = 'telegram'): number | null {
-  return (
-    ctx.db
-      .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
-      .from(outbox)
-      .where(and(eq(outbox.state, 'pending'), eq(outbox.channel, channel)))
-      .get()?.at ?? null
-  );
+  return statementsOf(ctx.db).nextDue.get({ channel })?.at ?? null;
 }
 
 export function markSent(ctx: DeskContext, id: number): void {

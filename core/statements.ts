@@ -4,6 +4,7 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { categories, companies, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { noteNoticeQueued } from './outbox.ts';
 
 const p = sql.placeholder;
 
@@ -111,21 +112,33 @@ function prepare(db: Db) {
       .from(people)
       .where(eq(people.id, p('id')))
       .prepare(),
-    insertNotice: db
-      .insert(outbox)
-      .values({
-        createdAt: p('at'),
-        ticketId: p('ticketId'),
-        eventId: p('eventId'),
-        recipientId: p('recipientId'),
-        channel: p('channel'),
-        kind: p('kind'),
-        payload: p('payload'),
-        idempotencyKey: p('idempotencyKey'),
-        // Due at once, whatever clock the notifier keeps.
-        nextAttemptAt: 0,
-      })
-      .prepare(),
+    insertNotice: countingNotices(
+      db
+        .insert(outbox)
+        .values({
+          createdAt: p('at'),
+          ticketId: p('ticketId'),
+          eventId: p('eventId'),
+          recipientId: p('recipientId'),
+          channel: p('channel'),
+          kind: p('kind'),
+          payload: p('payload'),
+          idempotencyKey: p('idempotencyKey'),
+          // Due at once, whatever clock the notifier keeps.
+          nextAttemptAt: 0,
+        })
+        .prepare(),
+    ),
+  };
+}
+
+/** Every notice written counts, so the bot's notifier knows to look (core/outbox.ts). */
+function countingNotices<Q extends { run(values: Record<string, unknown>): unknown }>(query: Q) {
+  return {
+    run(values: Record<string, unknown>): void {
+      query.run(values);
+      noteNoticeQueued();
+    },
   };
 }
 
