@@ -11,7 +11,7 @@ import { envInt, printTable } from './output.ts';
 
 const RUNS = envInt('BENCH_RENDER_RUNS', 7);
 const BUDGET_KB = 100;
-const TARGET_MS = 1500;
+const TARGET_MS = 1200;
 const THROTTLE = 4;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;

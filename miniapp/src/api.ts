@@ -47,9 +47,38 @@ export function withQuery(path: string, query: Query = {}): string {
 /** GETs started before a screen asks for them (at start, beside /api/me); each is used once. */
 const early = new Map<string, Promise<unknown>>();
 
+declare global {
+  interface Window {
+    /** The first screen's GETs, started by index.html before this code loaded. */
+    __tgdeskEarly?: { initData: string; requests: Record<string, Promise<Response>> };
+  }
+}
+
+/** Takes index.html's early GETs when they carry the init data this launch signs with. */
+function adoptEarly(): void {
+  const started = window.__tgdeskEarly;
+  window.__tgdeskEarly = undefined;
+  if (!started || started.initData !== WebApp.initData) return;
+  for (const [url, response] of Object.entries(started.requests)) {
+    const request = response.then(
+      async (res) => {
+        if (!res.ok) throw await failure(res);
+        return (await res.json()) as unknown;
+      },
+      (e: unknown) => {
+        throw new ApiError(0, 'network', (e as Error).message);
+      },
+    );
+    request.catch(() => early.delete(url)); // a failure is asked again by the screen itself
+    early.set(url, request);
+  }
+}
+adoptEarly();
+
 /** Starts a GET now whose answer the first screen will want, saving it a round trip after start-up. */
 export function prefetch(path: string, query?: Query): void {
   const url = withQuery(path, query);
+  if (early.has(url)) return; // index.html asked already
   const request = api(path, query ? { query } : {});
   request.catch(() => early.delete(url)); // a failure is asked again by the screen itself
   early.set(url, request);
