@@ -231,6 +231,57 @@ export function compileCalendar(spec: CalendarSpec): BusinessTime {
     return day;
   }
 
+  /** Working ms of a day inside [from, to). */
+  function workedIn(day: ResolvedDay, from: number, to: number): number {
+    const { intervals } = day;
+    let total = 0;
+    for (let i = 0; i < intervals.length; i += 2) {
+      const start = Math.max(intervals[i] as number, from);
+      const end = Math.min(intervals[i + 1] as number, to);
+      if (end > start) total += end - start;
+    }
+    return total;
+  }
+
+  /**
+   * Running sums of working time: `workBefore.get(d)` is the working ms of the local days from an origin
+   * day up to d (negative before the origin), known for one contiguous run of days [low, high] that grows
+   * as asked. Integer milliseconds throughout, so a difference of two sums is exactly the day-by-day sum.
+   */
+  const workBefore = new Map<number, number>();
+  let low = 0;
+  let high = -1;
+  function workUpTo(epochDay: number): number {
+    while (epochDay > high) {
+      const previous = workBefore.get(high) as number;
+      workBefore.set(high + 1, previous + workedIn(resolvedDay(high), -Infinity, Infinity));
+      high++;
+    }
+    while (epochDay < low) {
+      const next = workBefore.get(low) as number;
+      workBefore.set(low - 1, next - workedIn(resolvedDay(low - 1), -Infinity, Infinity));
+      low--;
+    }
+    return workBefore.get(epochDay) as number;
+  }
+
+  /** Working ms of the whole local days [fromDay, toDay). */
+  function workOfDays(fromDay: number, toDay: number): number {
+    if (toDay <= fromDay) return 0;
+    if (toDay - fromDay > MAX_CACHE_ENTRIES) {
+      let total = 0;
+      for (let d = fromDay; d < toDay; d++) total += workedIn(resolvedDay(d), -Infinity, Infinity);
+      return total;
+    }
+    if (high < low || Math.max(high, toDay) - Math.min(low, fromDay) > MAX_CACHE_ENTRIES) {
+      workBefore.clear();
+      workBefore.set(fromDay, 0);
+      low = fromDay;
+      high = fromDay;
+    }
+    return workUpTo(toDay) - workUpTo(fromDay);
+  }
+
   return {
     add(start, ms) {
       if (!Number.isFinite(ms) || ms < 0) {
@@ -266,16 +317,19 @@ export function compileCalendar(spec: CalendarSpec): BusinessTime {
     between(from, to) {
       if (!Number.isFinite(to)) throw new RangeError(`Invalid instant: ${to}`);
       if (to <= from) return 0;
-      let total = 0;
-      for (let day = dayContaining(from); day.startUtc < to; day = resolvedDay(day.epochDay + 1)) {
-        const { intervals } = day;
-        for (let i = 0; i < intervals.length; i += 2) {
-          const start = Math.max(intervals[i] as number, from);
-          const end = Math.min(intervals[i + 1] as number, to);
-          if (end > start) total += end - start;
+      const first = dayContaining(from);
+      const last = dayContaining(to);
+      if (last.epochDay <= first.epochDay + 1) {
+        let total = 0;
+        for (let day = first; day.startUtc < to; day = resolvedDay(day.epochDay + 1)) {
+          total += workedIn(day, from, to);
         }
+        return total;
       }
-      return total;
+      // The days in between whole, from the running sums: an old ticket costs no more than a new one.
+      return (
+        workedIn(first, from, to) + workOfDays(first.epochDay + 1, last.epochDay) + workedIn(last, from, to)
+      );
     },
 
     isWorking(at) {
