@@ -1,21 +1,58 @@
 // Who is asking: the Mini App's init data from `Authorization: tma <raw>`, verified, then the person with
 // that Telegram id (created with no roles the first time, as the bot does). Sets c.var.actor and
 // c.var.person; anything missing, malformed, forged, expired or signed for another bot is a 401.
+//
+// The Mini App sends the same init data with every request, so what the check found (the person and
+// their memberships) is kept per Authorization value for a short while: used again only while the init
+// data is still within its age, and only while nothing at all has been written to the store since it was
+// read (core/store-stamp.ts) — a membership added or removed is seen on the very next request.
 import type { MiddlewareHandler } from 'hono';
 import { loadActor } from '../core/actors.ts';
 import { ensureTelegramPerson } from '../core/onboarding.ts';
+import type { Actor } from '../core/permissions.ts';
+import { type StoreStamp, sameStamp, storeStamp } from '../core/store-stamp.ts';
+import type { PersonRow } from '../db/schema.ts';
 import type { ApiDeps, ApiEnv } from './env.ts';
 import { errorJson } from './errors.ts';
-import { verifyInitData } from './init-data.ts';
+import { FUTURE_SLACK_SECONDS, verifyInitData } from './init-data.ts';
 
 export const DEFAULT_INIT_DATA_MAX_AGE = 3600;
+/** How long a verified caller is kept at most (ms), however quiet the store. */
+const KEEP_MS = 30_000;
+/** Callers kept at once; past that the cache starts over. */
+const KEEP_MAX = 10_000;
+
+interface Known {
+  authDate: number;
+  person: PersonRow;
+  actor: Actor;
+  stamp: StoreStamp;
+  until: number;
+}
 
 export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   const maxAgeSeconds = deps.initDataMaxAgeSeconds ?? DEFAULT_INIT_DATA_MAX_AGE;
+  const db = deps.desk.db;
+  const known = new Map<string, Known>();
+  /** Whether init data signed at `authDate` (seconds) is still accepted at `now` (ms): verifyInitData's age rule. */
+  const inAge = (authDate: number, now: number) => {
+    const nowSeconds = Math.floor(now / 1000);
+    return authDate <= nowSeconds + FUTURE_SLACK_SECONDS && nowSeconds - authDate <= maxAgeSeconds;
+  };
   return async (c, next) => {
     const header = c.req.header('authorization');
+    const now = deps.desk.clock.now();
+    const hit = header === undefined ? undefined : known.get(header);
+    if (hit && header !== undefined) {
+      if (performance.now() < hit.until && inAge(hit.authDate, now) && sameStamp(hit.stamp, storeStamp(db))) {
+        c.set('person', hit.person);
+        c.set('actor', hit.actor);
+        return next();
+      }
+      known.delete(header);
+    }
     const match = header === undefined ? null : /^tma\s+(\S+)\s*$/i.exec(header);
-    const check = verifyInitData(match?.[1], deps.botToken, { now: deps.desk.clock.now(), maxAgeSeconds });
+    const check = verifyInitData(match?.[1], deps.botToken, { now, maxAgeSeconds });
     if (!check.ok) {
       c.header('WWW-Authenticate', 'tma');
       return errorJson(c, 401, {
@@ -24,13 +61,36 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
       });
     }
     const { user } = check.data;
-    const person = ensureTelegramPerson(deps.desk, {
-      telegramUserId: user.id,
-      name: [user.first_name, user.last_name].filter(Boolean).join(' ').trim() || (user.username ?? ''),
-      languageCode: user.language_code,
-    });
+    const person = Object.freeze(
+      ensureTelegramPerson(deps.desk, {
+        telegramUserId: user.id,
+        name: [user.first_name, user.last_name].filter(Boolean).join(' ').trim() || (user.username ?? ''),
+        languageCode: user.language_code,
+      }),
+    );
+    const actor = frozen(loadActor(db, person.id));
+    if (header !== undefined) {
+      if (known.size >= KEEP_MAX) known.clear();
+      // Read in the same synchronous stretch as the person and the memberships: nothing can come between.
+      known.set(header, {
+        authDate: check.data.authDate,
+        person,
+        actor,
+        stamp: storeStamp(db),
+        until: performance.now() + KEEP_MS,
+      });
+    }
     c.set('person', person);
-    c.set('actor', loadActor(deps.desk.db, person.id));
+    c.set('actor', actor);
     await next();
   };
+}
+
+/** The actor shared by the requests that reuse it: nobody may change it under another request. */
+function frozen(actor: Actor): Actor {
+  if (actor.kind === 'person') {
+    for (const m of actor.memberships) Object.freeze(m);
+    Object.freeze(actor.memberships);
+  }
+  return Object.freeze(actor);
 }

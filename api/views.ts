@@ -1,21 +1,14 @@
 // Shaping tickets, events and comments as the API returns them (docs/API.md, "Shapes"). Names of people,
 // companies and categories are looked up in one query per table for a whole list, never per row.
-import { inArray } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { DeskContext } from '../core/context.ts';
 import type { Language } from '../core/model.ts';
 import { type Actor, allowedActions } from '../core/permissions.ts';
 import { type ClockReading, readSla } from '../core/sla-clock.ts';
-import type { TicketView } from '../core/tickets/read.ts';
+import type { TicketSummaryRow, TicketView } from '../core/tickets/read.ts';
 import { offeredSlots, visitOf } from '../core/tickets/visits.ts';
-import {
-  type attachments,
-  type CommentRow,
-  categories,
-  companies,
-  people,
-  type TicketEventRow,
-  type TicketRow,
-} from '../db/schema.ts';
+import type { Db } from '../db/connection.ts';
+import type { attachments, CommentRow, TicketEventRow, TicketRow } from '../db/schema.ts';
 
 type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -91,6 +84,29 @@ export interface CommentView {
   attachments: AttachmentView[];
 }
 
+type NameStatements = {
+  people: Statement<[string], { id: number; name: string }>;
+  companies: Statement<[string], { id: number; name: string }>;
+  categories: Statement<[], { id: number; nameRu: string; nameEn: string }>;
+};
+const nameStatements = new WeakMap<Db, NameStatements>();
+/** The name lookups, compiled once per connection; id lists go in as one JSON array. */
+function namesOf(db: Db): NameStatements {
+  let s = nameStatements.get(db);
+  if (!s) {
+    const sqlite = db.$client;
+    s = {
+      people: sqlite.prepare('select id, name from people where id in (select value from json_each(?))'),
+      companies: sqlite.prepare(
+        'select id, name from companies where id in (select value from json_each(?))',
+      ),
+      categories: sqlite.prepare('select id, name_ru as nameRu, name_en as nameEn from categories'),
+    } as NameStatements;
+    nameStatements.set(db, s);
+  }
+  return s;
+}
+
 /** Names by id, looked up once for a whole response. */
 export class Names {
   private people = new Map<number, string>();
@@ -109,20 +125,12 @@ export class Names {
     ];
     const personIds = missing(this.people, ids.people);
     if (personIds.length > 0) {
-      for (const p of this.ctx.db
-        .select({ id: people.id, name: people.name })
-        .from(people)
-        .where(inArray(people.id, personIds))
-        .all())
+      for (const p of namesOf(this.ctx.db).people.all(JSON.stringify(personIds)))
         this.people.set(p.id, p.name);
     }
     const companyIds = missing(this.companies, ids.companies);
     if (companyIds.length > 0) {
-      for (const c of this.ctx.db
-        .select({ id: companies.id, name: companies.name })
-        .from(companies)
-        .where(inArray(companies.id, companyIds))
-        .all())
+      for (const c of namesOf(this.ctx.db).companies.all(JSON.stringify(companyIds)))
         this.companies.set(c.id, c.name);
     }
     return this;
@@ -140,10 +148,8 @@ export class Names {
     if (id === null) return null;
     // The categories are a short list: all of them in one query, the first time one is asked for.
     this.categories ??= new Map(
-      this.ctx.db
-        .select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn })
-        .from(categories)
-        .all()
+      namesOf(this.ctx.db)
+        .categories.all()
         .map((c) => [c.id, c]),
     );
     const c = this.categories.get(id);
@@ -151,7 +157,42 @@ export class Names {
   }
 }
 
-function summaryOf(ctx: DeskContext, t: TicketRow, names: Names, now: number): TicketSummary {
+/** What a summary shows of a ticket, whichever way it was read. */
+type SummaryFields = Pick<
+  TicketRow,
+  | 'id'
+  | 'number'
+  | 'subject'
+  | 'status'
+  | 'priority'
+  | 'impact'
+  | 'urgency'
+  | 'line'
+  | 'channel'
+  | 'categoryId'
+  | 'companyId'
+  | 'requesterId'
+  | 'assigneeId'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'version'
+  | 'contractId'
+  | 'firstResponseDueAt'
+  | 'firstRespondedAt'
+  | 'resolutionDueAt'
+  | 'slaPausedAt'
+  | 'slaPausedMinutes'
+  | 'resolvedAt'
+>;
+
+interface SummaryNames {
+  categoryName: string | null;
+  companyName: string | null;
+  requesterName: string | null;
+  assigneeName: string | null;
+}
+
+function summaryOf(ctx: DeskContext, t: SummaryFields, names: SummaryNames, now: number): TicketSummary {
   const policy = ctx.policies.forContract(t.contractId);
   const sla = readSla(policy.time, policy.targets[t.priority], t, now);
   const next =
@@ -169,13 +210,13 @@ function summaryOf(ctx: DeskContext, t: TicketRow, names: Names, now: number): T
     line: t.line,
     channel: t.channel,
     categoryId: t.categoryId,
-    categoryName: names.category(t.categoryId),
+    categoryName: names.categoryName,
     companyId: t.companyId,
-    companyName: names.company(t.companyId),
+    companyName: names.companyName,
     requesterId: t.requesterId,
-    requesterName: names.person(t.requesterId),
+    requesterName: names.requesterName,
     assigneeId: t.assigneeId,
-    assigneeName: names.person(t.assigneeId),
+    assigneeName: names.assigneeName,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     version: t.version,
@@ -192,7 +233,38 @@ export function ticketSummaries(ctx: DeskContext, rows: TicketRow[], language: L
     companies: rows.map((t) => t.companyId),
   });
   const now = ctx.clock.now();
-  return rows.map((t) => summaryOf(ctx, t, names, now));
+  return rows.map((t) => summaryOf(ctx, t, namesFor(t, names), now));
+}
+
+function namesFor(t: SummaryFields, names: Names): SummaryNames {
+  return {
+    categoryName: names.category(t.categoryId),
+    companyName: names.company(t.companyId),
+    requesterName: names.person(t.requesterId),
+    assigneeName: names.person(t.assigneeId),
+  };
+}
+
+/** Summaries of rows read with their names already (core's listTicketSummaries): no lookups at all. */
+export function summariesOfRows(
+  ctx: DeskContext,
+  rows: TicketSummaryRow[],
+  language: Language,
+): TicketSummary[] {
+  const now = ctx.clock.now();
+  return rows.map((r) =>
+    summaryOf(
+      ctx,
+      r,
+      {
+        categoryName: r.categoryId === null ? null : language === 'ru' ? r.categoryNameRu : r.categoryNameEn,
+        companyName: r.companyId === null ? null : r.companyName,
+        requesterName: r.requesterName,
+        assigneeName: r.assigneeId === null ? null : r.assigneeName,
+      },
+      now,
+    ),
+  );
 }
 
 /** One ticket as its page shows it, with the moves this person may make on it now. */
@@ -208,7 +280,7 @@ export function ticketDetail(
   const slots = offeredSlots(ctx.db, t.id);
   const visit = visitOf(t);
   return {
-    ...summaryOf(ctx, t, names, ctx.clock.now()),
+    ...summaryOf(ctx, t, namesFor(t, names), ctx.clock.now()),
     description: t.description,
     location: t.location,
     resolutionText: t.resolutionText,

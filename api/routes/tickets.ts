@@ -9,7 +9,7 @@ import { addComment, COMMENT_MAX } from '../../core/tickets/comment.ts';
 import { filedUnder, fileTicket, newTicketSchema } from '../../core/tickets/create.ts';
 import {
   getTicket,
-  listTickets,
+  listTicketSummaries,
   SEARCH_MAX,
   ticketAttachments,
   ticketComments,
@@ -27,7 +27,7 @@ import {
   readJson,
   readQuery,
 } from '../input.ts';
-import { attachmentView, commentViews, eventViews, Names, ticketDetail, ticketSummaries } from '../views.ts';
+import { attachmentView, commentViews, eventViews, Names, summariesOfRows, ticketDetail } from '../views.ts';
 import { attachmentsOf, fileStoreOf, uploadIdsSchema } from './uploads.ts';
 
 export const LIST_MAX = 200;
@@ -105,10 +105,10 @@ export function ticketRoutes(deps: ApiDeps) {
     .get('/tickets', (c) => {
       const { limit, ...filter } = readQuery(c, listQuerySchema);
       // One more than asked tells whether there is a next page.
-      const rows = listTickets(desk.db, c.var.actor, { ...filter, limit: limit + 1 });
+      const rows = listTicketSummaries(desk.db, c.var.actor, { ...filter, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return c.json({
-        tickets: ticketSummaries(desk, page, c.var.person.language),
+        tickets: summariesOfRows(desk, page, c.var.person.language),
         next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       });
     })
@@ -131,13 +131,26 @@ export function ticketRoutes(deps: ApiDeps) {
     .get('/tickets/:id', (c) => {
       const id = pathId(c, 'id');
       const { actor, person } = c.var;
+      // The ticket is read (and its permission checked) once; the rest is read for that view.
       const view = getTicket(desk, actor, id);
-      const names = new Names(desk, person.language);
-      const files = ticketAttachments(desk, actor, id);
+      const files = ticketAttachments(desk, actor, view);
+      const events = timeline(desk, actor, view);
+      const notes = ticketComments(desk, actor, view);
+      const t = view.ticket;
+      // Every name the page shows, in one lookup per table.
+      const names = new Names(desk, person.language).load({
+        people: [
+          t.requesterId,
+          t.assigneeId,
+          ...events.map((e) => e.actorId),
+          ...notes.map((n) => n.authorId),
+        ],
+        companies: [t.companyId],
+      });
       return c.json({
         ticket: ticketDetail(desk, actor, view, person.language, names),
-        timeline: eventViews(timeline(desk, actor, id), names),
-        comments: commentViews(ticketComments(desk, actor, id), files, names),
+        timeline: eventViews(events, names),
+        comments: commentViews(notes, files, names),
         /** Files that came with the request itself rather than with a comment. */
         attachments: files.filter((a) => a.commentId === null).map(attachmentView),
       });

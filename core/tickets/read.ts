@@ -1,5 +1,7 @@
 // Reading tickets through the permission rules: one ticket with its SLA clocks, its timeline (internal
 // entries only for staff), and lists limited to what the actor may see.
+
+import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
@@ -53,8 +55,82 @@ function view(
   };
 }
 
+const p = sql.placeholder;
+
+/** The reads a ticket's page makes on every request, built by Drizzle and compiled by SQLite once per connection. */
+function prepareReads(db: Db) {
+  const byTicket = <T extends { ticketId: SQLiteColumn; internal: SQLiteColumn }>(table: T) =>
+    and(eq(table.ticketId, p('ticketId')), or(eq(sql`${p('internalToo')}`, 1), eq(table.internal, false)));
+  return {
+    ticketById: db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.id, p('id')))
+      .prepare(),
+    events: db
+      .select()
+      .from(ticketEvents)
+      .where(byTicket(ticketEvents))
+      .orderBy(asc(ticketEvents.id))
+      .prepare(),
+    attachments: db
+      .select()
+      .from(attachments)
+      .where(byTicket(attachments))
+      .orderBy(asc(attachments.id))
+      .prepare(),
+    comments: db.select().from(comments).where(byTicket(comments)).orderBy(asc(comments.id)).prepare(),
+    /** Newest-first ids of one part of a scope, with no other filter (the list's first and next pages). */
+    idsAll: db.$client.prepare('select id from tickets where id < ? order by id desc limit ?').pluck(),
+    idsOfCompany: db.$client
+      .prepare('select id from tickets where company_id = ? and id < ? order by id desc limit ?')
+      .pluck(),
+    idsOfRequester: db.$client
+      .prepare('select id from tickets where requester_id = ? and id < ? order by id desc limit ?')
+      .pluck(),
+    idsOfLine: db.$client
+      .prepare('select id from tickets where line = ? and id < ? order by id desc limit ?')
+      .pluck(),
+    idsOfAssignee: db.$client
+      .prepare('select id from tickets where assignee_id = ? and id < ? order by id desc limit ?')
+      .pluck(),
+    summaries: db.$client.prepare(`
+      select t.id, t.number, t.subject, t.status, t.priority, t.impact, t.urgency, t.line, t.channel,
+        t.category_id as categoryId, cat.name_ru as categoryNameRu, cat.name_en as categoryNameEn,
+        t.company_id as companyId, co.name as companyName, t.requester_id as requesterId,
+        rq.name as requesterName, t.assignee_id as assigneeId, asg.name as assigneeName,
+        t.created_at as createdAt, t.updated_at as updatedAt, t.version, t.contract_id as contractId,
+        t.first_response_due_at as firstResponseDueAt, t.first_responded_at as firstRespondedAt,
+        t.resolution_due_at as resolutionDueAt, t.sla_paused_at as slaPausedAt,
+        t.sla_paused_minutes as slaPausedMinutes, t.resolved_at as resolvedAt
+      from tickets t
+        left join categories cat on cat.id = t.category_id
+        left join companies co on co.id = t.company_id
+        left join people rq on rq.id = t.requester_id
+        left join people asg on asg.id = t.assignee_id
+      where t.id in (select value from json_each(?))
+      order by t.id desc`) as Statement<[string], TicketSummaryRow>,
+  };
+}
+
+const reads = new WeakMap<Db, ReturnType<typeof prepareReads>>();
+function readsOf(db: Db): ReturnType<typeof prepareReads> {
+  let r = reads.get(db);
+  if (!r) {
+    r = prepareReads(db);
+    reads.set(db, r);
+  }
+  return r;
+}
+
 export function getTicket(ctx: DeskContext, actor: Actor, ticketId: number): TicketView {
-  return view(ctx, actor, ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).get(), ticketId);
+  return view(ctx, actor, readsOf(ctx.db).ticketById.get({ id: ticketId }), ticketId);
+}
+
+/** A ticket read already (a TicketView from getTicket) or its id, read now through the permission rules. */
+type TicketRef = number | TicketView;
+function seen(ctx: DeskContext, actor: Actor, ref: TicketRef): TicketView {
+  return typeof ref === 'number' ? getTicket(ctx, actor, ref) : ref;
 }
 
 export function getTicketByNumber(ctx: DeskContext, actor: Actor, number: number): TicketView {
@@ -66,31 +142,22 @@ export function getTicketByNumber(ctx: DeskContext, actor: Actor, number: number
   );
 }
 
-/** The history of a ticket as the actor may see it, oldest first. */
-export function timeline(ctx: DeskContext, actor: Actor, ticketId: number): TicketEventRow[] {
-  const { ticket } = getTicket(ctx, actor, ticketId);
+/**
+ * The history of a ticket as the actor may see it, oldest first. Given the ticket's view (from getTicket,
+ * for this same actor) it is not read again.
+ */
+export function timeline(ctx: DeskContext, actor: Actor, ref: TicketRef): TicketEventRow[] {
+  const { ticket } = seen(ctx, actor, ref);
   const internalToo = canSeeInternal(actor);
-  const rows = ctx.db
-    .select()
-    .from(ticketEvents)
-    .where(
-      and(eq(ticketEvents.ticketId, ticketId), internalToo ? undefined : eq(ticketEvents.internal, false)),
-    )
-    .orderBy(asc(ticketEvents.id))
-    .all();
+  const rows = readsOf(ctx.db).events.all({ ticketId: ticket.id, internalToo: internalToo ? 1 : 0 });
   // Clients (and client managers) read the history without the staff's own words (core/tickets/client-history.ts).
   return internalToo ? rows : rows.map((e) => eventForClient(e, ticket));
 }
 
-export function ticketAttachments(ctx: DeskContext, actor: Actor, ticketId: number) {
-  getTicket(ctx, actor, ticketId);
-  const internalToo = canSeeInternal(actor);
-  return ctx.db
-    .select()
-    .from(attachments)
-    .where(and(eq(attachments.ticketId, ticketId), internalToo ? undefined : eq(attachments.internal, false)))
-    .orderBy(asc(attachments.id))
-    .all();
+/** The files of a ticket as the actor may see them (internal ones only for staff), oldest first. */
+export function ticketAttachments(ctx: DeskContext, actor: Actor, ref: TicketRef) {
+  const { ticket } = seen(ctx, actor, ref);
+  return readsOf(ctx.db).attachments.all({ ticketId: ticket.id, internalToo: canSeeInternal(actor) ? 1 : 0 });
 }
 
 /** The parts of the actor's scope, each served by its own index; none for "everything". */
@@ -236,13 +303,102 @@ export function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): Ticke
 }
 
 /** The comments of a ticket as the actor may see them (internal notes only for staff), oldest first. */
-export function ticketComments(ctx: DeskContext, actor: Actor, ticketId: number): CommentRow[] {
-  getTicket(ctx, actor, ticketId);
-  const internalToo = canSeeInternal(actor);
-  return ctx.db
-    .select()
-    .from(comments)
-    .where(and(eq(comments.ticketId, ticketId), internalToo ? undefined : eq(comments.internal, false)))
-    .orderBy(asc(comments.id))
-    .all();
+export function ticketComments(ctx: DeskContext, actor: Actor, ref: TicketRef): CommentRow[] {
+  const { ticket } = seen(ctx, actor, ref);
+  return readsOf(ctx.db).comments.all({ ticketId: ticket.id, internalToo: canSeeInternal(actor) ? 1 : 0 });
+}
+
+/** What a list shows of a ticket: its summary columns and the names they point to, in one joined read. */
+export interface TicketSummaryRow {
+  id: number;
+  number: number;
+  subject: string;
+  status: TicketRow['status'];
+  priority: TicketRow['priority'];
+  impact: TicketRow['impact'];
+  urgency: TicketRow['urgency'];
+  line: TicketRow['line'];
+  channel: TicketRow['channel'];
+  categoryId: number | null;
+  categoryNameRu: string | null;
+  categoryNameEn: string | null;
+  companyId: number | null;
+  companyName: string | null;
+  requesterId: number;
+  requesterName: string | null;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  contractId: number | null;
+  firstResponseDueAt: number;
+  firstRespondedAt: number | null;
+  resolutionDueAt: number;
+  slaPausedAt: number | null;
+  slaPausedMinutes: number;
+  resolvedAt: number | null;
+}
+
+/**
+ * listTickets's page as summary rows: the same tickets in the same order, read as ids first (along the
+ * scope's indexes) and then in one joined statement with their names. A list with no filter but the page
+ * runs on statements prepared once.
+ */
+export function listTicketSummaries(db: Db, actor: Actor, raw: TicketFilter = {}): TicketSummaryRow[] {
+  const ids = listTicketIds(db, actor, raw);
+  return ids.length === 0 ? [] : readsOf(db).summaries.all(JSON.stringify(ids));
+}
+
+/** A filter that narrows nothing but the page (limit, before). */
+function onlyPaging(f: ParsedTicketFilter): boolean {
+  return Object.entries(f).every(
+    ([key, value]) => key === 'before' || value === undefined || (key === 'mine' && value === false),
+  );
+}
+
+/** The ids of listTickets's page, newest first. */
+export function listTicketIds(db: Db, actor: Actor, raw: TicketFilter = {}): number[] {
+  const { limit, ...f } = parseInput(ticketFilterSchema, raw);
+  const scope = ticketScope(actor);
+  if (onlyPaging(f)) {
+    const r = readsOf(db);
+    const before = f.before ?? Number.MAX_SAFE_INTEGER;
+    if (scope.kind === 'all') return r.idsAll.all(before, limit) as number[];
+    const parts: number[][] = [];
+    for (const companyId of scope.companyIds)
+      parts.push(r.idsOfCompany.all(companyId, before, limit) as number[]);
+    if (scope.requesterId !== null)
+      parts.push(r.idsOfRequester.all(scope.requesterId, before, limit) as number[]);
+    if (scope.fieldEngineerId !== null) {
+      parts.push(
+        r.idsOfLine.all('field', before, limit) as number[],
+        r.idsOfAssignee.all(scope.fieldEngineerId, before, limit) as number[],
+      );
+    }
+    return newestOf(parts, limit);
+  }
+  const filters = filtersOnly(db, actor, f);
+  const idsWhere = (where: SQL | undefined) =>
+    db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(where)
+      .orderBy(desc(tickets.id))
+      .limit(limit)
+      .all()
+      .map((row) => row.id);
+  if (scope.kind === 'all') return idsWhere(filters);
+  return newestOf(
+    scopeParts(scope).map((part) => idsWhere(and(part, filters))),
+    limit,
+  );
+}
+
+/** The newest `limit` of several newest-first id lists, without repeats. */
+function newestOf(parts: number[][], limit: number): number[] {
+  if (parts.length === 1) return parts[0] ?? [];
+  const ids = new Set<number>();
+  for (const part of parts) for (const id of part) ids.add(id);
+  return [...ids].sort((a, b) => b - a).slice(0, limit);
 }

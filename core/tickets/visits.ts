@@ -1,7 +1,7 @@
 // On-site visits: the times staff offer (the client picks one) and the visit a ticket has. Readers for the
 // adapters (the bot draws a button per offered slot), and the slot writes the lifecycle moves make inside
 // their own transaction.
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { type TicketRow, ticketEvents, type VisitSlotRow, visitSlots } from '../../db/schema.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -32,14 +32,24 @@ export function assertVisitTime(
     refuse('endsAt', `a visit lasts at most ${VISIT_MAX_HOURS} hours`);
 }
 
-/** The times still offered on a ticket, earliest first. */
-export function offeredSlots(db: Db, ticketId: number): VisitSlotRow[] {
+function prepareOffered(db: Db) {
   return db
     .select()
     .from(visitSlots)
-    .where(and(eq(visitSlots.ticketId, ticketId), eq(visitSlots.state, 'offered')))
+    .where(and(eq(visitSlots.ticketId, sql.placeholder('ticketId')), eq(visitSlots.state, 'offered')))
     .orderBy(asc(visitSlots.startsAt), asc(visitSlots.id))
-    .all();
+    .prepare();
+}
+const offeredStatements = new WeakMap<Db, ReturnType<typeof prepareOffered>>();
+
+/** The times still offered on a ticket, earliest first (asked on every ticket page: prepared once). */
+export function offeredSlots(db: Db, ticketId: number): VisitSlotRow[] {
+  let statement = offeredStatements.get(db);
+  if (!statement) {
+    statement = prepareOffered(db);
+    offeredStatements.set(db, statement);
+  }
+  return statement.all({ ticketId });
 }
 
 export interface Visit {
