@@ -1,8 +1,17 @@
 // Period reports for a company or for all companies: what came in, how fast it was answered and solved
 // against the SLA, who did it, and how clients rated it. Tickets count in the period they were created.
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+//
+// Over a large store the report does not read its tickets one by one. The counts of the period's whole UTC
+// days come from report_days, the per-day summary that triggers keep with every change of a ticket (db/schema.ts);
+// the tickets of the partial days at the period's edges are read and counted here the same way. What depends
+// on the moment of asking (an unanswered ticket counts as decided once it is overdue) is counted over the
+// still-open tickets only, and the minutes behind the percentiles come from partial indexes holding just
+// them, sorted as Float64Arrays. Every figure, and the order of every key and list, is what counting the
+// tickets one by one gives: tests/report-summary.test.ts compares the two on random stores.
+import type Database from 'better-sqlite3';
+import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { categories, people, tickets } from '../db/schema.ts';
+import { categories, people, REPORT_FR_TIMED, REPORT_PENDING, REPORT_RES_TIMED } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import type { Channel, Instant, Priority, Status } from './model.ts';
 import { type Actor, assertCanReport } from './permissions.ts';
@@ -59,7 +68,7 @@ export interface Report {
 }
 
 /** Linear interpolation between closest ranks (as spreadsheets' PERCENTILE.INC); `sorted` ascending. */
-export function percentile(sorted: readonly number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = (sorted.length - 1) * p;
   const low = Math.floor(rank);
@@ -69,8 +78,9 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return a + (b - a) * (rank - low);
 }
 
-function distribution(values: number[]): Distribution {
-  values.sort((a, b) => a - b);
+/** `values` sorted in place (a typed array sorts by number without a comparator). */
+function distribution(values: Float64Array): Distribution {
+  values.sort();
   return { count: values.length, median: percentile(values, 0.5), p90: percentile(values, 0.9) };
 }
 
@@ -78,154 +88,363 @@ function compliance(met: number, decided: number): Compliance {
   return { decided, met, percent: decided === 0 ? null : (met / decided) * 100 };
 }
 
-function bump<K extends string>(into: Partial<Record<K, number>>, key: K): void {
-  into[key] = (into[key] ?? 0) + 1;
-}
+const DAY = 86_400_000;
+/** What report_days calls its dimensions. */
+const KINDS = ['s', 'p', 'c', 'k', 'a'] as const;
+type Kind = (typeof KINDS)[number];
 
-interface Tally {
-  frMet: number;
-  frDecided: number;
-  resMet: number;
-  resDecided: number;
-  frMinutes: number[];
-  resMinutes: number[];
+/** One value of one dimension over the period: the summary's columns, and where it was first seen. */
+interface Facet {
+  tickets: number;
   ratingSum: number;
   ratingCount: number;
-  tickets: number;
+  frAnswered: number;
+  frMet: number;
   resolved: number;
+  resMet: number;
+  resTimed: number;
+  /** UTC day of its first ticket in the period. */
+  firstDay: number;
+  /** Its first ticket's created_at and id, once known (values first seen on the same day need them). */
+  firstAt?: number;
+  firstId?: number;
 }
 
-const emptyTally = (): Tally => ({
-  frMet: 0,
-  frDecided: 0,
-  resMet: 0,
-  resDecided: 0,
-  frMinutes: [],
-  resMinutes: [],
+const emptyFacet = (firstDay: number): Facet => ({
+  tickets: 0,
   ratingSum: 0,
   ratingCount: 0,
-  tickets: 0,
+  frAnswered: 0,
+  frMet: 0,
   resolved: 0,
+  resMet: 0,
+  resTimed: 0,
+  firstDay,
 });
 
-/** One ticket's report columns, in the order selected below; flags are SQLite's 0/1. */
-type ReportRow = [
+/** report_days summed over days, by dimension and value, in this column order. */
+type SummaryRow = [
+  kind: Kind,
+  value: string,
+  tickets: number,
+  ratingSum: number,
+  ratingCount: number,
+  frAnswered: number,
+  frMet: number,
+  resolved: number,
+  resMet: number,
+  resTimed: number,
+  firstDay: number | null,
+];
+
+/** One ticket as the edges of a period are counted; flags are SQLite's 0/1. */
+type TicketRow = [
+  createdAt: Instant,
+  id: number,
   status: Status,
   priority: Priority,
   channel: Channel,
   categoryId: number | null,
   assigneeId: number | null,
-  firstResponseDueAt: Instant,
-  firstResponseMinutes: number | null,
-  firstResponseMet: 0 | 1 | null,
-  resolutionDueAt: Instant,
-  resolutionMinutes: number | null,
-  resolutionMet: 0 | 1 | null,
-  slaPausedAt: Instant | null,
   rating: number | null,
+  firstResponseMet: 0 | 1 | null,
+  resolutionMet: 0 | 1 | null,
+  resolutionMinutes: number | null,
 ];
+
+const SUMMARY_COLUMNS = `select kind, value, sum(tickets), sum(rating_sum), sum(rating_count), sum(fr_answered),
+  sum(fr_met), sum(resolved), sum(res_met), sum(res_timed), min(case when tickets > 0 then day end)
+  from report_days`;
+const TICKET_COLUMNS = `select created_at, id, status, priority, channel, category_id, assignee_id, rating,
+  first_response_met, resolution_met, resolution_minutes from tickets`;
+const PENDING_COLUMNS = `select assignee_id,
+  count(*) filter (where first_response_met is null and first_response_due_at <= ?),
+  count(*) filter (where resolution_met is null and sla_paused_at is null and resolution_due_at <= ?)
+  from tickets`;
+
+/** The report's statements, prepared once per connection; `all` for every company, `one` for one. */
+function prepare(sqlite: Database.Database) {
+  const both = (all: string, one: string) => ({
+    all: sqlite.prepare(all),
+    one: sqlite.prepare(one),
+  });
+  return {
+    summary: both(
+      `${SUMMARY_COLUMNS} where company_id in (select 0 union all select id from companies)
+       and day >= ? and day < ? group by kind, value`,
+      `${SUMMARY_COLUMNS} where company_id = ? and day >= ? and day < ? group by kind, value`,
+    ),
+    tickets: both(
+      `${TICKET_COLUMNS} where created_at >= ? and created_at < ? order by created_at, id`,
+      `${TICKET_COLUMNS} where company_id = ? and created_at >= ? and created_at < ? order by created_at, id`,
+    ),
+    pending: both(
+      `${PENDING_COLUMNS} indexed by tickets_report_pending
+       where ${REPORT_PENDING} and created_at >= ? and created_at < ? group by assignee_id`,
+      `${PENDING_COLUMNS} indexed by tickets_report_pending_company
+       where ${REPORT_PENDING} and company_id = ? and created_at >= ? and created_at < ? group by assignee_id`,
+    ),
+    frMinutes: both(
+      `select first_response_minutes from tickets indexed by tickets_report_fr
+       where ${REPORT_FR_TIMED} and created_at >= ? and created_at < ?`,
+      `select first_response_minutes from tickets indexed by tickets_report_fr_company
+       where ${REPORT_FR_TIMED} and company_id = ? and created_at >= ? and created_at < ?`,
+    ),
+    resMinutes: both(
+      `select resolution_minutes from tickets indexed by tickets_report_res
+       where ${REPORT_RES_TIMED} and assignee_id is ? and created_at >= ? and created_at < ?`,
+      `select resolution_minutes from tickets indexed by tickets_report_res_company
+       where ${REPORT_RES_TIMED} and company_id = ? and assignee_id is ? and created_at >= ? and created_at < ?`,
+    ),
+  };
+}
+type Statements = ReturnType<typeof prepare>;
+const prepared = new WeakMap<Database.Database, Statements>();
+
+function statementsOf(sqlite: Database.Database): Statements {
+  let s = prepared.get(sqlite);
+  if (!s) {
+    s = prepare(sqlite);
+    prepared.set(sqlite, s);
+  }
+  return s;
+}
+
+/** A value of a dimension as report_days writes it: the status etc. itself, an id as text, '' for none. */
+const key = (value: string | number | null) => (value === null ? '' : String(value));
+const idOf = (value: string) => (value === '' ? null : Number(value));
 
 export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): Report {
   const q = parseInput(reportQuerySchema, raw);
   assertCanReport(actor, q.companyId);
   const asOf = ctx.clock.now();
-  // Rows come back as arrays, not objects: over a busy company's quarter that halves the report's time.
-  const rows = ctx.db
-    .select({
-      status: tickets.status,
-      priority: tickets.priority,
-      channel: tickets.channel,
-      categoryId: tickets.categoryId,
-      assigneeId: tickets.assigneeId,
-      firstResponseDueAt: tickets.firstResponseDueAt,
-      firstResponseMinutes: tickets.firstResponseMinutes,
-      firstResponseMet: tickets.firstResponseMet,
-      resolutionDueAt: tickets.resolutionDueAt,
-      resolutionMinutes: tickets.resolutionMinutes,
-      resolutionMet: tickets.resolutionMet,
-      slaPausedAt: tickets.slaPausedAt,
-      rating: tickets.rating,
-    })
-    .from(tickets)
-    .where(
-      and(
-        q.companyId === null ? undefined : eq(tickets.companyId, q.companyId),
-        gte(tickets.createdAt, q.from),
-        lt(tickets.createdAt, q.to),
-      ),
-    )
-    .values() as ReportRow[];
+  const s = statementsOf(ctx.db.$client);
+  const one = q.companyId !== null;
+  /** Parameters that pick the company (none for all of them), then the rest. */
+  const params = (...rest: (number | null)[]) => (one ? [q.companyId, ...rest] : rest);
 
-  const byStatus: Report['byStatus'] = {};
-  const byPriority: Report['byPriority'] = {};
-  const byChannel: Report['byChannel'] = {};
-  const byCategory = new Map<number | null, number>();
-  const all = emptyTally();
-  const perAssignee = new Map<number, Tally>();
-
-  for (const [
-    status,
-    priority,
-    channel,
-    categoryId,
-    assigneeId,
-    frDue,
-    frMinutes,
-    frMet,
-    resDue,
-    resMinutes,
-    resMet,
-    pausedAt,
-    rating,
-  ] of rows) {
-    bump(byStatus, status);
-    bump(byPriority, priority);
-    bump(byChannel, channel);
-    byCategory.set(categoryId, (byCategory.get(categoryId) ?? 0) + 1);
-    const tallies = [all];
-    if (assigneeId !== null) {
-      let t = perAssignee.get(assigneeId);
-      if (!t) {
-        t = emptyTally();
-        perAssignee.set(assigneeId, t);
-      }
-      tallies.push(t);
+  const facets: Record<Kind, Map<string, Facet>> = {
+    s: new Map(),
+    p: new Map(),
+    c: new Map(),
+    k: new Map(),
+    a: new Map(),
+  };
+  const facetOf = (kind: Kind, value: string, day: number): Facet => {
+    let f = facets[kind].get(value);
+    if (!f) {
+      f = emptyFacet(day);
+      facets[kind].set(value, f);
+    } else if (day < f.firstDay) {
+      f.firstDay = day;
+      f.firstAt = undefined;
+      f.firstId = undefined;
     }
-    for (const t of tallies) {
-      t.tickets++;
+    return f;
+  };
+
+  // The whole UTC days inside the period from the summary; the rest of the period ticket by ticket.
+  const firstWholeDay = Math.ceil(q.from / DAY);
+  const endWholeDay = Math.floor(q.to / DAY);
+  const ranges: [Instant, Instant][] = [];
+  if (firstWholeDay < endWholeDay) {
+    for (const row of (one ? s.summary.one : s.summary.all)
+      .raw()
+      .all(...params(firstWholeDay, endWholeDay)) as SummaryRow[]) {
+      const [
+        kind,
+        value,
+        tickets,
+        ratingSum,
+        ratingCount,
+        frAnswered,
+        frMet,
+        resolved,
+        resMet,
+        resTimed,
+        day,
+      ] = row;
+      if (day === null) continue; // every ticket of it has changed since
+      const f = facetOf(kind, value, day);
+      f.tickets += tickets;
+      f.ratingSum += ratingSum;
+      f.ratingCount += ratingCount;
+      f.frAnswered += frAnswered;
+      f.frMet += frMet;
+      f.resolved += resolved;
+      f.resMet += resMet;
+      f.resTimed += resTimed;
+    }
+    if (q.from < firstWholeDay * DAY) ranges.push([q.from, firstWholeDay * DAY]);
+    if (endWholeDay * DAY < q.to) ranges.push([endWholeDay * DAY, q.to]);
+  } else {
+    ranges.push([q.from, q.to]);
+  }
+  const ticketsIn = (from: Instant, to: Instant) =>
+    (one ? s.tickets.one : s.tickets.all).raw().all(...params(from, to)) as TicketRow[];
+  for (const [from, to] of ranges) {
+    for (const row of ticketsIn(from, to)) {
+      const [
+        createdAt,
+        id,
+        status,
+        priority,
+        channel,
+        categoryId,
+        assigneeId,
+        rating,
+        frMet,
+        resMet,
+        resMinutes,
+      ] = row;
+      const day = Math.floor(createdAt / DAY);
+      const values: [Kind, string][] = [
+        ['s', status],
+        ['p', priority],
+        ['c', channel],
+        ['k', key(categoryId)],
+        ['a', key(assigneeId)],
+      ];
+      for (const [kind, value] of values) {
+        const f = facetOf(kind, value, day);
+        f.tickets++;
+        if (f.firstAt === undefined && f.firstDay === day) {
+          f.firstAt = createdAt;
+          f.firstId = id;
+        }
+      }
+      const a = facetOf('a', key(assigneeId), day);
       if (rating !== null) {
-        t.ratingSum += rating;
-        t.ratingCount++;
+        a.ratingSum += rating;
+        a.ratingCount++;
       }
       if (status === 'cancelled') continue; // withdrawn requests make no SLA figures
       if (frMet !== null) {
-        t.frDecided++;
-        if (frMet) t.frMet++;
-        if (frMinutes !== null) t.frMinutes.push(frMinutes);
-      } else if (frDue <= asOf) {
-        t.frDecided++; // overdue and still unanswered
+        a.frAnswered++;
+        if (frMet) a.frMet++;
       }
       if (resMet !== null) {
-        t.resDecided++;
-        t.resolved++;
-        if (resMet) t.resMet++;
-        if (resMinutes !== null) t.resMinutes.push(resMinutes);
-      } else if (pausedAt === null && resDue <= asOf) {
-        t.resDecided++; // overdue and still unsolved
+        a.resolved++;
+        if (resMet) a.resMet++;
+        if (resMinutes !== null) a.resTimed++;
       }
     }
   }
 
+  // Values count in the order their first tickets came (as counting ticket by ticket meets them): when
+  // two of a dimension were first seen on the same whole day, that day's tickets tell which came first.
+  const tiedDays = new Set<number>();
+  for (const kind of KINDS) {
+    const seen = new Set<number>();
+    for (const f of facets[kind].values()) {
+      if (f.tickets === 0 || f.firstAt !== undefined) continue;
+      if (seen.has(f.firstDay)) tiedDays.add(f.firstDay);
+      seen.add(f.firstDay);
+    }
+  }
+  for (const day of tiedDays) {
+    const from = Math.max(q.from, day * DAY);
+    const to = Math.min(q.to, (day + 1) * DAY);
+    for (const [createdAt, id, status, priority, channel, categoryId, assigneeId] of ticketsIn(from, to)) {
+      const values: [Kind, string][] = [
+        ['s', status],
+        ['p', priority],
+        ['c', channel],
+        ['k', key(categoryId)],
+        ['a', key(assigneeId)],
+      ];
+      for (const [kind, value] of values) {
+        const f = facets[kind].get(value);
+        if (f && f.firstDay === day && f.firstAt === undefined) {
+          f.firstAt = createdAt;
+          f.firstId = id;
+        }
+      }
+    }
+  }
+  const inOrder = (kind: Kind): [string, Facet][] =>
+    [...facets[kind]]
+      .filter(([, f]) => f.tickets > 0)
+      .sort(
+        ([, a], [, b]) =>
+          a.firstDay - b.firstDay ||
+          (a.firstAt ?? 0) - (b.firstAt ?? 0) ||
+          (a.firstId ?? 0) - (b.firstId ?? 0),
+      );
+
+  // Tickets not yet answered or solved count as decided once overdue at the moment of asking.
+  const overdue = new Map<string, { fr: number; res: number }>();
+  for (const [assigneeId, fr, res] of (one ? s.pending.one : s.pending.all)
+    .raw()
+    .all(asOf, asOf, ...params(q.from, q.to)) as [number | null, number, number][]) {
+    overdue.set(key(assigneeId), { fr, res });
+  }
+
+  const minutes = (statement: Database.Statement, ...args: (number | null)[]) =>
+    Float64Array.from(statement.pluck().all(...args) as number[]);
+  const assignees = inOrder('a');
+  const resByAssignee = new Map<string, Float64Array>();
+  let resCount = 0;
+  for (const [value, f] of assignees) {
+    if (f.resTimed === 0) continue;
+    const values = minutes(one ? s.resMinutes.one : s.resMinutes.all, ...params(idOf(value), q.from, q.to));
+    resByAssignee.set(value, values);
+    resCount += values.length;
+  }
+  const allRes = new Float64Array(resCount);
+  let offset = 0;
+  for (const values of resByAssignee.values()) {
+    allRes.set(values, offset);
+    offset += values.length;
+  }
+
+  let total = 0;
+  const all = { frMet: 0, frDecided: 0, resMet: 0, resDecided: 0, ratingSum: 0, ratingCount: 0 };
+  const perAssignee: AssigneeFigures[] = [];
+  for (const [value, f] of assignees) {
+    const late = overdue.get(value) ?? { fr: 0, res: 0 };
+    const resDecided = f.resolved + late.res;
+    all.frMet += f.frMet;
+    all.frDecided += f.frAnswered + late.fr;
+    all.resMet += f.resMet;
+    all.resDecided += resDecided;
+    all.ratingSum += f.ratingSum;
+    all.ratingCount += f.ratingCount;
+    if (value === '') continue;
+    perAssignee.push({
+      assigneeId: Number(value),
+      name: '',
+      tickets: f.tickets,
+      resolved: f.resolved,
+      resolution: compliance(f.resMet, resDecided),
+      resolutionMinutes: distribution(resByAssignee.get(value) ?? new Float64Array(0)),
+      averageRating: f.ratingCount === 0 ? null : f.ratingSum / f.ratingCount,
+    });
+  }
+  const counts = <K extends string>(kind: Kind): Partial<Record<K, number>> => {
+    const into: Partial<Record<K, number>> = {};
+    for (const [value, f] of inOrder(kind)) into[value as K] = f.tickets;
+    return into;
+  };
+  const byStatus = counts<Status>('s');
+  for (const n of Object.values(byStatus)) total += n as number;
+
   const names = new Map(
-    perAssignee.size === 0
+    perAssignee.length === 0
       ? []
       : ctx.db
           .select({ id: people.id, name: people.name })
           .from(people)
-          .where(inArray(people.id, [...perAssignee.keys()]))
+          .where(
+            inArray(
+              people.id,
+              perAssignee.map((a) => a.assigneeId),
+            ),
+          )
           .all()
           .map((p) => [p.id, p.name]),
   );
+  for (const a of perAssignee) a.name = names.get(a.assigneeId) ?? '';
   const categoryNames = new Map(
     ctx.db
       .select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn })
@@ -239,34 +458,30 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
     from: q.from,
     to: q.to,
     asOf,
-    total: rows.length,
+    total,
     byStatus,
-    byPriority,
-    byChannel,
-    byCategory: [...byCategory]
-      .map(([categoryId, count]) => ({
-        categoryId,
-        nameRu: categoryId === null ? null : (categoryNames.get(categoryId)?.nameRu ?? null),
-        nameEn: categoryId === null ? null : (categoryNames.get(categoryId)?.nameEn ?? null),
-        count,
-      }))
+    byPriority: counts<Priority>('p'),
+    byChannel: counts<Channel>('c'),
+    byCategory: inOrder('k')
+      .map(([value, f]) => {
+        const categoryId = idOf(value);
+        return {
+          categoryId,
+          nameRu: categoryId === null ? null : (categoryNames.get(categoryId)?.nameRu ?? null),
+          nameEn: categoryId === null ? null : (categoryNames.get(categoryId)?.nameEn ?? null),
+          count: f.tickets,
+        };
+      })
       .sort((a, b) => b.count - a.count),
-    firstResponse: { ...compliance(all.frMet, all.frDecided), minutes: distribution(all.frMinutes) },
-    resolution: { ...compliance(all.resMet, all.resDecided), minutes: distribution(all.resMinutes) },
+    firstResponse: {
+      ...compliance(all.frMet, all.frDecided),
+      minutes: distribution(minutes(one ? s.frMinutes.one : s.frMinutes.all, ...params(q.from, q.to))),
+    },
+    resolution: { ...compliance(all.resMet, all.resDecided), minutes: distribution(allRes) },
     rating: {
       count: all.ratingCount,
       average: all.ratingCount === 0 ? null : all.ratingSum / all.ratingCount,
     },
-    assignees: [...perAssignee]
-      .map(([assigneeId, t]) => ({
-        assigneeId,
-        name: names.get(assigneeId) ?? '',
-        tickets: t.tickets,
-        resolved: t.resolved,
-        resolution: compliance(t.resMet, t.resDecided),
-        resolutionMinutes: distribution(t.resMinutes),
-        averageRating: t.ratingCount === 0 ? null : t.ratingSum / t.ratingCount,
-      }))
-      .sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name)),
+    assignees: perAssignee.sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name)),
   };
 }

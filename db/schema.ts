@@ -1,5 +1,6 @@
 // The store of tgdesk. Every instant is UTC milliseconds in an INTEGER column: cheap to compare, index and
 // subtract, and free of the time-zone guessing that ISO strings invite. Business-time figures are minutes.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { CalendarSpec, DayHours, Weekday } from '../core/calendar/business-calendar.ts';
 import type { Channel, Impact, Language, Line, Priority, Role, Status, Urgency } from '../core/model.ts';
@@ -116,6 +117,14 @@ export const categories = sqliteTable('categories', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
 });
 
+/** Conditions of the report's partial indexes on tickets; core/reports.ts repeats them word for word. */
+export const REPORT_FR_TIMED =
+  "status <> 'cancelled' and first_response_met is not null and first_response_minutes is not null";
+export const REPORT_RES_TIMED =
+  "status <> 'cancelled' and resolution_met is not null and resolution_minutes is not null";
+export const REPORT_PENDING =
+  "status <> 'cancelled' and (first_response_met is null or (resolution_met is null and sla_paused_at is null))";
+
 export const tickets = sqliteTable(
   'tickets',
   {
@@ -189,7 +198,51 @@ export const tickets = sqliteTable(
     index('tickets_requester').on(t.requesterId, t.createdAt),
     index('tickets_assignee_status').on(t.assigneeId, t.status),
     index('tickets_status_due').on(t.status, t.resolutionDueAt),
+    // For period reports (core/reports.ts), partial so that a new ticket adds no entry to them: the minutes
+    // behind the percentiles, read from the index alone, and the tickets whose SLA outcome depends on when
+    // the report is asked. Each for all companies and for one. The report names them (INDEXED BY).
+    index('tickets_report_fr').on(t.createdAt, t.firstResponseMinutes).where(sql.raw(REPORT_FR_TIMED)),
+    index('tickets_report_fr_company')
+      .on(t.companyId, t.createdAt, t.firstResponseMinutes)
+      .where(sql.raw(REPORT_FR_TIMED)),
+    index('tickets_report_res')
+      .on(t.assigneeId, t.createdAt, t.resolutionMinutes)
+      .where(sql.raw(REPORT_RES_TIMED)),
+    index('tickets_report_res_company')
+      .on(t.companyId, t.assigneeId, t.createdAt, t.resolutionMinutes)
+      .where(sql.raw(REPORT_RES_TIMED)),
+    index('tickets_report_pending').on(t.createdAt).where(sql.raw(REPORT_PENDING)),
+    index('tickets_report_pending_company').on(t.companyId, t.createdAt).where(sql.raw(REPORT_PENDING)),
   ],
+);
+
+/**
+ * Per UTC day (created_at / 86 400 000) and company (0: none), how many tickets were created with each
+ * status, priority, channel, category and assignee (`kind` s, p, c, k, a; `value` the status etc. as text,
+ * '' for none), and for the assignee rows the SLA outcomes already settled and the ratings. Kept by
+ * triggers on tickets (migration 0015), so every change, however made, updates it in its own transaction.
+ * core/reports.ts sums it for the whole days of a period; WITHOUT ROWID (in the migration).
+ */
+export const reportDays = sqliteTable(
+  'report_days',
+  {
+    companyId: integer('company_id').notNull(),
+    day: integer('day').notNull(),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    tickets: integer('tickets').notNull().default(0),
+    ratingSum: integer('rating_sum').notNull().default(0),
+    ratingCount: integer('rating_count').notNull().default(0),
+    /** Not cancelled, first_response_met set. */
+    frAnswered: integer('fr_answered').notNull().default(0),
+    frMet: integer('fr_met').notNull().default(0),
+    /** Not cancelled, resolution_met set. */
+    resolved: integer('resolved').notNull().default(0),
+    resMet: integer('res_met').notNull().default(0),
+    /** Resolved with resolution_minutes: the values behind the assignee's percentiles. */
+    resTimed: integer('res_timed').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.day, t.kind, t.value] })],
 );
 
 /** Append-only history of a ticket: what the timeline, reports and audits read. */
