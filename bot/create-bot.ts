@@ -40,8 +40,8 @@ export interface BotOptions {
   miniAppUrl?: string;
   /** Mail is read and sent: the set-up checklist ticks it. Asked each time (an admin may set it up). */
   emailConfigured?: boolean | (() => boolean);
-  /** Where errors of handlers go; the person gets no answer for that update, the bot goes on. */
-  onError?: (error: unknown) => void;
+  /** Where errors of handlers go (with the update's id); the person gets no answer for it, the bot goes on. */
+  onError?: (error: unknown, updateId: number) => void;
 }
 
 /**
@@ -79,7 +79,10 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   };
   before?.(bot);
   // handleUpdate (webhooks, tests) does not call bot.catch: a boundary catches for every way of running.
-  const app = bot.errorBoundary((error) => (options.onError ?? console.error)(error.error));
+  const app = bot.errorBoundary((error) => {
+    if (options.onError) options.onError(error.error, error.ctx.update.update_id);
+    else console.error(error.error);
+  });
   app.use(i18n.middleware);
   app.use(
     conversations<BotContext, TalkContext>({

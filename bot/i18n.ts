@@ -4,7 +4,6 @@
 // Negotiated once per update and person: the plugin asks on every context it makes, and a conversation
 // makes one for each update it replays, so without the cache one update asked the store a dozen times. The
 // matching of a locale to its bundles (the plugin does it on every translation) is kept per locale too.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { I18n, type I18nFlavor } from '@grammyjs/i18n';
 import type { Context, MiddlewareFn } from 'grammy';
 import { languageFrom } from '../core/onboarding.ts';
@@ -13,9 +12,9 @@ import type { Db } from '../db/connection.ts';
 import { DEFAULT_LANGUAGE, LOCALES_DIR } from '../locales/index.ts';
 
 export interface BotI18n<C extends Context> {
-  /** Installs ctx.t and ctx.i18n; on the bot, it also opens the update's cache of negotiated locales. */
+  /** Installs ctx.t and ctx.i18n; on the bot, it also keeps the sender's locale while the update lasts. */
   middleware: MiddlewareFn<C>;
-  /** The same for the contexts a conversation makes (inside the update's cache). */
+  /** The same for the contexts a conversation makes (which find the locale kept by the update). */
   plugin: MiddlewareFn<C>;
 }
 
@@ -26,8 +25,11 @@ interface Matching {
 }
 
 export function createI18n<C extends Context & I18nFlavor>(db: Db): BotI18n<C> {
-  /** Telegram user id → locale, for the update being handled. */
-  const negotiated = new AsyncLocalStorage<Map<number, string>>();
+  /**
+   * The people whose updates are being handled, with the locale negotiated for them (once asked). Counted,
+   * not scoped by AsyncLocalStorage: on Node 20 that puts a hook on every promise the bot makes.
+   */
+  const handling = new Map<number, { updates: number; locale?: string }>();
   const i18n = new I18n<C>({
     defaultLocale: DEFAULT_LANGUAGE,
     directory: LOCALES_DIR,
@@ -36,12 +38,11 @@ export function createI18n<C extends Context & I18nFlavor>(db: Db): BotI18n<C> {
     localeNegotiator: (ctx) => {
       if (!ctx.from) return DEFAULT_LANGUAGE;
       const id = ctx.from.id;
-      const cache = negotiated.getStore();
-      const known = cache?.get(id);
-      if (known !== undefined) return known;
+      const entry = handling.get(id);
+      if (entry?.locale !== undefined) return entry.locale;
       const stored = statements(db).languageByTelegram.get({ telegramUserId: id });
       const locale = stored?.language ?? languageFrom(ctx.from.language_code);
-      cache?.set(id, locale);
+      if (entry) entry.locale = locale;
       return locale;
     },
   });
@@ -49,16 +50,28 @@ export function createI18n<C extends Context & I18nFlavor>(db: Db): BotI18n<C> {
   const install = i18n.middleware();
   const plugin: MiddlewareFn<C> = (ctx, next) =>
     install(ctx, () => {
-      // A handler that changed the person's language asks again: the cached answer is out of date.
+      // A handler that changed the person's language asks again: the kept answer is out of date.
       const renegotiate = ctx.i18n.renegotiateLocale;
       ctx.i18n.renegotiateLocale = () => {
-        if (ctx.from) negotiated.getStore()?.delete(ctx.from.id);
+        const entry = ctx.from && handling.get(ctx.from.id);
+        if (entry) entry.locale = undefined;
         return renegotiate();
       };
       return next();
     });
   return {
-    middleware: (ctx, next) => negotiated.run(new Map(), () => plugin(ctx, next)),
+    async middleware(ctx, next) {
+      const id = ctx.from?.id;
+      if (id === undefined) return plugin(ctx, next);
+      const entry = handling.get(id) ?? { updates: 0 };
+      entry.updates++;
+      handling.set(id, entry);
+      try {
+        await plugin(ctx, next);
+      } finally {
+        if (--entry.updates === 0) handling.delete(id);
+      }
+    },
     plugin,
   };
 }
