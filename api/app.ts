@@ -257,9 +257,13 @@ export function createApi(deps: ApiDeps): Hono {
     onError: (c) => errorJson(c, 413, { code: 'too_large', message: `the body is over ${BODY_LIMIT} bytes` }),
   });
   // Directory files may be bigger: those routes set their own limit (api/routes/directory.ts).
-  // So may uploaded files (api/routes/uploads.ts).
+  // So may uploaded files (api/routes/uploads.ts). A GET or HEAD has no body to limit, and asking for it
+  // would make the Node adapter build a whole fetch Request on every read.
   api.use('*', (c, next) =>
-    c.req.path.startsWith(DIRECTORY_PATH_PREFIX) || c.req.path === UPLOAD_PATH
+    c.req.method === 'GET' ||
+    c.req.method === 'HEAD' ||
+    c.req.path.startsWith(DIRECTORY_PATH_PREFIX) ||
+    c.req.path === UPLOAD_PATH
       ? next()
       : jsonBodyLimit(c, next),
   );
