@@ -6,6 +6,12 @@
 // parsed again (the plugin mutates what it reads, so a read takes it out: a failed write leaves nothing
 // stale behind, and the next read goes to the store). The store is still written on every update, at the
 // same moment as before (after the whole update), so a restart finds exactly what it found before.
+//
+// The plugin keeps every update and every Bot API answer of a conversation, and most of that is the bot's
+// own messages repeated: their text and buttons, inside each answer to sendMessage and editMessageText and
+// again inside each button press. Conversations only use such a message's id and chat, so those copies are
+// kept without text, entities and buttons (a person's own messages are kept whole). The state held in
+// memory is the same compacted one, so a replay goes alike from memory or after a restart.
 import type { ConversationKeyStorage, VersionedState } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import type { Db } from '../db/connection.ts';
@@ -42,6 +48,7 @@ export function conversationStorage<C extends Context, S>(db: Db): ConversationK
       },
       write(key, state) {
         kept.delete(key);
+        compact(state);
         write.run(key, JSON.stringify(state), Date.now());
         kept.set(key, state);
         if (kept.size > KEPT) {
@@ -55,4 +62,44 @@ export function conversationStorage<C extends Context, S>(db: Db): ConversationK
       },
     },
   };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A message the bot sent, without what conversations never read back (a new object; the old is shared). */
+function botMessageShell(message: unknown): unknown {
+  if (!isObject(message) || !isObject(message.from) || message.from.is_bot !== true) return message;
+  if (!('text' in message || 'entities' in message || 'reply_markup' in message)) return message;
+  const { text: _text, entities: _entities, reply_markup: _markup, ...shell } = message;
+  return shell;
+}
+
+/** Replaces, in the plugin's replay logs, the bot's own messages by their shells. */
+function compact(state: unknown): void {
+  if (!isObject(state) || !isObject(state.state)) return;
+  for (const instances of Object.values(state.state)) {
+    if (!Array.isArray(instances)) continue;
+    for (const instance of instances) {
+      const receive = isObject(instance) && isObject(instance.replay) ? instance.replay.receive : undefined;
+      if (!Array.isArray(receive)) continue;
+      for (const entry of receive) {
+        if (!isObject(entry) || !isObject(entry.returnValue)) continue;
+        const value = entry.returnValue;
+        // A button press under one of the bot's messages.
+        if (isObject(value.callback_query) && 'message' in value.callback_query) {
+          const message = botMessageShell(value.callback_query.message);
+          if (message !== value.callback_query.message) {
+            entry.returnValue = { ...value, callback_query: { ...value.callback_query, message } };
+          }
+          continue;
+        }
+        // The Bot API's answer to a call: { ok, res: { ok, result } }.
+        if (isObject(value.res) && isObject(value.res.result)) {
+          const result = botMessageShell(value.res.result);
+          if (result !== value.res.result) entry.returnValue = { ...value, res: { ...value.res, result } };
+        }
+      }
+    }
+  }
 }
