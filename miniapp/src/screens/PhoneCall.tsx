@@ -57,8 +57,12 @@ export default function PhoneCall() {
   const picker = useFilePicker();
   const companies = useCompanies();
   const asked = useRef(0);
+  /** The look-up a pause in typing will make: any look-up made before it replaces it. */
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const lookUp = async (raw: string, keep = false) => {
+    // A late timer must not clear what came after it (a request just filed, its result on screen).
+    clearTimeout(pending.current);
     const which = ++asked.current;
     if (!raw.trim()) return;
     setLooking(true);
@@ -94,8 +98,8 @@ export default function PhoneCall() {
       return;
     }
     if (numberText.replace(/\D/g, '').length < 10) return;
-    const timer = setTimeout(() => void lookUp(numberText), 600);
-    return () => clearTimeout(timer);
+    pending.current = setTimeout(() => void lookUp(numberText), 600);
+    return () => clearTimeout(pending.current);
   }, [numberText]);
 
   const person = caller?.person ?? null;
