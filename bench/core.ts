@@ -89,10 +89,17 @@ interface CreationInput {
   gapMinutes: number;
 }
 
+/**
+ * The channels the creations rotate through: those whose filing writes the same rows every time (the line's
+ * notice). The others add an acknowledgement the raw side does not mirror: the Mini App's and a group's
+ * "accepted", and e-mail's and the web form's, which is also capped per address and hour.
+ */
+const BENCH_CHANNELS: readonly Channel[] = ['telegram', 'phone'];
+
 function creationInput(i: number): CreationInput {
   return {
     client: i % 2,
-    channel: CHANNELS[i % CHANNELS.length] as Channel,
+    channel: BENCH_CHANNELS[i % BENCH_CHANNELS.length] as Channel,
     impact: IMPACTS[i % IMPACTS.length] as Impact,
     urgency: URGENCIES[(i >> 2) % URGENCIES.length] as Urgency,
     category: i % 8,

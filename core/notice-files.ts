@@ -3,7 +3,7 @@
 // photos and videos as one album (up to 10), documents as another, each voice or audio on its own (and each
 // file uploaded in the Mini App, sent from the file store). One
 // outbox row per message, so each is sent at most once like any notice.
-import { and, asc, eq, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { attachments } from '../db/schema.ts';
 
@@ -20,15 +20,7 @@ export interface NoticeFile {
 /** Telegram's limit for one album. */
 const ALBUM = 10;
 
-/** The public files of the event: for 'created', those filed with the ticket; for a comment, its own. */
-export function filesOfEvent(
-  db: Db,
-  ticketId: number,
-  eventType: string,
-  payload: Record<string, unknown>,
-): NoticeFile[] {
-  const commentId = typeof payload.commentId === 'number' ? payload.commentId : null;
-  if (eventType !== 'created' && !(eventType === 'comment' && commentId !== null)) return [];
+function filesQuery(db: Db, ofComment: boolean) {
   return db
     .select({
       id: attachments.id,
@@ -40,14 +32,39 @@ export function filesOfEvent(
     .from(attachments)
     .where(
       and(
-        eq(attachments.ticketId, ticketId),
+        eq(attachments.ticketId, sql.placeholder('ticketId')),
         eq(attachments.internal, false),
         or(isNotNull(attachments.telegramFileId), isNotNull(attachments.storagePath)),
-        commentId === null ? isNull(attachments.commentId) : eq(attachments.commentId, commentId),
+        ofComment ? eq(attachments.commentId, sql.placeholder('commentId')) : isNull(attachments.commentId),
       ),
     )
     .orderBy(asc(attachments.id))
-    .all();
+    .prepare();
+}
+
+/** Prepared once per connection: every new ticket asks for its files (staff get them with the notice). */
+const prepared = new WeakMap<
+  Db,
+  { filed: ReturnType<typeof filesQuery>; ofComment: ReturnType<typeof filesQuery> }
+>();
+
+/** The public files of the event: for 'created', those filed with the ticket; for a comment, its own. */
+export function filesOfEvent(
+  db: Db,
+  ticketId: number,
+  eventType: string,
+  payload: Record<string, unknown>,
+): NoticeFile[] {
+  const commentId = typeof payload.commentId === 'number' ? payload.commentId : null;
+  if (eventType !== 'created' && !(eventType === 'comment' && commentId !== null)) return [];
+  let queries = prepared.get(db);
+  if (!queries) {
+    queries = { filed: filesQuery(db, false), ofComment: filesQuery(db, true) };
+    prepared.set(db, queries);
+  }
+  return commentId === null
+    ? queries.filed.all({ ticketId })
+    : queries.ofComment.all({ ticketId, commentId });
 }
 
 /**
