@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Message } from 'grammy/types';
 import { seededRandom } from '../core/seeded-random.ts';
 import type { TestUser } from '../emulator/index.ts';
+import { translator } from '../locales/index.ts';
 import { type CrashDesk, crashDesk, ticketsOf } from './crash-harness.ts';
 import { envInt, printTable } from './output.ts';
 
@@ -57,7 +58,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const STEPS = 8;
 const FIRST_ID = 810_000;
 
-const STALE = 'Эта кнопка уже неактуальна.';
+/** What the bot answers to a button of a conversation that is over or was lost: the people start over. */
+const STALE = new Set(['intake-stale-button', 'stale-button-start-over'].map((key) => translator('ru')(key)));
 const sawAccepted = (u: TestUser) => u.inbox().some((m) => /принята/.test(m.text ?? ''));
 
 export async function runCrashIntake(options: CrashOptions): Promise<CrashFigures> {
@@ -195,7 +197,7 @@ async function walk(
     }
     // Silence. A button the bot called out of date: start over; otherwise do the last step again.
     const toast = u.answers().slice(answered).at(-1)?.text;
-    if (toast === STALE && last) {
+    if (toast !== undefined && STALE.has(toast) && last) {
       counts.startedOver++;
       act(undefined);
     } else {
