@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { loadActor } from '../core/actors.ts';
 import { createContext } from '../core/context.ts';
 import {
-  CHANNELS,
   type Channel,
   IMPACTS,
   type Impact,
