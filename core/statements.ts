@@ -31,11 +31,6 @@ function prepare(db: Db) {
       .from(people)
       .where(eq(people.telegramUserId, p('telegramUserId')))
       .prepare(),
-    /** The newest outbox row: the bot compares it before and after an update to know if there is news. */
-    lastNotice: db
-      .select({ id: sql<number | null>`max(${outbox.id})` })
-      .from(outbox)
-      .prepare(),
     lastTicketNumber: db
       .select({ max: sql<number | null>`max(${tickets.number})` })
       .from(tickets)

@@ -6,14 +6,13 @@ import { InlineKeyboard } from 'grammy';
 import { loadActor } from '../../core/actors.ts';
 import type { DeskContext } from '../../core/context.ts';
 import { formatLocal } from '../../core/exports.ts';
-import { groupThreadOf } from '../../core/groups/threads.ts';
+import { previousInGroup } from '../../core/groups/threads.ts';
 import { type Action, isFinalStatus } from '../../core/lifecycle.ts';
 import type { Language } from '../../core/model.ts';
 import { allowedActions } from '../../core/permissions.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { type ClockReading, readSla } from '../../core/sla-clock.ts';
 import { statements } from '../../core/statements.ts';
-import { previousInGroup } from '../../core/tickets/merge.ts';
 import { categories, people, type TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
 import { slotText, zoneNote } from '../time-text.ts';
@@ -258,7 +257,7 @@ export function renderCard(
       ticket,
       viewer,
       movesOf(desk, ticket, viewer),
-      previousInGroup(desk, ticket, (id) => groupThreadOf(desk.db, id)?.chatId),
+      previousInGroup(desk.db, ticket),
     ),
   };
 }

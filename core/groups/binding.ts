@@ -82,12 +82,7 @@ export function unbindGroup(ctx: DeskContext, actor: Actor, chatId: number): boo
     if (!current) return false;
     if (!bindableCompanies(ctx, actor).some((c) => c.id === current.companyId))
       throw new ForbiddenError('only an admin or the company manager unbinds a group');
-    ctx.db
-      .update(clientGroups)
-      .set({ unboundAt: ctx.clock.now() })
-      .where(eq(clientGroups.id, current.id))
-      .run();
-    return true;
+    return forgetGroup(ctx, chatId);
   });
 }
 

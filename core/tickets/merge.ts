@@ -80,24 +80,3 @@ export function mergeTickets(
     return { kept: { id: kept.id, number: kept.number }, joined: { id: joined.id, number: joined.number } };
   });
 }
-
-/**
- * The ticket a group ticket most likely repeats: the same requester's previous open ticket from the same
- * group (one tap on the card joins them).
- */
-export function previousInGroup(
-  ctx: DeskContext,
-  ticket: { id: number; requesterId: number; channel: string },
-  groupChatOf: (ticketId: number) => number | undefined,
-): { id: number; number: number } | undefined {
-  if (ticket.channel !== 'telegram_group') return undefined;
-  const chat = groupChatOf(ticket.id);
-  if (chat === undefined) return undefined;
-  return ctx.db
-    .select({ id: tickets.id, number: tickets.number, status: tickets.status })
-    .from(tickets)
-    .where(eq(tickets.requesterId, ticket.requesterId))
-    .all()
-    .filter((t) => t.id < ticket.id && !isFinalStatus(t.status) && groupChatOf(t.id) === chat)
-    .at(-1);
-}
