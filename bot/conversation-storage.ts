@@ -16,7 +16,7 @@ import type { ConversationKeyStorage, VersionedState } from '@grammyjs/conversat
 import type { Context } from 'grammy';
 import type { Db } from '../db/connection.ts';
 
-export const CONVERSATION_VERSION = 3;
+export const CONVERSATION_VERSION = 4;
 
 /** States kept in memory at most: the chats in a conversation now, the oldest forgotten first. */
 const KEPT = 5_000;

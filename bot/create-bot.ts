@@ -7,7 +7,6 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { DeskContext } from '../core/context.ts';
 import type { BotContext, BotDeps, TalkContext } from './context.ts';
 import { conversationStorage } from './conversation-storage.ts';
-import { NEW_REQUEST, newRequest } from './conversations/new-request.ts';
 import { RATE, REOPEN, rateConversation, reopenConversation } from './conversations/resolution.ts';
 import { clientGroups } from './features/client-group.ts';
 import { fallback } from './features/fallback.ts';
@@ -90,13 +89,14 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
       plugins: [i18n.plugin, retryInside],
     }),
   );
-  app.use(createConversation(newRequest(deps), NEW_REQUEST));
   app.use(createConversation(rateConversation(deps), RATE));
   app.use(createConversation(reopenConversation(deps), REOPEN));
+  // A guided intake under way takes every message and press of its chat (commands included), as a
+  // conversation does.
+  app.use(intake(deps));
   // Before onboarding's /start, which would take its payload for an invitation code.
   app.use(groupNoticePreference(deps));
   app.use(onboarding(deps));
-  app.use(intake());
   app.use(invites(deps));
   app.use(setup(deps));
   app.use(myRequests(deps));

@@ -84,7 +84,7 @@ export function renderNotice(
     note: text(p.note),
   };
 
-  // Filed in the Mini App: the same words as the guided intake's answer (bot/conversations/new-request.ts).
+  // Filed in the Mini App: the same words as the guided intake's answer (bot/intake/steps.ts).
   if (row.kind === ACCEPTED_NOTICE) {
     const text = t('intake-accepted', {
       number: vars.number,

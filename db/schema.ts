@@ -341,6 +341,21 @@ export const conversationState = sqliteTable('conversation_state', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/**
+ * A guided intake under way in a private chat (bot/intake/): its step, the questions whose buttons answer
+ * it, and what is filled in so far (JSON). Written after every update of the chat, deleted when it ends.
+ */
+export const intakeDrafts = sqliteTable('intake_drafts', {
+  chatId: integer('chat_id').primaryKey(),
+  /** The Telegram user whose intake it is. */
+  ownerId: integer('owner_id').notNull(),
+  /** The key the filed ticket remembers (tickets.intake_key): Send repeated after a crash files nothing twice. */
+  intakeKey: text('intake_key').notNull(),
+  step: text('step').notNull(),
+  draft: text('draft').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 export type TicketRow = typeof tickets.$inferSelect;
 export type ContractRow = typeof contracts.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;

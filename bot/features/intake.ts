@@ -1,20 +1,29 @@
-// Entering the guided intake: /new or the menu button, in either language.
+// The guided intake in a private chat: /new or the menu button (in either language) starts it, and while
+// a draft is under way every message and press of the chat is its next step (bot/intake/steps.ts).
 import { Composer } from 'grammy';
 import { LANGUAGES } from '../../core/model.ts';
 import { translator } from '../../locales/index.ts';
-import type { BotContext } from '../context.ts';
-import { NEW_REQUEST } from '../conversations/new-request.ts';
+import type { BotContext, BotDeps } from '../context.ts';
+import { intakeDrafts } from '../intake/drafts.ts';
+import { categoryOptions } from '../intake/questions.ts';
+import { continueIntake, type IntakeDeps, startIntake } from '../intake/steps.ts';
 
 const menuNew = LANGUAGES.map((l) => translator(l)('menu-new'));
 
-export function intake(): Composer<BotContext> {
+export function intake(deps: BotDeps): Composer<BotContext> {
+  const steps: IntakeDeps = {
+    desk: deps.desk,
+    drafts: intakeDrafts(deps.desk.db),
+    categories: categoryOptions(deps.desk.db),
+  };
   const bot = new Composer<BotContext>();
   const privateChats = bot.chatType('private');
-  const enter = async (ctx: BotContext) => {
-    await ctx.conversation.exitAll();
-    await ctx.conversation.enter(NEW_REQUEST);
-  };
-  privateChats.command('new', enter);
-  privateChats.hears(menuNew, enter);
+  const start = (ctx: BotContext) => startIntake(ctx, steps);
+  privateChats.command('new', start);
+  privateChats.hears(menuNew, start);
+  privateChats.on(['message', 'callback_query'], (ctx, next) => {
+    const draft = steps.drafts.load(ctx.chat.id);
+    return draft ? continueIntake(ctx, steps, draft) : next();
+  });
   return bot;
 }

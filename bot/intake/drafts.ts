@@ -1,0 +1,91 @@
+// The guided intakes under way, one per private chat, in the store: a restart goes on where the person is.
+// Read and written on every update of a chat in the intake, so plain statements prepared once.
+
+import type { Impact, Urgency } from '../../core/model.ts';
+import type { Db } from '../../db/connection.ts';
+import type { TelegramAttachment } from '../attachments.ts';
+
+/** The questions in the order they are asked; `summary` offers Send / Edit / Cancel, `edit` the fields. */
+export type IntakeStep = 'category' | 'description' | 'impact' | 'urgency' | 'location' | 'summary' | 'edit';
+
+export interface IntakeDraft {
+  chatId: number;
+  ownerId: number;
+  intakeKey: string;
+  step: IntakeStep;
+  /**
+   * The bot's messages of this step whose buttons answer it: the question, and each time it was asked
+   * again. A press on a newer bot message is a question lost in a crash (see steps.ts).
+   */
+  prompts: number[];
+  /** A field of the summary is being changed: its step leads back to the summary. */
+  editing: boolean;
+  categoryId: number | null;
+  /** In the person's language, as they picked it. */
+  categoryName: string;
+  parts: string[];
+  files: TelegramAttachment[];
+  impact: Impact | null;
+  urgency: Urgency | null;
+  location: string | null;
+}
+
+type Filled = Omit<IntakeDraft, 'chatId' | 'ownerId' | 'intakeKey' | 'step'>;
+
+interface DraftRow {
+  chat_id: number;
+  owner_id: number;
+  intake_key: string;
+  step: string;
+  draft: string;
+}
+
+export interface IntakeDrafts {
+  load(chatId: number): IntakeDraft | undefined;
+  save(draft: IntakeDraft, at: number): void;
+  remove(chatId: number): void;
+  /** The number of the ticket filed with this key, if any (a crash may have hidden it from the person). */
+  filedAs(intakeKey: string): number | undefined;
+}
+
+const cache = new WeakMap<Db, IntakeDrafts>();
+
+export function intakeDrafts(db: Db): IntakeDrafts {
+  const known = cache.get(db);
+  if (known) return known;
+  const sqlite = db.$client;
+  const read = sqlite.prepare<[number], DraftRow>(
+    'select chat_id, owner_id, intake_key, step, draft from intake_drafts where chat_id = ?',
+  );
+  const write = sqlite.prepare<[number, number, string, string, string, number]>(
+    `insert into intake_drafts (chat_id, owner_id, intake_key, step, draft, updated_at) values (?, ?, ?, ?, ?, ?)
+     on conflict (chat_id) do update set owner_id = excluded.owner_id, intake_key = excluded.intake_key,
+       step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at`,
+  );
+  const remove = sqlite.prepare<[number]>('delete from intake_drafts where chat_id = ?');
+  const filed = sqlite.prepare<[string], number>('select number from tickets where intake_key = ?').pluck();
+  const drafts: IntakeDrafts = {
+    load(chatId) {
+      const row = read.get(chatId);
+      if (!row) return undefined;
+      const filled = JSON.parse(row.draft) as Filled;
+      return {
+        ...filled,
+        chatId: row.chat_id,
+        ownerId: row.owner_id,
+        intakeKey: row.intake_key,
+        step: row.step as IntakeStep,
+      };
+    },
+    save(draft, at) {
+      const { chatId, ownerId, intakeKey, step, ...filled } = draft;
+      write.run(chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
+    },
+    remove(chatId) {
+      remove.run(chatId);
+    },
+    filedAs: (intakeKey) => filed.get(intakeKey),
+  };
+  cache.set(db, drafts);
+  return drafts;
+}
