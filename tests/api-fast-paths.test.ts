@@ -1,19 +1,46 @@
 // The API's fast paths answer exactly what the general ones do: the list's prepared id reads and joined
-// summary read against listTickets + ticketSummaries, and the verified caller kept between requests
-// (api/auth.ts) never outliving a change of memberships, of the person, or the init data's age.
+// summary read against listTickets + ticketSummaries, a ticket's page read in one statement against
+// getTicket, timeline, ticketComments and ticketAttachments, the verified caller kept between requests
+// (api/auth.ts) never outliving a change of memberships, of the person, or the init data's age, and the
+// request id set straight on Node's response when served by @hono/node-server.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { summariesOfRows, ticketSummaries } from '../api/views.ts';
+import { createApi } from '../api/app.ts';
+import {
+  attachmentView,
+  commentViews,
+  eventViews,
+  Names,
+  summariesOfRows,
+  ticketDetail,
+  ticketPageView,
+  ticketSummaries,
+} from '../api/views.ts';
 import { addRole, removeRole } from '../core/admin/people.ts';
+import { NotFoundError } from '../core/errors.ts';
+import type { Language } from '../core/model.ts';
 import { storeStamp } from '../core/store-stamp.ts';
+import { act } from '../core/tickets/act.ts';
+import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
-import { listTicketIds, listTicketSummaries, listTickets, type TicketFilter } from '../core/tickets/read.ts';
+import {
+  getTicket,
+  listTicketIds,
+  listTicketSummaries,
+  listTickets,
+  readTicketPage,
+  type TicketFilter,
+  ticketAttachments,
+  ticketComments,
+  timeline,
+} from '../core/tickets/read.ts';
 import { openDatabase } from '../db/connection.ts';
-import { memberships, people, tickets } from '../db/schema.ts';
-import { apiWorld, call, initData } from './api-harness.ts';
+import { memberships, people, ticketEvents, tickets } from '../db/schema.ts';
+import { apiWorld, BOT_TOKEN, call, initData } from './api-harness.ts';
 import type { PersonKey, World } from './fixtures.ts';
 
 const MINUTE = 60_000;
@@ -80,6 +107,159 @@ describe('the list read as summaries', () => {
         }
       }
     }
+  });
+});
+
+const DAY = 86_400_000;
+
+/** Tickets of every shape a page shows: visits, offered times, staff-only details, notes, files, odd data. */
+function fileVaried(w: World): number[] {
+  const as = w.as;
+  const file = (who: PersonKey, extra: Partial<Parameters<typeof createTicket>[2]> = {}) =>
+    createTicket(w.ctx, as[who], { channel: 'telegram', description: 'Something broke', ...extra }).id;
+  const go = (id: number, who: PersonKey, command: Parameters<typeof act>[3]) => {
+    act(w.ctx, as[who], id, command);
+    w.clock.advance(3 * MINUTE);
+    return id;
+  };
+  const ids: number[] = [];
+  const withFiles = file('clientA', {
+    subject: 'Принтер "HP"  <b>',
+    description: 'line\nbreak \u2028 tab\t emoji 😀 "quotes"',
+    location: 'Room 5',
+    attachments: [
+      {
+        kind: 'document',
+        fileName: 'Счёт №5.pdf',
+        mimeType: 'application/pdf',
+        size: 1234,
+        telegramFileId: 'd1',
+      },
+      { kind: 'photo', storagePath: 'mail/1.jpg' },
+    ],
+  });
+  go(withFiles, 'line1', { action: 'take' });
+  addComment(w.ctx, as.line1, withFiles, {
+    body: 'Here is the fix',
+    attachments: [{ kind: 'photo', telegramFileId: 'p1' }],
+  });
+  addComment(w.ctx, as.line1, withFiles, { body: 'Between us', internal: true });
+  addComment(w.ctx, as.clientA, withFiles, {
+    body: 'Thanks',
+    attachments: [{ kind: 'voice', telegramFileId: 'v' }],
+  });
+  go(withFiles, 'line1', { action: 'escalate_line2', reason: 'needs the network team' });
+  go(withFiles, 'line1', { action: 'reprioritize', priority: 'P1', reason: 'the whole floor' });
+  ids.push(withFiles);
+  const now = () => w.clock.now();
+  const visit = go(file('managerA'), 'line1', { action: 'take' });
+  go(visit, 'line1', {
+    action: 'schedule_visit',
+    startsAt: now() + DAY,
+    endsAt: now() + DAY + 7_200_000,
+    engineerId: w.ids.field,
+  });
+  go(visit, 'field', { action: 'check_in' });
+  go(visit, 'field', { action: 'check_out', note: 'replaced the cable' });
+  ids.push(visit);
+  const offered = go(file('clientA2'), 'line1', { action: 'take' });
+  go(offered, 'line1', {
+    action: 'offer_visit',
+    slots: [
+      { startsAt: now() + 3 * DAY, endsAt: now() + 3 * DAY + 3_600_000 },
+      { startsAt: now() + 2 * DAY, endsAt: now() + 2 * DAY + 3_600_000 },
+    ],
+  });
+  ids.push(offered);
+  const done = go(file('clientB'), 'line1', { action: 'take' });
+  go(done, 'line1', { action: 'categorize', categoryId: w.category.network });
+  go(done, 'line1', { action: 'resolve', resolution: 'Done' });
+  go(done, 'clientB', { action: 'reopen', reason: 'Still broken' });
+  go(done, 'line1', { action: 'resolve', resolution: 'Done again' });
+  go(done, 'clientB', { action: 'confirm' });
+  go(done, 'clientB', { action: 'rate', rating: 4, comment: 'ok' } as Parameters<typeof act>[3]);
+  ids.push(done);
+  const cancelled = go(file('clientA'), 'clientA', { action: 'cancel', reason: 'found it myself' });
+  ids.push(cancelled);
+  ids.push(file('stranger'));
+  const group = file('clientA2');
+  w.ctx.db
+    .update(tickets)
+    .set({ channel: 'telegram_group', slaPausedMinutes: 0.1 + 0.2 })
+    .where(eq(tickets.id, group))
+    .run();
+  // Details of every JSON kind, written past core: numbers that must come back as they went.
+  w.ctx.db
+    .insert(ticketEvents)
+    .values({
+      ticketId: group,
+      at: now(),
+      actorId: w.ids.line2,
+      type: 'note',
+      data: {
+        ratio: 0.1 + 0.2,
+        tiny: 5e-324,
+        big: 2 ** 60,
+        list: [1, 2.5e-7, null, true],
+        text: 'a\u0000b "c" \u2028',
+        note: 'staff only',
+        reason: 'x',
+      },
+    })
+    .run();
+  ids.push(group);
+  return ids;
+}
+
+/** The page as the route read it before it had one statement of its own. */
+function pageApart(w: World, who: PersonKey, id: number, language: Language) {
+  const actor = w.as[who];
+  const view = getTicket(w.ctx, actor, id);
+  const files = ticketAttachments(w.ctx, actor, view);
+  const events = timeline(w.ctx, actor, view);
+  const notes = ticketComments(w.ctx, actor, view);
+  const t = view.ticket;
+  const names = new Names(w.ctx, language).load({
+    people: [t.requesterId, t.assigneeId, ...events.map((e) => e.actorId), ...notes.map((n) => n.authorId)],
+    companies: [t.companyId],
+  });
+  return {
+    ticket: ticketDetail(w.ctx, actor, view, language, names),
+    timeline: eventViews(events, names),
+    comments: commentViews(notes, files, names),
+    attachments: files.filter((a) => a.commentId === null).map(attachmentView),
+  };
+}
+
+/** The answer of `read`, or "not found". */
+function orNotFound(read: () => unknown): string {
+  try {
+    return JSON.stringify(read());
+  } catch (error) {
+    if (error instanceof NotFoundError) return 'not found';
+    throw error;
+  }
+}
+
+describe('a ticket’s page read in one statement', () => {
+  it('is the page read apart, byte for byte, for every person, ticket and language', () => {
+    const w = apiWorld();
+    const ids = [...fileVaried(w), ...fileSome(w), 999_999];
+    let seen = 0;
+    for (const who of Object.keys(w.as) as PersonKey[]) {
+      for (const id of ids) {
+        for (const language of ['ru', 'en'] as const) {
+          const apart = orNotFound(() => pageApart(w, who, id, language));
+          const together = orNotFound(() =>
+            ticketPageView(w.as[who], readTicketPage(w.ctx, w.as[who], id), language),
+          );
+          expect(together, `${who} #${id} ${language}`).toBe(apart);
+          if (apart !== 'not found') seen++;
+        }
+      }
+    }
+    // Not every answer was a refusal.
+    expect(seen).toBeGreaterThan(100);
   });
 });
 
@@ -158,5 +338,45 @@ describe('the store stamp', () => {
     expect(storeStamp(one)).not.toEqual(second);
     one.$client.close();
     other.$client.close();
+  });
+});
+
+describe('the request id over a real server', () => {
+  it('is echoed when plain, made when not, and logged with the request', async () => {
+    const w = apiWorld();
+    const lines: { reqId: string; path: string; status: number }[] = [];
+    const logger = {
+      isLevelEnabled: () => true,
+      info: (line: (typeof lines)[number]) => lines.push(line),
+      warn: (line: (typeof lines)[number]) => lines.push(line),
+      debug: (line: (typeof lines)[number]) => lines.push(line),
+      error: () => {},
+    } as unknown as Parameters<typeof createApi>[0]['logger'];
+    const app = createApi({ desk: w.ctx, botToken: BOT_TOKEN, logger });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as { port: number };
+      const get = (path: string, headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${port}${path}`, { headers });
+      const auth = { Authorization: `tma ${initData(w, 'clientA')}` };
+      const mine = await get('/api/me', { ...auth, 'X-Request-Id': 'req-42_ok' });
+      expect(mine.status).toBe(200);
+      expect(mine.headers.get('x-request-id')).toBe('req-42_ok');
+      const odd = await get('/api/me', { ...auth, 'X-Request-Id': 'no spaces <please>' });
+      expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const refused = await get('/api/me', {});
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(refused.headers.get('www-authenticate')).toBe('tma');
+      expect(lines.map((l) => [l.reqId, l.path, l.status])).toEqual([
+        ['req-42_ok', '/api/me', 200],
+        [odd.headers.get('x-request-id'), '/api/me', 200],
+        [refused.headers.get('x-request-id'), '/api/me', 401],
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

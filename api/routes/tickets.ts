@@ -10,10 +10,9 @@ import { filedUnder, fileTicket, newTicketSchema } from '../../core/tickets/crea
 import {
   getTicket,
   listTicketSummaries,
+  readTicketPage,
   SEARCH_MAX,
   ticketAttachments,
-  ticketComments,
-  timeline,
 } from '../../core/tickets/read.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import {
@@ -27,7 +26,7 @@ import {
   readJson,
   readQuery,
 } from '../input.ts';
-import { attachmentView, commentViews, eventViews, Names, summariesOfRows, ticketDetail } from '../views.ts';
+import { commentViews, Names, summariesOfRows, ticketDetail, ticketPageView } from '../views.ts';
 import { attachmentsOf, fileStoreOf, uploadIdsSchema } from './uploads.ts';
 
 export const LIST_MAX = 200;
@@ -105,10 +104,11 @@ export function ticketRoutes(deps: ApiDeps) {
     .get('/tickets', (c) => {
       const { limit, ...filter } = readQuery(c, listQuerySchema);
       // One more than asked tells whether there is a next page.
-      const rows = listTicketSummaries(desk.db, c.var.actor, { ...filter, limit: limit + 1 });
+      // c.get, not c.var: Hono makes c.var a new object from all the variables each time it is read.
+      const rows = listTicketSummaries(desk.db, c.get('actor'), { ...filter, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return c.json({
-        tickets: summariesOfRows(desk, page, c.var.person.language),
+        tickets: summariesOfRows(desk, page, c.get('person').language),
         next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       });
     })
@@ -129,31 +129,10 @@ export function ticketRoutes(deps: ApiDeps) {
       return c.json({ ticket: detailOf(c, ticket.id) }, created ? 201 : 200);
     })
     .get('/tickets/:id', (c) => {
-      const id = pathId(c, 'id');
-      const { actor, person } = c.var;
-      // The ticket is read (and its permission checked) once; the rest is read for that view.
-      const view = getTicket(desk, actor, id);
-      const files = ticketAttachments(desk, actor, view);
-      const events = timeline(desk, actor, view);
-      const notes = ticketComments(desk, actor, view);
-      const t = view.ticket;
-      // Every name the page shows, in one lookup per table.
-      const names = new Names(desk, person.language).load({
-        people: [
-          t.requesterId,
-          t.assigneeId,
-          ...events.map((e) => e.actorId),
-          ...notes.map((n) => n.authorId),
-        ],
-        companies: [t.companyId],
-      });
-      return c.json({
-        ticket: ticketDetail(desk, actor, view, person.language, names),
-        timeline: eventViews(events, names),
-        comments: commentViews(notes, files, names),
-        /** Files that came with the request itself rather than with a comment. */
-        attachments: files.filter((a) => a.commentId === null).map(attachmentView),
-      });
+      const actor = c.get('actor');
+      // The ticket (its permission checked), its timeline, comments and files in one read.
+      const page = readTicketPage(desk, actor, pathId(c, 'id'));
+      return c.json(ticketPageView(actor, page, c.get('person').language));
     })
     .post('/tickets/:id/comments', async (c) => {
       const id = pathId(c, 'id');

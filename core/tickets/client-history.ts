@@ -5,20 +5,23 @@
 // them left out here, in core.
 import type { TicketEventRow, TicketRow } from '../../db/schema.ts';
 
+/** What the rules read of an event (a row, or an event read with more beside it). */
+type ClientHistoryEvent = Pick<TicketEventRow, 'type' | 'actorId' | 'data'>;
+
 /** Details written by staff for staff. */
 const STAFF_ONLY = ['reason', 'note', 'from', 'verified'] as const;
 
 /** Events whose `reason` is the client's own words (reopening, or cancelling their own request). */
-function reasonIsClients(event: TicketEventRow, ticket: Pick<TicketRow, 'requesterId'>): boolean {
+function reasonIsClients(event: ClientHistoryEvent, ticket: Pick<TicketRow, 'requesterId'>): boolean {
   if (event.type === 'reopen') return true;
   return event.type === 'cancel' && event.actorId !== null && event.actorId === ticket.requesterId;
 }
 
 /** The event as a client may read it: staff-only details dropped (a new object; the row is not changed). */
-export function eventForClient(
-  event: TicketEventRow,
+export function eventForClient<E extends ClientHistoryEvent>(
+  event: E,
   ticket: Pick<TicketRow, 'requesterId'>,
-): TicketEventRow {
+): E {
   const data = event.data;
   if (!data) return event;
   const kept: Record<string, unknown> = {};
