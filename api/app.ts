@@ -2,12 +2,12 @@
 // init-data authentication, the bot's webhook when given, and the built Mini App for every other GET.
 // It starts no server: the caller mounts more routes if it likes (keep /sandbox free) and serves it.
 import { readFile, stat } from 'node:fs/promises';
+import { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { errorsOnlyLogger } from '../app/logger.ts';
 import { authenticate } from './auth.ts';
@@ -202,10 +202,6 @@ function miniApp(dir: string) {
   };
 }
 
-/**
- * One line per request: its id (X-Request-Id, echoed back), method, path (never the query: tokens and
- * codes travel there), status and time. Health checks that pass are debug: a monitor asks every few seconds.
- */
 /** Paths that carry a secret in them (the CTI webhook's token): logged with it blanked. */
 const SECRET_PATHS = [CTI_PATH_PREFIX, CONFIRM_PATH_PREFIX, STATUS_PATH_PREFIX];
 
@@ -214,21 +210,41 @@ export function pathForLog(path: string): string {
   return prefix ? `${prefix}***` : path;
 }
 
-function accessLog(logger: Logger) {
-  return async (c: Context, next: () => Promise<void>) => {
+/** A request id a client may choose: short and plain ([A-Za-z0-9_=-], at most 128). */
+const PLAIN_REQUEST_ID = /^[\w=-]{1,128}$/;
+
+/**
+ * The request id (X-Request-Id when short and plain, else a new one), echoed back, and one log line per
+ * request: its id, method, path (never the query: tokens and codes travel there), status and time. Health
+ * checks that pass are debug: a monitor asks every few seconds. One middleware for both. Served by
+ * @hono/node-server, the header goes straight onto Node's response: set through Hono, it would make every
+ * response carry a fetch Headers object that the adapter then copies.
+ */
+function requestLog(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
     const started = performance.now();
+    const given = c.req.header('x-request-id');
+    const reqId = given !== undefined && PLAIN_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    c.set('requestId', reqId);
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    if (outgoing instanceof ServerResponse && !outgoing.headersSent)
+      outgoing.setHeader('X-Request-Id', reqId);
+    else c.header('X-Request-Id', reqId);
     await next();
     const status = c.res.status;
-    const line = {
-      reqId: c.get('requestId'),
-      method: c.req.method,
-      path: pathForLog(c.req.path),
-      status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    };
-    if (status >= 500) logger.warn(line, 'request');
-    else if (c.req.path === '/healthz' && status === 200) logger.debug(line, 'request');
-    else logger.info(line, 'request');
+    const path = c.req.path;
+    const level = status >= 500 ? 'warn' : path === '/healthz' && status === 200 ? 'debug' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      {
+        reqId,
+        method: c.req.method,
+        path: pathForLog(path),
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
   };
 }
 
@@ -247,8 +263,10 @@ export function createApi(deps: ApiDeps): Hono {
     logger.error({ err: error, check: what }, 'health: check failed'),
   );
 
+  // No onError of its own: the app's is the same, and Hono wraps every route of a mounted app that has
+  // one in a composition of its own (three more promises per request). Hono catches a handler's error
+  // where it is thrown either way, so the middlewares around it see the error's answer all the same.
   const api = new Hono<ApiEnv>();
-  api.onError(onError);
   // Per address first (it also counts failed sign-ins), per person once the person is known.
   const limits = deps.rateLimit ? rateLimits(deps.rateLimit) : null;
   if (limits) api.use('*', limits.beforeAuth);
@@ -288,9 +306,8 @@ export function createApi(deps: ApiDeps): Hono {
 
   const app = new Hono();
   app.onError(onError);
-  // An id per request, X-Request-Id honoured when it is short and plain ([A-Za-z0-9_=-], ≤ 128).
-  app.use('*', requestId({ limitLength: 128 }));
-  app.use('*', accessLog(logger));
+  // An id per request (X-Request-Id honoured when it is short and plain), and a log line for each.
+  app.use('*', requestLog(logger));
   app.get('/healthz', (c) => {
     const report = health();
     return c.json(report, report.ok ? 200 : 503, { 'Cache-Control': 'no-store' });

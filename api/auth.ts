@@ -6,7 +6,7 @@
 // their memberships) is kept per Authorization value for a short while: used again only while the init
 // data is still within its age, and only while nothing at all has been written to the store since it was
 // read (core/store-stamp.ts) — a membership added or removed is seen on the very next request.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { loadActor } from '../core/actors.ts';
 import { ensureTelegramPerson } from '../core/onboarding.ts';
 import type { Actor } from '../core/permissions.ts';
@@ -39,18 +39,8 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     const nowSeconds = Math.floor(now / 1000);
     return authDate <= nowSeconds + FUTURE_SLACK_SECONDS && nowSeconds - authDate <= maxAgeSeconds;
   };
-  return async (c, next) => {
-    const header = c.req.header('authorization');
-    const now = deps.desk.clock.now();
-    const hit = header === undefined ? undefined : known.get(header);
-    if (hit && header !== undefined) {
-      if (performance.now() < hit.until && inAge(hit.authDate, now) && sameStamp(hit.stamp, storeStamp(db))) {
-        c.set('person', hit.person);
-        c.set('actor', hit.actor);
-        return next();
-      }
-      known.delete(header);
-    }
+  /** The check itself, and the person looked up (or created), when no caller kept can be used. */
+  const verify = async (c: Context<ApiEnv>, next: Next, header: string | undefined, now: number) => {
     const match = header === undefined ? null : /^tma\s+(\S+)\s*$/i.exec(header);
     const check = verifyInitData(match?.[1], deps.botToken, { now, maxAgeSeconds });
     if (!check.ok) {
@@ -83,6 +73,27 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     c.set('person', person);
     c.set('actor', actor);
     await next();
+  };
+  // Not async itself: a caller kept goes on with no promise of this middleware's own.
+  return (c, next) => {
+    const header = c.req.header('authorization');
+    const now = deps.desk.clock.now();
+    if (header !== undefined) {
+      const hit = known.get(header);
+      if (hit) {
+        if (
+          performance.now() < hit.until &&
+          inAge(hit.authDate, now) &&
+          sameStamp(hit.stamp, storeStamp(db))
+        ) {
+          c.set('person', hit.person);
+          c.set('actor', hit.actor);
+          return next();
+        }
+        known.delete(header);
+      }
+    }
+    return verify(c, next, header, now);
   };
 }
 

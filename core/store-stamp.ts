@@ -8,17 +8,24 @@ import type { Db } from '../db/connection.ts';
 
 export type StoreStamp = readonly [changes: number, version: number];
 
-const statements = new WeakMap<Db, Statement<[], [number, number]>>();
+interface StampStatements {
+  changes: Statement<[], number>;
+  version: Statement<[], number>;
+}
+const statements = new WeakMap<Db, StampStatements>();
 
 export function storeStamp(db: Db): StoreStamp {
-  let statement = statements.get(db);
-  if (!statement) {
-    statement = db.$client
-      .prepare('select total_changes(), (select data_version from pragma_data_version)')
-      .raw() as unknown as Statement<[], [number, number]>;
-    statements.set(db, statement);
+  let s = statements.get(db);
+  if (!s) {
+    // Two statements: total_changes() reads no table, so it opens no read transaction; together with the
+    // pragma in one statement it cost twice as much.
+    s = {
+      changes: db.$client.prepare('select total_changes()').pluck() as Statement<[], number>,
+      version: db.$client.prepare('pragma data_version').pluck() as Statement<[], number>,
+    };
+    statements.set(db, s);
   }
-  return statement.get() as [number, number];
+  return [s.changes.get() as number, s.version.get() as number];
 }
 
 export function sameStamp(a: StoreStamp, b: StoreStamp): boolean {
