@@ -366,6 +366,7 @@ function main(): void {
     const a = benchCreations(dir);
     const b = benchReport(dir);
     const rss = sampleRss();
+    const memory = process.memoryUsage();
     const maxRss = process.resourceUsage().maxRSS * 1024; // kilobytes
     const wallS = (performance.now() - started) / 1000;
     const createOk = a.ratio >= CREATE_TARGET_RATIO;
@@ -411,6 +412,13 @@ function main(): void {
       ],
       ['    seeding process, its own peak RSS', `${int(b.seedMaxRssMb)} MB`, '', '', 'info'],
       ['(c) RSS at end', mb(rss), '', `< ${RSS_TARGET_MB} MB`, verdict(rssOk)],
+      [
+        '    of it: JS heap (used) / outside the heap',
+        `${mb(memory.heapTotal)} (${mb(memory.heapUsed)}) / ${mb(rss - memory.heapTotal)}`,
+        '',
+        '',
+        'info',
+      ],
       ['    RSS peak (sampled / OS max)', `${mb(peakRss)} / ${mb(maxRss)}`, '', '', 'info'],
       ['    wall time', `${wallS.toFixed(1)} s`, '', '', 'info'],
     ]);
