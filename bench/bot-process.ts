@@ -1,16 +1,18 @@
 // The bot under test for bench/bot.ts, alone in its own process as in production: the emulator and the
 // benchmark's clients (whose waits poll every few milliseconds) run in the parent, on the other core.
-// `tgdesk` is the real bot (startBot: runner, conversations in SQLite, notifier); `bare` is grammY with
-// the runner answering every update with a plain reply, the floor the same transport allows.
+// `tgdesk` is the real bot (startBot: runner, intake drafts in SQLite, notifier); `bare` is grammY with
+// the runner answering every update with a plain reply, the floor the same transport allows; `mirror` is
+// grammY making the Telegram calls tgdesk's intake makes (a press: answer it, mark the question answered,
+// ask the next question with buttons; a message: the next question), with no store and no logic.
 // Arguments: kind, apiRoot, token, database path (tgdesk only). Talks to the parent over IPC.
 import { run } from '@grammyjs/runner';
-import { Bot } from 'grammy';
+import { Bot, InlineKeyboard } from 'grammy';
 import { startBot } from '../bot/run.ts';
 import { createContext } from '../core/context.ts';
 import { systemClock } from '../core/model.ts';
 import { openDatabase } from '../db/connection.ts';
 
-export type BotKind = 'tgdesk' | 'bare';
+export type BotKind = 'tgdesk' | 'bare' | 'mirror';
 
 export interface BotProcessReport {
   /** Errors handlers threw (the person got no answer for that update). */
@@ -47,6 +49,29 @@ async function startBare(): Promise<() => Promise<void>> {
   };
 }
 
+async function startMirror(): Promise<() => Promise<void>> {
+  const bot = new Bot(token, { client: { apiRoot } });
+  const question = 'Сколько людей затронуто?';
+  const keyboard = new InlineKeyboard()
+    .text('Только я', 'i:person')
+    .row()
+    .text('Отдел', 'i:department')
+    .row()
+    .text('Вся компания', 'i:company');
+  bot.on('callback_query', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(`${question}\n\n✓ Отдел`).catch(() => undefined);
+    await ctx.reply(question, { reply_markup: keyboard });
+  });
+  bot.on('message', (ctx) => ctx.reply(question, { reply_markup: keyboard }));
+  bot.catch((error) => onError(error.error));
+  await bot.init();
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+  return async () => {
+    if (runner.isRunning()) await runner.stop();
+  };
+}
+
 async function startTgdesk(): Promise<() => Promise<void>> {
   if (!dbPath) throw new Error('the tgdesk bot needs a database path');
   const db = openDatabase(dbPath);
@@ -57,7 +82,7 @@ async function startTgdesk(): Promise<() => Promise<void>> {
   };
 }
 
-const stop = await (kind === 'bare' ? startBare() : startTgdesk());
+const stop = await (kind === 'bare' ? startBare() : kind === 'mirror' ? startMirror() : startTgdesk());
 let cpuAtStart = process.cpuUsage();
 process.on('message', async (message) => {
   if (message === 'mark') cpuAtStart = process.cpuUsage();

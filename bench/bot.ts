@@ -328,6 +328,7 @@ async function benchIntake(dir: string) {
   const steps = intakeSteps(store.printer);
 
   const bare = summarize(await driveIntake('bare', people, steps));
+  const mirror = summarize(await driveIntake('mirror', people, steps));
   const tgdesk = summarize(
     await driveIntake('tgdesk', { ...people, bystanders: store.staffTelegramIds }, steps, dbPath),
   );
@@ -339,7 +340,7 @@ async function benchIntake(dir: string) {
     .pluck()
     .get(JSON.stringify(loadPersonIds)) as number;
   db.$client.close();
-  return { bare, tgdesk, filed, ratio: tgdesk.updatesPerSec / bare.updatesPerSec };
+  return { bare, mirror, tgdesk, filed, ratio: tgdesk.updatesPerSec / bare.updatesPerSec };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,7 +482,7 @@ async function main(): Promise<void> {
     const a = await benchIntake(dir);
     const b = await benchNotifier(dir);
     const wallS = (performance.now() - started) / 1000;
-    const { bare, tgdesk } = a;
+    const { bare, mirror, tgdesk } = a;
     const throughputOk = a.ratio >= THROUGHPUT_TARGET_RATIO;
     // Latency is a CPU target with people one at a time; all at once, both bots queue on two cores.
     const latencyOk = tgdesk.alone.p99 < P99_TARGET_MS;
@@ -503,6 +504,13 @@ async function main(): Promise<void> {
         `>= ${pct(THROUGHPUT_TARGET_RATIO)} of bare`,
         `${pct(a.ratio)} ${verdict(throughputOk)}`,
       ],
+      [
+        '    beside grammY making the same Telegram calls',
+        `${int(tgdesk.updatesPerSec)} /s`,
+        `${int(mirror.updatesPerSec)} /s same calls, no store`,
+        '',
+        `info, ${pct(tgdesk.updatesPerSec / mirror.updatesPerSec)}`,
+      ],
       ['    latency p50', ms(tgdesk.p50), `${ms(bare.p50)} bare`, '', 'info'],
       ['    latency p99', ms(tgdesk.p99), `${ms(bare.p99)} bare`, '', 'info, queued on two cores'],
       ['    latency max', ms(tgdesk.max), `${ms(bare.max)} bare`, '', 'info'],
@@ -519,6 +527,13 @@ async function main(): Promise<void> {
         `${bare.botCpuPerUpdateMs.toFixed(2)} ms bare`,
         '',
         `info, ${(tgdesk.botCpuPerUpdateMs / bare.botCpuPerUpdateMs).toFixed(1)}× bare`,
+      ],
+      [
+        '    the same, beside grammY making the same calls',
+        `${tgdesk.botCpuPerUpdateMs.toFixed(2)} ms`,
+        `${mirror.botCpuPerUpdateMs.toFixed(2)} ms same calls`,
+        '',
+        `info, ${(tgdesk.botCpuPerUpdateMs / mirror.botCpuPerUpdateMs).toFixed(1)}×`,
       ],
       [
         '    tickets filed / handler errors',
@@ -560,6 +575,8 @@ async function main(): Promise<void> {
         updates: tgdesk.updates,
         updatesPerSec: Math.round(tgdesk.updatesPerSec),
         bareUpdatesPerSec: Math.round(bare.updatesPerSec),
+        sameCallsUpdatesPerSec: Math.round(mirror.updatesPerSec),
+        sameCallsBotCpuPerUpdateMs: Number(mirror.botCpuPerUpdateMs.toFixed(3)),
         throughputRatio: Number(a.ratio.toFixed(3)),
         throughputOk,
         p50Ms: tgdesk.p50,

@@ -31,6 +31,12 @@ function prepare(db: Db) {
       .from(people)
       .where(eq(people.telegramUserId, p('telegramUserId')))
       .prepare(),
+    /** The ticket an intake key was filed as (a repeated delivery of the same request). */
+    ticketByIntakeKey: db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.intakeKey, p('intakeKey')))
+      .prepare(),
     lastTicketNumber: db
       .select({ max: sql<number | null>`max(${tickets.number})` })
       .from(tickets)

@@ -1,5 +1,6 @@
 // Which ticket a message in some channel is about, so that a reply to it lands there: the bot's messages in
 // a chat, the mails we sent and received. One table for every channel; the latest row for a reference wins.
+import type { Statement } from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import {
@@ -24,17 +25,41 @@ export function rememberRef(
   link: RefLink,
   at: number,
 ): void {
-  const row = {
-    ticketId: link.ticketId,
-    direction: link.direction ?? 'out',
-    purpose: link.purpose ?? null,
-    personId: link.personId ?? null,
-    createdAt: at,
-  };
-  db.insert(messageRefs)
-    .values({ channel, ref, ...row })
-    .onConflictDoUpdate({ target: [messageRefs.channel, messageRefs.ref], set: row })
-    .run();
+  upsertOf(db).run(
+    channel,
+    ref,
+    link.ticketId,
+    link.direction ?? 'out',
+    link.purpose ?? null,
+    link.personId ?? null,
+    at,
+  );
+}
+
+type RefValues = [
+  MessageRefChannel,
+  string,
+  number,
+  'in' | 'out',
+  PromptPurpose | null,
+  number | null,
+  number,
+];
+const upserts = new WeakMap<Db, Statement<RefValues>>();
+
+/** Every message the bot sends is remembered: prepared once per connection. */
+function upsertOf(db: Db): Statement<RefValues> {
+  let upsert = upserts.get(db);
+  if (!upsert) {
+    upsert = db.$client.prepare<RefValues>(
+      `insert into message_refs (channel, ref, ticket_id, direction, purpose, person_id, created_at)
+       values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (channel, ref) do update set ticket_id = excluded.ticket_id, direction = excluded.direction,
+         purpose = excluded.purpose, person_id = excluded.person_id, created_at = excluded.created_at`,
+    );
+    upserts.set(db, upsert);
+  }
+  return upsert;
 }
 
 export function refOf(db: Db, channel: MessageRefChannel, ref: string): MessageRefRow | undefined {

@@ -6,7 +6,8 @@ import { companies, memberships, type PersonRow, people } from '../../db/schema.
 import type { DeskContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Language } from '../model.ts';
-import { ensureTelegramPerson, normalizePhone } from '../onboarding.ts';
+import { ensureTelegramPerson, normalizePhone, personByTelegram } from '../onboarding.ts';
+import { statements } from '../statements.ts';
 import type { SenderRef } from './inbound.ts';
 import { isPublicMailDomain, mailDomain } from './public-mail-domains.ts';
 
@@ -30,16 +31,12 @@ export function identifySender(
   const db = ctx.db;
   switch (sender.kind) {
     case 'person': {
-      const person = db.select().from(people).where(eq(people.id, sender.personId)).get();
+      const person = statements(db).personById.get({ id: sender.personId });
       if (!person) throw new NotFoundError('person', sender.personId);
       return { person, created: false };
     }
     case 'telegram': {
-      const before = db
-        .select({ id: people.id })
-        .from(people)
-        .where(eq(people.telegramUserId, sender.telegramUserId))
-        .get();
+      const before = personByTelegram(db, sender.telegramUserId);
       return { person: ensureTelegramPerson(ctx, sender), created: before === undefined };
     }
     case 'email': {

@@ -1,9 +1,8 @@
 // Registering a request from any channel: the row, its attachments, the "created" event and the notices,
 // in one transaction.
 
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { attachments, type TicketRow, tickets } from '../../db/schema.ts';
+import { attachments, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { CHANNELS, IMPACTS, URGENCIES } from '../model.ts';
@@ -77,7 +76,7 @@ export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Ti
 
 /** The ticket filed under an intake key, if any. */
 export function filedUnder(ctx: DeskContext, intakeKey: string): TicketRow | undefined {
-  return ctx.db.select().from(tickets).where(eq(tickets.intakeKey, intakeKey)).get();
+  return statements(ctx.db).ticketByIntakeKey.get({ intakeKey });
 }
 
 /** What filing did: `created` is false when the intake key already had this ticket (nothing written). */
@@ -100,7 +99,7 @@ export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): File
   const db = ctx.db;
   return inTransaction(db, (): Filed => {
     if (input.intakeKey !== undefined) {
-      const filed = db.select().from(tickets).where(eq(tickets.intakeKey, input.intakeKey)).get();
+      const filed = q.ticketByIntakeKey.get({ intakeKey: input.intakeKey });
       if (filed && filed.requesterId !== requesterId) {
         throw new ConflictError('this intake key belongs to another request');
       }
