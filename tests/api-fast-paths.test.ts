@@ -81,6 +81,8 @@ function fileSome(w: World): number[] {
 describe('the list read as summaries', () => {
   it('is listTickets page for page, for every kind of person and filter', () => {
     const w = apiWorld();
+    // Some with a category, an assignee, a visit, no company: every name a summary shows.
+    fileVaried(w);
     const ids = fileSome(w);
     const filters: TicketFilter[] = [
       {},
