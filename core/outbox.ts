@@ -5,7 +5,7 @@
 // an earlier one to the same person is still undelivered.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
-import { type OutboxRow, outbox, people } from '../db/schema.ts';
+import { OUTBOX_UNDELIVERED, type OutboxRow, outbox, people } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import { type Actor, staffRoles } from './permissions.ts';
@@ -42,18 +42,30 @@ const p = sql.placeholder;
 /** The notifier asks these many times a second: built and compiled once per connection. */
 function prepare(db: Db) {
   return {
-    dueIds: db
-      .select({ id: sql<number>`o.id` })
-      .from(sql`${outbox} o`)
-      .where(
-        sql`o.state = 'pending' and o.channel = ${p('channel')} and o.next_attempt_at <= ${p('now')}
-        and not exists (
-          select 1 from ${outbox} e
-          where e.recipient_id is o.recipient_id and e.id < o.id and e.state in ('pending', 'sending'))`,
+    // Each recipient's oldest undelivered notice, found along the partial index recipient by recipient
+    // (a skip scan), then kept if it is pending, of the channel and due: a backlog of thousands to a few
+    // people costs a few index seeks, not a look at every waiting notice.
+    dueIds: db.$client
+      .prepare<{ channel: string; now: number; limit: number }, number>(
+        `with recursive recipients(id) as (
+           select (select min(recipient_id) from outbox indexed by outbox_undelivered where ${OUTBOX_UNDELIVERED})
+           union all
+           select (select min(recipient_id) from outbox indexed by outbox_undelivered
+                   where ${OUTBOX_UNDELIVERED} and recipient_id > r.id)
+           from recipients r where r.id is not null
+         ),
+         heads(id) as (
+           select (select min(id) from outbox indexed by outbox_undelivered
+                   where ${OUTBOX_UNDELIVERED} and recipient_id = r.id)
+           from recipients r where r.id is not null
+           union all
+           select min(id) from outbox indexed by outbox_undelivered where ${OUTBOX_UNDELIVERED} and recipient_id is null
+         )
+         select o.id from heads h cross join outbox o on o.id = h.id
+         where o.state = 'pending' and o.channel = @channel and o.next_attempt_at <= @now
+         order by o.id limit @limit`,
       )
-      .orderBy(sql`o.id`)
-      .limit(p('limit'))
-      .prepare(),
+      .pluck(),
     claim: db
       .update(outbox)
       .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
@@ -93,7 +105,7 @@ export function claimDue(
   return inTransaction(ctx.db, () => {
     const ids = dueIds.all({ channel, now, limit });
     if (ids.length === 0) return [];
-    return claim.all({ ids: JSON.stringify(ids.map((r) => r.id)) }).sort((a, b) => a.id - b.id);
+    return claim.all({ ids: JSON.stringify(ids) }).sort((a, b) => a.id - b.id);
   });
 }
 

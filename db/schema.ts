@@ -117,6 +117,9 @@ export const categories = sqliteTable('categories', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
 });
 
+/** Condition of the outbox's partial index of undelivered notices; core/outbox.ts repeats it word for word. */
+export const OUTBOX_UNDELIVERED = "state in ('pending', 'sending')";
+
 /** Conditions of the report's partial indexes on tickets; core/reports.ts repeats them word for word. */
 export const REPORT_FR_TIMED =
   "status <> 'cancelled' and first_response_met is not null and first_response_minutes is not null";
@@ -331,6 +334,9 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.state, t.nextAttemptAt),
     index('outbox_recipient').on(t.recipientId, t.state),
+    // The undelivered notices by recipient: the notifier finds each recipient's oldest along it, however
+    // many wait (core/outbox.ts repeats the condition word for word, as SQLite needs to use it).
+    index('outbox_undelivered').on(t.recipientId, t.id).where(sql.raw(OUTBOX_UNDELIVERED)),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_undelivered` ON `outbox` (`recipient_id`,`id`) WHERE state in ('pending', 'sending');
