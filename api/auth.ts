@@ -51,6 +51,9 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
       });
     }
     const { user } = check.data;
+    // Taken before the person and the memberships are read: a change another process commits while they
+    // are read moves the stamp on, so what was read is never kept past it.
+    const stamp = storeStamp(db);
     const person = Object.freeze(
       ensureTelegramPerson(deps.desk, {
         telegramUserId: user.id,
@@ -61,12 +64,11 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     const actor = frozen(loadActor(db, person.id));
     if (header !== undefined) {
       if (known.size >= KEEP_MAX) known.clear();
-      // Read in the same synchronous stretch as the person and the memberships: nothing can come between.
       known.set(header, {
         authDate: check.data.authDate,
         person,
         actor,
-        stamp: storeStamp(db),
+        stamp,
         until: performance.now() + KEEP_MS,
       });
     }
