@@ -93,7 +93,9 @@ describe('claiming under a backlog', () => {
           kind: 'requester.comment',
           payload: { i },
           idempotencyKey: `backlog-${i}`,
-          state: (['pending', 'pending', 'pending', 'sent', 'sending', 'dead'] as const)[Math.floor(random() * 6)],
+          state: (['pending', 'pending', 'pending', 'sent', 'sending', 'dead'] as const)[
+            Math.floor(random() * 6)
+          ],
           nextAttemptAt: now + (random() < 0.3 ? 60_000 : 0),
         })
         .run();
@@ -108,7 +110,8 @@ describe('claiming under a backlog', () => {
             o.channel === channel &&
             o.nextAttemptAt <= w.clock.now() &&
             !rows.some(
-              (e) => e.recipientId === o.recipientId && e.id < o.id && ['pending', 'sending'].includes(e.state),
+              (e) =>
+                e.recipientId === o.recipientId && e.id < o.id && ['pending', 'sending'].includes(e.state),
             ),
         )
         .slice(0, limit)
