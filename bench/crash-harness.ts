@@ -1,6 +1,6 @@
 // The bot as a process that can die: the real bot (bench/bot-process.ts: startBot with the runner,
-// conversations in SQLite, the notifier) in a child process on a SQLite file, against the local Bot API
-// emulator in this one. `kill()` is SIGKILL — no update finishes, no conversation state is saved, as in a
+// intake drafts in SQLite, the notifier) in a child process on a SQLite file, against the local Bot API
+// emulator in this one. `kill()` is SIGKILL — no update finishes, no intake draft is written, as in a
 // crash or an OOM kill; `start()` brings a new process up on the same file, as systemd's Restart=always
 // would. Used by tests/crash-intake.test.ts and bench/crash-intake.ts.
 import { type ChildProcess, fork } from 'node:child_process';

@@ -58,7 +58,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const STEPS = 8;
 const FIRST_ID = 810_000;
 
-/** What the bot answers to a button of a conversation that is over or was lost: the people start over. */
+/** What the bot answers to a button of an intake that is over or was lost: the people start over. */
 const STALE = new Set(['intake-stale-button', 'stale-button-start-over'].map((key) => translator('ru')(key)));
 const sawAccepted = (u: TestUser) => u.inbox().some((m) => /принята/.test(m.text ?? ''));
 

@@ -1,4 +1,4 @@
-// The client's side of the bot, end to end: the real bot (runner, conversations in SQLite, notifier)
+// The client's side of the bot, end to end: the real bot (runner, intake drafts in SQLite, notifier)
 // talks over HTTP to the local Bot API emulator; tests act as people in Telegram and read what they see.
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,12 +98,12 @@ describe('a new request', () => {
     u.send('/cancel');
     await u.waitForMessage('Заявку не отправили');
     expect(onlyTicket(w)).toHaveLength(0);
-    // A button of the finished conversation says how to start again.
+    // A button of the finished intake says how to start again.
     u.press(categories, `c:${w.category.network}`);
     await w.emu.waitFor(() =>
       u.answers().at(-1)?.text?.includes('Чтобы начать заново, нажмите «Новая заявка»'),
     );
-    // Out of the conversation, a message is offered as a request, not filed by itself.
+    // Out of the intake, a message is offered as a request, not filed by itself.
     u.send('алло');
     await u.waitForMessage('Создать заявку с этим текстом?');
     expect(onlyTicket(w)).toHaveLength(0);

@@ -1,6 +1,6 @@
 // A crash at the worst moment of the intake: the bot runs in its own process (bench/crash-harness.ts),
 // the emulator holds one of its calls on the wire, and the process is SIGKILLed right then — the update
-// never finishes and the conversation's state is not saved (the plugin saves it after the whole update).
+// never finishes and the intake's draft is not written (it is written after the whole update).
 // Then a new process starts on the same store and the person goes on with what they see.
 import type { Message } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('a crash during the intake', () => {
       expect(ticketsOf(desk.db, u.id)).toEqual([ticket]);
       // No second event and no second round of notices.
       expect({ events: events(desk, ticket?.id ?? 0), notices: notices(desk) }).toEqual(written);
-      // The conversation is over: /new starts a new request.
+      // The intake is over: /new starts a new request.
       u.send('/new');
       await u.waitForMessage('Выберите категорию');
     },
@@ -101,7 +101,7 @@ describe('a crash during the intake', () => {
       anna.send('/new');
       await anna.waitForMessage('Выберите категорию');
 
-      // Boris sends /new while the old conversation still waits at the summary: no dead end.
+      // Boris sends /new while the old draft still waits at the summary: no dead end.
       boris.send('/new');
       const category = await boris.waitForMessage('Выберите категорию');
       expect(latest(boris, 'уже принята')?.text).toBe(`Заявка уже принята: #${boriss?.number}.`);
