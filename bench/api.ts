@@ -37,7 +37,11 @@ function stopAll(): void {
 }
 
 async function startServer(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-server.ts', ...args], {
+  // BENCH_CPU_PROF=<dir>: a CPU profile of each server process there (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/api-server.ts', ...args], {
     // stdin stays open as a lifeline: the server exits when this process goes away.
     stdio: ['pipe', 'pipe', 'inherit'],
   });
