@@ -5,13 +5,14 @@
 // runs as `nobody`: the temp folder is chowned to it and the master is spawned with its uid/gid. No system
 // change is needed. As any other user it simply runs as that user.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { freePort, type RunAs, runAs } from './server-user.ts';
 
 export const DOVECOT_BIN = '/usr/sbin/dovecot';
 const HOST = '127.0.0.1';
@@ -53,42 +54,6 @@ export function dovecotAvailable(): boolean {
     throw new Error(`${DOVECOT_BIN} is missing on CI: .ci/run must install dovecot-imapd`);
   }
   return found;
-}
-
-interface RunAs {
-  uid: number;
-  gid: number;
-  user: string;
-  group: string;
-  /** Spawn with this uid/gid (only when we are root). */
-  drop: boolean;
-}
-
-function runAs(): RunAs {
-  const id = (...args: string[]) => execFileSync('id', args, { encoding: 'utf8' }).trim();
-  if (process.getuid?.() === 0) {
-    return {
-      uid: Number(id('-u', 'nobody')),
-      gid: Number(id('-g', 'nobody')),
-      user: 'nobody',
-      group: id('-gn', 'nobody'),
-      drop: true,
-    };
-  }
-  const me = os.userInfo();
-  return { uid: me.uid, gid: me.gid, user: me.username, group: id('-gn'), drop: false };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,13 +5,13 @@
 // PostgreSQL refuses to run as root: as root, initdb and the server run as `nobody` (the temp folder is chowned
 // to it, the binaries spawned with its uid/gid), as tests/support/dovecot.ts does. No system change is needed.
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort, type RunAs, runAs } from './server-user.ts';
 
 const HOST = '127.0.0.1';
 const SUPERUSER = 'postgres';
@@ -70,33 +70,6 @@ export function postgresAvailable(): boolean {
     );
   }
   return found;
-}
-
-interface RunAs {
-  uid: number;
-  gid: number;
-  /** Spawn with this uid/gid (only when we are root). */
-  drop: boolean;
-}
-
-function runAs(): RunAs {
-  if (process.getuid?.() === 0) {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim());
-    return { uid: id('-u'), gid: id('-g'), drop: true };
-  }
-  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, drop: false };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function run(bin: string, args: string[], who: RunAs, cwd: string): Promise<string> {
