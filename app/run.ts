@@ -13,6 +13,7 @@ import { Api, InputFile } from 'grammy';
 import type { Context, Hono } from 'hono';
 import { createApi } from '../api/app.ts';
 import type { ApiDeps } from '../api/env.ts';
+import { handledUpdates } from '../bot/handled-updates.ts';
 import { nextLinkedMessageId } from '../bot/message-links.ts';
 import type { SendLimits } from '../bot/rate-limiter.ts';
 import { type RunningBot, startBot } from '../bot/run.ts';
@@ -203,6 +204,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
         firstMessageId: (chatId) => nextLinkedMessageId(db, chatId),
+        // … and its updates from after those the store has handled (an update id seen already is dropped).
+        firstUpdateId: Math.max(730_000_001, handledUpdates(db).next()),
         token: `${SANDBOX_BOT_ID}:${randomBytes(24).toString('base64url')}`,
         bot: { first_name: 'tgdesk', username: 'tgdesk_sandbox_bot' },
       });

@@ -20,6 +20,7 @@ import { replies } from './features/replies.ts';
 import { resolution } from './features/resolution.ts';
 import { setup } from './features/setup.ts';
 import { visitChoice } from './features/visit-choice.ts';
+import { handledOnce } from './handled-updates.ts';
 import { createI18n } from './i18n.ts';
 import { SplitPastes } from './split-pastes.ts';
 import { cardActions } from './staff/card-actions.ts';
@@ -82,6 +83,8 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
     if (options.onError) options.onError(error.error, error.ctx.update.update_id);
     else console.error(error.error);
   });
+  // An update Telegram delivers again (a webhook retried, polling resumed after a crash) is dropped.
+  app.use(handledOnce<BotContext>(options.desk.db, () => options.desk.clock.now()));
   app.use(i18n.middleware);
   app.use(
     conversations<BotContext, TalkContext>({

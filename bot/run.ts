@@ -13,6 +13,7 @@ import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
 import { registerCommands, registerRoleCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
+import { HANDLED_UPDATES_KEPT_MS, handledUpdates } from './handled-updates.ts';
 import { Notifier } from './notifier.ts';
 import type { SendLimits } from './rate-limiter.ts';
 
@@ -110,7 +111,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await registerRoleCommands(bot.api, options.desk.db);
   if (options.miniAppUrl) await registerMenuButton(bot.api, options.miniAppUrl);
   notifier.start();
+  // The record of handled updates is kept two days (bot/handled-updates.ts): pruned now and every hour.
+  const handled = handledUpdates(options.desk.db);
+  const prune = () => handled.prune(options.desk.clock.now() - HANDLED_UPDATES_KEPT_MS);
+  prune();
+  const pruning = setInterval(prune, 60 * 60_000);
+  pruning.unref();
   const finishUpdates = async () => {
+    clearInterval(pruning);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...handling]),

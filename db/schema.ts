@@ -362,6 +362,20 @@ export const intakeDrafts = sqliteTable('intake_drafts', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/**
+ * Telegram updates the bot has handled, by update id: one delivered again (a webhook post retried, polling
+ * resumed after a crash) is not handled twice. Kept two days; Telegram redelivers within one, and picks ids
+ * afresh only after a week without updates.
+ */
+export const handledUpdates = sqliteTable(
+  'handled_updates',
+  {
+    updateId: integer('update_id').primaryKey(),
+    handledAt: integer('handled_at').notNull(),
+  },
+  (t) => [index('handled_updates_at').on(t.handledAt)],
+);
+
 export type TicketRow = typeof tickets.$inferSelect;
 export type ContractRow = typeof contracts.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;

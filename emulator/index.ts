@@ -29,6 +29,11 @@ export interface EmulatorOptions {
    * message ids; a new emulator must not hand out the same ids again for other messages.
    */
   firstMessageId?: (chatId: number) => number;
+  /**
+   * The first update id (730,000,001 by default). A store that outlives the emulator remembers the updates
+   * it handled and drops one that comes again: a new emulator must go on after them.
+   */
+  firstUpdateId?: number;
 }
 
 export interface Emulator {
@@ -73,7 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     can_manage_bots: false,
     supports_join_request_queries: false,
   };
-  const world = new World(botInfo, options.firstMessageId);
+  const world = new World(botInfo, options.firstMessageId, options.firstUpdateId);
   const faults = new FaultPlan();
   const violations: Violation[] = [];
   const limits = options.limits

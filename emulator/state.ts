@@ -99,7 +99,8 @@ export class World {
   allowedUpdates: string[] | undefined;
 
   #updates: Update[] = [];
-  #nextUpdateId = 730_000_001; // Telegram's ids do not start at 1; bots must not assume they do
+  /** Telegram's ids do not start at 1; bots must not assume they do. */
+  #nextUpdateId: number;
   #poll: { limit: number; finish(result: Update[] | ApiError): void; waking: boolean } | undefined;
   #fileCount = 0;
   #queryCount = 0;
@@ -110,7 +111,9 @@ export class World {
     readonly botInfo: UserFromGetMe,
     /** The first message id of a new chat (1, as on Telegram, unless told otherwise). */
     private readonly firstMessageId: (chatId: number) => number = () => 1,
+    firstUpdateId = 730_000_001,
   ) {
+    this.#nextUpdateId = firstUpdateId;
     this.bot = { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username };
   }
 

@@ -4,6 +4,7 @@
 import type { Impact, Urgency } from '../../core/model.ts';
 import type { Db } from '../../db/connection.ts';
 import type { TelegramAttachment } from '../attachments.ts';
+import { handledUpdates } from '../handled-updates.ts';
 
 /** The questions in the order they are asked; `summary` offers Send / Edit / Cancel, `edit` the fields. */
 export type IntakeStep = 'category' | 'description' | 'impact' | 'urgency' | 'location' | 'summary' | 'edit';
@@ -42,8 +43,9 @@ interface DraftRow {
 
 export interface IntakeDrafts {
   load(chatId: number): IntakeDraft | undefined;
-  save(draft: IntakeDraft, at: number): void;
-  remove(chatId: number): void;
+  /** Writes the draft and, in the same transaction, that the update which moved it was handled. */
+  save(draft: IntakeDraft, at: number, updateId: number): void;
+  remove(chatId: number, at: number, updateId: number): void;
   /** The number of the ticket filed with this key, if any (a crash may have hidden it from the person). */
   filedAs(intakeKey: string): number | undefined;
 }
@@ -63,6 +65,16 @@ export function intakeDrafts(db: Db): IntakeDrafts {
        step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at`,
   );
   const remove = sqlite.prepare<[number]>('delete from intake_drafts where chat_id = ?');
+  const handled = handledUpdates(db);
+  const saveHandled = sqlite.transaction((draft: IntakeDraft, at: number, updateId: number) => {
+    const { chatId, ownerId, intakeKey, step, ...filled } = draft;
+    write.run(chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
+    handled.record(updateId, at);
+  });
+  const removeHandled = sqlite.transaction((chatId: number, at: number, updateId: number) => {
+    remove.run(chatId);
+    handled.record(updateId, at);
+  });
   const filed = sqlite.prepare<[string], number>('select number from tickets where intake_key = ?').pluck();
   const drafts: IntakeDrafts = {
     load(chatId) {
@@ -77,13 +89,8 @@ export function intakeDrafts(db: Db): IntakeDrafts {
         step: row.step as IntakeStep,
       };
     },
-    save(draft, at) {
-      const { chatId, ownerId, intakeKey, step, ...filled } = draft;
-      write.run(chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
-    },
-    remove(chatId) {
-      remove.run(chatId);
-    },
+    save: (draft, at, updateId) => saveHandled(draft, at, updateId),
+    remove: (chatId, at, updateId) => removeHandled(chatId, at, updateId),
     filedAs: (intakeKey) => filed.get(intakeKey),
   };
   cache.set(db, drafts);

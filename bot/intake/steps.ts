@@ -79,14 +79,15 @@ export async function startIntake(ctx: BotContext, deps: IntakeDeps): Promise<vo
     location: null,
   };
   await ask(ctx, deps, draft, 'category');
-  deps.drafts.save(draft, deps.desk.clock.now());
+  deps.drafts.save(draft, deps.desk.clock.now(), ctx.update.update_id);
 }
 
 /** A message or a press in a chat whose intake is under way. */
 export async function continueIntake(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Promise<void> {
   const outcome = await step(ctx, deps, draft);
-  if (outcome === 'ended') deps.drafts.remove(draft.chatId);
-  else if (outcome === 'changed') deps.drafts.save(draft, deps.desk.clock.now());
+  const now = deps.desk.clock.now();
+  if (outcome === 'ended') deps.drafts.remove(draft.chatId, now, ctx.update.update_id);
+  else if (outcome === 'changed') deps.drafts.save(draft, now, ctx.update.update_id);
 }
 
 async function step(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Promise<Outcome> {

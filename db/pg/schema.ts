@@ -327,6 +327,16 @@ export const intakeDrafts = pgTable('intake_drafts', {
   updatedAt: big('updated_at').notNull(),
 });
 
+export const handledUpdates = pgTable(
+  'handled_updates',
+  {
+    // Telegram's update ids are 32-bit.
+    updateId: integer('update_id').primaryKey(),
+    handledAt: big('handled_at').notNull(),
+  },
+  (t) => [index('handled_updates_at').on(t.handledAt)],
+);
+
 export const invites = pgTable(
   'invites',
   {

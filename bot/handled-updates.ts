@@ -1,0 +1,60 @@
+// Each Telegram update is handled once. Telegram delivers an update again when it did not learn that it was
+// taken: a webhook post answered late or not at all, polling that resumes after a crash before the offset
+// was confirmed. The ids of handled updates are kept (handled_updates) and an update seen already is
+// dropped. The id is recorded after the update is handled, and by the guided intake in the very transaction
+// that writes its draft (bot/intake/drafts.ts): a crash between an effect and its record is then impossible
+// for the intake, whose effects are not idempotent of themselves (a description part added twice); the
+// other handlers' writes are (replies by their message's reference, tickets by their intake key).
+import type { Context, MiddlewareFn } from 'grammy';
+import type { Db } from '../db/connection.ts';
+
+/** Kept for two days: Telegram redelivers within one, and picks ids afresh only after a week of silence. */
+export const HANDLED_UPDATES_KEPT_MS = 2 * 24 * 60 * 60_000;
+
+export interface HandledUpdates {
+  seen(updateId: number): boolean;
+  record(updateId: number, at: number): void;
+  /** Forgets the updates handled before `before`. */
+  prune(before: number): number;
+  /** The update id after the highest handled (for a local Bot API that starts its ids afresh). */
+  next(): number;
+}
+
+const byConnection = new WeakMap<Db, HandledUpdates>();
+
+export function handledUpdates(db: Db): HandledUpdates {
+  const known = byConnection.get(db);
+  if (known) return known;
+  const sqlite = db.$client;
+  const seen = sqlite.prepare<[number], number>('select 1 from handled_updates where update_id = ?').pluck();
+  const record = sqlite.prepare<[number, number]>(
+    'insert into handled_updates (update_id, handled_at) values (?, ?) on conflict (update_id) do nothing',
+  );
+  const prune = sqlite.prepare<[number]>('delete from handled_updates where handled_at < ?');
+  const top = sqlite.prepare<[], number | null>('select max(update_id) from handled_updates').pluck();
+  const updates: HandledUpdates = {
+    seen: (updateId) => seen.get(updateId) !== undefined,
+    record: (updateId, at) => {
+      record.run(updateId, at);
+    },
+    prune: (before) => prune.run(before).changes,
+    next: () => (top.get() ?? 0) + 1,
+  };
+  byConnection.set(db, updates);
+  return updates;
+}
+
+/** Drops an update handled already; records one handled now (a handler that threw leaves it to come again). */
+export function handledOnce<C extends Context>(
+  db: Db,
+  now: () => number,
+): MiddlewareFn<C> {
+  const updates = handledUpdates(db);
+  return async (ctx, next) => {
+    const updateId = ctx.update.update_id;
+    if (updates.seen(updateId)) return;
+    await next();
+    // The intake records its updates itself, with their draft: a read here spares a second write.
+    if (!updates.seen(updateId)) updates.record(updateId, now());
+  };
+}
