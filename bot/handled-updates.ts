@@ -45,10 +45,7 @@ export function handledUpdates(db: Db): HandledUpdates {
 }
 
 /** Drops an update handled already; records one handled now (a handler that threw leaves it to come again). */
-export function handledOnce<C extends Context>(
-  db: Db,
-  now: () => number,
-): MiddlewareFn<C> {
+export function handledOnce<C extends Context>(db: Db, now: () => number): MiddlewareFn<C> {
   const updates = handledUpdates(db);
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
