@@ -202,17 +202,22 @@ async function choose(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Pr
   // step's buttons are not there to press.
   const label = buttonLabel(question, data);
   if (label) await ctx.editMessageText(`${question.text}\n\n✓ ${label}`).catch(() => undefined);
-  return chosen(ctx, deps, draft, data);
+  return chosen(ctx, deps, draft, data, label ?? '');
 }
 
-async function chosen(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft, data: string): Promise<Outcome> {
+/** `label`: the pressed button's words (a category's name in the person's language). */
+async function chosen(
+  ctx: BotContext,
+  deps: IntakeDeps,
+  draft: IntakeDraft,
+  data: string,
+  label: string,
+): Promise<Outcome> {
   switch (draft.step) {
-    case 'category': {
-      const id = Number(data.slice(2));
-      draft.categoryId = id;
-      draft.categoryName = deps.categories(await languageOf(ctx)).find((c) => c.id === id)?.name ?? '';
+    case 'category':
+      draft.categoryId = Number(data.slice(2));
+      draft.categoryName = label;
       break;
-    }
     case 'impact':
       draft.impact = data.slice(2) as Impact;
       break;
