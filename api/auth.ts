@@ -53,15 +53,15 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     const { user } = check.data;
     // Taken before the person and the memberships are read: a change another process commits while they
     // are read moves the stamp on, so what was read is never kept past it.
-    const stamp = storeStamp(db);
+    const stamp = await storeStamp(db);
     const person = Object.freeze(
-      ensureTelegramPerson(deps.desk, {
+      await ensureTelegramPerson(deps.desk, {
         telegramUserId: user.id,
         name: [user.first_name, user.last_name].filter(Boolean).join(' ').trim() || (user.username ?? ''),
         languageCode: user.language_code,
       }),
     );
-    const actor = frozen(loadActor(db, person.id));
+    const actor = frozen(await loadActor(db, person.id));
     if (header !== undefined) {
       if (known.size >= KEEP_MAX) known.clear();
       known.set(header, {
@@ -77,7 +77,7 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     await next();
   };
   // Not async itself: a caller kept goes on with no promise of this middleware's own.
-  return (c, next) => {
+  return async (c, next) => {
     const header = c.req.header('authorization');
     const now = deps.desk.clock.now();
     if (header !== undefined) {
@@ -86,7 +86,7 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
         if (
           performance.now() < hit.until &&
           inAge(hit.authDate, now) &&
-          sameStamp(hit.stamp, storeStamp(db))
+          sameStamp(hit.stamp, await storeStamp(db))
         ) {
           c.set('person', hit.person);
           c.set('actor', hit.actor);

@@ -5,6 +5,7 @@
 // restart would not help.
 import type Database from 'better-sqlite3';
 import type { DeskContext } from '../core/context.ts';
+import { execute, queryOne } from '../db/access.ts';
 
 /** The bot as the process runs it (bot/run.ts). */
 export interface BotStatus {
@@ -79,17 +80,19 @@ export function createHealthCheck(
 
   // A committed write of one row: only a write that reaches the file proves the store takes writes (a
   // read-only file or mount, a full disk, a lock someone holds beyond busy_timeout all fail here).
-  function probeStore(now: number): HealthReport['checks']['store'] {
+  async function probeStore(now: number): Promise<HealthReport['checks']['store']> {
     if (lastProbe && now - lastProbe.at < STORE_PROBE_EVERY_MS && now >= lastProbe.at)
       return lastProbe.result;
     let result: HealthReport['checks']['store'];
     try {
-      sqlite
-        .prepare(
+      await execute(
+        sqlite.prepare(
           `insert into desk_settings (key, value, updated_at) values ('health.probe', ?, ?)
            on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-        )
-        .run(new Date(now).toISOString(), now);
+        ),
+        new Date(now).toISOString(),
+        now,
+      );
       result = { ok: true };
     } catch (error) {
       onFailure('store', error);
@@ -99,15 +102,15 @@ export function createHealthCheck(
     return result;
   }
 
-  function outbox(now: number): HealthReport['checks']['outbox'] {
+  async function outbox(now: number): Promise<HealthReport['checks']['outbox']> {
     try {
       const sendsMail =
         typeof sources.sendsMail === 'function' ? sources.sendsMail() : (sources.sendsMail ?? false);
       const channels = JSON.stringify(sendsMail ? [...SENT_CHANNELS, 'email'] : SENT_CHANNELS);
       // "Oldest due" counts only notices the notifier could claim now (the head of their recipient's
       // queue): one waiting behind a notice in backoff is not the notifier's delay.
-      const row = sqlite
-        .prepare(
+      const row = (await queryOne(
+        sqlite.prepare(
           `select count(*) as pending,
              min(case when o.next_attempt_at <= @now and not exists (
                select 1 from outbox e
@@ -115,10 +118,13 @@ export function createHealthCheck(
              then o.next_attempt_at end) as oldestDue
            from outbox o
            where o.state = 'pending' and o.channel in (select value from json_each(@channels))`,
-        )
-        .get({ now, channels }) as { pending: number; oldestDue: number | null };
+        ),
+        { now, channels },
+      )) as { pending: number; oldestDue: number | null };
       const dead = (
-        sqlite.prepare("select count(*) as n from outbox where state = 'dead'").get() as { n: number }
+        (await queryOne(sqlite.prepare("select count(*) as n from outbox where state = 'dead'"))) as {
+          n: number;
+        }
       ).n;
       const oldestDueMs = row.oldestDue === null ? null : Math.max(0, now - row.oldestDue);
       return {
@@ -155,9 +161,9 @@ export function createHealthCheck(
     };
   }
 
-  return () => {
+  return async () => {
     const now = desk.clock.now();
-    const checks: HealthReport['checks'] = { store: probeStore(now), outbox: outbox(now) };
+    const checks: HealthReport['checks'] = { store: await probeStore(now), outbox: await outbox(now) };
     if (sources.bot) checks.bot = bot();
     if (sources.scheduler) checks.scheduler = scheduler(now);
     return { ok: Object.values(checks).every((c) => c.ok), checks };

@@ -24,22 +24,22 @@ export interface ExportFile {
   stream: ReadableStream<Uint8Array>;
 }
 
-function csvStream(chunks: Iterable<string>): ReadableStream<Uint8Array> {
+function csvStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const it = chunks[Symbol.iterator]();
+  const it = chunks[Symbol.asyncIterator]();
   // Pulled a chunk (a page of rows) at a time, as the client reads.
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       try {
-        const next = it.next();
+        const next = await it.next();
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
         controller.error(error);
       }
     },
-    cancel() {
-      it.return?.();
+    async cancel() {
+      await it.return?.();
     },
   });
 }
@@ -69,17 +69,17 @@ export function ticketsFile(
 }
 
 /** The report and every ticket of its period the actor may see; `report` was built for this actor. */
-export function reportFile(
+export async function reportFile(
   desk: DeskContext,
   actor: Actor,
   report: Report,
   format: ExportFormat,
   type: FileFormat,
   onError: (error: unknown) => void,
-): ExportFile {
+): Promise<ExportFile> {
   return type === 'csv'
-    ? { mimeType: CSV_MIME, stream: csvStream(reportWithTicketsCsvChunks(desk, actor, report, format)) }
-    : { mimeType: XLSX_MIME, stream: xlsxStream(reportXlsx(desk, actor, report, format), onError) };
+    ? { mimeType: CSV_MIME, stream: csvStream(await reportWithTicketsCsvChunks(desk, actor, report, format)) }
+    : { mimeType: XLSX_MIME, stream: xlsxStream(await reportXlsx(desk, actor, report, format), onError) };
 }
 
 /** The whole file in memory (for sending as a document). */

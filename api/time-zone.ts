@@ -6,12 +6,12 @@ import type { DeskContext } from '../core/context.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { type Actor, clientCompanies } from '../core/permissions.ts';
 
-export function zoneFor(
+export async function zoneFor(
   desk: DeskContext,
   actor: Actor,
   companyId: number | null,
   tz: string | undefined,
-): string {
+): Promise<string> {
   if (tz !== undefined) {
     if (!isValidTimeZone(tz))
       throw new InvalidInputError('tz: unknown time zone', [{ path: ['tz'], message: 'unknown time zone' }]);
@@ -19,5 +19,5 @@ export function zoneFor(
   }
   const company = companyId ?? clientCompanies(actor)[0] ?? null;
   const now = desk.clock.now();
-  return desk.policies.forContract(desk.policies.activeContractId(company, now)).timeZone;
+  return (await desk.policies.forContract(await desk.policies.activeContractId(company, now))).timeZone;
 }

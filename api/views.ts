@@ -7,6 +7,7 @@ import { type Actor, allowedActions, type TicketForActions } from '../core/permi
 import { type ClockReading, readSla, type SlaReading } from '../core/sla-clock.ts';
 import type { TicketPage, TicketPageFile, TicketSummaryRow, TicketView } from '../core/tickets/read.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
+import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import type { attachments, CommentRow, TicketEventRow, TicketRow } from '../db/schema.ts';
 
@@ -119,18 +120,18 @@ export class Names {
   ) {}
 
   /** Loads the names these ids need that are not known yet: at most one query per table. */
-  load(ids: { people?: (number | null)[]; companies?: (number | null)[] }): this {
+  async load(ids: { people?: (number | null)[]; companies?: (number | null)[] }): Promise<this> {
     const missing = (known: Map<number, string>, list: (number | null)[] = []) => [
       ...new Set(list.filter((id): id is number => id !== null && !known.has(id))),
     ];
     const personIds = missing(this.people, ids.people);
     if (personIds.length > 0) {
-      for (const p of namesOf(this.ctx.db).people.all(JSON.stringify(personIds)))
+      for (const p of await queryAll(namesOf(this.ctx.db).people, JSON.stringify(personIds)))
         this.people.set(p.id, p.name);
     }
     const companyIds = missing(this.companies, ids.companies);
     if (companyIds.length > 0) {
-      for (const c of namesOf(this.ctx.db).companies.all(JSON.stringify(companyIds)))
+      for (const c of await queryAll(namesOf(this.ctx.db).companies, JSON.stringify(companyIds)))
         this.companies.set(c.id, c.name);
     }
     return this;
@@ -144,14 +145,10 @@ export class Names {
     return id === null ? null : (this.companies.get(id) ?? null);
   }
 
-  category(id: number | null): string | null {
+  async category(id: number | null): Promise<string | null> {
     if (id === null) return null;
     // The categories are a short list: all of them in one query, the first time one is asked for.
-    this.categories ??= new Map(
-      namesOf(this.ctx.db)
-        .categories.all()
-        .map((c) => [c.id, c]),
-    );
+    this.categories ??= new Map((await queryAll(namesOf(this.ctx.db).categories)).map((c) => [c.id, c]));
     const c = this.categories.get(id);
     return c ? (this.language === 'ru' ? c.nameRu : c.nameEn) : null;
   }
@@ -192,8 +189,13 @@ interface SummaryNames {
   assigneeName: string | null;
 }
 
-function summaryOf(ctx: DeskContext, t: SummaryFields, names: SummaryNames, now: number): TicketSummary {
-  const policy = ctx.policies.forContract(t.contractId);
+async function summaryOf(
+  ctx: DeskContext,
+  t: SummaryFields,
+  names: SummaryNames,
+  now: number,
+): Promise<TicketSummary> {
+  const policy = await ctx.policies.forContract(t.contractId);
   return summaryWith(t, names, readSla(policy.time, policy.targets[t.priority], t, now));
 }
 
@@ -325,18 +327,22 @@ function actionsOn(actor: Actor, t: TicketForActions, offeredSlots: number) {
 }
 
 /** A list of tickets (already limited to what the person may see) as summaries: three lookups in all. */
-export function ticketSummaries(ctx: DeskContext, rows: TicketRow[], language: Language): TicketSummary[] {
-  const names = new Names(ctx, language).load({
+export async function ticketSummaries(
+  ctx: DeskContext,
+  rows: TicketRow[],
+  language: Language,
+): Promise<TicketSummary[]> {
+  const names = await new Names(ctx, language).load({
     people: rows.flatMap((t) => [t.requesterId, t.assigneeId]),
     companies: rows.map((t) => t.companyId),
   });
   const now = ctx.clock.now();
-  return rows.map((t) => summaryOf(ctx, t, namesFor(t, names), now));
+  return rows.map(async (t) => await summaryOf(ctx, t, await namesFor(t, names), now));
 }
 
-function namesFor(t: SummaryFields, names: Names): SummaryNames {
+async function namesFor(t: SummaryFields, names: Names): Promise<SummaryNames> {
   return {
-    categoryName: names.category(t.categoryId),
+    categoryName: await names.category(t.categoryId),
     companyName: names.company(t.companyId),
     requesterName: names.person(t.requesterId),
     assigneeName: names.person(t.assigneeId),
@@ -350,7 +356,7 @@ export function summariesOfRows(
   language: Language,
 ): TicketSummary[] {
   const now = ctx.clock.now();
-  return rows.map((r) => summaryOf(ctx, r, rowNames(r, language), now));
+  return rows.map(async (r) => await summaryOf(ctx, r, rowNames(r, language), now));
 }
 
 /** The names a summary shows, from a row read with them. */
@@ -431,20 +437,20 @@ export function ticketPageView(actor: Actor, page: TicketPage, language: Languag
 }
 
 /** One ticket as its page shows it, with the moves this person may make on it now. */
-export function ticketDetail(
+export async function ticketDetail(
   ctx: DeskContext,
   actor: Actor,
   view: TicketView,
   language: Language,
   names: Names = new Names(ctx, language),
-): TicketDetail {
+): Promise<TicketDetail> {
   const t = view.ticket;
-  names.load({ people: [t.requesterId, t.assigneeId], companies: [t.companyId] });
-  const slots = offeredSlots(ctx.db, t.id);
-  const policy = ctx.policies.forContract(t.contractId);
+  await names.load({ people: [t.requesterId, t.assigneeId], companies: [t.companyId] });
+  const slots = await offeredSlots(ctx.db, t.id);
+  const policy = await ctx.policies.forContract(t.contractId);
   return detailWith(
     t,
-    namesFor(t, names),
+    await namesFor(t, names),
     readSla(policy.time, policy.targets[t.priority], t, ctx.clock.now()),
     {
       offeredSlots: slots.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt })),
@@ -467,8 +473,8 @@ export function attachmentView(a: AttachmentRow): AttachmentView {
   };
 }
 
-export function eventViews(events: TicketEventRow[], names: Names): EventView[] {
-  names.load({ people: events.map((e) => e.actorId) });
+export async function eventViews(events: TicketEventRow[], names: Names): Promise<EventView[]> {
+  await names.load({ people: events.map((e) => e.actorId) });
   return events.map((e) => ({
     id: e.id,
     at: e.at,
@@ -483,8 +489,12 @@ export function eventViews(events: TicketEventRow[], names: Names): EventView[] 
 }
 
 /** Comments with their files; `files` must already be limited to what the person may see. */
-export function commentViews(list: CommentRow[], files: AttachmentRow[], names: Names): CommentView[] {
-  names.load({ people: list.map((c) => c.authorId) });
+export async function commentViews(
+  list: CommentRow[],
+  files: AttachmentRow[],
+  names: Names,
+): Promise<CommentView[]> {
+  await names.load({ people: list.map((c) => c.authorId) });
   const byComment = new Map<number, AttachmentView[]>();
   for (const a of files) {
     if (a.commentId === null) continue;

@@ -17,7 +17,7 @@ function localMidnight(date: string, timeZone: string): number {
   return zonedTimeToUtc(Number(m[1]), Number(m[2]), Number(m[3]), 0, timeZone);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       from: { type: 'string' },
@@ -42,19 +42,19 @@ function main(): void {
   const format = { t: translator(language), language, timeZone: values.tz };
   if (values.tickets) {
     process.stdout.write(
-      exportTicketsCsv(ctx, SYSTEM, { from, to, companyId: companyId ?? undefined }, format),
+      await exportTicketsCsv(ctx, SYSTEM, { from, to, companyId: companyId ?? undefined }, format),
     );
   } else {
-    const report = buildReport(ctx, SYSTEM, { companyId, from, to });
+    const report = await buildReport(ctx, SYSTEM, { companyId, from, to });
     process.stdout.write(
-      values.csv ? reportCsv(ctx, report, format) : `${JSON.stringify(report, null, 2)}\n`,
+      values.csv ? await reportCsv(ctx, report, format) : `${JSON.stringify(report, null, 2)}\n`,
     );
   }
   db.$client.close();
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

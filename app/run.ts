@@ -22,6 +22,7 @@ import { FileStore } from '../core/files/store.ts';
 import { systemClock } from '../core/model.ts';
 import { applyDefaults } from '../core/setup/defaults.ts';
 import { ensureAdmins, issueSetupCode, rememberBotUsername, setupLink } from '../core/setup/first-admin.ts';
+import { queryOne } from '../db/access.ts';
 import { openDatabase } from '../db/connection.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
@@ -108,18 +109,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         'tgdesk: demo data seeded: two client companies with their contracts and calendars, one person of every role, a month of tickets',
       );
     }
-    const n = (table: typeof companies | typeof people | typeof tickets) =>
-      db.select({ n: count() }).from(table).get()?.n;
-    log(`tgdesk: ${n(companies)} companies, ${n(people)} people, ${n(tickets)} tickets`);
+    const n = async (table: typeof companies | typeof people | typeof tickets) =>
+      (await queryOne(db.select({ n: count() }).from(table)))?.n;
+    log(`tgdesk: ${await n(companies)} companies, ${await n(people)} people, ${await n(tickets)} tickets`);
 
     const desk = createContext(db, systemClock);
     // A fresh store gets what a desk needs to take its first request; a seeded or used one keeps its own.
-    if (applyDefaults(desk, { timeZone: config.deskTimeZone }).applied && !config.demo) {
+    if ((await applyDefaults(desk, { timeZone: config.deskTimeZone })).applied && !config.demo) {
       log(
         `tgdesk: a new desk: default categories, business hours Mon–Fri 09:00–18:00 (${config.deskTimeZone}) with the Russian production calendar, default SLA targets`,
       );
     }
-    if (ensureAdmins(desk, config.adminTelegramIds) > 0) {
+    if ((await ensureAdmins(desk, config.adminTelegramIds)) > 0) {
       log(`tgdesk: admins from ADMIN_TELEGRAM_IDS: ${config.adminTelegramIds.join(', ')}`);
     }
     const miniappDir = options.miniappDir ?? MINIAPP_DIST;
@@ -186,9 +187,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           : {}),
       });
       port = await listen(withoutSandbox(api).fetch, config, stops);
-      rememberBotUsername(desk, bot.bot.botInfo.username);
-      const code = issueSetupCode(desk);
-      if (code) setupUrl = setupLink(desk, code) ?? undefined;
+      await rememberBotUsername(desk, bot.bot.botInfo.username);
+      const code = await issueSetupCode(desk);
+      if (code) setupUrl = (await setupLink(desk, code)) ?? undefined;
       const how = config.webhook ? `webhook at ${config.webhook.url}` : 'long polling';
       log(`tgdesk: bot @${bot.bot.botInfo.username} is running (${how}, ${config.botApiRoot})`);
     } else {
@@ -203,7 +204,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
-        firstMessageId: (chatId) => nextLinkedMessageId(db, chatId),
+        firstMessageId: async (chatId) => await nextLinkedMessageId(db, chatId),
         // … and its updates from after those the store has handled (an update id seen already is dropped).
         firstUpdateId: Math.max(730_000_001, handledUpdates(db).next()),
         token: `${SANDBOX_BOT_ID}:${randomBytes(24).toString('base64url')}`,
@@ -223,9 +224,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         newTicketsPerHour: config.mail.newTicketsPerHour,
         logger,
         capturing: !config.mail.smtpUrl,
-        onFiled: () => {
-          (bot as RunningBot | undefined)?.notifier.poke();
-          mailSender?.poke();
+        onFiled: async () => {
+          await (bot as RunningBot | undefined)?.notifier.poke();
+          await mailSender?.poke();
         },
       });
       if (!config.mail.smtpUrl) {
@@ -239,18 +240,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           onError: (error) => logger.error({ err: error }, 'sandbox: mail sending failed'),
         });
         mailSender = sender;
-        sender.start();
+        await sender.start();
         stops.push(() => sender.stop());
         log(`tgdesk: sandbox: notices by e-mail from ${mailFrom} are kept in memory (the page's Mail panel)`);
       }
       // The demo company's own Telegram group, bound to it: its clients' messages there become tickets.
-      const group = config.demo ? sandboxClientGroup(desk, local) : undefined;
+      const group = config.demo ? await sandboxClientGroup(desk, local) : undefined;
       const sandbox = createSandbox({
         emulator: local,
         people: sandboxPeople(db),
         page,
         miniAppBuilt,
-        history: storeChatHistory(db),
+        history: await storeChatHistory(db),
         mail,
         // The page's calls go through the desk's real CTI webhook (the app below, in process).
         calls: new SandboxCalls({ desk, webhook: (request) => api.fetch(request) }),
@@ -291,20 +292,20 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       );
     }
     const running = bot;
-    const scheduler = startSlaScheduler({
+    const scheduler = await startSlaScheduler({
       desk,
-      onChange: () => running.notifier.poke(),
+      onChange: async () => await running.notifier.poke(),
       onError: (error, ticketId) => logger.error({ err: error, ticketId }, 'SLA sweep failed'),
     });
     sla = scheduler;
     stops.push(() => scheduler.stop());
     log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
-    const channel = startMailChannel({
+    const channel = await startMailChannel({
       desk,
       files: new FileStore(config.filesDir),
       logger,
       env: config.mail,
-      onFiled: () => running.notifier.poke(),
+      onFiled: async () => await running.notifier.poke(),
       // The desk's own passwords are learnt only now (and again when an admin saves new ones).
       hideSecrets: (secrets) => hideInLogs(logger, secrets),
       downloadFile: telegram.downloadFile,

@@ -6,7 +6,7 @@ import { issueSetupCode, SETUP_CODE_TTL_MS, setupLink } from '../core/setup/firs
 import { openDatabase } from '../db/connection.ts';
 import { loadConfig } from './config.ts';
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [what] = argv;
   if (what !== 'admin') {
     console.error('Usage: npm run setup -- admin   (a one-time link that makes its first opener the admin)');
@@ -16,12 +16,12 @@ function main(argv: string[]): number {
   const db = openDatabase(config.databasePath);
   try {
     const desk = createContext(db, systemClock);
-    const code = issueSetupCode(desk);
+    const code = await issueSetupCode(desk);
     if (!code) {
       console.error('tgdesk: this desk already has an admin. Ask them for an invite link (/invite admin).');
       return 1;
     }
-    const link = setupLink(desk, code);
+    const link = await setupLink(desk, code);
     const hours = SETUP_CODE_TTL_MS / 3_600_000;
     console.log(
       link
@@ -34,4 +34,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

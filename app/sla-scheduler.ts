@@ -31,7 +31,7 @@ export function changed(result: SweepResult): boolean {
   return result.warnings + result.breaches + result.autoClosed > 0;
 }
 
-export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
+export async function startSlaScheduler(options: SlaSchedulerOptions): Promise<SlaScheduler> {
   const { desk, onChange } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_SLA_INTERVAL_MS;
   if (!(Number.isFinite(intervalMs) && intervalMs > 0)) {
@@ -52,10 +52,10 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
   const startedAt = desk.clock.now();
   let lastRunAt: number | null = null;
 
-  function sweep(): SweepResult {
+  async function sweep(): Promise<SweepResult> {
     sweeping = true;
     try {
-      const result = sweepSla(desk, { onError });
+      const result = await sweepSla(desk, { onError });
       // A sweep that throws does not count: a scheduler failing every time looks stopped to the monitor.
       lastRunAt = desk.clock.now();
       if (changed(result)) onChange?.(result);
@@ -66,17 +66,17 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
     }
   }
 
-  function tick(): void {
+  async function tick(): Promise<void> {
     timer = undefined;
     try {
-      sweep();
+      await sweep();
     } catch (error) {
       onError(error);
     }
     if (!stopped) timer = setTimeout(tick, intervalMs);
   }
 
-  tick();
+  await tick();
 
   return {
     stop() {

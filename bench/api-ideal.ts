@@ -99,7 +99,7 @@ export function idealApp(
     return found;
   }
 
-  function summary(r: Row, language: Language) {
+  async function summary(r: Row, language: Language) {
     const t = {
       createdAt: r.created_at as number,
       firstResponseDueAt: r.first_response_due_at as number,
@@ -109,7 +109,7 @@ export function idealApp(
       slaPausedMinutes: r.sla_paused_minutes as number,
       resolvedAt: r.resolved_at as number | null,
     };
-    const policy = policies.forContract(r.contract_id as number | null);
+    const policy = await policies.forContract(r.contract_id as number | null);
     const priority = r.priority as TicketRow['priority'];
     const next =
       t.firstRespondedAt === null && t.firstResponseDueAt <= t.resolutionDueAt
@@ -151,11 +151,11 @@ export function idealApp(
     const rows = listPage.all({ company: who.companyId, person: who.personId, limit: limit + 1 }) as Row[];
     const page = rows.slice(0, limit);
     return c.json({
-      tickets: page.map((r) => summary(r, who.language)),
+      tickets: page.map(async (r) => await summary(r, who.language)),
       next: rows.length > limit ? ((page.at(-1)?.id as number | undefined) ?? null) : null,
     });
   });
-  app.get('/api/tickets/:id', (c) => {
+  app.get('/api/tickets/:id', async (c) => {
     const who = caller(c.req.header('authorization'));
     if (!who) return c.json(unauthorized, 401);
     const r = detail.get({ id: Number(c.req.param('id')), internal: who.internalToo ? 1 : 0 }) as
@@ -197,7 +197,7 @@ export function idealApp(
       offeredSlots: slots.length,
     };
     const ticket = {
-      ...summary(r, who.language),
+      ...(await summary(r, who.language)),
       description: r.description,
       location: r.location,
       resolutionText: r.resolution_text,
@@ -213,7 +213,7 @@ export function idealApp(
               checkedOutAt: forActions.visitCheckedOutAt,
             },
       offeredSlots: slots.map(([id, startsAt, endsAt]) => ({ id, startsAt, endsAt })),
-      timeZone: policies.forContract(r.contract_id as number | null).timeZone,
+      timeZone: (await policies.forContract(r.contract_id as number | null)).timeZone,
       roles,
       actions: allowedActions(who.actor, forActions),
     };

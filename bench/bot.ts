@@ -367,23 +367,25 @@ interface QueuedNotice {
  * exactly one notice, to the ticket's requester. The notices about the new tickets (to 1st line) are made
  * history, as seedDemo does, so the mix is only the comments'.
  */
-function queueNotices(path: string) {
+async function queueNotices(path: string) {
   const { db, demo, clients } = seedStore(path, CHATS, 2_000_001);
   const desk = createContext(db, systemClock);
   const ticketIds = clients.map(
-    (c) =>
-      createTicket(desk, loadActor(db, c.personId), {
-        channel: 'telegram',
-        description: 'Нет сети в офисе склада с утра',
-        impact: 'person',
-        urgency: 'medium',
-      }).id,
+    async (c) =>
+      (
+        await createTicket(desk, await loadActor(db, c.personId), {
+          channel: 'telegram',
+          description: 'Нет сети в офисе склада с утра',
+          impact: 'person',
+          urgency: 'medium',
+        })
+      ).id,
   );
   db.$client.prepare(`update outbox set state = 'sent', sent_at = ?`).run(Date.now());
-  const line1 = loadActor(db, demo.line1);
+  const line1 = await loadActor(db, demo.line1);
   for (let k = 0; k < NOTICES; k++) {
     const ticketId = ticketIds[k % ticketIds.length] as number;
-    addComment(desk, line1, ticketId, { body: `Ответ ${k + 1}: проверили, ждём подтверждения.` });
+    await addComment(desk, line1, ticketId, { body: `Ответ ${k + 1}: проверили, ждём подтверждения.` });
   }
   const queued = db.$client
     .prepare(
@@ -420,7 +422,7 @@ function chatsOutOfOrder(queued: readonly QueuedNotice[], emu: Emulator): number
 }
 
 async function benchNotifier(dir: string) {
-  const { db, desk, clients, queued } = queueNotices(join(dir, 'notices.sqlite'));
+  const { db, desk, clients, queued } = await queueNotices(join(dir, 'notices.sqlite'));
   const allowed = allowedRate(new Set(queued.map((n) => n.chatId)).size);
   const emu = await startEmulator({ limits: true });
   for (const c of clients) emu.user({ id: c.telegramUserId, first_name: `Клиент ${c.telegramUserId}` });
@@ -434,7 +436,7 @@ async function benchNotifier(dir: string) {
     .prepare(`select count(*) from outbox where state in ('pending', 'sending')`)
     .pluck();
   try {
-    notifier.start();
+    await notifier.start();
     const expectedMs = (NOTICES / allowed) * 1000;
     await emu.waitFor(() => unfinished.get() === 0, 2 * expectedMs + 30_000);
   } finally {

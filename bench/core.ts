@@ -124,15 +124,15 @@ function coreCreator(path: string): Creator & { db: Db } {
   const { db, clients, categoryIds } = demoDatabase(path);
   const clock = new ManualClock(DEMO_NOW);
   const ctx = createContext(db, clock);
-  const actors = clients.map((id) => loadActor(db, id));
+  const actors = clients.map(async (id) => await loadActor(db, id));
   let next = 0;
   return {
     db,
-    run(count) {
+    async run(count) {
       for (const end = next + count; next < end; next++) {
         const input = creationInput(next);
         clock.advance(input.gapMinutes * MINUTE);
-        createTicket(ctx, actors[input.client] as Actor, {
+        await createTicket(ctx, actors[input.client] as Actor, {
           channel: input.channel,
           categoryId: categoryIds[input.category] ?? null,
           description: input.description,
@@ -310,14 +310,14 @@ function benchReport(dir: string) {
   const companyId = 1;
   const period = { from: QUARTER.from, to: QUARTER.to };
   let covered = 0;
-  const reportMs = medianMs(7, () => {
-    covered = buildReport(ctx, SYSTEM, { companyId, ...period }).total;
+  const reportMs = medianMs(7, async () => {
+    covered = (await buildReport(ctx, SYSTEM, { companyId, ...period })).total;
   });
   sampleRss();
 
   let coveredAll = 0;
-  const allMs = medianMs(5, () => {
-    coveredAll = buildReport(ctx, SYSTEM, { companyId: null, ...period }).total;
+  const allMs = medianMs(5, async () => {
+    coveredAll = (await buildReport(ctx, SYSTEM, { companyId: null, ...period })).total;
   });
   sampleRss();
   sqlite.close();

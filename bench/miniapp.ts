@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const bundle = initialJsGzip();
 
   const world = makeWorld({ start: NOW });
-  seedHistory(world);
+  await seedHistory(world);
   const desk = await startDesk(world);
   const app: number[] = [];
   const bare: number[] = [];

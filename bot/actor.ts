@@ -7,6 +7,7 @@ import type { Role } from '../core/model.ts';
 import { ensureTelegramPerson, personByTelegram } from '../core/onboarding.ts';
 import type { Actor } from '../core/permissions.ts';
 import { statements } from '../core/statements.ts';
+import { queryAll } from '../db/access.ts';
 
 export function profileOf(user: User) {
   return {
@@ -22,19 +23,17 @@ export function telegramSender(user: User): SenderRef {
 }
 
 /** The person behind this Telegram account as an actor, registered (without a company) if new. */
-export function actorOf(desk: DeskContext, user: User): Actor {
-  return loadActor(desk.db, ensureTelegramPerson(desk, profileOf(user)).id);
+export async function actorOf(desk: DeskContext, user: User): Promise<Actor> {
+  return await loadActor(desk.db, (await ensureTelegramPerson(desk, profileOf(user))).id);
 }
 
 /** The roles a Telegram account holds at the desk (none when it is not known yet). */
-export function rolesOf(desk: DeskContext, user: User): Role[] {
-  const person = personByTelegram(desk.db, user.id);
+export async function rolesOf(desk: DeskContext, user: User): Promise<Role[]> {
+  const person = await personByTelegram(desk.db, user.id);
   if (!person) return [];
   return [
     ...new Set(
-      statements(desk.db)
-        .membershipsOf.all({ personId: person.id })
-        .map((m) => m.role),
+      (await queryAll(statements(desk.db).membershipsOf, { personId: person.id })).map((m) => m.role),
     ),
   ];
 }

@@ -12,9 +12,13 @@ import type { RenderedNotice } from './notices.ts';
 /** Whether the notifier's renderer should hand the row here. */
 export const isCallNotice = (kind: string) => kind.startsWith('call.');
 
-export function renderCallNotice(desk: DeskContext, t: Translate, row: OutboxRow): RenderedNotice {
+export async function renderCallNotice(
+  desk: DeskContext,
+  t: Translate,
+  row: OutboxRow,
+): Promise<RenderedNotice> {
   const callId = typeof row.payload.callId === 'string' ? row.payload.callId : '';
-  const card = callCard(desk, callId);
+  const card = await callCard(desk, callId);
   if (!card) throw new Error(`no call ${callId}`);
   const { call } = card;
   const number = call.direction === 'in' ? call.fromNumber : call.toNumber;

@@ -4,6 +4,7 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { type Api, GrammyError } from 'grammy';
 import { LANGUAGES, type Language, type Role } from '../core/model.ts';
+import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { memberships, people } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
@@ -104,12 +105,13 @@ export async function setChatCommands(
 
 /** At start: every manager's and staff member's chat gets the menu of their roles. */
 export async function registerRoleCommands(api: Api, db: Db): Promise<void> {
-  const rows = db
-    .select({ chatId: people.telegramUserId, language: people.language, role: memberships.role })
-    .from(people)
-    .innerJoin(memberships, eq(memberships.personId, people.id))
-    .where(and(inArray(memberships.role, WITH_OWN_MENU), isNotNull(people.telegramUserId)))
-    .all();
+  const rows = await queryAll(
+    db
+      .select({ chatId: people.telegramUserId, language: people.language, role: memberships.role })
+      .from(people)
+      .innerJoin(memberships, eq(memberships.personId, people.id))
+      .where(and(inArray(memberships.role, WITH_OWN_MENU), isNotNull(people.telegramUserId))),
+  );
   const byChat = new Map<number, { language: Language; roles: Role[] }>();
   for (const { chatId, language, role } of rows) {
     if (chatId === null) continue;

@@ -14,6 +14,7 @@
 // memory is the same compacted one, so a replay goes alike from memory or after a restart.
 import type { ConversationKeyStorage, VersionedState } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
+import { execute, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 
 export const CONVERSATION_VERSION = 4;
@@ -37,28 +38,28 @@ export function conversationStorage<C extends Context, S>(db: Db): ConversationK
     version: CONVERSATION_VERSION,
     getStorageKey: (ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId)),
     adapter: {
-      read(key) {
+      async read(key) {
         const state = kept.get(key);
         if (state !== undefined) {
           kept.delete(key);
           return state;
         }
-        const row = read.get(key);
+        const row = await queryOne(read, key);
         return row ? (JSON.parse(row.value) as VersionedState<S>) : undefined;
       },
-      write(key, state) {
+      async write(key, state) {
         kept.delete(key);
         compact(state);
-        write.run(key, JSON.stringify(state), Date.now());
+        await execute(write, key, JSON.stringify(state), Date.now());
         kept.set(key, state);
         if (kept.size > KEPT) {
           const oldest = kept.keys().next();
           if (!oldest.done) kept.delete(oldest.value);
         }
       },
-      delete(key) {
+      async delete(key) {
         kept.delete(key);
-        remove.run(key);
+        await execute(remove, key);
       },
     },
   };

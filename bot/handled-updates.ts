@@ -6,6 +6,7 @@
 // for the intake, whose effects are not idempotent of themselves (a description part added twice); the
 // other handlers' writes are (replies by their message's reference, tickets by their intake key).
 import type { Context, MiddlewareFn } from 'grammy';
+import { execute, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 
 /** Kept for two days: Telegram redelivers within one, and picks ids afresh only after a week of silence. */
@@ -33,12 +34,12 @@ export function handledUpdates(db: Db): HandledUpdates {
   const prune = sqlite.prepare<[number]>('delete from handled_updates where handled_at < ?');
   const top = sqlite.prepare<[], number | null>('select max(update_id) from handled_updates').pluck();
   const updates: HandledUpdates = {
-    seen: (updateId) => seen.get(updateId) !== undefined,
-    record: (updateId, at) => {
-      record.run(updateId, at);
+    seen: async (updateId) => (await queryOne(seen, updateId)) !== undefined,
+    record: async (updateId, at) => {
+      await execute(record, updateId, at);
     },
-    prune: (before) => prune.run(before).changes,
-    next: () => (top.get() ?? 0) + 1,
+    prune: async (before) => (await execute(prune, before)).changes,
+    next: async () => ((await queryOne(top)) ?? 0) + 1,
   };
   byConnection.set(db, updates);
   return updates;

@@ -8,6 +8,7 @@ import { I18n, type I18nFlavor } from '@grammyjs/i18n';
 import type { Context, MiddlewareFn } from 'grammy';
 import { languageFrom } from '../core/onboarding.ts';
 import { statements } from '../core/statements.ts';
+import { queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { DEFAULT_LANGUAGE, LOCALES_DIR } from '../locales/index.ts';
 
@@ -35,12 +36,12 @@ export function createI18n<C extends Context & I18nFlavor>(db: Db): BotI18n<C> {
     directory: LOCALES_DIR,
     useSession: false,
     fluentBundleOptions: { useIsolating: false },
-    localeNegotiator: (ctx) => {
+    localeNegotiator: async (ctx) => {
       if (!ctx.from) return DEFAULT_LANGUAGE;
       const id = ctx.from.id;
       const entry = handling.get(id);
       if (entry?.locale !== undefined) return entry.locale;
-      const stored = statements(db).languageByTelegram.get({ telegramUserId: id });
+      const stored = await queryOne(statements(db).languageByTelegram, { telegramUserId: id });
       const locale = stored?.language ?? languageFrom(ctx.from.language_code);
       if (entry) entry.locale = locale;
       return locale;

@@ -6,23 +6,27 @@ import type { Db } from '../db/connection.ts';
 
 export const telegramRef = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
-export function rememberMessage(
+export async function rememberMessage(
   db: Db,
   chatId: number,
   messageId: number,
   ticketId: number,
   at: number,
-): void {
+): Promise<void> {
   // The latest message with this id in this chat wins: a chat whose ids started again (a new sandbox, a
   // restored store) must never send a reply to the ticket an old message of the same id was about.
-  rememberRef(db, 'telegram', telegramRef(chatId, messageId), { ticketId }, at);
+  await rememberRef(db, 'telegram', telegramRef(chatId, messageId), { ticketId }, at);
 }
 
 /** The message id after the highest this store has linked in a chat (1 for a chat it does not know). */
-export function nextLinkedMessageId(db: Db, chatId: number): number {
-  return topRefNumber(db, 'telegram', `${chatId}:`) + 1;
+export async function nextLinkedMessageId(db: Db, chatId: number): Promise<number> {
+  return (await topRefNumber(db, 'telegram', `${chatId}:`)) + 1;
 }
 
-export function ticketOfMessage(db: Db, chatId: number, messageId: number): number | undefined {
-  return refOf(db, 'telegram', telegramRef(chatId, messageId))?.ticketId;
+export async function ticketOfMessage(
+  db: Db,
+  chatId: number,
+  messageId: number,
+): Promise<number | undefined> {
+  return (await refOf(db, 'telegram', telegramRef(chatId, messageId)))?.ticketId;
 }

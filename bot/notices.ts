@@ -9,6 +9,7 @@ import type { NoticeFile } from '../core/notice-files.ts';
 import { noticeWording } from '../core/notice-wording.ts';
 import { ACCEPTED_NOTICE, DESK_NOTICES, FILES_NOTICE } from '../core/notifications.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
+import { queryOne } from '../db/access.ts';
 import { type OutboxRow, people, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
 import { isCallNotice, renderCallNotice } from './call-notices.ts';
@@ -28,12 +29,12 @@ export interface RenderedNotice {
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
-export function renderNotice(
+export async function renderNotice(
   desk: DeskContext,
   t: Translate,
   row: OutboxRow,
   language: Language = DEFAULT_LANGUAGE,
-): RenderedNotice {
+): Promise<RenderedNotice> {
   const p = row.payload;
   const event = text(p.event);
   if (row.kind === FILES_NOTICE) {
@@ -44,24 +45,28 @@ export function renderNotice(
       files: Array.isArray(p.files) ? (p.files as NoticeFile[]) : [],
     };
   }
-  if (isCallNotice(row.kind)) return renderCallNotice(desk, t, row);
+  if (isCallNotice(row.kind)) return await renderCallNotice(desk, t, row);
   const ticket =
     row.ticketId === null
       ? undefined
-      : desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)).get();
-  const zone = desk.policies.forContract(ticket?.contractId ?? null).timeZone;
-  const nameOf = (id: unknown) =>
+      : await queryOne(desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)));
+  const zone = (await desk.policies.forContract(ticket?.contractId ?? null)).timeZone;
+  const nameOf = async (id: unknown) =>
     typeof id === 'number'
-      ? (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '')
+      ? ((await queryOne(desk.db.select({ name: people.name }).from(people).where(eq(people.id, id))))
+          ?.name ?? '')
       : '';
   const actorId =
     row.eventId === null
       ? null
-      : desk.db
-          .select({ actorId: ticketEvents.actorId })
-          .from(ticketEvents)
-          .where(eq(ticketEvents.id, row.eventId))
-          .get()?.actorId;
+      : (
+          await queryOne(
+            desk.db
+              .select({ actorId: ticketEvents.actorId })
+              .from(ticketEvents)
+              .where(eq(ticketEvents.id, row.eventId)),
+          )
+        )?.actorId;
   const number = ticket?.number ?? (typeof p.number === 'number' ? p.number : 0);
   const priority = ticket?.priority ?? text(p.priority);
   const vars = {
@@ -70,12 +75,12 @@ export function renderNotice(
     priority: t(`priority-${priority}`),
     due: formatLocal(ticket?.resolutionDueAt ?? null, zone),
     firstDue: formatLocal(ticket?.firstResponseDueAt ?? null, zone),
-    assignee: nameOf(ticket?.assigneeId ?? p.assigneeId),
+    assignee: await nameOf(ticket?.assigneeId ?? p.assigneeId),
     question: text(p.question),
     reason: text(p.reason),
     resolution: text(p.resolution),
     body: text(p.body),
-    author: nameOf(actorId),
+    author: await nameOf(actorId),
     slot:
       typeof p.startsAt === 'number' && typeof p.endsAt === 'number'
         ? slotText(p.startsAt, p.endsAt, zone, language)
@@ -97,7 +102,7 @@ export function renderNotice(
   if (row.kind.startsWith('requester.')) {
     // What the client reads is the channel-neutral wording (core/notice-wording.ts), as a chat message.
     const rendered: RenderedNotice = {
-      text: noticeWording(desk, t, row, language, 'chat').body,
+      text: (await noticeWording(desk, t, row, language, 'chat')).body,
       ticketId: row.ticketId,
     };
     if (event === 'resolve' && row.ticketId !== null) {
@@ -105,14 +110,14 @@ export function renderNotice(
         .text(t('notice-solved-yes'), `solved:${row.ticketId}:yes`)
         .text(t('notice-solved-no'), `solved:${row.ticketId}:no`);
     }
-    if (event === 'offer_visit' && ticket) rendered.keyboard = slotChoice(desk, ticket, zone, language);
+    if (event === 'offer_visit' && ticket) rendered.keyboard = await slotChoice(desk, ticket, zone, language);
     return rendered;
   }
   const line = `${t(`event-${event}`)}${detailsOf(vars)}`;
   // A ticket that lands on someone's desk comes as the full card with its buttons; other news as one
   // line with a button to open the card.
   if (ticket && DESK_NOTICES.has(row.kind)) {
-    const card = renderCard(desk, t, language, ticket, { personId: row.recipientId });
+    const card = await renderCard(desk, t, language, ticket, { personId: row.recipientId });
     return { text: `${line}\n\n${card.text}`, keyboard: card.keyboard, ticketId: row.ticketId };
   }
   return {
@@ -134,21 +139,21 @@ function detailsOf(vars: {
 }
 
 /** What happened, in one line plus details, for the ticket's topic in the staff group. */
-export function eventLine(desk: DeskContext, t: Translate, row: OutboxRow): string {
-  const text = renderNotice(desk, t, { ...row, kind: 'group.event' }).text;
+export async function eventLine(desk: DeskContext, t: Translate, row: OutboxRow): Promise<string> {
+  const text = (await renderNotice(desk, t, { ...row, kind: 'group.event' })).text;
   // The staff notice starts with the ticket's header line, which the topic already shows in its title.
   return text.split('\n').slice(1).join('\n');
 }
 
 /** The client picks one of the offered visit times with a button. */
-function slotChoice(
+async function slotChoice(
   desk: DeskContext,
   ticket: { id: number },
   zone: string,
   language: Language,
-): InlineKeyboard {
+): Promise<InlineKeyboard> {
   const k = new InlineKeyboard();
-  for (const slot of offeredSlots(desk.db, ticket.id))
+  for (const slot of await offeredSlots(desk.db, ticket.id))
     k.text(slotText(slot.startsAt, slot.endsAt, zone, language), `vp:${ticket.id}:${slot.id}`).row();
   return k;
 }

@@ -23,6 +23,7 @@ import {
   scheduleRetry,
 } from '../core/outbox.ts';
 import { staffGroup } from '../core/settings.ts';
+import { queryOne } from '../db/access.ts';
 import { type OutboxRow, people } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { rememberMessage } from './message-links.ts';
@@ -67,29 +68,29 @@ export class Notifier {
   }
 
   /** Recovers from a crash (see core/outbox.ts) and starts draining. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    reconcileInterrupted(this.desk);
-    this.poke();
+    await reconcileInterrupted(this.desk);
+    await this.poke();
   }
 
   /** Something was committed to the outbox: look now rather than at the next tick. */
-  poke(): void {
+  async poke(): Promise<void> {
     if (!this.running) return;
     if (this.draining) {
       this.rerun = true;
       return;
     }
     clearTimeout(this.timer);
-    this.draining = this.drain().finally(() => {
+    this.draining = this.drain().finally(async () => {
       this.draining = undefined;
       if (!this.running) return;
       if (this.rerun) {
         this.rerun = false;
-        this.poke();
+        await this.poke();
       } else {
-        this.timer = setTimeout(() => this.poke(), this.nextDelay());
+        this.timer = setTimeout(async () => await this.poke(), await this.nextDelay());
       }
     });
   }
@@ -102,9 +103,11 @@ export class Notifier {
   }
 
   /** Until the next notice is due, within the idle interval. */
-  private nextDelay(): number {
+  private async nextDelay(): Promise<number> {
     const idle = this.options.idleMs ?? 200;
-    const dues = [nextDueAt(this.desk), nextDueAt(this.desk, 'staff_group')].filter((d) => d !== null);
+    const dues = [await nextDueAt(this.desk), await nextDueAt(this.desk, 'staff_group')].filter(
+      (d) => d !== null,
+    );
     const due = dues.length > 0 ? Math.min(...dues) : null;
     if (due === null) return idle;
     return Math.min(idle, Math.max(1, due - this.desk.clock.now()));
@@ -113,10 +116,10 @@ export class Notifier {
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        this.startGroupDrain();
-        const rows = claimDue(this.desk, 30);
+        await this.startGroupDrain();
+        const rows = await claimDue(this.desk, 30);
         if (rows.length === 0) return;
-        await Promise.all(rows.map((row) => this.deliverSafely(row)));
+        await Promise.all(rows.map(async (row) => this.deliverSafely(row)));
         if (!this.running) return;
       }
     } catch (error) {
@@ -124,14 +127,14 @@ export class Notifier {
     }
   }
 
-  private startGroupDrain(): void {
+  private async startGroupDrain(): Promise<void> {
     if (this.groupDraining || !this.running) return;
     this.groupDraining = (async () => {
       try {
         for (;;) {
-          const [row] = claimDue(this.desk, 1, 'staff_group');
+          const [row] = await claimDue(this.desk, 1, 'staff_group');
           if (!row || !this.running) {
-            if (row) release(this.desk, row.id, this.desk.clock.now());
+            if (row) await release(this.desk, row.id, this.desk.clock.now());
             return;
           }
           await this.deliverSafely(row);
@@ -147,9 +150,9 @@ export class Notifier {
   /** The ticket's topic in the staff group, kept within the group's sending limits. */
   private async deliverToGroup(row: OutboxRow): Promise<void> {
     const { desk } = this;
-    const group = staffGroup(desk.db);
+    const group = await staffGroup(desk.db);
     if (!group) {
-      markDead(desk, row.id, 'no staff group is set up');
+      await markDead(desk, row.id, 'no staff group is set up');
       return;
     }
     const chatId = group.chatId;
@@ -165,14 +168,14 @@ export class Notifier {
     };
     try {
       await syncTopic(this.options.desk, this.options.api, group, row, send);
-      markSent(desk, row.id);
+      await markSent(desk, row.id);
     } catch (error) {
       if (topicGone(error) && row.ticketId !== null) {
-        forgetTopic(desk.db, row.ticketId);
-        scheduleRetry(desk, row, 'the topic was deleted; opening a new one', 0);
+        await forgetTopic(desk.db, row.ticketId);
+        await scheduleRetry(desk, row, 'the topic was deleted; opening a new one', 0);
         return;
       }
-      this.failed(row, chatId, error);
+      await this.failed(row, chatId, error);
     }
   }
 
@@ -185,50 +188,51 @@ export class Notifier {
     try {
       await this.deliver(row);
     } catch (error) {
-      this.unsendable(row, error);
+      await this.unsendable(row, error);
     }
   }
 
-  private unsendable(row: OutboxRow, error: unknown): void {
+  private async unsendable(row: OutboxRow, error: unknown): Promise<void> {
     this.options.onError?.(error);
-    markDead(this.desk, row.id, `cannot be sent: ${String(error)}`);
+    await markDead(this.desk, row.id, `cannot be sent: ${String(error)}`);
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
     if (row.channel === 'staff_group') return this.deliverToGroup(row);
     const { desk } = this;
     const { api } = this.options;
-    const person = desk.db
-      .select({
-        telegramUserId: people.telegramUserId,
-        language: people.language,
-        groupNoticesPrivate: people.groupNoticesPrivate,
-      })
-      .from(people)
-      .where(eq(people.id, row.recipientId ?? 0))
-      .get();
+    const person = await queryOne(
+      desk.db
+        .select({
+          telegramUserId: people.telegramUserId,
+          language: people.language,
+          groupNoticesPrivate: people.groupNoticesPrivate,
+        })
+        .from(people)
+        .where(eq(people.id, row.recipientId ?? 0)),
+    );
     if (!person?.telegramUserId) {
-      markDead(desk, row.id, 'the recipient has no Telegram account');
+      await markDead(desk, row.id, 'the recipient has no Telegram account');
       return;
     }
     // The requester of a ticket a group message opened hears in that group, as a reply to the message.
     // Unless they asked to be told in private.
     const thread =
       row.kind.startsWith('requester.') && row.ticketId !== null && !person.groupNoticesPrivate
-        ? groupThreadOf(desk.db, row.ticketId)
+        ? await groupThreadOf(desk.db, row.ticketId)
         : undefined;
     const chatId = thread?.chatId ?? person.telegramUserId;
     const now = desk.clock.now();
     const wait = this.limiter.wait(chatId, now);
     if (wait > 0) {
-      release(desk, row.id, desk.clock.now() + wait);
+      await release(desk, row.id, desk.clock.now() + wait);
       return;
     }
     // Rendered on the desk's own clock (SLA time left), sent on real time. A notice that cannot be
     // rendered (its text or keyboard throws) never will be: a dead letter at once, the error kept.
     let notice: ReturnType<typeof renderNotice>;
     try {
-      notice = renderNotice(this.options.desk, translator(person.language), row, person.language);
+      notice = await renderNotice(this.options.desk, translator(person.language), row, person.language);
       // Telegram takes Mini App buttons in private chats only. Under the group's "accepted": a link to be
       // told in private instead (it opens the private chat, so the bot may write there).
       if (thread) {
@@ -254,7 +258,7 @@ export class Notifier {
         );
       }
     } catch (error) {
-      this.unsendable(row, error);
+      await this.unsendable(row, error);
       return;
     }
     const slot = this.limiter.record(chatId, now);
@@ -273,36 +277,36 @@ export class Notifier {
       ).finally(() => {
         slot.answeredAt = desk.clock.now();
       });
-      markSent(desk, row.id);
+      await markSent(desk, row.id);
       if (notice.ticketId !== null)
-        rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());
+        await rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());
     } catch (error) {
-      this.failed(row, chatId, error, thread !== undefined);
+      await this.failed(row, chatId, error, thread !== undefined);
     }
   }
 
-  private failed(row: OutboxRow, chatId: number, error: unknown, inGroup = false): void {
+  private async failed(row: OutboxRow, chatId: number, error: unknown, inGroup = false): Promise<void> {
     const { desk } = this;
     if (error instanceof GrammyError) {
       if (error.error_code === 429) {
         const seconds = error.parameters.retry_after ?? 1;
         this.limiter.holdChat(chatId, desk.clock.now() + seconds * 1000);
-        scheduleRetry(desk, row, error.description, seconds * 1000);
+        await scheduleRetry(desk, row, error.description, seconds * 1000);
       } else if (error.error_code === 403 && inGroup) {
-        markDead(desk, row.id, `the group is closed to the bot: ${error.description}`);
+        await markDead(desk, row.id, `the group is closed to the bot: ${error.description}`);
       } else if (error.error_code === 403 && row.recipientId !== null) {
-        markUnreachable(desk, row.recipientId, error.description);
+        await markUnreachable(desk, row.recipientId, error.description);
       } else if (error.error_code >= 500) {
-        scheduleRetry(desk, row, error.description, retryDelay(row.attempts, this.options.random));
+        await scheduleRetry(desk, row, error.description, retryDelay(row.attempts, this.options.random));
       } else {
-        markDead(desk, row.id, error.description); // a bad request does not get better by trying again
+        await markDead(desk, row.id, error.description); // a bad request does not get better by trying again
       }
       return;
     }
     // Not Telegram's answer nor the network: a fault of ours (a topic's card that cannot be rendered, …),
     // which trying again would only repeat.
     if (!(error instanceof HttpError)) {
-      this.unsendable(row, error);
+      await this.unsendable(row, error);
       return;
     }
     // The network. Tried again only when the request surely never reached Telegram (the connection was
@@ -310,14 +314,14 @@ export class Notifier {
     // an answer that is not Telegram's) may have delivered it: an "uncertain" dead letter, never sent twice.
     const reason = networkReason(error);
     if (!NOT_SENT.has(reason)) {
-      markDead(
+      await markDead(
         desk,
         row.id,
         `uncertain: ${reason}: the request went out, it may or may not have been delivered`,
       );
       return;
     }
-    scheduleRetry(desk, row, `network: ${reason}`, retryDelay(row.attempts, this.options.random));
+    await scheduleRetry(desk, row, `network: ${reason}`, retryDelay(row.attempts, this.options.random));
   }
 }
 

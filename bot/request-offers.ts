@@ -8,6 +8,7 @@ import { loadActor } from '../core/actors.ts';
 import type { DeskContext } from '../core/context.ts';
 import { createTicket, DESCRIPTION_MAX } from '../core/tickets/create.ts';
 import { inTransaction } from '../core/transaction.ts';
+import { execute, queryOne } from '../db/access.ts';
 import { conversationState, type TicketRow } from '../db/schema.ts';
 import type { TelegramAttachment } from './attachments.ts';
 
@@ -41,35 +42,34 @@ export function showsOffer(offer: RequestOffer, messageId: number): boolean {
   return offer.messageId === messageId || offer.messageId === UNSHOWN;
 }
 
-export function readOffer(desk: DeskContext, chatId: number): RequestOffer | undefined {
-  const row = desk.db
-    .select({ value: conversationState.value })
-    .from(conversationState)
-    .where(eq(conversationState.key, keyOf(chatId)))
-    .get();
+export async function readOffer(desk: DeskContext, chatId: number): Promise<RequestOffer | undefined> {
+  const row = await queryOne(
+    desk.db
+      .select({ value: conversationState.value })
+      .from(conversationState)
+      .where(eq(conversationState.key, keyOf(chatId))),
+  );
   return row ? (JSON.parse(row.value) as RequestOffer) : undefined;
 }
 
-export function writeOffer(desk: DeskContext, chatId: number, offer: RequestOffer): void {
+export async function writeOffer(desk: DeskContext, chatId: number, offer: RequestOffer): Promise<void> {
   const value = JSON.stringify(offer);
   const at = desk.clock.now();
-  desk.db
-    .insert(conversationState)
-    .values({ key: keyOf(chatId), value, updatedAt: at })
-    .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt: at } })
-    .run();
+  await execute(
+    desk.db
+      .insert(conversationState)
+      .values({ key: keyOf(chatId), value, updatedAt: at })
+      .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt: at } }),
+  );
 }
 
-export function dropOffer(desk: DeskContext, chatId: number): void {
-  desk.db
-    .delete(conversationState)
-    .where(eq(conversationState.key, keyOf(chatId)))
-    .run();
+export async function dropOffer(desk: DeskContext, chatId: number): Promise<void> {
+  await execute(desk.db.delete(conversationState).where(eq(conversationState.key, keyOf(chatId))));
 }
 
 /** The open offer of a chat that more can join: not filed, not too old. */
-export function openOffer(desk: DeskContext, chatId: number): RequestOffer | undefined {
-  const offer = readOffer(desk, chatId);
+export async function openOffer(desk: DeskContext, chatId: number): Promise<RequestOffer | undefined> {
+  const offer = await readOffer(desk, chatId);
   if (!offer || offer.ticketNumber !== undefined) return undefined;
   return desk.clock.now() - offer.at <= OFFER_OPEN_MS ? offer : undefined;
 }
@@ -97,26 +97,26 @@ export type FiledOffer =
  * Files the chat's offer shown in `messageId` as a request of `personId`, once. `texts` words the parts a
  * person did not write: a request of files alone, and the line naming the closed ticket it follows.
  */
-export function fileOffer(
+export async function fileOffer(
   desk: DeskContext,
   chatId: number,
   messageId: number,
   personId: number,
   texts: { filesOnly: string; follows: (number: number) => string },
-): FiledOffer {
-  return inTransaction(desk.db, (): FiledOffer => {
-    const offer = readOffer(desk, chatId);
+): Promise<FiledOffer> {
+  return await inTransaction(desk.db, async (): Promise<FiledOffer> => {
+    const offer = await readOffer(desk, chatId);
     if (!offer || !showsOffer(offer, messageId)) return { outcome: 'stale' };
     if (offer.ticketNumber !== undefined) return { outcome: 'already', number: offer.ticketNumber };
     const lines = [...offer.parts];
     if (lines.length === 0) lines.push(texts.filesOnly);
     if (offer.follows !== null) lines.push('', texts.follows(offer.follows));
-    const ticket = createTicket(desk, loadActor(desk.db, personId), {
+    const ticket = await createTicket(desk, await loadActor(desk.db, personId), {
       channel: 'telegram',
       description: lines.join('\n').slice(0, DESCRIPTION_MAX),
       attachments: offer.files,
     });
-    writeOffer(desk, chatId, { ...offer, ticketNumber: ticket.number });
+    await writeOffer(desk, chatId, { ...offer, ticketNumber: ticket.number });
     return { outcome: 'filed', ticket };
   });
 }

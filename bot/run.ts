@@ -102,7 +102,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     composer.use(async (_ctx, next) => {
       const before = noticesQueued();
       await next();
-      if (noticesQueued() !== before) notifier.poke();
+      if (noticesQueued() !== before) await notifier.poke();
     });
   });
   bot.catch((error) => onUpdateError(error.error, error.ctx.update.update_id));
@@ -110,7 +110,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await registerCommands(bot.api);
   await registerRoleCommands(bot.api, options.desk.db);
   if (options.miniAppUrl) await registerMenuButton(bot.api, options.miniAppUrl);
-  notifier.start();
+  await notifier.start();
   // The record of handled updates is kept two days (bot/handled-updates.ts): pruned now and every hour.
   const handled = handledUpdates(options.desk.db);
   const prune = () => handled.prune(options.desk.clock.now() - HANDLED_UPDATES_KEPT_MS);

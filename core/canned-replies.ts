@@ -1,6 +1,7 @@
 // Ready answers staff send with two taps ("Please restart the router…"). Staff only: clients never see
 // the list, and a reply switched off is as gone as one that never existed.
 import { and, asc, eq } from 'drizzle-orm';
+import { queryAll, queryOne } from '../db/access.ts';
 import { type CannedReplyRow, cannedReplies } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
@@ -12,24 +13,26 @@ function assertStaff(actor: Actor): void {
 }
 
 /** The active canned replies, in their order. */
-export function listCannedReplies(ctx: DeskContext, actor: Actor): CannedReplyRow[] {
+export async function listCannedReplies(ctx: DeskContext, actor: Actor): Promise<CannedReplyRow[]> {
   assertStaff(actor);
-  return ctx.db
-    .select()
-    .from(cannedReplies)
-    .where(eq(cannedReplies.active, true))
-    .orderBy(asc(cannedReplies.sort), asc(cannedReplies.id))
-    .all();
+  return await queryAll(
+    ctx.db
+      .select()
+      .from(cannedReplies)
+      .where(eq(cannedReplies.active, true))
+      .orderBy(asc(cannedReplies.sort), asc(cannedReplies.id)),
+  );
 }
 
 /** One active canned reply; not found when missing or switched off. */
-export function getCannedReply(ctx: DeskContext, actor: Actor, id: number): CannedReplyRow {
+export async function getCannedReply(ctx: DeskContext, actor: Actor, id: number): Promise<CannedReplyRow> {
   assertStaff(actor);
-  const reply = ctx.db
-    .select()
-    .from(cannedReplies)
-    .where(and(eq(cannedReplies.id, id), eq(cannedReplies.active, true)))
-    .get();
+  const reply = await queryOne(
+    ctx.db
+      .select()
+      .from(cannedReplies)
+      .where(and(eq(cannedReplies.id, id), eq(cannedReplies.active, true))),
+  );
   if (!reply) throw new NotFoundError('canned reply', id);
   return reply;
 }

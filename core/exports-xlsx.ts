@@ -99,14 +99,14 @@ function whileOpen(out: Writable, work: Promise<unknown>): Promise<void> {
 
 async function writeTickets(
   sheet: Sheet,
-  pages: Iterable<ExportTicket[]>,
+  pages: AsyncIterable<ExportTicket[]>,
   format: ExportFormat,
   out: Writable,
 ) {
   const header = ticketHeader(format);
   sheet.columns = header.map((h) => ({ header: h, width: Math.max(10, Math.min(40, h.length + 4)) }));
   for (const i of TICKET_TIME_COLUMNS) sheet.getColumn(i + 1).numFmt = DATE_FORMAT;
-  for (const page of pages) {
+  for await (const page of pages) {
     for (const r of page) {
       const cells = ticketCells(r, format).map((c: ExportCell) =>
         c !== null && typeof c === 'object' ? localDate(c.at, format.timeZone) : c,
@@ -145,8 +145,13 @@ export function ticketsXlsx(
  * ticket of the period the actor may see. The report must have been built for this actor (buildReport
  * checks who may see it).
  */
-export function reportXlsx(ctx: DeskContext, actor: Actor, report: Report, format: ExportFormat): XlsxWriter {
-  const summary = reportRows(ctx, report, format, { assignees: false });
+export async function reportXlsx(
+  ctx: DeskContext,
+  actor: Actor,
+  report: Report,
+  format: ExportFormat,
+): Promise<XlsxWriter> {
+  const summary = await reportRows(ctx, report, format, { assignees: false });
   const assignees = assigneeRows(report, format);
   const pages = exportPages(ctx, actor, reportTicketFilter(report));
   return async (out) => {

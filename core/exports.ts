@@ -4,6 +4,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
+import { queryAll, queryOne } from '../db/access.ts';
 import { categories, companies, people, type TicketRow, tickets } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { csvLines as writeCsv } from './csv.ts';
@@ -132,27 +133,28 @@ function csvRow(r: ExportTicket, format: ExportFormat): unknown[] {
   );
 }
 
-function exportQuery(db: DeskContext['db'], actor: Actor, f: ParsedTicketFilter, limit: number) {
+async function exportQuery(db: DeskContext['db'], actor: Actor, f: ParsedTicketFilter, limit: number) {
   const requester = alias(people, 'requester');
   const assignee = alias(people, 'assignee');
-  return db
-    .select({
-      ticket: tickets,
-      company: companies.name,
-      requester: requester.name,
-      assignee: assignee.name,
-      categoryRu: categories.nameRu,
-      categoryEn: categories.nameEn,
-    })
-    .from(tickets)
-    .leftJoin(companies, eq(companies.id, tickets.companyId))
-    .leftJoin(requester, eq(requester.id, tickets.requesterId))
-    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
-    .leftJoin(categories, eq(categories.id, tickets.categoryId))
-    .where(filterCondition(db, actor, f))
-    .orderBy(desc(tickets.id))
-    .limit(limit)
-    .all();
+  return await queryAll(
+    db
+      .select({
+        ticket: tickets,
+        company: companies.name,
+        requester: requester.name,
+        assignee: assignee.name,
+        categoryRu: categories.nameRu,
+        categoryEn: categories.nameEn,
+      })
+      .from(tickets)
+      .leftJoin(companies, eq(companies.id, tickets.companyId))
+      .leftJoin(requester, eq(requester.id, tickets.requesterId))
+      .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+      .leftJoin(categories, eq(categories.id, tickets.categoryId))
+      .where(filterCondition(db, actor, f))
+      .orderBy(desc(tickets.id))
+      .limit(limit),
+  );
 }
 
 /**
@@ -160,14 +162,18 @@ function exportQuery(db: DeskContext['db'], actor: Actor, f: ParsedTicketFilter,
  * total. The filter is checked at once (a bad one throws here, before anything is read); the pages are
  * read as they are asked for.
  */
-export function exportPages(ctx: DeskContext, actor: Actor, raw: TicketFilter): Iterable<ExportTicket[]> {
+export function exportPages(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: TicketFilter,
+): AsyncIterable<ExportTicket[]> {
   // Unknown keys (a `limit` too) are dropped: these exports have no cap.
   const f = parseInput(ticketFilterSchema.omit({ limit: true }), raw);
   return {
-    *[Symbol.iterator]() {
+    async *[Symbol.asyncIterator]() {
       let before = f.before;
       for (;;) {
-        const page = exportQuery(ctx.db, actor, { ...f, before }, EXPORT_PAGE);
+        const page = await exportQuery(ctx.db, actor, { ...f, before }, EXPORT_PAGE);
         if (page.length > 0) yield page;
         if (page.length < EXPORT_PAGE) return;
         before = (page[page.length - 1] as ExportTicket).ticket.id;
@@ -176,14 +182,14 @@ export function exportPages(ctx: DeskContext, actor: Actor, raw: TicketFilter): 
   };
 }
 
-export function exportTicketsCsv(
+export async function exportTicketsCsv(
   ctx: DeskContext,
   actor: Actor,
   raw: TicketFilter,
   format: ExportFormat,
-): string {
+): Promise<string> {
   const f = parseInput(exportFilterSchema, raw);
-  const rows = exportQuery(ctx.db, actor, f, f.limit);
+  const rows = await exportQuery(ctx.db, actor, f, f.limit);
   return csv([ticketHeader(format), ...rows.map((r) => csvRow(r, format))]);
 }
 
@@ -196,27 +202,31 @@ export function ticketCsvChunks(
   actor: Actor,
   raw: TicketFilter,
   format: ExportFormat,
-): Iterable<string> {
+): AsyncIterable<string> {
   return csvChunks(exportPages(ctx, actor, raw), format);
 }
 
-function* csvChunks(pages: Iterable<ExportTicket[]>, format: ExportFormat, lead = ''): Iterable<string> {
+async function* csvChunks(
+  pages: AsyncIterable<ExportTicket[]>,
+  format: ExportFormat,
+  lead = '',
+): AsyncIterable<string> {
   yield `\uFEFF${lead}${csvLines([ticketHeader(format)])}`;
-  for (const page of pages) yield csvLines(page.map((r) => csvRow(r, format)));
+  for await (const page of pages) yield csvLines(page.map((r) => csvRow(r, format)));
 }
 
 /**
  * A period report as CSV, then an empty line and every ticket of the period the actor may see, in chunks.
  * The report must have been built for this actor (buildReport checks who may see it).
  */
-export function reportWithTicketsCsvChunks(
+export async function reportWithTicketsCsvChunks(
   ctx: DeskContext,
   actor: Actor,
   report: Report,
   format: ExportFormat,
-): Iterable<string> {
+): Promise<AsyncIterable<string>> {
   const pages = exportPages(ctx, actor, reportTicketFilter(report));
-  return csvChunks(pages, format, `${reportCsv(ctx, report, format).slice(1)}\r\n`);
+  return csvChunks(pages, format, `${(await reportCsv(ctx, report, format)).slice(1)}\r\n`);
 }
 
 /** The ticket-list filter of a report's tickets: its company (or all) and period. */
@@ -229,17 +239,17 @@ export function reportTicketFilter(report: Report): TicketFilter {
 }
 
 /** The report as section / figure / value rows (with a header row); per assignee too unless told not. */
-export function reportRows(
+export async function reportRows(
   ctx: DeskContext,
   report: Report,
   format: ExportFormat,
   options: { assignees?: boolean } = {},
-): unknown[][] {
+): Promise<unknown[][]> {
   const { t, timeZone } = format;
   const companyName =
     report.companyId === null
       ? t('report-all-companies')
-      : (statements(ctx.db).companyName.get({ id: report.companyId })?.name ?? '');
+      : ((await queryOne(statements(ctx.db).companyName, { id: report.companyId }))?.name ?? '');
   const rows: unknown[][] = [[t('report-section'), t('report-key'), t('report-value')]];
   const add = (section: string, key: string, value: unknown) => rows.push([t(section), key, value]);
   add('report-period', t('report-company'), companyName);
@@ -299,6 +309,6 @@ export function assigneeRows(report: Report, format: ExportFormat): unknown[][] 
 }
 
 /** The report as section / figure / value rows. */
-export function reportCsv(ctx: DeskContext, report: Report, format: ExportFormat): string {
-  return csv(reportRows(ctx, report, format));
+export async function reportCsv(ctx: DeskContext, report: Report, format: ExportFormat): Promise<string> {
+  return csv(await reportRows(ctx, report, format));
 }

@@ -165,8 +165,8 @@ const storedSchema = z.object({
 });
 
 /** The desk's own settings as stored (null when none, or when what is stored does not read). */
-function storedMailSettings(ctx: DeskContext): DeskMailSettings | null {
-  const value = readSetting(ctx.db, MAIL_SETTINGS);
+async function storedMailSettings(ctx: DeskContext): Promise<DeskMailSettings | null> {
+  const value = await readSetting(ctx.db, MAIL_SETTINGS);
   if (value === null) return null;
   try {
     const parsed = storedSchema.safeParse(JSON.parse(value));
@@ -177,11 +177,11 @@ function storedMailSettings(ctx: DeskContext): DeskMailSettings | null {
 }
 
 /** The settings the desk runs on, passwords included (the mail channel's; admins get the view). */
-export function effectiveMailSettings(
+export async function effectiveMailSettings(
   ctx: DeskContext,
   actor: Actor,
   env: MailEnvironment = NO_ENVIRONMENT,
-): EffectiveMailSettings {
+): Promise<EffectiveMailSettings> {
   assertAdmin(actor);
   if (environmentSetsMail(env))
     return {
@@ -190,7 +190,7 @@ export function effectiveMailSettings(
       smtpUrl: env.smtpUrl ?? null,
       from: env.from ?? null,
     };
-  const stored = storedMailSettings(ctx);
+  const stored = await storedMailSettings(ctx);
   if (!stored || (stored.mailboxes.length === 0 && stored.smtpUrl === null && stored.from === null))
     return { source: 'none', mailboxes: [], smtpUrl: null, from: null };
   return { source: 'desk', ...stored };
@@ -206,18 +206,26 @@ export function maskedMailSettings(settings: EffectiveMailSettings): MailSetting
 }
 
 /** The admin's view of the mail settings: where they come from, passwords masked. */
-export function mailSettingsView(ctx: DeskContext, actor: Actor, env?: MailEnvironment): MailSettingsView {
-  return maskedMailSettings(effectiveMailSettings(ctx, actor, env));
+export async function mailSettingsView(
+  ctx: DeskContext,
+  actor: Actor,
+  env?: MailEnvironment,
+): Promise<MailSettingsView> {
+  return maskedMailSettings(await effectiveMailSettings(ctx, actor, env));
 }
 
 /**
  * Input checked and completed with the stored passwords, not saved (what "Check" tries before saving).
  * A password given as `***` or left empty is the stored one of the same user@host; a new account needs one.
  */
-export function resolveMailSettings(ctx: DeskContext, actor: Actor, raw: unknown): DeskMailSettings {
+export async function resolveMailSettings(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: unknown,
+): Promise<DeskMailSettings> {
   assertAdmin(actor);
   const input = parseInput(mailSettingsInputSchema, raw);
-  const stored = storedMailSettings(ctx);
+  const stored = await storedMailSettings(ctx);
   const accounts = [...(stored?.mailboxes ?? []), ...(stored?.smtpUrl ? [stored.smtpUrl] : [])].flatMap(
     (url) => {
       const u = parsedUrl(url);
@@ -261,19 +269,19 @@ function safeDecode(text: string): string {
 }
 
 /** An admin saves the desk's mail settings; refused while the server's environment sets them. */
-export function saveMailSettings(
+export async function saveMailSettings(
   ctx: DeskContext,
   actor: Actor,
   raw: unknown,
   env: MailEnvironment = NO_ENVIRONMENT,
-): EffectiveMailSettings {
+): Promise<EffectiveMailSettings> {
   assertAdmin(actor);
   if (environmentSetsMail(env))
     throw new ConflictError("mail is set by the server's environment (IMAP_URL, SMTP_URL)", {
       source: 'environment',
     });
-  const settings = resolveMailSettings(ctx, actor, raw);
+  const settings = await resolveMailSettings(ctx, actor, raw);
   const empty = settings.mailboxes.length === 0 && settings.smtpUrl === null && settings.from === null;
-  writeSetting(ctx.db, MAIL_SETTINGS, empty ? null : JSON.stringify(settings), ctx.clock.now());
-  return effectiveMailSettings(ctx, actor, env);
+  await writeSetting(ctx.db, MAIL_SETTINGS, empty ? null : JSON.stringify(settings), ctx.clock.now());
+  return await effectiveMailSettings(ctx, actor, env);
 }

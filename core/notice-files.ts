@@ -4,6 +4,7 @@
 // file uploaded in the Mini App, sent from the file store). One
 // outbox row per message, so each is sent at most once like any notice.
 import { and, asc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { attachments } from '../db/schema.ts';
 
@@ -49,12 +50,12 @@ const prepared = new WeakMap<
 >();
 
 /** The public files of the event: for 'created', those filed with the ticket; for a comment, its own. */
-export function filesOfEvent(
+export async function filesOfEvent(
   db: Db,
   ticketId: number,
   eventType: string,
   payload: Record<string, unknown>,
-): NoticeFile[] {
+): Promise<NoticeFile[]> {
   const commentId = typeof payload.commentId === 'number' ? payload.commentId : null;
   if (eventType !== 'created' && !(eventType === 'comment' && commentId !== null)) return [];
   let queries = prepared.get(db);
@@ -63,8 +64,8 @@ export function filesOfEvent(
     prepared.set(db, queries);
   }
   return commentId === null
-    ? queries.filed.all({ ticketId })
-    : queries.ofComment.all({ ticketId, commentId });
+    ? await queryAll(queries.filed, { ticketId })
+    : await queryAll(queries.ofComment, { ticketId, commentId });
 }
 
 /**

@@ -3,6 +3,7 @@
 // channel's sender lays these out (e-mail: email/outbound/render.ts); no buttons and no markup here.
 // An outbox row of a kind this cannot word throws: the sender makes it a dead letter.
 import { eq } from 'drizzle-orm';
+import { queryOne } from '../db/access.ts';
 import { categories, type OutboxRow, people, type TicketRow, ticketEvents, tickets } from '../db/schema.ts';
 import { DEFAULT_LANGUAGE, type Translate } from '../locales/index.ts';
 import type { DeskContext } from './context.ts';
@@ -47,13 +48,13 @@ const text = (v: unknown) => (typeof v === 'string' ? v : '');
  */
 export type WordingStyle = 'mail' | 'chat';
 
-export function noticeWording(
+export async function noticeWording(
   desk: DeskContext,
   t: Translate,
   row: OutboxRow,
   language: Language = DEFAULT_LANGUAGE,
   style: WordingStyle = 'mail',
-): NoticeWording {
+): Promise<NoticeWording> {
   const dot = row.kind.indexOf('.');
   const audience = dot > 0 ? row.kind.slice(0, dot) : '';
   const event = dot > 0 ? row.kind.slice(dot + 1) : '';
@@ -70,14 +71,15 @@ export function noticeWording(
   const ticket =
     row.ticketId === null
       ? undefined
-      : desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)).get();
-  const zone = desk.policies.forContract(ticket?.contractId ?? null).timeZone;
+      : await queryOne(desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)));
+  const zone = (await desk.policies.forContract(ticket?.contractId ?? null)).timeZone;
   const zoned = (time: string) => (style === 'mail' ? `${time} (${zone})` : time);
   const at = (instant: number | null) => (instant === null ? '' : zoned(formatLocal(instant, zone)));
   const slot = (startsAt: number, endsAt: number) => zoned(slotText(startsAt, endsAt, zone, language));
-  const nameOf = (id: unknown) =>
+  const nameOf = async (id: unknown) =>
     typeof id === 'number'
-      ? (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '')
+      ? ((await queryOne(desk.db.select({ name: people.name }).from(people).where(eq(people.id, id))))
+          ?.name ?? '')
       : '';
   const number = ticket?.number ?? (typeof p.number === 'number' ? p.number : null);
   const priority = ticket?.priority ?? text(p.priority);
@@ -88,12 +90,12 @@ export function noticeWording(
     priority: priority ? t(`priority-${priority}`) : '',
     due: at(ticket?.resolutionDueAt ?? null),
     firstDue: at(ticket?.firstResponseDueAt ?? null),
-    assignee: nameOf(ticket?.assigneeId ?? p.assigneeId),
+    assignee: await nameOf(ticket?.assigneeId ?? p.assigneeId),
     question: text(p.question),
     reason: text(p.reason),
     resolution: text(p.resolution),
     body: text(p.body),
-    author: nameOf(row.eventId === null ? null : authorOf(desk, row.eventId)),
+    author: await nameOf(row.eventId === null ? null : await authorOf(desk, row.eventId)),
     slot: typeof p.startsAt === 'number' && typeof p.endsAt === 'number' ? slot(p.startsAt, p.endsAt) : '',
     address: text(p.address),
     note: text(p.note),
@@ -156,7 +158,7 @@ export function noticeWording(
   if (audience === 'requester') {
     let body: string;
     if (style === 'mail' && MAIL_WORDED.has(event)) {
-      const offered = event === 'offer_visit' ? slotsOffered(desk, ticket, p) : [];
+      const offered = event === 'offer_visit' ? await slotsOffered(desk, ticket, p) : [];
       body = say(`mail-requester-${event}`, {
         ...vars,
         slots: offered.map((s) => `• ${slot(s.startsAt, s.endsAt)}`).join('\n'),
@@ -194,19 +196,22 @@ export function noticeWording(
   const body = [details.filter(Boolean).join('\n'), description].filter(Boolean).join('\n\n') || eventName;
   return wording(withSubject(eventName), body, [
     ...common,
-    ...(ticket ? staffFacts(desk, t, ticket, language, fact) : []),
+    ...(ticket ? await staffFacts(desk, t, ticket, language, fact) : []),
     fact('visit', ticket ? visitOf(ticket, slot) : ''),
     fact('rating', typeof p.rating === 'number' ? t('notice-rating-value', { rating: p.rating }) : ''),
   ]);
 }
 
-function authorOf(desk: DeskContext, eventId: number): number | null {
+async function authorOf(desk: DeskContext, eventId: number): Promise<number | null> {
   return (
-    desk.db
-      .select({ actorId: ticketEvents.actorId })
-      .from(ticketEvents)
-      .where(eq(ticketEvents.id, eventId))
-      .get()?.actorId ?? null
+    (
+      await queryOne(
+        desk.db
+          .select({ actorId: ticketEvents.actorId })
+          .from(ticketEvents)
+          .where(eq(ticketEvents.id, eventId)),
+      )
+    )?.actorId ?? null
   );
 }
 
@@ -231,30 +236,30 @@ function visitOf(ticket: TicketRow, slot: (startsAt: number, endsAt: number) => 
 }
 
 /** Who asks and whose the ticket is: what staff look for first. */
-function staffFacts(
+async function staffFacts(
   desk: DeskContext,
   t: Translate,
   ticket: TicketRow,
   language: Language,
   fact: (key: string, value: string) => NoticeFact,
-): NoticeFact[] {
-  const requester = desk.db
-    .select({ name: people.name })
-    .from(people)
-    .where(eq(people.id, ticket.requesterId))
-    .get();
+): Promise<NoticeFact[]> {
+  const requester = await queryOne(
+    desk.db.select({ name: people.name }).from(people).where(eq(people.id, ticket.requesterId)),
+  );
   const company =
     ticket.companyId === null
       ? t('staff-card-unverified')
-      : (statements(desk.db).companyName.get({ id: ticket.companyId })?.name ?? '');
+      : ((await queryOne(statements(desk.db).companyName, { id: ticket.companyId }))?.name ?? '');
   const category =
     ticket.categoryId === null
       ? undefined
-      : desk.db.select().from(categories).where(eq(categories.id, ticket.categoryId)).get();
+      : await queryOne(desk.db.select().from(categories).where(eq(categories.id, ticket.categoryId)));
   const assignee =
     ticket.assigneeId === null
       ? undefined
-      : desk.db.select({ name: people.name }).from(people).where(eq(people.id, ticket.assigneeId)).get();
+      : await queryOne(
+          desk.db.select({ name: people.name }).from(people).where(eq(people.id, ticket.assigneeId)),
+        );
   return [
     fact('requester', requester?.name ?? ''),
     fact('company', company),
@@ -266,12 +271,12 @@ function staffFacts(
 }
 
 /** The times still offered (as the chat's buttons show them), else those the event offered. */
-function slotsOffered(
+async function slotsOffered(
   desk: DeskContext,
   ticket: TicketRow | undefined,
   payload: Record<string, unknown>,
-): { startsAt: number; endsAt: number }[] {
-  const current = ticket ? offeredSlots(desk.db, ticket.id) : [];
+): Promise<{ startsAt: number; endsAt: number }[]> {
+  const current = ticket ? await offeredSlots(desk.db, ticket.id) : [];
   if (current.length > 0) return current;
   const offered = Array.isArray(payload.slots) ? (payload.slots as unknown[]) : [];
   return offered.flatMap((s) => {

@@ -3,6 +3,7 @@
 // a ticket lands on when it is escalated, supervisors on an SLA breach. Nobody is told about their own
 // action.
 import { and, count, eq, gt } from 'drizzle-orm';
+import { queryAll, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { outbox } from '../db/schema.ts';
 import type { Instant, Line, Role } from './model.ts';
@@ -89,23 +90,27 @@ interface Recipient {
 }
 
 /** The people to tell about an event, each once, with how to reach them. */
-export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): Recipient[] {
+export async function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): Promise<Recipient[]> {
   const q = statements(db);
   // With a staff group, the ticket's topic is where a line hears about it; people are told in person
   // only about what is theirs (an assignment, a breach).
-  const grouped = staffGroup(db) !== null;
+  const grouped = (await staffGroup(db)) !== null;
   const found = new Map<number, Recipient>();
-  const add = (personId: number | null, audience: Audience, contact?: Contact) => {
+  const add = async (personId: number | null, audience: Audience, contact?: Contact) => {
     if (personId === null || personId === event.actorId || found.has(personId)) return;
-    found.set(personId, { personId, audience, contact: contact ?? q.contact.get({ id: personId }) });
+    found.set(personId, {
+      personId,
+      audience,
+      contact: contact ?? (await queryOne(q.contact, { id: personId })),
+    });
   };
   // The client hears first, so a person who is both (staff filing for themselves) gets the client's text.
   // A rating is the client's side's own word (a manager rating their employee's ticket): nothing to tell.
-  if (!event.internal && event.type !== 'rate') add(ticket.requesterId, 'requester');
+  if (!event.internal && event.type !== 'rate') await add(ticket.requesterId, 'requester');
   for (const [audience, who] of staffAudience(event, ticket)) {
     if (grouped && audience === 'line') continue;
-    if (who === 'assignee') add(ticket.assigneeId, audience);
-    else for (const s of q.peopleWithRole.all({ role: who })) add(s.personId, audience, s);
+    if (who === 'assignee') await add(ticket.assigneeId, audience);
+    else for (const s of await queryAll(q.peopleWithRole, { role: who })) await add(s.personId, audience, s);
   }
   return [...found.values()];
 }
@@ -115,13 +120,13 @@ export function recipientsOf(db: Db, event: NoticeEvent, ticket: NoticeTicket): 
  * reached there, else by e-mail, else not at all; and one for the ticket's topic in the staff group, for
  * every event, internal ones included (the group is staff only). Returns how many.
  */
-export function enqueueNotices(
+export async function enqueueNotices(
   db: Db,
   event: NoticeEvent,
   ticket: NoticeTicket,
   payload: Record<string, unknown>,
   at: Instant,
-): number {
+): Promise<number> {
   const { insertNotice } = statements(db);
   let queued = 0;
   /** One outbox row about this event; its key makes a repeated write of the same notice a no-op. */
@@ -145,7 +150,7 @@ export function enqueueNotices(
     queued++;
   };
   let files: NoticeFile[][] | undefined;
-  for (const { personId, audience, contact: c } of recipientsOf(db, event, ticket)) {
+  for (const { personId, audience, contact: c } of await recipientsOf(db, event, ticket)) {
     if (!c) continue;
     // A group's request is answered in the group (the notifier replies there): private reach does not matter.
     const inGroup =
@@ -158,7 +163,7 @@ export function enqueueNotices(
     notice(personId, channel, kind, `p${personId}:${kind}`);
     // Staff see what the client sent, not only its caption: the files follow the notice in the chat.
     if (audience !== 'requester' && channel === 'telegram') {
-      files ??= fileMessages(filesOfEvent(db, ticket.id, event.type, payload));
+      files ??= fileMessages(await filesOfEvent(db, ticket.id, event.type, payload));
       for (const [i, group] of files.entries()) {
         notice(personId, channel, FILES_NOTICE, `p${personId}:files${i}`, { files: group });
       }
@@ -167,7 +172,7 @@ export function enqueueNotices(
   // A request filed in the Mini App leaves nothing in the person's chat: they get the bot's own "accepted"
   // message (rendered like the guided intake's answer), so that there is something to reply to later.
   if (acknowledgesFiling(event, ticket, payload)) {
-    const contact = statements(db).contact.get({ id: ticket.requesterId });
+    const contact = await queryOne(statements(db).contact, { id: ticket.requesterId });
     const inGroup = ticket.channel === 'telegram_group';
     if (contact?.telegramUserId != null && (contact.unreachableAt === null || inGroup)) {
       notice(ticket.requesterId, 'telegram', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
@@ -176,15 +181,15 @@ export function enqueueNotices(
   // A request that came by mail (or the web form) is answered by mail with its number and answer time,
   // never with its text; a few an hour at most, so a mail loop or a forged sender cannot make us spam.
   if (acknowledgesByMail(event, ticket, payload)) {
-    const contact = statements(db).contact.get({ id: ticket.requesterId });
+    const contact = await queryOne(statements(db).contact, { id: ticket.requesterId });
     if (
       contact?.email != null &&
-      mailAcknowledgementsSince(db, ticket.requesterId, at - HOUR) < ACKS_PER_HOUR
+      (await mailAcknowledgementsSince(db, ticket.requesterId, at - HOUR)) < ACKS_PER_HOUR
     ) {
       notice(ticket.requesterId, 'email', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
     }
   }
-  if (staffGroup(db) !== null) notice(null, 'staff_group', `group.${event.type}`, 'group');
+  if ((await staffGroup(db)) !== null) notice(null, 'staff_group', `group.${event.type}`, 'group');
   return queued;
 }
 
@@ -231,19 +236,20 @@ function acknowledgesByMail(
   );
 }
 
-function mailAcknowledgementsSince(db: Db, personId: number, since: number): number {
-  const row = db
-    .select({ n: count() })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.recipientId, personId),
-        eq(outbox.kind, ACCEPTED_NOTICE),
-        eq(outbox.channel, 'email'),
-        gt(outbox.createdAt, since),
+async function mailAcknowledgementsSince(db: Db, personId: number, since: number): Promise<number> {
+  const row = await queryOne(
+    db
+      .select({ n: count() })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.recipientId, personId),
+          eq(outbox.kind, ACCEPTED_NOTICE),
+          eq(outbox.channel, 'email'),
+          gt(outbox.createdAt, since),
+        ),
       ),
-    )
-    .get();
+  );
   return row?.n ?? 0;
 }
 

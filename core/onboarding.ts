@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { execute, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import {
   attachments,
@@ -42,35 +43,38 @@ export function languageFrom(code: string | undefined): Language {
   return code?.toLowerCase().startsWith('en') ? 'en' : 'ru';
 }
 
-export function personByTelegram(db: Db, telegramUserId: number): PersonRow | undefined {
-  return statements(db).personByTelegram.get({ telegramUserId });
+export async function personByTelegram(db: Db, telegramUserId: number): Promise<PersonRow | undefined> {
+  return await queryOne(statements(db).personByTelegram, { telegramUserId });
 }
 
 /** The person behind a Telegram account, created (with no company) the first time they need to exist. */
-export function ensureTelegramPerson(ctx: DeskContext, profile: TelegramProfile): PersonRow {
-  const existing = personByTelegram(ctx.db, profile.telegramUserId);
+export async function ensureTelegramPerson(ctx: DeskContext, profile: TelegramProfile): Promise<PersonRow> {
+  const existing = await personByTelegram(ctx.db, profile.telegramUserId);
   // An admin listed by id (ADMIN_TELEGRAM_IDS) was named by that id until Telegram tells their name.
   const name = profile.name.slice(0, 200);
   if (existing && existing.name === String(profile.telegramUserId) && name) {
     return (
-      ctx.db.update(people).set({ name }).where(eq(people.id, existing.id)).returning().get() ?? existing
+      (await queryOne(ctx.db.update(people).set({ name }).where(eq(people.id, existing.id)).returning())) ??
+      existing
     );
   }
   if (existing) return existing;
-  return ctx.db
-    .insert(people)
-    .values({
-      telegramUserId: profile.telegramUserId,
-      name: profile.name.slice(0, 200) || String(profile.telegramUserId),
-      language: languageFrom(profile.languageCode),
-      createdAt: ctx.clock.now(),
-    })
-    .returning()
-    .get();
+  return await queryOne(
+    ctx.db
+      .insert(people)
+      .values({
+        telegramUserId: profile.telegramUserId,
+        name: profile.name.slice(0, 200) || String(profile.telegramUserId),
+        language: languageFrom(profile.languageCode),
+        createdAt: ctx.clock.now(),
+      })
+      .returning(),
+  );
 }
 
-export function setLanguage(ctx: DeskContext, personId: number, language: Language): void {
-  const changed = ctx.db.update(people).set({ language }).where(eq(people.id, personId)).run().changes;
+export async function setLanguage(ctx: DeskContext, personId: number, language: Language): Promise<void> {
+  const changed = (await execute(ctx.db.update(people).set({ language }).where(eq(people.id, personId))))
+    .changes;
   if (changed === 0) throw new NotFoundError('person', personId);
 }
 
@@ -97,7 +101,7 @@ export type NewInvite = z.input<typeof newInviteSchema>;
 const isStaffRole = (role: Role) => (STAFF_ROLES as readonly Role[]).includes(role);
 
 /** A client manager invites clients of their own company; admins invite anyone. */
-export function createInvite(ctx: DeskContext, actor: Actor, raw: NewInvite): InviteRow {
+export async function createInvite(ctx: DeskContext, actor: Actor, raw: NewInvite): Promise<InviteRow> {
   const input = parseInput(newInviteSchema, raw);
   if (isStaffRole(input.role) !== (input.companyId === null)) {
     throw new DeskError('invalid_input', 'client roles need a company; staff roles have none');
@@ -106,23 +110,26 @@ export function createInvite(ctx: DeskContext, actor: Actor, raw: NewInvite): In
   if (!(input.role === 'client' && managerOfIt)) assertAdmin(actor);
   if (
     input.companyId !== null &&
-    !ctx.db.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)).get()
+    !(await queryOne(
+      ctx.db.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)),
+    ))
   )
     throw new InvalidInputError('no such company', [{ path: ['companyId'], message: 'no such company' }]);
   const now = ctx.clock.now();
-  return ctx.db
-    .insert(invites)
-    .values({
-      code: randomBytes(12).toString('base64url'),
-      role: input.role,
-      companyId: input.companyId,
-      createdBy: actor.kind === 'person' ? actor.personId : null,
-      createdAt: now,
-      expiresAt: now + input.validDays * DAY,
-      maxUses: input.maxUses,
-    })
-    .returning()
-    .get();
+  return await queryOne(
+    ctx.db
+      .insert(invites)
+      .values({
+        code: randomBytes(12).toString('base64url'),
+        role: input.role,
+        companyId: input.companyId,
+        createdBy: actor.kind === 'person' ? actor.personId : null,
+        createdAt: now,
+        expiresAt: now + input.validDays * DAY,
+        maxUses: input.maxUses,
+      })
+      .returning(),
+  );
 }
 
 export type InviteRefusal = 'unknown' | 'expired' | 'used_up' | 'revoked';
@@ -142,43 +149,55 @@ export interface Joined {
 }
 
 /** Whether the person holds the role (for a client role: in that company). */
-export function holdsRole(db: Db, personId: number, role: Role, companyId: number | null): boolean {
+export async function holdsRole(
+  db: Db,
+  personId: number,
+  role: Role,
+  companyId: number | null,
+): Promise<boolean> {
   return (
-    db
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.personId, personId),
-          eq(memberships.role, role),
-          companyId === null ? isNull(memberships.companyId) : eq(memberships.companyId, companyId),
+    (await queryOne(
+      db
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.personId, personId),
+            eq(memberships.role, role),
+            companyId === null ? isNull(memberships.companyId) : eq(memberships.companyId, companyId),
+          ),
         ),
-      )
-      .get() !== undefined
+    )) !== undefined
   );
 }
 
 /** Binds whoever opened the invite link to its company and role. */
-export function redeemInvite(ctx: DeskContext, profile: TelegramProfile, code: string): Joined {
+export async function redeemInvite(
+  ctx: DeskContext,
+  profile: TelegramProfile,
+  code: string,
+): Promise<Joined> {
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    const invite = ctx.db.select().from(invites).where(eq(invites.code, code)).get();
+  return await inTransaction(ctx.db, async () => {
+    const invite = await queryOne(ctx.db.select().from(invites).where(eq(invites.code, code)));
     if (!invite) throw new InviteError('unknown');
     if (invite.revokedAt !== null) throw new InviteError('revoked');
     if (invite.expiresAt <= now) throw new InviteError('expired');
-    const person = ensureTelegramPerson(ctx, profile);
-    const held = holdsRole(ctx.db, person.id, invite.role, invite.companyId);
+    const person = await ensureTelegramPerson(ctx, profile);
+    const held = await holdsRole(ctx.db, person.id, invite.role, invite.companyId);
     if (!held) {
       if (invite.uses >= invite.maxUses) throw new InviteError('used_up');
-      ctx.db
-        .insert(memberships)
-        .values({ personId: person.id, role: invite.role, companyId: invite.companyId })
-        .run();
-      ctx.db
-        .update(invites)
-        .set({ uses: sql`${invites.uses} + 1` })
-        .where(eq(invites.id, invite.id))
-        .run();
+      await execute(
+        ctx.db
+          .insert(memberships)
+          .values({ personId: person.id, role: invite.role, companyId: invite.companyId }),
+      );
+      await execute(
+        ctx.db
+          .update(invites)
+          .set({ uses: sql`${invites.uses} + 1` })
+          .where(eq(invites.id, invite.id)),
+      );
     }
     return { person, role: invite.role, companyId: invite.companyId, already: held };
   });
@@ -199,56 +218,66 @@ export interface PhoneMatch {
  * entry with that number and no Telegram account yet, the Telegram account joins it; anything filed
  * before as an unknown person moves over with it.
  */
-export function bindByPhone(ctx: DeskContext, profile: TelegramProfile, rawPhone: string): PhoneMatch {
+export async function bindByPhone(
+  ctx: DeskContext,
+  profile: TelegramProfile,
+  rawPhone: string,
+): Promise<PhoneMatch> {
   const phone = normalizePhone(rawPhone);
   if (phone === null) throw new DeskError('invalid_input', 'not a phone number');
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     const db = ctx.db;
-    const current = personByTelegram(db, profile.telegramUserId);
-    const entry = db
-      .select()
-      .from(people)
-      .where(and(eq(people.phone, phone), isNull(people.telegramUserId)))
-      .get();
+    const current = await personByTelegram(db, profile.telegramUserId);
+    const entry = await queryOne(
+      db
+        .select()
+        .from(people)
+        .where(and(eq(people.phone, phone), isNull(people.telegramUserId))),
+    );
     if (!entry) {
-      const person = current ?? ensureTelegramPerson(ctx, profile);
-      const updated = db.update(people).set({ phone }).where(eq(people.id, person.id)).returning().get();
+      const person = current ?? (await ensureTelegramPerson(ctx, profile));
+      const updated = await queryOne(
+        db.update(people).set({ phone }).where(eq(people.id, person.id)).returning(),
+      );
       return { person: updated ?? person, matched: false };
     }
-    if (current) mergeInto(db, current.id, entry.id);
-    const person = db
-      .update(people)
-      .set({
-        telegramUserId: profile.telegramUserId,
-        language: current?.language ?? languageFrom(profile.languageCode),
-      })
-      .where(eq(people.id, entry.id))
-      .returning()
-      .get();
+    if (current) await mergeInto(db, current.id, entry.id);
+    const person = await queryOne(
+      db
+        .update(people)
+        .set({
+          telegramUserId: profile.telegramUserId,
+          language: current?.language ?? languageFrom(profile.languageCode),
+        })
+        .where(eq(people.id, entry.id))
+        .returning(),
+    );
     if (!person) throw new NotFoundError('person', entry.id);
     return { person, matched: true };
   });
 }
 
 /** Moves everything of person `from` to person `to` and deletes `from`. Runs inside a transaction. */
-function mergeInto(db: Db, from: number, to: number): void {
-  db.update(tickets).set({ requesterId: to }).where(eq(tickets.requesterId, from)).run();
-  db.update(tickets).set({ assigneeId: to }).where(eq(tickets.assigneeId, from)).run();
-  db.update(ticketEvents).set({ actorId: to }).where(eq(ticketEvents.actorId, from)).run();
-  db.update(comments).set({ authorId: to }).where(eq(comments.authorId, from)).run();
-  db.update(attachments).set({ uploadedBy: to }).where(eq(attachments.uploadedBy, from)).run();
-  db.update(outbox).set({ recipientId: to }).where(eq(outbox.recipientId, from)).run();
-  db.update(invites).set({ createdBy: to }).where(eq(invites.createdBy, from)).run();
-  db.update(calls).set({ personId: to }).where(eq(calls.personId, from)).run();
-  db.update(calls).set({ answeredById: to }).where(eq(calls.answeredById, from)).run();
-  db.update(calls).set({ callbackDoneBy: to }).where(eq(calls.callbackDoneBy, from)).run();
+async function mergeInto(db: Db, from: number, to: number): Promise<void> {
+  await execute(db.update(tickets).set({ requesterId: to }).where(eq(tickets.requesterId, from)));
+  await execute(db.update(tickets).set({ assigneeId: to }).where(eq(tickets.assigneeId, from)));
+  await execute(db.update(ticketEvents).set({ actorId: to }).where(eq(ticketEvents.actorId, from)));
+  await execute(db.update(comments).set({ authorId: to }).where(eq(comments.authorId, from)));
+  await execute(db.update(attachments).set({ uploadedBy: to }).where(eq(attachments.uploadedBy, from)));
+  await execute(db.update(outbox).set({ recipientId: to }).where(eq(outbox.recipientId, from)));
+  await execute(db.update(invites).set({ createdBy: to }).where(eq(invites.createdBy, from)));
+  await execute(db.update(calls).set({ personId: to }).where(eq(calls.personId, from)));
+  await execute(db.update(calls).set({ answeredById: to }).where(eq(calls.answeredById, from)));
+  await execute(db.update(calls).set({ callbackDoneBy: to }).where(eq(calls.callbackDoneBy, from)));
   // Roles the entry already has stay once; the rest move.
-  db.$client
-    .prepare(
+  await execute(
+    db.$client.prepare(
       `insert or ignore into memberships (person_id, role, company_id)
        select ?, role, company_id from memberships where person_id = ?`,
-    )
-    .run(to, from);
-  db.delete(memberships).where(eq(memberships.personId, from)).run();
-  db.delete(people).where(eq(people.id, from)).run();
+    ),
+    to,
+    from,
+  );
+  await execute(db.delete(memberships).where(eq(memberships.personId, from)));
+  await execute(db.delete(people).where(eq(people.id, from)));
 }

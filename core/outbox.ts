@@ -4,6 +4,7 @@
 // again: every notice goes out at most once. Order per recipient is kept: a notice is never claimed while
 // an earlier one to the same person is still undelivered.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { OUTBOX_UNDELIVERED, type OutboxRow, outbox, people } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
@@ -95,94 +96,107 @@ function statementsOf(db: Db) {
  * Claims up to `limit` due notices of a channel, oldest first, at most the oldest undelivered one per
  * recipient (the staff group, recipient null, is one recipient).
  */
-export function claimDue(
+export async function claimDue(
   ctx: DeskContext,
   limit = 100,
   channel: OutboxRow['channel'] = 'telegram',
-): OutboxRow[] {
+): Promise<OutboxRow[]> {
   const now = ctx.clock.now();
   const { dueIds, claim } = statementsOf(ctx.db);
-  return inTransaction(ctx.db, () => {
-    const ids = dueIds.all({ channel, now, limit });
+  return await inTransaction(ctx.db, async () => {
+    const ids = await queryAll(dueIds, { channel, now, limit });
     if (ids.length === 0) return [];
-    return claim.all({ ids: JSON.stringify(ids) }).sort((a, b) => a.id - b.id);
+    return (await queryAll(claim, { ids: JSON.stringify(ids) })).sort((a, b) => a.id - b.id);
   });
 }
 
 /** When the next pending notice of a channel falls due (null when none waits). */
-export function nextDueAt(ctx: DeskContext, channel: OutboxRow['channel'] = 'telegram'): number | null {
-  return statementsOf(ctx.db).nextDue.get({ channel })?.at ?? null;
+export async function nextDueAt(
+  ctx: DeskContext,
+  channel: OutboxRow['channel'] = 'telegram',
+): Promise<number | null> {
+  return (await queryOne(statementsOf(ctx.db).nextDue, { channel }))?.at ?? null;
 }
 
-export function markSent(ctx: DeskContext, id: number): void {
-  ctx.db
-    .update(outbox)
-    .set({ state: 'sent', sentAt: ctx.clock.now(), lastError: null })
-    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
-    .run();
+export async function markSent(ctx: DeskContext, id: number): Promise<void> {
+  await execute(
+    ctx.db
+      .update(outbox)
+      .set({ state: 'sent', sentAt: ctx.clock.now(), lastError: null })
+      .where(and(eq(outbox.id, id), eq(outbox.state, 'sending'))),
+  );
 }
 
 /** A failure that may pass (rate limit, server error, network): try again later, or give up for good. */
-export function scheduleRetry(
+export async function scheduleRetry(
   ctx: DeskContext,
   row: Pick<OutboxRow, 'id' | 'attempts'>,
   error: string,
   delayMs: number,
 ) {
   const dead = row.attempts >= MAX_ATTEMPTS;
-  ctx.db
-    .update(outbox)
-    .set({
-      state: dead ? 'dead' : 'pending',
-      nextAttemptAt: ctx.clock.now() + delayMs,
-      lastError: error.slice(0, 1000),
-    })
-    .where(eq(outbox.id, row.id))
-    .run();
+  await execute(
+    ctx.db
+      .update(outbox)
+      .set({
+        state: dead ? 'dead' : 'pending',
+        nextAttemptAt: ctx.clock.now() + delayMs,
+        lastError: error.slice(0, 1000),
+      })
+      .where(eq(outbox.id, row.id)),
+  );
 }
 
 /** Puts a claimed notice back untouched, to go at `at` (it was held back by a rate limit, not tried). */
-export function release(ctx: DeskContext, id: number, at: number): void {
-  ctx.db
-    .update(outbox)
-    .set({ state: 'pending', attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: at })
-    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')))
-    .run();
+export async function release(ctx: DeskContext, id: number, at: number): Promise<void> {
+  await execute(
+    ctx.db
+      .update(outbox)
+      .set({ state: 'pending', attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: at })
+      .where(and(eq(outbox.id, id), eq(outbox.state, 'sending'))),
+  );
 }
 
-export function markDead(ctx: DeskContext, id: number, reason: string): void {
-  ctx.db
-    .update(outbox)
-    .set({ state: 'dead', lastError: reason.slice(0, 1000) })
-    .where(eq(outbox.id, id))
-    .run();
-}
-
-/** The person blocked the bot: stop writing to them on Telegram; what was waiting becomes a dead letter. */
-export function markUnreachable(ctx: DeskContext, personId: number, reason: string): void {
-  inTransaction(ctx.db, () => {
-    ctx.db.update(people).set({ unreachableAt: ctx.clock.now() }).where(eq(people.id, personId)).run();
+export async function markDead(ctx: DeskContext, id: number, reason: string): Promise<void> {
+  await execute(
     ctx.db
       .update(outbox)
       .set({ state: 'dead', lastError: reason.slice(0, 1000) })
-      .where(
-        and(
-          eq(outbox.recipientId, personId),
-          eq(outbox.channel, 'telegram'),
-          inArray(outbox.state, ['pending', 'sending']),
+      .where(eq(outbox.id, id)),
+  );
+}
+
+/** The person blocked the bot: stop writing to them on Telegram; what was waiting becomes a dead letter. */
+export async function markUnreachable(ctx: DeskContext, personId: number, reason: string): Promise<void> {
+  await inTransaction(ctx.db, async () => {
+    await execute(
+      ctx.db.update(people).set({ unreachableAt: ctx.clock.now() }).where(eq(people.id, personId)),
+    );
+    await execute(
+      ctx.db
+        .update(outbox)
+        .set({ state: 'dead', lastError: reason.slice(0, 1000) })
+        .where(
+          and(
+            eq(outbox.recipientId, personId),
+            eq(outbox.channel, 'telegram'),
+            inArray(outbox.state, ['pending', 'sending']),
+          ),
         ),
-      )
-      .run();
+    );
   });
 }
 
 /** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */
-export function reconcileInterrupted(ctx: DeskContext): number {
-  return ctx.db
-    .update(outbox)
-    .set({ state: 'dead', lastError: 'interrupted while sending: it may or may not have been delivered' })
-    .where(eq(outbox.state, 'sending'))
-    .run().changes;
+export async function reconcileInterrupted(ctx: DeskContext): Promise<number> {
+  return (
+    await execute(
+      ctx.db
+        .update(outbox)
+        .set({ state: 'dead', lastError: 'interrupted while sending: it may or may not have been delivered' })
+        .where(eq(outbox.state, 'sending')),
+    )
+  ).changes;
 }
 
 function assertCanManageOutbox(actor: Actor): void {
@@ -193,24 +207,23 @@ function assertCanManageOutbox(actor: Actor): void {
   }
 }
 
-export function deadLetters(ctx: DeskContext, actor: Actor, limit = 100): OutboxRow[] {
+export async function deadLetters(ctx: DeskContext, actor: Actor, limit = 100): Promise<OutboxRow[]> {
   assertCanManageOutbox(actor);
-  return ctx.db
-    .select()
-    .from(outbox)
-    .where(eq(outbox.state, 'dead'))
-    .orderBy(asc(outbox.id))
-    .limit(limit)
-    .all();
+  return await queryAll(
+    ctx.db.select().from(outbox).where(eq(outbox.state, 'dead')).orderBy(asc(outbox.id)).limit(limit),
+  );
 }
 
 /** A supervisor decided a dead letter should go out after all. */
-export function requeueDeadLetter(ctx: DeskContext, actor: Actor, id: number): void {
+export async function requeueDeadLetter(ctx: DeskContext, actor: Actor, id: number): Promise<void> {
   assertCanManageOutbox(actor);
-  const changed = ctx.db
-    .update(outbox)
-    .set({ state: 'pending', attempts: 0, nextAttemptAt: ctx.clock.now(), lastError: null })
-    .where(and(eq(outbox.id, id), eq(outbox.state, 'dead')))
-    .run().changes;
+  const changed = (
+    await execute(
+      ctx.db
+        .update(outbox)
+        .set({ state: 'pending', attempts: 0, nextAttemptAt: ctx.clock.now(), lastError: null })
+        .where(and(eq(outbox.id, id), eq(outbox.state, 'dead'))),
+    )
+  ).changes;
   if (changed === 0) throw new NotFoundError('dead letter', id);
 }

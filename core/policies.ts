@@ -1,6 +1,7 @@
 // The SLA policy a ticket runs on: the contract's targets and priority matrix over its business calendar,
 // compiled once and cached. Call `invalidate()` after contracts or calendars change.
 import { desc, eq, isNull } from 'drizzle-orm';
+import { queryAll, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { businessCalendars, calendarExceptions, contracts } from '../db/schema.ts';
 import { type BusinessTime, compileCalendar, roundTheClock } from './calendar/business-calendar.ts';
@@ -44,41 +45,41 @@ export class PolicyBook {
   }
 
   /** The contract in force for a company (or for unmatched requesters when null) at an instant. */
-  activeContractId(companyId: number | null, at: Instant): number | null {
+  async activeContractId(companyId: number | null, at: Instant): Promise<number | null> {
     let list = this.byCompany.get(companyId);
     if (!list) {
-      list = this.db
-        .select({ id: contracts.id, startsAt: contracts.startsAt, endsAt: contracts.endsAt })
-        .from(contracts)
-        .where(companyId === null ? isNull(contracts.companyId) : eq(contracts.companyId, companyId))
-        .orderBy(desc(contracts.startsAt))
-        .all();
+      list = await queryAll(
+        this.db
+          .select({ id: contracts.id, startsAt: contracts.startsAt, endsAt: contracts.endsAt })
+          .from(contracts)
+          .where(companyId === null ? isNull(contracts.companyId) : eq(contracts.companyId, companyId))
+          .orderBy(desc(contracts.startsAt)),
+      );
       this.byCompany.set(companyId, list);
     }
     // The latest contract that has started and not ended.
     return list.find((c) => c.startsAt <= at && (c.endsAt === null || c.endsAt > at))?.id ?? null;
   }
 
-  forContract(contractId: number | null): Policy {
+  async forContract(contractId: number | null): Promise<Policy> {
     if (contractId === null) return FALLBACK_POLICY;
     const cached = this.byContract.get(contractId);
     if (cached) return cached;
-    const contract = this.db.select().from(contracts).where(eq(contracts.id, contractId)).get();
+    const contract = await queryOne(this.db.select().from(contracts).where(eq(contracts.id, contractId)));
     if (!contract) return FALLBACK_POLICY;
     let time = roundTheClock;
     let timeZone = 'UTC';
     if (contract.calendarId !== null) {
-      const calendar = this.db
-        .select()
-        .from(businessCalendars)
-        .where(eq(businessCalendars.id, contract.calendarId))
-        .get();
+      const calendar = await queryOne(
+        this.db.select().from(businessCalendars).where(eq(businessCalendars.id, contract.calendarId)),
+      );
       if (calendar) {
-        const exceptions = this.db
-          .select({ date: calendarExceptions.date, hours: calendarExceptions.hours })
-          .from(calendarExceptions)
-          .where(eq(calendarExceptions.calendarId, calendar.id))
-          .all();
+        const exceptions = await queryAll(
+          this.db
+            .select({ date: calendarExceptions.date, hours: calendarExceptions.hours })
+            .from(calendarExceptions)
+            .where(eq(calendarExceptions.calendarId, calendar.id)),
+        );
         time = compileCalendar({ timeZone: calendar.timeZone, week: calendar.week, exceptions });
         timeZone = calendar.timeZone;
       }

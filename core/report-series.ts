@@ -3,6 +3,7 @@
 // they were created, as in the report itself.
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryAll, queryValues } from '../db/access.ts';
 import { categories, tickets } from '../db/schema.ts';
 import {
   DAY_MS,
@@ -56,12 +57,12 @@ function midnight(epochDay: number, timeZone: string): Instant {
   return zonedTimeToUtc(d.year, d.month, d.day, 0, timeZone);
 }
 
-export function reportSeries(
+export async function reportSeries(
   ctx: DeskContext,
   actor: Actor,
   raw: SeriesQuery,
   language: Language,
-): ReportSeries {
+): Promise<ReportSeries> {
   const q = parseInput(seriesQuerySchema, raw);
   assertCanReport(actor, q.companyId);
   const weekly = q.to - q.from > DAILY_MAX_DAYS * DAY_MS;
@@ -75,18 +76,19 @@ export function reportSeries(
   // Bucket i holds [bounds[i], bounds[i + 1]); computed once per bucket, not per ticket.
   const bounds = [...starts, (starts.at(-1) as number) + step].map((day) => midnight(day, q.timeZone));
 
-  const rows = ctx.db
-    .select({ createdAt: tickets.createdAt, priority: tickets.priority, categoryId: tickets.categoryId })
-    .from(tickets)
-    .where(
-      and(
-        q.companyId === null ? undefined : eq(tickets.companyId, q.companyId),
-        gte(tickets.createdAt, q.from),
-        lt(tickets.createdAt, q.to),
-      ),
-    )
-    .orderBy(asc(tickets.createdAt))
-    .values() as [Instant, Priority, number | null][];
+  const rows = (await queryValues(
+    ctx.db
+      .select({ createdAt: tickets.createdAt, priority: tickets.priority, categoryId: tickets.categoryId })
+      .from(tickets)
+      .where(
+        and(
+          q.companyId === null ? undefined : eq(tickets.companyId, q.companyId),
+          gte(tickets.createdAt, q.from),
+          lt(tickets.createdAt, q.to),
+        ),
+      )
+      .orderBy(asc(tickets.createdAt)),
+  )) as [Instant, Priority, number | null][];
 
   const zeros = () => new Array<number>(starts.length).fill(0);
   const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, zeros()])) as Record<Priority, number[]>;
@@ -106,11 +108,13 @@ export function reportSeries(
   }
 
   const names = new Map(
-    ctx.db
-      .select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn })
-      .from(categories)
-      .all()
-      .map((c) => [c.id, language === 'ru' ? c.nameRu : c.nameEn]),
+    (
+      await queryAll(
+        ctx.db
+          .select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn })
+          .from(categories),
+      )
+    ).map((c) => [c.id, language === 'ru' ? c.nameRu : c.nameEn]),
   );
   const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
   return {

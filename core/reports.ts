@@ -11,6 +11,7 @@
 import type Database from 'better-sqlite3';
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryAll } from '../db/access.ts';
 import { categories, people, REPORT_FR_TIMED, REPORT_PENDING, REPORT_RES_TIMED } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import type { Channel, Instant, Priority, Status } from './model.ts';
@@ -214,7 +215,7 @@ function statementsOf(sqlite: Database.Database): Statements {
 const key = (value: string | number | null) => (value === null ? '' : String(value));
 const idOf = (value: string) => (value === '' ? null : Number(value));
 
-export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): Report {
+export async function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): Promise<Report> {
   const q = parseInput(reportQuerySchema, raw);
   assertCanReport(actor, q.companyId);
   const asOf = ctx.clock.now();
@@ -248,9 +249,10 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
   const endWholeDay = Math.floor(q.to / DAY);
   const ranges: [Instant, Instant][] = [];
   if (firstWholeDay < endWholeDay) {
-    for (const row of (one ? s.summary.one : s.summary.all)
-      .raw()
-      .all(...params(firstWholeDay, endWholeDay)) as SummaryRow[]) {
+    for (const row of (await queryAll(
+      (one ? s.summary.one : s.summary.all).raw(),
+      ...params(firstWholeDay, endWholeDay),
+    )) as SummaryRow[]) {
       const [
         kind,
         value,
@@ -280,10 +282,10 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
   } else {
     ranges.push([q.from, q.to]);
   }
-  const ticketsIn = (from: Instant, to: Instant) =>
-    (one ? s.tickets.one : s.tickets.all).raw().all(...params(from, to)) as TicketRow[];
+  const ticketsIn = async (from: Instant, to: Instant) =>
+    (await queryAll((one ? s.tickets.one : s.tickets.all).raw(), ...params(from, to))) as TicketRow[];
   for (const [from, to] of ranges) {
-    for (const row of ticketsIn(from, to)) {
+    for (const row of await ticketsIn(from, to)) {
       const [
         createdAt,
         id,
@@ -345,7 +347,10 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
   for (const day of tiedDays) {
     const from = Math.max(q.from, day * DAY);
     const to = Math.min(q.to, (day + 1) * DAY);
-    for (const [createdAt, id, status, priority, channel, categoryId, assigneeId] of ticketsIn(from, to)) {
+    for (const [createdAt, id, status, priority, channel, categoryId, assigneeId] of await ticketsIn(
+      from,
+      to,
+    )) {
       const values: [Kind, string][] = [
         ['s', status],
         ['p', priority],
@@ -374,20 +379,26 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
 
   // Tickets not yet answered or solved count as decided once overdue at the moment of asking.
   const overdue = new Map<string, { fr: number; res: number }>();
-  for (const [assigneeId, fr, res] of (one ? s.pending.one : s.pending.all)
-    .raw()
-    .all(asOf, asOf, ...params(q.from, q.to)) as [number | null, number, number][]) {
+  for (const [assigneeId, fr, res] of (await queryAll(
+    (one ? s.pending.one : s.pending.all).raw(),
+    asOf,
+    asOf,
+    ...params(q.from, q.to),
+  )) as [number | null, number, number][]) {
     overdue.set(key(assigneeId), { fr, res });
   }
 
-  const minutes = (statement: Database.Statement, ...args: (number | null)[]) =>
-    Float64Array.from(statement.pluck().all(...args) as number[]);
+  const minutes = async (statement: Database.Statement, ...args: (number | null)[]) =>
+    Float64Array.from((await queryAll(statement.pluck(), ...args)) as number[]);
   const assignees = inOrder('a');
   const resByAssignee = new Map<string, Float64Array>();
   let resCount = 0;
   for (const [value, f] of assignees) {
     if (f.resTimed === 0) continue;
-    const values = minutes(one ? s.resMinutes.one : s.resMinutes.all, ...params(idOf(value), q.from, q.to));
+    const values = await minutes(
+      one ? s.resMinutes.one : s.resMinutes.all,
+      ...params(idOf(value), q.from, q.to),
+    );
     resByAssignee.set(value, values);
     resCount += values.length;
   }
@@ -432,25 +443,29 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
   const names = new Map(
     perAssignee.length === 0
       ? []
-      : ctx.db
-          .select({ id: people.id, name: people.name })
-          .from(people)
-          .where(
-            inArray(
-              people.id,
-              perAssignee.map((a) => a.assigneeId),
-            ),
+      : (
+          await queryAll(
+            ctx.db
+              .select({ id: people.id, name: people.name })
+              .from(people)
+              .where(
+                inArray(
+                  people.id,
+                  perAssignee.map((a) => a.assigneeId),
+                ),
+              ),
           )
-          .all()
-          .map((p) => [p.id, p.name]),
+        ).map((p) => [p.id, p.name]),
   );
   for (const a of perAssignee) a.name = names.get(a.assigneeId) ?? '';
   const categoryNames = new Map(
-    ctx.db
-      .select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn })
-      .from(categories)
-      .all()
-      .map((c) => [c.id, c]),
+    (
+      await queryAll(
+        ctx.db
+          .select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn })
+          .from(categories),
+      )
+    ).map((c) => [c.id, c]),
   );
 
   return {
@@ -475,7 +490,7 @@ export function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQuery): R
       .sort((a, b) => b.count - a.count),
     firstResponse: {
       ...compliance(all.frMet, all.frDecided),
-      minutes: distribution(minutes(one ? s.frMinutes.one : s.frMinutes.all, ...params(q.from, q.to))),
+      minutes: distribution(await minutes(one ? s.frMinutes.one : s.frMinutes.all, ...params(q.from, q.to))),
     },
     resolution: { ...compliance(all.resMet, all.resDecided), minutes: distribution(allRes) },
     rating: {

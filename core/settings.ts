@@ -1,6 +1,7 @@
 // Settings an admin changes while the desk runs. Read on hot paths (every notice asks whether there is a
 // staff group), so each connection keeps them in memory and a write refreshes that copy.
 import { eq } from 'drizzle-orm';
+import { execute, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { deskSettings } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
@@ -18,38 +19,40 @@ const STAFF_GROUP = 'staff_group';
 const cache = new WeakMap<Db, Map<string, string | null>>();
 
 /** A setting's value (null when unset), from this connection's copy. */
-export function readSetting(db: Db, key: string): string | null {
+export async function readSetting(db: Db, key: string): Promise<string | null> {
   let values = cache.get(db);
   if (!values) {
     values = new Map();
     cache.set(db, values);
   }
   if (!values.has(key)) {
-    const row = db.select().from(deskSettings).where(eq(deskSettings.key, key)).get();
+    const row = await queryOne(db.select().from(deskSettings).where(eq(deskSettings.key, key)));
     values.set(key, row?.value ?? null);
   }
   return values.get(key) ?? null;
 }
 
 /** Sets (or with null, removes) a setting; call inside the change's transaction. */
-export function writeSetting(db: Db, key: string, value: string | null, at: number): void {
-  if (value === null) db.delete(deskSettings).where(eq(deskSettings.key, key)).run();
+export async function writeSetting(db: Db, key: string, value: string | null, at: number): Promise<void> {
+  if (value === null) await execute(db.delete(deskSettings).where(eq(deskSettings.key, key)));
   else
-    db.insert(deskSettings)
-      .values({ key, value, updatedAt: at })
-      .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: at } })
-      .run();
+    await execute(
+      db
+        .insert(deskSettings)
+        .values({ key, value, updatedAt: at })
+        .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: at } }),
+    );
   cache.get(db)?.set(key, value);
 }
 
 /** The staff supergroup with a topic per ticket, if one is set up. */
-export function staffGroup(db: Db): StaffGroup | null {
-  const value = readSetting(db, STAFF_GROUP);
+export async function staffGroup(db: Db): Promise<StaffGroup | null> {
+  const value = await readSetting(db, STAFF_GROUP);
   return value === null ? null : (JSON.parse(value) as StaffGroup);
 }
 
 /** Only an admin binds (or, with null, unbinds) the staff group. */
-export function setStaffGroup(ctx: DeskContext, actor: Actor, group: StaffGroup | null): void {
+export async function setStaffGroup(ctx: DeskContext, actor: Actor, group: StaffGroup | null): Promise<void> {
   assertAdmin(actor);
-  writeSetting(ctx.db, STAFF_GROUP, group === null ? null : JSON.stringify(group), ctx.clock.now());
+  await writeSetting(ctx.db, STAFF_GROUP, group === null ? null : JSON.stringify(group), ctx.clock.now());
 }

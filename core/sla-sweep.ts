@@ -4,6 +4,7 @@
 // pass repeated (after a restart too) records nothing twice. Each alert and each close is its own
 // transaction, with its event and notices.
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { queryAll } from '../db/access.ts';
 import { tickets } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { DeskError } from './errors.ts';
@@ -47,7 +48,7 @@ interface DueAlert {
   reachedAt: Instant;
 }
 
-export function sweepSla(ctx: DeskContext, options: SweepOptions = {}): SweepResult {
+export async function sweepSla(ctx: DeskContext, options: SweepOptions = {}): Promise<SweepResult> {
   const result: SweepResult = { warnings: 0, breaches: 0, autoClosed: 0 };
   const guarded = (ticketId: number, work: () => void) => {
     try {
@@ -58,26 +59,26 @@ export function sweepSla(ctx: DeskContext, options: SweepOptions = {}): SweepRes
     }
   };
 
-  for (const ticket of alertCandidates(ctx)) {
-    guarded(ticket.id, () => {
-      for (const alert of dueAlerts(ctx, ticket, ctx.clock.now())) {
+  for (const ticket of await alertCandidates(ctx)) {
+    guarded(ticket.id, async () => {
+      for (const alert of await dueAlerts(ctx, ticket, ctx.clock.now())) {
         // recordSlaAlert checks again inside its transaction: a ticket answered or paused meanwhile is left.
-        if (recordSlaAlert(ctx, ticket.id, alert.clock, alert.level) === null) continue;
+        if ((await recordSlaAlert(ctx, ticket.id, alert.clock, alert.level)) === null) continue;
         if (alert.level === 'warning') result.warnings++;
         else result.breaches++;
       }
     });
   }
 
-  for (const ticket of resolvedTickets(ctx)) {
-    guarded(ticket.id, () => {
+  for (const ticket of await resolvedTickets(ctx)) {
+    guarded(ticket.id, async () => {
       if (ticket.resolvedAt === null) return;
-      const policy = ctx.policies.forContract(ticket.contractId);
+      const policy = await ctx.policies.forContract(ticket.contractId);
       const closeAt = policy.time.addBusinessDays(ticket.resolvedAt, policy.autoCloseBusinessDays);
       if (closeAt > ctx.clock.now()) return;
       try {
         // The version read above: a ticket reopened and resolved again meanwhile is not closed early.
-        act(ctx, SYSTEM, ticket.id, { action: 'auto_close', expectedVersion: ticket.version });
+        await act(ctx, SYSTEM, ticket.id, { action: 'auto_close', expectedVersion: ticket.version });
         result.autoClosed++;
       } catch (error) {
         if (!(error instanceof DeskError && RACE_CODES.has(error.code))) throw error;
@@ -91,43 +92,44 @@ export function sweepSla(ctx: DeskContext, options: SweepOptions = {}): SweepRes
  * Tickets whose clocks run with some alert still unrecorded: the first-response pair only while nobody has
  * answered. The status range is served by the tickets_status_due index; closed tickets are never read.
  */
-function alertCandidates(ctx: DeskContext) {
+async function alertCandidates(ctx: DeskContext) {
   const t = tickets;
-  return ctx.db
-    .select({
-      id: t.id,
-      contractId: t.contractId,
-      priority: t.priority,
-      createdAt: t.createdAt,
-      firstResponseDueAt: t.firstResponseDueAt,
-      firstRespondedAt: t.firstRespondedAt,
-      resolutionDueAt: t.resolutionDueAt,
-      slaPausedAt: t.slaPausedAt,
-      slaPausedMinutes: t.slaPausedMinutes,
-      resolvedAt: t.resolvedAt,
-      slaAlerts: t.slaAlerts,
-    })
-    .from(t)
-    .where(
-      and(
-        inArray(t.status, [...CLOCK_RUNNING_STATUSES]),
-        or(
-          sql`(${t.slaAlerts} & ${RESOLUTION_ALERTS}) <> ${RESOLUTION_ALERTS}`,
-          and(
-            isNull(t.firstRespondedAt),
-            sql`(${t.slaAlerts} & ${FIRST_RESPONSE_ALERTS}) <> ${FIRST_RESPONSE_ALERTS}`,
+  return await queryAll(
+    ctx.db
+      .select({
+        id: t.id,
+        contractId: t.contractId,
+        priority: t.priority,
+        createdAt: t.createdAt,
+        firstResponseDueAt: t.firstResponseDueAt,
+        firstRespondedAt: t.firstRespondedAt,
+        resolutionDueAt: t.resolutionDueAt,
+        slaPausedAt: t.slaPausedAt,
+        slaPausedMinutes: t.slaPausedMinutes,
+        resolvedAt: t.resolvedAt,
+        slaAlerts: t.slaAlerts,
+      })
+      .from(t)
+      .where(
+        and(
+          inArray(t.status, [...CLOCK_RUNNING_STATUSES]),
+          or(
+            sql`(${t.slaAlerts} & ${RESOLUTION_ALERTS}) <> ${RESOLUTION_ALERTS}`,
+            and(
+              isNull(t.firstRespondedAt),
+              sql`(${t.slaAlerts} & ${FIRST_RESPONSE_ALERTS}) <> ${FIRST_RESPONSE_ALERTS}`,
+            ),
           ),
         ),
       ),
-    )
-    .all();
+  );
 }
 
 type Candidate = ReturnType<typeof alertCandidates>[number];
 
 /** The alerts reached by `now` and not yet recorded, oldest first; a warning always before its breach. */
-function dueAlerts(ctx: DeskContext, ticket: Candidate, now: Instant): DueAlert[] {
-  const policy = ctx.policies.forContract(ticket.contractId);
+async function dueAlerts(ctx: DeskContext, ticket: Candidate, now: Instant): Promise<DueAlert[]> {
+  const policy = await ctx.policies.forContract(ticket.contractId);
   const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, now);
   const due: DueAlert[] = [];
   const check = (clock: SlaClockName, reading: (typeof sla)['firstResponse']) => {
@@ -147,15 +149,16 @@ function dueAlerts(ctx: DeskContext, ticket: Candidate, now: Instant): DueAlert[
 }
 
 /** Resolved tickets waiting for the client's confirmation (the same index, one status). */
-function resolvedTickets(ctx: DeskContext) {
-  return ctx.db
-    .select({
-      id: tickets.id,
-      contractId: tickets.contractId,
-      resolvedAt: tickets.resolvedAt,
-      version: tickets.version,
-    })
-    .from(tickets)
-    .where(eq(tickets.status, 'resolved'))
-    .all();
+async function resolvedTickets(ctx: DeskContext) {
+  return await queryAll(
+    ctx.db
+      .select({
+        id: tickets.id,
+        contractId: tickets.contractId,
+        resolvedAt: tickets.resolvedAt,
+        version: tickets.version,
+      })
+      .from(tickets)
+      .where(eq(tickets.status, 'resolved')),
+  );
 }

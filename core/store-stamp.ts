@@ -4,6 +4,7 @@
 // was read from the store (the API's verified person and memberships) keep the stamp they were read
 // under and are dropped as soon as it differs: any write at all, a membership's among them.
 import type { Statement } from 'better-sqlite3';
+import { queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 
 export type StoreStamp = readonly [changes: number, version: number];
@@ -14,7 +15,7 @@ interface StampStatements {
 }
 const statements = new WeakMap<Db, StampStatements>();
 
-export function storeStamp(db: Db): StoreStamp {
+export async function storeStamp(db: Db): Promise<StoreStamp> {
   let s = statements.get(db);
   if (!s) {
     // Two statements: total_changes() reads no table, so it opens no read transaction; together with the
@@ -25,7 +26,7 @@ export function storeStamp(db: Db): StoreStamp {
     };
     statements.set(db, s);
   }
-  return [s.changes.get() as number, s.version.get() as number];
+  return [(await queryOne(s.changes)) as number, (await queryOne(s.version)) as number];
 }
 
 export function sameStamp(a: StoreStamp, b: StoreStamp): boolean {

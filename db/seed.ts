@@ -206,7 +206,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
   });
 
   // One transaction for the whole history: a month of requests is written in a blink.
-  db.$client.transaction(() => seedTickets(db, ids, now))();
+  db.$client.transaction(async () => await seedTickets(db, ids, now))();
   // The demo's history is the past: its notices count as delivered, so nobody is flooded on first start.
   db.update(outbox).set({ state: 'sent', sentAt: now }).run();
   return ids;
@@ -441,15 +441,15 @@ function workingDayAfter(time: BusinessTime, timeZone: string, at: number, minut
 }
 
 /** A month of requests walked through the lifecycle by the demo people, then the ones open now. */
-function seedTickets(db: Db, p: DemoPeople, now: number): void {
+async function seedTickets(db: Db, p: DemoPeople, now: number): Promise<void> {
   const clock = new ManualClock(now);
   const ctx = createContext(db, clock);
-  const as = (personId: number): Actor => loadActor(db, personId);
+  const as = async (personId: number): Promise<Actor> => await loadActor(db, personId);
   const staff = {
-    line1: as(p.line1),
-    line2: as(p.line2),
-    field: as(p.field),
-    supervisor: as(p.supervisor),
+    line1: await as(p.line1),
+    line2: await as(p.line2),
+    field: await as(p.field),
+    supervisor: await as(p.supervisor),
   };
   const category = (code: string) =>
     db.select({ id: categories.id }).from(categories).where(eq(categories.code, code)).get()?.id ?? null;
@@ -463,17 +463,17 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     .values({ name: 'Павел (звонок)', phone: '+79990001122', createdAt: now - 3 * HOUR })
     .returning({ id: people.id })
     .get();
-  const colleague = (name: string, companyId: number, contact: { phone?: string; email?: string }) => {
+  const colleague = async (name: string, companyId: number, contact: { phone?: string; email?: string }) => {
     const row = db
       .insert(people)
       .values({ name, createdAt: now - HISTORY_DAYS * DAY, language: 'ru', ...contact })
       .returning({ id: people.id })
       .get();
     db.insert(memberships).values({ personId: row.id, role: 'client', companyId }).run();
-    return { actor: as(row.id), personId: row.id, language: 'ru' as const, telegram: false };
+    return { actor: await as(row.id), personId: row.id, language: 'ru' as const, telegram: false };
   };
-  const telegramPerson = (personId: number, language: 'ru' | 'en'): Requester => ({
-    actor: as(personId),
+  const telegramPerson = async (personId: number, language: 'ru' | 'en'): Promise<Requester> => ({
+    actor: await as(personId),
     personId,
     language,
     telegram: true,
@@ -481,22 +481,22 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
 
   const from = now - HISTORY_DAYS * DAY;
   const to = now - HISTORY_GAP_DAYS * DAY;
-  const demoCompany = (id: number, requesters: DemoCompany['requesters']): DemoCompany => {
-    const policy = ctx.policies.forContract(ctx.policies.activeContractId(id, from));
+  const demoCompany = async (id: number, requesters: DemoCompany['requesters']): Promise<DemoCompany> => {
+    const policy = await ctx.policies.forContract(await ctx.policies.activeContractId(id, from));
     return { id, policy, requesters, from, businessMs: policy.time.between(from, to) };
   };
-  const romashka = demoCompany(romashkaId, [
-    [telegramPerson(p.clientA, 'ru'), 4],
-    [telegramPerson(p.managerA, 'ru'), 2],
-    [colleague('Мария Иванова', romashkaId, { email: 'm.ivanova@romashka.ru' }), 2],
-    [colleague('Игорь Соболев', romashkaId, { phone: '+79161112255' }), 1],
-    [colleague('Светлана Павлова', romashkaId, { email: 's.pavlova@romashka.ru' }), 1],
+  const romashka = await demoCompany(romashkaId, [
+    [await telegramPerson(p.clientA, 'ru'), 4],
+    [await telegramPerson(p.managerA, 'ru'), 2],
+    [await colleague('Мария Иванова', romashkaId, { email: 'm.ivanova@romashka.ru' }), 2],
+    [await colleague('Игорь Соболев', romashkaId, { phone: '+79161112255' }), 1],
+    [await colleague('Светлана Павлова', romashkaId, { email: 's.pavlova@romashka.ru' }), 1],
   ]);
-  const sibtech = demoCompany(sibtechId, [
-    [telegramPerson(p.clientB, 'en'), 4],
-    [telegramPerson(p.managerB, 'ru'), 2],
-    [colleague('Алексей Морозов', sibtechId, { phone: '+79137654322' }), 2],
-    [colleague('Наталья Зайцева', sibtechId, { email: 'n.zaitseva@sibtech.ru' }), 1],
+  const sibtech = await demoCompany(sibtechId, [
+    [await telegramPerson(p.clientB, 'en'), 4],
+    [await telegramPerson(p.managerB, 'ru'), 2],
+    [await colleague('Алексей Морозов', sibtechId, { phone: '+79137654322' }), 2],
+    [await colleague('Наталья Зайцева', sibtechId, { email: 'n.zaitseva@sibtech.ru' }), 1],
   ]);
 
   const rng = seededRandom(HISTORY_SEED);
@@ -508,7 +508,7 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     if (plan.steps.some((s) => !s.closing && s.at >= now - 5 * MINUTE)) continue;
     plans.push({ ...plan, steps: plan.steps.filter((s) => s.at < now) });
   }
-  plans.push(...currentPlans());
+  plans.push(...(await currentPlans()));
   plans.sort((a, b) => a.createdAt - b.createdAt);
   for (const plan of plans) {
     clock.set(plan.createdAt);
@@ -586,75 +586,99 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     if (story === 'visit' && !ON_SITE_CATEGORIES.includes(code)) story = 'escalate';
     if (story === 'reopen' && !requester.telegram) story = 'simple';
 
-    let at = step(later(createdAt, firstResponse), (id) => act(ctx, staff.line1, id, { action: 'triage' }));
+    let at = step(
+      later(createdAt, firstResponse),
+      async (id) => await act(ctx, staff.line1, id, { action: 'triage' }),
+    );
     if (story === 'cancel') {
       const by = requester.telegram ? requester.actor : staff.line1;
       const reason = language === 'en' ? 'Not needed any more' : 'Уже не актуально';
-      step(later(at, within(rng, 10, 120)), (id) => act(ctx, by, id, { action: 'cancel', reason }));
+      step(
+        later(at, within(rng, 10, 120)),
+        async (id) => await act(ctx, by, id, { action: 'cancel', reason }),
+      );
       return plan();
     }
     let solver = engineer;
     if (story === 'visit') {
       const visitAt = later(at, within(rng, 5, 30));
       const startsAt = workingDayAfter(time, company.policy.timeZone, visitAt, pick(rng, [10, 14]) * 60);
-      step(visitAt, (id) =>
-        act(ctx, staff.line1, id, {
-          action: 'schedule_visit',
-          startsAt,
-          endsAt: startsAt + 2 * HOUR,
-          engineerId: p.field,
-        }),
+      step(
+        visitAt,
+        async (id) =>
+          await act(ctx, staff.line1, id, {
+            action: 'schedule_visit',
+            startsAt,
+            endsAt: startsAt + 2 * HOUR,
+            engineerId: p.field,
+          }),
       );
-      at = step(startsAt + Math.round(within(rng, 2, 20)) * MINUTE, (id) =>
-        act(ctx, staff.field, id, { action: 'check_in' }),
+      at = step(
+        startsAt + Math.round(within(rng, 2, 20)) * MINUTE,
+        async (id) => await act(ctx, staff.field, id, { action: 'check_in' }),
       );
-      at = step(later(at, within(rng, 30, 90)), (id) =>
-        act(ctx, staff.field, id, { action: 'check_out', note: fix }),
+      at = step(
+        later(at, within(rng, 30, 90)),
+        async (id) => await act(ctx, staff.field, id, { action: 'check_out', note: fix }),
       );
       solver = staff.field;
       at = later(at, within(rng, 2, 10));
     } else {
-      at = step(later(at, within(rng, 1, 15)), (id) => act(ctx, engineer, id, { action: 'take' }));
+      at = step(
+        later(at, within(rng, 1, 15)),
+        async (id) => await act(ctx, engineer, id, { action: 'take' }),
+      );
       if (story === 'ask') {
         const question = pick(rng, QUESTIONS[language]);
         const answer = pick(rng, ANSWERS[language]);
-        at = step(later(at, within(rng, 5, 40)), (id) =>
-          act(ctx, engineer, id, { action: 'ask_customer', question }),
+        at = step(
+          later(at, within(rng, 5, 40)),
+          async (id) => await act(ctx, engineer, id, { action: 'ask_customer', question }),
         );
         // The client's answer resumes the clock; the wait is not counted against the desk.
-        at = step(later(at, within(rng, 15, 300)), (id) =>
-          addComment(ctx, requester.actor, id, { body: answer }),
+        at = step(
+          later(at, within(rng, 15, 300)),
+          async (id) => await addComment(ctx, requester.actor, id, { body: answer }),
         );
       }
       if (story === 'escalate') {
         const reason = pick(rng, ESCALATION_REASONS);
-        at = step(later(at, within(rng, 10, 60)), (id) =>
-          act(ctx, engineer, id, { action: 'escalate_line2', reason }),
+        at = step(
+          later(at, within(rng, 10, 60)),
+          async (id) => await act(ctx, engineer, id, { action: 'escalate_line2', reason }),
         );
-        at = step(later(at, within(rng, 5, 45)), (id) => act(ctx, staff.line2, id, { action: 'take' }));
+        at = step(
+          later(at, within(rng, 5, 45)),
+          async (id) => await act(ctx, staff.line2, id, { action: 'take' }),
+        );
         solver = staff.line2;
       }
       // Resolved when the planned resolution time has run (or a little after the last step).
       const planned = later(createdAt, resolution);
       at = planned > at ? planned : later(at, within(rng, 10, 60));
     }
-    at = step(at, (id) => act(ctx, solver, id, { action: 'resolve', resolution: fix }));
+    at = step(at, async (id) => await act(ctx, solver, id, { action: 'resolve', resolution: fix }));
 
     if (story === 'reopen') {
       const reason = language === 'en' ? 'It is broken again' : 'Снова не работает';
-      at = step(later(at, within(rng, 30, 300)), (id) =>
-        act(ctx, requester.actor, id, { action: 'reopen', reason }),
+      at = step(
+        later(at, within(rng, 30, 300)),
+        async (id) => await act(ctx, requester.actor, id, { action: 'reopen', reason }),
       );
-      at = step(later(at, within(rng, 5, 30)), (id) => act(ctx, staff.line1, id, { action: 'take' }));
+      at = step(
+        later(at, within(rng, 5, 30)),
+        async (id) => await act(ctx, staff.line1, id, { action: 'take' }),
+      );
       const again = `${fix} Проверено ещё раз вместе с пользователем.`;
-      at = step(later(at, within(rng, 30, 240)), (id) =>
-        act(ctx, staff.line1, id, { action: 'resolve', resolution: again }),
+      at = step(
+        later(at, within(rng, 30, 240)),
+        async (id) => await act(ctx, staff.line1, id, { action: 'resolve', resolution: again }),
       );
     }
     if (requester.telegram && rng() < 0.8) {
       at = step(
         later(at, within(rng, 5, 240)),
-        (id) => act(ctx, requester.actor, id, { action: 'confirm' }),
+        async (id) => await act(ctx, requester.actor, id, { action: 'confirm' }),
         true,
       );
       if (rng() < 0.7) {
@@ -671,7 +695,8 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
         const comment = rng() < 0.3 ? pick(rng, RATING_COMMENTS[language]) : undefined;
         step(
           at + MINUTE,
-          (id) => act(ctx, requester.actor, id, { action: 'rate', rating, ...(comment ? { comment } : {}) }),
+          async (id) =>
+            await act(ctx, requester.actor, id, { action: 'rate', rating, ...(comment ? { comment } : {}) }),
           true,
         );
       }
@@ -679,7 +704,7 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
       // Nobody confirmed: the desk closes it itself after the contract's days.
       step(
         time.addBusinessDays(at, company.policy.autoCloseBusinessDays),
-        (id) => act(ctx, SYSTEM, id, { action: 'auto_close' }),
+        async (id) => await act(ctx, SYSTEM, id, { action: 'auto_close' }),
         true,
       );
     }
@@ -688,23 +713,25 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     function plan(): Plan {
       return {
         createdAt,
-        file: () =>
-          createTicket(ctx, filer, {
-            channel,
-            ...(filer === requester.actor ? {} : { requesterId: requester.personId }),
-            categoryId,
-            description,
-            impact,
-            urgency,
-          }).id,
+        file: async () =>
+          (
+            await createTicket(ctx, filer, {
+              channel,
+              ...(filer === requester.actor ? {} : { requesterId: requester.personId }),
+              categoryId,
+              description,
+              impact,
+              urgency,
+            })
+          ).id,
         steps,
       };
     }
   }
 
   /** The requests of the last days that are still open, and the printer story the sandbox has always had. */
-  function currentPlans(): Plan[] {
-    const [clientA, managerA, clientB] = [as(p.clientA), as(p.managerA), as(p.clientB)];
+  async function currentPlans(): Promise<Plan[]> {
+    const [clientA, managerA, clientB] = [await as(p.clientA), await as(p.managerA), await as(p.clientB)];
     const moscow = romashka.policy.time;
     const novosibirsk = sibtech.policy.time;
     const plans: Plan[] = [];
@@ -715,38 +742,40 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     let at = moscow.add(printerAt, 12 * MINUTE);
     printerSteps.push({
       at,
-      run: (id) => {
-        act(ctx, staff.line1, id, { action: 'triage' });
-        act(ctx, staff.line1, id, { action: 'take' });
+      run: async (id) => {
+        await act(ctx, staff.line1, id, { action: 'triage' });
+        await act(ctx, staff.line1, id, { action: 'take' });
       },
     });
     at = moscow.add(at, 40 * MINUTE);
     printerSteps.push({
       at,
-      run: (id) =>
-        act(ctx, staff.line1, id, {
+      run: async (id) =>
+        await act(ctx, staff.line1, id, {
           action: 'resolve',
           resolution: 'Замятие бумаги устранено, картридж переустановлен.',
         }),
     });
     printerSteps.push({
       at: moscow.add(at, 2 * HOUR),
-      run: (id) => {
-        act(ctx, clientA, id, { action: 'confirm' });
-        act(ctx, clientA, id, { action: 'rate', rating: 5, comment: 'Спасибо, быстро!' });
+      run: async (id) => {
+        await act(ctx, clientA, id, { action: 'confirm' });
+        await act(ctx, clientA, id, { action: 'rate', rating: 5, comment: 'Спасибо, быстро!' });
       },
     });
     plans.push({
       createdAt: printerAt,
-      file: () =>
-        createTicket(ctx, clientA, {
-          channel: 'telegram',
-          categoryId: category('printer'),
-          description: 'Принтер в бухгалтерии не печатает, горит оранжевая лампочка',
-          impact: 'department',
-          urgency: 'medium',
-          location: 'Офис на Тверской, 3 этаж',
-        }).id,
+      file: async () =>
+        (
+          await createTicket(ctx, clientA, {
+            channel: 'telegram',
+            categoryId: category('printer'),
+            description: 'Принтер в бухгалтерии не печатает, горит оранжевая лампочка',
+            impact: 'department',
+            urgency: 'medium',
+            location: 'Офис на Тверской, 3 этаж',
+          })
+        ).id,
       steps: printerSteps,
     });
 
@@ -754,30 +783,38 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     const oneCAt = businessBefore(moscow, now, 12 * HOUR);
     plans.push({
       createdAt: oneCAt,
-      file: () =>
-        createTicket(ctx, managerA, {
-          channel: 'miniapp',
-          categoryId: category('software'),
-          description: '1С: Бухгалтерия выдаёт ошибку при проведении документов у всего отдела',
-          impact: 'department',
-          urgency: 'high',
-        }).id,
+      file: async () =>
+        (
+          await createTicket(ctx, managerA, {
+            channel: 'miniapp',
+            categoryId: category('software'),
+            description: '1С: Бухгалтерия выдаёт ошибку при проведении документов у всего отдела',
+            impact: 'department',
+            urgency: 'high',
+          })
+        ).id,
       steps: [
-        { at: moscow.add(oneCAt, 5 * MINUTE), run: (id) => act(ctx, staff.line1, id, { action: 'triage' }) },
+        {
+          at: moscow.add(oneCAt, 5 * MINUTE),
+          run: async (id) => await act(ctx, staff.line1, id, { action: 'triage' }),
+        },
         {
           at: moscow.add(oneCAt, 25 * MINUTE),
-          run: (id) =>
-            act(ctx, staff.line1, id, { action: 'escalate_line2', reason: 'Нужен доступ к серверу 1С' }),
+          run: async (id) =>
+            await act(ctx, staff.line1, id, {
+              action: 'escalate_line2',
+              reason: 'Нужен доступ к серверу 1С',
+            }),
         },
         {
           at: moscow.add(oneCAt, 55 * MINUTE),
-          run: (id) => {
-            act(ctx, staff.line2, id, { action: 'take' });
-            addComment(ctx, staff.line2, id, {
+          run: async (id) => {
+            await act(ctx, staff.line2, id, { action: 'take' });
+            await addComment(ctx, staff.line2, id, {
               body: 'Похоже на блокировку регламентного задания',
               internal: true,
             });
-            act(ctx, staff.line2, id, {
+            await act(ctx, staff.line2, id, {
               action: 'ask_customer',
               question: 'Какая версия конфигурации у вас сейчас?',
             });
@@ -791,20 +828,22 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     const visit = workingDayAfter(novosibirsk, sibtech.policy.timeZone, now, 10 * 60);
     plans.push({
       createdAt: networkAt,
-      file: () =>
-        createTicket(ctx, clientB, {
-          channel: 'telegram',
-          categoryId: category('network'),
-          description: 'No network in the warehouse office since the morning',
-          impact: 'department',
-          urgency: 'medium',
-        }).id,
+      file: async () =>
+        (
+          await createTicket(ctx, clientB, {
+            channel: 'telegram',
+            categoryId: category('network'),
+            description: 'No network in the warehouse office since the morning',
+            impact: 'department',
+            urgency: 'medium',
+          })
+        ).id,
       steps: [
         {
           at: novosibirsk.add(networkAt, 8 * MINUTE),
-          run: (id) => {
-            act(ctx, staff.line1, id, { action: 'triage' });
-            act(ctx, staff.line1, id, {
+          run: async (id) => {
+            await act(ctx, staff.line1, id, { action: 'triage' });
+            await act(ctx, staff.line1, id, {
               action: 'schedule_visit',
               startsAt: visit,
               endsAt: visit + 2 * HOUR,
@@ -819,25 +858,29 @@ function seedTickets(db: Db, p: DemoPeople, now: number): void {
     // 4. A new request from an unknown phone caller, recorded by the operator; 5. a fresh client request.
     plans.push({
       createdAt: businessBefore(moscow, now, 3 * HOUR),
-      file: () =>
-        createTicket(ctx, staff.line1, {
-          channel: 'phone',
-          requesterId: caller.id,
-          description: 'Не приходит почта на ящик отдела продаж',
-          categoryId: category('email'),
-        }).id,
+      file: async () =>
+        (
+          await createTicket(ctx, staff.line1, {
+            channel: 'phone',
+            requesterId: caller.id,
+            description: 'Не приходит почта на ящик отдела продаж',
+            categoryId: category('email'),
+          })
+        ).id,
       steps: [],
     });
     plans.push({
       createdAt: businessBefore(moscow, now, 20 * MINUTE),
-      file: () =>
-        createTicket(ctx, clientA, {
-          channel: 'telegram',
-          categoryId: category('workstation'),
-          description: 'Ноутбук не включается после обновления',
-          impact: 'person',
-          urgency: 'high',
-        }).id,
+      file: async () =>
+        (
+          await createTicket(ctx, clientA, {
+            channel: 'telegram',
+            categoryId: category('workstation'),
+            description: 'Ноутбук не включается после обновления',
+            impact: 'person',
+            urgency: 'high',
+          })
+        ).id,
       steps: [],
     });
     return plans;

@@ -56,14 +56,14 @@ interface Running {
   sender: MailSender | undefined;
 }
 
-export function startMailChannel(options: MailChannelOptions): MailChannel {
+export async function startMailChannel(options: MailChannelOptions): Promise<MailChannel> {
   const { desk, logger } = options;
   const log = options.log ?? ((line: string) => logger.info(line));
-  const read = () => effectiveMailSettings(desk, SYSTEM, options.env);
+  const read = async () => await effectiveMailSettings(desk, SYSTEM, options.env);
   const fingerprint = (s: EffectiveMailSettings) => JSON.stringify([s.mailboxes, s.smtpUrl, s.from]);
   const ownAddresses = (s: EffectiveMailSettings) => (s.from ? [mailAddressOf(s.from)] : []);
 
-  const start = (settings: EffectiveMailSettings): Running => {
+  const start = async (settings: EffectiveMailSettings): Promise<Running> => {
     options.hideSecrets?.(mailPasswords(settings));
     const running: Running = { settings, intake: undefined, sender: undefined };
     const from = settings.source === 'environment' ? 'the environment' : "the desk's settings";
@@ -78,7 +78,7 @@ export function startMailChannel(options: MailChannelOptions): MailChannel {
           logger,
           onError: (error) => logger.error({ err: error }, 'mail sending failed'),
         });
-        sender.start();
+        await sender.start();
         running.sender = sender;
         log(
           `tgdesk: notices by e-mail from ${settings.from} through ${maskMailUrl(settings.smtpUrl)} (${from})`,
@@ -99,9 +99,9 @@ export function startMailChannel(options: MailChannelOptions): MailChannel {
             ? {}
             : { newTicketsPerHour: options.env.newTicketsPerHour }),
           logger,
-          onFiled: () => {
+          onFiled: async () => {
             options.onFiled?.();
-            running.sender?.poke();
+            await running.sender?.poke();
           },
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
         });
@@ -118,7 +118,7 @@ export function startMailChannel(options: MailChannelOptions): MailChannel {
     await Promise.all([running.intake?.stop(), running.sender?.stop()]);
   };
 
-  let current: Running | undefined = start(read());
+  let current: Running | undefined = await start(await read());
   // One reload at a time, in order: each starts from what the previous one left.
   let queue: Promise<void> = Promise.resolve();
   const serially = (step: () => Promise<void>) => {
@@ -131,11 +131,11 @@ export function startMailChannel(options: MailChannelOptions): MailChannel {
     reload: () =>
       serially(async () => {
         if (!current) return;
-        const settings = read();
+        const settings = await read();
         if (fingerprint(settings) === fingerprint(current.settings)) return;
         const old = current;
         await halt(old);
-        current = start(settings);
+        current = await start(settings);
         if (old.settings.mailboxes.length > 0 && settings.mailboxes.length === 0)
           log('tgdesk: reading no mail any more');
       }),

@@ -68,7 +68,7 @@ export async function takeMail(
   const mailKey = mailKeyOf(mail, raw);
   const quarantine = async (reason: string): Promise<MailIntakeResult> => {
     const storagePath = await files.put(raw);
-    quarantineMail(
+    await quarantineMail(
       desk.db,
       {
         mailKey,
@@ -116,7 +116,7 @@ async function takeReadMail(
   if (!mail.from || mail.from.address === '') return quarantine('unreadable');
   const own = new Set(options.ownAddresses.map((a) => a.toLowerCase()));
   // A mail we sent that came back to us (a forward rule, a list): never a request, never a reply.
-  if (own.has(mail.from.address) || refOf(desk.db, 'email', mailKey)?.direction === 'out') {
+  if (own.has(mail.from.address) || (await refOf(desk.db, 'email', mailKey))?.direction === 'out') {
     return { kind: 'dropped', reason: 'own_mail' };
   }
   const automatic = classifyAutomatic(mail);
@@ -127,7 +127,7 @@ async function takeReadMail(
 
   const original = await keepOriginal(files, raw);
   if (automatic.kind === 'bounce') {
-    return takeBounce(desk, mail, mailKey, automatic.bouncedMessageIds, original);
+    return await takeBounce(desk, mail, mailKey, automatic.bouncedMessageIds, original);
   }
 
   const threadRefs = [...mail.inReplyTo, ...[...mail.references].reverse()];
@@ -136,7 +136,7 @@ async function takeReadMail(
   const isReply = number !== undefined || threadRefs.length > 0;
   const body = isReply ? stripQuoted(mail.text) : mail.text;
   try {
-    const outcome = receiveInbound(desk, {
+    const outcome = await receiveInbound(desk, {
       channel: 'email',
       sender: { kind: 'email', address: mail.from.address, name: mail.from.name },
       language: mail.language ?? undefined,
@@ -193,19 +193,19 @@ async function keepFiles(files: FileStore, mail: ParsedMail): Promise<Attachment
 }
 
 /** A bounce is news for staff about the ticket whose mail did not arrive: an internal note with it. */
-function takeBounce(
+async function takeBounce(
   desk: DeskContext,
   mail: ParsedMail,
   mailKey: string,
   bounced: readonly string[],
   original: AttachmentInput,
-): MailIntakeResult {
-  const ticketId = ticketOfRefs(desk.db, 'email', bounced);
+): Promise<MailIntakeResult> {
+  const ticketId = await ticketOfRefs(desk.db, 'email', bounced);
   if (ticketId === undefined) return { kind: 'bounce', ticketId: null };
-  return inTransaction(desk.db, () => {
-    if (refOf(desk.db, 'email', mailKey)) return { kind: 'bounce', ticketId };
+  return await inTransaction(desk.db, async () => {
+    if (await refOf(desk.db, 'email', mailKey)) return { kind: 'bounce', ticketId };
     try {
-      addComment(desk, SYSTEM, ticketId, {
+      await addComment(desk, SYSTEM, ticketId, {
         body: mail.subject.slice(0, 500),
         internal: true,
         attachments: [original],
@@ -214,7 +214,7 @@ function takeBounce(
       // A ticket closed since: the bounce is no news any more.
       if (!(error instanceof DeskError)) throw error;
     }
-    rememberRef(desk.db, 'email', mailKey, { ticketId, direction: 'in' }, desk.clock.now());
+    await rememberRef(desk.db, 'email', mailKey, { ticketId, direction: 'in' }, desk.clock.now());
     return { kind: 'bounce', ticketId };
   });
 }

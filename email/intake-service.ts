@@ -34,8 +34,8 @@ export function startMailIntake(options: MailIntakeServiceOptions): MailIntakeSe
     const own = [...options.ownAddresses, ...(target.user.includes('@') ? [target.user] : [])];
     const watcher = new MailboxWatcher({
       url,
-      loadCursor: () => loadMailboxCursor(desk.db, key),
-      saveCursor: (cursor) => saveMailboxCursor(desk.db, key, cursor, desk.clock.now()),
+      loadCursor: async () => await loadMailboxCursor(desk.db, key),
+      saveCursor: async (cursor) => await saveMailboxCursor(desk.db, key, cursor, desk.clock.now()),
       onMail: async (raw) => {
         const result = await takeMail(
           {

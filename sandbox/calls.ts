@@ -133,7 +133,7 @@ export class SandboxCalls {
 
   /** One event, form-encoded as a PBX posts it, to the desk's webhook with its token. */
   private async post(fields: Record<string, string>): Promise<void> {
-    const token = ctiToken(this.options.desk, SYSTEM);
+    const token = await ctiToken(this.options.desk, SYSTEM);
     const response = await this.options.webhook(
       new Request(`http://127.0.0.1/api/telephony/cti/${token}`, {
         method: 'POST',

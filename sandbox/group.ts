@@ -23,7 +23,10 @@ export interface SandboxGroup {
   members: SandboxPerson[];
 }
 
-export function sandboxClientGroup(desk: DeskContext, emulator: Emulator): SandboxGroup | undefined {
+export async function sandboxClientGroup(
+  desk: DeskContext,
+  emulator: Emulator,
+): Promise<SandboxGroup | undefined> {
   const everyone = sandboxPeople(desk.db);
   const clientsOf = (name: string) =>
     everyone.filter((p) => p.company === name && (p.role === 'client' || p.role === 'client_manager'));
@@ -41,7 +44,7 @@ export function sandboxClientGroup(desk: DeskContext, emulator: Emulator): Sandb
   const known = desk.db.select().from(clientGroups).where(eq(clientGroups.chatId, chatId)).get();
   const title = known?.title ?? `${company.name} · IT`;
   if (!known) {
-    bindGroup(desk, SYSTEM, {
+    await bindGroup(desk, SYSTEM, {
       chatId,
       title,
       language: clients[0]?.language ?? 'ru',

@@ -17,16 +17,16 @@ export interface ChatHistory {
   remember(chatId: number): void;
 }
 
-export function storeChatHistory(db: Db, now: () => number = Date.now): ChatHistory {
-  const stored = readSetting(db, KEY);
+export async function storeChatHistory(db: Db, now: () => number = Date.now): Promise<ChatHistory> {
+  const stored = await readSetting(db, KEY);
   const chats: number[] = stored ? (JSON.parse(stored) as number[]) : [];
   const before = new Set(chats);
   return {
-    had: (chatId) => before.has(chatId) || nextLinkedMessageId(db, chatId) > 1,
-    remember(chatId) {
+    had: async (chatId) => before.has(chatId) || (await nextLinkedMessageId(db, chatId)) > 1,
+    async remember(chatId) {
       if (chats.includes(chatId)) return;
       chats.push(chatId);
-      writeSetting(db, KEY, JSON.stringify(chats.slice(-MAX_CHATS)), now());
+      await writeSetting(db, KEY, JSON.stringify(chats.slice(-MAX_CHATS)), now());
     },
   };
 }

@@ -744,12 +744,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.post('/sandbox/api/calls/:callId/answer', small, async (c) => {
     const callId = await parse(callIdParam, c.req.param('callId'));
     const { by } = await parse(answerBody, c.req.json());
-    return c.json(await calling(() => calls.answer(callId, by)));
+    return c.json(await calling(async () => calls.answer(callId, by)));
   });
 
   app.post('/sandbox/api/calls/:callId/hangup', async (c) => {
     const callId = await parse(callIdParam, c.req.param('callId'));
-    return c.json(await calling(() => calls.hangUp(callId)));
+    return c.json(await calling(async () => calls.hangUp(callId)));
   });
 
   // ---------------------------------------------------------------------------------------- webform

@@ -5,8 +5,8 @@ import { webformSettings } from '../core/webform/settings.ts';
 import type { WebformView } from './types.ts';
 
 export function sandboxWebform(desk: DeskContext): () => WebformView {
-  return () => {
-    const { enabled, key } = webformSettings(desk);
+  return async () => {
+    const { enabled, key } = await webformSettings(desk);
     const formPath = `/form/${encodeURIComponent(key)}`;
     return { enabled, formPath, embedPath: `${formPath}/embed.js` };
   };

@@ -28,96 +28,94 @@ describe('set-up', () => {
   it('is for admins only', () => {
     const w = makeWorld();
     const calls = [
-      (who: PersonKey) => listCompanies(w.ctx, w.as[who]),
-      (who: PersonKey) => createCompany(w.ctx, w.as[who], { name: 'X' }),
-      (who: PersonKey) => updateCompany(w.ctx, w.as[who], w.companyA, { name: 'X' }),
-      (who: PersonKey) => listContracts(w.ctx, w.as[who]),
-      (who: PersonKey) => updateContract(w.ctx, w.as[who], 1, { autoCloseBusinessDays: 1 }),
-      (who: PersonKey) => listCalendars(w.ctx, w.as[who]),
-      (who: PersonKey) => updateCalendar(w.ctx, w.as[who], 1, { name: 'X' }),
-      (who: PersonKey) => listAllCategories(w.ctx, w.as[who]),
-      (who: PersonKey) => createCategory(w.ctx, w.as[who], { code: 'x', nameRu: 'x', nameEn: 'x' }),
-      (who: PersonKey) => listPeople(w.ctx, w.as[who]),
-      (who: PersonKey) => updatePerson(w.ctx, w.as[who], w.ids.clientA, { name: 'X' }),
-      (who: PersonKey) => addRole(w.ctx, w.as[who], w.ids[who], { role: 'admin' }),
+      async (who: PersonKey) => await listCompanies(w.ctx, w.as[who]),
+      async (who: PersonKey) => await createCompany(w.ctx, w.as[who], { name: 'X' }),
+      async (who: PersonKey) => await updateCompany(w.ctx, w.as[who], w.companyA, { name: 'X' }),
+      async (who: PersonKey) => await listContracts(w.ctx, w.as[who]),
+      async (who: PersonKey) => await updateContract(w.ctx, w.as[who], 1, { autoCloseBusinessDays: 1 }),
+      async (who: PersonKey) => await listCalendars(w.ctx, w.as[who]),
+      async (who: PersonKey) => await updateCalendar(w.ctx, w.as[who], 1, { name: 'X' }),
+      async (who: PersonKey) => await listAllCategories(w.ctx, w.as[who]),
+      async (who: PersonKey) => await createCategory(w.ctx, w.as[who], { code: 'x', nameRu: 'x', nameEn: 'x' }),
+      async (who: PersonKey) => await listPeople(w.ctx, w.as[who]),
+      async (who: PersonKey) => await updatePerson(w.ctx, w.as[who], w.ids.clientA, { name: 'X' }),
+      async (who: PersonKey) => await addRole(w.ctx, w.as[who], w.ids[who], { role: 'admin' }),
     ];
     for (const who of ['clientA', 'managerA', 'line1', 'line2', 'field', 'supervisor', 'stranger'] as const) {
-      for (const call of calls) expect(() => call(who)).toThrow(ForbiddenError);
+      for (const call of calls) await expect(call(who)).rejects.toThrow(ForbiddenError);
     }
-    for (const call of calls.slice(0, -1)) expect(() => call('admin')).not.toThrow();
+    for (const call of calls.slice(0, -1)) await expect(call('admin')).resolves.not.toThrow();
   });
 
-  it('manages companies and categories, refusing taken codes', () => {
+  it('manages companies and categories, refusing taken codes', async () => {
     const w = makeWorld();
-    const gamma = createCompany(w.ctx, w.as.admin, { name: ' Gamma ', emailDomain: 'Gamma.RU', phone: '' });
+    const gamma = await createCompany(w.ctx, w.as.admin, { name: ' Gamma ', emailDomain: 'Gamma.RU', phone: '' });
     expect(gamma).toMatchObject({ name: 'Gamma', emailDomain: 'gamma.ru', phone: null });
-    expect(updateCompany(w.ctx, w.as.admin, gamma.id, { phone: '+7 495 000-00-00' })).toMatchObject({
+    expect(await updateCompany(w.ctx, w.as.admin, gamma.id, { phone: '+7 495 000-00-00' })).toMatchObject({
       name: 'Gamma',
       phone: '+7 495 000-00-00',
     });
-    expect(() => updateCompany(w.ctx, w.as.admin, 999, { name: 'X' })).toThrow(NotFoundError);
-    expect(() => createCompany(w.ctx, w.as.admin, { name: 'X', emailDomain: 'not a domain' })).toThrow(
+    await expect(updateCompany(w.ctx, w.as.admin, 999, { name: 'X' })).rejects.toThrow(NotFoundError);
+    await expect(createCompany(w.ctx, w.as.admin, { name: 'X', emailDomain: 'not a domain' })).rejects.toThrow(
       InvalidInputError,
     );
 
-    const mail = createCategory(w.ctx, w.as.admin, {
+    const mail = await createCategory(w.ctx, w.as.admin, {
       code: 'mail',
       nameRu: 'Почта',
       nameEn: 'Mail',
       sort: -1,
     });
-    expect(activeCategories(w.ctx.db, 'en').map((c) => c.name)).toEqual(['Mail', 'Printer', 'Network']);
-    expect(() => createCategory(w.ctx, w.as.admin, { code: 'printer', nameRu: 'x', nameEn: 'x' })).toThrow(
+    expect((await activeCategories(w.ctx.db, 'en')).map((c) => c.name)).toEqual(['Mail', 'Printer', 'Network']);
+    await expect(createCategory(w.ctx, w.as.admin, { code: 'printer', nameRu: 'x', nameEn: 'x' })).rejects.toThrow(
       ConflictError,
     );
-    expect(() => updateCategory(w.ctx, w.as.admin, mail.id, { code: 'network' })).toThrow(ConflictError);
-    updateCategory(w.ctx, w.as.admin, mail.id, { active: false });
-    expect(activeCategories(w.ctx.db, 'ru').map((c) => c.name)).toEqual(['Принтер', 'Сеть']);
-    expect(listAllCategories(w.ctx, w.as.admin)).toHaveLength(3);
-    expect(() =>
-      createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'x', categoryId: mail.id }),
-    ).toThrow(InvalidInputError);
+    await expect(updateCategory(w.ctx, w.as.admin, mail.id, { code: 'network' })).rejects.toThrow(ConflictError);
+    await updateCategory(w.ctx, w.as.admin, mail.id, { active: false });
+    expect((await activeCategories(w.ctx.db, 'ru')).map((c) => c.name)).toEqual(['Принтер', 'Сеть']);
+    expect(await listAllCategories(w.ctx, w.as.admin)).toHaveLength(3);
+    await expect(createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'x', categoryId: mail.id }),
+    ).rejects.toThrow(InvalidInputError);
   });
 
-  it('applies a changed contract to the next ticket at once', () => {
+  it('applies a changed contract to the next ticket at once', async () => {
     const w = makeWorld();
     const contract = w.ctx.db.select().from(contracts).where(eq(contracts.companyId, w.companyA)).get();
     if (!contract) throw new Error('no contract');
-    const before = createTicket(w.ctx, w.as.clientA, {
+    const before = await createTicket(w.ctx, w.as.clientA, {
       channel: 'miniapp',
       description: 'before',
       impact: 'company',
       urgency: 'high',
     });
     expect(before.firstResponseDueAt - before.createdAt).toBe(15 * 60_000);
-    updateContract(w.ctx, w.as.admin, contract.id, {
+    await updateContract(w.ctx, w.as.admin, contract.id, {
       slaTargets: { ...TARGETS_A, P1: { firstResponse: 5, resolution: 60 } },
       calendarId: null,
     });
-    const after = createTicket(w.ctx, w.as.clientA, {
+    const after = await createTicket(w.ctx, w.as.clientA, {
       channel: 'miniapp',
       description: 'after',
       impact: 'company',
       urgency: 'high',
     });
     expect(after.firstResponseDueAt - after.createdAt).toBe(5 * 60_000);
-    expect(() => updateContract(w.ctx, w.as.admin, contract.id, { endsAt: contract.startsAt - 1 })).toThrow(
+    await expect(updateContract(w.ctx, w.as.admin, contract.id, { endsAt: contract.startsAt - 1 })).rejects.toThrow(
       InvalidInputError,
     );
-    expect(() => updateContract(w.ctx, w.as.admin, contract.id, { calendarId: 999 })).toThrow(
+    await expect(updateContract(w.ctx, w.as.admin, contract.id, { calendarId: 999 })).rejects.toThrow(
       InvalidInputError,
     );
-    expect(() =>
-      createContract(w.ctx, w.as.admin, {
+    await expect(createContract(w.ctx, w.as.admin, {
         companyId: 999,
         name: 'x',
         startsAt: 0,
         slaTargets: TARGETS_A,
         priorityMatrix: DEFAULT_PRIORITY_MATRIX,
       }),
-    ).toThrow(InvalidInputError);
+    ).rejects.toThrow(InvalidInputError);
     // A newer contract for B, starting now, takes over B's tickets.
-    createContract(w.ctx, w.as.admin, {
+    await createContract(w.ctx, w.as.admin, {
       companyId: w.companyB,
       name: 'B, renewed',
       startsAt: w.clock.now() - 1,
@@ -125,34 +123,34 @@ describe('set-up', () => {
       slaTargets: TARGETS_A,
       priorityMatrix: DEFAULT_PRIORITY_MATRIX,
     });
-    const b = createTicket(w.ctx, w.as.clientB, { channel: 'miniapp', description: 'b' });
-    expect(w.ctx.policies.forContract(b.contractId).timeZone).toBe('Europe/Moscow');
+    const b = await createTicket(w.ctx, w.as.clientB, { channel: 'miniapp', description: 'b' });
+    expect((await w.ctx.policies.forContract(b.contractId)).timeZone).toBe('Europe/Moscow');
   });
 
-  it('applies a changed calendar to the next ticket at once', () => {
+  it('applies a changed calendar to the next ticket at once', async () => {
     const w = makeWorld({ start: '2026-11-02T17:30:00+03:00' });
-    const moscow = listCalendars(w.ctx, w.as.admin)[0];
+    const moscow = (await listCalendars(w.ctx, w.as.admin))[0];
     expect(moscow?.exceptions).toEqual([{ date: '2026-11-04', name: 'Unity Day', hours: [] }]);
-    const before = createTicket(w.ctx, w.as.clientA, {
+    const before = await createTicket(w.ctx, w.as.clientA, {
       channel: 'miniapp',
       description: 'x',
       impact: 'company',
       urgency: 'high',
     });
     expect(before.firstResponseDueAt).toBe(Date.parse('2026-11-02T17:45:00+03:00'));
-    updateCalendar(w.ctx, w.as.admin, moscow?.id ?? 0, {
+    await updateCalendar(w.ctx, w.as.admin, moscow?.id ?? 0, {
       week: { ...WEEK, mon: ['09:00-17:00'] },
       exceptions: [],
     });
-    const after = createTicket(w.ctx, w.as.clientA, {
+    const after = await createTicket(w.ctx, w.as.clientA, {
       channel: 'miniapp',
       description: 'y',
       impact: 'company',
       urgency: 'high',
     });
     expect(after.firstResponseDueAt).toBe(Date.parse('2026-11-03T09:15:00+03:00'));
-    expect(listCalendars(w.ctx, w.as.admin)[0]?.exceptions).toEqual([]);
-    const ekb = createCalendar(w.ctx, w.as.admin, {
+    expect((await listCalendars(w.ctx, w.as.admin))[0]?.exceptions).toEqual([]);
+    const ekb = await createCalendar(w.ctx, w.as.admin, {
       name: 'Yekaterinburg',
       timeZone: 'Asia/Yekaterinburg',
       week: WEEK,
@@ -162,19 +160,18 @@ describe('set-up', () => {
       name: 'Yekaterinburg',
       exceptions: [{ date: '2027-01-01', name: 'New Year', hours: [] }],
     });
-    expect(() => updateCalendar(w.ctx, w.as.admin, ekb.id, { timeZone: 'Asia/Atlantis' })).toThrow(
+    await expect(updateCalendar(w.ctx, w.as.admin, ekb.id, { timeZone: 'Asia/Atlantis' })).rejects.toThrow(
       InvalidInputError,
     );
-    expect(() =>
-      updateCalendar(w.ctx, w.as.admin, ekb.id, { exceptions: [{ date: '2027-02-30', hours: [] }] }),
-    ).toThrow(InvalidInputError);
-    expect(listCalendars(w.ctx, w.as.admin)[2]?.timeZone).toBe('Asia/Yekaterinburg');
+    await expect(updateCalendar(w.ctx, w.as.admin, ekb.id, { exceptions: [{ date: '2027-02-30', hours: [] }] }),
+    ).rejects.toThrow(InvalidInputError);
+    expect((await listCalendars(w.ctx, w.as.admin))[2]?.timeZone).toBe('Asia/Yekaterinburg');
   });
 
-  it('manages people and their roles, and never leaves the desk without an admin', () => {
+  it('manages people and their roles, and never leaves the desk without an admin', async () => {
     const w = makeWorld();
     expect(
-      updatePerson(w.ctx, w.as.admin, w.ids.clientA, {
+      await updatePerson(w.ctx, w.as.admin, w.ids.clientA, {
         phone: '8 (900) 123-45-67',
         email: ' Anna@Example.ORG ',
       }),
@@ -182,36 +179,34 @@ describe('set-up', () => {
       phone: '+79001234567',
       email: 'anna@example.org',
     });
-    expect(() => updatePerson(w.ctx, w.as.admin, w.ids.clientA, { phone: '12' })).toThrow(InvalidInputError);
-    const person = addRole(w.ctx, w.as.admin, w.ids.stranger, {
+    await expect(updatePerson(w.ctx, w.as.admin, w.ids.clientA, { phone: '12' })).rejects.toThrow(InvalidInputError);
+    const person = await addRole(w.ctx, w.as.admin, w.ids.stranger, {
       role: 'client_manager',
       companyId: w.companyB,
     });
     expect(person.roles).toEqual([
       expect.objectContaining({ role: 'client_manager', companyId: w.companyB, companyName: 'Beta JSC' }),
     ]);
-    expect(() =>
-      addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client_manager', companyId: w.companyB }),
-    ).toThrow(ConflictError);
-    expect(() =>
-      addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'line1', companyId: w.companyB }),
-    ).toThrow(InvalidInputError);
-    expect(() => addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client' })).toThrow(InvalidInputError);
+    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client_manager', companyId: w.companyB }),
+    ).rejects.toThrow(ConflictError);
+    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'line1', companyId: w.companyB }),
+    ).rejects.toThrow(InvalidInputError);
+    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client' })).rejects.toThrow(InvalidInputError);
     expect(
-      listPeople(w.ctx, w.as.admin, { role: 'client_manager', companyId: w.companyB })
+      (await listPeople(w.ctx, w.as.admin, { role: 'client_manager', companyId: w.companyB }))
         .map((p) => p.name)
         .sort(),
     ).toEqual(['Manager B', 'Stranger']);
-    expect(listPeople(w.ctx, w.as.admin, { q: 'line one' }).map((p) => p.name)).toEqual([
+    expect((await listPeople(w.ctx, w.as.admin, { q: 'line one' })).map((p) => p.name)).toEqual([
       'Line One B',
       'Line One',
     ]);
-    expect(listPeople(w.ctx, w.as.admin, { q: '900123' }).map((p) => p.name)).toEqual(['Client A']);
+    expect((await listPeople(w.ctx, w.as.admin, { q: '900123' })).map((p) => p.name)).toEqual(['Client A']);
 
     const adminRole = w.ctx.db.select().from(memberships).where(eq(memberships.personId, w.ids.admin)).get();
-    expect(() => removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).toThrow(ConflictError);
-    expect(() => removeRole(w.ctx, w.as.admin, w.ids.clientA, adminRole?.id ?? 0)).toThrow(NotFoundError);
-    addRole(w.ctx, w.as.admin, w.ids.supervisor, { role: 'admin' });
-    expect(removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0).roles).toEqual([]);
+    await expect(removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).rejects.toThrow(ConflictError);
+    await expect(removeRole(w.ctx, w.as.admin, w.ids.clientA, adminRole?.id ?? 0)).rejects.toThrow(NotFoundError);
+    await addRole(w.ctx, w.as.admin, w.ids.supervisor, { role: 'admin' });
+    expect((await removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).roles).toEqual([]);
   });
 });

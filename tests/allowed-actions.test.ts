@@ -27,7 +27,7 @@ const PEOPLE: PersonKey[] = [
   'stranger',
 ];
 
-function command(w: World, action: Action, ticketId: number): Command {
+async function command(w: World, action: Action, ticketId: number): Promise<Command> {
   const now = w.clock.now();
   switch (action) {
     case 'reprioritize':
@@ -45,7 +45,7 @@ function command(w: World, action: Action, ticketId: number): Command {
     case 'offer_visit':
       return { action, slots: [{ startsAt: now + 2 * DAY, endsAt: now + 2 * DAY + 7_200_000 }] };
     case 'pick_visit':
-      return { action, slotId: offeredSlots(w.ctx.db, ticketId)[0]?.id ?? 999_999 };
+      return { action, slotId: (await offeredSlots(w.ctx.db, ticketId))[0]?.id ?? 999_999 };
     case 'resolve':
       return { action, resolution: 'Done' };
     case 'reopen':
@@ -58,11 +58,11 @@ function command(w: World, action: Action, ticketId: number): Command {
 }
 
 /** Whether act accepts the move (input it did not like aside), leaving the store as it was. */
-function accepts(w: World, who: PersonKey, ticketId: number, action: Action): boolean {
+async function accepts(w: World, who: PersonKey, ticketId: number, action: Action): Promise<boolean> {
   const c = w.ctx.db.$client;
   c.exec('SAVEPOINT probe');
   try {
-    act(w.ctx, w.as[who], ticketId, command(w, action, ticketId));
+    await act(w.ctx, w.as[who], ticketId, await command(w, action, ticketId));
     return true;
   } catch (error) {
     if (error instanceof TransitionRefusedError || error instanceof NotFoundError) return false;
@@ -75,62 +75,78 @@ function accepts(w: World, who: PersonKey, ticketId: number, action: Action): bo
   }
 }
 
-function situations(w: World): Record<string, number> {
-  const file = (who: PersonKey = 'clientA') =>
-    createTicket(w.ctx, w.as[who], { channel: 'telegram', description: 'Something broke' }).id;
-  const go = (id: number, who: PersonKey, cmd: Command) => {
-    act(w.ctx, w.as[who], id, cmd);
+async function situations(w: World): Promise<Record<string, number>> {
+  const file = async (who: PersonKey = 'clientA') =>
+    (await createTicket(w.ctx, w.as[who], { channel: 'telegram', description: 'Something broke' })).id;
+  const go = async (id: number, who: PersonKey, cmd: Command) => {
+    await act(w.ctx, w.as[who], id, cmd);
     return id;
   };
   const s: Record<string, number> = {};
-  s.new = file();
-  s.unverified = file('stranger');
-  s.open = go(file(), 'line1', { action: 'triage' });
-  s.openAssigned = go(file(), 'line1', { action: 'triage', assigneeId: w.ids.line1b });
-  s.inProgress = go(file(), 'line1', { action: 'take' });
-  s.onLine2 = go(go(file('clientB'), 'line1', { action: 'triage' }), 'line1', {
+  s.new = await file();
+  s.unverified = await file('stranger');
+  s.open = await go(await file(), 'line1', { action: 'triage' });
+  s.openAssigned = await go(await file(), 'line1', { action: 'triage', assigneeId: w.ids.line1b });
+  s.inProgress = await go(await file(), 'line1', { action: 'take' });
+  s.onLine2 = await go(await go(await file('clientB'), 'line1', { action: 'triage' }), 'line1', {
     action: 'escalate_line2',
     reason: 'x',
   });
-  const withVisit = () =>
-    go(go(file(), 'line1', { action: 'take' }), 'line1', command(w, 'schedule_visit', 0));
-  s.visit = withVisit();
-  s.onSite = go(withVisit(), 'field', { action: 'check_in' });
-  s.waiting = go(go(file(), 'line1', { action: 'take' }), 'line1', command(w, 'ask_customer', 0));
-  s.offered = go(go(file(), 'line1', { action: 'take' }), 'line1', command(w, 'offer_visit', 0));
-  const resolved = () => go(go(file(), 'line1', { action: 'take' }), 'line1', command(w, 'resolve', 0));
-  s.resolved = resolved();
-  s.closed = go(resolved(), 'clientA', { action: 'confirm' });
-  s.rated = go(go(resolved(), 'clientA', { action: 'confirm' }), 'clientA', { action: 'rate', rating: 5 });
-  s.cancelled = go(file(), 'clientA', { action: 'cancel' });
+  const withVisit = async () =>
+    await go(
+      await go(await file(), 'line1', { action: 'take' }),
+      'line1',
+      await command(w, 'schedule_visit', 0),
+    );
+  s.visit = await withVisit();
+  s.onSite = await go(await withVisit(), 'field', { action: 'check_in' });
+  s.waiting = await go(
+    await go(await file(), 'line1', { action: 'take' }),
+    'line1',
+    await command(w, 'ask_customer', 0),
+  );
+  s.offered = await go(
+    await go(await file(), 'line1', { action: 'take' }),
+    'line1',
+    await command(w, 'offer_visit', 0),
+  );
+  const resolved = async () =>
+    await go(await go(await file(), 'line1', { action: 'take' }), 'line1', await command(w, 'resolve', 0));
+  s.resolved = await resolved();
+  s.closed = await go(await resolved(), 'clientA', { action: 'confirm' });
+  s.rated = await go(await go(await resolved(), 'clientA', { action: 'confirm' }), 'clientA', {
+    action: 'rate',
+    rating: 5,
+  });
+  s.cancelled = await go(await file(), 'clientA', { action: 'cancel' });
   return s;
 }
 
 describe('allowed actions', { timeout: 60_000 }, () => {
-  it('are exactly what act accepts, for every situation and person', () => {
+  it('are exactly what act accepts, for every situation and person', async () => {
     const w = makeWorld();
-    const tickets = situations(w);
+    const tickets = await situations(w);
     let offered = 0;
     for (const [situation, id] of Object.entries(tickets)) {
       for (const who of PEOPLE) {
         let allowed: Action[] = [];
         try {
-          const view = getTicket(w.ctx, w.as[who], id);
+          const view = await getTicket(w.ctx, w.as[who], id);
           allowed = allowedActions(w.as[who], {
             ...view.ticket,
-            offeredSlots: offeredSlots(w.ctx.db, id).length,
+            offeredSlots: (await offeredSlots(w.ctx.db, id)).length,
           });
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
         }
         offered += allowed.length;
         for (const action of ACTIONS) {
-          const ok = accepts(w, who, id, action);
+          const ok = await accepts(w, who, id, action);
           const where = `${situation} as ${who}: ${action}`;
           if (allowed.includes(action)) expect(ok, `${where} is offered but refused`).toBe(true);
           else if (ok) {
             // Taking one's own ticket in progress again changes nothing; it is not offered.
-            const t = getTicket(w.ctx, w.as[who], id).ticket;
+            const t = (await getTicket(w.ctx, w.as[who], id)).ticket;
             expect(
               action === 'take' && t.assigneeId === w.ids[who],
               `${where} is accepted but not offered`,
@@ -142,28 +158,30 @@ describe('allowed actions', { timeout: 60_000 }, () => {
     expect(offered).toBeGreaterThan(100);
   });
 
-  it('offer the obvious buttons', () => {
+  it('offer the obvious buttons', async () => {
     const w = makeWorld();
-    const s = situations(w);
-    const of = (who: PersonKey, key: string) => {
+    const s = await situations(w);
+    const of = async (who: PersonKey, key: string) => {
       const id = s[key] as number;
       return allowedActions(w.as[who], {
-        ...getTicket(w.ctx, w.as[who], id).ticket,
-        offeredSlots: offeredSlots(w.ctx.db, id).length,
+        ...(await getTicket(w.ctx, w.as[who], id)).ticket,
+        offeredSlots: (await offeredSlots(w.ctx.db, id)).length,
       }).sort();
     };
-    expect(of('clientA', 'new')).toEqual(['cancel']);
-    expect(of('clientA', 'resolved')).toEqual(['confirm', 'reopen']);
-    expect(of('clientA', 'closed')).toEqual(['rate']);
-    expect(of('clientA', 'rated')).toEqual([]);
-    expect(of('clientA', 'offered')).toEqual(['cancel', 'pick_visit', 'resume']);
-    expect(of('clientA', 'waiting')).toEqual(['cancel', 'resume']);
-    expect(of('field', 'visit')).toContain('check_in');
-    expect(of('field', 'onSite')).toContain('check_out');
-    expect(of('field', 'onSite')).not.toContain('check_in');
-    expect(of('line1b', 'openAssigned')).toContain('return_to_queue');
-    expect(of('line1', 'open')).not.toContain('return_to_queue');
-    expect(of('supervisor', 'onLine2')).not.toContain('escalate_line2');
-    expect(allowedActions(w.as.clientB, getTicket(w.ctx, w.as.line1, s.new as number).ticket)).toEqual([]);
+    expect(await of('clientA', 'new')).toEqual(['cancel']);
+    expect(await of('clientA', 'resolved')).toEqual(['confirm', 'reopen']);
+    expect(await of('clientA', 'closed')).toEqual(['rate']);
+    expect(await of('clientA', 'rated')).toEqual([]);
+    expect(await of('clientA', 'offered')).toEqual(['cancel', 'pick_visit', 'resume']);
+    expect(await of('clientA', 'waiting')).toEqual(['cancel', 'resume']);
+    expect(await of('field', 'visit')).toContain('check_in');
+    expect(await of('field', 'onSite')).toContain('check_out');
+    expect(await of('field', 'onSite')).not.toContain('check_in');
+    expect(await of('line1b', 'openAssigned')).toContain('return_to_queue');
+    expect(await of('line1', 'open')).not.toContain('return_to_queue');
+    expect(await of('supervisor', 'onLine2')).not.toContain('escalate_line2');
+    expect(
+      allowedActions(w.as.clientB, (await getTicket(w.ctx, w.as.line1, s.new as number)).ticket),
+    ).toEqual([]);
   });
 });

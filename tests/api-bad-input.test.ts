@@ -15,9 +15,9 @@ function changes(): number {
   return (w.ctx.db.$client.prepare('select total_changes() as n').get() as { n: number }).n;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   w = apiWorld();
-  ticketId = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' }).id;
+  ticketId = (await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' })).id;
 });
 
 interface Bad {

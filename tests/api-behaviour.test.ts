@@ -258,7 +258,7 @@ describe('tickets through the API', { timeout: 60_000 }, () => {
   it('shapes a list of 200 with a handful of queries, not one per row', async () => {
     const w = apiWorld();
     for (let i = 0; i < 200; i++)
-      createTicket(w.ctx, i % 2 ? w.as.clientA : w.as.clientB, {
+      await createTicket(w.ctx, i % 2 ? w.as.clientA : w.as.clientB, {
         channel: 'telegram',
         description: `Row ${i}`,
         categoryId: w.category.printer,
@@ -499,7 +499,7 @@ describe('reports and exports', { timeout: 60_000 }, () => {
 describe('files, the Mini App and the rest', () => {
   it('downloads a file by its Telegram id, with its name; 404 when it cannot', async () => {
     const w = apiWorld();
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'See the photo',
       attachments: [
@@ -508,7 +508,7 @@ describe('files, the Mini App and the rest', () => {
         { kind: 'photo', telegramFileId: 'gone' },
       ],
     });
-    addComment(w.ctx, w.as.line1, t.id, {
+    await addComment(w.ctx, w.as.line1, t.id, {
       body: 'Here',
       attachments: [{ kind: 'photo', telegramFileId: 'ph-1' }],
     });
@@ -535,7 +535,7 @@ describe('files, the Mini App and the rest', () => {
     expect((await call(w, 'clientA', 'GET', stored.url)).status).toBe(404);
     expect((await call(w, 'clientA', 'GET', gone.url)).status).toBe(404);
     const noBot = apiWorld({}, { downloadFile: undefined });
-    const t2 = createTicket(noBot.ctx, noBot.as.clientA, {
+    const t2 = await createTicket(noBot.ctx, noBot.as.clientA, {
       channel: 'telegram',
       description: 'x',
       attachments: [{ kind: 'photo', telegramFileId: 'p' }],

@@ -46,11 +46,11 @@ import type { PersonKey, World } from './fixtures.ts';
 const MINUTE = 60_000;
 
 /** A dozen tickets of both companies, some on site with the field engineer, one from a client group. */
-function fileSome(w: World): number[] {
+async function fileSome(w: World): Promise<number[]> {
   const who: PersonKey[] = ['clientA', 'clientA2', 'managerA', 'clientB', 'managerB', 'stranger'];
   const ids: number[] = [];
   for (let i = 0; i < 14; i++) {
-    const t = createTicket(w.ctx, w.as[who[i % who.length] as PersonKey], {
+    const t = await createTicket(w.ctx, w.as[who[i % who.length] as PersonKey], {
       channel: 'telegram',
       description: `printer ${i} does not print`,
       impact: i % 2 === 0 ? 'person' : 'company',
@@ -79,11 +79,11 @@ function fileSome(w: World): number[] {
 }
 
 describe('the list read as summaries', () => {
-  it('is listTickets page for page, for every kind of person and filter', () => {
+  it('is listTickets page for page, for every kind of person and filter', async () => {
     const w = apiWorld();
     // Some with a category, an assignee, a visit, no company: every name a summary shows.
-    fileVaried(w);
-    const ids = fileSome(w);
+    await fileVaried(w);
+    const ids = await fileSome(w);
     const filters: TicketFilter[] = [
       {},
       { limit: 3 },
@@ -97,14 +97,14 @@ describe('the list read as summaries', () => {
     ];
     for (const who of Object.keys(w.as) as PersonKey[]) {
       for (const filter of filters) {
-        const rows = listTickets(w.ctx.db, w.as[who], filter);
-        const summaries = listTicketSummaries(w.ctx.db, w.as[who], filter);
-        expect(listTicketIds(w.ctx.db, w.as[who], filter), `${who} ${JSON.stringify(filter)}`).toEqual(
+        const rows = await listTickets(w.ctx.db, w.as[who], filter);
+        const summaries = await listTicketSummaries(w.ctx.db, w.as[who], filter);
+        expect(await listTicketIds(w.ctx.db, w.as[who], filter), `${who} ${JSON.stringify(filter)}`).toEqual(
           rows.map((t) => t.id),
         );
         for (const language of ['ru', 'en'] as const) {
           expect(JSON.stringify(summariesOfRows(w.ctx, summaries, language))).toBe(
-            JSON.stringify(ticketSummaries(w.ctx, rows, language)),
+            JSON.stringify(await ticketSummaries(w.ctx, rows, language)),
           );
         }
       }
@@ -115,17 +115,18 @@ describe('the list read as summaries', () => {
 const DAY = 86_400_000;
 
 /** Tickets of every shape a page shows: visits, offered times, staff-only details, notes, files, odd data. */
-function fileVaried(w: World): number[] {
+async function fileVaried(w: World): Promise<number[]> {
   const as = w.as;
-  const file = (who: PersonKey, extra: Partial<Parameters<typeof createTicket>[2]> = {}) =>
-    createTicket(w.ctx, as[who], { channel: 'telegram', description: 'Something broke', ...extra }).id;
-  const go = (id: number, who: PersonKey, command: Parameters<typeof act>[3]) => {
-    act(w.ctx, as[who], id, command);
+  const file = async (who: PersonKey, extra: Partial<Parameters<typeof createTicket>[2]> = {}) =>
+    (await createTicket(w.ctx, as[who], { channel: 'telegram', description: 'Something broke', ...extra }))
+      .id;
+  const go = async (id: number, who: PersonKey, command: Parameters<typeof act>[3]) => {
+    await act(w.ctx, as[who], id, command);
     w.clock.advance(3 * MINUTE);
     return id;
   };
   const ids: number[] = [];
-  const withFiles = file('clientA', {
+  const withFiles = await file('clientA', {
     subject: 'Принтер "HP"  <b>',
     description: 'line\nbreak \u2028 tab\t emoji 😀 "quotes"',
     location: 'Room 5',
@@ -140,32 +141,32 @@ function fileVaried(w: World): number[] {
       { kind: 'photo', storagePath: 'mail/1.jpg' },
     ],
   });
-  go(withFiles, 'line1', { action: 'take' });
-  addComment(w.ctx, as.line1, withFiles, {
+  await go(withFiles, 'line1', { action: 'take' });
+  await addComment(w.ctx, as.line1, withFiles, {
     body: 'Here is the fix',
     attachments: [{ kind: 'photo', telegramFileId: 'p1' }],
   });
-  addComment(w.ctx, as.line1, withFiles, { body: 'Between us', internal: true });
-  addComment(w.ctx, as.clientA, withFiles, {
+  await addComment(w.ctx, as.line1, withFiles, { body: 'Between us', internal: true });
+  await addComment(w.ctx, as.clientA, withFiles, {
     body: 'Thanks',
     attachments: [{ kind: 'voice', telegramFileId: 'v' }],
   });
-  go(withFiles, 'line1', { action: 'escalate_line2', reason: 'needs the network team' });
-  go(withFiles, 'line1', { action: 'reprioritize', priority: 'P1', reason: 'the whole floor' });
+  await go(withFiles, 'line1', { action: 'escalate_line2', reason: 'needs the network team' });
+  await go(withFiles, 'line1', { action: 'reprioritize', priority: 'P1', reason: 'the whole floor' });
   ids.push(withFiles);
   const now = () => w.clock.now();
-  const visit = go(file('managerA'), 'line1', { action: 'take' });
-  go(visit, 'line1', {
+  const visit = await go(await file('managerA'), 'line1', { action: 'take' });
+  await go(visit, 'line1', {
     action: 'schedule_visit',
     startsAt: now() + DAY,
     endsAt: now() + DAY + 7_200_000,
     engineerId: w.ids.field,
   });
-  go(visit, 'field', { action: 'check_in' });
-  go(visit, 'field', { action: 'check_out', note: 'replaced the cable' });
+  await go(visit, 'field', { action: 'check_in' });
+  await go(visit, 'field', { action: 'check_out', note: 'replaced the cable' });
   ids.push(visit);
-  const offered = go(file('clientA2'), 'line1', { action: 'take' });
-  go(offered, 'line1', {
+  const offered = await go(await file('clientA2'), 'line1', { action: 'take' });
+  await go(offered, 'line1', {
     action: 'offer_visit',
     slots: [
       { startsAt: now() + 3 * DAY, endsAt: now() + 3 * DAY + 3_600_000 },
@@ -173,18 +174,21 @@ function fileVaried(w: World): number[] {
     ],
   });
   ids.push(offered);
-  const done = go(file('clientB'), 'line1', { action: 'take' });
-  go(done, 'line1', { action: 'categorize', categoryId: w.category.network });
-  go(done, 'line1', { action: 'resolve', resolution: 'Done' });
-  go(done, 'clientB', { action: 'reopen', reason: 'Still broken' });
-  go(done, 'line1', { action: 'resolve', resolution: 'Done again' });
-  go(done, 'clientB', { action: 'confirm' });
-  go(done, 'clientB', { action: 'rate', rating: 4, comment: 'ok' } as Parameters<typeof act>[3]);
+  const done = await go(await file('clientB'), 'line1', { action: 'take' });
+  await go(done, 'line1', { action: 'categorize', categoryId: w.category.network });
+  await go(done, 'line1', { action: 'resolve', resolution: 'Done' });
+  await go(done, 'clientB', { action: 'reopen', reason: 'Still broken' });
+  await go(done, 'line1', { action: 'resolve', resolution: 'Done again' });
+  await go(done, 'clientB', { action: 'confirm' });
+  await go(done, 'clientB', { action: 'rate', rating: 4, comment: 'ok' } as Parameters<typeof act>[3]);
   ids.push(done);
-  const cancelled = go(file('clientA'), 'clientA', { action: 'cancel', reason: 'found it myself' });
+  const cancelled = await go(await file('clientA'), 'clientA', {
+    action: 'cancel',
+    reason: 'found it myself',
+  });
   ids.push(cancelled);
-  ids.push(file('stranger'));
-  const group = file('clientA2');
+  ids.push(await file('stranger'));
+  const group = await file('clientA2');
   w.ctx.db
     .update(tickets)
     .set({ channel: 'telegram_group', slaPausedMinutes: 0.1 + 0.2 })
@@ -214,21 +218,21 @@ function fileVaried(w: World): number[] {
 }
 
 /** The page as the route read it before it had one statement of its own. */
-function pageApart(w: World, who: PersonKey, id: number, language: Language) {
+async function pageApart(w: World, who: PersonKey, id: number, language: Language) {
   const actor = w.as[who];
-  const view = getTicket(w.ctx, actor, id);
-  const files = ticketAttachments(w.ctx, actor, view);
-  const events = timeline(w.ctx, actor, view);
-  const notes = ticketComments(w.ctx, actor, view);
+  const view = await getTicket(w.ctx, actor, id);
+  const files = await ticketAttachments(w.ctx, actor, view);
+  const events = await timeline(w.ctx, actor, view);
+  const notes = await ticketComments(w.ctx, actor, view);
   const t = view.ticket;
-  const names = new Names(w.ctx, language).load({
+  const names = await new Names(w.ctx, language).load({
     people: [t.requesterId, t.assigneeId, ...events.map((e) => e.actorId), ...notes.map((n) => n.authorId)],
     companies: [t.companyId],
   });
   return {
-    ticket: ticketDetail(w.ctx, actor, view, language, names),
-    timeline: eventViews(events, names),
-    comments: commentViews(notes, files, names),
+    ticket: await ticketDetail(w.ctx, actor, view, language, names),
+    timeline: await eventViews(events, names),
+    comments: await commentViews(notes, files, names),
     attachments: files.filter((a) => a.commentId === null).map(attachmentView),
   };
 }
@@ -244,16 +248,16 @@ function orNotFound(read: () => unknown): string {
 }
 
 describe('a ticket’s page read in one statement', () => {
-  it('is the page read apart, byte for byte, for every person, ticket and language', () => {
+  it('is the page read apart, byte for byte, for every person, ticket and language', async () => {
     const w = apiWorld();
-    const ids = [...fileVaried(w), ...fileSome(w), 999_999];
+    const ids = [...(await fileVaried(w)), ...(await fileSome(w)), 999_999];
     let seen = 0;
     for (const who of Object.keys(w.as) as PersonKey[]) {
       for (const id of ids) {
         for (const language of ['ru', 'en'] as const) {
-          const apart = orNotFound(() => pageApart(w, who, id, language));
-          const together = orNotFound(() =>
-            ticketPageView(w.as[who], readTicketPage(w.ctx, w.as[who], id), language),
+          const apart = orNotFound(async () => await pageApart(w, who, id, language));
+          const together = orNotFound(async () =>
+            ticketPageView(w.as[who], await readTicketPage(w.ctx, w.as[who], id), language),
           );
           expect(together, `${who} #${id} ${language}`).toBe(apart);
           if (apart !== 'not found') seen++;
@@ -268,7 +272,7 @@ describe('a ticket’s page read in one statement', () => {
 describe('the caller kept between requests', () => {
   it('loses a company the moment its membership is removed, and gains one the moment it is added', async () => {
     const w = apiWorld();
-    const ids = fileSome(w);
+    const ids = await fileSome(w);
     const header = { Authorization: `tma ${initData(w, 'managerA')}` };
     const theirs = ids[1] as number; // filed by Client A2, of company A
     const seen = async () =>
@@ -286,11 +290,11 @@ describe('the caller kept between requests', () => {
       .from(memberships)
       .where(and(eq(memberships.personId, w.ids.managerA), eq(memberships.role, 'client_manager')))
       .get();
-    removeRole(w.ctx, w.as.admin, w.ids.managerA, held?.id as number);
+    await removeRole(w.ctx, w.as.admin, w.ids.managerA, held?.id as number);
     expect(await seen()).not.toContain(theirs);
     expect((await call(w, 'managerA', 'GET', `/api/tickets/${theirs}`, undefined, header)).status).toBe(404);
 
-    addRole(w.ctx, w.as.admin, w.ids.managerA, { role: 'client_manager', companyId: w.companyA });
+    await addRole(w.ctx, w.as.admin, w.ids.managerA, { role: 'client_manager', companyId: w.companyA });
     expect(await seen()).toContain(theirs);
     // A write that bypasses core is seen too.
     w.ctx.db.delete(memberships).where(eq(memberships.personId, w.ids.managerA)).run();
@@ -299,7 +303,7 @@ describe('the caller kept between requests', () => {
 
   it('never answers one person with another’s caller, and follows a change of the person', async () => {
     const w = apiWorld();
-    fileSome(w);
+    await fileSome(w);
     for (let round = 0; round < 3; round++) {
       for (const who of ['managerA', 'managerB', 'clientA', 'stranger'] as const) {
         const me = await call(w, who, 'GET', '/api/me');
@@ -327,17 +331,17 @@ describe('the caller kept between requests', () => {
 });
 
 describe('the store stamp', () => {
-  it('moves on a write through this connection and on a commit from another process’s connection', () => {
+  it('moves on a write through this connection and on a commit from another process’s connection', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tgdesk-stamp-')), 'stamp.sqlite');
     const one = openDatabase(path);
     const other = openDatabase(path);
-    const first = storeStamp(one);
-    expect(storeStamp(one)).toEqual(first);
+    const first = await storeStamp(one);
+    expect(await storeStamp(one)).toEqual(first);
     other.insert(people).values({ name: 'Elsewhere', createdAt: 0 }).run();
-    const second = storeStamp(one);
+    const second = await storeStamp(one);
     expect(second).not.toEqual(first);
     one.insert(people).values({ name: 'Here', createdAt: 0 }).run();
-    expect(storeStamp(one)).not.toEqual(second);
+    expect(await storeStamp(one)).not.toEqual(second);
     one.$client.close();
     other.$client.close();
   });

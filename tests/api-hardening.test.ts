@@ -65,9 +65,10 @@ async function refusesAll(w: ApiWorld, list: Bad[]): Promise<void> {
 describe('instants beyond a sane range (2000-01-01 … 2100-01-01)', () => {
   let w: ApiWorld;
   let ticketId: number;
-  beforeAll(() => {
+  beforeAll(async () => {
     w = apiWorld();
-    ticketId = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' }).id;
+    ticketId = (await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' }))
+      .id;
   });
 
   it('are 400 on every route that takes one, and nothing is written or sent', async () => {
@@ -177,9 +178,11 @@ describe('instants beyond a sane range (2000-01-01 … 2100-01-01)', () => {
 describe('references to rows that do not exist', () => {
   it('are 400 "no such …" from core, never a failed foreign key', async () => {
     const w = apiWorld();
-    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' }).id;
-    act(w.ctx, w.as.line1, ticket, { action: 'triage' });
-    act(w.ctx, w.as.line1, ticket, { action: 'take' });
+    const ticket = (
+      await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A printer' })
+    ).id;
+    await act(w.ctx, w.as.line1, ticket, { action: 'triage' });
+    await act(w.ctx, w.as.line1, ticket, { action: 'take' });
     const contract = {
       name: 'C',
       startsAt: w.clock.now(),
@@ -329,11 +332,11 @@ describe('references to rows that do not exist', () => {
 });
 
 describe('visit times', () => {
-  it('are refused in core unless they start within the next 90 days, end after they start and last ≤ 12 h', () => {
+  it('are refused in core unless they start within the next 90 days, end after they start and last ≤ 12 h', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'The printer' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'The printer' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     const now = w.clock.now();
     const slot = (startsAt: number, endsAt: number) => ({ startsAt, endsAt });
     const bad: [Command, RegExp][] = [
@@ -353,12 +356,12 @@ describe('visit times', () => {
     const before = storeSnapshot(w.ctx.db);
     for (const [cmd, message] of bad) {
       const where = JSON.stringify(cmd);
-      expect(() => act(w.ctx, w.as.line1, t.id, cmd), where).toThrow(InvalidInputError);
-      expect(() => act(w.ctx, w.as.line1, t.id, cmd), where).toThrow(message);
+      await expect(act(w.ctx, w.as.line1, t.id, cmd), where).rejects.toThrow(InvalidInputError);
+      await expect(act(w.ctx, w.as.line1, t.id, cmd), where).rejects.toThrow(message);
     }
     expect(storeSnapshot(w.ctx.db)).toBe(before);
     // The edges themselves are fine: 90 days ahead, 12 hours long.
-    act(w.ctx, w.as.line1, t.id, {
+    await act(w.ctx, w.as.line1, t.id, {
       action: 'offer_visit',
       slots: [slot(now + 90 * DAY - 12 * HOUR, now + 90 * DAY)],
     });
@@ -366,9 +369,9 @@ describe('visit times', () => {
 
   it('far in the future are 400 through the API, and nothing is queued for the client', async () => {
     const w = apiWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'The printer' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'The printer' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     const now = w.clock.now();
     await refusesAll(
       w,
@@ -427,7 +430,7 @@ describe('a notice that cannot be rendered', () => {
           notice(2, 'requester.comment', { event: 'comment', body: 'after it' }),
         ])
         .run();
-      notifier.start();
+      await notifier.start();
       const rows = () => w.ctx.db.select().from(outbox).orderBy(outbox.id).all();
       await emu.waitFor(() => rows().every((o) => o.state === 'sent' || o.state === 'dead'), 10_000);
       const [broken, next] = rows();
@@ -528,7 +531,11 @@ describe('CSV the desk writes', () => {
   it('neutralises formulas at the start of a cell and after every separator, in Russian and English', async () => {
     const w = apiWorld();
     for (const [i, subject] of NASTY.entries()) {
-      createTicket(w.ctx, w.as.clientA, { channel: 'telegram', subject, description: `${subject} ${i}` });
+      await createTicket(w.ctx, w.as.clientA, {
+        channel: 'telegram',
+        subject,
+        description: `${subject} ${i}`,
+      });
     }
     const evil = w.ctx.db
       .insert(companies)

@@ -16,12 +16,15 @@ import { type BotWorld, botWorld } from './bot-harness.ts';
 describe('the history a client reads', () => {
   it('leaves out why staff escalated, handed back or re-prioritised; staff still read it', async () => {
     const w = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'Printer jams' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'reprioritize', urgency: 'high', reason: 'REPRIO-SECRET' });
-    act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'ESCALATE-SECRET line1 is stuck' });
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
-    act(w.ctx, w.as.line2, t.id, { action: 'return_to_queue', reason: 'DECLINE-SECRET' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'Printer jams' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'reprioritize', urgency: 'high', reason: 'REPRIO-SECRET' });
+    await act(w.ctx, w.as.line1, t.id, {
+      action: 'escalate_line2',
+      reason: 'ESCALATE-SECRET line1 is stuck',
+    });
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line2, t.id, { action: 'return_to_queue', reason: 'DECLINE-SECRET' });
 
     for (const who of ['clientA', 'managerA'] as const) {
       const page = await call(w, who, 'GET', `/api/tickets/${t.id}`);
@@ -43,10 +46,10 @@ describe('the history a client reads', () => {
 
   it("keeps the client's own reason for reopening", async () => {
     const w = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'Printer jams' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
-    act(w.ctx, w.as.clientA, t.id, { action: 'reopen', reason: 'It jams again' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'Printer jams' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
+    await act(w.ctx, w.as.clientA, t.id, { action: 'reopen', reason: 'It jams again' });
     const page = await call(w, 'clientA', 'GET', `/api/tickets/${t.id}`);
     const reopened = page.json.timeline.find((e: { type: string }) => e.type === 'reopen');
     expect(reopened.data).toEqual({ reason: 'It jams again' });
@@ -88,7 +91,9 @@ describe('a request filed in the Mini App', () => {
 
     const accepted = await u.waitForMessage(`Заявка #${ticket.number} принята. Приоритет: P4 — низкий.`);
     expect(accepted.text).toMatch(/Ответим до \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Europe\/Moscow\)\.$/);
-    await expect.poll(() => ticketOfMessage(world.ctx.db, u.id, accepted.message_id)).toBe(ticket.id);
+    await expect
+      .poll(async () => await ticketOfMessage(world.ctx.db, u.id, accepted.message_id))
+      .toBe(ticket.id);
 
     u.send('Модель Canon LiDE 300', { replyTo: accepted });
     await u.waitForMessage(`Добавлено к заявке #${ticket.number}.`);
@@ -105,9 +110,9 @@ describe('a request filed in the Mini App', () => {
     expect(row?.channel).toBe('miniapp');
   });
 
-  it('is not acknowledged twice when staff file for a client (the client gets the usual notice)', () => {
+  it('is not acknowledged twice when staff file for a client (the client gets the usual notice)', async () => {
     const w2 = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = createTicket(w2.ctx, w2.as.line1, {
+    const t = await createTicket(w2.ctx, w2.as.line1, {
       channel: 'miniapp',
       description: 'Phoned in',
       requesterId: w2.ids.clientA,

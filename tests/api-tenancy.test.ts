@@ -138,10 +138,10 @@ interface Fixture {
   company: Record<'A' | 'B', number>;
 }
 
-function fixture(): Fixture {
+async function fixture(): Promise<Fixture> {
   const w = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
-  const file = (who: PersonKey, key: TicketKey) => {
-    const t = createTicket(w.ctx, w.as[who], {
+  const file = async (who: PersonKey, key: TicketKey) => {
+    const t = await createTicket(w.ctx, w.as[who], {
       channel: 'telegram',
       description: SUBJECT[key],
       subject: SUBJECT[key],
@@ -149,14 +149,14 @@ function fixture(): Fixture {
     return { id: t.id, number: t.number };
   };
   const ticket = {
-    tA: file('clientA', 'tA'),
-    tA2: file('clientA2', 'tA2'),
-    tOnsite: file('clientA2', 'tOnsite'),
-    tB: file('clientB', 'tB'),
-    tU: file('stranger', 'tU'),
+    tA: await file('clientA', 'tA'),
+    tA2: await file('clientA2', 'tA2'),
+    tOnsite: await file('clientA2', 'tOnsite'),
+    tB: await file('clientB', 'tB'),
+    tU: await file('stranger', 'tU'),
   };
-  act(w.ctx, w.as.line1, ticket.tOnsite.id, { action: 'triage' });
-  act(w.ctx, w.as.line1, ticket.tOnsite.id, {
+  await act(w.ctx, w.as.line1, ticket.tOnsite.id, { action: 'triage' });
+  await act(w.ctx, w.as.line1, ticket.tOnsite.id, {
     action: 'schedule_visit',
     startsAt: w.clock.now() + 86_400_000,
     endsAt: w.clock.now() + 90_000_000,
@@ -166,15 +166,15 @@ function fixture(): Fixture {
   const internalFile = {} as Record<TicketKey, number>;
   for (const key of ALL) {
     const id = ticket[key].id;
-    act(w.ctx, w.as.line1, id, { action: 'categorize', categoryId: w.category.network });
-    addComment(w.ctx, w.as.line1, id, {
+    await act(w.ctx, w.as.line1, id, { action: 'categorize', categoryId: w.category.network });
+    await addComment(w.ctx, w.as.line1, id, {
       body: `${INTERNAL} about ${key}`,
       internal: true,
       attachments: [
         { kind: 'document', fileName: `${INTERNAL_FILE}-${key}.pdf`, telegramFileId: `int-${key}` },
       ],
     });
-    const { comment } = addComment(w.ctx, w.as.line1, id, {
+    const { comment } = await addComment(w.ctx, w.as.line1, id, {
       body: `public reply about ${key}`,
       attachments: [{ kind: 'photo', telegramFileId: `pub-${key}` }],
     });
@@ -254,7 +254,7 @@ const ROUTES: Row[] = [
   {
     // The PBX's webhook: its token decides, whoever's init data comes along; a wrong one writes nothing.
     route: 'POST /api/telephony/cti/:token',
-    probes: (p, f) => [
+    probes: async (p, f) => [
       {
         method: 'POST',
         path: '/api/telephony/cti/not-the-token',
@@ -263,7 +263,7 @@ const ROUTES: Row[] = [
       },
       {
         method: 'POST',
-        path: `/api/telephony/cti/${ctiToken(f.w.ctx, SYSTEM)}`,
+        path: `/api/telephony/cti/${await ctiToken(f.w.ctx, SYSTEM)}`,
         body: { event: 'hangup', callId: `probe-${p.key}`, from: '+79161112200', direction: 'in' },
         status: 200,
       },
@@ -273,40 +273,52 @@ const ROUTES: Row[] = [
   {
     // The website form is public: its key decides, whoever's init data comes along.
     route: 'GET /form/:key',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'GET', path: '/form/not-the-key', status: 404 },
-      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}`, status: 200 },
+      { method: 'GET', path: `/form/${(await webformForAdmin(f.w.ctx, f.w.as.admin)).key}`, status: 200 },
     ],
   },
   {
     route: 'GET /form/:key/embed.js',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'GET', path: '/form/not-the-key/embed.js', status: 404 },
-      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/embed.js`, status: 200 },
+      {
+        method: 'GET',
+        path: `/form/${(await webformForAdmin(f.w.ctx, f.w.as.admin)).key}/embed.js`,
+        status: 200,
+      },
     ],
   },
   {
     route: 'GET /form/:key/altcha.js',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'GET', path: '/form/not-the-key/altcha.js', status: 404 },
-      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/altcha.js`, status: 200 },
+      {
+        method: 'GET',
+        path: `/form/${(await webformForAdmin(f.w.ctx, f.w.as.admin)).key}/altcha.js`,
+        status: 200,
+      },
     ],
   },
   {
     route: 'GET /form/:key/challenge',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'GET', path: '/form/not-the-key/challenge', status: 404 },
-      { method: 'GET', path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}/challenge`, status: 200 },
+      {
+        method: 'GET',
+        path: `/form/${(await webformForAdmin(f.w.ctx, f.w.as.admin)).key}/challenge`,
+        status: 200,
+      },
     ],
   },
   {
     // A known person's confirm link: its signature decides; opening it changes nothing.
     route: 'GET /form/confirm/:token',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'GET', path: '/form/confirm/1.1.99999999999999.forged', status: 404 },
       {
         method: 'GET',
-        path: `/form/confirm/${issueLinkToken(f.w.ctx, 'confirm', 1, 1, 4_102_444_800_000)}`,
+        path: `/form/confirm/${await issueLinkToken(f.w.ctx, 'confirm', 1, 1, 4_102_444_800_000)}`,
         status: 200,
       },
     ],
@@ -318,11 +330,11 @@ const ROUTES: Row[] = [
   {
     // A web submitter's status page: only a genuine link of the request's own requester opens it.
     route: 'GET /form/status/:token',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'GET', path: '/form/status/1.1.99999999999999.forged', status: 404 },
       {
         method: 'GET',
-        path: `/form/status/${issueLinkToken(f.w.ctx, 'status', f.ticket.tA.id, f.w.ids.line1, 4_102_444_800_000)}`,
+        path: `/form/status/${await issueLinkToken(f.w.ctx, 'status', f.ticket.tA.id, f.w.ids.line1, 4_102_444_800_000)}`,
         status: 404,
       },
     ],
@@ -334,11 +346,11 @@ const ROUTES: Row[] = [
   {
     // Without its token and proof of work a submission is refused and writes nothing.
     route: 'POST /form/:key',
-    probes: (_p, f) => [
+    probes: async (_p, f) => [
       { method: 'POST', path: '/form/not-the-key', body: { name: 'Probe' }, status: 404 },
       {
         method: 'POST',
-        path: `/form/${webformForAdmin(f.w.ctx, f.w.as.admin).key}`,
+        path: `/form/${(await webformForAdmin(f.w.ctx, f.w.as.admin)).key}`,
         body: { name: 'Probe', description: 'probe' },
         status: 400,
       },
@@ -739,9 +751,9 @@ const ROUTES: Row[] = [
   {
     // The digest of the plan for the store as it is when the probe is made (the admin's own preview).
     route: 'POST /api/admin/directory/import',
-    probes: (_p, f) => {
+    probes: async (_p, f) => {
       const bytes = new TextEncoder().encode(DIRECTORY_FILE);
-      const { digest } = planDirectory(f.w.ctx.db, readDirectoryCsv(bytes), fileDigest(bytes));
+      const { digest } = await planDirectory(f.w.ctx.db, readDirectoryCsv(bytes), fileDigest(bytes));
       return [
         {
           method: 'POST',
@@ -926,7 +938,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
 
   for (const p of PERSONAS) {
     it(`${p.key}: sees only what is theirs`, async () => {
-      const f = fixture();
+      const f = await fixture();
       for (const row of ROUTES) {
         for (const probe of row.probes(p, f)) {
           const before = allCounts(f.w);
@@ -950,7 +962,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
   }
 
   it('answers the list and the exports with exactly the tickets each person may see', async () => {
-    const f = fixture();
+    const f = await fixture();
     for (const p of PERSONAS) {
       const expected = p.sees.map((k) => f.ticket[k].number).sort();
       const list = await call(f.w, p.key, 'GET', '/api/tickets');
@@ -963,7 +975,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
   });
 
   it('keeps internal notes, events and files from clients on their own tickets', async () => {
-    const f = fixture();
+    const f = await fixture();
     for (const [who, key] of [
       ['clientA', 'tA'],
       ['managerA', 'tA2'],
@@ -1009,7 +1021,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
   });
 
   it("gives a manager their own company's report and no one else's", async () => {
-    const f = fixture();
+    const f = await fixture();
     const own = await call(f.w, 'managerA', 'GET', `/api/reports?${period(f)}`);
     expect(own.status).toBe(200);
     expect(own.json.report).toMatchObject({ companyId: f.company.A, total: 3 });

@@ -58,20 +58,20 @@ interface Desk {
 }
 
 /** A desk on a file: the demo's people and contracts, and `tickets` tickets filed through core. */
-function fileDesk(path: string, tickets = 0): Desk {
+async function fileDesk(path: string, tickets = 0): Promise<Desk> {
   const db = openDatabase(path);
   const clock = new ManualClock(Date.parse('2026-11-02T10:00:00+03:00'));
   const ids = seedDemo(db, clock.now());
   const ctx = createContext(db, clock);
-  const client = loadActor(db, ids.clientA);
+  const client = await loadActor(db, ids.clientA);
   const desk: Desk = { ctx, clock, client, filed: [], close: () => db.$client.close() };
-  for (let i = 0; i < tickets; i++) file(desk, i);
+  for (let i = 0; i < tickets; i++) await file(desk, i);
   return desk;
 }
 
-function file(desk: Desk, i: number): number {
+async function file(desk: Desk, i: number): Promise<number> {
   desk.clock.advance(1_000);
-  const { id } = createTicket(desk.ctx, desk.client, {
+  const { id } = await createTicket(desk.ctx, desk.client, {
     channel: 'telegram',
     description: `Printer ${i} jams`,
   });
@@ -106,7 +106,7 @@ function expectRefusal(run: () => unknown, message: RegExp): void {
 describe('the backup drill', () => {
   it('backs up 1,000 tickets while the desk keeps writing, and the restore has every one of them', async () => {
     const store = join(dir, 'desk.sqlite');
-    const desk = fileDesk(store, 1_000);
+    const desk = await fileDesk(store, 1_000);
     const sqlite = desk.ctx.db.$client;
     const ticketsBefore = ids(sqlite, 'tickets');
     const eventsBefore = ids(sqlite, 'ticket_events');
@@ -121,10 +121,10 @@ describe('the backup drill', () => {
     const backup = join(backupsDir, 'drill.sqlite');
     const result = await backupDatabase(sqlite, backup, {
       pagesPerStep: 16,
-      onStep: () => {
+      onStep: async () => {
         steps++;
-        const id = file(desk, 10_000 + steps);
-        addComment(desk.ctx, desk.client, desk.filed[steps % 1_000] ?? id, {
+        const id = await file(desk, 10_000 + steps);
+        await addComment(desk.ctx, desk.client, desk.filed[steps % 1_000] ?? id, {
           body: `still broken ${steps}`,
         });
         written += id > 0 ? 1 : 0;
@@ -160,7 +160,7 @@ describe('the backup drill', () => {
 
   it('stays consistent when another connection writes between the steps', async () => {
     const store = join(dir, 'desk.sqlite');
-    const desk = fileDesk(store, 200);
+    const desk = await fileDesk(store, 200);
     const before = ids(desk.ctx.db.$client, 'tickets');
     // The backup reads through its own connection, as `npm run backup` does beside a running desk.
     const reader = new Database(store, { fileMustExist: true });
@@ -168,9 +168,9 @@ describe('the backup drill', () => {
     const backup = join(dir, 'other.sqlite');
     await backupDatabase(reader, backup, {
       pagesPerStep: 8,
-      onStep: () => {
+      onStep: async () => {
         // SQLite restarts a copy the source changed under: write a while, then let it finish.
-        if (++steps <= 20) file(desk, 20_000 + steps);
+        if (++steps <= 20) await file(desk, 20_000 + steps);
       },
     });
     reader.close();
@@ -185,7 +185,7 @@ describe('the backup drill', () => {
 
   it('npm run backup: copies a store without migrating it, into a file or a folder; says when there is none', async () => {
     const store = join(dir, 'desk.sqlite');
-    const desk = fileDesk(store, 5);
+    const desk = await fileDesk(store, 5);
     const named = await backupStore(store, join(dir, 'copy.sqlite'));
     expect(named.file).toBe(join(dir, 'copy.sqlite'));
     const inFolder = await backupStore(store, dir, Date.parse('2026-12-02T03:15:00Z'));
@@ -201,22 +201,22 @@ describe('the backup drill', () => {
 });
 
 describe('restore', () => {
-  function backupOf(store: string, tickets: number): string {
-    const desk = fileDesk(store, tickets);
+  async function backupOf(store: string, tickets: number): Promise<string> {
+    const desk = await fileDesk(store, tickets);
     const copy = `${store}.backup`;
     desk.ctx.db.$client.prepare('VACUUM INTO ?').run(copy);
     desk.close();
     return copy;
   }
 
-  it('keeps the replaced store beside it, with the commits its -wal held', () => {
-    const backup = backupOf(join(dir, 'old.sqlite'), 3);
+  it('keeps the replaced store beside it, with the commits its -wal held', async () => {
+    const backup = await backupOf(join(dir, 'old.sqlite'), 3);
     const store = join(dir, 'desk.sqlite');
-    const desk = fileDesk(store, 7);
+    const desk = await fileDesk(store, 7);
     // A desk that died: its last commits are only in the -wal (no checkpoint on a kill -9).
     const sqlite = desk.ctx.db.$client;
     sqlite.pragma('wal_autocheckpoint = 0');
-    file(desk, 99);
+    await file(desk, 99);
     const wal = readFileSync(`${store}-wal`);
     const main = readFileSync(store);
     desk.close(); // checkpoints; put back the state a kill would have left
@@ -238,13 +238,13 @@ describe('restore', () => {
     kept.close();
   });
 
-  it('refuses a file that is not a database, and one that is damaged', () => {
+  it('refuses a file that is not a database, and one that is damaged', async () => {
     const store = join(dir, 'desk.sqlite');
     const garbage = join(dir, 'garbage.sqlite');
     writeFileSync(garbage, Buffer.alloc(64 * 1024, 'not a database at all '));
     expectRefusal(() => restoreStore(garbage, store), /not a SQLite database/);
 
-    const backup = backupOf(join(dir, 'old.sqlite'), 50);
+    const backup = await backupOf(join(dir, 'old.sqlite'), 50);
     const damaged = join(dir, 'damaged.sqlite');
     copyFileSync(backup, damaged);
     // Scribble over the middle of the file, where the tables' pages are.
@@ -257,8 +257,8 @@ describe('restore', () => {
     expect(readdirSync(dir).filter((f) => f.includes('partial') || f.endsWith('.lock'))).toEqual([]);
   });
 
-  it('refuses a backup of a newer tgdesk, and takes one of an older tgdesk', () => {
-    const backup = backupOf(join(dir, 'old.sqlite'), 2);
+  it('refuses a backup of a newer tgdesk, and takes one of an older tgdesk', async () => {
+    const backup = await backupOf(join(dir, 'old.sqlite'), 2);
     const future = join(dir, 'future.sqlite');
     copyFileSync(backup, future);
     const sqlite = new Database(future);
@@ -280,8 +280,8 @@ describe('restore', () => {
     db.$client.close();
   });
 
-  it('refuses while the desk runs, and takes over a lock its dead holder left', () => {
-    const backup = backupOf(join(dir, 'old.sqlite'), 1);
+  it('refuses while the desk runs, and takes over a lock its dead holder left', async () => {
+    const backup = await backupOf(join(dir, 'old.sqlite'), 1);
     const store = join(dir, 'desk.sqlite');
 
     // The desk in this process holds the store.
@@ -359,7 +359,7 @@ describe('the daily backup', () => {
 
   it('keeps the newest N, leaves other files alone, and plans from the files on disk', async () => {
     const store = join(dir, 'desk.sqlite');
-    const desk = fileDesk(store, 3);
+    const desk = await fileDesk(store, 3);
     const backups = join(dir, 'daily');
     const { timers, planned } = fakeTimers();
     const start = () =>
@@ -389,7 +389,7 @@ describe('the daily backup', () => {
       const result = await scheduler.runNow(); // joins the backup the timer started
       names.push(result.file);
       lastBackupAt = desk.clock.now();
-      file(desk, day);
+      await file(desk, day);
     }
     expect(planned).toHaveLength(1);
     expect(planned[0]?.ms).toBe(DAY_MS);

@@ -63,7 +63,7 @@ describe('binding a client group', { timeout: 30_000 }, () => {
     const blind = w.emu.group({ title: 'Без прав', botRights: { status: 'member' } });
     blind.post(manager, '/bind');
     await blind.waitForMessage('Я не вижу сообщений этой группы');
-    expect(boundGroup(w.ctx, blind.id)).toBeUndefined();
+    expect(await boundGroup(w.ctx, blind.id)).toBeUndefined();
 
     const group = w.emu.group({ title: 'Альфа и IT' });
     group.post(client, '/bind');
@@ -72,7 +72,7 @@ describe('binding a client group', { timeout: 30_000 }, () => {
     await group.waitForMessage(/К какой компании.*\n.*Alpha LLC\n.*Beta JSC/);
     group.post(admin, '/bind beta');
     await group.waitForMessage('привязана к компании «Beta JSC»');
-    expect(boundGroup(w.ctx, group.id)).toMatchObject({ companyId: w.companyB, title: 'Альфа и IT' });
+    expect(await boundGroup(w.ctx, group.id)).toMatchObject({ companyId: w.companyB, title: 'Альфа и IT' });
     // The manager of Alpha may not take Beta's group; the admin moves it.
     group.post(manager, '/unbind');
     await group.waitForMessage('может администратор службы или руководитель');
@@ -80,12 +80,12 @@ describe('binding a client group', { timeout: 30_000 }, () => {
     await group.waitForMessage('привязана к компании «Alpha LLC»');
     group.post(manager, '/unbind');
     await group.waitForMessage('Группа отвязана');
-    expect(boundGroup(w.ctx, group.id)).toBeUndefined();
+    expect(await boundGroup(w.ctx, group.id)).toBeUndefined();
     // Bound again, then the bot is removed from the group: the binding goes with it.
     group.post(manager, '/bind');
     await group.waitForMessage('привязана к компании «Alpha LLC»');
     group.setBotRights({ status: 'left' }, admin);
-    await w.emu.waitFor(() => boundGroup((w as BotWorld).ctx, group.id) === undefined);
+    await w.emu.waitFor(async () => (await boundGroup((w as BotWorld).ctx, group.id)) === undefined);
     group.setBotRights({}, admin);
     // Unbound, its messages are nobody's requests.
     group.post(client, 'Не работает принтер в бухгалтерии');
@@ -278,15 +278,15 @@ describe('told in private, when the person asks', { timeout: 30_000 }, () => {
 
     clientA.send('/start group_private');
     const confirmed = await clientA.waitForMessage('буду сообщать здесь, лично');
-    addComment(w.ctx, w.as.line1, id, { body: 'Подойду через 10 минут' });
-    w.bot().notifier.poke();
+    await addComment(w.ctx, w.as.line1, id, { body: 'Подойду через 10 минут' });
+    await w.bot().notifier.poke();
     await clientA.waitForMessage('Подойду через 10 минут');
     expect(group.messages().filter((m) => (m.text ?? '').includes('Подойду'))).toEqual([]);
 
     clientA.press(confirmed, button(confirmed, 'Сообщать в группе'));
     await clientA.waitForMessage('снова сообщаю в группе');
-    addComment(w.ctx, w.as.line1, id, { body: 'Уже иду' });
-    w.bot().notifier.poke();
+    await addComment(w.ctx, w.as.line1, id, { body: 'Уже иду' });
+    await w.bot().notifier.poke();
     await group.waitForMessage('Уже иду');
   });
 });

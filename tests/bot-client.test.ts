@@ -113,7 +113,7 @@ describe('a new request', () => {
 describe('onboarding', () => {
   it('binds whoever opens a manager’s invite link to the company', async () => {
     w = await botWorld();
-    const invite = createInvite(w.ctx, w.as.managerA, { role: 'client', companyId: w.companyA });
+    const invite = await createInvite(w.ctx, w.as.managerA, { role: 'client', companyId: w.companyA });
     const newcomer = w.emu.user({ id: 424242, first_name: 'Вера', language_code: 'ru' });
     newcomer.send(`/start ${invite.code}`);
     await newcomer.waitForMessage('Готово: вы добавлены в «Alpha LLC» как Клиент.');
@@ -232,13 +232,13 @@ describe('after the request is filed', () => {
     w = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
     const u = w.tg('clientA');
     const t = await filed(w, u);
-    act(w.ctx, w.as.line1, t.id, { action: 'triage', urgency: 'medium' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage', urgency: 'medium' });
     await u.waitForMessage('Заявка #1001 принята. Приоритет: P3 — средний. Решим до 2026-11-10 17:00.');
-    act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
+    await act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
     await u.waitForMessage('Заявку #1001 назначили инженеру: Line One B.');
-    act(w.ctx, w.as.line1b, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1b, t.id, { action: 'take' });
     await u.waitForMessage('Заявкой #1001 занимается Line One B.');
-    act(w.ctx, w.as.line1b, t.id, { action: 'ask_customer', question: 'Какая модель принтера?' });
+    await act(w.ctx, w.as.line1b, t.id, { action: 'ask_customer', question: 'Какая модель принтера?' });
     const question = await u.waitForMessage('Вопрос по заявке #1001: Какая модель принтера?');
     u.send('HP LaserJet 1020', { replyTo: question });
     await u.waitForMessage('Добавлено к заявке #1001.');
@@ -251,12 +251,12 @@ describe('after the request is filed', () => {
         .all()
         .map((c) => c.body),
     ).toEqual(['HP LaserJet 1020']);
-    addComment(w.ctx, w.as.line1b, t.id, { body: 'Меняем фьюзер' });
+    await addComment(w.ctx, w.as.line1b, t.id, { body: 'Меняем фьюзер' });
     await u.waitForMessage('Ответ по заявке #1001 (Line One B):\nМеняем фьюзер');
-    addComment(w.ctx, w.as.line1b, t.id, { body: 'Внутреннее: заказать деталь', internal: true });
-    act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Нужен ремонт' });
+    await addComment(w.ctx, w.as.line1b, t.id, { body: 'Внутреннее: заказать деталь', internal: true });
+    await act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Нужен ремонт' });
     await u.waitForMessage('передали специалистам 2-й линии');
-    act(w.ctx, w.as.line2, t.id, {
+    await act(w.ctx, w.as.line2, t.id, {
       action: 'schedule_visit',
       startsAt: Date.parse('2026-11-11T10:00:00+03:00'),
       endsAt: Date.parse('2026-11-11T12:00:00+03:00'),
@@ -271,8 +271,8 @@ describe('after the request is filed', () => {
     w = await botWorld();
     const u = w.tg('clientA');
     const t = await filed(w, u);
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Заменили картридж' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Заменили картридж' });
     const solved = await u.waitForMessage('Заявка #1001 решена: Заменили картридж');
     u.press(solved, `solved:${t.id}:yes`);
     const rate = await u.waitForMessage('Оцените, пожалуйста');
@@ -292,8 +292,8 @@ describe('after the request is filed', () => {
     const engineer = w.tg('line1'); // has started the bot, so Telegram lets it write to them
     const u = w.tg('clientA');
     const t = await filed(w, u);
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Перезагрузили' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Перезагрузили' });
     const solved = await u.waitForMessage('Проблема решена?');
     u.press(solved, `solved:${t.id}:no`);
     await u.waitForMessage('Что не так?');
@@ -309,7 +309,7 @@ describe('after the request is filed', () => {
     w = await botWorld();
     const u = w.tg('clientA');
     const t = await filed(w, u);
-    addComment(w.ctx, w.as.line1, t.id, { body: 'секрет', internal: true });
+    await addComment(w.ctx, w.as.line1, t.id, { body: 'секрет', internal: true });
     u.send('/my');
     const list = await u.waitForMessage('Ваши заявки (1):');
     expect(list.text).toContain('#1001 · Новая · P2');

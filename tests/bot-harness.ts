@@ -25,7 +25,7 @@ export async function botWorld(
   const world = makeWorld(options);
   const emu = await startEmulator();
   const errors: unknown[] = [];
-  const start = () =>
+  const start = async () =>
     startBot({
       desk: world.ctx,
       token: emu.token,

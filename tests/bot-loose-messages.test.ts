@@ -66,9 +66,9 @@ describe('a message outside a guided step', () => {
     u.send('Не открывается 1С');
     const offer = await u.waitForMessage('Создать заявку с этим текстом?');
     // As the store is when the process died right after sending the offer: kept, its showing unknown.
-    const kept = readOffer(w.ctx, u.chatId);
+    const kept = await readOffer(w.ctx, u.chatId);
     if (!kept) throw new Error('no offer kept');
-    writeOffer(w.ctx, u.chatId, { ...kept, messageId: UNSHOWN });
+    await writeOffer(w.ctx, u.chatId, { ...kept, messageId: UNSHOWN });
     u.press(offer, 'of:new');
     await u.waitForMessage('Заявка #1001 принята');
     expect(all(w).map((t) => t.description)).toEqual(['Не открывается 1С']);
@@ -92,8 +92,8 @@ describe('a message outside a guided step', () => {
     await fileRequest(w, u);
     const [t] = all(w);
     if (!t) throw new Error('no ticket');
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Какая модель?' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Какая модель?' });
     await u.waitForMessage('Вопрос по заявке #1001');
     u.send('HP 1020');
     await u.waitForMessage((m) => m.text === 'Добавлено к заявке #1001.');
@@ -104,11 +104,11 @@ describe('a message outside a guided step', () => {
   it('asks which ticket it answers when several wait, and adds it to the one picked', async () => {
     w = await botWorld();
     const u = w.tg('clientA');
-    const a = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Принтер' });
-    const b = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Почта' });
+    const a = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Принтер' });
+    const b = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Почта' });
     for (const t of [a, b]) {
-      act(w.ctx, w.as.line1, t.id, { action: 'take' });
-      act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Когда удобно?' });
+      await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+      await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Когда удобно?' });
     }
     u.send('Завтра после обеда');
     const which = await u.waitForMessage('Это ответ по заявке?');
@@ -166,10 +166,10 @@ describe('a reply about a closed ticket', () => {
     await fileRequest(w, u);
     const [t] = all(w);
     if (!t) throw new Error('no ticket');
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Заменили картридж' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Заменили картридж' });
     const solved = await u.waitForMessage('Проблема решена?');
-    act(w.ctx, w.as.clientA, t.id, { action: 'confirm' });
+    await act(w.ctx, w.as.clientA, t.id, { action: 'confirm' });
     u.send('Опять полосы на печати', { replyTo: solved });
     const offer = await u.waitForMessage('Заявка #1001 уже закрыта. Создать новую заявку с этим текстом?');
     u.press(offer, 'of:new');
@@ -187,8 +187,8 @@ describe('a reply about a closed ticket', () => {
     await fileRequest(w, u);
     const [t] = all(w);
     if (!t) throw new Error('no ticket');
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Перезагрузили' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Перезагрузили' });
     const solved = await u.waitForMessage('Проблема решена?');
     u.send('Кажется, снова зависает', { replyTo: solved });
     const asked = await u.waitForMessage('Добавлено к заявке #1001. Она решена?');
@@ -204,8 +204,8 @@ describe('a long paste that Telegram splits', () => {
     await fileRequest(w, u);
     const [t] = all(w);
     if (!t) throw new Error('no ticket');
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Пришлите журнал ошибок' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Пришлите журнал ошибок' });
     const question = await u.waitForMessage('Вопрос по заявке #1001');
     const log = `${'ошибка 0x80070005 '.repeat(291)}конец`;
     expect(log.length).toBeGreaterThan(5000);

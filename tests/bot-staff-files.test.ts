@@ -65,8 +65,8 @@ describe('the client’s files', () => {
     await fileShortRequest(u, 'Сеть', 'Нет сети');
     const [t] = w.ctx.db.select().from(tickets).all();
     if (!t) throw new Error('no ticket');
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Пришлите фото роутера' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Пришлите фото роутера' });
     const question = await u.waitForMessage('Пришлите фото роутера');
     u.sendPhoto({ caption: 'вот роутер', replyTo: question });
     await u.waitForMessage('Добавлено к заявке #1001');
@@ -84,7 +84,7 @@ describe('the client’s files', () => {
       const engineer = w.tg('line1');
       const store = new FileStore(dir);
       const screenshot = await store.put(new TextEncoder().encode('PNG stand-in bytes of a screenshot'));
-      createTicket(w.ctx, w.as.clientA, {
+      await createTicket(w.ctx, w.as.clientA, {
         channel: 'miniapp',
         description: 'Ошибка на экране',
         attachments: [
@@ -97,7 +97,7 @@ describe('the client’s files', () => {
       );
       expect(photo.caption).toBe('Файлы клиента по заявке #1001');
 
-      const lost = createTicket(w.ctx, w.as.clientA, {
+      const lost = await createTicket(w.ctx, w.as.clientA, {
         channel: 'miniapp',
         description: 'Файл пропал',
         attachments: [{ kind: 'document', storagePath: `ab/${'0'.repeat(64)}`, fileName: 'gone.pdf' }],

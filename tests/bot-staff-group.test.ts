@@ -59,15 +59,15 @@ describe('setting up the staff group', () => {
     const good = w.emu.group({ title: 'Поддержка', forum: true });
     good.post(line1, '/staffgroup');
     await good.waitForMessage('Вам это недоступно.');
-    expect(staffGroup(w.ctx.db)).toBeNull();
+    expect(await staffGroup(w.ctx.db)).toBeNull();
 
     good.post(admin, '/staffgroup');
     await good.waitForMessage('«Поддержка» — теперь рабочая группа');
-    expect(staffGroup(w.ctx.db)).toMatchObject({ chatId: good.id, title: 'Поддержка', language: 'ru' });
+    expect(await staffGroup(w.ctx.db)).toMatchObject({ chatId: good.id, title: 'Поддержка', language: 'ru' });
 
     good.post(admin, '/staffgroup off');
     await good.waitForMessage('больше не рабочая');
-    expect(staffGroup(w.ctx.db)).toBeNull();
+    expect(await staffGroup(w.ctx.db)).toBeNull();
   });
 });
 
@@ -145,8 +145,8 @@ describe('a ticket in the staff group', () => {
     client.press(solved, 'solved:1:yes');
     await w.emu.waitFor(() => group.topics()[0]?.closed === true);
     expect(group.topics()[0]?.name).toBe('🔒 #1001 · P1 · Принтер зажевал бумагу');
-    act(w.ctx, w.as.supervisor, 1, { action: 'reopen', reason: 'Снова мнёт бумагу' });
-    w.bot().notifier.poke();
+    await act(w.ctx, w.as.supervisor, 1, { action: 'reopen', reason: 'Снова мнёт бумагу' });
+    await w.bot().notifier.poke();
     await w.emu.waitFor(() => group.topics()[0]?.closed === false);
     await group.waitForMessage('Снова мнёт бумагу', { threadId: thread });
 
@@ -159,18 +159,18 @@ describe('a ticket in the staff group', () => {
     w = await botWorld();
     const group = await bindGroup(w);
     // Several changes committed before the bot sends anything.
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'web',
       subject: 'VPN',
       description: 'VPN',
       impact: 'person',
       urgency: 'low',
     });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    addComment(w.ctx, w.as.clientA, t.id, { body: 'Срочно, пожалуйста' });
-    act(w.ctx, w.as.line1, t.id, { action: 'reprioritize', urgency: 'high' });
-    w.bot().notifier.poke();
-    w.bot().notifier.poke();
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await addComment(w.ctx, w.as.clientA, t.id, { body: 'Срочно, пожалуйста' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'reprioritize', urgency: 'high' });
+    await w.bot().notifier.poke();
+    await w.bot().notifier.poke();
     await group.waitForMessage('Срочно, пожалуйста');
     await w.emu.waitFor(() =>
       w?.ctx.db

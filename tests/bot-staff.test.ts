@@ -202,7 +202,7 @@ describe('a ticket worked in private chats (no staff group)', () => {
 
 describe('buttons are never trusted', () => {
   async function cardFor(world: BotWorld, who: TestUser) {
-    createTicket(world.ctx, world.as.clientA, {
+    await createTicket(world.ctx, world.as.clientA, {
       channel: 'telegram',
       subject: 'Не работает VPN',
       description: 'Не работает VPN',
@@ -235,7 +235,7 @@ describe('buttons are never trusted', () => {
     const card = await cardFor(w, u);
     const outdatedTake = button(card, 'Взять');
     const priority = ticketRow(w).priority;
-    act(w.ctx, w.as.line1b, 1, { action: 'take' });
+    await act(w.ctx, w.as.line1b, 1, { action: 'take' });
     const before = counts(w);
     u.press(card, outdatedTake);
     const refreshed = await u.waitForMessage(
@@ -258,7 +258,7 @@ describe('buttons are never trusted', () => {
     const client = w.tg('clientA');
     const other = w.tg('clientB');
     await cardFor(w, w.tg('line1'));
-    act(w.ctx, w.as.line1, 1, { action: 'take' });
+    await act(w.ctx, w.as.line1, 1, { action: 'take' });
     const accepted = await client.waitForMessage('занимается');
     const before = counts(w);
     client.press(accepted, 's:tk:1:1');
@@ -270,7 +270,10 @@ describe('buttons are never trusted', () => {
 
     // An offer of times to the client of A; the client of B forges a pick, then A picks a foreign slot id.
     const startsAt = w.clock.now() + 86_400_000;
-    act(w.ctx, w.as.line1, 1, { action: 'offer_visit', slots: [{ startsAt, endsAt: startsAt + 7_200_000 }] });
+    await act(w.ctx, w.as.line1, 1, {
+      action: 'offer_visit',
+      slots: [{ startsAt, endsAt: startsAt + 7_200_000 }],
+    });
     const offer = await client.waitForMessage('предлагает время выезда');
     const afterOffer = counts(w);
     other.send('/start');
@@ -296,18 +299,18 @@ describe('queues', () => {
     const world = await botWorld({ start: '2026-11-09T10:00:00+03:00' });
     w = world;
     const u = w.tg('line1');
-    const file = (subject: string, impact: 'person' | 'company', urgency: 'low' | 'high') =>
-      createTicket(world.ctx, world.as.clientA, {
+    const file = async (subject: string, impact: 'person' | 'company', urgency: 'low' | 'high') =>
+      await createTicket(world.ctx, world.as.clientA, {
         channel: 'telegram',
         subject,
         description: subject,
         impact,
         urgency,
       });
-    file('Мышь скрипит', 'person', 'low');
-    file('Сервер недоступен', 'company', 'high');
-    file('Принтер', 'person', 'high');
-    act(w.ctx, w.as.line1, 3, { action: 'take' });
+    await file('Мышь скрипит', 'person', 'low');
+    await file('Сервер недоступен', 'company', 'high');
+    await file('Принтер', 'person', 'high');
+    await act(w.ctx, w.as.line1, 3, { action: 'take' });
     u.send('/queue');
     const queue = await u.waitForMessage('Очередь: 2');
     const lines = (queue.text ?? '').split('\n');
@@ -333,7 +336,7 @@ describe('queues', () => {
       )
       .run();
     const u = w.tg('line1');
-    createTicket(w.ctx, w.as.clientA, {
+    await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       subject: 'Тормозит',
       description: 'Тормозит',
@@ -363,7 +366,7 @@ describe('queues', () => {
       .run();
     w.ctx.db.$client.prepare("update people set language = 'en' where id = ?").run(w.ids.clientA);
     const u = w.tg('line1');
-    createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Slow', urgency: 'low' });
+    await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Slow', urgency: 'low' });
     const card = await u.waitForMessage('#1001');
     const list = await pressOn(u, card, 'Шаблоны', '#1001');
     const preview = await pressOn(u, list, 'Перезагрузка', 'Клиент получит это на английском:');
@@ -378,14 +381,14 @@ describe('the Mini App from the chat', () => {
   it('puts an "Open in the app" button on notices about a ticket, at that ticket', async () => {
     w = await botWorld({ miniAppUrl: 'https://desk.example.com/app/' });
     const client = w.tg('clientA');
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       subject: 'Сканер',
       description: 'Сканер',
       impact: 'person',
       urgency: 'low',
     });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     const notice = await client.waitForMessage('занимается');
     const open = notice.reply_markup?.inline_keyboard.flat().find((b) => 'web_app' in b);
     expect(open).toEqual({
@@ -405,7 +408,7 @@ describe('staff joining and SLA alerts', () => {
     const newcomer = w.emu.user({ id: 454545, first_name: 'Пётр' });
     newcomer.send(`/start ${code}`);
     await newcomer.waitForMessage('2-я линия');
-    const actor = actorOf(w.ctx, { id: 454545, is_bot: false, first_name: 'Пётр' });
+    const actor = await actorOf(w.ctx, { id: 454545, is_bot: false, first_name: 'Пётр' });
     expect(actor.kind === 'person' && actor.memberships.map((m) => m.role)).toEqual(['line2']);
     newcomer.send('/queue');
     await newcomer.waitForMessage('Очередь пуста.');
@@ -418,7 +421,7 @@ describe('staff joining and SLA alerts', () => {
     const dispatcher = w.tg('line1');
     // In Telegram before the assignment is sent to them (a chat unknown to Telegram is "chat not found").
     const lineTwo = w.tg('line2');
-    createTicket(w.ctx, w.as.clientA, {
+    await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       subject: 'Сервер 1С',
       description: 'Сервер 1С',
@@ -440,14 +443,14 @@ describe('staff joining and SLA alerts', () => {
   it('lets the engineer decline an assignment, back to the queue', async () => {
     w = await botWorld();
     const engineer = w.tg('line1b');
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       subject: 'Почта',
       description: 'Почта',
       impact: 'person',
       urgency: 'low',
     });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
     const assignment = await engineer.waitForMessage('#1001');
     const declined = await pressOn(engineer, assignment, 'Отказаться', 'не назначен');
     expect(labels(declined)).toContain('✋ Взять');
@@ -460,26 +463,26 @@ describe('staff joining and SLA alerts', () => {
     const supervisor = w.tg('supervisor');
     supervisor.send('/start');
     await supervisor.waitForMessage();
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       subject: 'Сервер',
       description: 'Сервер',
       impact: 'company',
       urgency: 'high',
     });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     // P1 on A: resolution within 240 business minutes; 75 % is 13:00, the breach 14:00.
     w.clock.set(Date.parse('2026-11-09T12:59:00+03:00'));
-    expect(sweepSla(w.ctx)).toMatchObject({ warnings: 0, breaches: 0 });
+    expect(await sweepSla(w.ctx)).toMatchObject({ warnings: 0, breaches: 0 });
     w.clock.set(Date.parse('2026-11-09T13:00:00+03:00'));
-    expect(sweepSla(w.ctx)).toMatchObject({ warnings: 1, breaches: 0 });
-    w.bot().notifier.poke();
+    expect(await sweepSla(w.ctx)).toMatchObject({ warnings: 1, breaches: 0 });
+    await w.bot().notifier.poke();
     const warning = await engineer.waitForMessage('75 %');
     expect(warning.text).toContain('#1001');
     w.clock.set(Date.parse('2026-11-09T14:00:00+03:00'));
-    expect(sweepSla(w.ctx)).toMatchObject({ breaches: 1 });
-    expect(sweepSla(w.ctx)).toMatchObject({ warnings: 0, breaches: 0 });
-    w.bot().notifier.poke();
+    expect(await sweepSla(w.ctx)).toMatchObject({ breaches: 1 });
+    expect(await sweepSla(w.ctx)).toMatchObject({ warnings: 0, breaches: 0 });
+    await w.bot().notifier.poke();
     await engineer.waitForMessage('нарушен');
     await supervisor.waitForMessage('нарушен');
   });

@@ -33,9 +33,9 @@ function failOn(w: World, table: string) {
 }
 
 describe('creating a ticket', () => {
-  it('writes the row, a "created" event and a notice to each 1st-line engineer', () => {
+  it('writes the row, a "created" event and a notice to each 1st-line engineer', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'Printer on floor 3 prints blank pages\nIt started this morning',
       attachments: [{ kind: 'photo', telegramFileId: 'AgAD1', size: 1200 }],
@@ -56,12 +56,12 @@ describe('creating a ticket', () => {
       { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'staff.files', channel: 'telegram' },
     ]);
-    expect(createTicket(w.ctx, w.as.clientB, { channel: 'email', description: 'VPN' }).number).toBe(1002);
+    expect((await createTicket(w.ctx, w.as.clientB, { channel: 'email', description: 'VPN' })).number).toBe(1002);
   });
 
-  it('lets staff register a phone call for a client, who then hears about it', () => {
+  it('lets staff register a phone call for a client, who then hears about it', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.line1, {
+    const t = await createTicket(w.ctx, w.as.line1, {
       channel: 'phone',
       requesterId: w.ids.clientA,
       description: 'Mail',
@@ -75,15 +75,14 @@ describe('creating a ticket', () => {
 
   it('refuses a client filing for someone else', () => {
     const w = makeWorld();
-    expect(() =>
-      createTicket(w.ctx, w.as.clientA, { channel: 'web', requesterId: w.ids.clientA2, description: 'x' }),
-    ).toThrow(ForbiddenError);
+    await expect(createTicket(w.ctx, w.as.clientA, { channel: 'web', requesterId: w.ids.clientA2, description: 'x' }),
+    ).rejects.toThrow(ForbiddenError);
     expect(counts(w).tickets).toBe(0);
   });
 
-  it('takes a request from someone unknown, with no company, on the fallback policy', () => {
+  it('takes a request from someone unknown, with no company, on the fallback policy', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.stranger, { channel: 'telegram', description: 'Who do I call?' });
+    const t = await createTicket(w.ctx, w.as.stranger, { channel: 'telegram', description: 'Who do I call?' });
     expect(t.companyId).toBeNull();
     expect(t.contractId).toBeNull();
     const created = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).get();
@@ -106,18 +105,17 @@ describe('creating a ticket', () => {
       ],
     ];
     for (const [input, message] of bad) {
-      expect(
-        () => createTicket(w.ctx, w.as.clientA, input as never),
+      await expect(
+        createTicket(w.ctx, w.as.clientA, input as never),
         JSON.stringify(input).slice(0, 80),
-      ).toThrow(message);
-      expect(() => createTicket(w.ctx, w.as.clientA, input as never)).toThrow(InvalidInputError);
+      ).rejects.toThrow(message);
+      await expect(createTicket(w.ctx, w.as.clientA, input as never)).rejects.toThrow(InvalidInputError);
     }
-    expect(() => createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x' })).toThrow(
+    await expect(createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x' })).rejects.toThrow(
       InvalidInputError,
     );
-    expect(() =>
-      createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x', requesterId: 9999 }),
-    ).toThrow(NotFoundError);
+    await expect(createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x', requesterId: 9999 }),
+    ).rejects.toThrow(NotFoundError);
     expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
   });
 
@@ -131,48 +129,46 @@ describe('creating a ticket', () => {
 });
 
 describe('a failed step leaves no partial rows', () => {
-  it('in a creation whose notice cannot be queued', () => {
+  it('in a creation whose notice cannot be queued', async () => {
     const w = makeWorld();
     const restore = failOn(w, 'outbox');
-    expect(() =>
-      createTicket(w.ctx, w.as.clientA, {
+    await expect(createTicket(w.ctx, w.as.clientA, {
         channel: 'telegram',
         description: 'x',
         attachments: [{ kind: 'document', telegramFileId: 'BQAD' }],
       }),
-    ).toThrow(/disk on fire/);
+    ).rejects.toThrow(/disk on fire/);
     expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
     restore();
     // No number was used up by the failed attempt.
-    expect(createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' }).number).toBe(1001);
+    expect((await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' })).number).toBe(1001);
   });
 
-  it('in a lifecycle move whose event cannot be written', () => {
+  it('in a lifecycle move whose event cannot be written', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
     const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
     const rows = counts(w);
     const restore = failOn(w, 'ticket_events');
-    expect(() => act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' })).toThrow(/disk on fire/);
+    await expect(act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' })).rejects.toThrow(/disk on fire/);
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
     expect(counts(w)).toEqual(rows);
     restore();
   });
 
-  it('in a comment whose notice cannot be queued', () => {
+  it('in a comment whose notice cannot be queued', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Which one?' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Which one?' });
     const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
     const rows = counts(w);
     const restore = failOn(w, 'outbox');
-    expect(() =>
-      addComment(w.ctx, w.as.clientA, t.id, {
+    await expect(addComment(w.ctx, w.as.clientA, t.id, {
         body: 'This one',
         attachments: [{ kind: 'photo', telegramFileId: 'p' }],
       }),
-    ).toThrow(/disk on fire/);
+    ).rejects.toThrow(/disk on fire/);
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
     expect(counts(w)).toEqual(rows);
     restore();
@@ -180,27 +176,27 @@ describe('a failed step leaves no partial rows', () => {
 });
 
 describe('who is notified', () => {
-  function worked(w: World) {
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Network down' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+  async function worked(w: World) {
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Network down' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage' });
     return t;
   }
 
-  it('tells the assignee and the requester about an assignment, but not the one who made it', () => {
+  it('tells the assignee and the requester about an assignment, but not the one who made it', async () => {
     const w = makeWorld();
-    const t = worked(w);
-    const { eventId } = act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
+    const t = await worked(w);
+    const { eventId } = await act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
     expect(notices(w, eventId)).toEqual([
       { to: w.ids.clientA, kind: 'requester.assign', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'assignee.assign', channel: 'telegram' },
     ]);
   });
 
-  it('keeps internal notes from the requester', () => {
+  it('keeps internal notes from the requester', async () => {
     const w = makeWorld();
-    const t = worked(w);
-    act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
-    addComment(w.ctx, w.as.line1, t.id, { body: 'Check the switch', internal: true });
+    const t = await worked(w);
+    await act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
+    await addComment(w.ctx, w.as.line1, t.id, { body: 'Check the switch', internal: true });
     expect(notices(w, lastEventId(w))).toEqual([
       { to: w.ids.line1b, kind: 'assignee.internal_note', channel: 'telegram' },
     ]);
@@ -208,31 +204,31 @@ describe('who is notified', () => {
     expect(payload).toMatchObject({ body: 'Check the switch', number: t.number });
   });
 
-  it('sends an escalation to the 2nd line and the requester', () => {
+  it('sends an escalation to the 2nd line and the requester', async () => {
     const w = makeWorld();
-    const t = worked(w);
-    const { eventId } = act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Core switch' });
+    const t = await worked(w);
+    const { eventId } = await act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Core switch' });
     expect(notices(w, eventId)).toEqual([
       { to: w.ids.clientA, kind: 'requester.escalate_line2', channel: 'telegram' },
       { to: w.ids.line2, kind: 'line.escalate_line2', channel: 'telegram' },
     ]);
   });
 
-  it('sends the client’s comment to the assignee, and a staff reply to the client', () => {
+  it('sends the client’s comment to the assignee, and a staff reply to the client', async () => {
     const w = makeWorld();
-    const t = worked(w);
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
-    addComment(w.ctx, w.as.clientA, t.id, { body: 'It is back' });
+    const t = await worked(w);
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    await addComment(w.ctx, w.as.clientA, t.id, { body: 'It is back' });
     expect(notices(w, lastEventId(w))).toEqual([
       { to: w.ids.line2, kind: 'assignee.comment', channel: 'telegram' },
     ]);
-    addComment(w.ctx, w.as.line2, t.id, { body: 'Great, closing soon' });
+    await addComment(w.ctx, w.as.line2, t.id, { body: 'Great, closing soon' });
     expect(notices(w, lastEventId(w))).toEqual([
       { to: w.ids.clientA, kind: 'requester.comment', channel: 'telegram' },
     ]);
   });
 
-  it('falls back to e-mail, and skips people who cannot be reached', () => {
+  it('falls back to e-mail, and skips people who cannot be reached', async () => {
     const w = makeWorld();
     w.ctx.db
       .update(people)
@@ -240,7 +236,7 @@ describe('who is notified', () => {
       .where(eq(people.id, w.ids.clientA))
       .run();
     w.ctx.db.update(people).set({ unreachableAt: 1 }).where(eq(people.id, w.ids.line1b)).run();
-    const t = createTicket(w.ctx, w.as.line1, {
+    const t = await createTicket(w.ctx, w.as.line1, {
       channel: 'phone',
       requesterId: w.ids.clientA,
       description: 'x',
@@ -249,32 +245,32 @@ describe('who is notified', () => {
     expect(t.number).toBe(1001);
   });
 
-  it('warns the assignee at 75 % and tells supervisors of a breach, once each', () => {
+  it('warns the assignee at 75 % and tells supervisors of a breach, once each', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'x',
       impact: 'department',
     });
     // P3 on A: resolution 960 min. Taken without a public word? No: "take" is visible, so FR is met.
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     w.clock.set('2026-11-10T10:00:00+03:00'); // 540 min: 56 %
-    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
+    expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
     w.clock.set('2026-11-10T13:00:00+03:00'); // 720 min: 75 %
-    const warning = recordSlaAlert(w.ctx, t.id, 'resolution', 'warning');
+    const warning = await recordSlaAlert(w.ctx, t.id, 'resolution', 'warning');
     expect(warning).not.toBeNull();
     expect(notices(w, warning ?? 0)).toEqual([
       { to: w.ids.line2, kind: 'assignee.sla_warning', channel: 'telegram' },
     ]);
-    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
-    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
+    expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
+    expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
     w.clock.set('2026-11-10T17:00:00+03:00'); // 960 min
-    const breach = recordSlaAlert(w.ctx, t.id, 'resolution', 'breached');
+    const breach = await recordSlaAlert(w.ctx, t.id, 'resolution', 'breached');
     expect(notices(w, breach ?? 0)).toEqual([
       { to: w.ids.line2, kind: 'assignee.sla_breached', channel: 'telegram' },
       { to: w.ids.supervisor, kind: 'supervisor.sla_breached', channel: 'telegram' },
     ]);
-    expect(recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
+    expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
     const events = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).all();
     expect(events.filter((e) => e.type.startsWith('sla_')).map((e) => [e.type, e.internal])).toEqual([
       ['sla_warning', true],
@@ -282,15 +278,15 @@ describe('who is notified', () => {
     ]);
   });
 
-  it('stores attachments of comments with the comment', () => {
+  it('stores attachments of comments with the comment', async () => {
     const w = makeWorld();
-    const t = worked(w);
-    const { comment } = addComment(w.ctx, w.as.clientA, t.id, {
+    const t = await worked(w);
+    const { comment } = await addComment(w.ctx, w.as.clientA, t.id, {
       attachments: [{ kind: 'voice', telegramFileId: 'AwAD', mimeType: 'audio/ogg', size: 5000 }],
     });
     const stored = w.ctx.db.select().from(attachments).all();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ commentId: comment.id, kind: 'voice', uploadedBy: w.ids.clientA });
-    expect(() => addComment(w.ctx, w.as.clientA, t.id, {})).toThrow(/text or a file/);
+    await expect(addComment(w.ctx, w.as.clientA, t.id, {})).rejects.toThrow(/text or a file/);
   });
 });

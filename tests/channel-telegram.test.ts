@@ -72,7 +72,7 @@ channelSuite('telegram', async (): Promise<ChannelDriver> => {
       // A reply to the bot's "accepted" message, which the bot linked to the ticket.
       const filing = filings.get(ticketId);
       if (!filing) return;
-      if (ticketOfMessage(world.ctx.db, filing.user.id, filing.accepted.message_id) !== ticketId) {
+      if ((await ticketOfMessage(world.ctx.db, filing.user.id, filing.accepted.message_id)) !== ticketId) {
         throw new Error('the accepted message is not linked to its ticket');
       }
       filing.user.send(text, { replyTo: filing.accepted });

@@ -30,7 +30,7 @@ channelSuite('web', async (): Promise<ChannelDriver> => {
     },
   );
   world.ctx.db.update(people).set({ email: CLIENT_A_EMAIL }).where(eq(people.id, world.ids.clientA)).run();
-  const formKey = webformForAdmin(world.ctx, world.as.admin).key;
+  const formKey = (await webformForAdmin(world.ctx, world.as.admin)).key;
   const sent = new Map<number, Sent>();
   /** The status page of each request Client A confirmed, as the confirm page linked it. */
   const statusPages = new Map<number, string>();

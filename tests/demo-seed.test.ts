@@ -56,10 +56,10 @@ describe.each(NOWS.map((now) => [new Date(now).toISOString(), now] as const))(
       expect(ms).toBeLessThan(5_000);
     });
 
-    it('reads like a real month in the report: answer and resolution times, misses, ratings mostly 4–5', () => {
+    it('reads like a real month in the report: answer and resolution times, misses, ratings mostly 4–5', async () => {
       const from = now - 30 * DAY;
       for (const companyId of [null, ...companyIds]) {
-        const report = buildReport(ctx, SYSTEM, { companyId, from, to: now });
+        const report = await buildReport(ctx, SYSTEM, { companyId, from, to: now });
         const label = `company ${companyId}`;
         expect(report.resolution.minutes.median, label).toBeGreaterThan(0);
         expect(report.resolution.minutes.p90, label).toBeGreaterThan(report.resolution.minutes.median ?? 0);
@@ -104,9 +104,9 @@ describe.each(NOWS.map((now) => [new Date(now).toISOString(), now] as const))(
       expect(ratings.filter((r) => r >= 4).length / ratings.length).toBeGreaterThanOrEqual(0.75);
     });
 
-    it("keeps every ticket's story in order and inside its calendar's working hours", () => {
-      const working = (ticket: TicketRow, at: number) => {
-        const { time } = ctx.policies.forContract(ticket.contractId);
+    it("keeps every ticket's story in order and inside its calendar's working hours", async () => {
+      const working = async (ticket: TicketRow, at: number) => {
+        const { time } = await ctx.policies.forContract(ticket.contractId);
         // An interval's end (18:00 sharp) is still the working day.
         return time.isWorking(at) || time.isWorking(at - 1);
       };
@@ -116,10 +116,10 @@ describe.each(NOWS.map((now) => [new Date(now).toISOString(), now] as const))(
       for (const ticket of tickets) {
         const label = `#${ticket.number}`;
         expect(ticket.contractId, label).not.toBeNull();
-        expect(working(ticket, ticket.createdAt), `${label} created`).toBe(true);
+        expect(await working(ticket, ticket.createdAt), `${label} created`).toBe(true);
         if (ticket.firstRespondedAt !== null) {
           expect(ticket.firstRespondedAt, label).toBeGreaterThan(ticket.createdAt);
-          expect(working(ticket, ticket.firstRespondedAt), `${label} answered`).toBe(true);
+          expect(await working(ticket, ticket.firstRespondedAt), `${label} answered`).toBe(true);
         }
         if (ticket.resolvedAt !== null) {
           expect(ticket.resolvedAt, label).toBeGreaterThan(
@@ -135,7 +135,7 @@ describe.each(NOWS.map((now) => [new Date(now).toISOString(), now] as const))(
             story[i - 1]?.at ?? ticket.createdAt,
           );
           expect(
-            working(ticket, event.at),
+            await working(ticket, event.at),
             `${label} ${event.type} at ${new Date(event.at).toISOString()}`,
           ).toBe(true);
         }

@@ -34,7 +34,7 @@ describe('XLSX exports', () => {
   it('write every ticket the actor may see, with headers in their language and local times', async () => {
     const w = makeWorld();
     for (let i = 0; i < 12; i++) {
-      createTicket(w.ctx, w.as[i % 3 ? 'clientA' : 'clientB'], {
+      await createTicket(w.ctx, w.as[i % 3 ? 'clientA' : 'clientB'], {
         channel: 'telegram',
         description: `Issue ${i}`,
       });
@@ -75,19 +75,19 @@ describe('XLSX exports', () => {
 
   it('write a report as a summary, a sheet per engineer and the tickets of the period', async () => {
     const w = makeWorld();
-    const a = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'One' });
-    const b = createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Two' });
-    createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Other company' });
-    act(w.ctx, w.as.line1, a.id, { action: 'take' });
-    act(w.ctx, w.as.line2, b.id, { action: 'take' });
+    const a = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'One' });
+    const b = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Two' });
+    await createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Other company' });
+    await act(w.ctx, w.as.line1, a.id, { action: 'take' });
+    await act(w.ctx, w.as.line2, b.id, { action: 'take' });
     w.clock.advance(30 * 60_000);
-    act(w.ctx, w.as.line1, a.id, { action: 'resolve', resolution: 'ok' });
-    const report = buildReport(w.ctx, w.as.managerA, {
+    await act(w.ctx, w.as.line1, a.id, { action: 'resolve', resolution: 'ok' });
+    const report = await buildReport(w.ctx, w.as.managerA, {
       companyId: w.companyA,
       from: at('2026-11-01T00:00:00+03:00'),
       to: at('2026-12-01T00:00:00+03:00'),
     });
-    const book = await read(reportXlsx(w.ctx, w.as.managerA, report, format('en')));
+    const book = await read(await reportXlsx(w.ctx, w.as.managerA, report, format('en')));
     expect(book.worksheets).toHaveLength(3);
     const [summary, engineers, list] = book.worksheets;
     const figures = new Map<unknown, unknown>();

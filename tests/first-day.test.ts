@@ -154,7 +154,7 @@ describe('a new desk with a bot token and an empty store', () => {
     await second.waitForMessage('У службы уже есть администратор');
     expect(a.desk.db.select().from(memberships).all()).toHaveLength(1);
     // No set-up code is issued (or printed) again once an admin exists.
-    expect(issueSetupCode(a.desk)).toBeNull();
+    expect(await issueSetupCode(a.desk)).toBeNull();
   });
 
   it('walks the admin through /setup: names the desk, invites a 1st-line engineer and a client manager', async () => {
@@ -204,7 +204,9 @@ describe('a new desk with a bot token and an empty store', () => {
 
     // A client company, then its manager by /invite client_manager <id>.
     const adminId = a.desk.db.select().from(people).where(eq(people.telegramUserId, 880020)).get()?.id;
-    const company = createCompany(a.desk, loadActor(a.desk.db, adminId ?? 0), { name: 'ООО «Ромашка»' });
+    const company = await createCompany(a.desk, await loadActor(a.desk.db, adminId ?? 0), {
+      name: 'ООО «Ромашка»',
+    });
     admin.send(`/invite client_manager ${company.id}`);
     const managerLink = await admin.waitForMessage('Ссылка-приглашение для сотрудников «ООО «Ромашка»»');
     const manager = e.user({ id: 880022, first_name: 'Мария' });

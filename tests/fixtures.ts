@@ -141,10 +141,9 @@ export function makeWorld(options: WorldOptions = {}): World {
     admin: person('Admin', 'admin', null),
     stranger: person('Stranger', null, null),
   };
-  const as = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, loadActor(db, id)])) as Record<
-    PersonKey,
-    Actor
-  >;
+  const as = Object.fromEntries(
+    Object.entries(ids).map(async ([k, id]) => [k, await loadActor(db, id)]),
+  ) as Record<PersonKey, Actor>;
   return {
     ctx: createContext(db, clock),
     clock,

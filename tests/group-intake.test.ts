@@ -11,9 +11,14 @@ import { makeWorld, type PersonKey, storeSnapshot, type World } from './fixtures
 
 const CHAT = -100_777;
 
-function bound(): World {
+async function bound(): Promise<World> {
   const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-  bindGroup(w.ctx, SYSTEM, { chatId: CHAT, title: 'Alpha & IT', language: 'ru', companyId: w.companyA });
+  await bindGroup(w.ctx, SYSTEM, {
+    chatId: CHAT,
+    title: 'Alpha & IT',
+    language: 'ru',
+    companyId: w.companyA,
+  });
   return w;
 }
 
@@ -34,57 +39,61 @@ function message(w: World, who: PersonKey, text: string, extra: Partial<GroupMes
 const ticketCount = (w: World) => w.ctx.db.select().from(tickets).all().length;
 
 describe('a group message in core', () => {
-  it('makes nothing the second time it is delivered', () => {
-    const w = bound();
+  it('makes nothing the second time it is delivered', async () => {
+    const w = await bound();
     const m = message(w, 'clientA', 'Не работает VPN из дома');
-    const first = takeGroupMessage(w.ctx, m);
+    const first = await takeGroupMessage(w.ctx, m);
     expect(first.kind).toBe('created');
     const after = storeSnapshot(w.ctx.db);
-    const again = takeGroupMessage(w.ctx, m);
+    const again = await takeGroupMessage(w.ctx, m);
     expect(again).toEqual({ kind: 'duplicate', ticketId: first.kind === 'created' ? first.ticket.id : -1 });
     expect(storeSnapshot(w.ctx.db)).toBe(after);
   });
 
-  it('ignores a group bound to nobody and writes nothing', () => {
+  it('ignores a group bound to nobody and writes nothing', async () => {
     const w = makeWorld();
     const before = storeSnapshot(w.ctx.db);
-    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Не работает VPN'))).toEqual({
+    expect(await takeGroupMessage(w.ctx, message(w, 'clientA', 'Не работает VPN'))).toEqual({
       kind: 'ignored',
       reason: 'not_bound',
     });
     expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
-  it('joins more words within the window, and opens a new ticket after it', () => {
-    const w = bound();
-    takeGroupMessage(w.ctx, message(w, 'clientA', 'Не печатает принтер'));
+  it('joins more words within the window, and opens a new ticket after it', async () => {
+    const w = await bound();
+    await takeGroupMessage(w.ctx, message(w, 'clientA', 'Не печатает принтер'));
     w.clock.advance(2 * 60_000);
-    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Горит красная лампа на принтере')).kind).toBe(
-      'commented',
-    );
+    expect(
+      (await takeGroupMessage(w.ctx, message(w, 'clientA', 'Горит красная лампа на принтере'))).kind,
+    ).toBe('commented');
     // The window runs from the last message that went in.
     w.clock.advance(2 * 60_000);
-    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'И бумага застряла внутри')).kind).toBe('commented');
+    expect((await takeGroupMessage(w.ctx, message(w, 'clientA', 'И бумага застряла внутри'))).kind).toBe(
+      'commented',
+    );
     w.clock.advance(4 * 60_000);
-    expect(takeGroupMessage(w.ctx, message(w, 'clientA', 'Теперь не открывается почта')).kind).toBe(
+    expect((await takeGroupMessage(w.ctx, message(w, 'clientA', 'Теперь не открывается почта'))).kind).toBe(
       'created',
     );
     expect(ticketCount(w)).toBe(2);
   });
 
-  it('files a reply to a closed ticket as a new one, and leaves staff talk alone', () => {
-    const w = bound();
+  it('files a reply to a closed ticket as a new one, and leaves staff talk alone', async () => {
+    const w = await bound();
     const opened = message(w, 'clientA', 'Не печатает принтер');
-    const first = takeGroupMessage(w.ctx, opened);
+    const first = await takeGroupMessage(w.ctx, opened);
     if (first.kind !== 'created') throw new Error('not filed');
-    act(w.ctx, w.as.line1, first.ticket.id, { action: 'cancel', reason: 'duplicate' });
+    await act(w.ctx, w.as.line1, first.ticket.id, { action: 'cancel', reason: 'duplicate' });
     w.clock.advance(3_600_000);
-    const reply = takeGroupMessage(
+    const reply = await takeGroupMessage(
       w.ctx,
       message(w, 'clientA', 'Снова не печатает принтер', { replyTo: opened.messageId }),
     );
     expect(reply.kind).toBe('created');
-    expect(takeGroupMessage(w.ctx, message(w, 'line1', 'Коллеги, обновление сервера в пятницу'))).toEqual({
+    expect(
+      await takeGroupMessage(w.ctx, message(w, 'line1', 'Коллеги, обновление сервера в пятницу')),
+    ).toEqual({
       kind: 'ignored',
       reason: 'staff',
     });
@@ -92,15 +101,16 @@ describe('a group message in core', () => {
     expect(w.ctx.db.select().from(comments).all()).toEqual([]);
   });
 
-  it('asks the group nothing for chatter and stops a flood of new tickets from one person', () => {
-    const w = bound();
+  it('asks the group nothing for chatter and stops a flood of new tickets from one person', async () => {
+    const w = await bound();
     for (const text of ['спасибо!', 'ок', '👍👍', 'всем привет'])
-      expect(takeGroupMessage(w.ctx, message(w, 'clientA2', text))).toMatchObject({ kind: 'ignored' });
+      expect(await takeGroupMessage(w.ctx, message(w, 'clientA2', text))).toMatchObject({ kind: 'ignored' });
     expect(w.ctx.db.select().from(outbox).all()).toEqual([]);
     // Past the follow-on window each time, so each would be a ticket of its own.
-    const outcomes = Array.from({ length: 12 }, (_, i) => {
+    const outcomes = Array.from({ length: 12 }, async (_, i) => {
       w.clock.advance(3.5 * 60_000);
-      return takeGroupMessage(w.ctx, message(w, 'clientA', `Не работает компьютер номер ${i + 1}`)).kind;
+      return (await takeGroupMessage(w.ctx, message(w, 'clientA', `Не работает компьютер номер ${i + 1}`)))
+        .kind;
     });
     expect(outcomes.filter((k) => k === 'created')).toHaveLength(10);
     expect(outcomes.slice(10)).toEqual(['rate_limited', 'rate_limited']);
@@ -108,23 +118,23 @@ describe('a group message in core', () => {
 });
 
 describe('a group that becomes a supergroup', () => {
-  it('keeps its binding and its tickets under the new chat id; replies there land on them', () => {
-    const w = bound();
+  it('keeps its binding and its tickets under the new chat id; replies there land on them', async () => {
+    const w = await bound();
     const opened = message(w, 'clientA', 'Не печатает принтер');
-    const first = takeGroupMessage(w.ctx, opened);
+    const first = await takeGroupMessage(w.ctx, opened);
     if (first.kind !== 'created') throw new Error('not filed');
     const NEW_CHAT = -1_009_999;
-    expect(moveGroupChat(w.ctx, CHAT, NEW_CHAT)).toBe(true);
-    expect(boundGroup(w.ctx, CHAT)).toBeUndefined();
-    expect(boundGroup(w.ctx, NEW_CHAT)?.companyId).toBe(w.companyA);
+    expect(await moveGroupChat(w.ctx, CHAT, NEW_CHAT)).toBe(true);
+    expect(await boundGroup(w.ctx, CHAT)).toBeUndefined();
+    expect((await boundGroup(w.ctx, NEW_CHAT))?.companyId).toBe(w.companyA);
     w.clock.advance(3_600_000);
-    const reply = takeGroupMessage(w.ctx, {
+    const reply = await takeGroupMessage(w.ctx, {
       ...message(w, 'clientA', 'Всё ещё не печатает'),
       chatId: NEW_CHAT,
       replyTo: opened.messageId,
     });
     expect(reply).toMatchObject({ kind: 'commented', ticket: { id: first.ticket.id } });
     // Moving a chat nobody bound changes nothing.
-    expect(moveGroupChat(w.ctx, -1, -2)).toBe(false);
+    expect(await moveGroupChat(w.ctx, -1, -2)).toBe(false);
   });
 });

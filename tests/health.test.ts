@@ -187,7 +187,7 @@ describe('GET /healthz', () => {
   it('reports the SLA scheduler: 503 once it has not completed a sweep for more than 3 intervals', async () => {
     const w = makeWorld();
     const intervalMs = 30_000;
-    const scheduler = startSlaScheduler({ desk: w.ctx, intervalMs });
+    const scheduler = await startSlaScheduler({ desk: w.ctx, intervalMs });
     try {
       const sources = { scheduler: () => scheduler.status() };
       let r = await health(w.ctx, sources);

@@ -10,9 +10,9 @@ import { makeWorld } from './fixtures.ts';
 const request = { channel: 'telegram' as const, description: 'Не печатает принтер', intakeKey: 'tg:1:abc' };
 
 describe('an intake key', () => {
-  it('files once: the same key returns the same ticket and writes nothing more', () => {
+  it('files once: the same key returns the same ticket and writes nothing more', async () => {
     const w = makeWorld();
-    const first = fileTicket(w.ctx, w.as.clientA, request);
+    const first = await fileTicket(w.ctx, w.as.clientA, request);
     expect(first.created).toBe(true);
     expect(first.ticket.intakeKey).toBe('tg:1:abc');
     const counts = () => ({
@@ -22,21 +22,23 @@ describe('an intake key', () => {
     });
     const before = counts();
     // Even when the second Send differs (edited after a crash), the request already filed is the answer.
-    const again = fileTicket(w.ctx, w.as.clientA, { ...request, description: 'Другое описание' });
+    const again = await fileTicket(w.ctx, w.as.clientA, { ...request, description: 'Другое описание' });
     expect(again).toEqual({ ticket: first.ticket, created: false });
     expect(counts()).toEqual(before);
-    expect(filedUnder(w.ctx, 'tg:1:abc')?.id).toBe(first.ticket.id);
-    expect(filedUnder(w.ctx, 'tg:1:other')).toBeUndefined();
+    expect((await filedUnder(w.ctx, 'tg:1:abc'))?.id).toBe(first.ticket.id);
+    expect(await filedUnder(w.ctx, 'tg:1:other')).toBeUndefined();
     // Another key, or none, is another request.
-    expect(fileTicket(w.ctx, w.as.clientA, { ...request, intakeKey: 'tg:1:def' }).created).toBe(true);
-    expect(createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' }).intakeKey).toBeNull();
+    expect((await fileTicket(w.ctx, w.as.clientA, { ...request, intakeKey: 'tg:1:def' })).created).toBe(true);
+    expect(
+      (await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' })).intakeKey,
+    ).toBeNull();
     expect(counts().tickets).toBe(before.tickets + 2);
   });
 
-  it('is never someone else’s ticket', () => {
+  it('is never someone else’s ticket', async () => {
     const w = makeWorld();
-    fileTicket(w.ctx, w.as.clientA, request);
-    expect(() => fileTicket(w.ctx, w.as.clientB, request)).toThrow(ConflictError);
+    await fileTicket(w.ctx, w.as.clientA, request);
+    await expect(fileTicket(w.ctx, w.as.clientB, request)).rejects.toThrow(ConflictError);
   });
 });
 

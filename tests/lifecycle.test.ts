@@ -138,8 +138,8 @@ function actorFor(w: World, role: R): Actor {
  * `action` needs beyond the status: an assignment to decline, a visit time to pick, a visit to check in
  * to or out of.
  */
-function ticketIn(w: World, status: Status, role: R, action: Action) {
-  const t = createTicket(w.ctx, w.as.clientA, {
+async function ticketIn(w: World, status: Status, role: R, action: Action) {
+  const t = await createTicket(w.ctx, w.as.clientA, {
     channel: 'telegram',
     description: 'No internet',
     impact: 'person',
@@ -181,9 +181,9 @@ describe('the transition table', () => {
   });
 
   describe.each(ACTIONS)('%s', (action) => {
-    it.each(STATUSES)('from %s, for every role', (status) => {
+    it.each(STATUSES)('from %s, for every role', async (status) => {
       for (const role of ROLES) {
-        const before = ticketIn(w, status, role, action);
+        const before = await ticketIn(w, status, role, action);
         const rowsBefore = counts(w);
         const slotsBefore = slotsOf(w, before.id);
         const want = expected(action, status, role);
@@ -191,7 +191,7 @@ describe('the transition table', () => {
         if (want === 'refused-status' || want === 'refused-role') {
           let error: unknown;
           try {
-            act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
+            await act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
           } catch (e) {
             error = e;
           }
@@ -205,7 +205,7 @@ describe('the transition table', () => {
           expect(counts(w), label).toEqual(rowsBefore);
           expect(slotsOf(w, before.id), label).toEqual(slotsBefore);
         } else {
-          const { ticket } = act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
+          const { ticket } = await act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
           expect(ticket.status, label).toBe(want);
           expect(ticket.version, label).toBe(before.version + 1);
           expect(counts(w).events, label).toBe(rowsBefore.events + 1);
@@ -216,57 +216,59 @@ describe('the transition table', () => {
 });
 
 describe('rules beyond the table', () => {
-  it('refuses an escalation of a ticket already on the 2nd line', () => {
+  it('refuses an escalation of a ticket already on the 2nd line', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Server down' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage' });
-    act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Needs a DBA' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Server down' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Needs a DBA' });
     const rows = counts(w);
-    expect(() => act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Again' })).toThrow(
+    await expect(act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Again' })).rejects.toThrow(
       expect.objectContaining({ reason: 'rule' }),
     );
     expect(counts(w)).toEqual(rows);
   });
 
-  it('lets a ticket be rated once', () => {
+  it('lets a ticket be rated once', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Mouse' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'New mouse' });
-    act(w.ctx, w.as.clientA, t.id, { action: 'confirm' });
-    expect(act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 5, comment: 'Fast' }).ticket.rating).toBe(
-      5,
-    );
-    expect(() => act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 1 })).toThrow(
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Mouse' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'New mouse' });
+    await act(w.ctx, w.as.clientA, t.id, { action: 'confirm' });
+    expect(
+      (await act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 5, comment: 'Fast' })).ticket.rating,
+    ).toBe(5);
+    await expect(act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 1 })).rejects.toThrow(
       TransitionRefusedError,
     );
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.rating).toBe(5);
   });
 
-  it('refuses a move made on an outdated view and writes nothing', () => {
+  it('refuses a move made on an outdated view and writes nothing', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Scanner' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage', expectedVersion: 1 });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Scanner' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage', expectedVersion: 1 });
     const rows = counts(w);
     // The second engineer still looks at version 1.
-    expect(() => act(w.ctx, w.as.line2, t.id, { action: 'take', expectedVersion: 1 })).toThrow(
+    await expect(act(w.ctx, w.as.line2, t.id, { action: 'take', expectedVersion: 1 })).rejects.toThrow(
       StaleTicketError,
     );
     expect(counts(w)).toEqual(rows);
   });
 
-  it('lets only one of two engineers take a ticket', () => {
+  it('lets only one of two engineers take a ticket', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Wi-Fi' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    expect(() => act(w.ctx, w.as.line2, t.id, { action: 'take' })).toThrow(/someone is working on it/);
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Wi-Fi' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await expect(act(w.ctx, w.as.line2, t.id, { action: 'take' })).rejects.toThrow(
+      /someone is working on it/,
+    );
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.assigneeId).toBe(w.ids.line1);
   });
 
-  it('rejects bad commands with a clear error and writes nothing', () => {
+  it('rejects bad commands with a clear error and writes nothing', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Monitor' });
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Monitor' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     const rows = counts(w);
     const bad: [unknown, RegExp][] = [
       [{ action: 'resolve' }, /resolution/],
@@ -282,12 +284,12 @@ describe('rules beyond the table', () => {
       [{ action: 'ask_customer', question: 'x'.repeat(4001) }, /question/],
     ];
     for (const [cmd, message] of bad) {
-      expect(() => act(w.ctx, w.as.line1, t.id, cmd as Command), JSON.stringify(cmd)).toThrow(
+      await expect(act(w.ctx, w.as.line1, t.id, cmd as Command), JSON.stringify(cmd)).rejects.toThrow(
         InvalidInputError,
       );
-      expect(() => act(w.ctx, w.as.line1, t.id, cmd as Command)).toThrow(message);
+      await expect(act(w.ctx, w.as.line1, t.id, cmd as Command)).rejects.toThrow(message);
     }
-    expect(() => act(w.ctx, w.as.line1, 999_999, { action: 'take' })).toThrow(NotFoundError);
+    await expect(act(w.ctx, w.as.line1, 999_999, { action: 'take' })).rejects.toThrow(NotFoundError);
     expect(counts(w)).toEqual(rows);
   });
 });

@@ -155,7 +155,7 @@ describe('structured logs', () => {
 
   it('log a call from the PBX with the webhook token in its path blanked', async () => {
     const w = makeWorld();
-    const cti = ctiToken(w.ctx, SYSTEM);
+    const cti = await ctiToken(w.ctx, SYSTEM);
     const log = capture();
     const api = createApi({ desk: w.ctx, botToken: TOKEN, logger: log.logger });
     const response = await api.request(`/api/telephony/cti/${cti}`, {

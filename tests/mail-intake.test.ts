@@ -206,7 +206,7 @@ describe('a reply', () => {
 
   it('by In-Reply-To to a mail we sent lands on its ticket, whatever the subject', async () => {
     const { w, take, ticket } = await withTicket();
-    rememberRef(w.ctx.db, 'email', 't1.n1@desk.example', { ticketId: ticket.id }, w.clock.now());
+    await rememberRef(w.ctx.db, 'email', 't1.n1@desk.example', { ticketId: ticket.id }, w.clock.now());
     const reply = filed(
       await take({
         from: 'client.a@alpha.ru',
@@ -243,8 +243,8 @@ describe('a reply', () => {
 
   it('to a resolved ticket reopens it; to a closed one opens a new request that follows it', async () => {
     const { w, take, ticket } = await withTicket();
-    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
-    act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Заменили ролик' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Заменили ролик' });
     const reopened = filed(
       await take({
         from: 'client.a@alpha.ru',
@@ -254,9 +254,9 @@ describe('a reply', () => {
     );
     expect(reopened).toMatchObject({ kind: 'commented', reopened: true, ticket: { status: 'open' } });
 
-    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
-    act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Заменили принтер' });
-    act(w.ctx, w.as.clientA, ticket.id, { action: 'confirm' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Заменили принтер' });
+    await act(w.ctx, w.as.clientA, ticket.id, { action: 'confirm' });
     const next = filed(
       await take({ from: 'client.a@alpha.ru', subject: `Re: [#${ticket.number}]`, text: 'Новый тоже мнёт' }),
     );
@@ -274,7 +274,7 @@ describe('a reply', () => {
 describe('mail from machines', () => {
   it('an auto-reply changes nothing and sends nothing', async () => {
     const { w, take } = desk();
-    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
+    const ticket = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
     const before = w.ctx.db.select().from(outbox).all().length;
     const result = await take({
       from: 'client.a@alpha.ru',
@@ -289,8 +289,14 @@ describe('mail from machines', () => {
 
   it('a bounce of our mail becomes an internal note on its ticket, not a request', async () => {
     const { w, take } = desk();
-    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
-    rememberRef(w.ctx.db, 'email', `t${ticket.id}.n7@desk.example`, { ticketId: ticket.id }, w.clock.now());
+    const ticket = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
+    await rememberRef(
+      w.ctx.db,
+      'email',
+      `t${ticket.id}.n7@desk.example`,
+      { ticketId: ticket.id },
+      w.clock.now(),
+    );
     const result = await take({
       from: 'MAILER-DAEMON@mx.alpha.ru',
       subject: 'Undelivered Mail Returned to Sender',
@@ -307,9 +313,9 @@ describe('mail from machines', () => {
     const { w, take } = desk();
     const result = await take({ from: 'Desk <support@desk.example>', subject: '[#1001] Принята', text: 'x' });
     expect(result).toEqual({ kind: 'dropped', reason: 'own_mail' });
-    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
+    const ticket = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
     const ours = newMessageId('desk');
-    rememberRef(w.ctx.db, 'email', ours, { ticketId: ticket.id }, w.clock.now());
+    await rememberRef(w.ctx.db, 'email', ours, { ticketId: ticket.id }, w.clock.now());
     const loop = await take({ from: 'someone@relay.example', subject: 'x', text: 'x', messageId: ours });
     expect(loop).toEqual({ kind: 'dropped', reason: 'own_mail' });
     expect(ticketCount(w)).toBe(1);

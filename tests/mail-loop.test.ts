@@ -101,7 +101,7 @@ describe.skipIf(!dovecotAvailable())('the e-mail loop', { timeout: 90_000 }, () 
       db.insert(memberships).values({ personId: engineer.id, role: 'line1', companyId: null }).run();
       const pdf = Buffer.from('%PDF-1.4\n% инструкция по сканеру\n%%EOF\n');
       const storagePath = await new FileStore(config.filesDir).put(pdf);
-      addComment(app.desk, loadActor(db, engineer.id), ticket.id, {
+      await addComment(app.desk, await loadActor(db, engineer.id), ticket.id, {
         body: 'Переустановили драйвер, проверьте.',
         attachments: [
           {

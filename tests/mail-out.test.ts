@@ -130,7 +130,7 @@ function captureLogger() {
   return { lines, logger: { info: line('info'), warn: line('warn'), error: line('error') } };
 }
 
-function startSender(
+async function startSender(
   w: World,
   port: number,
   extra: Partial<ConstructorParameters<typeof MailSender>[0]> = {},
@@ -147,7 +147,7 @@ function startSender(
     ticketUrl: (id) => `https://desk.example/app?ticket=${id}`,
     ...extra,
   });
-  sender.start();
+  await sender.start();
   cleanups.push(() => sender.stop());
   return { sender, log };
 }
@@ -160,8 +160,8 @@ function mailPerson(w: World, name: string, email: string | null, language: 'ru'
 }
 
 /** Staff file a request for the person (a phone call): the person hears of it by mail. */
-function fileFor(w: World, requesterId: number, description = 'The printer on floor 3 jams') {
-  return createTicket(w.ctx, w.as.line1, { channel: 'phone', requesterId, description });
+async function fileFor(w: World, requesterId: number, description = 'The printer on floor 3 jams') {
+  return await createTicket(w.ctx, w.as.line1, { channel: 'phone', requesterId, description });
 }
 
 const rows = (w: World) => w.ctx.db.select().from(outbox).where(eq(outbox.channel, 'email')).all();
@@ -169,10 +169,10 @@ const rowOf = (w: World, id: number) => w.ctx.db.select().from(outbox).where(eq(
 
 const POLL = { timeout: 10_000, interval: 20 };
 
-describe('notice wording', () => {
+describe('notice wording', async () => {
   const w = makeWorld();
   const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-  const ticket = fileFor(w, requester, 'Wi-Fi is down in the meeting room\nSince this morning');
+  const ticket = await fileFor(w, requester, 'Wi-Fi is down in the meeting room\nSince this morning');
   const row = (kind: string, payload: Record<string, unknown> = {}): OutboxRow => ({
     id: 1,
     createdAt: 0,
@@ -208,7 +208,7 @@ describe('notice wording', () => {
   const requesterEvents = ['created', ...ACTIONS].filter((e) => !['categorize', 'rate'].includes(e));
   const staffEvents = ['created', ...ACTIONS, 'comment', 'internal_note', 'sla_warning', 'sla_breached'];
 
-  it('words every notice a person can get, in both languages, with no key left unresolved', () => {
+  it('words every notice a person can get, in both languages, with no key left unresolved', async () => {
     for (const language of ['ru', 'en'] as const) {
       const t = translator(language);
       const kinds = [
@@ -217,7 +217,7 @@ describe('notice wording', () => {
         ...staffEvents.flatMap((e) => [`line.${e}`, `assignee.${e}`, `supervisor.${e}`]),
       ];
       for (const kind of kinds) {
-        const wording = noticeWording(
+        const wording = await noticeWording(
           w.ctx,
           t,
           row(kind, payloads[kind.split('.')[1] ?? ''] ?? {}),
@@ -233,9 +233,9 @@ describe('notice wording', () => {
     }
   });
 
-  it('gives the facts a reader looks for, due times in the contract zone', () => {
+  it('gives the facts a reader looks for, due times in the contract zone', async () => {
     const t = translator('en');
-    const wording = noticeWording(w.ctx, t, row('requester.created'), 'en');
+    const wording = await noticeWording(w.ctx, t, row('requester.created'), 'en');
     const facts = Object.fromEntries(wording.facts.map((f) => [f.label, f.value]));
     expect(facts).toMatchObject({
       Request: `#${ticket.number}`,
@@ -245,7 +245,7 @@ describe('notice wording', () => {
     });
     expect(facts['We will answer by']).toMatch(/^2026-11-02 \d\d:\d\d \(Europe\/Moscow\)$/);
     expect(facts['To be solved by']).toMatch(/\(Europe\/Moscow\)$/);
-    const staff = noticeWording(w.ctx, t, row('line.created'), 'en');
+    const staff = await noticeWording(w.ctx, t, row('line.created'), 'en');
     expect(staff.title).toBe('New request: Wi-Fi is down in the meeting room');
     expect(staff.body).toContain('Since this morning'); // the description, for whoever takes it
     expect(Object.fromEntries(staff.facts.map((f) => [f.label, f.value]))).toMatchObject({
@@ -255,14 +255,14 @@ describe('notice wording', () => {
       Assignee: expect.any(String),
     });
     // Chat buttons become a request to reply.
-    const offer = noticeWording(w.ctx, t, row('requester.offer_visit', payloads.offer_visit), 'en');
+    const offer = await noticeWording(w.ctx, t, row('requester.offer_visit', payloads.offer_visit), 'en');
     expect(offer.body).toMatch(/• \w{3} 3 Nov, 10:00–12:00 \(Europe\/Moscow\)/);
     expect(offer.body).toContain('Reply to this message');
   });
 
-  it('acknowledges a request with its number, priority and answer time, never with its words', () => {
+  it('acknowledges a request with its number, priority and answer time, never with its words', async () => {
     for (const language of ['ru', 'en'] as const) {
-      const wording = noticeWording(w.ctx, translator(language), row(ACCEPTED_NOTICE), language);
+      const wording = await noticeWording(w.ctx, translator(language), row(ACCEPTED_NOTICE), language);
       const all = JSON.stringify(wording);
       expect(all).not.toContain('Wi-Fi');
       expect(all).not.toContain('morning');
@@ -282,7 +282,7 @@ describe('notice wording', () => {
       'weird',
       'line.nothing',
     ])
-      expect(() => noticeWording(w.ctx, t, row(kind)), kind).toThrow(/no wording/);
+      await expect(noticeWording(w.ctx, t, row(kind)), kind).rejects.toThrow(/no wording/);
   });
 });
 
@@ -355,13 +355,13 @@ describe('the mail sender', () => {
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    const ticket = fileFor(w, requester);
+    const ticket = await fileFor(w, requester);
     // The client wrote to us before about it: our mail answers that thread.
-    rememberRef(w.ctx.db, 'email', 'first.mail@alpha.example', { ticketId: ticket.id, direction: 'in' }, 1);
-    rememberRef(w.ctx.db, 'email', 'second.mail@alpha.example', { ticketId: ticket.id, direction: 'in' }, 2);
+    await rememberRef(w.ctx.db, 'email', 'first.mail@alpha.example', { ticketId: ticket.id, direction: 'in' }, 1);
+    await rememberRef(w.ctx.db, 'email', 'second.mail@alpha.example', { ticketId: ticket.id, direction: 'in' }, 2);
     const [row] = rows(w);
     expect(row?.kind).toBe('requester.created');
-    const { log } = startSender(w, smtp.port);
+    const { log } = await startSender(w, smtp.port);
 
     await expect.poll(() => smtp.received.length, POLL).toBe(1);
     const got = smtp.received[0];
@@ -385,10 +385,10 @@ describe('the mail sender', () => {
     expect(mail.html).toContain(`https://desk.example/app?ticket=${ticket.id}`);
 
     await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
-    expect(refOf(w.ctx.db, 'email', messageId)).toMatchObject({ ticketId: ticket.id, direction: 'out' });
+    expect(await refOf(w.ctx.db, 'email', messageId)).toMatchObject({ ticketId: ticket.id, direction: 'out' });
 
     // The next notice answers our own mail, the thread grown by one.
-    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
     await expect.poll(() => smtp.received.length, POLL).toBe(2);
     const next = smtp.received[1]?.mail;
     expect(next?.subject).toBe(`[#${ticket.number}] Инженер взял заявку: The printer on floor 3 jams`);
@@ -407,10 +407,10 @@ describe('the mail sender', () => {
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
     const ann = mailPerson(w, 'Ann', 'ann@alpha.example', 'en');
-    const ticket = fileFor(w, ann, 'Laptop does not boot');
-    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
-    act(w.ctx, w.as.line1, ticket.id, { action: 'ask_customer', question: 'Does the power LED light up?' });
-    startSender(w, smtp.port);
+    const ticket = await fileFor(w, ann, 'Laptop does not boot');
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'ask_customer', question: 'Does the power LED light up?' });
+    await startSender(w, smtp.port);
 
     await expect.poll(() => smtp.received.length, POLL).toBe(3);
     const subjects = smtp.received.map((r) => r.mail.subject);
@@ -433,7 +433,7 @@ describe('the mail sender', () => {
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    const ticket = createTicket(w.ctx, loadActor(w.ctx.db, requester), {
+    const ticket = await createTicket(w.ctx, await loadActor(w.ctx.db, requester), {
       channel: 'phone',
       description: 'Zanzibar pineapple protocol broken\nSecret details: hunter2',
     });
@@ -452,7 +452,7 @@ describe('the mail sender', () => {
         nextAttemptAt: 0,
       })
       .run();
-    startSender(w, smtp.port);
+    await startSender(w, smtp.port);
     await expect.poll(() => smtp.received.length, POLL).toBe(1);
     const got = smtp.received[0];
     expect(got?.mail.subject).toBe(`[#${ticket.number}] Заявка зарегистрирована`);
@@ -471,10 +471,10 @@ describe('the mail sender', () => {
     const smtp = await startSmtp([451]);
     cleanups.push(() => smtp.close());
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    fileFor(w, requester);
+    await fileFor(w, requester);
     const [row] = rows(w);
     if (!row) throw new Error('no row');
-    startSender(w, smtp.port);
+    await startSender(w, smtp.port);
     await expect.poll(() => rowOf(w, row.id)?.lastError ?? '', POLL).toContain('451');
     await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
     expect(rowOf(w, row.id)?.attempts).toBe(2);
@@ -482,7 +482,7 @@ describe('the mail sender', () => {
 
     smtp.answers = [550];
     const other = mailPerson(w, 'Gone', 'gone@alpha.example');
-    fileFor(w, other);
+    await fileFor(w, other);
     const gone = rows(w).find((r) => r.recipientId === other);
     if (!gone) throw new Error('no row');
     await expect.poll(() => rowOf(w, gone.id)?.state, POLL).toBe('dead');
@@ -496,15 +496,15 @@ describe('the mail sender', () => {
     const smtp = await startSmtp(['drop']);
     cleanups.push(() => smtp.close());
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    const ticket = fileFor(w, requester);
+    const ticket = await fileFor(w, requester);
     const [row] = rows(w);
     if (!row) throw new Error('no row');
-    startSender(w, smtp.port);
+    await startSender(w, smtp.port);
     await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('dead');
     expect(rowOf(w, row.id)?.lastError).toMatch(/^uncertain: /);
-    expect(refOf(w.ctx.db, 'email', `t${ticket.id}.n${row.id}@desk.example`)).toBeUndefined();
+    expect(await refOf(w.ctx.db, 'email', `t${ticket.id}.n${row.id}@desk.example`)).toBeUndefined();
     // The next notice to the same person goes as usual.
-    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
     await expect.poll(() => smtp.received.length, POLL).toBe(1);
     expect(smtp.received[0]?.mail.subject).toContain('Инженер взял заявку');
   });
@@ -514,10 +514,10 @@ describe('the mail sender', () => {
     const smtp = await startSmtp(['drop-early']);
     cleanups.push(() => smtp.close());
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    fileFor(w, requester);
+    await fileFor(w, requester);
     const [row] = rows(w);
     if (!row) throw new Error('no row');
-    startSender(w, smtp.port);
+    await startSender(w, smtp.port);
     await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
     expect(rowOf(w, row.id)?.attempts).toBe(2);
     expect(rowOf(w, row.id)?.lastError).toBeNull();
@@ -530,10 +530,10 @@ describe('the mail sender', () => {
     await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => rude.close(() => resolve())));
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    fileFor(w, requester);
+    await fileFor(w, requester);
     const [row] = rows(w);
     if (!row) throw new Error('no row');
-    startSender(w, (rude.address() as AddressInfo).port);
+    await startSender(w, (rude.address() as AddressInfo).port);
     await expect.poll(() => rowOf(w, row.id)?.attempts ?? 0, POLL).toBeGreaterThanOrEqual(2);
     expect(rowOf(w, row.id)?.state).not.toBe('dead');
     expect(rowOf(w, row.id)?.lastError).toMatch(/^network: ECONNECTION/);
@@ -543,10 +543,10 @@ describe('the mail sender', () => {
     const w = makeWorld();
     const port = await closedPort();
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    fileFor(w, requester);
+    await fileFor(w, requester);
     const [row] = rows(w);
     if (!row) throw new Error('no row');
-    const { log } = startSender(w, port);
+    const { log } = await startSender(w, port);
     await expect.poll(() => rowOf(w, row.id)?.attempts ?? 0, POLL).toBeGreaterThanOrEqual(2);
     const now = rowOf(w, row.id);
     expect(now?.state === 'pending' || now?.state === 'sending').toBe(true);
@@ -583,7 +583,7 @@ describe('the mail sender', () => {
     const twoAddresses = insert(two, 'requester.comment');
     const unworded = insert(requester, 'staff.files');
     const seen: unknown[] = [];
-    startSender(w, smtp.port, { onError: (e) => seen.push(e) });
+    await startSender(w, smtp.port, { onError: (e) => seen.push(e) });
     await expect
       .poll(() => [noAddress, twoAddresses, unworded].map((id) => rowOf(w, id)?.state), POLL)
       .toEqual(['dead', 'dead', 'dead']);
@@ -599,8 +599,8 @@ describe('the mail sender', () => {
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    const ticket = fileFor(w, requester);
-    addComment(w.ctx, w.as.line1, ticket.id, {
+    const ticket = await fileFor(w, requester);
+    await addComment(w.ctx, w.as.line1, ticket.id, {
       body: 'Screens attached',
       attachments: [
         { kind: 'photo', fileName: 'step1.jpg', telegramFileId: 'AgAC-step1' },
@@ -608,7 +608,7 @@ describe('the mail sender', () => {
       ],
     });
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    startSender(w, smtp.port, {
+    await startSender(w, smtp.port, {
       downloadFile: async (id) => {
         if (id === 'AgAC-gone') throw new Error('file is too old');
         return { bytes: jpeg, fileName: 'photos/file_1.jpg' };
@@ -629,9 +629,9 @@ describe('the mail sender', () => {
     cleanups.push(() => smtp.close());
     const alpha = [1, 2, 3].map((i) => mailPerson(w, `A${i}`, `a${i}@alpha.example`));
     const beta = mailPerson(w, 'B', 'b@beta.example');
-    for (const id of [...alpha, beta]) fileFor(w, id);
+    for (const id of [...alpha, beta]) await fileFor(w, id);
     const started = Date.now();
-    startSender(w, smtp.port, { limits: { perDomainPerMinute: 2 } });
+    await startSender(w, smtp.port, { limits: { perDomainPerMinute: 2 } });
     await expect.poll(() => smtp.received.length, POLL).toBe(3);
     const to = smtp.received.flatMap((r) => r.to).sort();
     expect(to).toEqual(['a1@alpha.example', 'a2@alpha.example', 'b@beta.example']);

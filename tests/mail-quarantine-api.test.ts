@@ -24,7 +24,7 @@ const GARBAGE = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x02, 0x80, 0x81, 0x0a, 0x0
 async function desk() {
   const files = new FileStore(mkdtempSync(join(dir, 'files-')));
   const w = apiWorld({}, { files, mail: { mailboxes: [MAILBOX], ownAddresses: ['support@desk.example'] } });
-  const take = (raw: Buffer, newTicketsPerHour?: number) =>
+  const take = async (raw: Buffer, newTicketsPerHour?: number) =>
     takeMail(
       {
         desk: w.ctx,
@@ -191,7 +191,7 @@ describe('the admin Mail routes', () => {
     const { w, files } = await desk();
     // Held before MAIL_FROM was configured, say: from the desk's own address.
     const raw = await buildMail({ from: 'support@desk.example', subject: 'Заявка #5 принята', text: 'ok' });
-    quarantineMail(
+    await quarantineMail(
       w.ctx.db,
       {
         mailKey: 'own-mail',

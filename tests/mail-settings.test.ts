@@ -51,9 +51,9 @@ function issuePaths(fn: () => unknown): string[] {
 }
 
 describe('the desk mail settings (core)', () => {
-  it('are checked as the environment is: URL kinds, a user for a mailbox, From an address, From with SMTP', () => {
+  it('are checked as the environment is: URL kinds, a user for a mailbox, From an address, From with SMTP', async () => {
     const w = makeWorld();
-    const resolve = (input: unknown) => () => resolveMailSettings(w.ctx, w.as.admin, input);
+    const resolve = (input: unknown) => async () => await resolveMailSettings(w.ctx, w.as.admin, input);
     expect(issuePaths(resolve({ mailboxes: ['http://a:b@mail.x.ru/INBOX'] }))).toEqual(['mailboxes.0']);
     expect(issuePaths(resolve({ mailboxes: [`imap://mail.x.ru/INBOX`] }))).toEqual(['mailboxes.0']);
     expect(issuePaths(resolve({ mailboxes: [BOX, 'imaps://'] }))).toEqual(['mailboxes.1']);
@@ -67,22 +67,22 @@ describe('the desk mail settings (core)', () => {
     ).toEqual(['mailboxes']);
     // A mailbox new to the desk needs its password; an SMTP server without a login needs none.
     expect(issuePaths(resolve({ mailboxes: ['imap://support@mail.x.ru/INBOX'] }))).toEqual(['mailboxes.0']);
-    expect(resolve({ smtp: 'smtp://relay.x.ru:25', from: 'desk@x.ru' })()).toEqual({
+    expect(await resolve({ smtp: 'smtp://relay.x.ru:25', from: 'desk@x.ru' })()).toEqual({
       mailboxes: [],
       smtpUrl: 'smtp://relay.x.ru:25',
       from: 'desk@x.ru',
     });
-    expect(resolve({ mailboxes: [BOX], smtp: SMTP, from: FROM })()).toEqual({
+    expect(await resolve({ mailboxes: [BOX], smtp: SMTP, from: FROM })()).toEqual({
       mailboxes: [BOX],
       smtpUrl: SMTP,
       from: FROM,
     });
   });
 
-  it('keep a stored password when it comes back as *** or empty, for the same user@host only', () => {
+  it('keep a stored password when it comes back as *** or empty, for the same user@host only', async () => {
     const w = makeWorld();
-    saveMailSettings(w.ctx, w.as.admin, { mailboxes: [BOX], smtp: SMTP, from: FROM });
-    const view = mailSettingsView(w.ctx, w.as.admin);
+    await saveMailSettings(w.ctx, w.as.admin, { mailboxes: [BOX], smtp: SMTP, from: FROM });
+    const view = await mailSettingsView(w.ctx, w.as.admin);
     expect(view).toEqual({
       source: 'desk',
       mailboxes: ['imaps://support%40desk.example:***@mail.desk.example:993/INBOX'],
@@ -91,12 +91,12 @@ describe('the desk mail settings (core)', () => {
     });
     // The screen sends back what it was shown, another folder and port, and a second mailbox.
     const second = 'imap://help:Help-Secret-4@mail.desk.example/Help';
-    saveMailSettings(w.ctx, w.as.admin, {
+    await saveMailSettings(w.ctx, w.as.admin, {
       mailboxes: ['imap://support%40desk.example@mail.desk.example:143/Support', second],
       smtp: view.smtp,
       from: FROM,
     });
-    expect(effectiveMailSettings(w.ctx, w.as.admin)).toEqual({
+    expect(await effectiveMailSettings(w.ctx, w.as.admin)).toEqual({
       source: 'desk',
       mailboxes: [`imap://support%40desk.example:${BOX_PW}@mail.desk.example:143/Support`, second],
       smtpUrl: SMTP,
@@ -104,25 +104,26 @@ describe('the desk mail settings (core)', () => {
     });
     // Another user, or another server, is another account: its password must be typed.
     expect(
-      issuePaths(() =>
-        saveMailSettings(w.ctx, w.as.admin, {
-          mailboxes: [
-            'imaps://other:***@mail.desk.example/INBOX',
-            'imaps://help@imap.elsewhere.example/INBOX',
-          ],
-        }),
+      issuePaths(
+        async () =>
+          await saveMailSettings(w.ctx, w.as.admin, {
+            mailboxes: [
+              'imaps://other:***@mail.desk.example/INBOX',
+              'imaps://help@imap.elsewhere.example/INBOX',
+            ],
+          }),
       ),
     ).toEqual(['mailboxes.0', 'mailboxes.1']);
     // A new password replaces the old one.
-    saveMailSettings(w.ctx, w.as.admin, {
+    await saveMailSettings(w.ctx, w.as.admin, {
       mailboxes: ['imap://help:New-Secret-5@mail.desk.example/Help'],
     });
-    expect(effectiveMailSettings(w.ctx, w.as.admin).mailboxes).toEqual([
+    expect((await effectiveMailSettings(w.ctx, w.as.admin)).mailboxes).toEqual([
       'imap://help:New-Secret-5@mail.desk.example/Help',
     ]);
     // Nothing left: no settings, and the source says so.
-    saveMailSettings(w.ctx, w.as.admin, { mailboxes: [], smtp: null, from: null });
-    expect(mailSettingsView(w.ctx, w.as.admin)).toEqual({
+    await saveMailSettings(w.ctx, w.as.admin, { mailboxes: [], smtp: null, from: null });
+    expect(await mailSettingsView(w.ctx, w.as.admin)).toEqual({
       source: 'none',
       mailboxes: [],
       smtp: null,
@@ -130,26 +131,28 @@ describe('the desk mail settings (core)', () => {
     });
   });
 
-  it('give way to the environment, which they cannot change; admins only', () => {
+  it('give way to the environment, which they cannot change; admins only', async () => {
     const w = makeWorld();
-    saveMailSettings(w.ctx, w.as.admin, { mailboxes: [BOX], smtp: SMTP, from: FROM });
-    expect(effectiveMailSettings(w.ctx, w.as.admin, ENV)).toEqual({
+    await saveMailSettings(w.ctx, w.as.admin, { mailboxes: [BOX], smtp: SMTP, from: FROM });
+    expect(await effectiveMailSettings(w.ctx, w.as.admin, ENV)).toEqual({
       source: 'environment',
       mailboxes: ENV.imapUrls,
       smtpUrl: ENV.smtpUrl,
       from: ENV.from,
     });
-    expect(mailSettingsView(w.ctx, w.as.admin, { imapUrls: [], smtpUrl: ENV.smtpUrl })).toMatchObject({
+    expect(await mailSettingsView(w.ctx, w.as.admin, { imapUrls: [], smtpUrl: ENV.smtpUrl })).toMatchObject({
       source: 'environment',
       mailboxes: [],
       smtp: 'smtp://env:***@env.example',
     });
     // MAIL_FROM alone sets nothing: the desk's own settings are in force.
-    expect(effectiveMailSettings(w.ctx, w.as.admin, { imapUrls: [], from: 'x@y.ru' }).source).toBe('desk');
-    expect(() => saveMailSettings(w.ctx, w.as.admin, { mailboxes: [] }, ENV)).toThrow(ConflictError);
+    expect((await effectiveMailSettings(w.ctx, w.as.admin, { imapUrls: [], from: 'x@y.ru' })).source).toBe(
+      'desk',
+    );
+    await expect(saveMailSettings(w.ctx, w.as.admin, { mailboxes: [] }, ENV)).rejects.toThrow(ConflictError);
     for (const who of ['line1', 'supervisor', 'clientA'] as const) {
-      expect(() => mailSettingsView(w.ctx, w.as[who])).toThrow(ForbiddenError);
-      expect(() => saveMailSettings(w.ctx, w.as[who], { mailboxes: [] })).toThrow(ForbiddenError);
+      await expect(mailSettingsView(w.ctx, w.as[who])).rejects.toThrow(ForbiddenError);
+      await expect(saveMailSettings(w.ctx, w.as[who], { mailboxes: [] })).rejects.toThrow(ForbiddenError);
     }
     expect(maskMailUrl('imap://a:b@c/INBOX')).toBe('imap://a:***@c/INBOX');
     expect(maskMailUrl('not a url')).toBe('(not a URL)');
@@ -221,7 +224,7 @@ describe('the mail settings routes', () => {
     }
     // What was shown, sent back: the passwords stay.
     expect((await call(w, 'admin', 'PUT', '/api/admin/mail/settings', saved.json)).status).toBe(200);
-    expect(effectiveMailSettings(w.ctx, w.as.admin)).toMatchObject({ mailboxes: [BOX], smtpUrl: SMTP });
+    expect(await effectiveMailSettings(w.ctx, w.as.admin)).toMatchObject({ mailboxes: [BOX], smtpUrl: SMTP });
     expect(reload).toHaveBeenCalledTimes(2);
   });
 
@@ -245,7 +248,7 @@ describe('the mail settings routes', () => {
     expect((await call(w, 'admin', 'PUT', '/api/admin/mail/settings', '{not json')).status).toBe(400);
     expect((await call(w, 'admin', 'PUT', '/api/admin/mail/settings', '[1]')).status).toBe(400);
     expect(reload).not.toHaveBeenCalled();
-    expect(mailSettingsView(w.ctx, w.as.admin).source).toBe('none');
+    expect((await mailSettingsView(w.ctx, w.as.admin)).source).toBe('none');
 
     const env = apiWorld({}, { mail: { mailboxes: [], ownAddresses: [], reload, environment: ENV } });
     const shown = await call(env, 'admin', 'GET', '/api/admin/mail/settings');

@@ -20,23 +20,29 @@ const dir = mkdtempSync(join(tmpdir(), 'tgdesk-links-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('message links', () => {
-  it('point at the latest message with that id in that chat', () => {
+  it('point at the latest message with that id in that chat', async () => {
     const w = makeWorld();
-    const a = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A' });
-    const b = createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'B' });
-    rememberRef(w.ctx.db, 'telegram', '7:5', { ticketId: a.id, purpose: 'ask', personId: w.ids.line1 }, 1);
-    expect(promptOf(w.ctx.db, 7, 5)).toMatchObject({ ticketId: a.id, purpose: 'ask' });
-    rememberMessage(w.ctx.db, 7, 5, b.id, 2);
-    expect(ticketOfMessage(w.ctx.db, 7, 5)).toBe(b.id);
+    const a = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'A' });
+    const b = await createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'B' });
+    await rememberRef(
+      w.ctx.db,
+      'telegram',
+      '7:5',
+      { ticketId: a.id, purpose: 'ask', personId: w.ids.line1 },
+      1,
+    );
+    expect(await promptOf(w.ctx.db, 7, 5)).toMatchObject({ ticketId: a.id, purpose: 'ask' });
+    await rememberMessage(w.ctx.db, 7, 5, b.id, 2);
+    expect(await ticketOfMessage(w.ctx.db, 7, 5)).toBe(b.id);
     // The old message's question is gone with it: an answer to the new one is no prompt answer.
-    expect(promptOf(w.ctx.db, 7, 5)).toBeUndefined();
-    expect(nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
-    expect(nextLinkedMessageId(w.ctx.db, 8)).toBe(1);
+    expect(await promptOf(w.ctx.db, 7, 5)).toBeUndefined();
+    expect(await nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
+    expect(await nextLinkedMessageId(w.ctx.db, 8)).toBe(1);
     // Chat 7 must not count chat 70's ids, nor a negative group's.
-    rememberMessage(w.ctx.db, 70, 99, a.id, 3);
-    rememberMessage(w.ctx.db, -7, 42, a.id, 3);
-    expect(nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
-    expect(nextLinkedMessageId(w.ctx.db, -7)).toBe(43);
+    await rememberMessage(w.ctx.db, 70, 99, a.id, 3);
+    await rememberMessage(w.ctx.db, -7, 42, a.id, 3);
+    expect(await nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
+    expect(await nextLinkedMessageId(w.ctx.db, -7)).toBe(43);
   });
 
   it('let the emulator start a chat at a given message id', async () => {
@@ -57,7 +63,7 @@ describe('the sandbox started again over the same store', () => {
     app = undefined;
   });
 
-  const start = () =>
+  const start = async () =>
     startApp(loadConfig({ DATABASE_PATH: join(dir, 'sandbox.sqlite'), PORT: '0' }), {
       log: () => {},
       logger: createLogger({ level: 'silent' }),
@@ -70,7 +76,7 @@ describe('the sandbox started again over the same store', () => {
     const ticket = db.select().from(tickets).get();
     // A chat where the store linked message 40 to a ticket.
     const person = app.emulator?.user({ id: 9_100_001, first_name: 'Гость' });
-    rememberMessage(db, person?.chatId ?? 0, 40, ticket?.id ?? 0, Date.now());
+    await rememberMessage(db, person?.chatId ?? 0, 40, ticket?.id ?? 0, Date.now());
     await app.stop();
 
     app = await start();
@@ -79,6 +85,6 @@ describe('the sandbox started again over the same store', () => {
     expect(first?.message_id).toBe(41);
     const greeting = await again?.waitForMessage('Здравствуйте');
     expect(greeting?.message_id).toBeGreaterThan(41);
-    expect(ticketOfMessage(app.desk.db, again?.chatId ?? 0, greeting?.message_id ?? 0)).toBeUndefined();
+    expect(await ticketOfMessage(app.desk.db, again?.chatId ?? 0, greeting?.message_id ?? 0)).toBeUndefined();
   }, 60_000);
 });

@@ -14,7 +14,7 @@ import { MIGRATIONS_FOLDER, openDatabase } from '../db/connection.ts';
 const dir = mkdtempSync(join(tmpdir(), 'tgdesk-refs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('carries every Telegram message link over, purposes included', () => {
+it('carries every Telegram message link over, purposes included', async () => {
   // The migrations up to 0009, as a desk had them before this change.
   const old = join(dir, 'migrations');
   cpSync(MIGRATIONS_FOLDER, old, { recursive: true });
@@ -36,10 +36,10 @@ it('carries every Telegram message link over, purposes included', () => {
   sqlite.close();
 
   const db = openDatabase(path, { backupDir: join(dir, 'backups') });
-  expect(ticketOfMessage(db, 100, 5)).toBe(10);
-  expect(ticketOfMessage(db, -1002, 77)).toBe(11);
-  expect(promptOf(db, -1002, 77)).toEqual({ ticketId: 11, purpose: 'resolve', personId: 2 });
-  expect(ticketOfMessage(db, 100, 77)).toBeUndefined();
+  expect(await ticketOfMessage(db, 100, 5)).toBe(10);
+  expect(await ticketOfMessage(db, -1002, 77)).toBe(11);
+  expect(await promptOf(db, -1002, 77)).toEqual({ ticketId: 11, purpose: 'resolve', personId: 2 });
+  expect(await ticketOfMessage(db, 100, 77)).toBeUndefined();
   const tables = db.$client.prepare("select name from sqlite_master where name = 'telegram_messages'").all();
   expect(tables).toEqual([]);
   db.$client.close();

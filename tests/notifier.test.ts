@@ -56,7 +56,7 @@ function queue(w: World, e: Emulator, chats: number, perChat: number) {
   return recipients;
 }
 
-function start(w: World, e: Emulator, limits?: SendLimits) {
+async function start(w: World, e: Emulator, limits?: SendLimits) {
   notifier = new Notifier({
     desk: w.ctx,
     api: new Api(e.token, { apiRoot: e.apiRoot }),
@@ -64,7 +64,7 @@ function start(w: World, e: Emulator, limits?: SendLimits) {
     onError: (error) => errors.push(error),
     ...(limits ? { limits } : {}),
   });
-  notifier.start();
+  await notifier.start();
   return notifier;
 }
 
@@ -95,7 +95,7 @@ describe('the notifier', () => {
     e.faults.inject({ kind: 'too_many_requests', retryAfter: 1, method: 'sendMessage', probability: 0.12 });
     e.faults.inject({ kind: 'server_error', status: 502, method: 'sendMessage', probability: 0.12 });
     const recipients = queue(w, e, 8, 5);
-    start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
+    await start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
     await e.waitFor(
       () =>
         w.ctx.db
@@ -141,7 +141,7 @@ describe('the notifier', () => {
       onError: (error) => errors.push(error),
       limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
     });
-    notifier.start();
+    await notifier.start();
     await e.waitFor(() =>
       w.ctx.db
         .select()
@@ -164,7 +164,7 @@ describe('the notifier', () => {
     const e = emu;
     queue(w, e, 40, 2);
     const started = Date.now();
-    start(w, e);
+    await start(w, e);
     await e.waitFor(
       () =>
         w.ctx.db
@@ -186,7 +186,7 @@ describe('the notifier', () => {
     const e = emu;
     const [blocked, other] = queue(w, e, 2, 2);
     e.user({ id: blocked?.telegramUserId ?? 0, first_name: '' }).block();
-    start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
+    await start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
     await e.waitFor(() =>
       w.ctx.db
         .select()
@@ -218,7 +218,7 @@ describe('the notifier', () => {
       .set({ state: 'sending', attempts: 1 })
       .where(eq(outbox.idempotencyKey, `${r?.id}:0`))
       .run();
-    start(w, e);
+    await start(w, e);
     await e.waitFor(() =>
       w.ctx.db
         .select()
@@ -246,7 +246,10 @@ describe('notices to a client group', () => {
     const group = e.group({ id: chatId, title: 'Alpha & IT' });
     const client = w.ctx.db.select().from(people).where(eq(people.id, w.ids.clientA)).get();
     e.user({ id: client?.telegramUserId ?? 0, first_name: 'Client' });
-    const ticket = createTicket(w.ctx, w.as.clientA, { channel: 'telegram_group', description: 'Printer' });
+    const ticket = await createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram_group',
+      description: 'Printer',
+    });
     w.ctx.db.insert(groupTickets).values({ ticketId: ticket.id, chatId, messageId: 1 }).run();
     w.ctx.db.delete(outbox).run();
     for (let n = 0; n < 25; n++)
@@ -273,7 +276,7 @@ describe('notices to a client group', () => {
       onError: (error) => errors.push(error),
       limits: { globalPerSecond: 30, perChatIntervalMs: 0, groupPerMinute: 20 },
     });
-    notifier.start();
+    await notifier.start();
     const sent = () =>
       w.ctx.db
         .select()

@@ -20,11 +20,11 @@ import { makeWorld } from './fixtures.ts';
 const DAY = 86_400_000;
 
 describe('invite links', () => {
-  it('let a client manager bring a colleague into their company, once per link', () => {
+  it('let a client manager bring a colleague into their company, once per link', async () => {
     const w = makeWorld();
-    const invite = createInvite(w.ctx, w.as.managerA, { role: 'client', companyId: w.companyA });
+    const invite = await createInvite(w.ctx, w.as.managerA, { role: 'client', companyId: w.companyA });
     expect(invite.code).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    const joined = redeemInvite(
+    const joined = await redeemInvite(
       w.ctx,
       { telegramUserId: 555, name: 'New Colleague', languageCode: 'en' },
       invite.code,
@@ -32,56 +32,61 @@ describe('invite links', () => {
     expect(joined).toMatchObject({ role: 'client', companyId: w.companyA, already: false });
     expect(joined.person.language).toBe('en');
     // The newcomer's requests now belong to company A and its contract.
-    const t = createTicket(w.ctx, loadActor(w.ctx.db, joined.person.id), {
+    const t = await createTicket(w.ctx, await loadActor(w.ctx.db, joined.person.id), {
       channel: 'telegram',
       description: 'x',
     });
     expect(t.companyId).toBe(w.companyA);
     // Opening the same link again changes nothing; someone else finds it used up.
-    expect(redeemInvite(w.ctx, { telegramUserId: 555, name: 'New Colleague' }, invite.code).already).toBe(
-      true,
-    );
-    expect(() => redeemInvite(w.ctx, { telegramUserId: 556, name: 'Other' }, invite.code)).toThrow(
+    expect(
+      (await redeemInvite(w.ctx, { telegramUserId: 555, name: 'New Colleague' }, invite.code)).already,
+    ).toBe(true);
+    await expect(redeemInvite(w.ctx, { telegramUserId: 556, name: 'Other' }, invite.code)).rejects.toThrow(
       expect.objectContaining({ reason: 'used_up' }),
     );
     expect(w.ctx.db.select().from(people).where(eq(people.telegramUserId, 556)).get()).toBeUndefined();
   });
 
-  it('expire, and are refused when unknown', () => {
+  it('expire, and are refused when unknown', async () => {
     const w = makeWorld();
-    const invite = createInvite(w.ctx, w.as.admin, { role: 'line1', validDays: 2 });
+    const invite = await createInvite(w.ctx, w.as.admin, { role: 'line1', validDays: 2 });
     w.clock.advance(2 * DAY);
-    expect(() => redeemInvite(w.ctx, { telegramUserId: 9, name: 'X' }, invite.code)).toThrow(InviteError);
-    expect(() => redeemInvite(w.ctx, { telegramUserId: 9, name: 'X' }, 'nope')).toThrow(
+    await expect(redeemInvite(w.ctx, { telegramUserId: 9, name: 'X' }, invite.code)).rejects.toThrow(
+      InviteError,
+    );
+    await expect(redeemInvite(w.ctx, { telegramUserId: 9, name: 'X' }, 'nope')).rejects.toThrow(
       expect.objectContaining({ reason: 'unknown' }),
     );
   });
 
-  it('are made only by the company’s manager (clients) or an admin (anyone)', () => {
+  it('are made only by the company’s manager (clients) or an admin (anyone)', async () => {
     const w = makeWorld();
-    expect(() => createInvite(w.ctx, w.as.managerB, { role: 'client', companyId: w.companyA })).toThrow(
-      ForbiddenError,
-    );
-    expect(() => createInvite(w.ctx, w.as.clientA, { role: 'client', companyId: w.companyA })).toThrow(
-      ForbiddenError,
-    );
-    expect(() =>
+    await expect(
+      createInvite(w.ctx, w.as.managerB, { role: 'client', companyId: w.companyA }),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
+      createInvite(w.ctx, w.as.clientA, { role: 'client', companyId: w.companyA }),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
       createInvite(w.ctx, w.as.managerA, { role: 'client_manager', companyId: w.companyA }),
-    ).toThrow(ForbiddenError);
-    expect(() => createInvite(w.ctx, w.as.line1, { role: 'line1' })).toThrow(ForbiddenError);
-    expect(() => createInvite(w.ctx, w.as.admin, { role: 'client' })).toThrow(/need a company/);
-    expect(() => createInvite(w.ctx, w.as.admin, { role: 'line2', companyId: w.companyA })).toThrow(
+    ).rejects.toThrow(ForbiddenError);
+    await expect(createInvite(w.ctx, w.as.line1, { role: 'line1' })).rejects.toThrow(ForbiddenError);
+    await expect(createInvite(w.ctx, w.as.admin, { role: 'client' })).rejects.toThrow(/need a company/);
+    await expect(createInvite(w.ctx, w.as.admin, { role: 'line2', companyId: w.companyA })).rejects.toThrow(
       /need a company/,
     );
-    expect(() => createInvite(w.ctx, w.as.admin, { role: 'wizard' as never })).toThrow(InvalidInputError);
+    await expect(createInvite(w.ctx, w.as.admin, { role: 'wizard' as never })).rejects.toThrow(
+      InvalidInputError,
+    );
     expect(
-      createInvite(w.ctx, w.as.admin, { role: 'client_manager', companyId: w.companyB, maxUses: 5 }).maxUses,
+      (await createInvite(w.ctx, w.as.admin, { role: 'client_manager', companyId: w.companyB, maxUses: 5 }))
+        .maxUses,
     ).toBe(5);
   });
 });
 
 describe('sharing a phone number', () => {
-  it('joins the directory entry with that number, bringing earlier requests along', () => {
+  it('joins the directory entry with that number, bringing earlier requests along', async () => {
     const w = makeWorld();
     // The directory: a client of A known by phone, not yet on Telegram.
     const entry = w.ctx.db
@@ -92,35 +97,40 @@ describe('sharing a phone number', () => {
     w.ctx.db.insert(memberships).values({ personId: entry.id, role: 'client', companyId: w.companyA }).run();
     // Before sharing, they wrote as an unknown person.
     const profile = { telegramUserId: 777, name: 'Tg Name' };
-    const unknown = ensureTelegramPerson(w.ctx, profile);
-    const early = createTicket(w.ctx, loadActor(w.ctx.db, unknown.id), {
+    const unknown = await ensureTelegramPerson(w.ctx, profile);
+    const early = await createTicket(w.ctx, await loadActor(w.ctx.db, unknown.id), {
       channel: 'telegram',
       description: 'x',
     });
     expect(early.companyId).toBeNull();
 
-    const { person, matched } = bindByPhone(w.ctx, profile, '8 (916) 123-45-67');
+    const { person, matched } = await bindByPhone(w.ctx, profile, '8 (916) 123-45-67');
     expect(matched).toBe(true);
     expect(person.id).toBe(entry.id);
     expect(person.telegramUserId).toBe(777);
     expect(w.ctx.db.select().from(people).where(eq(people.id, unknown.id)).get()).toBeUndefined();
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, early.id)).get()?.requesterId).toBe(entry.id);
-    expect(getTicket(w.ctx, loadActor(w.ctx.db, entry.id), early.id).ticket.id).toBe(early.id);
+    expect((await getTicket(w.ctx, await loadActor(w.ctx.db, entry.id), early.id)).ticket.id).toBe(early.id);
     expect(
-      createTicket(w.ctx, loadActor(w.ctx.db, entry.id), { channel: 'telegram', description: 'y' }).companyId,
+      (
+        await createTicket(w.ctx, await loadActor(w.ctx.db, entry.id), {
+          channel: 'telegram',
+          description: 'y',
+        })
+      ).companyId,
     ).toBe(w.companyA);
   });
 
-  it('keeps the number on an unknown person when the directory has no such entry', () => {
+  it('keeps the number on an unknown person when the directory has no such entry', async () => {
     const w = makeWorld();
-    const { person, matched } = bindByPhone(
+    const { person, matched } = await bindByPhone(
       w.ctx,
       { telegramUserId: 888, name: 'Walk-in' },
       '+44 20 7946 0958',
     );
     expect(matched).toBe(false);
     expect(person).toMatchObject({ phone: '+442079460958', telegramUserId: 888 });
-    expect(() => bindByPhone(w.ctx, { telegramUserId: 888, name: 'Walk-in' }, 'call me')).toThrow(
+    await expect(bindByPhone(w.ctx, { telegramUserId: 888, name: 'Walk-in' }, 'call me')).rejects.toThrow(
       /not a phone/,
     );
   });

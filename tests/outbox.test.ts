@@ -38,45 +38,45 @@ function queue(w: World, recipientId: number, n: number, at = w.clock.now()) {
 const states = (w: World) => w.ctx.db.select({ id: outbox.id, state: outbox.state }).from(outbox).all();
 
 describe('claiming', () => {
-  it('hands out the oldest undelivered notice of each recipient, and the next only after it is sent', () => {
+  it('hands out the oldest undelivered notice of each recipient, and the next only after it is sent', async () => {
     const w = makeWorld();
     queue(w, w.ids.clientA, 3);
     queue(w, w.ids.clientB, 2);
-    const first = claimDue(w.ctx);
+    const first = await claimDue(w.ctx);
     expect(first.map((r) => [r.recipientId, (r.payload as { i: number }).i])).toEqual([
       [w.ids.clientA, 0],
       [w.ids.clientB, 0],
     ]);
     expect(first.every((r) => r.state === 'sending' && r.attempts === 1)).toBe(true);
     // Nothing more while those are in flight.
-    expect(claimDue(w.ctx)).toEqual([]);
-    markSent(w.ctx, first[0]?.id ?? 0);
-    expect(claimDue(w.ctx).map((r) => (r.payload as { i: number }).i)).toEqual([1]);
+    expect(await claimDue(w.ctx)).toEqual([]);
+    await markSent(w.ctx, first[0]?.id ?? 0);
+    expect((await claimDue(w.ctx)).map((r) => (r.payload as { i: number }).i)).toEqual([1]);
   });
 
-  it('keeps the order behind a notice that waits for a retry', () => {
+  it('keeps the order behind a notice that waits for a retry', async () => {
     const w = makeWorld();
     queue(w, w.ids.clientA, 2);
-    const [first] = claimDue(w.ctx);
+    const [first] = await claimDue(w.ctx);
     if (!first) throw new Error('nothing claimed');
-    scheduleRetry(w.ctx, first, '429: retry after 3', 3000);
-    expect(claimDue(w.ctx)).toEqual([]); // the second may not overtake the first
+    await scheduleRetry(w.ctx, first, '429: retry after 3', 3000);
+    expect(await claimDue(w.ctx)).toEqual([]); // the second may not overtake the first
     w.clock.advance(3000);
-    expect(claimDue(w.ctx).map((r) => r.id)).toEqual([first.id]);
+    expect((await claimDue(w.ctx)).map((r) => r.id)).toEqual([first.id]);
   });
 
-  it('respects the limit and the due time', () => {
+  it('respects the limit and the due time', async () => {
     const w = makeWorld();
     for (const key of ['clientA', 'clientB', 'managerA', 'managerB'] as const) queue(w, w.ids[key], 1);
     queue(w, w.ids.line1, 1, w.clock.now() + 60_000);
-    expect(claimDue(w.ctx, 3)).toHaveLength(3);
-    expect(claimDue(w.ctx, 3)).toHaveLength(1);
-    expect(claimDue(w.ctx, 3)).toHaveLength(0);
+    expect(await claimDue(w.ctx, 3)).toHaveLength(3);
+    expect(await claimDue(w.ctx, 3)).toHaveLength(1);
+    expect(await claimDue(w.ctx, 3)).toHaveLength(0);
   });
 });
 
 describe('claiming under a backlog', () => {
-  it('hands out exactly what the rule says, whatever the mix of recipients, channels, states and due times', () => {
+  it('hands out exactly what the rule says, whatever the mix of recipients, channels, states and due times', async () => {
     const w = makeWorld();
     const random = seededRandom(7);
     const recipients = [w.ids.clientA, w.ids.clientB, w.ids.managerA, w.ids.line1, null];
@@ -121,10 +121,10 @@ describe('claiming under a backlog', () => {
       if (round === 20) w.clock.advance(60_000);
       for (const channel of ['telegram', 'email', 'staff_group'] as const) {
         const want = expected(channel, 3);
-        const claimed = claimDue(w.ctx, 3, channel).map((r) => r.id);
+        const claimed = (await claimDue(w.ctx, 3, channel)).map((r) => r.id);
         expect(claimed).toEqual(want);
         // Half are delivered, the rest stay in flight (and hold their recipients back).
-        for (const id of claimed) if (random() < 0.5) markSent(w.ctx, id);
+        for (const id of claimed) if (random() < 0.5) await markSent(w.ctx, id);
       }
     }
     expect(w.ctx.db.select().from(outbox).where(eq(outbox.state, 'sent')).all().length).toBeGreaterThan(100);
@@ -132,45 +132,45 @@ describe('claiming under a backlog', () => {
 });
 
 describe('failures', () => {
-  it('gives up after the last attempt', () => {
+  it('gives up after the last attempt', async () => {
     const w = makeWorld();
     queue(w, w.ids.clientA, 1);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const [row] = claimDue(w.ctx);
+      const [row] = await claimDue(w.ctx);
       if (!row) throw new Error(`attempt ${attempt} not claimed`);
       expect(row.attempts).toBe(attempt);
-      scheduleRetry(w.ctx, row, '502 Bad Gateway', 0);
+      await scheduleRetry(w.ctx, row, '502 Bad Gateway', 0);
     }
     expect(states(w).map((s) => s.state)).toEqual(['dead']);
-    expect(deadLetters(w.ctx, SYSTEM)[0]?.lastError).toBe('502 Bad Gateway');
+    expect((await deadLetters(w.ctx, SYSTEM))[0]?.lastError).toBe('502 Bad Gateway');
   });
 
-  it('stops writing to someone who blocked the bot', () => {
+  it('stops writing to someone who blocked the bot', async () => {
     const w = makeWorld();
     queue(w, w.ids.clientA, 3);
     queue(w, w.ids.clientB, 1);
-    claimDue(w.ctx);
-    markUnreachable(w.ctx, w.ids.clientA, '403: bot was blocked by the user');
+    await claimDue(w.ctx);
+    await markUnreachable(w.ctx, w.ids.clientA, '403: bot was blocked by the user');
     expect(w.ctx.db.select().from(people).where(eq(people.id, w.ids.clientA)).get()?.unreachableAt).toBe(
       w.clock.now(),
     );
     expect(states(w).map((s) => s.state)).toEqual(['dead', 'dead', 'dead', 'sending']);
   });
 
-  it('never resends what a crash left mid-send, and lets a supervisor requeue it', () => {
+  it('never resends what a crash left mid-send, and lets a supervisor requeue it', async () => {
     const w = makeWorld();
     queue(w, w.ids.clientA, 2);
-    const [inFlight] = claimDue(w.ctx);
+    const [inFlight] = await claimDue(w.ctx);
     // The process dies here. On the next start:
-    expect(reconcileInterrupted(w.ctx)).toBe(1);
-    const dead = deadLetters(w.ctx, w.as.supervisor);
+    expect(await reconcileInterrupted(w.ctx)).toBe(1);
+    const dead = await deadLetters(w.ctx, w.as.supervisor);
     expect(dead.map((d) => d.id)).toEqual([inFlight?.id]);
     expect(dead[0]?.lastError).toMatch(/may or may not have been delivered/);
     // The next notice to the same person goes on.
-    expect(claimDue(w.ctx).map((r) => (r.payload as { i: number }).i)).toEqual([1]);
-    expect(() => deadLetters(w.ctx, w.as.line1)).toThrow(ForbiddenError);
-    expect(() => requeueDeadLetter(w.ctx, w.as.clientA, inFlight?.id ?? 0)).toThrow(ForbiddenError);
-    requeueDeadLetter(w.ctx, w.as.admin, inFlight?.id ?? 0);
+    expect((await claimDue(w.ctx)).map((r) => (r.payload as { i: number }).i)).toEqual([1]);
+    await expect(deadLetters(w.ctx, w.as.line1)).rejects.toThrow(ForbiddenError);
+    await expect(requeueDeadLetter(w.ctx, w.as.clientA, inFlight?.id ?? 0)).rejects.toThrow(ForbiddenError);
+    await requeueDeadLetter(w.ctx, w.as.admin, inFlight?.id ?? 0);
     expect(states(w).find((s) => s.id === inFlight?.id)?.state).toBe('pending');
   });
 

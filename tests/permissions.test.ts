@@ -33,17 +33,17 @@ const STAFF: PersonKey[] = ['line1', 'line1b', 'line2', 'field', 'supervisor', '
 let w: World;
 const ids = {} as Record<TicketKey, number>;
 
-beforeAll(() => {
+beforeAll(async () => {
   w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-  const file = (who: PersonKey, description: string) =>
-    createTicket(w.ctx, w.as[who], { channel: 'telegram', description }).id;
-  ids.ownA = file('clientA', 'My laptop');
-  ids.otherA = file('clientA2', 'Her monitor');
-  ids.onSiteA = file('clientA2', 'Cabling in the new office');
-  ids.ofB = file('clientB', 'Plant network');
-  ids.unverified = file('stranger', 'Hello?');
-  act(w.ctx, w.as.line1, ids.onSiteA, { action: 'triage' });
-  act(w.ctx, w.as.line1, ids.onSiteA, {
+  const file = async (who: PersonKey, description: string) =>
+    (await createTicket(w.ctx, w.as[who], { channel: 'telegram', description })).id;
+  ids.ownA = await file('clientA', 'My laptop');
+  ids.otherA = await file('clientA2', 'Her monitor');
+  ids.onSiteA = await file('clientA2', 'Cabling in the new office');
+  ids.ofB = await file('clientB', 'Plant network');
+  ids.unverified = await file('stranger', 'Hello?');
+  await act(w.ctx, w.as.line1, ids.onSiteA, { action: 'triage' });
+  await act(w.ctx, w.as.line1, ids.onSiteA, {
     action: 'schedule_visit',
     startsAt: w.clock.now() + 86_400_000,
     endsAt: w.clock.now() + 90_000_000,
@@ -51,12 +51,12 @@ beforeAll(() => {
   });
   for (const key of Object.keys(ids) as TicketKey[]) {
     const ticketId = ids[key];
-    addComment(w.ctx, w.as.line1, ticketId, { body: `internal about ${key}`, internal: true });
-    addComment(w.ctx, w.as.line1, ticketId, {
+    await addComment(w.ctx, w.as.line1, ticketId, { body: `internal about ${key}`, internal: true });
+    await addComment(w.ctx, w.as.line1, ticketId, {
       body: `public about ${key}`,
       attachments: [{ kind: 'photo', telegramFileId: `pub-${key}` }],
     });
-    addComment(w.ctx, w.as.line1, ticketId, {
+    await addComment(w.ctx, w.as.line1, ticketId, {
       body: `log of ${key}`,
       internal: true,
       attachments: [{ kind: 'document', telegramFileId: `int-${key}` }],
@@ -67,17 +67,17 @@ beforeAll(() => {
 describe.each(Object.keys(SEES) as PersonKey[])('%s', (person) => {
   const visible = SEES[person];
 
-  it('opens exactly the tickets they may see; others do not exist for them', () => {
+  it('opens exactly the tickets they may see; others do not exist for them', async () => {
     for (const key of Object.keys(ids) as TicketKey[]) {
-      if (visible.includes(key)) expect(getTicket(w.ctx, w.as[person], ids[key]).ticket.id).toBe(ids[key]);
-      else expect(() => getTicket(w.ctx, w.as[person], ids[key]), key).toThrow(NotFoundError);
+      if (visible.includes(key)) expect((await getTicket(w.ctx, w.as[person], ids[key])).ticket.id).toBe(ids[key]);
+      else await expect(getTicket(w.ctx, w.as[person], ids[key]), key).rejects.toThrow(NotFoundError);
     }
   });
 
-  it('lists and exports exactly those tickets', () => {
-    const listed = listTickets(w.ctx.db, w.as[person]).map((t) => t.id);
+  it('lists and exports exactly those tickets', async () => {
+    const listed = (await listTickets(w.ctx.db, w.as[person])).map((t) => t.id);
     expect(listed.sort()).toEqual(visible.map((k) => ids[k]).sort());
-    const csv = exportTicketsCsv(
+    const csv = await exportTicketsCsv(
       w.ctx,
       w.as[person],
       {},
@@ -86,11 +86,11 @@ describe.each(Object.keys(SEES) as PersonKey[])('%s', (person) => {
     expect(csv.trim().split('\r\n')).toHaveLength(visible.length + 1);
   });
 
-  it('sees internal notes and files only as staff', () => {
+  it('sees internal notes and files only as staff', async () => {
     for (const key of visible) {
-      const events = timeline(w.ctx, w.as[person], ids[key]);
+      const events = await timeline(w.ctx, w.as[person], ids[key]);
       const bodies = events.map((e) => e.data?.body).filter(Boolean);
-      const files = ticketAttachments(w.ctx, w.as[person], ids[key]).map((a) => a.telegramFileId);
+      const files = (await ticketAttachments(w.ctx, w.as[person], ids[key])).map((a) => a.telegramFileId);
       expect(bodies).toContain(`public about ${key}`);
       expect(files).toContain(`pub-${key}`);
       if (STAFF.includes(person)) {
@@ -107,53 +107,53 @@ describe.each(Object.keys(SEES) as PersonKey[])('%s', (person) => {
 
 describe('writing through the same rules', () => {
   it('refuses internal notes from clients and comments on tickets they cannot see', () => {
-    expect(() => addComment(w.ctx, w.as.clientA, ids.ownA, { body: 'psst', internal: true })).toThrow(
+    await expect(addComment(w.ctx, w.as.clientA, ids.ownA, { body: 'psst', internal: true })).rejects.toThrow(
       ForbiddenError,
     );
-    expect(() => addComment(w.ctx, w.as.clientB, ids.ownA, { body: 'hi' })).toThrow(NotFoundError);
-    expect(() => act(w.ctx, w.as.managerB, ids.ownA, { action: 'cancel' })).toThrow(NotFoundError);
-    expect(() => act(w.ctx, w.as.field, ids.ownA, { action: 'take' })).toThrow(NotFoundError);
+    await expect(addComment(w.ctx, w.as.clientB, ids.ownA, { body: 'hi' })).rejects.toThrow(NotFoundError);
+    await expect(act(w.ctx, w.as.managerB, ids.ownA, { action: 'cancel' })).rejects.toThrow(NotFoundError);
+    await expect(act(w.ctx, w.as.field, ids.ownA, { action: 'take' })).rejects.toThrow(NotFoundError);
   });
 
-  it('filters a client’s list even when they ask for another company', () => {
-    expect(listTickets(w.ctx.db, w.as.clientA, { companyId: w.companyB })).toEqual([]);
-    expect(listTickets(w.ctx.db, w.as.managerA, { requesterId: w.ids.clientB })).toEqual([]);
+  it('filters a client’s list even when they ask for another company', async () => {
+    expect(await listTickets(w.ctx.db, w.as.clientA, { companyId: w.companyB })).toEqual([]);
+    expect(await listTickets(w.ctx.db, w.as.managerA, { requesterId: w.ids.clientB })).toEqual([]);
   });
 
-  it('gives reports to managers for their own company and to staff for any', () => {
+  it('gives reports to managers for their own company and to staff for any', async () => {
     const period = { from: w.clock.now() - 86_400_000, to: w.clock.now() + 86_400_000 };
-    expect(buildReport(w.ctx, w.as.managerA, { companyId: w.companyA, ...period }).total).toBe(3);
-    expect(() => buildReport(w.ctx, w.as.managerA, { companyId: w.companyB, ...period })).toThrow(
+    expect((await buildReport(w.ctx, w.as.managerA, { companyId: w.companyA, ...period })).total).toBe(3);
+    await expect(buildReport(w.ctx, w.as.managerA, { companyId: w.companyB, ...period })).rejects.toThrow(
       ForbiddenError,
     );
-    expect(() => buildReport(w.ctx, w.as.managerA, { companyId: null, ...period })).toThrow(ForbiddenError);
-    expect(() => buildReport(w.ctx, w.as.clientA, { companyId: w.companyA, ...period })).toThrow(
+    await expect(buildReport(w.ctx, w.as.managerA, { companyId: null, ...period })).rejects.toThrow(ForbiddenError);
+    await expect(buildReport(w.ctx, w.as.clientA, { companyId: w.companyA, ...period })).rejects.toThrow(
       ForbiddenError,
     );
-    expect(() => buildReport(w.ctx, w.as.field, { companyId: w.companyA, ...period })).toThrow(
+    await expect(buildReport(w.ctx, w.as.field, { companyId: w.companyA, ...period })).rejects.toThrow(
       ForbiddenError,
     );
-    expect(buildReport(w.ctx, w.as.supervisor, { companyId: null, ...period }).total).toBe(5);
-    expect(buildReport(w.ctx, w.as.line1, { companyId: w.companyB, ...period }).total).toBe(1);
+    expect((await buildReport(w.ctx, w.as.supervisor, { companyId: null, ...period })).total).toBe(5);
+    expect((await buildReport(w.ctx, w.as.line1, { companyId: w.companyB, ...period })).total).toBe(1);
   });
 });
 
 describe('a request opened in a company group', () => {
-  it('is shared with that company’s clients as colleagues: they see it and write on it, and move it nowhere', () => {
+  it('is shared with that company’s clients as colleagues: they see it and write on it, and move it nowhere', async () => {
     const g = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const fromGroup = createTicket(g.ctx, g.as.clientA, {
+    const fromGroup = await createTicket(g.ctx, g.as.clientA, {
       channel: 'telegram_group',
       description: 'Printer in the group',
     });
-    const fromChat = createTicket(g.ctx, g.as.clientA, { channel: 'telegram', description: 'Laptop' });
-    const colleague = getTicket(g.ctx, g.as.clientA2, fromGroup.id);
+    const fromChat = await createTicket(g.ctx, g.as.clientA, { channel: 'telegram', description: 'Laptop' });
+    const colleague = await getTicket(g.ctx, g.as.clientA2, fromGroup.id);
     expect(colleague.roles).toEqual(['colleague']);
     expect(allowedActions(g.as.clientA2, colleague.ticket)).toEqual([]);
-    addComment(g.ctx, g.as.clientA2, fromGroup.id, { body: 'Me too' });
-    expect(() => act(g.ctx, g.as.clientA2, fromGroup.id, { action: 'cancel', reason: 'no' })).toThrow();
+    await addComment(g.ctx, g.as.clientA2, fromGroup.id, { body: 'Me too' });
+    await expect(act(g.ctx, g.as.clientA2, fromGroup.id, { action: 'cancel', reason: 'no' })).rejects.toThrow();
     // Not the requester's private chat, not another company.
-    expect(() => getTicket(g.ctx, g.as.clientA2, fromChat.id)).toThrow(NotFoundError);
-    expect(() => getTicket(g.ctx, g.as.clientB, fromGroup.id)).toThrow(NotFoundError);
-    expect(getTicket(g.ctx, g.as.managerA, fromGroup.id).roles).toEqual(['client_manager']);
+    await expect(getTicket(g.ctx, g.as.clientA2, fromChat.id)).rejects.toThrow(NotFoundError);
+    await expect(getTicket(g.ctx, g.as.clientB, fromGroup.id)).rejects.toThrow(NotFoundError);
+    expect((await getTicket(g.ctx, g.as.managerA, fromGroup.id)).roles).toEqual(['client_manager']);
   });
 });

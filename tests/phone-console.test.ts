@@ -83,13 +83,13 @@ describe('parsePhoneInput', () => {
 });
 
 describe('the caller card', () => {
-  it('shows a known caller with their company, its contract and their open requests only', () => {
+  it('shows a known caller with their company, its contract and their open requests only', async () => {
     const w = withPhones(makeWorld());
-    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
-    const done = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Old one' });
-    act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
-    createTicket(w.ctx, w.as.clientA2, { channel: 'telegram', description: 'Colleague' });
-    const card = lookUpCaller(w.ctx, w.as.line1, '8 (916) 123-45-67 доб. 12');
+    const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const done = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Old one' });
+    await act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
+    await createTicket(w.ctx, w.as.clientA2, { channel: 'telegram', description: 'Colleague' });
+    const card = await lookUpCaller(w.ctx, w.as.line1, '8 (916) 123-45-67 доб. 12');
     expect(card).toMatchObject({
       phone: CLIENT_A_PHONE,
       extension: '12',
@@ -111,20 +111,20 @@ describe('the caller card', () => {
     });
   });
 
-  it('says when a company has no contract in force', () => {
+  it('says when a company has no contract in force', async () => {
     const w = withPhones(makeWorld());
     w.ctx.db
       .update(contracts)
       .set({ endsAt: w.clock.now() - 1 })
       .where(eq(contracts.companyId, w.companyA))
       .run();
-    const card = lookUpCaller(w.ctx, w.as.supervisor, CLIENT_A_PHONE);
+    const card = await lookUpCaller(w.ctx, w.as.supervisor, CLIENT_A_PHONE);
     expect(card.companies[0]?.contract).toMatchObject({ name: 'A business hours', active: false });
   });
 
-  it('answers an unknown number with nobody', () => {
+  it('answers an unknown number with nobody', async () => {
     const w = makeWorld();
-    expect(lookUpCaller(w.ctx, w.as.admin, '+7 999 000-11-22')).toEqual({
+    expect(await lookUpCaller(w.ctx, w.as.admin, '+7 999 000-11-22')).toEqual({
       phone: '+79990001122',
       extension: null,
       person: null,
@@ -136,7 +136,7 @@ describe('the caller card', () => {
   it('is for the 1st line, supervisors and admins only', () => {
     const w = withPhones(makeWorld());
     for (const who of ['clientA', 'managerA', 'line2', 'field', 'stranger'] as const) {
-      expect(() => lookUpCaller(w.ctx, w.as[who], CLIENT_A_PHONE), who).toThrow(/1st line/);
+      await expect(lookUpCaller(w.ctx, w.as[who], CLIENT_A_PHONE), who).rejects.toThrow(/1st line/);
     }
   });
 });
@@ -144,9 +144,9 @@ describe('the caller card', () => {
 describe('filing a call', () => {
   const request = { description: 'Не печатает принтер', impact: 'person', urgency: 'high' } as const;
 
-  it('files a known caller’s request on their behalf, channel phone, filed by the operator', () => {
+  it('files a known caller’s request on their behalf, channel phone, filed by the operator', async () => {
     const w = withPhones(makeWorld());
-    const filed = fileCall(w.ctx, w.as.line1, {
+    const filed = await fileCall(w.ctx, w.as.line1, {
       number: '8 916 123 45 67',
       ...request,
       categoryId: w.category.printer,
@@ -174,9 +174,9 @@ describe('filing a call', () => {
     expect(created.actorId).toBe(w.ids.line1);
   });
 
-  it('files an unknown number as a new contact linked to a company, in one transaction', () => {
+  it('files an unknown number as a new contact linked to a company, in one transaction', async () => {
     const w = makeWorld();
-    const filed = fileCall(w.ctx, w.as.line1, {
+    const filed = await fileCall(w.ctx, w.as.line1, {
       number: '+7 (926) 555-44-33',
       name: 'Пётр Сидоров',
       companyId: w.companyB,
@@ -194,7 +194,7 @@ describe('filing a call', () => {
       channel: 'phone',
     });
     // Known from now on: the card shows them with the company and the request.
-    const card = lookUpCaller(w.ctx, w.as.line1, '89265554433');
+    const card = await lookUpCaller(w.ctx, w.as.line1, '89265554433');
     expect(card.person?.id).toBe(filed.requester.id);
     expect(card.companies.map((c) => c.id)).toEqual([w.companyB]);
     expect(card.openTickets.map((t) => t.id)).toEqual([filed.ticket.id]);
@@ -205,16 +205,16 @@ describe('filing a call', () => {
     const before = storeSnapshot(w.ctx.db);
     // The rollback is the transaction's: a contact is made, then the request fails in core.
     const bad = { number: '+79265554433', name: 'Пётр', companyId: w.companyB, ...request };
-    expect(() => fileCall(w.ctx, w.as.line1, bad, [{ kind: 'photo', storagePath: 'x'.repeat(600) }])).toThrow(
+    await expect(fileCall(w.ctx, w.as.line1, bad, [{ kind: 'photo', storagePath: 'x'.repeat(600) }])).rejects.toThrow(
       InvalidInputError,
     );
     expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
-  it('adds the caller’s words to an open request', () => {
+  it('adds the caller’s words to an open request', async () => {
     const w = withPhones(makeWorld());
-    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
-    const filed = fileCall(w.ctx, w.as.supervisor, {
+    const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const filed = await fileCall(w.ctx, w.as.supervisor, {
       number: CLIENT_A_PHONE,
       ticketId: open.id,
       text: 'Модель: Canon LBP2900',
@@ -225,11 +225,11 @@ describe('filing a call', () => {
     ]);
   });
 
-  it('refuses bad input by field, and writes nothing', () => {
+  it('refuses bad input by field, and writes nothing', async () => {
     const w = withPhones(makeWorld());
-    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
-    const closed = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Gone' });
-    act(w.ctx, w.as.line1, closed.id, { action: 'cancel', reason: 'x' });
+    const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const closed = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Gone' });
+    await act(w.ctx, w.as.line1, closed.id, { action: 'cancel', reason: 'x' });
     w.ctx.db
       .insert(memberships)
       .values({ personId: w.ids.clientB, companyId: w.companyA, role: 'client' })
@@ -251,18 +251,18 @@ describe('filing a call', () => {
     ];
     for (const [input, paths] of cases) {
       expect(
-        issuePaths(() => fileCall(w.ctx, w.as.line1, input as never)),
+        issuePaths(async () => await fileCall(w.ctx, w.as.line1, input as never)),
         JSON.stringify(input),
       ).toEqual(paths);
     }
     expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
-  it('files once per key', () => {
+  it('files once per key', async () => {
     const w = makeWorld();
     const input = { number: '+79265554433', name: 'Пётр', ...request, intakeKey: '7:abc' };
-    const first = fileCall(w.ctx, w.as.line1, input);
-    const again = fileCall(w.ctx, w.as.line1, input);
+    const first = await fileCall(w.ctx, w.as.line1, input);
+    const again = await fileCall(w.ctx, w.as.line1, input);
     expect(again).toMatchObject({ outcome: 'created', repeated: true, ticket: first.ticket });
     expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
     expect(w.ctx.db.select().from(people).where(eq(people.phone, '+79265554433')).all()).toHaveLength(1);
@@ -336,7 +336,7 @@ describe('the phone routes', () => {
   it('adds to an open request', async () => {
     const w = apiWorld();
     withPhones(w);
-    const open = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
+    const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
     const res = await call(w, 'admin', 'POST', '/api/phone/calls', {
       number: CLIENT_A_PHONE,
       ticketId: open.id,

@@ -33,7 +33,7 @@ function put(w: World, createdAt: number, priority: Priority, extra: Partial<Tic
 }
 
 describe('report series', () => {
-  it('counts per local day in the zone, by priority and by category', () => {
+  it('counts per local day in the zone, by priority and by category', async () => {
     const w = makeWorld({ start: '2027-01-10T12:00:00Z' });
     const { printer, network } = w.category;
     // Berlin leaves summer time at 03:00 on 25 October 2026 (that day has 25 hours).
@@ -48,7 +48,7 @@ describe('report series', () => {
       timeZone: 'Europe/Berlin',
     };
 
-    const all = reportSeries(w.ctx, w.as.supervisor, q, 'en');
+    const all = await reportSeries(w.ctx, w.as.supervisor, q, 'en');
     expect(all.bucket).toBe('day');
     expect(all.days).toEqual(['2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27']);
     expect(all.byPriority).toEqual({
@@ -63,17 +63,17 @@ describe('report series', () => {
       { categoryId: network, name: 'Network', counts: [0, 1, 0, 0] },
     ]);
 
-    const a = reportSeries(w.ctx, w.as.managerA, { ...q, companyId: w.companyA }, 'ru');
+    const a = await reportSeries(w.ctx, w.as.managerA, { ...q, companyId: w.companyA }, 'ru');
     expect(a.byPriority.P4).toEqual([0, 0, 0, 0]);
     expect(a.byCategory.find((c) => c.categoryId === printer)?.name).toBe('Принтер');
 
     // The same instants in UTC fall on other days.
-    const utc = reportSeries(w.ctx, w.as.supervisor, { ...q, timeZone: 'UTC' }, 'en');
+    const utc = await reportSeries(w.ctx, w.as.supervisor, { ...q, timeZone: 'UTC' }, 'en');
     expect(utc.days).toEqual(['2026-10-23', '2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27']);
     expect(utc.byPriority.P2).toEqual([0, 0, 2, 0, 0]);
   });
 
-  it('counts per ISO week, labelled by Monday, for periods over 31 days (a quarter is weeks)', () => {
+  it('counts per ISO week, labelled by Monday, for periods over 31 days (a quarter is weeks)', async () => {
     const w = makeWorld({ start: '2027-01-10T12:00:00Z' });
     put(w, at('2026-09-01T10:00:00+03:00'), 'P3'); // Tuesday: week of 31 August
     put(w, at('2026-09-06T23:00:00+03:00'), 'P3'); // Sunday: same week
@@ -81,7 +81,7 @@ describe('report series', () => {
     put(w, at('2026-12-31T23:00:00+03:00'), 'P1'); // Thursday of the last week
     const from = at('2026-09-01T00:00:00+03:00');
     const to = at('2027-01-01T00:00:00+03:00');
-    const s = reportSeries(w.ctx, w.as.admin, { from, to, timeZone: 'Europe/Moscow' }, 'en');
+    const s = await reportSeries(w.ctx, w.as.admin, { from, to, timeZone: 'Europe/Moscow' }, 'en');
     expect(s.bucket).toBe('week');
     expect(s.days[0]).toBe('2026-08-31');
     expect(s.days[1]).toBe('2026-09-07');
@@ -92,7 +92,7 @@ describe('report series', () => {
     expect(s.byPriority.P3.reduce((x, y) => x + y)).toBe(3);
 
     // 31 days exactly (a long month) are still days; a quarter is thirteen or fourteen weeks.
-    const days = reportSeries(
+    const days = await reportSeries(
       w.ctx,
       w.as.admin,
       { from, to: from + 31 * 86_400_000, timeZone: 'Europe/Moscow' },
@@ -100,7 +100,7 @@ describe('report series', () => {
     );
     expect(days.bucket).toBe('day');
     expect(days.days).toHaveLength(31);
-    const quarter = reportSeries(
+    const quarter = await reportSeries(
       w.ctx,
       w.as.admin,
       { from, to: at('2026-12-01T00:00:00+03:00'), timeZone: 'Europe/Moscow' },
@@ -113,17 +113,17 @@ describe('report series', () => {
   it('is refused to clients and to managers of another company, and checks its input', () => {
     const w = makeWorld();
     const q = { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2), timeZone: 'UTC' };
-    expect(() => reportSeries(w.ctx, w.as.clientA, { ...q, companyId: w.companyA }, 'en')).toThrow(
+    await expect(reportSeries(w.ctx, w.as.clientA, { ...q, companyId: w.companyA }, 'en')).rejects.toThrow(
       ForbiddenError,
     );
-    expect(() => reportSeries(w.ctx, w.as.managerB, { ...q, companyId: w.companyA }, 'en')).toThrow(
+    await expect(reportSeries(w.ctx, w.as.managerB, { ...q, companyId: w.companyA }, 'en')).rejects.toThrow(
       ForbiddenError,
     );
-    expect(() => reportSeries(w.ctx, w.as.managerA, q, 'en')).toThrow(ForbiddenError);
-    expect(() => reportSeries(w.ctx, w.as.field, q, 'en')).toThrow(ForbiddenError);
-    expect(() => reportSeries(w.ctx, w.as.admin, { ...q, timeZone: 'Mars/Olympus' }, 'en')).toThrow(
+    await expect(reportSeries(w.ctx, w.as.managerA, q, 'en')).rejects.toThrow(ForbiddenError);
+    await expect(reportSeries(w.ctx, w.as.field, q, 'en')).rejects.toThrow(ForbiddenError);
+    await expect(reportSeries(w.ctx, w.as.admin, { ...q, timeZone: 'Mars/Olympus' }, 'en')).rejects.toThrow(
       InvalidInputError,
     );
-    expect(() => reportSeries(w.ctx, w.as.admin, { ...q, to: -1 }, 'en')).toThrow(InvalidInputError);
+    await expect(reportSeries(w.ctx, w.as.admin, { ...q, to: -1 }, 'en')).rejects.toThrow(InvalidInputError);
   });
 });

@@ -187,7 +187,7 @@ function directReport(ctx: DeskContext, companyId: number | null, from: Instant,
 const START = Date.parse('2026-11-02T10:00:00+03:00');
 
 /** Tickets filed by clients and moved by staff through core, the clock moving between steps. */
-function throughCore(w: World, random: () => number, count: number): void {
+async function throughCore(w: World, random: () => number, count: number): Promise<void> {
   const clients = [w.as.clientA, w.as.clientA2, w.as.clientB, w.as.managerA];
   const staff = [w.as.line1, w.as.line1b, w.as.line2];
   const ids: number[] = [];
@@ -195,7 +195,7 @@ function throughCore(w: World, random: () => number, count: number): void {
   for (let i = 0; i < count * 6; i++) {
     w.clock.advance(Math.floor(random() * 5 * 3_600_000));
     if (ids.length < count && (ids.length === 0 || random() < 0.3)) {
-      const t = createTicket(w.ctx, pick(clients), {
+      const t = await createTicket(w.ctx, pick(clients), {
         channel: pick(['telegram', 'miniapp', 'email', 'web'] as const),
         categoryId: random() < 0.2 ? null : pick([w.category.printer, w.category.network]),
         description: `Random request ${i}`,
@@ -224,7 +224,7 @@ function throughCore(w: World, random: () => number, count: number): void {
       clients.find((c) => c.kind === 'person' && c.personId === ticket?.requesterId) ?? w.as.clientA;
     const byClient = ['reopen', 'cancel', 'confirm', 'rate', 'resume'].includes(command.action);
     try {
-      act(w.ctx, byClient ? requester : pick(staff), id, command);
+      await act(w.ctx, byClient ? requester : pick(staff), id, command);
     } catch {
       // refused in this status or for this actor: the next step tries something else
     }
@@ -325,11 +325,11 @@ function periods(random: () => number): [Instant, Instant][] {
   return list;
 }
 
-function compareAll(w: World, random: () => number): number {
+async function compareAll(w: World, random: () => number): Promise<number> {
   let compared = 0;
   for (const [from, to] of periods(random)) {
     for (const companyId of [null, w.companyA, w.companyB]) {
-      const summed = buildReport(w.ctx, SYSTEM, { companyId, from, to });
+      const summed = await buildReport(w.ctx, SYSTEM, { companyId, from, to });
       const direct = directReport(w.ctx, companyId, from, to);
       // JSON keeps the order of keys and lists: that is part of the answer (CSV rows follow it).
       expect(JSON.stringify(summed)).toBe(JSON.stringify(direct));
@@ -341,25 +341,25 @@ function compareAll(w: World, random: () => number): number {
 
 describe('report from the per-day summary', () => {
   for (const seed of [1, 2, 3]) {
-    it(`equals counting ticket by ticket on a random store (seed ${seed})`, () => {
+    it(`equals counting ticket by ticket on a random store (seed ${seed})`, async () => {
       const w = makeWorld();
       const random = randomSource(seed);
-      throughCore(w, random, 60);
+      await throughCore(w, random, 60);
       directRows(w, random, 400);
       let compared = 0;
       // Asked at several moments: what is overdue changes with them.
       for (const asOf of [START, START + 30 * DAY, START + 90 * DAY]) {
         w.clock.set(asOf);
-        compared += compareAll(w, random);
+        compared += await compareAll(w, random);
       }
       expect(compared).toBeGreaterThan(1000);
     });
   }
 
-  it('is filled for the tickets already stored by the migration', () => {
+  it('is filled for the tickets already stored by the migration', async () => {
     const w = makeWorld();
     const random = randomSource(7);
-    throughCore(w, random, 30);
+    await throughCore(w, random, 30);
     directRows(w, random, 200);
     const sqlite = w.ctx.db.$client;
     const before = sqlite.prepare('select * from report_days order by 1, 2, 3, 4').all();
@@ -373,6 +373,6 @@ describe('report from the per-day summary', () => {
     // The same rows as the triggers left, but for the days and values whose every ticket has gone.
     const after = sqlite.prepare('select * from report_days order by 1, 2, 3, 4').all();
     expect(after).toEqual((before as { tickets: number }[]).filter((r) => r.tickets !== 0));
-    compareAll(w, random);
+    await compareAll(w, random);
   });
 });

@@ -49,8 +49,8 @@ async function cardIn(chatId: number, text: string) {
 }
 
 /** The callback queue's call ids, as a 1st-line person sees it. */
-const queue = (personId: number) =>
-  callbackQueue(desk.app().desk, loadActor(desk.app().desk.db, personId)).map((c) => c.callId);
+const queue = async (personId: number) =>
+  (await callbackQueue(desk.app().desk, await loadActor(desk.app().desk.db, personId))).map((c) => c.callId);
 const row = (callId: string) => desk.app().desk.db.select().from(calls).where(eq(calls.callId, callId)).get();
 
 describe('the sandbox phone', () => {
@@ -65,7 +65,7 @@ describe('the sandbox phone', () => {
     const over = await ok(post(`/calls/${rung.callId}/hangup`));
     expect(over.state).toBe('missed');
     expect(over.callbackDueAt).toBeGreaterThan(0);
-    expect(queue(staff.id)).toContain(rung.callId);
+    expect(await queue(staff.id)).toContain(rung.callId);
     // Over: it cannot be answered or hung up again.
     expect((await post(`/calls/${rung.callId}/hangup`)).status).toBe(400);
   });
@@ -78,7 +78,7 @@ describe('the sandbox phone', () => {
     expect(answered).toMatchObject({ state: 'answered', answeredBy: staff.name });
     const ended = await ok(post(`/calls/${rung.callId}/hangup`));
     expect(ended).toMatchObject({ state: 'ended', callbackDueAt: null });
-    expect(queue(staff.id)).not.toContain(rung.callId);
+    expect(await queue(staff.id)).not.toContain(rung.callId);
 
     const caller = await anna();
     const missed = await ok(post('/calls', { from: { personId: caller.id }, outcome: 'missed' }), 201);

@@ -434,7 +434,7 @@ describe('the sandbox', () => {
 describe('the sandbox started again over the same store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tgdesk-sandbox-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const start = () =>
+  const start = async () =>
     startApp(loadConfig({ DATABASE_PATH: join(dir, 'sandbox.sqlite'), PORT: '0' }), {
       log: () => {},
       logger: createLogger({ level: 'silent' }),

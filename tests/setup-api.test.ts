@@ -22,10 +22,10 @@ interface Fresh {
 }
 
 /** A store as a new install has it: the defaults, one admin, and one person who pressed /start. */
-function freshDesk(deps: Partial<ApiDeps> = {}): Fresh {
+async function freshDesk(deps: Partial<ApiDeps> = {}): Promise<Fresh> {
   const db = openDatabase(':memory:');
   const ctx = createContext(db, new ManualClock(Date.parse('2026-11-11T10:00:00+03:00')));
-  applyDefaults(ctx);
+  await applyDefaults(ctx);
   const createdAt = ctx.clock.now();
   const admin = db
     .insert(people)
@@ -81,7 +81,7 @@ function settingsRows(ctx: DeskContext): string {
 
 describe('the admin set-up API', () => {
   it('shows a fresh desk with nothing done, and follows each step as it gets done', async () => {
-    const f = freshDesk();
+    const f = await freshDesk();
     const first = await checklist(f);
     expect(first.items.map((i) => i.key)).toEqual([
       'desk',
@@ -186,13 +186,13 @@ describe('the admin set-up API', () => {
   });
 
   it('counts the Mini App as done when the process was given MINIAPP_URL', async () => {
-    const without = await checklist(freshDesk());
+    const without = await checklist(await freshDesk());
     expect(without.items.find((i) => i.key === 'miniapp')).toEqual({
       key: 'miniapp',
       state: 'todo',
       facts: { url: '' },
     });
-    const f = freshDesk({ miniAppUrl: 'https://desk.example.com/' });
+    const f = await freshDesk({ miniAppUrl: 'https://desk.example.com/' });
     const list = await checklist(f);
     expect(list.items.find((i) => i.key === 'miniapp')).toEqual({
       key: 'miniapp',
@@ -203,7 +203,7 @@ describe('the admin set-up API', () => {
   });
 
   it('refuses a bad name or zone with a 400 JSON error and keeps the profile as it was', async () => {
-    const f = freshDesk();
+    const f = await freshDesk();
     expect((await request(f, 'admin', 'PATCH', '/api/admin/desk', { name: 'Desk' })).status).toBe(200);
     const before = settingsRows(f.ctx);
     const calendarsBefore = JSON.stringify(
@@ -238,7 +238,7 @@ describe('the admin set-up API', () => {
   });
 
   it('is for admins only: everyone else gets 403 and changes nothing', async () => {
-    const f = freshDesk();
+    const f = await freshDesk();
     for (const [method, path, body] of [
       ['GET', '/api/admin/setup'],
       ['GET', '/api/admin/desk'],

@@ -83,11 +83,11 @@ it('prints a set-up link at start and on request until someone becomes admin, th
   // Both printed links are live; the first one used makes the admin.
   const db = openDatabase(env.DATABASE_PATH);
   const desk = createContext(db, systemClock);
-  redeemSetupCode(desk, { telegramUserId: 990001, name: 'Анна' }, startCode ?? '');
-  expect(hasAdmin(desk)).toBe(true);
-  expect(() => redeemSetupCode(desk, { telegramUserId: 990002, name: 'Борис' }, cliCode ?? '')).toThrow(
-    /admin_exists/,
-  );
+  await redeemSetupCode(desk, { telegramUserId: 990001, name: 'Анна' }, startCode ?? '');
+  expect(await hasAdmin(desk)).toBe(true);
+  await expect(
+    redeemSetupCode(desk, { telegramUserId: 990002, name: 'Борис' }, cliCode ?? ''),
+  ).rejects.toThrow(/admin_exists/);
   db.$client.close();
 
   const refused = await run('app/setup.ts', ['admin'], env);

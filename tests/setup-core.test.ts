@@ -31,17 +31,17 @@ function freshDesk(at = '2026-11-02T09:00:00+03:00'): { ctx: DeskContext; clock:
 const profile = (telegramUserId: number, name = 'Анна') => ({ telegramUserId, name, languageCode: 'ru' });
 
 describe('the defaults of a fresh store', () => {
-  it('are given once: what an admin removes later does not come back', () => {
+  it('are given once: what an admin removes later does not come back', async () => {
     const { ctx } = freshDesk();
-    expect(applyDefaults(ctx).applied).toBe(true);
+    expect((await applyDefaults(ctx)).applied).toBe(true);
     expect(ctx.db.select().from(categories).all()).toHaveLength(DEFAULT_CATEGORIES.length);
     ctx.db.delete(categories).run();
-    expect(applyDefaults(ctx).applied).toBe(false);
+    expect((await applyDefaults(ctx)).applied).toBe(false);
     expect(ctx.db.select().from(categories).all()).toHaveLength(0);
     expect(ctx.db.select().from(contracts).all()).toHaveLength(1);
   });
 
-  it('keep what a store already has (its own categories and contract for unknown senders)', () => {
+  it('keep what a store already has (its own categories and contract for unknown senders)', async () => {
     const { ctx } = freshDesk();
     ctx.db.insert(categories).values({ code: 'own', nameRu: 'Своя', nameEn: 'Own' }).run();
     ctx.db
@@ -54,19 +54,19 @@ describe('the defaults of a fresh store', () => {
         priorityMatrix: {} as never,
       })
       .run();
-    applyDefaults(ctx);
+    await applyDefaults(ctx);
     expect(ctx.db.select({ code: categories.code }).from(categories).all()).toEqual([{ code: 'own' }]);
     expect(ctx.db.select().from(contracts).all()).toHaveLength(1);
   });
 
-  it('run the SLA of unknown senders on business hours with the Russian holidays', () => {
+  it('run the SLA of unknown senders on business hours with the Russian holidays', async () => {
     // Friday 30 April 2027, 17:30 in Moscow: a shortened day (ends 17:00), then the May holidays
     // (1–3 May off), so business time resumes on Tuesday 4 May at 09:00.
     const { ctx } = freshDesk('2027-04-30T17:30:00+03:00');
-    applyDefaults(ctx);
+    await applyDefaults(ctx);
     const person = ctx.db.insert(people).values({ name: 'X', createdAt: 0 }).returning().get();
     // A P4 request (person × low): the first response is due in 480 business minutes: Tuesday 17:00.
-    const ticket = createTicket(ctx, loadActor(ctx.db, person.id), {
+    const ticket = await createTicket(ctx, await loadActor(ctx.db, person.id), {
       channel: 'web',
       description: 'x',
       impact: 'person',
@@ -78,80 +78,80 @@ describe('the defaults of a fresh store', () => {
 
   it('refuse an unknown time zone', () => {
     const { ctx } = freshDesk();
-    expect(() => applyDefaults(ctx, { timeZone: 'Mars/Olympus' })).toThrow(/time zone/);
+    await expect(applyDefaults(ctx, { timeZone: 'Mars/Olympus' })).rejects.toThrow(/time zone/);
     expect(ctx.db.select().from(categories).all()).toHaveLength(0);
   });
 });
 
 describe('the first admin', () => {
-  it('is whoever opens a live set-up link first; the code is stored only as a hash', () => {
+  it('is whoever opens a live set-up link first; the code is stored only as a hash', async () => {
     const { ctx } = freshDesk();
-    const code = issueSetupCode(ctx);
+    const code = await issueSetupCode(ctx);
     expect(code?.payload).toMatch(/^setup_[\w-]{24}$/);
     const stored = ctx.db.select().from(deskSettings).all();
     expect(JSON.stringify(stored)).not.toContain(code?.payload.slice(6));
-    const admin = redeemSetupCode(ctx, profile(101), code?.payload ?? '');
-    expect(loadActor(ctx.db, admin.id)).toMatchObject({ memberships: [{ role: 'admin', companyId: null }] });
+    const admin = await redeemSetupCode(ctx, profile(101), code?.payload ?? '');
+    expect(await loadActor(ctx.db, admin.id)).toMatchObject({ memberships: [{ role: 'admin', companyId: null }] });
     // Repeated by the same person (a re-delivered update): still the admin, nothing added.
-    expect(redeemSetupCode(ctx, profile(101), code?.payload ?? '').id).toBe(admin.id);
+    expect((await redeemSetupCode(ctx, profile(101), code?.payload ?? '')).id).toBe(admin.id);
     expect(ctx.db.select().from(memberships).all()).toHaveLength(1);
     // Single use: the same link, or any other, now finds an admin.
-    expect(() => redeemSetupCode(ctx, profile(102), code?.payload ?? '')).toThrow(
+    await expect(redeemSetupCode(ctx, profile(102), code?.payload ?? '')).rejects.toThrow(
       expect.objectContaining({ reason: 'admin_exists' }),
     );
-    expect(issueSetupCode(ctx)).toBeNull();
+    expect(await issueSetupCode(ctx)).toBeNull();
     expect(
       ctx.db.select().from(deskSettings).where(eq(deskSettings.key, 'setup_codes')).get(),
     ).toBeUndefined();
     expect(ctx.db.select().from(people).where(eq(people.telegramUserId, 102)).get()).toBeUndefined();
   });
 
-  it('refuses an expired code and an unknown one, changing nothing', () => {
+  it('refuses an expired code and an unknown one, changing nothing', async () => {
     const { ctx, clock } = freshDesk();
-    const old = issueSetupCode(ctx);
+    const old = await issueSetupCode(ctx);
     clock.advance(SETUP_CODE_TTL_MS);
-    expect(() => redeemSetupCode(ctx, profile(101), old?.payload ?? '')).toThrow(
+    await expect(redeemSetupCode(ctx, profile(101), old?.payload ?? '')).rejects.toThrow(
       expect.objectContaining({ reason: 'expired' }),
     );
-    expect(() => redeemSetupCode(ctx, profile(101), 'setup_forged')).toThrow(
+    await expect(redeemSetupCode(ctx, profile(101), 'setup_forged')).rejects.toThrow(
       expect.objectContaining({ reason: 'unknown' }),
     );
-    expect(hasAdmin(ctx)).toBe(false);
+    expect(await hasAdmin(ctx)).toBe(false);
     expect(ctx.db.select().from(people).all()).toHaveLength(0);
     // A code printed at a later start works while the earlier one (still live) does too.
-    const first = issueSetupCode(ctx);
+    const first = await issueSetupCode(ctx);
     clock.advance(60_000);
-    const second = issueSetupCode(ctx);
+    const second = await issueSetupCode(ctx);
     expect(first?.payload).not.toBe(second?.payload);
-    redeemSetupCode(ctx, profile(103), first?.payload ?? '');
-    expect(hasAdmin(ctx)).toBe(true);
+    await redeemSetupCode(ctx, profile(103), first?.payload ?? '');
+    expect(await hasAdmin(ctx)).toBe(true);
   });
 
-  it('can come from ADMIN_TELEGRAM_IDS, idempotently', () => {
+  it('can come from ADMIN_TELEGRAM_IDS, idempotently', async () => {
     const { ctx } = freshDesk();
-    issueSetupCode(ctx);
-    expect(ensureAdmins(ctx, [7001, 7002])).toBe(2);
-    expect(ensureAdmins(ctx, [7001, 7002])).toBe(0);
+    await issueSetupCode(ctx);
+    expect(await ensureAdmins(ctx, [7001, 7002])).toBe(2);
+    expect(await ensureAdmins(ctx, [7001, 7002])).toBe(0);
     expect(ctx.db.select().from(memberships).all()).toHaveLength(2);
     // Listed admins end the set-up codes.
-    expect(issueSetupCode(ctx)).toBeNull();
+    expect(await issueSetupCode(ctx)).toBeNull();
   });
 
   it('is the only way to an admin without an admin: invites and roles need one', () => {
     const { ctx } = freshDesk();
     const someone = ctx.db.insert(people).values({ name: 'X', createdAt: 0 }).returning().get();
-    expect(() => createInvite(ctx, loadActor(ctx.db, someone.id), { role: 'admin' })).toThrow(ForbiddenError);
+    await expect(createInvite(ctx, await loadActor(ctx.db, someone.id), { role: 'admin' })).rejects.toThrow(ForbiddenError);
   });
 });
 
 describe('the desk profile and the checklist', () => {
-  it('names the desk and moves the default calendar to its time zone; refuses bad input unchanged', () => {
+  it('names the desk and moves the default calendar to its time zone; refuses bad input unchanged', async () => {
     const { ctx } = freshDesk();
-    applyDefaults(ctx);
-    expect(deskProfile(ctx)).toEqual({ name: null, timeZone: 'Europe/Moscow' });
-    expect(setupChecklist(ctx, SYSTEM).items.find((i) => i.key === 'desk')?.state).toBe('todo');
-    updateDeskProfile(ctx, SYSTEM, { name: 'Альфа', timeZone: 'Asia/Omsk' });
-    expect(deskProfile(ctx)).toEqual({ name: 'Альфа', timeZone: 'Asia/Omsk' });
+    await applyDefaults(ctx);
+    expect(await deskProfile(ctx)).toEqual({ name: null, timeZone: 'Europe/Moscow' });
+    expect((await setupChecklist(ctx, SYSTEM)).items.find((i) => i.key === 'desk')?.state).toBe('todo');
+    await updateDeskProfile(ctx, SYSTEM, { name: 'Альфа', timeZone: 'Asia/Omsk' });
+    expect(await deskProfile(ctx)).toEqual({ name: 'Альфа', timeZone: 'Asia/Omsk' });
     const fallback = ctx.db.select().from(contracts).where(isNull(contracts.companyId)).get();
     expect(
       ctx.db
@@ -160,10 +160,10 @@ describe('the desk profile and the checklist', () => {
         .where(eq(businessCalendars.id, fallback?.calendarId ?? 0))
         .get()?.timeZone,
     ).toBe('Asia/Omsk');
-    expect(() => updateDeskProfile(ctx, SYSTEM, { timeZone: 'Nowhere/City' })).toThrow(InvalidInputError);
-    expect(() => updateDeskProfile(ctx, SYSTEM, { name: '' })).toThrow(InvalidInputError);
-    expect(deskProfile(ctx)).toEqual({ name: 'Альфа', timeZone: 'Asia/Omsk' });
-    const checklist = setupChecklist(ctx, SYSTEM, { miniAppUrl: 'https://desk.example.org/' });
+    await expect(updateDeskProfile(ctx, SYSTEM, { timeZone: 'Nowhere/City' })).rejects.toThrow(InvalidInputError);
+    await expect(updateDeskProfile(ctx, SYSTEM, { name: '' })).rejects.toThrow(InvalidInputError);
+    expect(await deskProfile(ctx)).toEqual({ name: 'Альфа', timeZone: 'Asia/Omsk' });
+    const checklist = await setupChecklist(ctx, SYSTEM, { miniAppUrl: 'https://desk.example.org/' });
     expect(checklist.items.filter((i) => i.state === 'done').map((i) => i.key)).toEqual(['desk', 'miniapp']);
     expect(checklist).toMatchObject({ done: 2, total: 9 });
   });

@@ -23,8 +23,8 @@ import { at, counts, makeWorld, type World } from './fixtures.ts';
 const MS = 1;
 const NOTHING = { warnings: 0, breaches: 0, autoClosed: 0 };
 
-function fileA(w: World, impact: 'person' | 'department' = 'department', urgency: 'medium' = 'medium') {
-  return createTicket(w.ctx, w.as.clientA, {
+async function fileA(w: World, impact: 'person' | 'department' = 'department', urgency: 'medium' = 'medium') {
+  return await createTicket(w.ctx, w.as.clientA, {
     channel: 'telegram',
     description: 'Printer jammed',
     impact,
@@ -32,9 +32,9 @@ function fileA(w: World, impact: 'person' | 'department' = 'department', urgency
   });
 }
 
-function fileB(w: World) {
+async function fileB(w: World) {
   // Company B's matrix: person/medium is P3, first response 60, resolution 720, round the clock.
-  return createTicket(w.ctx, w.as.clientB, {
+  return await createTicket(w.ctx, w.as.clientB, {
     channel: 'telegram',
     description: 'VPN down',
     impact: 'person',
@@ -82,40 +82,40 @@ function ticketRow(w: World, id: number) {
 }
 
 /** Sweeps at the instant and just before it. */
-function sweepAround(w: World, iso: string) {
+async function sweepAround(w: World, iso: string) {
   w.clock.set(at(iso) - MS);
-  const before = sweepSla(w.ctx);
+  const before = await sweepSla(w.ctx);
   w.clock.set(iso);
-  return { before, at: sweepSla(w.ctx) };
+  return { before, at: await sweepSla(w.ctx) };
 }
 
 /** The same store and clock, with a policy book that runs `hook` whenever a policy is asked for. */
 function withPolicyHook(w: World, hook: (contractId: number | null) => void): DeskContext {
   const book = w.ctx.policies;
   const policies = Object.create(book) as PolicyBook;
-  policies.forContract = (contractId) => {
+  policies.forContract = async (contractId) => {
     hook(contractId);
-    return book.forContract(contractId);
+    return await book.forContract(contractId);
   };
   return { ...w.ctx, policies };
 }
 
 describe('SLA alerts', () => {
-  it('warns and breaches at the business-time instants across a weekend', () => {
+  it('warns and breaches at the business-time instants across a weekend', async () => {
     const w = makeWorld({ start: '2026-11-06T17:30:00+03:00' }); // Friday
-    const t = fileA(w);
+    const t = await fileA(w);
     expect(t.priority).toBe('P3');
     const line = [
       [w.ids.line1, 'line.sla_warning'],
       [w.ids.line1b, 'line.sla_warning'],
     ];
 
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
     w.clock.set('2026-11-07T12:00:00+03:00'); // Saturday: the clock stands at 30 of 60 minutes
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
 
     // First response: 45 min = 30 on Friday + 15 on Monday → Mon 09:15; 60 min → Mon 09:30.
-    let swept = sweepAround(w, '2026-11-09T09:15:00+03:00');
+    let swept = await sweepAround(w, '2026-11-09T09:15:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
     const warning = lastSlaEvent(w, t.id);
@@ -129,7 +129,7 @@ describe('SLA alerts', () => {
     // Unassigned: the 1st line hears of it; the client never does.
     expect(noticesOf(w, warning.id)).toEqual(line);
 
-    swept = sweepAround(w, '2026-11-09T09:30:00+03:00');
+    swept = await sweepAround(w, '2026-11-09T09:30:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
     expect(noticesOf(w, lastSlaEvent(w, t.id).id)).toEqual([
@@ -139,10 +139,10 @@ describe('SLA alerts', () => {
     ]);
 
     // Resolution: 720 min = 30 (Fri) + 540 (Mon) + 150 (Tue 09:00–11:30); 960 min → Tue 15:30.
-    swept = sweepAround(w, '2026-11-10T11:30:00+03:00');
+    swept = await sweepAround(w, '2026-11-10T11:30:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
-    swept = sweepAround(w, '2026-11-10T15:30:00+03:00');
+    swept = await sweepAround(w, '2026-11-10T15:30:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
 
@@ -156,27 +156,27 @@ describe('SLA alerts', () => {
       FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED | RESOLUTION_WARNING | RESOLUTION_BREACHED,
     );
     w.clock.set('2026-11-20T12:00:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
   });
 
-  it('stops the first-response clock at the first response, and tells the assignee of the resolution', () => {
+  it('stops the first-response clock at the first response, and tells the assignee of the resolution', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' }); // Monday
-    const t = fileA(w);
+    const t = await fileA(w);
     w.clock.set('2026-11-09T10:45:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
     // Taken (a public move, so the first response) before the 60 minutes run out: no breach follows.
     w.clock.set('2026-11-09T10:50:00+03:00');
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     w.clock.set('2026-11-09T12:00:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
 
     // Resolution: 720 min = 480 (Mon 10–18) + 240 (Tue 09–13); 960 → Tue 17:00.
-    const swept = sweepAround(w, '2026-11-10T13:00:00+03:00');
+    const swept = await sweepAround(w, '2026-11-10T13:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
     expect(noticesOf(w, lastSlaEvent(w, t.id).id)).toEqual([[w.ids.line2, 'assignee.sla_warning']]);
     w.clock.set('2026-11-10T17:00:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
     expect(noticesOf(w, lastSlaEvent(w, t.id).id)).toEqual([
       [w.ids.line2, 'assignee.sla_breached'],
       [w.ids.supervisor, 'supervisor.sla_breached'],
@@ -188,22 +188,22 @@ describe('SLA alerts', () => {
     ]);
   });
 
-  it('records no first-response alert when the first response came in time', () => {
+  it('records no first-response alert when the first response came in time', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     w.clock.set('2026-11-09T10:20:00+03:00');
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     w.clock.set('2026-11-10T12:00:00+03:00'); // long past both first-response instants, before 720 min
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
     expect(slaEvents(w, t.id)).toEqual([]);
   });
 
-  it('leaves a ticket waiting for the customer alone, and alerts on the time given back after', () => {
+  it('leaves a ticket waiting for the customer alone, and alerts on the time given back after', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    const t = await fileA(w);
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     w.clock.set('2026-11-09T11:00:00+03:00'); // 60 of 960 minutes used
-    act(w.ctx, w.as.line2, t.id, { action: 'ask_customer', question: 'Which printer?' });
+    await act(w.ctx, w.as.line2, t.id, { action: 'ask_customer', question: 'Which printer?' });
 
     // Without the pause, the warning would be Tue 13:00 and the breach Tue 17:00.
     for (const iso of [
@@ -212,17 +212,17 @@ describe('SLA alerts', () => {
       '2026-11-12T09:59:00+03:00',
     ]) {
       w.clock.set(iso);
-      expect(sweepSla(w.ctx)).toEqual(NOTHING);
+      expect(await sweepSla(w.ctx)).toEqual(NOTHING);
     }
     // The client answers Thu 10:00: paused 420 (Mon) + 540 (Tue) + 540 (Wed) + 60 (Thu) = 1560 minutes.
     w.clock.set('2026-11-12T10:00:00+03:00');
-    act(w.ctx, w.as.clientA, t.id, { action: 'resume', answer: 'The one in accounting' });
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    await act(w.ctx, w.as.clientA, t.id, { action: 'resume', answer: 'The one in accounting' });
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
     // 660 minutes to the warning: Thu 10–18 (480) + Fri 09–12 (180); 900 to the breach → Fri 16:00.
-    let swept = sweepAround(w, '2026-11-13T12:00:00+03:00');
+    let swept = await sweepAround(w, '2026-11-13T12:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
-    swept = sweepAround(w, '2026-11-13T16:00:00+03:00');
+    swept = await sweepAround(w, '2026-11-13T16:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
     expect(slaEvents(w, t.id)).toEqual([
@@ -231,12 +231,12 @@ describe('SLA alerts', () => {
     ]);
   });
 
-  it('catches up after downtime: warning then breach of both clocks in one sweep, in order', () => {
+  it('catches up after downtime: warning then breach of both clocks in one sweep, in order', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     // Down from Monday 10:00 to Wednesday 10:00: past 10:45, 11:00 (first response), Tue 13:00, Tue 17:00.
     w.clock.set('2026-11-11T10:00:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 2, breaches: 2, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 2, breaches: 2, autoClosed: 0 });
     const events = w.ctx.db
       .select()
       .from(ticketEvents)
@@ -250,15 +250,15 @@ describe('SLA alerts', () => {
       ['sla_breached', 'resolution', at('2026-11-10T17:00:00+03:00')],
     ]);
     expect(events.every((e) => e.at === at('2026-11-11T10:00:00+03:00'))).toBe(true);
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
   });
 
-  it('records nothing twice after a restart', () => {
+  it('records nothing twice after a restart', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const a = fileA(w);
-    const b = fileB(w);
+    const a = await fileA(w);
+    const b = await fileB(w);
     w.clock.set('2026-11-10T13:00:00+03:00'); // A: both first-response alerts and the resolution warning
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 4, breaches: 3, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 4, breaches: 3, autoClosed: 0 });
     const before = counts(w);
     const alerts = [ticketRow(w, a.id).slaAlerts, ticketRow(w, b.id).slaAlerts];
     expect(alerts).toEqual([
@@ -268,49 +268,49 @@ describe('SLA alerts', () => {
 
     // A new process on the same store: fresh context, fresh policy cache.
     const restarted = createContext(w.ctx.db, w.clock);
-    expect(sweepSla(restarted)).toEqual(NOTHING);
+    expect(await sweepSla(restarted)).toEqual(NOTHING);
     w.clock.advance(60_000);
-    expect(sweepSla(restarted)).toEqual(NOTHING);
+    expect(await sweepSla(restarted)).toEqual(NOTHING);
     expect(counts(w)).toEqual(before);
     expect([ticketRow(w, a.id).slaAlerts, ticketRow(w, b.id).slaAlerts]).toEqual(alerts);
   });
 
-  it('records an alert and its bit together, once, through recordSlaAlert', () => {
+  it('records an alert and its bit together, once, through recordSlaAlert', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     w.clock.set('2026-11-09T11:00:00+03:00');
-    expect(recordSlaAlert(w.ctx, t.id, 'first_response', 'breached')).not.toBeNull();
+    expect(await recordSlaAlert(w.ctx, t.id, 'first_response', 'breached')).not.toBeNull();
     expect(ticketRow(w, t.id).slaAlerts).toBe(FIRST_RESPONSE_BREACHED);
     const before = counts(w);
-    expect(recordSlaAlert(w.ctx, t.id, 'first_response', 'breached')).toBeNull();
+    expect(await recordSlaAlert(w.ctx, t.id, 'first_response', 'breached')).toBeNull();
     expect(counts(w)).toEqual(before);
     // The sweep still owes the warning (nothing is skipped) but not the breach.
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
     expect(ticketRow(w, t.id).slaAlerts).toBe(FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED);
   });
 
-  it('sets no bit when the alert cannot be written, and records it on the next sweep', () => {
+  it('sets no bit when the alert cannot be written, and records it on the next sweep', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     w.clock.set('2026-11-09T10:45:00+03:00');
     w.ctx.db.$client.exec(
       `CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
     );
     const before = counts(w);
-    expect(() => sweepSla(w.ctx)).toThrow(/disk on fire/);
+    await expect(sweepSla(w.ctx)).rejects.toThrow(/disk on fire/);
     expect(counts(w)).toEqual(before);
     expect(ticketRow(w, t.id).slaAlerts).toBe(0);
     w.ctx.db.$client.exec('DROP TRIGGER fail_outbox');
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
     expect(ticketRow(w, t.id).slaAlerts).toBe(FIRST_RESPONSE_WARNING);
   });
 
-  it('trusts the alert bits: a clock whose bit is set is not alerted again', () => {
+  it('trusts the alert bits: a clock whose bit is set is not alerted again', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     w.ctx.db.update(tickets).set({ slaAlerts: FIRST_RESPONSE_WARNING }).where(eq(tickets.id, t.id)).run();
     w.clock.set('2026-11-09T11:00:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
+    expect(await sweepSla(w.ctx)).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
     expect(slaEvents(w, t.id).map(([type, clock]) => [type, clock])).toEqual([
       ['sla_breached', 'first_response'],
     ]);
@@ -318,52 +318,53 @@ describe('SLA alerts', () => {
     expect(ticketRow(w, t.id).version).toBe(t.version);
   });
 
-  it('steps over a ticket that fails when told to, and throws otherwise', () => {
+  it('steps over a ticket that fails when told to, and throws otherwise', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const a = fileA(w);
-    const b = fileB(w);
+    const a = await fileA(w);
+    const b = await fileB(w);
     w.clock.set('2026-11-11T10:00:00+03:00');
     const broken = withPolicyHook(w, (contractId) => {
       if (contractId === a.contractId) throw new Error('calendar unreadable');
     });
     const failures: Array<[string, number]> = [];
-    const result = sweepSla(broken, { onError: (e, id) => failures.push([(e as Error).message, id]) });
+    const result = await sweepSla(broken, { onError: (e, id) => failures.push([(e as Error).message, id]) });
     expect(failures).toEqual([['calendar unreadable', a.id]]);
     expect(result).toEqual({ warnings: 2, breaches: 2, autoClosed: 0 }); // company B's ticket, both clocks
     expect(slaEvents(w, b.id)).toHaveLength(4);
-    expect(() => sweepSla(broken)).toThrow(/calendar unreadable/);
+    await expect(sweepSla(broken)).rejects.toThrow(/calendar unreadable/);
     expect(slaEvents(w, a.id)).toEqual([]);
   });
 });
 
 describe('auto-close', () => {
-  function resolvedA(w: World) {
-    const t = fileA(w);
-    act(w.ctx, w.as.line2, t.id, { action: 'take' });
-    return act(w.ctx, w.as.line2, t.id, { action: 'resolve', resolution: 'Paper path cleaned' }).ticket;
+  async function resolvedA(w: World) {
+    const t = await fileA(w);
+    await act(w.ctx, w.as.line2, t.id, { action: 'take' });
+    return (await act(w.ctx, w.as.line2, t.id, { action: 'resolve', resolution: 'Paper path cleaned' }))
+      .ticket;
   }
 
-  it('closes after N business days, a holiday not counted, 24/7 in whole days; a confirmed ticket is left', () => {
+  it('closes after N business days, a holiday not counted, 24/7 in whole days; a confirmed ticket is left', async () => {
     const w = makeWorld({ start: '2026-11-02T15:00:00+03:00' }); // Monday
-    const a = resolvedA(w);
-    const confirmed = resolvedA(w);
-    const b = fileB(w);
-    act(w.ctx, w.as.line2, b.id, { action: 'take' });
-    act(w.ctx, w.as.line2, b.id, { action: 'resolve', resolution: 'Tunnel restarted' });
+    const a = await resolvedA(w);
+    const confirmed = await resolvedA(w);
+    const b = await fileB(w);
+    await act(w.ctx, w.as.line2, b.id, { action: 'take' });
+    await act(w.ctx, w.as.line2, b.id, { action: 'resolve', resolution: 'Tunnel restarted' });
     w.clock.set('2026-11-02T16:00:00+03:00');
-    act(w.ctx, w.as.clientA, confirmed.id, { action: 'confirm' });
+    await act(w.ctx, w.as.clientA, confirmed.id, { action: 'confirm' });
     const eventsOfConfirmed = () =>
       w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, confirmed.id)).all().length;
     const confirmedBefore = eventsOfConfirmed();
 
     // B (24/7): 3 × 24 h → Thu 15:00. A: Tue (1), Wed is a holiday, Thu (2), Fri (3) → Fri 15:00.
-    let swept = sweepAround(w, '2026-11-05T15:00:00+03:00');
+    let swept = await sweepAround(w, '2026-11-05T15:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
     expect(ticketRow(w, b.id).status).toBe('closed');
     expect(ticketRow(w, a.id).status).toBe('resolved');
 
-    swept = sweepAround(w, '2026-11-06T15:00:00+03:00');
+    swept = await sweepAround(w, '2026-11-06T15:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
     const closed = ticketRow(w, a.id);
@@ -383,26 +384,26 @@ describe('auto-close', () => {
     expect(eventsOfConfirmed()).toBe(confirmedBefore);
     expect(ticketRow(w, confirmed.id).closedAt).toBe(at('2026-11-02T16:00:00+03:00'));
     w.clock.set('2026-12-01T12:00:00+03:00');
-    expect(sweepSla(w.ctx)).toEqual(NOTHING);
+    expect(await sweepSla(w.ctx)).toEqual(NOTHING);
   });
 
-  it('does not count a weekend', () => {
+  it('does not count a weekend', async () => {
     const w = makeWorld({ start: '2026-11-06T16:00:00+03:00' }); // Friday
-    const t = resolvedA(w);
+    const t = await resolvedA(w);
     // Mon (1), Tue (2), Wed (3) → Wed 16:00.
     for (const iso of ['2026-11-09T16:00:00+03:00', '2026-11-10T16:00:00+03:00']) {
       w.clock.set(iso);
-      expect(sweepSla(w.ctx)).toEqual(NOTHING);
+      expect(await sweepSla(w.ctx)).toEqual(NOTHING);
     }
-    const swept = sweepAround(w, '2026-11-11T16:00:00+03:00');
+    const swept = await sweepAround(w, '2026-11-11T16:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at.autoClosed).toBe(1);
     expect(ticketRow(w, t.id).status).toBe('closed');
   });
 
-  it('follows the contract’s own number of days', () => {
+  it('follows the contract’s own number of days', async () => {
     const w = makeWorld({ start: '2026-11-06T16:00:00+03:00' }); // Friday
-    const t = resolvedA(w);
+    const t = await resolvedA(w);
     w.ctx.db
       .update(contracts)
       .set({ autoCloseBusinessDays: 1 })
@@ -410,25 +411,25 @@ describe('auto-close', () => {
       .run();
     w.ctx.policies.invalidate();
     // One business day: Monday 16:00 (three would be Wednesday).
-    const swept = sweepAround(w, '2026-11-09T16:00:00+03:00');
+    const swept = await sweepAround(w, '2026-11-09T16:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at.autoClosed).toBe(1);
     expect(ticketRow(w, t.id).status).toBe('closed');
   });
 
-  it('goes on past a ticket that changed under it', () => {
+  it('goes on past a ticket that changed under it', async () => {
     const w = makeWorld({ start: '2026-11-02T15:00:00+03:00' });
-    const first = resolvedA(w);
-    const second = resolvedA(w);
+    const first = await resolvedA(w);
+    const second = await resolvedA(w);
     w.clock.set('2026-11-09T12:00:00+03:00'); // both due
     let raced = false;
     // The client reopens `first` after the sweep has read the resolved tickets, before it closes them.
-    const racing = withPolicyHook(w, () => {
+    const racing = withPolicyHook(w, async () => {
       if (raced) return;
       raced = true;
-      act(w.ctx, w.as.clientA, first.id, { action: 'reopen', reason: 'Jams again' });
+      await act(w.ctx, w.as.clientA, first.id, { action: 'reopen', reason: 'Jams again' });
     });
-    expect(sweepSla(racing)).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
+    expect(await sweepSla(racing)).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
     expect(raced).toBe(true);
     expect(ticketRow(w, first.id).status).toBe('open');
     expect(ticketRow(w, second.id).status).toBe('closed');
@@ -443,10 +444,10 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
   it('sweeps on start to catch up, and tells onChange', async () => {
     vi.useFakeTimers();
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     w.clock.set('2026-11-11T10:00:00+03:00');
     const onChange = vi.fn();
-    const scheduler = startSlaScheduler({ desk: w.ctx, intervalMs: 1000, onChange });
+    const scheduler = await startSlaScheduler({ desk: w.ctx, intervalMs: 1000, onChange });
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(onChange).toHaveBeenCalledWith({ warnings: 2, breaches: 2, autoClosed: 0 });
     expect(slaEvents(w, t.id)).toHaveLength(4);
@@ -457,9 +458,9 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
   it('sweeps every interval, calls onChange only for news, and stops', async () => {
     vi.useFakeTimers();
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     const onChange = vi.fn();
-    const scheduler = startSlaScheduler({ desk: w.ctx, intervalMs: 1000, onChange });
+    const scheduler = await startSlaScheduler({ desk: w.ctx, intervalMs: 1000, onChange });
     expect(onChange).not.toHaveBeenCalled();
 
     w.clock.set('2026-11-09T10:45:00+03:00'); // the first-response warning is due
@@ -484,7 +485,7 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
   it('reports a failed sweep to onError and keeps going', async () => {
     vi.useFakeTimers();
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const t = fileA(w);
+    const t = await fileA(w);
     w.clock.set('2026-11-09T10:45:00+03:00'); // the first-response warning is due
     let broken = true;
     const desk: DeskContext = {
@@ -497,7 +498,7 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
     };
     const onError = vi.fn();
     const onChange = vi.fn();
-    const scheduler = startSlaScheduler({ desk, intervalMs: 1000, onChange, onError });
+    const scheduler = await startSlaScheduler({ desk, intervalMs: 1000, onChange, onError });
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]?.[0]).toBeInstanceOf(Error);
     expect(onChange).not.toHaveBeenCalled();
@@ -513,11 +514,11 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
   it('keeps going when onChange throws, and a stop from inside a sweep waits for it', async () => {
     vi.useFakeTimers();
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    fileA(w);
+    await fileA(w);
     const onError = vi.fn();
     let stopped: Promise<void> | undefined;
     let calls = 0;
-    const scheduler = startSlaScheduler({
+    const scheduler = await startSlaScheduler({
       desk: w.ctx,
       intervalMs: 1000,
       onError,

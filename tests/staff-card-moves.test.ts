@@ -15,24 +15,29 @@ const buttonsOf = (card: { keyboard: { inline_keyboard: { text: string }[][] } }
   card.keyboard.inline_keyboard.flat().map((b) => b.text);
 
 describe('the card’s buttons', () => {
-  it('are the moves of the person looking: a field engineer gets no escalation, priority or assignment', () => {
+  it('are the moves of the person looking: a field engineer gets no escalation, priority or assignment', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Сломался сервер' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage', line: 'field', assigneeId: w.ids.field });
-    const taken = act(w.ctx, w.as.field, t.id, { action: 'take' }).ticket;
+    const t = await createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram',
+      description: 'Сломался сервер',
+    });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage', line: 'field', assigneeId: w.ids.field });
+    const taken = (await act(w.ctx, w.as.field, t.id, { action: 'take' })).ticket;
 
-    const forField = buttonsOf(renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.field }));
+    const forField = buttonsOf(await renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.field }));
     expect(forField).toEqual(expect.arrayContaining(['❓ Спросить клиента', '✔️ Решено', '🔄 Обновить']));
     for (const hidden of ['⬆️ На 2-ю линию', '⚡ Приоритет', '👤 Назначить']) {
       expect(forField).not.toContain(hidden);
     }
-    const forLine1 = buttonsOf(renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.line1 }));
+    const forLine1 = buttonsOf(await renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.line1 }));
     expect(forLine1).toEqual(expect.arrayContaining(['⬆️ На 2-ю линию', '⚡ Приоритет', '👤 Назначить']));
     // The staff group's card (nobody in particular) keeps every staff move.
-    expect(buttonsOf(renderCard(w.ctx, ru, 'ru', taken, { personId: null }))).toContain('⬆️ На 2-ю линию');
+    expect(buttonsOf(await renderCard(w.ctx, ru, 'ru', taken, { personId: null }))).toContain(
+      '⬆️ На 2-ю линию',
+    );
     // No empty rows are left where buttons were dropped.
     expect(
-      renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.field }).keyboard.inline_keyboard.every(
+      (await renderCard(w.ctx, ru, 'ru', taken, { personId: w.ids.field })).keyboard.inline_keyboard.every(
         (row) => row.length > 0,
       ),
     ).toBe(true);
@@ -40,12 +45,12 @@ describe('the card’s buttons', () => {
 });
 
 describe('the card’s deadlines', () => {
-  it('name the zone when the ticket’s company keeps another time than the desk', () => {
+  it('name the zone when the ticket’s company keeps another time than the desk', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const a = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Москва' });
-    const b = createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Круглосуточно' });
-    const cardA = renderCard(w.ctx, ru, 'ru', a, { personId: w.ids.line1 }).text;
-    const cardB = renderCard(w.ctx, ru, 'ru', b, { personId: w.ids.line1 }).text;
+    const a = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Москва' });
+    const b = await createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Круглосуточно' });
+    const cardA = (await renderCard(w.ctx, ru, 'ru', a, { personId: w.ids.line1 })).text;
+    const cardB = (await renderCard(w.ctx, ru, 'ru', b, { personId: w.ids.line1 })).text;
     // Company A works on Moscow time, as the desk does; B's 24/7 contract keeps UTC.
     expect(cardA).toMatch(/Реакция: до 2026-11-09 \d\d:\d\d \(осталось/);
     expect(cardB).toMatch(/Реакция: до 2026-11-09 \d\d:\d\d \(UTC\) \(осталось/);
@@ -63,7 +68,7 @@ describe('a move refused after its text was typed', () => {
   it('says it is the status and gives the text back', async () => {
     w = await botWorld();
     const engineer = w.tg('line1');
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Нет звука' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Нет звука' });
     const card = await engineer.waitForMessage('Новая заявка');
     engineer.press(card, button(card, 'Взять'));
     const taken = await engineer.waitForMessage(
@@ -72,7 +77,7 @@ describe('a move refused after its text was typed', () => {
     engineer.press(taken, button(taken, 'Решено'));
     const prompt = await engineer.waitForMessage('описанием решения');
     // Meanwhile the client cancels the request.
-    act(w.ctx, w.as.clientA, t.id, { action: 'cancel', reason: 'Само заработало' });
+    await act(w.ctx, w.as.clientA, t.id, { action: 'cancel', reason: 'Само заработало' });
     engineer.send('Переустановил драйвер звука', { replyTo: prompt });
     const refused = await engineer.waitForMessage('Это действие сейчас недоступно').catch((e) => {
       throw new Error(
@@ -89,7 +94,7 @@ describe('a move refused after its text was typed', () => {
   it('sets a priority directly from the priority menu (P1–P4), overriding the matrix', async () => {
     w = await botWorld();
     const engineer = w.tg('line1');
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'Нет сети',
       urgency: 'low',

@@ -55,7 +55,7 @@ describe('opening the database', () => {
 });
 
 describe('the demo seed', () => {
-  it('makes two companies on different contracts and calendars, one person of every role, and real tickets', () => {
+  it('makes two companies on different contracts and calendars, one person of every role, and real tickets', async () => {
     const db = openDatabase(':memory:');
     expect(isEmpty(db)).toBe(true);
     const now = Date.parse('2026-11-25T12:00:00Z');
@@ -79,7 +79,7 @@ describe('the demo seed', () => {
       { status: 'waiting_for_customer', n: 1 },
     ]);
     expect(q(`select * from outbox where state != 'sent'`)).toHaveLength(0);
-    const report = buildReport(createContext(db, new ManualClock(now)), SYSTEM, {
+    const report = await buildReport(createContext(db, new ManualClock(now)), SYSTEM, {
       companyId: null,
       from: now - 7 * 86_400_000,
       to: now,

@@ -14,11 +14,11 @@ import { type BotWorld, botWorld } from './bot-harness.ts';
 
 const CLIENT_A_PHONE = '+79161234567';
 
-function world(start = '2026-11-09T10:00:00+03:00'): ApiWorld & { token: string } {
+async function world(start = '2026-11-09T10:00:00+03:00'): Promise<ApiWorld & { token: string }> {
   const w = apiWorld({ start });
   w.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, w.ids.clientA)).run();
   w.ctx.db.update(people).set({ email: 'line1@desk.example' }).where(eq(people.id, w.ids.line1)).run();
-  return { ...w, token: ctiToken(w.ctx, SYSTEM) };
+  return { ...w, token: await ctiToken(w.ctx, SYSTEM) };
 }
 
 /** A CTI post as a PBX makes it: a form (the default) or JSON. */
@@ -85,7 +85,7 @@ describe('the CTI webhook', () => {
   });
 
   it('takes the same event twice as once', async () => {
-    const w = world();
+    const w = await world();
     await cti(w, w.token, ring('same'));
     await cti(w, w.token, ring('same'), 'json');
     const row = callRow(w, 'same');
@@ -118,7 +118,7 @@ describe('the CTI webhook', () => {
   });
 
   it('takes events out of order: a hangup first makes the call, an answer after it reopens nothing', async () => {
-    const w = world();
+    const w = await world();
     await cti(w, w.token, {
       event: 'hangup',
       callId: 'early',
@@ -148,7 +148,7 @@ describe('the CTI webhook', () => {
   it("puts a missed call in the callback queue, due by the contract's first response on its calendar", async () => {
     // Monday 16:00 in Moscow: company A's default priority (P4) answers within 240 business minutes,
     // two hours today and two tomorrow morning.
-    const w = world('2026-11-09T16:00:00+03:00');
+    const w = await world('2026-11-09T16:00:00+03:00');
     await cti(w, w.token, ring('missed-a'));
     w.clock.advance(20_000);
     await cti(w, w.token, { event: 'hangup', callId: 'missed-a', direction: 'in', cause: 'noAnswer' });
@@ -193,7 +193,7 @@ describe('the CTI webhook', () => {
   });
 
   it('marks a callback done, once, for staff only', async () => {
-    const w = world();
+    const w = await world();
     await cti(w, w.token, {
       event: 'hangup',
       callId: 'cb',
@@ -215,7 +215,7 @@ describe('the CTI webhook', () => {
   });
 
   it('takes a missed call off the queue once someone talks with that number, not before', async () => {
-    const w = world();
+    const w = await world();
     const missed = { callId: 'm1', from: CLIENT_A_PHONE, direction: 'in', cause: 'noAnswer' };
     await cti(w, w.token, { event: 'hangup', ...missed });
     w.clock.advance(60_000);
@@ -244,7 +244,7 @@ describe('the CTI webhook', () => {
   });
 
   it('refuses a bad payload with 400 and writes nothing', async () => {
-    const w = world();
+    const w = await world();
     const before = tableCounts(w);
     const bad: Array<[Record<string, string | string[]> | string, 'form' | 'json']> = [
       [{ event: 'newCall', from: CLIENT_A_PHONE }, 'form'],
@@ -274,8 +274,8 @@ describe('the CTI webhook', () => {
   });
 
   it("shows the call in its ticket's history once linked: when, who answered, how long", async () => {
-    const w = world();
-    const ticket = createTicket(w.ctx, w.as.line1, {
+    const w = await world();
+    const ticket = await createTicket(w.ctx, w.as.line1, {
       channel: 'phone',
       requesterId: w.ids.clientA,
       description: 'Printer jams',
@@ -295,8 +295,8 @@ describe('the CTI webhook', () => {
     );
     w.clock.advance(185_000);
     await cti(w, w.token, { event: 'hangup', callId: 'hist', direction: 'in', cause: 'normalClearing' });
-    linkCallToTicket(w.ctx, w.as.line1, 'hist', ticket.id);
-    expect(() => linkCallToTicket(w.ctx, w.as.clientA, 'hist', ticket.id)).toThrow(/staff/);
+    await linkCallToTicket(w.ctx, w.as.line1, 'hist', ticket.id);
+    await expect(linkCallToTicket(w.ctx, w.as.clientA, 'hist', ticket.id)).rejects.toThrow(/staff/);
 
     const page = await call(w, 'clientA', 'GET', `/api/tickets/${ticket.id}`);
     const entries = page.json.timeline.filter((e: { type: string }) => e.type === 'call');
@@ -313,7 +313,7 @@ describe('the CTI webhook', () => {
       direction: 'in',
       cause: 'noAnswer',
     });
-    linkCallToTicket(w.ctx, w.as.line1, 'hist2', ticket.id);
+    await linkCallToTicket(w.ctx, w.as.line1, 'hist2', ticket.id);
     const staff = await call(w, 'line1', 'GET', `/api/tickets/${ticket.id}`);
     expect(staff.json.timeline.filter((e: { type: string }) => e.type === 'call').at(-1).data).toMatchObject({
       answered: false,
@@ -330,10 +330,10 @@ describe('the 1st line in Telegram', () => {
     w = await botWorld({ miniAppUrl: 'https://desk.example/app/' });
     const bw = w;
     bw.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, bw.ids.clientA)).run();
-    createTicket(bw.ctx, bw.as.clientA, { channel: 'telegram', description: 'Принтер не печатает' });
+    await createTicket(bw.ctx, bw.as.clientA, { channel: 'telegram', description: 'Принтер не печатает' });
     const line1 = bw.tg('line1');
     const app = createApi({ desk: bw.ctx, botToken: bw.emu.token });
-    const token = ctiToken(bw.ctx, SYSTEM);
+    const token = await ctiToken(bw.ctx, SYSTEM);
     const res = await app.request(`/api/telephony/cti/${token}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

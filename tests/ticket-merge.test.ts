@@ -13,16 +13,25 @@ import { makeWorld, storeSnapshot } from './fixtures.ts';
 const reason = (n: number) => `joined with #${n}`;
 
 describe('joining a ticket into another', () => {
-  it('moves the words, files and thread, records the join and cancels the joined one', () => {
+  it('moves the words, files and thread, records the join and cancels the joined one', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const kept = createTicket(w.ctx, w.as.clientA, { channel: 'telegram_group', description: 'Printer' });
-    const joined = createTicket(w.ctx, w.as.clientA, {
+    const kept = await createTicket(w.ctx, w.as.clientA, {
+      channel: 'telegram_group',
+      description: 'Printer',
+    });
+    const joined = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram_group',
       description: 'The printer again',
       attachments: [{ kind: 'photo', telegramFileId: 'f1', telegramFileUniqueId: 'u1' }],
     });
-    rememberRef(w.ctx.db, 'telegram', '-100:7', { ticketId: joined.id, direction: 'in' }, w.clock.now());
-    const merged = mergeTickets(w.ctx, w.as.line1, joined.id, kept.id, reason);
+    await rememberRef(
+      w.ctx.db,
+      'telegram',
+      '-100:7',
+      { ticketId: joined.id, direction: 'in' },
+      w.clock.now(),
+    );
+    const merged = await mergeTickets(w.ctx, w.as.line1, joined.id, kept.id, reason);
     expect(merged).toEqual({
       kept: { id: kept.id, number: kept.number },
       joined: { id: joined.id, number: joined.number },
@@ -33,7 +42,7 @@ describe('joining a ticket into another', () => {
     ]);
     const files = w.ctx.db.select().from(attachments).where(eq(attachments.telegramFileId, 'f1')).all();
     expect(files.map((f) => [f.ticketId, f.commentId])).toEqual([[kept.id, moved[0]?.id]]);
-    expect(ticketOfRefs(w.ctx.db, 'telegram', ['-100:7'])).toBe(kept.id);
+    expect(await ticketOfRefs(w.ctx.db, 'telegram', ['-100:7'])).toBe(kept.id);
     const rowOf = (id: number) => w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
     expect(rowOf(joined.id)?.status).toBe('cancelled');
     expect(rowOf(kept.id)?.status).toBe('new');
@@ -47,20 +56,20 @@ describe('joining a ticket into another', () => {
     });
   });
 
-  it('refuses clients, another company, closed tickets and a ticket into itself, writing nothing', () => {
+  it('refuses clients, another company, closed tickets and a ticket into itself, writing nothing', async () => {
     const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    const a1 = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'One' });
-    const a2 = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Two' });
-    const b = createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Beta' });
-    const done = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Done' });
-    act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
+    const a1 = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'One' });
+    const a2 = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Two' });
+    const b = await createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Beta' });
+    const done = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Done' });
+    await act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
     const before = storeSnapshot(w.ctx.db);
     const refused = (f: () => unknown) => expect(f).toThrow(DeskError);
-    refused(() => mergeTickets(w.ctx, w.as.clientA, a2.id, a1.id, reason));
-    refused(() => mergeTickets(w.ctx, w.as.line1, b.id, a1.id, reason));
-    refused(() => mergeTickets(w.ctx, w.as.line1, a2.id, done.id, reason));
-    refused(() => mergeTickets(w.ctx, w.as.line1, a1.id, a1.id, reason));
-    refused(() => mergeTickets(w.ctx, w.as.line1, a1.id, 99_999, reason));
+    refused(async () => await mergeTickets(w.ctx, w.as.clientA, a2.id, a1.id, reason));
+    refused(async () => await mergeTickets(w.ctx, w.as.line1, b.id, a1.id, reason));
+    refused(async () => await mergeTickets(w.ctx, w.as.line1, a2.id, done.id, reason));
+    refused(async () => await mergeTickets(w.ctx, w.as.line1, a1.id, a1.id, reason));
+    refused(async () => await mergeTickets(w.ctx, w.as.line1, a1.id, 99_999, reason));
     expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 });

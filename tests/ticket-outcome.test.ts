@@ -6,16 +6,16 @@ import { createTicket } from '../core/tickets/create.ts';
 import { tickets } from '../db/schema.ts';
 import { makeWorld } from './fixtures.ts';
 
-it('stores a new ticket without an SLA outcome, so reports count it undecided', () => {
+it('stores a new ticket without an SLA outcome, so reports count it undecided', async () => {
   const w = makeWorld();
-  const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Fresh' });
+  const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Fresh' });
   const stored = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
   expect(stored).toEqual(t);
   expect(stored?.firstResponseMet).toBeNull();
   expect(stored?.resolutionMet).toBeNull();
   const raw = w.ctx.db.$client.prepare('select first_response_met, resolution_met from tickets').get();
   expect(raw).toEqual({ first_response_met: null, resolution_met: null });
-  const report = buildReport(w.ctx, w.as.admin, { from: t.createdAt, to: t.createdAt + 1 });
+  const report = await buildReport(w.ctx, w.as.admin, { from: t.createdAt, to: t.createdAt + 1 });
   expect(report.firstResponse).toMatchObject({ decided: 0, met: 0, percent: null });
   expect(report.resolution).toMatchObject({ decided: 0, percent: null });
 });

@@ -55,10 +55,10 @@ function snapshot(w: World, ticketId: number) {
 }
 
 /** A ticket of client A taken by 1st-line engineer One. */
-function takenTicket(w: World, description = 'No network in the office') {
-  const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description });
-  act(w.ctx, w.as.line1, t.id, { action: 'triage' });
-  return act(w.ctx, w.as.line1, t.id, { action: 'take' }).ticket;
+async function takenTicket(w: World, description = 'No network in the office') {
+  const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description });
+  await act(w.ctx, w.as.line1, t.id, { action: 'triage' });
+  return (await act(w.ctx, w.as.line1, t.id, { action: 'take' })).ticket;
 }
 
 const twoTimes = [
@@ -67,10 +67,10 @@ const twoTimes = [
 ];
 
 describe('visit times the client picks', () => {
-  it('pauses the SLA while the client chooses, then books the picked time with the named engineer', () => {
+  it('pauses the SLA while the client chooses, then books the picked time with the named engineer', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    const offered = act(w.ctx, w.as.line1, t.id, {
+    const t = await takenTicket(w);
+    const offered = await act(w.ctx, w.as.line1, t.id, {
       action: 'offer_visit',
       slots: twoTimes,
       engineerId: w.ids.field,
@@ -81,7 +81,7 @@ describe('visit times the client picks', () => {
     expect(offered.ticket.visitStartsAt).toBeNull();
 
     // Stored earliest first, each for the named engineer, offered by the engineer who made the offer.
-    const slots = offeredSlots(w.ctx.db, t.id);
+    const slots = await offeredSlots(w.ctx.db, t.id);
     expect(slots.map((s) => [s.startsAt, s.endsAt, s.engineerId, s.offeredBy, s.state])).toEqual([
       [TUE_10, TUE_12, w.ids.field, w.ids.line1, 'offered'],
       [TUE_14, TUE_16, w.ids.field, w.ids.line1, 'offered'],
@@ -103,7 +103,7 @@ describe('visit times the client picks', () => {
 
     w.clock.advance(90 * MINUTE);
     const before = row(w, t.id);
-    const picked = act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: late.id });
+    const picked = await act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: late.id });
     expect(picked.ticket).toMatchObject({
       status: 'in_progress',
       line: 'field',
@@ -120,7 +120,7 @@ describe('visit times the client picks', () => {
       [early.id, 'withdrawn'],
       [late.id, 'picked'],
     ]);
-    expect(offeredSlots(w.ctx.db, t.id)).toEqual([]);
+    expect(await offeredSlots(w.ctx.db, t.id)).toEqual([]);
     expect(lastEvent(w, t.id)?.data).toEqual({
       slotId: late.id,
       startsAt: TUE_14,
@@ -139,37 +139,37 @@ describe('visit times the client picks', () => {
     });
   });
 
-  it('hands a picked time to the field line when no field engineer is named or on the ticket', () => {
+  it('hands a picked time to the field line when no field engineer is named or on the ticket', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    const offered = act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
-    const slotId = offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0;
-    const picked = act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
+    const t = await takenTicket(w);
+    const offered = await act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const slotId = (await offeredSlots(w.ctx.db, t.id))[0]?.id ?? 0;
+    const picked = await act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
     // Engineer One (1st line) does not go on site: the ticket waits in the field queue.
     expect(picked.ticket).toMatchObject({ line: 'field', assigneeId: null, visitStartsAt: TUE_10 });
     expect(notices(w, picked.eventId)).toEqual([{ to: w.ids.field, kind: 'line.pick_visit' }]);
     expect(offered.ticket.assigneeId).toBe(w.ids.line1);
   });
 
-  it('keeps a field engineer already on the ticket and starts the new visit afresh', () => {
+  it('keeps a field engineer already on the ticket and starts the new visit afresh', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    act(w.ctx, w.as.line1, t.id, {
+    const t = await takenTicket(w);
+    await act(w.ctx, w.as.line1, t.id, {
       action: 'schedule_visit',
       startsAt: TUE_10,
       endsAt: TUE_12,
       engineerId: w.ids.field,
     });
     w.clock.set(TUE_10);
-    act(w.ctx, w.as.field, t.id, { action: 'check_in' });
+    await act(w.ctx, w.as.field, t.id, { action: 'check_in' });
     // A part is missing: the engineer offers times to come back.
-    const offered = act(w.ctx, w.as.field, t.id, {
+    const offered = await act(w.ctx, w.as.field, t.id, {
       action: 'offer_visit',
       slots: [{ startsAt: THU_10, endsAt: THU_12 }],
     });
     expect(notices(w, offered.eventId)).toEqual([{ to: w.ids.clientA, kind: 'requester.offer_visit' }]);
-    const slotId = offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0;
-    const picked = act(w.ctx, w.as.managerA, t.id, { action: 'pick_visit', slotId });
+    const slotId = (await offeredSlots(w.ctx.db, t.id))[0]?.id ?? 0;
+    const picked = await act(w.ctx, w.as.managerA, t.id, { action: 'pick_visit', slotId });
     expect(picked.ticket).toMatchObject({
       assigneeId: w.ids.field,
       visitStartsAt: THU_10,
@@ -184,20 +184,20 @@ describe('visit times the client picks', () => {
     ]);
   });
 
-  it('withdraws the earlier times when new ones are offered', () => {
+  it('withdraws the earlier times when new ones are offered', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
-    const first = offeredSlots(w.ctx.db, t.id);
+    const t = await takenTicket(w);
+    await act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const first = await offeredSlots(w.ctx.db, t.id);
     // None of them suits the client: their answer puts the ticket back to work.
-    addComment(w.ctx, w.as.clientA, t.id, { body: 'Tuesday is impossible, Thursday please' });
+    await addComment(w.ctx, w.as.clientA, t.id, { body: 'Tuesday is impossible, Thursday please' });
     expect(row(w, t.id)?.status).toBe('in_progress');
-    const second = act(w.ctx, w.as.line1, t.id, {
+    const second = await act(w.ctx, w.as.line1, t.id, {
       action: 'offer_visit',
       slots: [{ startsAt: THU_10, endsAt: THU_12 }],
     });
     expect(second.ticket.status).toBe('waiting_for_customer');
-    expect(offeredSlots(w.ctx.db, t.id).map((s) => s.startsAt)).toEqual([THU_10]);
+    expect((await offeredSlots(w.ctx.db, t.id)).map((s) => s.startsAt)).toEqual([THU_10]);
     expect(
       slotsOf(w, t.id)
         .filter((s) => s.state === 'withdrawn')
@@ -208,7 +208,7 @@ describe('visit times the client picks', () => {
     const before = snapshot(w, t.id);
     let error: unknown;
     try {
-      act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: first[0]?.id ?? 0 });
+      await act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: first[0]?.id ?? 0 });
     } catch (e) {
       error = e;
     }
@@ -217,18 +217,18 @@ describe('visit times the client picks', () => {
     expect(snapshot(w, t.id)).toEqual(before);
   });
 
-  it('changes nothing for a withdrawn, picked, foreign, made-up or past time', () => {
+  it('changes nothing for a withdrawn, picked, foreign, made-up or past time', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    const other = takenTicket(w, 'Printer jams');
-    act(w.ctx, w.as.line1, other.id, {
+    const t = await takenTicket(w);
+    const other = await takenTicket(w, 'Printer jams');
+    await act(w.ctx, w.as.line1, other.id, {
       action: 'offer_visit',
       slots: [{ startsAt: THU_10, endsAt: THU_12 }],
     });
-    const foreign = offeredSlots(w.ctx.db, other.id)[0]?.id ?? 0;
-    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
-    const [early, late] = offeredSlots(w.ctx.db, t.id).map((s) => s.id) as [number, number];
-    act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: early });
+    const foreign = (await offeredSlots(w.ctx.db, other.id))[0]?.id ?? 0;
+    await act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const [early, late] = (await offeredSlots(w.ctx.db, t.id)).map((s) => s.id) as [number, number];
+    await act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId: early });
 
     const refusals: [number, typeof InvalidInputError | typeof TransitionRefusedError, RegExp][] = [
       [late, TransitionRefusedError, /no longer offered/],
@@ -239,7 +239,7 @@ describe('visit times the client picks', () => {
     for (const [slotId, type, message] of refusals) {
       const before = snapshot(w, t.id);
       const otherBefore = snapshot(w, other.id);
-      const attempt = () => act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
+      const attempt = async () => await act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
       expect(attempt, `slot ${slotId}`).toThrow(type);
       expect(attempt, `slot ${slotId}`).toThrow(message);
       expect(snapshot(w, t.id), `slot ${slotId}`).toEqual(before);
@@ -250,32 +250,34 @@ describe('visit times the client picks', () => {
     // A time that has already begun can no longer be picked.
     w.clock.set(THU_10 + MINUTE);
     const before = snapshot(w, other.id);
-    expect(() => act(w.ctx, w.as.clientA, other.id, { action: 'pick_visit', slotId: foreign })).toThrow(
-      /has passed/,
-    );
+    await expect(
+      act(w.ctx, w.as.clientA, other.id, { action: 'pick_visit', slotId: foreign }),
+    ).rejects.toThrow(/has passed/);
     expect(snapshot(w, other.id)).toEqual(before);
   });
 
-  it('lets nobody else pick: another company does not see the ticket, staff may not choose for the client', () => {
+  it('lets nobody else pick: another company does not see the ticket, staff may not choose for the client', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
-    const slotId = offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0;
+    const t = await takenTicket(w);
+    await act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    const slotId = (await offeredSlots(w.ctx.db, t.id))[0]?.id ?? 0;
     const before = snapshot(w, t.id);
     for (const who of ['clientB', 'managerB', 'clientA2', 'stranger'] as const) {
-      expect(() => act(w.ctx, w.as[who], t.id, { action: 'pick_visit', slotId }), who).toThrow(NotFoundError);
+      await expect(act(w.ctx, w.as[who], t.id, { action: 'pick_visit', slotId }), who).rejects.toThrow(
+        NotFoundError,
+      );
     }
     for (const who of ['line1', 'supervisor', 'admin'] as const) {
-      expect(() => act(w.ctx, w.as[who], t.id, { action: 'pick_visit', slotId }), who).toThrow(
+      await expect(act(w.ctx, w.as[who], t.id, { action: 'pick_visit', slotId }), who).rejects.toThrow(
         expect.objectContaining({ reason: 'role' }),
       );
     }
     expect(snapshot(w, t.id)).toEqual(before);
   });
 
-  it('rejects bad offers with a clear error and writes nothing', () => {
+  it('rejects bad offers with a clear error and writes nothing', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
+    const t = await takenTicket(w);
     const now = w.clock.now();
     const slot = (startsAt: number, endsAt: number) => ({ startsAt, endsAt });
     const bad: [Command, RegExp][] = [
@@ -300,76 +302,76 @@ describe('visit times the client picks', () => {
     ];
     const before = snapshot(w, t.id);
     for (const [cmd, message] of bad) {
-      expect(() => act(w.ctx, w.as.line1, t.id, cmd), JSON.stringify(cmd)).toThrow(InvalidInputError);
-      expect(() => act(w.ctx, w.as.line1, t.id, cmd), JSON.stringify(cmd)).toThrow(message);
+      await expect(act(w.ctx, w.as.line1, t.id, cmd), JSON.stringify(cmd)).rejects.toThrow(InvalidInputError);
+      await expect(act(w.ctx, w.as.line1, t.id, cmd), JSON.stringify(cmd)).rejects.toThrow(message);
     }
     expect(snapshot(w, t.id)).toEqual(before);
     // Back to back is not an overlap.
-    act(w.ctx, w.as.line1, t.id, {
+    await act(w.ctx, w.as.line1, t.id, {
       action: 'offer_visit',
       slots: [slot(TUE_10, TUE_12), slot(TUE_12, TUE_14)],
     });
-    expect(offeredSlots(w.ctx.db, t.id)).toHaveLength(2);
+    expect(await offeredSlots(w.ctx.db, t.id)).toHaveLength(2);
   });
 
-  it('lets times lapse when staff fix the visit themselves or the ticket is resolved', () => {
+  it('lets times lapse when staff fix the visit themselves or the ticket is resolved', async () => {
     const w = makeWorld();
-    const t = takenTicket(w);
-    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
-    act(w.ctx, w.as.clientA, t.id, { action: 'resume', answer: 'I will call you' });
-    act(w.ctx, w.as.line1, t.id, { action: 'schedule_visit', startsAt: THU_10, endsAt: THU_12 });
-    expect(offeredSlots(w.ctx.db, t.id)).toEqual([]);
+    const t = await takenTicket(w);
+    await act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes });
+    await act(w.ctx, w.as.clientA, t.id, { action: 'resume', answer: 'I will call you' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'schedule_visit', startsAt: THU_10, endsAt: THU_12 });
+    expect(await offeredSlots(w.ctx.db, t.id)).toEqual([]);
     expect(row(w, t.id)).toMatchObject({ line: 'field', visitStartsAt: THU_10 });
 
-    const u = takenTicket(w, 'Monitor flickers');
-    act(w.ctx, w.as.line1, u.id, { action: 'offer_visit', slots: twoTimes });
-    act(w.ctx, w.as.line1, u.id, { action: 'resolve', resolution: 'It was the cable, fixed by phone' });
-    expect(offeredSlots(w.ctx.db, u.id)).toEqual([]);
+    const u = await takenTicket(w, 'Monitor flickers');
+    await act(w.ctx, w.as.line1, u.id, { action: 'offer_visit', slots: twoTimes });
+    await act(w.ctx, w.as.line1, u.id, { action: 'resolve', resolution: 'It was the cable, fixed by phone' });
+    expect(await offeredSlots(w.ctx.db, u.id)).toEqual([]);
     expect(slotsOf(w, u.id).map((s) => s.state)).toEqual(['withdrawn', 'withdrawn']);
   });
 });
 
 describe('the engineer on site', () => {
   /** A ticket with Tuesday's times offered, the field engineer named. */
-  function booked(w: World) {
-    const t = takenTicket(w);
-    act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes, engineerId: w.ids.field });
+  async function booked(w: World) {
+    const t = await takenTicket(w);
+    await act(w.ctx, w.as.line1, t.id, { action: 'offer_visit', slots: twoTimes, engineerId: w.ids.field });
     return t;
   }
 
-  it('refuses a check-in before a time is picked, and out of order', () => {
+  it('refuses a check-in before a time is picked, and out of order', async () => {
     const w = makeWorld();
-    const t = booked(w);
+    const t = await booked(w);
     // Still waiting for the client's choice.
-    expect(() => act(w.ctx, w.as.supervisor, t.id, { action: 'check_in' })).toThrow(
+    await expect(act(w.ctx, w.as.supervisor, t.id, { action: 'check_in' })).rejects.toThrow(
       expect.objectContaining({ reason: 'status' }),
     );
     // In progress, but no visit booked.
-    const plain = takenTicket(w, 'Keyboard');
+    const plain = await takenTicket(w, 'Keyboard');
     for (const action of ['check_in', 'check_out'] as const) {
       const before = snapshot(w, plain.id);
-      expect(() => act(w.ctx, w.as.supervisor, plain.id, { action }), action).toThrow(
+      await expect(act(w.ctx, w.as.supervisor, plain.id, { action }), action).rejects.toThrow(
         expect.objectContaining({ reason: 'rule' }),
       );
       expect(snapshot(w, plain.id)).toEqual(before);
     }
-    expect(() => act(w.ctx, w.as.supervisor, plain.id, { action: 'check_in' })).toThrow(/no visit/);
+    await expect(act(w.ctx, w.as.supervisor, plain.id, { action: 'check_in' })).rejects.toThrow(/no visit/);
   });
 
-  it('records arrival, then departure, once each, and tells the client', () => {
+  it('records arrival, then departure, once each, and tells the client', async () => {
     const w = makeWorld();
-    const t = booked(w);
-    act(w.ctx, w.as.clientA, t.id, {
+    const t = await booked(w);
+    await act(w.ctx, w.as.clientA, t.id, {
       action: 'pick_visit',
-      slotId: offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0,
+      slotId: (await offeredSlots(w.ctx.db, t.id))[0]?.id ?? 0,
     });
 
     const early = snapshot(w, t.id);
-    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_out' })).toThrow(/not checked in/);
+    await expect(act(w.ctx, w.as.field, t.id, { action: 'check_out' })).rejects.toThrow(/not checked in/);
     expect(snapshot(w, t.id)).toEqual(early);
 
     w.clock.set(TUE_10 + 5 * MINUTE);
-    const inn = act(w.ctx, w.as.field, t.id, { action: 'check_in' });
+    const inn = await act(w.ctx, w.as.field, t.id, { action: 'check_in' });
     expect(inn.ticket).toMatchObject({ status: 'in_progress', visitCheckedInAt: TUE_10 + 5 * MINUTE });
     expect(visitOf(inn.ticket)?.stage).toBe('on_site');
     expect(lastEvent(w, t.id)).toMatchObject({
@@ -379,12 +381,12 @@ describe('the engineer on site', () => {
     });
     expect(notices(w, inn.eventId)).toEqual([{ to: w.ids.clientA, kind: 'requester.check_in' }]);
     const twice = snapshot(w, t.id);
-    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_in' })).toThrow(/already checked in/);
+    await expect(act(w.ctx, w.as.field, t.id, { action: 'check_in' })).rejects.toThrow(/already checked in/);
     expect(snapshot(w, t.id)).toEqual(twice);
 
     w.clock.set(TUE_12 - 10 * MINUTE);
     // The supervisor closes the visit for the engineer: the engineer hears of it too.
-    const out = act(w.ctx, w.as.supervisor, t.id, { action: 'check_out', note: 'Switch replaced' });
+    const out = await act(w.ctx, w.as.supervisor, t.id, { action: 'check_out', note: 'Switch replaced' });
     expect(out.ticket).toMatchObject({ status: 'in_progress', visitCheckedOutAt: TUE_12 - 10 * MINUTE });
     expect(visitOf(out.ticket)?.stage).toBe('done');
     expect(lastEvent(w, t.id)?.data).toEqual({ checkedOutAt: TUE_12 - 10 * MINUTE, note: 'Switch replaced' });
@@ -393,37 +395,44 @@ describe('the engineer on site', () => {
       { to: w.ids.field, kind: 'assignee.check_out' },
     ]);
     const done = snapshot(w, t.id);
-    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_out' })).toThrow(/already checked out/);
-    expect(() => act(w.ctx, w.as.field, t.id, { action: 'check_out', note: 'x'.repeat(2001) })).toThrow(
-      InvalidInputError,
+    await expect(act(w.ctx, w.as.field, t.id, { action: 'check_out' })).rejects.toThrow(
+      /already checked out/,
     );
+    await expect(
+      act(w.ctx, w.as.field, t.id, { action: 'check_out', note: 'x'.repeat(2001) }),
+    ).rejects.toThrow(InvalidInputError);
     expect(snapshot(w, t.id)).toEqual(done);
   });
 
-  it('lets only field staff, 2nd line, supervisors and admins check in', () => {
+  it('lets only field staff, 2nd line, supervisors and admins check in', async () => {
     const w = makeWorld();
-    const t = booked(w);
-    act(w.ctx, w.as.clientA, t.id, {
+    const t = await booked(w);
+    await act(w.ctx, w.as.clientA, t.id, {
       action: 'pick_visit',
-      slotId: offeredSlots(w.ctx.db, t.id)[0]?.id ?? 0,
+      slotId: (await offeredSlots(w.ctx.db, t.id))[0]?.id ?? 0,
     });
     const before = snapshot(w, t.id);
     for (const who of ['line1', 'clientA', 'managerA'] as const) {
-      expect(() => act(w.ctx, w.as[who], t.id, { action: 'check_in' }), who).toThrow(
+      await expect(act(w.ctx, w.as[who], t.id, { action: 'check_in' }), who).rejects.toThrow(
         expect.objectContaining({ reason: 'role' }),
       );
     }
-    expect(() => act(w.ctx, w.as.clientB, t.id, { action: 'check_in' })).toThrow(NotFoundError);
+    await expect(act(w.ctx, w.as.clientB, t.id, { action: 'check_in' })).rejects.toThrow(NotFoundError);
     expect(snapshot(w, t.id)).toEqual(before);
-    expect(act(w.ctx, w.as.line2, t.id, { action: 'check_in' }).ticket.visitCheckedInAt).toBe(w.clock.now());
+    expect((await act(w.ctx, w.as.line2, t.id, { action: 'check_in' })).ticket.visitCheckedInAt).toBe(
+      w.clock.now(),
+    );
   });
 });
 
 describe('categorizing', () => {
-  it('sets an active category without changing the status, as an internal event', () => {
+  it('sets an active category without changing the status, as an internal event', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Paper jam' });
-    const first = act(w.ctx, w.as.line1, t.id, { action: 'categorize', categoryId: w.category.printer });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Paper jam' });
+    const first = await act(w.ctx, w.as.line1, t.id, {
+      action: 'categorize',
+      categoryId: w.category.printer,
+    });
     expect(first.ticket).toMatchObject({ status: 'new', categoryId: w.category.printer });
     expect(lastEvent(w, t.id)).toMatchObject({
       type: 'categorize',
@@ -432,18 +441,21 @@ describe('categorizing', () => {
     });
     // Nobody is assigned and the client does not see internal events.
     expect(notices(w, first.eventId)).toEqual([]);
-    expect(timeline(w.ctx, w.as.clientA, t.id).map((e) => e.type)).toEqual(['created']);
+    expect((await timeline(w.ctx, w.as.clientA, t.id)).map((e) => e.type)).toEqual(['created']);
     expect(first.ticket.firstRespondedAt).toBeNull();
 
-    act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
-    const second = act(w.ctx, w.as.line2, t.id, { action: 'categorize', categoryId: w.category.network });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
+    const second = await act(w.ctx, w.as.line2, t.id, {
+      action: 'categorize',
+      categoryId: w.category.network,
+    });
     expect(second.ticket).toMatchObject({ status: 'open', categoryId: w.category.network });
     expect(notices(w, second.eventId)).toEqual([{ to: w.ids.line1b, kind: 'assignee.categorize' }]);
   });
 
-  it('refuses no change, an unknown or retired category, and clients', () => {
+  it('refuses no change, an unknown or retired category, and clients', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, {
+    const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'Paper jam',
       categoryId: w.category.printer,
@@ -460,21 +472,26 @@ describe('categorizing', () => {
       [retired, /no such category/],
     ];
     for (const [categoryId, message] of refusals) {
-      expect(() => act(w.ctx, w.as.line1, t.id, { action: 'categorize', categoryId })).toThrow(message);
+      await expect(act(w.ctx, w.as.line1, t.id, { action: 'categorize', categoryId })).rejects.toThrow(
+        message,
+      );
     }
-    expect(() =>
+    await expect(
       act(w.ctx, w.as.clientA, t.id, { action: 'categorize', categoryId: w.category.network }),
-    ).toThrow(expect.objectContaining({ reason: 'role' }));
+    ).rejects.toThrow(expect.objectContaining({ reason: 'role' }));
     expect(snapshot(w, t.id)).toEqual(before);
   });
 });
 
 describe('declining an assignment', () => {
-  it('puts an assigned open ticket back in the queue, and refuses when nobody is assigned', () => {
+  it('puts an assigned open ticket back in the queue, and refuses when nobody is assigned', async () => {
     const w = makeWorld();
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'VPN' });
-    act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
-    const declined = act(w.ctx, w.as.line1b, t.id, { action: 'return_to_queue', reason: 'On leave today' });
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'VPN' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'triage', assigneeId: w.ids.line1b });
+    const declined = await act(w.ctx, w.as.line1b, t.id, {
+      action: 'return_to_queue',
+      reason: 'On leave today',
+    });
     expect(declined.ticket).toMatchObject({ status: 'open', assigneeId: null });
     expect(lastEvent(w, t.id)?.data).toEqual({ from: w.ids.line1b, reason: 'On leave today' });
     expect(notices(w, declined.eventId)).toEqual([
@@ -485,7 +502,7 @@ describe('declining an assignment', () => {
     const before = snapshot(w, t.id);
     let error: unknown;
     try {
-      act(w.ctx, w.as.line1, t.id, { action: 'return_to_queue' });
+      await act(w.ctx, w.as.line1, t.id, { action: 'return_to_queue' });
     } catch (e) {
       error = e;
     }
@@ -508,27 +525,30 @@ describe('canned replies', () => {
     return w.ctx.db.select().from(cannedReplies).all();
   }
 
-  it('lists the active ones in order, for staff only', () => {
+  it('lists the active ones in order, for staff only', async () => {
     const w = makeWorld();
     const replies = withReplies(w);
     const idOf = (title: string) => replies.find((r) => r.title === title)?.id ?? 0;
     const [screenshot, restart, old] = [idOf('Screenshot'), idOf('Restart'), idOf('Old')];
-    expect(listCannedReplies(w.ctx, w.as.field).map((r) => r.title)).toEqual(['Restart', 'Screenshot']);
-    expect(getCannedReply(w.ctx, w.as.line1, restart).body).toBe('Please restart the device');
-    expect(getCannedReply(w.ctx, w.as.supervisor, screenshot).title).toBe('Screenshot');
-    expect(() => getCannedReply(w.ctx, w.as.line1, old)).toThrow(NotFoundError);
-    expect(() => getCannedReply(w.ctx, w.as.line1, 999)).toThrow(NotFoundError);
+    expect((await listCannedReplies(w.ctx, w.as.field)).map((r) => r.title)).toEqual([
+      'Restart',
+      'Screenshot',
+    ]);
+    expect((await getCannedReply(w.ctx, w.as.line1, restart)).body).toBe('Please restart the device');
+    expect((await getCannedReply(w.ctx, w.as.supervisor, screenshot)).title).toBe('Screenshot');
+    await expect(getCannedReply(w.ctx, w.as.line1, old)).rejects.toThrow(NotFoundError);
+    await expect(getCannedReply(w.ctx, w.as.line1, 999)).rejects.toThrow(NotFoundError);
     for (const who of ['clientA', 'managerA', 'stranger'] as const) {
-      expect(() => listCannedReplies(w.ctx, w.as[who]), who).toThrow(ForbiddenError);
-      expect(() => getCannedReply(w.ctx, w.as[who], restart), who).toThrow(ForbiddenError);
+      await expect(listCannedReplies(w.ctx, w.as[who]), who).rejects.toThrow(ForbiddenError);
+      await expect(getCannedReply(w.ctx, w.as[who], restart), who).rejects.toThrow(ForbiddenError);
     }
   });
 
-  it('come with the demo: four Russian classics', () => {
+  it('come with the demo: four Russian classics', async () => {
     const db = openDatabase(':memory:');
     const now = Date.parse('2026-11-25T12:00:00Z');
     seedDemo(db, now);
-    const replies = listCannedReplies(createContext(db, new ManualClock(now)), SYSTEM);
+    const replies = await listCannedReplies(createContext(db, new ManualClock(now)), SYSTEM);
     expect(replies).toHaveLength(4);
     expect(replies.map((r) => r.title)).toEqual([
       'Перезагрузите устройство',

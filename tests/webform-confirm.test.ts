@@ -31,7 +31,7 @@ function capture() {
   return { logger: createLogger({ level: 'debug', destination: stream }), text: () => lines.join('\n') };
 }
 
-function world(withUrl = true) {
+async function world(withUrl = true) {
   const log = capture();
   const w = apiWorld(
     {},
@@ -42,7 +42,7 @@ function world(withUrl = true) {
     },
   );
   w.ctx.db.update(people).set({ email: 'client.a@alpha.example' }).where(eq(people.id, w.ids.clientA)).run();
-  return { w, key: webformForAdmin(w.ctx, w.as.admin).key, log };
+  return { w, key: (await webformForAdmin(w.ctx, w.as.admin)).key, log };
 }
 
 /** Files a request with client A's address, as a stranger would. */
@@ -78,7 +78,7 @@ const pathOf = (link: string) => link.slice(ORIGIN.length);
 
 describe('confirming a web request by the known person', () => {
   it('mails the known person a link that names no word of the submission', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const ticket = await fileAsStranger(w, key);
     expect(ticket.requesterId).not.toBe(w.ids.clientA);
     const rows = confirmMail(w, ticket.id);
@@ -89,7 +89,7 @@ describe('confirming a web request by the known person', () => {
     const link = String(row.payload.link);
     expect(link.startsWith(`${ORIGIN}/form/confirm/`)).toBe(true);
     for (const language of ['ru', 'en'] as const) {
-      const wording = noticeWording(w.ctx, translator(language), row, language);
+      const wording = await noticeWording(w.ctx, translator(language), row, language);
       expect(wording.body).toContain(link);
       expect(wording.body).toContain(String(ticket.number));
       expect(`${wording.title}\n${wording.body}`).not.toContain('password');
@@ -97,14 +97,14 @@ describe('confirming a web request by the known person', () => {
   });
 
   it('makes no link without the desk public address: the request stays unverified', async () => {
-    const { w, key } = world(false);
+    const { w, key } = await world(false);
     const ticket = await fileAsStranger(w, key);
     expect(confirmMail(w, ticket.id)).toEqual([]);
     expect(ticket.companyId).toBeNull();
   });
 
   it('shows the page on GET and changes nothing; POST moves the ticket with its company and an event', async () => {
-    const { w, key, log } = world();
+    const { w, key, log } = await world();
     const ticket = await fileAsStranger(w, key);
     const link = pathOf(String(confirmMail(w, ticket.id)[0]?.payload.link));
 
@@ -148,7 +148,9 @@ describe('confirming a web request by the known person', () => {
       .all();
     expect(told.map((r) => r.kind)).toContain('line.requester_confirmed');
     for (const row of told.filter((r) => r.kind === 'line.requester_confirmed'))
-      expect(noticeWording(w.ctx, translator('ru'), row, 'ru').title).toContain('Подтверждена заявителем');
+      expect((await noticeWording(w.ctx, translator('ru'), row, 'ru')).title).toContain(
+        'Подтверждена заявителем',
+      );
 
     const again = await call(w, null, 'POST', link, 'lang=en', {
       'Content-Type': 'application/x-www-form-urlencoded',
@@ -171,7 +173,7 @@ describe('confirming a web request by the known person', () => {
   });
 
   it('refuses a forged or expired link, and a ticket the 1st line already sorted out', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const ticket = await fileAsStranger(w, key);
     const link = pathOf(String(confirmMail(w, ticket.id)[0]?.payload.link));
     const [ticketId, , expiresAt, mac] = link.slice('/form/confirm/'.length).split('.');
@@ -200,7 +202,7 @@ const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 describe('the status page of a web request', () => {
   async function filed() {
-    const { w, key, log } = world();
+    const { w, key, log } = await world();
     const ticket = await fileAsStranger(w, key, 'new.visitor@example.org');
     const ack = w.ctx.db
       .select()
@@ -212,14 +214,14 @@ describe('the status page of a web request', () => {
     if (!ack) throw new Error('no acknowledgement');
     const link = String(ack.payload.statusLink);
     expect(link.startsWith(`${ORIGIN}/form/status/`)).toBe(true);
-    expect(noticeWording(w.ctx, translator('en'), ack, 'en').body).toContain(link);
+    expect((await noticeWording(w.ctx, translator('en'), ack, 'en')).body).toContain(link);
     return { w, ticket, log, path: pathOf(link) };
   }
 
   it('shows the status and the public history only; a forged link is 404; the token stays out of the log', async () => {
     const { w, ticket, log, path } = await filed();
-    addComment(w.ctx, w.as.line1, ticket.id, { body: 'Staff only: check his licence', internal: true });
-    addComment(w.ctx, w.as.line1, ticket.id, { body: 'We are looking into it' });
+    await addComment(w.ctx, w.as.line1, ticket.id, { body: 'Staff only: check his licence', internal: true });
+    await addComment(w.ctx, w.as.line1, ticket.id, { body: 'We are looking into it' });
     const page = await call(w, null, 'GET', `${path}?lang=en`);
     expect(page.status).toBe(200);
     expect(page.text).toContain(`Request #${ticket.number}`);
@@ -256,8 +258,8 @@ describe('the status page of a web request', () => {
     ]);
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.channel).toBe('web');
 
-    act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
-    act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
     const resolvedPage = await call(w, null, 'GET', `${path}?lang=en`);
     expect(resolvedPage.text).toContain('Yes, it is solved');
     const noReason = await call(w, null, 'POST', path, 'lang=en&do=reopen&body=', FORM);
@@ -268,7 +270,7 @@ describe('the status page of a web request', () => {
       'resolved',
     );
 
-    act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Replaced the rollers' });
+    await act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Replaced the rollers' });
     const confirmed = await call(w, null, 'POST', path, 'lang=en&do=confirm', FORM);
     expect(confirmed.text).toContain('The request is closed.');
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.status).toBe('closed');

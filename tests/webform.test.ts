@@ -14,9 +14,9 @@ import { storeSnapshot } from './fixtures.ts';
 
 const LIMITS = { perIpHour: 3, perIpDay: 10, perFormDay: 100 };
 
-function world(limits = LIMITS): { w: ApiWorld; key: string } {
+async function world(limits = LIMITS): Promise<{ w: ApiWorld; key: string }> {
   const w = apiWorld({}, { webformLimits: limits });
-  return { w, key: webformForAdmin(w.ctx, w.as.admin).key };
+  return { w, key: (await webformForAdmin(w.ctx, w.as.admin)).key };
 }
 
 interface Ticket {
@@ -49,7 +49,7 @@ function post(w: ApiWorld, key: string, body: Record<string, unknown>, headers: 
 
 describe('the website form', () => {
   it('files a request in channel web with the fields, after the minimum fill time', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const t = await solved(w, key);
     w.clock.advance(4_000);
     const res = await post(w, key, { ...FIELDS, category: w.category.printer, ...t });
@@ -69,7 +69,7 @@ describe('the website form', () => {
   });
 
   it('files a known address under a new person with no company (unverified)', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     w.ctx.db
       .update(people)
       .set({ email: 'client.a@alpha.example' })
@@ -92,7 +92,7 @@ describe('the website form', () => {
   });
 
   it('does not place a stranger with a company by the mail domain typed into the form', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     w.ctx.db
       .update(companies)
       .set({ emailDomain: 'alpha.example' })
@@ -114,7 +114,7 @@ describe('the website form', () => {
   });
 
   it('keeps a known number with its owner alone', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     w.ctx.db.update(people).set({ phone: '+79161112233' }).where(eq(people.id, w.ids.clientB)).run();
     const t = await solved(w, key);
     w.clock.advance(4_000);
@@ -129,7 +129,7 @@ describe('the website form', () => {
   });
 
   it('takes multipart with files, and refuses too many or of a bad type', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const form = async (t: Ticket, files: { name: string; bytes: string }[]) => {
       const data = new FormData();
       for (const [k, v] of Object.entries({ ...FIELDS, ...t })) data.append(k, v);
@@ -171,7 +171,7 @@ describe('the website form', () => {
   });
 
   it('refuses a missing, forged, too fresh or expired token, writing nothing', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const t = await solved(w, key);
     const before = storeSnapshot(w.ctx.db);
     const tooFresh = await post(w, key, { ...FIELDS, ...t }, { 'Accept-Language': 'en' });
@@ -190,7 +190,7 @@ describe('the website form', () => {
   });
 
   it('refuses a filled honeypot and a missing or invalid proof of work; a proof sent again gets its request', async () => {
-    const { w, key } = world({ ...LIMITS, perIpHour: 10 });
+    const { w, key } = await world({ ...LIMITS, perIpHour: 10 });
     const t = await solved(w, key);
     w.clock.advance(4_000);
     const before = storeSnapshot(w.ctx.db);
@@ -219,7 +219,7 @@ describe('the website form', () => {
   });
 
   it('words field errors in Russian or English and lets the same proof be sent again once fixed', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const t = await solved(w, key);
     w.clock.advance(4_000);
     const before = storeSnapshot(w.ctx.db);
@@ -245,7 +245,7 @@ describe('the website form', () => {
   });
 
   it('counts submissions per address an hour', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const t = await solved(w, key);
     w.clock.advance(4_000);
     for (let i = 0; i < LIMITS.perIpHour; i++) expect((await post(w, key, { name: '' })).status).toBe(400);
@@ -259,7 +259,7 @@ describe('the website form', () => {
   });
 
   it('serves its page in the asked language, the widget from the desk itself and an embed snippet', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     const ru = await call(w, null, 'GET', `/form/${key}`, undefined, { 'Accept-Language': 'ru' });
     expect(ru.status).toBe(200);
     expect(ru.text).toContain('Заявка в IT-поддержку');
@@ -280,7 +280,7 @@ describe('the website form', () => {
   });
 
   it('keeps its counts across a restart of the desk', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     for (let i = 0; i < LIMITS.perIpHour; i++) expect((await post(w, key, { name: '' })).status).toBe(400);
     // A new process on the same store: the address's allowance is still used up.
     const restarted = restartedApi(w, { webformLimits: LIMITS });
@@ -294,7 +294,7 @@ describe('the website form', () => {
   });
 
   it('counts only accepted submissions against the form', async () => {
-    const { w, key } = world({ ...LIMITS, perFormDay: 1 });
+    const { w, key } = await world({ ...LIMITS, perFormDay: 1 });
     const t = await solved(w, key);
     w.clock.advance(4_000);
     expect((await post(w, key, { name: '' })).status).toBe(400);
@@ -305,7 +305,7 @@ describe('the website form', () => {
   });
 
   it('is gone when switched off, and only admins switch it', async () => {
-    const { w, key } = world();
+    const { w, key } = await world();
     expect((await call(w, 'line1', 'PATCH', '/api/admin/webform', { enabled: false })).status).toBe(403);
     expect((await call(w, 'admin', 'GET', '/api/admin/webform')).json).toEqual({ enabled: true, key });
     const t = await solved(w, key);

@@ -28,56 +28,56 @@ const peopleQuerySchema = z.object({
 export function adminRoutes(deps: ApiDeps) {
   const { desk } = deps;
   return new Hono<ApiEnv>()
-    .get('/admin/companies', (c) => c.json({ companies: listCompanies(desk, c.var.actor) }))
+    .get('/admin/companies', async (c) => c.json({ companies: await listCompanies(desk, c.var.actor) }))
     .post('/admin/companies', async (c) =>
-      c.json({ company: createCompany(desk, c.var.actor, await input(c)) }, 201),
+      c.json({ company: await createCompany(desk, c.var.actor, await input(c)) }, 201),
     )
     .patch('/admin/companies/:id', async (c) => {
       const id = pathId(c, 'id');
-      return c.json({ company: updateCompany(desk, c.var.actor, id, await input(c)) });
+      return c.json({ company: await updateCompany(desk, c.var.actor, id, await input(c)) });
     })
-    .get('/admin/contracts', (c) => c.json({ contracts: listContracts(desk, c.var.actor) }))
+    .get('/admin/contracts', async (c) => c.json({ contracts: await listContracts(desk, c.var.actor) }))
     .post('/admin/contracts', async (c) =>
-      c.json({ contract: createContract(desk, c.var.actor, await input(c)) }, 201),
+      c.json({ contract: await createContract(desk, c.var.actor, await input(c)) }, 201),
     )
     .patch('/admin/contracts/:id', async (c) => {
       const id = pathId(c, 'id');
-      return c.json({ contract: updateContract(desk, c.var.actor, id, await input(c)) });
+      return c.json({ contract: await updateContract(desk, c.var.actor, id, await input(c)) });
     })
-    .get('/admin/calendars', (c) => c.json({ calendars: listCalendars(desk, c.var.actor) }))
+    .get('/admin/calendars', async (c) => c.json({ calendars: await listCalendars(desk, c.var.actor) }))
     .post('/admin/calendars', async (c) =>
-      c.json({ calendar: createCalendar(desk, c.var.actor, await input(c)) }, 201),
+      c.json({ calendar: await createCalendar(desk, c.var.actor, await input(c)) }, 201),
     )
     .patch('/admin/calendars/:id', async (c) => {
       const id = pathId(c, 'id');
-      return c.json({ calendar: updateCalendar(desk, c.var.actor, id, await input(c)) });
+      return c.json({ calendar: await updateCalendar(desk, c.var.actor, id, await input(c)) });
     })
-    .get('/admin/categories', (c) => c.json({ categories: listAllCategories(desk, c.var.actor) }))
+    .get('/admin/categories', async (c) => c.json({ categories: await listAllCategories(desk, c.var.actor) }))
     .post('/admin/categories', async (c) =>
-      c.json({ category: createCategory(desk, c.var.actor, await input(c)) }, 201),
+      c.json({ category: await createCategory(desk, c.var.actor, await input(c)) }, 201),
     )
     .patch('/admin/categories/:id', async (c) => {
       const id = pathId(c, 'id');
-      return c.json({ category: updateCategory(desk, c.var.actor, id, await input(c)) });
+      return c.json({ category: await updateCategory(desk, c.var.actor, id, await input(c)) });
     })
-    .get('/admin/people', (c) =>
-      c.json({ people: listPeople(desk, c.var.actor, readQuery(c, peopleQuerySchema)) }),
+    .get('/admin/people', async (c) =>
+      c.json({ people: await listPeople(desk, c.var.actor, readQuery(c, peopleQuerySchema)) }),
     )
     .patch('/admin/people/:id', async (c) => {
       const id = pathId(c, 'id');
-      return c.json({ person: updatePerson(desk, c.var.actor, id, await input(c)) });
+      return c.json({ person: await updatePerson(desk, c.var.actor, id, await input(c)) });
     })
     .post('/admin/people/:id/roles', async (c) => {
       const id = pathId(c, 'id');
-      return c.json({ person: addRole(desk, c.var.actor, id, await input(c)) }, 201);
+      return c.json({ person: await addRole(desk, c.var.actor, id, await input(c)) }, 201);
     })
-    .delete('/admin/people/:id/roles/:membershipId', (c) => {
+    .delete('/admin/people/:id/roles/:membershipId', async (c) => {
       const id = pathId(c, 'id');
       const membershipId = pathId(c, 'membershipId');
-      return c.json({ person: removeRole(desk, c.var.actor, id, membershipId) });
+      return c.json({ person: await removeRole(desk, c.var.actor, id, membershipId) });
     })
     .post('/admin/invites', async (c) => {
-      const invite = createInvite(desk, c.var.actor, await input(c));
+      const invite = await createInvite(desk, c.var.actor, await input(c));
       const link = deps.botUsername ? `https://t.me/${deps.botUsername}?start=${invite.code}` : null;
       return c.json(
         {

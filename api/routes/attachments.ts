@@ -32,7 +32,7 @@ export function attachmentRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>().get('/tickets/:id/attachments/:attachmentId', async (c) => {
     const ticketId = pathId(c, 'id');
     const attachmentId = pathId(c, 'attachmentId');
-    const file = ticketAttachments(desk, c.var.actor, ticketId).find((a) => a.id === attachmentId);
+    const file = (await ticketAttachments(desk, c.var.actor, ticketId)).find((a) => a.id === attachmentId);
     if (!file) throw new ApiError(404, 'not_found', `attachment ${attachmentId} not found`);
     // A file uploaded to the desk: its bytes are in the store, its type was found from them on upload.
     if (file.storagePath) {

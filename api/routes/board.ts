@@ -17,10 +17,10 @@ const boardQuerySchema = z.object({
 
 export function boardRoutes(deps: ApiDeps) {
   const { desk } = deps;
-  return new Hono<ApiEnv>().get('/board', (c) => {
-    const entries = board(desk, c.var.actor, readQuery(c, boardQuerySchema));
+  return new Hono<ApiEnv>().get('/board', async (c) => {
+    const entries = await board(desk, c.var.actor, readQuery(c, boardQuerySchema));
     return c.json({
-      tickets: ticketSummaries(
+      tickets: await ticketSummaries(
         desk,
         entries.map((e) => e.ticket),
         c.var.person.language,

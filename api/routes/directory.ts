@@ -126,8 +126,8 @@ export function directoryRoutes(deps: ApiDeps) {
         throw e;
       }
     };
-  const exportName = (c: Context<ApiEnv>, type: string) =>
-    `directory-${localDay(desk.clock.now(), zoneFor(desk, c.var.actor, null, undefined))}.${type}`;
+  const exportName = async (c: Context<ApiEnv>, type: string) =>
+    `directory-${localDay(desk.clock.now(), await zoneFor(desk, c.var.actor, null, undefined))}.${type}`;
 
   return new Hono<ApiEnv>()
     .use(
@@ -160,11 +160,11 @@ export function directoryRoutes(deps: ApiDeps) {
         return c.json({ ...withTexts(result, t), written: result.written } satisfies DirectoryImportBody);
       }),
     )
-    .get('/admin/directory/export.csv', (c) => {
-      const csv = directoryCsv(desk, c.var.actor, c.var.person.language);
+    .get('/admin/directory/export.csv', async (c) => {
+      const csv = await directoryCsv(desk, c.var.actor, c.var.person.language);
       return c.body(csv, 200, {
         'Content-Type': DIRECTORY_CSV_MIME,
-        'Content-Disposition': attachmentDisposition(exportName(c, 'csv')),
+        'Content-Disposition': attachmentDisposition(await exportName(c, 'csv')),
         'Cache-Control': 'private, no-store',
       });
     })
@@ -172,7 +172,7 @@ export function directoryRoutes(deps: ApiDeps) {
       const bytes = await directoryXlsx(desk, c.var.actor, c.var.person.language);
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
         'Content-Type': DIRECTORY_XLSX_MIME,
-        'Content-Disposition': attachmentDisposition(exportName(c, 'xlsx')),
+        'Content-Disposition': attachmentDisposition(await exportName(c, 'xlsx')),
         'Cache-Control': 'private, no-store',
       });
     });

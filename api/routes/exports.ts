@@ -16,10 +16,10 @@ const exportQuerySchema = ticketQuerySchema.extend({ tz: zoneText.optional() });
 export function exportRoutes(deps: ApiDeps, log: (error: unknown) => void) {
   const { desk } = deps;
   const ticketExport = (type: FileFormat) =>
-    new Hono<ApiEnv>().get(`/tickets/export.${type}`, (c) => {
+    new Hono<ApiEnv>().get(`/tickets/export.${type}`, async (c) => {
       const { tz, ...filter } = readQuery(c, exportQuerySchema);
       const { actor, person } = c.var;
-      const timeZone = zoneFor(desk, actor, filter.companyId ?? null, tz);
+      const timeZone = await zoneFor(desk, actor, filter.companyId ?? null, tz);
       const format = { t: translator(person.language), language: person.language, timeZone };
       const file = ticketsFile(desk, actor, filter, format, type, log);
       const name = `tickets-${localDay(desk.clock.now(), timeZone)}.${type}`;
@@ -30,14 +30,14 @@ export function exportRoutes(deps: ApiDeps, log: (error: unknown) => void) {
       });
     });
   const reportExport = (type: FileFormat) =>
-    new Hono<ApiEnv>().get(`/reports/export.${type}`, (c) => {
+    new Hono<ApiEnv>().get(`/reports/export.${type}`, async (c) => {
       const q = readQuery(c, reportQuerySchema);
       const { actor, person } = c.var;
       const companyId = reportCompany(actor, q.companyId);
-      const report = buildReport(desk, actor, { companyId, from: q.from, to: q.to });
-      const timeZone = zoneFor(desk, actor, companyId, q.tz);
+      const report = await buildReport(desk, actor, { companyId, from: q.from, to: q.to });
+      const timeZone = await zoneFor(desk, actor, companyId, q.tz);
       const format = { t: translator(person.language), language: person.language, timeZone };
-      const file = reportFile(desk, actor, report, format, type, log);
+      const file = await reportFile(desk, actor, report, format, type, log);
       const name = `report-${localDay(q.from, timeZone)}-${localDay(q.to - 1, timeZone)}.${type}`;
       return c.body(file.stream, 200, {
         'Content-Type': file.mimeType,

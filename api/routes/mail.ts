@@ -16,6 +16,7 @@ import {
   saveMailSettings,
 } from '../../core/mail-settings.ts';
 import { assertAdmin } from '../../core/permissions.ts';
+import { queryOne } from '../../db/access.ts';
 import { tickets } from '../../db/schema.ts';
 import { type MailIntakeResult, takeMail } from '../../email/ingest.ts';
 import { parseMailboxUrl } from '../../email/mailbox.ts';
@@ -73,20 +74,23 @@ const settingsBody = z.record(z.string(), z.unknown());
 export function mailRoutes(deps: ApiDeps) {
   const { desk } = deps;
   const environment = deps.mail?.environment;
-  const numberOf = (ticketId: number | null): number | null =>
+  const numberOf = async (ticketId: number | null): Promise<number | null> =>
     ticketId === null
       ? null
-      : (desk.db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)).get()
-          ?.number ?? null);
+      : ((
+          await queryOne(
+            desk.db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)),
+          )
+        )?.number ?? null);
   /** The row by its path id: 404 when there is none; with `held`, 409 once someone decided on it. */
-  const rowOf = (id: number, held: boolean) => {
-    const row = quarantinedMail(desk.db, id);
+  const rowOf = async (id: number, held: boolean) => {
+    const row = await quarantinedMail(desk.db, id);
     if (!row) throw new ApiError(404, 'not_found', `quarantined mail ${id} not found`);
     if (held && row.state !== 'held')
       throw new ApiError(409, 'conflict', `mail ${id} is ${row.state} already`);
     return row;
   };
-  const taken = (id: number, result: MailIntakeResult): TakeAgainBody | null => {
+  const taken = async (id: number, result: MailIntakeResult): Promise<TakeAgainBody | null> => {
     let ticketId: number | null;
     if (result.kind === 'filed') {
       const { outcome } = result;
@@ -96,14 +100,14 @@ export function mailRoutes(deps: ApiDeps) {
     } else if (result.kind === 'bounce') ticketId = result.ticketId;
     else return null;
     // Someone else deciding meanwhile changes nothing here: the mail is in the desk now.
-    decideQuarantined(desk.db, id, { state: 'taken', ticketId }, desk.clock.now());
-    return { state: 'taken', ticketId, number: numberOf(ticketId) };
+    await decideQuarantined(desk.db, id, { state: 'taken', ticketId }, desk.clock.now());
+    return { state: 'taken', ticketId, number: await numberOf(ticketId) };
   };
 
   return new Hono<ApiEnv>()
-    .get('/admin/mail', (c) => {
+    .get('/admin/mail', async (c) => {
       assertAdmin(c.var.actor);
-      const held: HeldMail[] = heldMail(desk.db, HELD_SHOWN).map((r) => ({
+      const held: HeldMail[] = (await heldMail(desk.db, HELD_SHOWN)).map((r) => ({
         id: r.id,
         from: r.fromAddress,
         subject: r.subject,
@@ -116,7 +120,7 @@ export function mailRoutes(deps: ApiDeps) {
     .get('/admin/mail/quarantine/:id/original', async (c) => {
       assertAdmin(c.var.actor);
       const id = pathId(c, 'id');
-      const bytes = await fileStoreOf(deps).read(rowOf(id, false).storagePath);
+      const bytes = await fileStoreOf(deps).read((await rowOf(id, false)).storagePath);
       if (!bytes) throw new ApiError(404, 'not_found', `the original of mail ${id} is not in the file store`);
       return c.body(new Uint8Array(bytes), 200, {
         'Content-Type': 'message/rfc822',
@@ -131,7 +135,7 @@ export function mailRoutes(deps: ApiDeps) {
     .post('/admin/mail/quarantine/:id/take', async (c) => {
       assertAdmin(c.var.actor);
       const id = pathId(c, 'id');
-      const row = rowOf(id, true);
+      const row = await rowOf(id, true);
       const bytes = await fileStoreOf(deps).read(row.storagePath);
       if (!bytes) throw new ApiError(404, 'not_found', `the original of mail ${id} is not in the file store`);
       const result = await takeMail(
@@ -159,20 +163,20 @@ export function mailRoutes(deps: ApiDeps) {
         );
       }
       if (result.kind === 'dropped') {
-        decideQuarantined(desk.db, id, { state: 'dismissed' }, desk.clock.now());
+        await decideQuarantined(desk.db, id, { state: 'dismissed' }, desk.clock.now());
         return c.json({ state: 'dismissed', reason: result.reason } satisfies TakeAgainBody);
       }
-      const body = taken(id, result);
+      const body = await taken(id, result);
       if (!body) throw new ApiError(409, 'conflict', `mail ${id} was not taken`);
       return c.json(body satisfies TakeAgainBody);
     })
-    .get('/admin/mail/settings', (c) =>
-      c.json(mailSettingsView(desk, c.var.actor, environment) satisfies MailSettingsView),
+    .get('/admin/mail/settings', async (c) =>
+      c.json((await mailSettingsView(desk, c.var.actor, environment)) satisfies MailSettingsView),
     )
     .put('/admin/mail/settings', async (c) => {
       assertAdmin(c.var.actor);
       const body = await readJson(c, settingsBody);
-      saveMailSettings(desk, c.var.actor, body, environment);
+      await saveMailSettings(desk, c.var.actor, body, environment);
       try {
         await deps.mail?.reload?.();
       } catch (error) {
@@ -182,7 +186,7 @@ export function mailRoutes(deps: ApiDeps) {
           'mail: reload failed',
         );
       }
-      return c.json(mailSettingsView(desk, c.var.actor, environment) satisfies MailSettingsView);
+      return c.json((await mailSettingsView(desk, c.var.actor, environment)) satisfies MailSettingsView);
     })
     .post('/admin/mail/settings/check', async (c) => {
       assertAdmin(c.var.actor);
@@ -190,15 +194,15 @@ export function mailRoutes(deps: ApiDeps) {
       const hasBody = (c.req.header('content-length') ?? '') !== '0' && c.req.header('content-type');
       const settings =
         hasBody && !environmentSetsMail(environment)
-          ? resolveMailSettings(desk, c.var.actor, await readJson(c, settingsBody))
-          : effectiveMailSettings(desk, c.var.actor, environment);
+          ? await resolveMailSettings(desk, c.var.actor, await readJson(c, settingsBody))
+          : await effectiveMailSettings(desk, c.var.actor, environment);
       return c.json((await checkMailSettings(settings)) satisfies MailCheckResult);
     })
-    .post('/admin/mail/quarantine/:id/dismiss', (c) => {
+    .post('/admin/mail/quarantine/:id/dismiss', async (c) => {
       assertAdmin(c.var.actor);
       const id = pathId(c, 'id');
-      rowOf(id, true);
-      if (!decideQuarantined(desk.db, id, { state: 'dismissed' }, desk.clock.now()))
+      await rowOf(id, true);
+      if (!(await decideQuarantined(desk.db, id, { state: 'dismissed' }, desk.clock.now())))
         throw new ApiError(409, 'conflict', `mail ${id} was decided on meanwhile`);
       return c.json({ state: 'dismissed' as const });
     });

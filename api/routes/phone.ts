@@ -39,9 +39,9 @@ function idempotencyKey(header: string | undefined, personId: number): string | 
 export function phoneRoutes(deps: ApiDeps) {
   const { desk } = deps;
   return new Hono<ApiEnv>()
-    .get('/phone/callers', (c) => {
+    .get('/phone/callers', async (c) => {
       const { number } = readQuery(c, callerQuery);
-      return c.json({ caller: lookUpCaller(desk, c.var.actor, number) });
+      return c.json({ caller: await lookUpCaller(desk, c.var.actor, number) });
     })
     .post('/phone/calls', async (c) => {
       const { uploads: uploadIds, ...body } = await readJson(c, callBody);
@@ -50,14 +50,14 @@ export function phoneRoutes(deps: ApiDeps) {
       assertTakesCalls(actor);
       const key = idempotencyKey(c.req.header('idempotency-key'), person.id);
       // A retry answers with what the first submit did, before its files (linked by then) are looked for.
-      const before = key === undefined ? undefined : filedBefore(desk, actor, key);
+      const before = key === undefined ? undefined : await filedBefore(desk, actor, key);
       if (before) return c.json(before, 200);
       const store = fileStoreOf(deps);
       const uploads =
         uploadIds && uploadIds.length > 0
           ? await store.takePending(person.id, uploadIds, desk.clock.now())
           : [];
-      const filed = fileCall(
+      const filed = await fileCall(
         desk,
         actor,
         { ...body, ...(key === undefined ? {} : { intakeKey: key }) },

@@ -7,6 +7,7 @@ import { type Actor, managedCompanies, ticketScope } from '../../core/permission
 import { reportSeries } from '../../core/report-series.ts';
 import { buildReport } from '../../core/reports.ts';
 import { instantSchema } from '../../core/validation.ts';
+import { queryOne } from '../../db/access.ts';
 import { companies } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
@@ -43,13 +44,13 @@ export function reportCompany(actor: Actor, companyId: number | null | undefined
 export function reportRoutes(deps: ApiDeps, log: (error: unknown) => void) {
   const { desk } = deps;
   return new Hono<ApiEnv>()
-    .get('/reports', (c) => {
+    .get('/reports', async (c) => {
       const q = readQuery(c, reportQuerySchema);
       const { actor, person } = c.var;
       const companyId = reportCompany(actor, q.companyId);
-      const report = buildReport(desk, actor, { companyId, from: q.from, to: q.to });
-      const timeZone = zoneFor(desk, actor, companyId, q.tz);
-      const series = reportSeries(
+      const report = await buildReport(desk, actor, { companyId, from: q.from, to: q.to });
+      const timeZone = await zoneFor(desk, actor, companyId, q.tz);
+      const series = await reportSeries(
         desk,
         actor,
         { companyId, from: q.from, to: q.to, timeZone },
@@ -69,20 +70,23 @@ export function reportRoutes(deps: ApiDeps, log: (error: unknown) => void) {
       const body = await readJson(c, sendBody);
       const { actor, person } = c.var;
       const companyId = reportCompany(actor, body.companyId);
-      const report = buildReport(desk, actor, { companyId, from: body.from, to: body.to });
-      const timeZone = zoneFor(desk, actor, companyId, body.tz);
+      const report = await buildReport(desk, actor, { companyId, from: body.from, to: body.to });
+      const timeZone = await zoneFor(desk, actor, companyId, body.tz);
       if (!deps.sendDocument)
         throw new ApiError(503, 'unavailable', 'sending files through the bot is not set up');
       if (person.telegramUserId === null) throw new ApiError(409, 'conflict', 'no Telegram chat to send to');
       const t = translator(person.language);
       const format = { t, language: person.language, timeZone };
-      const bytes = await bytesOf(reportFile(desk, actor, report, format, body.format, log));
+      const bytes = await bytesOf(await reportFile(desk, actor, report, format, body.format, log));
       const fileName = `report-${localDay(body.from, timeZone)}-${localDay(body.to - 1, timeZone)}.${body.format}`;
       const company =
         companyId === null
           ? t('report-all-companies')
-          : (desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()
-              ?.name ?? '');
+          : ((
+              await queryOne(
+                desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)),
+              )
+            )?.name ?? '');
       const caption = t('report-send-caption', {
         // The period as the days it covers ([from, to) ends the day before `to`), in the report's zone.
         from: localDay(body.from, timeZone),

@@ -15,9 +15,9 @@ const objectBody = z.record(z.string(), z.unknown());
 export function setupRoutes(deps: ApiDeps) {
   const { desk } = deps;
   return new Hono<ApiEnv>()
-    .get('/admin/setup', (c) =>
+    .get('/admin/setup', async (c) =>
       c.json({
-        checklist: setupChecklist(desk, c.var.actor, {
+        checklist: await setupChecklist(desk, c.var.actor, {
           // What lives outside the store: the process's configuration, as the caller of createApi knows it.
           miniAppUrl: deps.miniAppUrl,
           emailConfigured:
@@ -27,13 +27,13 @@ export function setupRoutes(deps: ApiDeps) {
         }),
       }),
     )
-    .get('/admin/desk', (c) => {
+    .get('/admin/desk', async (c) => {
       // deskProfile itself is unguarded (the bot reads the name for everyone); this route is the admin's.
       assertAdmin(c.var.actor);
-      return c.json({ desk: deskProfile(desk) });
+      return c.json({ desk: await deskProfile(desk) });
     })
     .patch('/admin/desk', async (c) => {
       const body = (await readJson(c, objectBody)) as DeskProfileInput;
-      return c.json({ desk: updateDeskProfile(desk, c.var.actor, body) });
+      return c.json({ desk: await updateDeskProfile(desk, c.var.actor, body) });
     });
 }

@@ -66,9 +66,9 @@ export function ctiWebhookRoutes(deps: ApiDeps, beforeAuth?: MiddlewareHandler<A
   const app = new Hono<ApiEnv>();
   if (beforeAuth) app.use(path, beforeAuth);
   return app.use(path, limit).post(path, async (c) => {
-    if (!ctiTokenMatches(desk.db, c.req.param('token') ?? ''))
+    if (!(await ctiTokenMatches(desk.db, c.req.param('token') ?? '')))
       return errorJson(c, 401, { code: 'unauthorized', message: 'unauthorized' });
-    const result = recordCallEvent(desk, (await ctiFields(c)) as Parameters<typeof recordCallEvent>[1]);
+    const result = await recordCallEvent(desk, (await ctiFields(c)) as Parameters<typeof recordCallEvent>[1]);
     return c.json({ ok: true, changed: result.changed });
   });
 }
@@ -77,17 +77,17 @@ export function telephonyRoutes(deps: ApiDeps) {
   const { desk } = deps;
   const webhook = (token: string) => ({ token, path: `${CTI_PATH_PREFIX}${token}` });
   return new Hono<ApiEnv>()
-    .get('/admin/telephony', (c) => c.json(webhook(ctiToken(desk, c.var.actor))))
-    .post('/admin/telephony/rotate', (c) => c.json(webhook(rotateCtiToken(desk, c.var.actor))))
-    .get('/calls/callbacks', (c) => c.json({ callbacks: callbackQueue(desk, c.var.actor) }))
-    .post('/calls/:callId/callback-done', (c) => {
-      const call = callbackDone(desk, c.var.actor, callIdOf(c));
+    .get('/admin/telephony', async (c) => c.json(webhook(await ctiToken(desk, c.var.actor))))
+    .post('/admin/telephony/rotate', async (c) => c.json(webhook(await rotateCtiToken(desk, c.var.actor))))
+    .get('/calls/callbacks', async (c) => c.json({ callbacks: await callbackQueue(desk, c.var.actor) }))
+    .post('/calls/:callId/callback-done', async (c) => {
+      const call = await callbackDone(desk, c.var.actor, callIdOf(c));
       return c.json({ callId: call.callId, doneAt: call.callbackDoneAt });
     })
     .post('/calls/:callId/ticket', async (c) => {
       const callId = callIdOf(c);
       const { ticketId } = await readJson(c, linkBody);
-      const call = linkCallToTicket(desk, c.var.actor, callId, ticketId);
+      const call = await linkCallToTicket(desk, c.var.actor, callId, ticketId);
       return c.json({ callId: call.callId, ticketId: call.ticketId });
     });
 }

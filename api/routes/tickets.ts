@@ -97,15 +97,20 @@ export function ticketRoutes(deps: ApiDeps) {
     ids && ids.length > 0
       ? fileStoreOf(deps).takePending(c.var.person.id, ids, desk.clock.now())
       : Promise.resolve([]);
-  const detailOf = (c: { var: ApiEnv['Variables'] }, ticketId: number) =>
-    ticketDetail(desk, c.var.actor, getTicket(desk, c.var.actor, ticketId), c.var.person.language);
+  const detailOf = async (c: { var: ApiEnv['Variables'] }, ticketId: number) =>
+    await ticketDetail(
+      desk,
+      c.var.actor,
+      await getTicket(desk, c.var.actor, ticketId),
+      c.var.person.language,
+    );
 
   return new Hono<ApiEnv>()
-    .get('/tickets', (c) => {
+    .get('/tickets', async (c) => {
       const { limit, ...filter } = readQuery(c, listQuerySchema);
       // One more than asked tells whether there is a next page.
       // c.get, not c.var: Hono makes c.var a new object from all the variables each time it is read.
-      const rows = listTicketSummaries(desk.db, c.get('actor'), { ...filter, limit: limit + 1 });
+      const rows = await listTicketSummaries(desk.db, c.get('actor'), { ...filter, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return c.json({
         tickets: summariesOfRows(desk, page, c.get('person').language),
@@ -116,22 +121,22 @@ export function ticketRoutes(deps: ApiDeps) {
       const { uploads: uploadIds, ...body } = await readJson(c, newTicketBody);
       // A retried POST with the same Idempotency-Key answers with the request filed the first time (200).
       const intakeKey = idempotencyKey(c.req.header('idempotency-key'), c.var.person.id);
-      const filed = intakeKey === undefined ? undefined : filedUnder(desk, intakeKey);
-      if (filed) return c.json({ ticket: detailOf(c, filed.id) }, 200);
+      const filed = intakeKey === undefined ? undefined : await filedUnder(desk, intakeKey);
+      if (filed) return c.json({ ticket: await detailOf(c, filed.id) }, 200);
       const files = await takeUploads(c, uploadIds);
-      const { ticket, created } = fileTicket(desk, c.var.actor, {
+      const { ticket, created } = await fileTicket(desk, c.var.actor, {
         ...body,
         channel: 'miniapp',
         ...(intakeKey === undefined ? {} : { intakeKey }),
         ...(files.length > 0 ? { attachments: attachmentsOf(files) } : {}),
       });
       await fileStoreOf(deps).donePending(files);
-      return c.json({ ticket: detailOf(c, ticket.id) }, created ? 201 : 200);
+      return c.json({ ticket: await detailOf(c, ticket.id) }, created ? 201 : 200);
     })
-    .get('/tickets/:id', (c) => {
+    .get('/tickets/:id', async (c) => {
       const actor = c.get('actor');
       // The ticket (its permission checked), its timeline, comments and files in one read.
-      const page = readTicketPage(desk, actor, pathId(c, 'id'));
+      const page = await readTicketPage(desk, actor, pathId(c, 'id'));
       return c.json(ticketPageView(actor, page, c.get('person').language));
     })
     .post('/tickets/:id/comments', async (c) => {
@@ -139,20 +144,22 @@ export function ticketRoutes(deps: ApiDeps) {
       const { uploads: uploadIds, ...body } = await readJson(c, commentBody);
       const { actor, person } = c.var;
       // A ticket one may not see is 404 before anything about the files is said.
-      getTicket(desk, actor, id);
+      await getTicket(desk, actor, id);
       const uploaded = await takeUploads(c, uploadIds);
-      const { comment, ticket } = addComment(desk, actor, id, {
+      const { comment, ticket } = await addComment(desk, actor, id, {
         ...body,
         ...(uploaded.length > 0 ? { attachments: attachmentsOf(uploaded) } : {}),
       });
       await fileStoreOf(deps).donePending(uploaded);
       const names = new Names(desk, person.language);
-      const files = ticketAttachments(desk, actor, ticket.id).filter((a) => a.commentId === comment.id);
-      const [view] = commentViews([comment], files, names);
+      const files = (await ticketAttachments(desk, actor, ticket.id)).filter(
+        (a) => a.commentId === comment.id,
+      );
+      const [view] = await commentViews([comment], files, names);
       return c.json(
         {
           comment: view,
-          ticket: ticketDetail(desk, actor, getTicket(desk, actor, id), person.language, names),
+          ticket: await ticketDetail(desk, actor, await getTicket(desk, actor, id), person.language, names),
         },
         201,
       );
@@ -160,7 +167,7 @@ export function ticketRoutes(deps: ApiDeps) {
     .post('/tickets/:id/actions', async (c) => {
       const id = pathId(c, 'id');
       const command = await readJson(c, commandBody);
-      act(desk, c.var.actor, id, command as Parameters<typeof act>[3]);
-      return c.json({ ticket: detailOf(c, id) });
+      await act(desk, c.var.actor, id, command as Parameters<typeof act>[3]);
+      return c.json({ ticket: await detailOf(c, id) });
     });
 }

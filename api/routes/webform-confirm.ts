@@ -12,6 +12,7 @@ import {
   STATUS_LINK_MS,
 } from '../../core/webform/confirm.ts';
 import { SubmissionCounter } from '../../core/webform/protect.ts';
+import { queryOne } from '../../db/access.ts';
 import { tickets } from '../../db/schema.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
@@ -35,31 +36,31 @@ export function webformConfirmRoutes(deps: ApiDeps) {
   const counter = new SubmissionCounter(desk, 'link', LINK_POST_LIMITS);
   const trustProxy = deps.rateLimit?.trustProxy ?? false;
   return new Hono<ApiEnv>()
-    .get('/form/confirm/:token', (c) => {
+    .get('/form/confirm/:token', async (c) => {
       const language = formLanguage(c);
-      const link = readLinkToken(desk, 'confirm', c.req.param('token'));
+      const link = await readLinkToken(desk, 'confirm', c.req.param('token'));
       if (!link) return invalid(c, language);
-      const ticket = desk.db.select().from(tickets).where(eq(tickets.id, link.ticketId)).get();
+      const ticket = await queryOne(desk.db.select().from(tickets).where(eq(tickets.id, link.ticketId)));
       return c.html(confirmPage(language, 'ask', ticket?.number ?? null), 200, headers);
     })
     .post('/form/confirm/:token', async (c) => {
       const ip = clientAddress(c, trustProxy);
-      if (!counter.allows(ip, 'confirm'))
+      if (!(await counter.allows(ip, 'confirm')))
         return errorJson(c, 429, {
           code: 'too_many_requests',
           message: 'too many requests from this address',
         });
-      counter.attempt(ip);
+      await counter.attempt(ip);
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const language = formLanguage(c, (body as Record<string, unknown>).lang);
-      const link = readLinkToken(desk, 'confirm', c.req.param('token'));
+      const link = await readLinkToken(desk, 'confirm', c.req.param('token'));
       if (!link) return invalid(c, language);
-      const outcome = confirmWebRequest(desk, link.ticketId, link.personId);
+      const outcome = await confirmWebRequest(desk, link.ticketId, link.personId);
       // The request is theirs now: the page they are on leads to it, by a status link in their name.
       const follow =
         outcome.kind === 'refused'
           ? null
-          : `${STATUS_PATH_PREFIX}${issueLinkToken(desk, 'status', outcome.ticket.id, link.personId, outcome.ticket.createdAt + STATUS_LINK_MS)}`;
+          : `${STATUS_PATH_PREFIX}${await issueLinkToken(desk, 'status', outcome.ticket.id, link.personId, outcome.ticket.createdAt + STATUS_LINK_MS)}`;
       return c.html(
         confirmPage(language, outcome.kind, outcome.ticket?.number ?? null, follow),
         200,

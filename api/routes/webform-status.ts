@@ -17,6 +17,7 @@ import { act } from '../../core/tickets/act.ts';
 import { getTicket, ticketComments, timeline } from '../../core/tickets/read.ts';
 import { readLinkToken } from '../../core/webform/confirm.ts';
 import { SubmissionCounter } from '../../core/webform/protect.ts';
+import { queryOne } from '../../db/access.ts';
 import { translator } from '../../locales/index.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { errorJson } from '../errors.ts';
@@ -41,12 +42,12 @@ export function webformStatusRoutes(deps: ApiDeps) {
   const trustProxy = deps.rateLimit?.trustProxy ?? false;
 
   /** The requester and their request, when the link is genuine and the request is still theirs. */
-  const open = (token: string): { actor: Actor; ticketId: number } | null => {
-    const link = readLinkToken(desk, 'status', token);
+  const open = async (token: string): Promise<{ actor: Actor; ticketId: number } | null> => {
+    const link = await readLinkToken(desk, 'status', token);
     if (!link) return null;
     try {
-      const actor = loadActor(desk.db, link.personId);
-      const { ticket } = getTicket(desk, actor, link.ticketId);
+      const actor = await loadActor(desk.db, link.personId);
+      const { ticket } = await getTicket(desk, actor, link.ticketId);
       return ticket.requesterId === link.personId ? { actor, ticketId: ticket.id } : null;
     } catch (error) {
       if (error instanceof DeskError) return null;
@@ -54,14 +55,15 @@ export function webformStatusRoutes(deps: ApiDeps) {
     }
   };
 
-  const view = (actor: Actor, ticketId: number, language: Language): StatusView => {
+  const view = async (actor: Actor, ticketId: number, language: Language): Promise<StatusView> => {
     const t = translator(language);
-    const { ticket, timeZone } = getTicket(desk, actor, ticketId);
+    const { ticket, timeZone } = await getTicket(desk, actor, ticketId);
     const { personById } = statements(desk.db);
-    const nameOf = (id: number | null) => (id === null ? '' : (personById.get({ id })?.name ?? ''));
+    const nameOf = async (id: number | null) =>
+      id === null ? '' : ((await queryOne(personById, { id }))?.name ?? '');
     const history: StatusEntry[] = [
       // A comment is shown with its text below: its event would say the same twice.
-      ...timeline(desk, actor, ticketId)
+      ...(await timeline(desk, actor, ticketId))
         .filter((e) => e.type !== 'comment')
         .flatMap((e) => {
           const label = t(`event-${e.type}`);
@@ -73,9 +75,9 @@ export function webformStatusRoutes(deps: ApiDeps) {
             ? []
             : [{ at: e.at, title: label, body: (said as string) ?? null }];
         }),
-      ...ticketComments(desk, actor, ticketId).map((c) => ({
+      ...(await ticketComments(desk, actor, ticketId)).map(async (c) => ({
         at: c.createdAt,
-        title: nameOf(c.authorId),
+        title: await nameOf(c.authorId),
         body: c.body,
       })),
     ].sort((a, b) => a.at - b.at);
@@ -92,21 +94,25 @@ export function webformStatusRoutes(deps: ApiDeps) {
   };
 
   return new Hono<ApiEnv>()
-    .get('/form/status/:token', (c) => {
-      const found = open(c.req.param('token'));
+    .get('/form/status/:token', async (c) => {
+      const found = await open(c.req.param('token'));
       if (!found) return notFound(c);
       const language = formLanguage(c);
-      return c.html(statusPage(language, view(found.actor, found.ticketId, language), null), 200, NO_STORE);
+      return c.html(
+        statusPage(language, await view(found.actor, found.ticketId, language), null),
+        200,
+        NO_STORE,
+      );
     })
     .post('/form/status/:token', async (c) => {
       const ip = clientAddress(c, trustProxy);
-      if (!counter.allows(ip, 'status'))
+      if (!(await counter.allows(ip, 'status')))
         return errorJson(c, 429, {
           code: 'too_many_requests',
           message: 'too many requests from this address',
         });
-      counter.attempt(ip);
-      const found = open(c.req.param('token'));
+      await counter.attempt(ip);
+      const found = await open(c.req.param('token'));
       if (!found) return notFound(c);
       const form = await c.req.parseBody();
       const language = formLanguage(c, form.lang);
@@ -115,22 +121,22 @@ export function webformStatusRoutes(deps: ApiDeps) {
       let message: { ok: boolean; key: string };
       try {
         if (what === 'confirm') {
-          act(desk, found.actor, found.ticketId, { action: 'confirm' });
+          await act(desk, found.actor, found.ticketId, { action: 'confirm' });
           message = { ok: true, key: 'webform-status-confirmed' };
         } else if (what === 'reopen') {
           if (body === '') message = { ok: false, key: 'webform-status-reason-needed' };
           else {
-            act(desk, found.actor, found.ticketId, { action: 'reopen', reason: body });
+            await act(desk, found.actor, found.ticketId, { action: 'reopen', reason: body });
             message = { ok: true, key: 'webform-status-reopened' };
           }
         } else if (body === '') message = { ok: false, key: 'webform-status-empty' };
         else {
           // A closed request takes no more words here (the intake would file a new one from them).
-          const { ticket } = getTicket(desk, found.actor, found.ticketId);
+          const { ticket } = await getTicket(desk, found.actor, found.ticketId);
           if (isFinalStatus(ticket.status)) message = { ok: false, key: 'webform-status-failed' };
           else {
             const key = typeof form.key === 'string' && SEND_KEY.test(form.key) ? form.key : null;
-            receiveInbound(desk, {
+            await receiveInbound(desk, {
               channel: 'web',
               sender: { kind: 'person', personId: ticket.requesterId },
               language,
@@ -146,7 +152,7 @@ export function webformStatusRoutes(deps: ApiDeps) {
         message = { ok: false, key: 'webform-status-failed' };
       }
       return c.html(
-        statusPage(language, view(found.actor, found.ticketId, language), message),
+        statusPage(language, await view(found.actor, found.ticketId, language), message),
         200,
         NO_STORE,
       );

@@ -122,20 +122,20 @@ export function webformRoutes(deps: ApiDeps) {
     origin === null ? undefined : (token: string) => `${origin}${CONFIRM_PATH_PREFIX}${token}`;
 
   return new Hono<ApiEnv>()
-    .get('/form/:key', (c) => {
-      const form = openForm(desk, c.req.param('key'));
+    .get('/form/:key', async (c) => {
+      const form = await openForm(desk, c.req.param('key'));
       if (!form) return gone(c);
       const language = formLanguage(c);
       const html = webformPage(
         form.key,
         language,
-        activeCategories(desk.db, language),
+        await activeCategories(desk.db, language),
         `/form/${form.key}/altcha.js`,
       );
       return c.html(html, 200, { ...noStore, 'Content-Language': language, Vary: 'Accept-Language' });
     })
-    .get('/form/:key/embed.js', (c) => {
-      const form = openForm(desk, c.req.param('key'));
+    .get('/form/:key/embed.js', async (c) => {
+      const form = await openForm(desk, c.req.param('key'));
       if (!form) return gone(c);
       return c.body(webformEmbed(form.key), 200, {
         'Content-Type': 'text/javascript; charset=utf-8',
@@ -143,7 +143,7 @@ export function webformRoutes(deps: ApiDeps) {
       });
     })
     .get('/form/:key/altcha.js', async (c) => {
-      if (!openForm(desk, c.req.param('key'))) return gone(c);
+      if (!(await openForm(desk, c.req.param('key')))) return gone(c);
       widget ??= readFile(WIDGET_FILE, 'utf8');
       return c.body(await widget, 200, {
         'Content-Type': 'text/javascript; charset=utf-8',
@@ -151,7 +151,7 @@ export function webformRoutes(deps: ApiDeps) {
       });
     })
     .get('/form/:key/challenge', async (c) => {
-      const form = openForm(desk, c.req.param('key'));
+      const form = await openForm(desk, c.req.param('key'));
       if (!form) return gone(c);
       const now = desk.clock.now();
       return c.json(
@@ -164,13 +164,13 @@ export function webformRoutes(deps: ApiDeps) {
       );
     })
     .post('/form/:key', limit, async (c) => {
-      const form = openForm(desk, c.req.param('key'));
+      const form = await openForm(desk, c.req.param('key'));
       if (!form) return gone(c);
       // Counted before the body is read: an address over its allowance costs no parsing.
       const ip = clientAddress(c, trustProxy);
-      if (!counter.allows(ip, form.key))
+      if (!(await counter.allows(ip, form.key)))
         return refuse(c, formLanguage(c), 'too_many_requests', [{ path: '', problem: 'too_many' }]);
-      counter.attempt(ip);
+      await counter.attempt(ip);
       const { fields, files } = await readSubmission(c);
       const language = formLanguage(c, fields.lang);
       const token = typeof fields.token === 'string' ? fields.token : undefined;
@@ -184,7 +184,7 @@ export function webformRoutes(deps: ApiDeps) {
       const proof = await checkProofOfWork(form.altchaSecret, form.key, payload, desk.clock.now());
       if (proof.problem !== null)
         return refuse(c, language, 'altcha', [{ path: 'altcha', problem: `altcha-${proof.problem}` }]);
-      const checked = checkFields(desk, fields as WebformFields, language);
+      const checked = await checkFields(desk, fields as WebformFields, language);
       const fileProblem =
         files.length > MAX_FILES_PER_MESSAGE
           ? 'files-too-many'
@@ -220,7 +220,7 @@ export function webformRoutes(deps: ApiDeps) {
         });
       }
       const t = translator(language);
-      const filed = fileSubmission(desk, checked.ok, {
+      const filed = await fileSubmission(desk, checked.ok, {
         language,
         companyLine:
           checked.ok.company === null ? null : t('webform-company-line', { company: checked.ok.company }),
@@ -234,7 +234,7 @@ export function webformRoutes(deps: ApiDeps) {
         statusLink: origin === null ? undefined : (token: string) => `${origin}${STATUS_PATH_PREFIX}${token}`,
       });
       if (filed.repeated) return c.json({ ticket: { number: filed.number } }, 200);
-      counter.accepted(form.key);
+      await counter.accepted(form.key);
       return c.json({ ticket: { number: filed.number } }, 201);
     });
 }
@@ -242,9 +242,9 @@ export function webformRoutes(deps: ApiDeps) {
 export function webformAdminRoutes(deps: ApiDeps) {
   const { desk } = deps;
   return new Hono<ApiEnv>()
-    .get('/admin/webform', (c) => c.json(webformForAdmin(desk, c.var.actor)))
+    .get('/admin/webform', async (c) => c.json(await webformForAdmin(desk, c.var.actor)))
     .patch('/admin/webform', async (c) => {
       const body = await readJson(c, z.object({ enabled: z.boolean() }));
-      return c.json(setWebformEnabled(desk, c.var.actor, body.enabled));
+      return c.json(await setWebformEnabled(desk, c.var.actor, body.enabled));
     });
 }

@@ -20,7 +20,7 @@ export function rateConversation(deps: BotDeps) {
     const { t, ask, askText } = prompts(conversation, ctx);
     try {
       const number = await conversation.external(
-        () => getTicket(deps.desk, actorOf(deps.desk, from), ticketId).ticket.number,
+        async () => (await getTicket(deps.desk, await actorOf(deps.desk, from), ticketId)).ticket.number,
       );
       const stars = new InlineKeyboard();
       for (const s of STARS) stars.text(`${s} ⭐`, `r:${s}`);
@@ -38,9 +38,9 @@ export function rateConversation(deps: BotDeps) {
         2000,
         new InlineKeyboard().text(t('intake-skip'), 'skip'),
       );
-      const refused = await conversation.external(() => {
+      const refused = await conversation.external(async () => {
         try {
-          act(deps.desk, actorOf(deps.desk, from), ticketId, {
+          await act(deps.desk, await actorOf(deps.desk, from), ticketId, {
             action: 'rate',
             rating,
             ...(comment ? { comment } : {}),
@@ -65,9 +65,12 @@ export function reopenConversation(deps: BotDeps) {
     const { t, askText } = prompts(conversation, ctx);
     try {
       const reason = (await askText(t('reopen-ask'), 2000)) ?? '';
-      const outcome = await conversation.external(() => {
+      const outcome = await conversation.external(async () => {
         try {
-          const { ticket } = act(deps.desk, actorOf(deps.desk, from), ticketId, { action: 'reopen', reason });
+          const { ticket } = await act(deps.desk, await actorOf(deps.desk, from), ticketId, {
+            action: 'reopen',
+            reason,
+          });
           return { ok: true as const, number: String(ticket.number) };
         } catch (error) {
           if (error instanceof DeskError) return { ok: false as const, code: error.code };

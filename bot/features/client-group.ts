@@ -44,14 +44,14 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
   // The staff group has its own handlers (topics); private chats theirs.
   const groups = bot
     .chatType(['group', 'supergroup'])
-    .filter((ctx) => staffGroup(desk.db)?.chatId !== ctx.chat.id);
+    .filter(async (ctx) => (await staffGroup(desk.db))?.chatId !== ctx.chat.id);
   const languageOf = async (ctx: BotContext): Promise<Language> =>
     (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
 
   groups.command('bind', async (ctx) => {
     if (!ctx.from) return;
-    const actor = actorOf(desk, ctx.from);
-    const choices = bindableCompanies(desk, actor);
+    const actor = await actorOf(desk, ctx.from);
+    const choices = await bindableCompanies(desk, actor);
     if (choices.length === 0) {
       await ctx.reply(ctx.t('group-bind-not-allowed'));
       return;
@@ -82,7 +82,7 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
       return;
     }
     try {
-      const group = bindGroup(desk, actor, {
+      const group = await bindGroup(desk, actor, {
         chatId: ctx.chat.id,
         title: ctx.chat.title,
         language: await languageOf(ctx),
@@ -99,7 +99,7 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
   groups.command('unbind', async (ctx) => {
     if (!ctx.from) return;
     try {
-      const done = unbindGroup(desk, actorOf(desk, ctx.from), ctx.chat.id);
+      const done = await unbindGroup(desk, await actorOf(desk, ctx.from), ctx.chat.id);
       await ctx.reply(ctx.t(done ? 'group-unbound' : 'group-not-bound'));
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
@@ -108,12 +108,12 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
   });
 
   groups.command('status', async (ctx) => {
-    const group = boundGroup(desk, ctx.chat.id);
+    const group = await boundGroup(desk, ctx.chat.id);
     if (!group) return;
     const t = translator(group.language);
-    const open = openGroupTickets(desk, ctx.chat.id);
+    const open = await openGroupTickets(desk, ctx.chat.id);
     if (open.length === 0) {
-      await ctx.reply(t('group-status-none', { company: companyName(desk, group.companyId) }), {
+      await ctx.reply(t('group-status-none', { company: await companyName(desk, group.companyId) }), {
         disable_notification: true,
       });
       return;
@@ -132,7 +132,7 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
   });
 
   groups.command('new', async (ctx) => {
-    const group = boundGroup(desk, ctx.chat.id);
+    const group = await boundGroup(desk, ctx.chat.id);
     if (!group) return;
     const t = translator(group.language);
     await ctx.reply(t('group-new-in-private'), {
@@ -145,13 +145,13 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
   });
 
   // Telegram turned the group into a supergroup: a new chat id for the same group.
-  groups.on('message:migrate_to_chat_id', (ctx) => {
-    moveGroupChat(desk, ctx.chat.id, ctx.message.migrate_to_chat_id);
+  groups.on('message:migrate_to_chat_id', async (ctx) => {
+    await moveGroupChat(desk, ctx.chat.id, ctx.message.migrate_to_chat_id);
   });
   // The bot was removed: nothing more can be read or said there.
   groups.on('my_chat_member', async (ctx, next) => {
     const status = ctx.myChatMember.new_chat_member.status;
-    if (status === 'left' || status === 'kicked') forgetGroup(desk, ctx.chat.id);
+    if (status === 'left' || status === 'kicked') await forgetGroup(desk, ctx.chat.id);
     return next();
   });
 
@@ -159,10 +159,10 @@ export function clientGroups(deps: BotDeps): Composer<BotContext> {
     const message = ctx.message;
     // Service messages (someone joined, the title changed), other bots and the group's own posts are no one's request.
     if (!ctx.from || ctx.from.is_bot || message.sender_chat) return next();
-    if (!boundGroup(desk, ctx.chat.id)) return next();
+    if (!(await boundGroup(desk, ctx.chat.id))) return next();
     const file = attachmentOf(message);
     const replyTo = message.reply_to_message;
-    takeGroupMessage(desk, {
+    await takeGroupMessage(desk, {
       chatId: ctx.chat.id,
       messageId: message.message_id,
       from: profileOf(ctx.from),

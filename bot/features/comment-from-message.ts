@@ -31,20 +31,20 @@ export async function commentFromMessage(
     await ctx.reply(ctx.t('intake-text-expected'));
     return null;
   }
-  const actor = actorOf(desk, ctx.from);
+  const actor = await actorOf(desk, ctx.from);
   const internal = isStaff(actor) && body.startsWith('!');
   try {
     if (internal) {
-      addComment(desk, actor, ticketId, {
+      await addComment(desk, actor, ticketId, {
         body: body.slice(1).trim(),
         internal,
         attachments: file ? [file] : [],
       });
     } else {
-      const before = getTicket(desk, actor, ticketId).ticket;
+      const before = (await getTicket(desk, actor, ticketId)).ticket;
       // A closed ticket takes no more words: the caller offers a new request instead.
       if (isFinalStatus(before.status)) return before.number;
-      receiveInbound(desk, {
+      await receiveInbound(desk, {
         channel: 'telegram',
         sender: telegramSender(ctx.from),
         thread: { ticketId },
@@ -53,7 +53,7 @@ export async function commentFromMessage(
       });
     }
     pastes.added(ctx.chat.id, ctx.message, ticketId);
-    const { ticket } = getTicket(desk, actor, ticketId);
+    const { ticket } = await getTicket(desk, actor, ticketId);
     // A word about a solved ticket from its client may mean it is not solved: ask, with the same buttons
     // as the resolution notice (No reopens it, while the contract's window is open).
     const asks = ticket.status === 'resolved' && allowedActions(actor, ticket).includes('reopen');
@@ -74,7 +74,7 @@ export async function commentFromMessage(
   } catch (error) {
     if (!(error instanceof DeskError)) throw error;
     if (error instanceof TransitionRefusedError && ['closed', 'cancelled'].includes(error.fromStatus)) {
-      return getTicket(desk, actor, ticketId).ticket.number;
+      return (await getTicket(desk, actor, ticketId)).ticket.number;
     }
     await ctx.reply(
       ctx.t('comment-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),

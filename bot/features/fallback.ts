@@ -7,9 +7,9 @@ import type { BotContext, BotDeps } from '../context.ts';
 export function fallback({ desk }: BotDeps): Composer<BotContext> {
   const bot = new Composer<BotContext>();
   const privateChats = bot.chatType('private');
-  privateChats.on('message', (ctx) => {
+  privateChats.on('message', async (ctx) => {
     if (ctx.message.text?.startsWith('/')) return ctx.reply(ctx.t('unknown-command'));
-    const roles = rolesOf(desk, ctx.from);
+    const roles = await rolesOf(desk, ctx.from);
     return ctx.reply(helpText((key, args) => ctx.t(key, args), roles.length > 0 ? roles : ['client']));
   });
   // A button of a message whose conversation is over (or was lost in a crash): say how to start again.

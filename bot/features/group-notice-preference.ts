@@ -14,15 +14,15 @@ export function groupNoticePreference({ desk }: BotDeps): Composer<BotContext> {
   const inPrivate = bot.chatType('private');
   inPrivate.command('start', async (ctx, next) => {
     if (ctx.match.trim() !== GROUP_PRIVATE_START) return next();
-    const person = ensureTelegramPerson(desk, profileOf(ctx.from));
-    setGroupNoticesPrivate(desk, person.id, true);
+    const person = await ensureTelegramPerson(desk, profileOf(ctx.from));
+    await setGroupNoticesPrivate(desk, person.id, true);
     await ctx.reply(ctx.t('group-notices-private'), {
       reply_markup: new InlineKeyboard().text(ctx.t('group-notices-back'), BACK_TO_GROUP),
     });
   });
   inPrivate.callbackQuery(BACK_TO_GROUP, async (ctx) => {
-    const person = ensureTelegramPerson(desk, profileOf(ctx.from));
-    setGroupNoticesPrivate(desk, person.id, false);
+    const person = await ensureTelegramPerson(desk, profileOf(ctx.from));
+    await setGroupNoticesPrivate(desk, person.id, false);
     await ctx.editMessageText(ctx.t('group-notices-in-group')).catch(() => {});
     await ctx.answerCallbackQuery();
   });

@@ -21,7 +21,7 @@ export function intake(deps: BotDeps): Composer<BotContext> {
   const start = (ctx: BotContext) => startIntake(ctx, steps);
   privateChats.command('new', start);
   privateChats.hears(menuNew, start);
-  privateChats.on(['message', 'callback_query'], (ctx, next) => {
+  privateChats.on(['message', 'callback_query'], async (ctx, next) => {
     const draft = steps.drafts.load(ctx.chat.id);
     return draft ? continueIntake(ctx, steps, draft) : next();
   });

@@ -7,6 +7,7 @@ import { DeskError } from '../../core/errors.ts';
 import { ROLES, type Role } from '../../core/model.ts';
 import { createInvite } from '../../core/onboarding.ts';
 import { managedCompanies } from '../../core/permissions.ts';
+import { queryOne } from '../../db/access.ts';
 import { companies } from '../../db/schema.ts';
 import { actorOf } from '../actor.ts';
 import type { BotContext, BotDeps } from '../context.ts';
@@ -18,12 +19,12 @@ export function invites(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   bot.chatType('private').command('invite', async (ctx) => {
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     const [roleArg, companyArg] = ctx.match.trim().split(/\s+/);
     const role: Role = ROLES.includes(roleArg as Role) ? (roleArg as Role) : 'client';
     const companyId = companyArg ? Number(companyArg) : (managedCompanies(actor)[0] ?? null);
     try {
-      const invite = createInvite(desk, actor, {
+      const invite = await createInvite(desk, actor, {
         role,
         companyId: ['client', 'client_manager'].includes(role) ? companyId : null,
         maxUses: MAX_USES,
@@ -32,11 +33,14 @@ export function invites(deps: BotDeps): Composer<BotContext> {
       const company =
         invite.companyId === null
           ? ctx.t(`role-${role}`)
-          : (desk.db
-              .select({ name: companies.name })
-              .from(companies)
-              .where(eq(companies.id, invite.companyId))
-              .get()?.name ?? '');
+          : ((
+              await queryOne(
+                desk.db
+                  .select({ name: companies.name })
+                  .from(companies)
+                  .where(eq(companies.id, invite.companyId)),
+              )
+            )?.name ?? '');
       await ctx.reply(
         ctx.t('invite-link', {
           company,

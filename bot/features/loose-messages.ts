@@ -70,7 +70,7 @@ export async function offerRequest(
   const file = attachmentOf(ctx.message);
   const text = ctx.message.text ?? ctx.message.caption ?? '';
   const now = desk.clock.now();
-  const open = options.follows === null ? openOffer(desk, ctx.chat.id) : undefined;
+  const open = options.follows === null ? await openOffer(desk, ctx.chat.id) : undefined;
   const base: RequestOffer =
     open && fits(open, text)
       ? open
@@ -85,10 +85,10 @@ export async function offerRequest(
   const offer = withPart(base, text, file, now);
   // Kept before it is shown: a process that dies between the two loses no word of it (a press on the
   // showing whose id was never written still acts, see showsOffer).
-  writeOffer(desk, ctx.chat.id, { ...offer, messageId: UNSHOWN });
+  await writeOffer(desk, ctx.chat.id, { ...offer, messageId: UNSHOWN });
   const sent = await ctx.reply(offerText(ctx.t, offer), { reply_markup: offerKeyboard(ctx.t, offer) });
   // Only the newest showing of the offer acts: a press is checked against the message it was on.
-  writeOffer(desk, ctx.chat.id, { ...offer, messageId: sent.message_id });
+  await writeOffer(desk, ctx.chat.id, { ...offer, messageId: sent.message_id });
   // The previous showing of the same offer loses its buttons: only the newest one acts.
   if (open && base === open && open.messageId) {
     await ctx.api
@@ -111,11 +111,11 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
       await commentFromMessage(deps, ctx, continued, pastes);
       return;
     }
-    const person = personByTelegram(desk.db, ctx.from.id);
-    if (person && isStaff(actorOf(desk, ctx.from))) return next();
-    const waiting = person ? awaitingAnswerFrom(desk.db, person.id) : [];
+    const person = await personByTelegram(desk.db, ctx.from.id);
+    if (person && isStaff(await actorOf(desk, ctx.from))) return next();
+    const waiting = person ? await awaitingAnswerFrom(desk.db, person.id) : [];
     const only = waiting.length === 1 ? waiting[0] : undefined;
-    if (only && !openOffer(desk, ctx.chat.id)) {
+    if (only && !(await openOffer(desk, ctx.chat.id))) {
       const closed = await commentFromMessage(deps, ctx, only.id, pastes);
       if (closed) await offerRequest(deps, ctx, { follows: closed });
       return;
@@ -140,8 +140,8 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
 
   bot.callbackQuery('of:new', async (ctx) => {
     const { chatId, messageId } = pressed(ctx);
-    const person = ensureTelegramPerson(desk, profileOf(ctx.from));
-    const filed = fileOffer(desk, chatId, messageId, person.id, {
+    const person = await ensureTelegramPerson(desk, profileOf(ctx.from));
+    const filed = await fileOffer(desk, chatId, messageId, person.id, {
       filesOnly: ctx.t('offer-files-only'),
       follows: (number) => ctx.t('offer-follows', { number: String(number) }),
     });
@@ -150,7 +150,7 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
       return done(ctx, ctx.t('offer-already', { number: String(filed.number) }));
     }
     const { ticket } = filed;
-    const zone = desk.policies.forContract(ticket.contractId).timeZone;
+    const zone = (await desk.policies.forContract(ticket.contractId)).timeZone;
     const accepted = await done(
       ctx,
       ctx.t('intake-accepted', {
@@ -161,25 +161,25 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
       }),
     );
     // A reply to "accepted" is a comment on the request.
-    rememberMessage(desk.db, accepted.chat.id, accepted.message_id, ticket.id, desk.clock.now());
+    await rememberMessage(desk.db, accepted.chat.id, accepted.message_id, ticket.id, desk.clock.now());
   });
 
   bot.callbackQuery('of:drop', async (ctx) => {
     const { chatId, messageId } = pressed(ctx);
-    const offer = readOffer(desk, chatId);
+    const offer = await readOffer(desk, chatId);
     if (!offer || !showsOffer(offer, messageId)) {
       return ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') });
     }
     if (offer.ticketNumber !== undefined) {
       return done(ctx, ctx.t('offer-already', { number: String(offer.ticketNumber) }));
     }
-    dropOffer(desk, chatId);
+    await dropOffer(desk, chatId);
     await done(ctx, ctx.t('offer-dropped'));
   });
 
   bot.callbackQuery(/^of:to:(\d+)$/, async (ctx) => {
     const { chatId, messageId } = pressed(ctx);
-    const offer = readOffer(desk, chatId);
+    const offer = await readOffer(desk, chatId);
     const candidate = offer?.candidates.find((c) => c.id === Number(ctx.match[1]));
     if (!offer || !showsOffer(offer, messageId) || !candidate) {
       return ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') });
@@ -188,15 +188,15 @@ export function looseMessages(deps: BotDeps, pastes: SplitPastes): Composer<BotC
       return done(ctx, ctx.t('offer-already', { number: String(offer.ticketNumber) }));
     }
     try {
-      const actor = actorOf(desk, ctx.from);
+      const actor = await actorOf(desk, ctx.from);
       // Each part a comment (a part is at most one Telegram message), the files with the first; and the
       // offer gone in the same transaction, so a repeated press adds nothing twice.
-      inTransaction(desk.db, () => {
+      await inTransaction(desk.db, async () => {
         const parts = offer.parts.length > 0 ? offer.parts : [''];
         for (const [i, body] of parts.entries()) {
-          addComment(desk, actor, candidate.id, { body, attachments: i === 0 ? offer.files : [] });
+          await addComment(desk, actor, candidate.id, { body, attachments: i === 0 ? offer.files : [] });
         }
-        dropOffer(desk, chatId);
+        await dropOffer(desk, chatId);
       });
       await done(ctx, ctx.t('comment-added', { number: String(candidate.number) }));
     } catch (error) {

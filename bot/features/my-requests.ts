@@ -7,6 +7,7 @@ import { formatLocal } from '../../core/exports.ts';
 import { isFinalStatus } from '../../core/lifecycle.ts';
 import { LANGUAGES } from '../../core/model.ts';
 import { getTicket, listTickets, timeline } from '../../core/tickets/read.ts';
+import { queryOne } from '../../db/access.ts';
 import { people } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
@@ -25,18 +26,18 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
 
   async function showList(ctx: BotContext, page: number, edit: boolean) {
     if (!ctx.from) return;
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     if (actor.kind !== 'person') return;
     // One more than a page tells whether there is a next one.
-    const all = listTickets(desk.db, actor, { requesterId: actor.personId, limit: 500 });
+    const all = await listTickets(desk.db, actor, { requesterId: actor.personId, limit: 500 });
     const slice = all.slice(page * PAGE, page * PAGE + PAGE);
     if (all.length === 0) {
       await ctx.reply(ctx.t('my-empty'));
       return;
     }
     const keyboard = new InlineKeyboard();
-    const lines = slice.map((t) => {
-      const zone = desk.policies.forContract(t.contractId).timeZone;
+    const lines = slice.map(async (t) => {
+      const zone = (await desk.policies.forContract(t.contractId)).timeZone;
       keyboard.text(`#${t.number}`, `t:${t.id}`);
       return ctx.t('my-line', {
         number: String(t.number),
@@ -56,22 +57,25 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
     else await ctx.reply(text, { reply_markup: keyboard });
   }
 
-  privateChats.command('my', (ctx) => showList(ctx, 0, false));
-  privateChats.hears(menuMine, (ctx) => showList(ctx, 0, false));
+  privateChats.command('my', async (ctx) => showList(ctx, 0, false));
+  privateChats.hears(menuMine, async (ctx) => showList(ctx, 0, false));
   bot.callbackQuery(/^my:(\d+)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showList(ctx, Number(ctx.match[1]), true);
   });
 
   bot.callbackQuery(/^t:(\d+)$/, async (ctx) => {
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     try {
-      const { ticket, timeZone } = getTicket(desk, actor, Number(ctx.match[1]));
+      const { ticket, timeZone } = await getTicket(desk, actor, Number(ctx.match[1]));
       const assignee = ticket.assigneeId
-        ? (desk.db.select({ name: people.name }).from(people).where(eq(people.id, ticket.assigneeId)).get()
-            ?.name ?? '')
+        ? ((
+            await queryOne(
+              desk.db.select({ name: people.name }).from(people).where(eq(people.id, ticket.assigneeId)),
+            )
+          )?.name ?? '')
         : '—';
-      const history = timeline(desk, actor, ticket.id)
+      const history = (await timeline(desk, actor, ticket.id))
         .slice(-10)
         .map(
           (e) =>
@@ -96,7 +100,7 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
       await ctx.answerCallbackQuery();
       const hasButtons = keyboard.inline_keyboard.some((row) => row.length > 0);
       const sent = await ctx.reply(text, hasButtons ? { reply_markup: keyboard } : {});
-      rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
+      await rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({
@@ -106,14 +110,14 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
   });
 
   bot.callbackQuery(/^cm:(\d+)$/, async (ctx) => {
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     try {
-      const { ticket } = getTicket(desk, actor, Number(ctx.match[1]));
+      const { ticket } = await getTicket(desk, actor, Number(ctx.match[1]));
       await ctx.answerCallbackQuery();
       const prompt = await ctx.reply(ctx.t('comment-prompt', { number: String(ticket.number) }), {
         reply_markup: { force_reply: true, input_field_placeholder: `#${ticket.number}` },
       });
-      rememberMessage(desk.db, prompt.chat.id, prompt.message_id, ticket.id, desk.clock.now());
+      await rememberMessage(desk.db, prompt.chat.id, prompt.message_id, ticket.id, desk.clock.now());
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({

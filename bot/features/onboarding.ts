@@ -16,6 +16,7 @@ import {
 import { clientCompanies } from '../../core/permissions.ts';
 import { setupComplete } from '../../core/setup/checklist.ts';
 import { redeemSetupCode, SETUP_PREFIX, SetupCodeError } from '../../core/setup/first-admin.ts';
+import { queryOne } from '../../db/access.ts';
 import { companies } from '../../db/schema.ts';
 import { profileOf, rolesOf } from '../actor.ts';
 import { helpText, roleNames, type Say, setChatCommands } from '../commands.ts';
@@ -26,18 +27,21 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>().chatType('private');
 
-  const companyName = (companyId: number | null) =>
+  const companyName = async (companyId: number | null) =>
     companyId === null
       ? ''
-      : (desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()
-          ?.name ?? '');
+      : ((
+          await queryOne(
+            desk.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)),
+          )
+        )?.name ?? '');
 
   /** The company the person is known in, if any. */
-  const knownCompany = (telegramUserId: number) => {
-    const person = personByTelegram(desk.db, telegramUserId);
+  const knownCompany = async (telegramUserId: number) => {
+    const person = await personByTelegram(desk.db, telegramUserId);
     if (!person) return null;
-    const ids = clientCompanies(loadActor(desk.db, person.id));
-    return ids.length > 0 ? companyName(ids[0] ?? null) : null;
+    const ids = clientCompanies(await loadActor(desk.db, person.id));
+    return ids.length > 0 ? await companyName(ids[0] ?? null) : null;
   };
 
   /**
@@ -54,7 +58,7 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
 
   /** The roles of whoever wrote, and their chat's menus brought in line with them (roles change). */
   const rolesWithMenu = async (ctx: BotContext & { from: User; chat: { id: number } }): Promise<Role[]> => {
-    const roles = rolesOf(desk, ctx.from);
+    const roles = await rolesOf(desk, ctx.from);
     if (roles.some((r) => r !== 'client')) {
       await setChatCommands(ctx.api, ctx.chat.id, roles, (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru');
     }
@@ -65,7 +69,7 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
   /** The greeting: staff and managers hear their roles and commands; clients how to file a request. */
   const greet = async (ctx: BotContext & { from: User; chat: { id: number } }) => {
     // A known person (an admin listed by id has only a number for a name) is brought up to date.
-    if (personByTelegram(desk.db, ctx.from.id)) ensureTelegramPerson(desk, profileOf(ctx.from));
+    if (await personByTelegram(desk.db, ctx.from.id)) await ensureTelegramPerson(desk, profileOf(ctx.from));
     const roles = await rolesWithMenu(ctx);
     const t: Say = (key, args) => ctx.t(key, args);
     const hello = ctx.t('start-hello', { name: ctx.from.first_name });
@@ -75,11 +79,11 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
         '',
         helpText(t, roles),
       ];
-      if (roles.includes('admin') && !setupComplete(desk)) lines.push('', ctx.t('start-admin-setup'));
+      if (roles.includes('admin') && !(await setupComplete(desk))) lines.push('', ctx.t('start-admin-setup'));
       await ctx.reply(lines.join('\n'), { reply_markup: mainMenu(ctx, false) });
       return;
     }
-    const company = knownCompany(ctx.from.id);
+    const company = await knownCompany(ctx.from.id);
     await ctx.reply(`${hello}\n\n${company ? ctx.t('start-known', { company }) : ctx.t('start-unknown')}`, {
       reply_markup: mainMenu(ctx, company === null),
     });
@@ -89,7 +93,7 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     const code = ctx.match.trim();
     if (code.startsWith(SETUP_PREFIX)) {
       try {
-        redeemSetupCode(desk, profileOf(ctx.from), code);
+        await redeemSetupCode(desk, profileOf(ctx.from), code);
         await ctx.i18n.renegotiateLocale();
         await ctx.reply(ctx.t('setup-welcome'));
         await rolesWithMenu(ctx);
@@ -101,14 +105,14 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
     }
     if (code) {
       try {
-        const joined = redeemInvite(desk, profileOf(ctx.from), code);
+        const joined = await redeemInvite(desk, profileOf(ctx.from), code);
         await ctx.i18n.renegotiateLocale();
         const role = ctx.t(`role-${joined.role}`);
         const text = joined.already
-          ? ctx.t('start-already', { company: companyName(joined.companyId) || role })
+          ? ctx.t('start-already', { company: (await companyName(joined.companyId)) || role })
           : (STAFF_ROLES as readonly string[]).includes(joined.role)
             ? ctx.t('start-joined-staff', { role })
-            : ctx.t('start-joined', { company: companyName(joined.companyId), role });
+            : ctx.t('start-joined', { company: await companyName(joined.companyId), role });
         await ctx.reply(text, { reply_markup: mainMenu(ctx, false) });
         const roles = await rolesWithMenu(ctx);
         if (roles.some((r) => r !== 'client')) {
@@ -128,9 +132,9 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('contact-not-yours'));
       return;
     }
-    const { matched } = bindByPhone(desk, profileOf(ctx.from), ctx.message.contact.phone_number);
+    const { matched } = await bindByPhone(desk, profileOf(ctx.from), ctx.message.contact.phone_number);
     await ctx.i18n.renegotiateLocale();
-    const company = knownCompany(ctx.from.id);
+    const company = await knownCompany(ctx.from.id);
     await ctx.reply(matched && company ? ctx.t('contact-matched', { company }) : ctx.t('contact-unmatched'), {
       reply_markup: mainMenu(ctx, false),
     });
@@ -147,13 +151,13 @@ export function onboarding(deps: BotDeps): Composer<BotContext> {
       await ctx.answerCallbackQuery();
       return;
     }
-    const person = ensureTelegramPerson(desk, profileOf(ctx.from));
-    setLanguage(desk, person.id, language);
+    const person = await ensureTelegramPerson(desk, profileOf(ctx.from));
+    await setLanguage(desk, person.id, language);
     await ctx.i18n.renegotiateLocale();
     if (ctx.chat) await appButtonInLanguage(ctx, ctx.chat.id);
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('language-set'), {
-      reply_markup: mainMenu(ctx, knownCompany(ctx.from.id) === null),
+      reply_markup: mainMenu(ctx, (await knownCompany(ctx.from.id)) === null),
     });
   });
 

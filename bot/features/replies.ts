@@ -18,7 +18,7 @@ export function replies(deps: BotDeps, pastes: SplitPastes): Composer<BotContext
       (ctx) => ctx.message.reply_to_message?.from?.id === ctx.me.id,
       async (ctx) => {
         const replyTo = ctx.message.reply_to_message?.message_id ?? 0;
-        const ticketId = ticketOfMessage(desk.db, ctx.chat.id, replyTo);
+        const ticketId = await ticketOfMessage(desk.db, ctx.chat.id, replyTo);
         if (ticketId === undefined) {
           await ctx.reply(ctx.t('comment-unknown-message'));
           return;

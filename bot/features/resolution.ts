@@ -14,17 +14,17 @@ export function resolution(deps: BotDeps): Composer<BotContext> {
   const bot = new Composer<BotContext>();
   bot.callbackQuery(/^solved:(\d+):(yes|no)$/, async (ctx) => {
     const ticketId = Number(ctx.match[1]);
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     try {
       if (ctx.match[2] === 'yes') {
-        act(desk, actor, ticketId, { action: 'confirm' });
+        await act(desk, actor, ticketId, { action: 'confirm' });
         await ctx.answerCallbackQuery();
         await ctx.editMessageReplyMarkup();
         await ctx.conversation.exitAll();
         await ctx.conversation.enter(RATE, ticketId);
       } else {
         // Refuse now, before asking for a reason, if this person may not reopen the ticket.
-        const { ticket, roles } = getTicket(desk, actor, ticketId);
+        const { ticket, roles } = await getTicket(desk, actor, ticketId);
         transitionFor('reopen', ticket.status, roles);
         await ctx.answerCallbackQuery();
         await ctx.editMessageReplyMarkup();

@@ -14,6 +14,7 @@ import {
   setupChecklist,
 } from '../../core/setup/checklist.ts';
 import { deskProfile, updateDeskProfile } from '../../core/setup/desk-profile.ts';
+import { queryAll } from '../../db/access.ts';
 import { companies } from '../../db/schema.ts';
 import { actorOf } from '../actor.ts';
 import type { Say } from '../commands.ts';
@@ -83,8 +84,8 @@ export function setup(deps: BotDeps): Composer<BotContext> {
   const show = async (ctx: BotContext) => {
     if (!ctx.from) return;
     const t: Say = (key, args) => ctx.t(key, args);
-    const checklist = setupChecklist(desk, actorOf(desk, ctx.from), env());
-    await ctx.reply(checklistText(t, checklist, deskProfile(desk).name), {
+    const checklist = await setupChecklist(desk, await actorOf(desk, ctx.from), env());
+    await ctx.reply(checklistText(t, checklist, (await deskProfile(desk)).name), {
       reply_markup: keyboard(t, checklist),
     });
   };
@@ -93,15 +94,15 @@ export function setup(deps: BotDeps): Composer<BotContext> {
     const [verb = '', ...rest] = ctx.match.trim().split(/\s+/);
     const value = rest.join(' ').trim();
     try {
-      const actor = actorOf(desk, ctx.from);
+      const actor = await actorOf(desk, ctx.from);
       assertAdmin(actor);
       if (verb === 'name' || verb === 'zone') {
         if (!value) {
-          await ctx.reply(ctx.t('setup-how-desk', { timeZone: deskProfile(desk).timeZone }));
+          await ctx.reply(ctx.t('setup-how-desk', { timeZone: (await deskProfile(desk)).timeZone }));
           return;
         }
         try {
-          const profile = updateDeskProfile(
+          const profile = await updateDeskProfile(
             desk,
             actor,
             verb === 'name' ? { name: value } : { timeZone: value },
@@ -126,7 +127,7 @@ export function setup(deps: BotDeps): Composer<BotContext> {
 
   bot.callbackQuery(/^setup:(\w+)$/, async (ctx) => {
     const key = ctx.match[1] as ChecklistItemKey;
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     if (!CHECKLIST_ITEMS.includes(key)) {
       await ctx.answerCallbackQuery({ text: ctx.t('intake-stale-button') });
       return;
@@ -146,7 +147,7 @@ export function setup(deps: BotDeps): Composer<BotContext> {
       case 'line1':
       case 'line2':
       case 'field_engineer': {
-        const invite = createInvite(desk, actor, {
+        const invite = await createInvite(desk, actor, {
           role: key,
           maxUses: INVITE_USES,
           validDays: INVITE_DAYS,
@@ -162,15 +163,18 @@ export function setup(deps: BotDeps): Composer<BotContext> {
         return;
       }
       case 'desk':
-        await ctx.reply(ctx.t('setup-how-desk', { timeZone: deskProfile(desk).timeZone }));
+        await ctx.reply(ctx.t('setup-how-desk', { timeZone: (await deskProfile(desk)).timeZone }));
         return;
       case 'clients': {
-        const list = desk.db
-          .select({ id: companies.id, name: companies.name })
-          .from(companies)
-          .orderBy(asc(companies.name))
-          .limit(20)
-          .all()
+        const list = (
+          await queryAll(
+            desk.db
+              .select({ id: companies.id, name: companies.name })
+              .from(companies)
+              .orderBy(asc(companies.name))
+              .limit(20),
+          )
+        )
           .map((c) => `${c.id} — ${c.name}`)
           .join('\n');
         await ctx.reply(

@@ -12,15 +12,15 @@ export function visitChoice(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   bot.callbackQuery(/^vp:(\d+):(\d+)$/, async (ctx) => {
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     try {
-      const { ticket } = act(desk, actor, Number(ctx.match[1]), {
+      const { ticket } = await act(desk, actor, Number(ctx.match[1]), {
         action: 'pick_visit',
         slotId: Number(ctx.match[2]),
       });
       await ctx.answerCallbackQuery();
       await ctx.editMessageReplyMarkup();
-      const zone = desk.policies.forContract(ticket.contractId).timeZone;
+      const zone = (await desk.policies.forContract(ticket.contractId)).timeZone;
       await ctx.reply(
         ctx.t('visit-picked', {
           number: String(ticket.number),

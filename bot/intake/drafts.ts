@@ -2,6 +2,7 @@
 // Read and written on every update of a chat in the intake, so plain statements prepared once.
 
 import type { Impact, Urgency } from '../../core/model.ts';
+import { execute, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import type { TelegramAttachment } from '../attachments.ts';
 import { handledUpdates } from '../handled-updates.ts';
@@ -66,19 +67,19 @@ export function intakeDrafts(db: Db): IntakeDrafts {
   );
   const remove = sqlite.prepare<[number]>('delete from intake_drafts where chat_id = ?');
   const handled = handledUpdates(db);
-  const saveHandled = sqlite.transaction((draft: IntakeDraft, at: number, updateId: number) => {
+  const saveHandled = sqlite.transaction(async (draft: IntakeDraft, at: number, updateId: number) => {
     const { chatId, ownerId, intakeKey, step, ...filled } = draft;
-    write.run(chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
+    await execute(write, chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
     handled.record(updateId, at);
   });
-  const removeHandled = sqlite.transaction((chatId: number, at: number, updateId: number) => {
-    remove.run(chatId);
+  const removeHandled = sqlite.transaction(async (chatId: number, at: number, updateId: number) => {
+    await execute(remove, chatId);
     handled.record(updateId, at);
   });
   const filed = sqlite.prepare<[string], number>('select number from tickets where intake_key = ?').pluck();
   const drafts: IntakeDrafts = {
-    load(chatId) {
-      const row = read.get(chatId);
+    async load(chatId) {
+      const row = await queryOne(read, chatId);
       if (!row) return undefined;
       const filled = JSON.parse(row.draft) as Filled;
       return {
@@ -91,7 +92,7 @@ export function intakeDrafts(db: Db): IntakeDrafts {
     },
     save: (draft, at, updateId) => saveHandled(draft, at, updateId),
     remove: (chatId, at, updateId) => removeHandled(chatId, at, updateId),
-    filedAs: (intakeKey) => filed.get(intakeKey),
+    filedAs: async (intakeKey) => await queryOne(filed, intakeKey),
   };
   cache.set(db, drafts);
   return drafts;

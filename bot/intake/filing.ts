@@ -22,11 +22,11 @@ export type Filing =
     }
   | { ok: false; code: string };
 
-export function fileDraft(desk: DeskContext, from: User, draft: IntakeDraft): Filing {
+export async function fileDraft(desk: DeskContext, from: User, draft: IntakeDraft): Promise<Filing> {
   if (!draft.impact || !draft.urgency)
     throw new Error('the intake was sent before its questions were answered');
   try {
-    const filed = receiveInbound(desk, {
+    const filed = await receiveInbound(desk, {
       channel: 'telegram',
       sender: telegramSender(from),
       intakeKey: draft.intakeKey,
@@ -41,8 +41,8 @@ export function fileDraft(desk: DeskContext, from: User, draft: IntakeDraft): Fi
     });
     if (filed.kind !== 'created' && filed.kind !== 'duplicate') throw new Error(`intake said ${filed.kind}`);
     const created = filed.kind === 'created';
-    const ticket = created ? filed.ticket : getTicket(desk, SYSTEM, filed.ticketId).ticket;
-    const zone = desk.policies.forContract(ticket.contractId).timeZone;
+    const ticket = created ? filed.ticket : (await getTicket(desk, SYSTEM, filed.ticketId)).ticket;
+    const zone = (await desk.policies.forContract(ticket.contractId)).timeZone;
     return {
       ok: true,
       created,

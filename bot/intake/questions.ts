@@ -2,6 +2,7 @@
 // they are asked or answered, so a restart asks exactly what was asked before.
 import { InlineKeyboard } from 'grammy';
 import { IMPACTS, URGENCIES } from '../../core/model.ts';
+import { queryAll } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import type { BotContext } from '../context.ts';
 import type { IntakeDraft } from './drafts.ts';
@@ -30,8 +31,8 @@ export function categoryOptions(db: Db): (language: 'ru' | 'en') => CategoryOpti
   const list = db.$client.prepare<[], { id: number; ru: string; en: string }>(
     'select id, name_ru as ru, name_en as en from categories where active = 1 order by sort, id',
   );
-  const options = (language: 'ru' | 'en') =>
-    list.all().map((c) => ({ id: c.id, name: language === 'en' ? c.en : c.ru }));
+  const options = async (language: 'ru' | 'en') =>
+    (await queryAll(list)).map((c) => ({ id: c.id, name: language === 'en' ? c.en : c.ru }));
   statements.set(db, options);
   return options;
 }

@@ -331,7 +331,7 @@ async function locate(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Pr
 async function fileAndAnswer(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Promise<void> {
   const from = ctx.from;
   if (!from) return;
-  const outcome = fileDraft(deps.desk, from, draft);
+  const outcome = await fileDraft(deps.desk, from, draft);
   if (!outcome.ok) {
     await ctx.reply(ctx.t('intake-failed', { reason: ctx.t(`error-${outcome.code}`) }));
     return;
@@ -349,7 +349,7 @@ async function fileAndAnswer(ctx: BotContext, deps: IntakeDeps, draft: IntakeDra
     }),
   );
   // A reply to "accepted" is a comment on the request, as a reply to any notice about it is.
-  rememberMessage(
+  await rememberMessage(
     deps.desk.db,
     accepted.chat.id,
     accepted.message_id,

@@ -14,6 +14,7 @@ import { addComment } from '../../core/tickets/comment.ts';
 import { mergeTickets } from '../../core/tickets/merge.ts';
 import { assignableStaff } from '../../core/tickets/queues.ts';
 import { getTicket } from '../../core/tickets/read.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { categories, people, type TicketRow } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import { actorOf } from '../actor.ts';
@@ -30,12 +31,10 @@ import { anchorOf, candidateSlots, chosen, toggle } from './visit-slots.ts';
 const PROMPTS = { ak: 'ask', rs: 'resolve', rp: 'reply', nt: 'note', es: 'escalate' } as const;
 
 /** Words the ticket's requester reads (a cancellation's reason), in their language. */
-function clientWords(desk: DeskContext, ticket: TicketRow) {
-  const requester = desk.db
-    .select({ language: people.language })
-    .from(people)
-    .where(eq(people.id, ticket.requesterId))
-    .get();
+async function clientWords(desk: DeskContext, ticket: TicketRow) {
+  const requester = await queryOne(
+    desk.db.select({ language: people.language }).from(people).where(eq(people.id, ticket.requesterId)),
+  );
   return translator(requester?.language ?? 'ru');
 }
 
@@ -45,19 +44,19 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
 
   bot.callbackQuery(STAFF_CALLBACK, async (ctx) => {
     const press = parseStaffPress(ctx.callbackQuery.data);
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     if (!press || !isStaff(actor) || actor.kind !== 'person') {
       await ctx.answerCallbackQuery({ text: ctx.t('staff-not-allowed'), show_alert: true });
       return;
     }
-    const person = desk.db.select().from(people).where(eq(people.id, actor.personId)).get();
+    const person = await queryOne(desk.db.select().from(people).where(eq(people.id, actor.personId)));
     if (!person) return;
     const language: Language = person.language;
     const t = translator(language);
     const isFieldEngineer = actor.memberships.some((m) => m.role === 'field_engineer');
     let ticket: TicketRow;
     try {
-      ticket = getTicket(desk, actor, press.ticketId).ticket;
+      ticket = (await getTicket(desk, actor, press.ticketId)).ticket;
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({ text: ctx.t('staff-ticket-not-found'), show_alert: true });
@@ -73,14 +72,14 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
           }
         : card;
     const showCard = async (row: TicketRow, keyboard?: InlineKeyboard) => {
-      const card = withApp(renderCard(desk, t, language, row, viewer), row.id);
+      const card = withApp(await renderCard(desk, t, language, row, viewer), row.id);
       await editQuietly(ctx, card.text, keyboard ?? card.keyboard);
     };
 
     if (press.verb === 'op') {
-      const card = withApp(renderCard(desk, t, language, ticket, viewer), ticket.id);
+      const card = withApp(await renderCard(desk, t, language, ticket, viewer), ticket.id);
       const sent = await ctx.reply(card.text, { reply_markup: card.keyboard });
-      rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
+      await rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
       await ctx.answerCallbackQuery();
       return;
     }
@@ -96,7 +95,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       await showCard(ticket);
       await ctx.answerCallbackQuery({
         text: takenBy
-          ? ctx.t('staff-already-taken', { name: personName(desk, ticket.assigneeId) })
+          ? ctx.t('staff-already-taken', { name: await personName(desk, ticket.assigneeId) })
           : ctx.t('staff-card-outdated'),
         show_alert: takenBy,
       });
@@ -106,7 +105,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
     /** A move through core; the card then shows the new state. Refusals are explained, nothing changes. */
     const move = async (command: Command, done: string) => {
       try {
-        const { ticket: after } = act(desk, actor, ticket.id, {
+        const { ticket: after } = await act(desk, actor, ticket.id, {
           ...command,
           expectedVersion: ticket.version,
         });
@@ -118,7 +117,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
     };
     const refuse = async (error: unknown) => {
       if (!(error instanceof DeskError)) throw error;
-      const now = getTicket(desk, actor, ticket.id).ticket;
+      const now = (await getTicket(desk, actor, ticket.id)).ticket;
       await showCard(now);
       await ctx.answerCallbackQuery({
         text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
@@ -152,17 +151,17 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       case 'nr':
         // The reason is the client's to read (in their group): worded in their language.
         await move(
-          { action: 'cancel', reason: clientWords(desk, ticket)('group-not-a-request') },
+          { action: 'cancel', reason: (await clientWords(desk, ticket))('group-not-a-request') },
           'staff-done-not-request',
         );
         return;
       case 'mg': {
         const keptId = Number(press.args[0]);
         try {
-          const merged = mergeTickets(desk, actor, ticket.id, keptId, (number) =>
-            clientWords(desk, ticket)('group-merged-reason', { number: String(number) }),
+          const merged = await mergeTickets(desk, actor, ticket.id, keptId, async (number) =>
+            (await clientWords(desk, ticket))('group-merged-reason', { number: String(number) }),
           );
-          await showCard(getTicket(desk, actor, ticket.id).ticket);
+          await showCard((await getTicket(desk, actor, ticket.id)).ticket);
           await ctx.answerCallbackQuery({
             text: ctx.t('staff-done-merge', {
               joined: String(merged.joined.number),
@@ -192,7 +191,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
             for (const l of LINES) k.text(mark(l === line, ctx.t(`line-${l}`)), callback('as', ticket, l));
             k.row();
           }
-          assignableStaff(desk, actor, line).forEach((p, i) => {
+          (await assignableStaff(desk, actor, line)).forEach((p, i) => {
             k.text(mark(p.id === ticket.assigneeId, p.name), callback('as', ticket, line, p.id));
             if (i % 2 === 1) k.row();
           });
@@ -234,19 +233,21 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
         const [categoryArg] = press.args;
         if (categoryArg === undefined) {
           const k = new InlineKeyboard();
-          desk.db
-            .select()
-            .from(categories)
-            .where(eq(categories.active, true))
-            .orderBy(asc(categories.sort))
-            .all()
-            .forEach((c, i) => {
-              k.text(
-                mark(ticket.categoryId === c.id, language === 'en' ? c.nameEn : c.nameRu),
-                callback('ct', ticket, c.id),
-              );
-              if (i % 2 === 1) k.row();
-            });
+          (
+            await queryAll(
+              desk.db
+                .select()
+                .from(categories)
+                .where(eq(categories.active, true))
+                .orderBy(asc(categories.sort)),
+            )
+          ).forEach((c, i) => {
+            k.text(
+              mark(ticket.categoryId === c.id, language === 'en' ? c.nameEn : c.nameRu),
+              callback('ct', ticket, c.id),
+            );
+            if (i % 2 === 1) k.row();
+          });
           await submenu(k);
           return;
         }
@@ -259,19 +260,22 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
         try {
           if (replyArg === undefined) {
             const k = new InlineKeyboard();
-            for (const r of listCannedReplies(desk, actor))
+            for (const r of await listCannedReplies(desk, actor))
               k.text(cannedReplyIn(r, language).title, callback('cn', ticket, r.id)).row();
             await submenu(k);
             return;
           }
           // Sent in the client's language, and shown before it goes: one more tap sends it.
           const clientLanguage =
-            desk.db
-              .select({ language: people.language })
-              .from(people)
-              .where(eq(people.id, ticket.requesterId))
-              .get()?.language ?? 'ru';
-          const { body } = cannedReplyIn(getCannedReply(desk, actor, Number(replyArg)), clientLanguage);
+            (
+              await queryOne(
+                desk.db
+                  .select({ language: people.language })
+                  .from(people)
+                  .where(eq(people.id, ticket.requesterId)),
+              )
+            )?.language ?? 'ru';
+          const { body } = cannedReplyIn(await getCannedReply(desk, actor, Number(replyArg)), clientLanguage);
           if (confirmed !== 'y') {
             const preview = t('staff-canned-preview', { language: t(`language-${clientLanguage}`), body });
             const k = new InlineKeyboard()
@@ -282,7 +286,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
             await ctx.answerCallbackQuery();
             return;
           }
-          const { ticket: after } = addComment(desk, actor, ticket.id, {
+          const { ticket: after } = await addComment(desk, actor, ticket.id, {
             body,
             expectedVersion: ticket.version,
           });
@@ -306,7 +310,8 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
         // Asking the client about a ticket assigned to me but not yet accepted accepts it first.
         if (press.verb === 'ak' && ticket.status === 'open' && ticket.assigneeId === person.id) {
           try {
-            ticket = act(desk, actor, ticket.id, { action: 'take', expectedVersion: ticket.version }).ticket;
+            ticket = (await act(desk, actor, ticket.id, { action: 'take', expectedVersion: ticket.version }))
+              .ticket;
             await showCard(ticket);
           } catch (error) {
             await refuse(error);
@@ -328,7 +333,7 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
     }
 
     async function visitSlots(p: StaffPress) {
-      const policy = desk.policies.forContract(ticket.contractId);
+      const policy = await desk.policies.forContract(ticket.contractId);
       const [anchor = anchorOf(desk.clock.now()), mask = '0', pick] = p.args;
       const slots = candidateSlots(policy.time, policy.timeZone, anchor);
       if (p.verb === 'vs') {
@@ -369,9 +374,11 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
 
 const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
 
-function personName(desk: DeskContext, id: number | null): string {
+async function personName(desk: DeskContext, id: number | null): Promise<string> {
   if (id === null) return '';
-  return desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? '';
+  return (
+    (await queryOne(desk.db.select({ name: people.name }).from(people).where(eq(people.id, id))))?.name ?? ''
+  );
 }
 
 /** Edits the card in place; "message is not modified" (a double press) is not an error. */

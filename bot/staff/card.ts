@@ -13,6 +13,7 @@ import { allowedActions } from '../../core/permissions.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { type ClockReading, readSla } from '../../core/sla-clock.ts';
 import { statements } from '../../core/statements.ts';
+import { queryOne } from '../../db/access.ts';
 import { categories, people, type TicketRow } from '../../db/schema.ts';
 import type { Translate } from '../../locales/index.ts';
 import { slotText, zoneNote } from '../time-text.ts';
@@ -25,10 +26,11 @@ export interface Card {
   keyboard: InlineKeyboard;
 }
 
-const nameOf = (desk: DeskContext, id: number | null) =>
+const nameOf = async (desk: DeskContext, id: number | null) =>
   id === null
     ? null
-    : (desk.db.select({ name: people.name }).from(people).where(eq(people.id, id)).get()?.name ?? null);
+    : ((await queryOne(desk.db.select({ name: people.name }).from(people).where(eq(people.id, id))))?.name ??
+      null);
 
 /** "2 h 05 min" / "40 min" / "3 d 4 h" in business minutes. */
 export function duration(t: Translate, minutes: number): string {
@@ -61,21 +63,30 @@ export function clockPhrase(t: Translate, reading: ClockReading, zone: string, r
   }
 }
 
-export function categoryName(desk: DeskContext, id: number | null, language: Language): string | null {
+export async function categoryName(
+  desk: DeskContext,
+  id: number | null,
+  language: Language,
+): Promise<string | null> {
   if (id === null) return null;
-  const row = desk.db.select().from(categories).where(eq(categories.id, id)).get();
+  const row = await queryOne(desk.db.select().from(categories).where(eq(categories.id, id)));
   return row ? (language === 'en' ? row.nameEn : row.nameRu) : null;
 }
 
-export function cardText(desk: DeskContext, t: Translate, language: Language, ticket: TicketRow): string {
-  const policy = desk.policies.forContract(ticket.contractId);
+export async function cardText(
+  desk: DeskContext,
+  t: Translate,
+  language: Language,
+  ticket: TicketRow,
+): Promise<string> {
+  const policy = await desk.policies.forContract(ticket.contractId);
   const zone = policy.timeZone;
   const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, desk.clock.now());
-  const requester = desk.db.select().from(people).where(eq(people.id, ticket.requesterId)).get();
+  const requester = await queryOne(desk.db.select().from(people).where(eq(people.id, ticket.requesterId)));
   const company =
     ticket.companyId === null
       ? t('staff-card-unverified')
-      : (statements(desk.db).companyName.get({ id: ticket.companyId })?.name ?? '');
+      : ((await queryOne(statements(desk.db).companyName, { id: ticket.companyId }))?.name ?? '');
   const lines = [
     t('staff-card-head', {
       number: String(ticket.number),
@@ -89,13 +100,13 @@ export function cardText(desk: DeskContext, t: Translate, language: Language, ti
       phone: requester?.phone ? ` · ${requester.phone}` : '',
     }),
     t('staff-card-work', {
-      category: categoryName(desk, ticket.categoryId, language) ?? t('staff-card-no-category'),
+      category: (await categoryName(desk, ticket.categoryId, language)) ?? t('staff-card-no-category'),
       line: t(`line-${ticket.line}`),
-      assignee: nameOf(desk, ticket.assigneeId) ?? t('staff-card-unassigned'),
+      assignee: (await nameOf(desk, ticket.assigneeId)) ?? t('staff-card-unassigned'),
     }),
   ];
   if (!isFinalStatus(ticket.status)) {
-    const deskZone = deskProfile(desk).timeZone;
+    const deskZone = (await deskProfile(desk)).timeZone;
     lines.push(t('staff-card-first-response', { state: clockPhrase(t, sla.firstResponse, zone, deskZone) }));
     lines.push(t('staff-card-resolution', { state: clockPhrase(t, sla.resolution, zone, deskZone) }));
   }
@@ -149,10 +160,10 @@ const MOVES: Partial<Record<Verb, readonly Action[]>> = {
 };
 
 /** What this viewer may do with the ticket now (null: anyone of the staff, the staff group's card). */
-function movesOf(desk: DeskContext, ticket: TicketRow, viewer: Viewer): Action[] | null {
+async function movesOf(desk: DeskContext, ticket: TicketRow, viewer: Viewer): Promise<Action[] | null> {
   if (viewer.personId === null) return null;
   try {
-    return allowedActions(loadActor(desk.db, viewer.personId), ticket);
+    return allowedActions(await loadActor(desk.db, viewer.personId), ticket);
   } catch {
     return null;
   }
@@ -243,21 +254,21 @@ export function cardKeyboard(
   return k;
 }
 
-export function renderCard(
+export async function renderCard(
   desk: DeskContext,
   t: Translate,
   language: Language,
   ticket: TicketRow,
   viewer: Viewer,
-): Card {
+): Promise<Card> {
   return {
-    text: cardText(desk, t, language, ticket),
+    text: await cardText(desk, t, language, ticket),
     keyboard: cardKeyboard(
       t,
       ticket,
       viewer,
-      movesOf(desk, ticket, viewer),
-      previousInGroup(desk.db, ticket),
+      await movesOf(desk, ticket, viewer),
+      await previousInGroup(desk.db, ticket),
     ),
   };
 }

@@ -23,17 +23,17 @@ export function promptAnswers(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   bot.on('message').filter(
-    (ctx) =>
+    async (ctx) =>
       ctx.message.reply_to_message?.from?.id === ctx.me.id &&
-      promptOf(desk.db, ctx.chat.id, ctx.message.reply_to_message.message_id) !== undefined,
+      (await promptOf(desk.db, ctx.chat.id, ctx.message.reply_to_message.message_id)) !== undefined,
     async (ctx) => {
       const promptId = ctx.message.reply_to_message?.message_id ?? 0;
-      const prompt = promptOf(desk.db, ctx.chat.id, promptId);
+      const prompt = await promptOf(desk.db, ctx.chat.id, promptId);
       if (!prompt) return;
       const thread = threadOf(ctx.message);
       const answer = (text: string) =>
         ctx.reply(text, { reply_parameters: { message_id: ctx.message.message_id }, ...thread });
-      const actor = actorOf(desk, ctx.from);
+      const actor = await actorOf(desk, ctx.from);
       if (actor.kind !== 'person' || actor.personId !== prompt.personId) {
         await answer(ctx.t('staff-prompt-not-yours'));
         return;
@@ -45,20 +45,20 @@ export function promptAnswers(deps: BotDeps): Composer<BotContext> {
         await answer(ctx.t('staff-prompt-text-expected'));
         return;
       }
-      const inGroup = staffGroup(desk.db)?.chatId === ctx.chat.id;
+      const inGroup = (await staffGroup(desk.db))?.chatId === ctx.chat.id;
       try {
         // The move and the prompt marked as answered in one transaction: a repeated update acts once.
-        const { ticket } = inTransaction(desk.db, () => {
-          const done = (() => {
+        const { ticket } = await inTransaction(desk.db, async () => {
+          const done = await (async () => {
             switch (prompt.purpose) {
               case 'ask':
-                return act(desk, actor, prompt.ticketId, { action: 'ask_customer', question: text });
+                return await act(desk, actor, prompt.ticketId, { action: 'ask_customer', question: text });
               case 'escalate':
-                return act(desk, actor, prompt.ticketId, { action: 'escalate_line2', reason: text });
+                return await act(desk, actor, prompt.ticketId, { action: 'escalate_line2', reason: text });
               case 'resolve':
-                return act(desk, actor, prompt.ticketId, { action: 'resolve', resolution: text });
+                return await act(desk, actor, prompt.ticketId, { action: 'resolve', resolution: text });
               default:
-                return addComment(desk, actor, prompt.ticketId, {
+                return await addComment(desk, actor, prompt.ticketId, {
                   body: text,
                   internal: prompt.purpose === 'note',
                   attachments: file ? [file] : [],
@@ -67,19 +67,19 @@ export function promptAnswers(deps: BotDeps): Composer<BotContext> {
             }
           })();
           // Answered: the same prompt does not act twice.
-          clearRefPurpose(desk.db, 'telegram', telegramRef(ctx.chat.id, promptId));
+          await clearRefPurpose(desk.db, 'telegram', telegramRef(ctx.chat.id, promptId));
           return done;
         });
         await answer(ctx.t(`staff-prompt-done-${prompt.purpose}`, { number: String(ticket.number) }));
         if (!inGroup) {
           // In a private chat the card above is now outdated: a fresh one follows.
-          const view = getTicket(desk, actor, ticket.id);
+          const view = await getTicket(desk, actor, ticket.id);
           const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
-          const card = renderCard(desk, translator(language), language, view.ticket, {
+          const card = await renderCard(desk, translator(language), language, view.ticket, {
             personId: actor.personId,
           });
           const sent = await ctx.reply(card.text, { reply_markup: card.keyboard });
-          rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
+          await rememberMessage(desk.db, sent.chat.id, sent.message_id, ticket.id, desk.clock.now());
         }
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;

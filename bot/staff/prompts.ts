@@ -47,7 +47,7 @@ export async function askStaff(
     },
   );
   // The latest message with this id wins (see bot/message-links.ts).
-  rememberRef(
+  await rememberRef(
     db,
     'telegram',
     telegramRef(chatId, sent.message_id),
@@ -56,8 +56,12 @@ export async function askStaff(
   );
 }
 
-export function promptOf(store: Db, chatId: number, messageId: number): PendingPrompt | undefined {
-  const row = refOf(store, 'telegram', telegramRef(chatId, messageId));
+export async function promptOf(
+  store: Db,
+  chatId: number,
+  messageId: number,
+): Promise<PendingPrompt | undefined> {
+  const row = await refOf(store, 'telegram', telegramRef(chatId, messageId));
   if (!row?.purpose || row.personId === null) return undefined;
   return { ticketId: row.ticketId, purpose: row.purpose, personId: row.personId };
 }

@@ -16,12 +16,12 @@ export function queueCommands(deps: BotDeps): Composer<BotContext> {
 
   async function list(ctx: BotContext, which: 'queue' | 'mine') {
     if (!ctx.from) return;
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     if (!isStaff(actor)) {
       await ctx.reply(ctx.t('staff-not-allowed'));
       return;
     }
-    const entries = which === 'queue' ? staffQueue(desk, actor) : myTickets(desk, actor);
+    const entries = which === 'queue' ? await staffQueue(desk, actor) : await myTickets(desk, actor);
     if (entries.length === 0) {
       await ctx.reply(ctx.t(`staff-${which}-empty`));
       return;
@@ -29,11 +29,11 @@ export function queueCommands(deps: BotDeps): Composer<BotContext> {
     const t = translator((await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru');
     const keyboard = new InlineKeyboard();
     // Deadlines in another zone than the desk's are named; the desk's zone is read once for the list.
-    const deskZone = deskProfile(desk).timeZone;
-    const lines = entries.map((entry, i) => {
+    const deskZone = (await deskProfile(desk)).timeZone;
+    const lines = entries.map(async (entry, i) => {
       keyboard.text(`#${entry.ticket.number}`, callback('op', entry.ticket));
       if (i % 4 === 3) keyboard.row();
-      return queueLine(desk, t, entry, deskZone);
+      return await queueLine(desk, t, entry, deskZone);
     });
     await ctx.reply([ctx.t(`staff-${which}-title`, { count: entries.length }), ...lines].join('\n'), {
       reply_markup: keyboard,
@@ -41,19 +41,19 @@ export function queueCommands(deps: BotDeps): Composer<BotContext> {
     });
   }
 
-  bot.command('queue', (ctx) => list(ctx, 'queue'));
-  bot.command('mine', (ctx) => list(ctx, 'mine'));
+  bot.command('queue', async (ctx) => list(ctx, 'queue'));
+  bot.command('mine', async (ctx) => list(ctx, 'mine'));
   return bot;
 }
 
-function queueLine(
+async function queueLine(
   desk: BotDeps['desk'],
   t: ReturnType<typeof translator>,
   entry: QueueEntry,
   deskZone: string,
-): string {
+): Promise<string> {
   const { ticket, reading, clock } = entry;
-  const zone = desk.policies.forContract(ticket.contractId).timeZone;
+  const zone = (await desk.policies.forContract(ticket.contractId)).timeZone;
   const flag = reading.state === 'breached' ? '🔥' : reading.state === 'warning' ? '⚠️' : '▫️';
   return t('staff-queue-line', {
     flag,

@@ -15,11 +15,11 @@ export function staffGroupSetup(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('staff-group-not-here'));
       return;
     }
-    const actor = actorOf(desk, ctx.from ?? ctx.me);
+    const actor = await actorOf(desk, ctx.from ?? ctx.me);
     const language = (await ctx.i18n.getLocale()) === 'en' ? 'en' : 'ru';
     try {
       if (ctx.match.trim() === 'off') {
-        setStaffGroup(desk, actor, null);
+        await setStaffGroup(desk, actor, null);
         await ctx.reply(ctx.t('staff-group-unbound'));
         return;
       }
@@ -33,7 +33,7 @@ export function staffGroupSetup(deps: BotDeps): Composer<BotContext> {
         await ctx.reply(ctx.t('staff-group-rights'));
         return;
       }
-      setStaffGroup(desk, actor, { chatId: ctx.chat.id, title: ctx.chat.title, language });
+      await setStaffGroup(desk, actor, { chatId: ctx.chat.id, title: ctx.chat.title, language });
       await ctx.reply(ctx.t('staff-group-bound', { title: ctx.chat.title }));
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;

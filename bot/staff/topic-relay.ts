@@ -19,17 +19,17 @@ export function topicRelay(deps: BotDeps): Composer<BotContext> {
   const { desk } = deps;
   const bot = new Composer<BotContext>();
   bot.chatType('supergroup').on('message', async (ctx, next) => {
-    const group = staffGroup(desk.db);
+    const group = await staffGroup(desk.db);
     const threadId = ctx.message.is_topic_message ? ctx.message.message_thread_id : undefined;
     const ticketId =
       group?.chatId === ctx.chat.id && threadId !== undefined
-        ? ticketOfTopic(desk.db, ctx.chat.id, threadId)
+        ? await ticketOfTopic(desk.db, ctx.chat.id, threadId)
         : undefined;
     if (ticketId === undefined || ctx.from.is_bot) return next();
     const raw = ctx.message.text ?? ctx.message.caption ?? '';
     const note = /^\/note(@\w+)?(\s|$)/.exec(raw);
     if (raw.startsWith('/') && !note) return next();
-    const actor = actorOf(desk, ctx.from);
+    const actor = await actorOf(desk, ctx.from);
     if (!isStaff(actor)) return;
     const internal = note !== null || raw.startsWith(INTERNAL_MARK);
     const body = (note ? raw.slice(note[0].length) : internal ? raw.slice(INTERNAL_MARK.length) : raw).trim();
@@ -43,7 +43,7 @@ export function topicRelay(deps: BotDeps): Composer<BotContext> {
       return;
     }
     try {
-      addComment(desk, actor, ticketId, {
+      await addComment(desk, actor, ticketId, {
         body,
         internal,
         attachments: file ? [file] : [],

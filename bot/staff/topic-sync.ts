@@ -8,6 +8,7 @@ import { type Api, GrammyError } from 'grammy';
 import type { DeskContext } from '../../core/context.ts';
 import { isFinalStatus } from '../../core/lifecycle.ts';
 import type { StaffGroup } from '../../core/settings.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import {
   attachments,
   type OutboxRow,
@@ -53,20 +54,20 @@ export async function syncTopic(
   send: GroupSend,
 ): Promise<void> {
   if (row.ticketId === null) return;
-  const ticket = desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)).get();
+  const ticket = await queryOne(desk.db.select().from(tickets).where(eq(tickets.id, row.ticketId)));
   if (!ticket) return;
   const chatId = group.chatId;
   const t = translator(group.language);
   const event =
     row.eventId === null
       ? undefined
-      : desk.db.select().from(ticketEvents).where(eq(ticketEvents.id, row.eventId)).get();
+      : await queryOne(desk.db.select().from(ticketEvents).where(eq(ticketEvents.id, row.eventId)));
   const data = event?.data ?? {};
   const final = isFinalStatus(ticket.status);
-  const card = renderCard(desk, t, group.language, ticket, { personId: null });
+  const card = await renderCard(desk, t, group.language, ticket, { personId: null });
   const now = () => desk.clock.now();
 
-  let topic = topicOfTicket(desk.db, ticket.id);
+  let topic = await topicOfTicket(desk.db, ticket.id);
   // A ticket that was already over when the group was set up gets no topic.
   if (!topic && final) return;
   if (!topic) {
@@ -81,25 +82,25 @@ export async function syncTopic(
       closed: false,
       createdAt: now(),
     };
-    saveTopic(desk.db, topic);
+    await saveTopic(desk.db, topic);
   }
   const threadId = topic.threadId;
   if (topic.closed && !final) {
     await api.reopenForumTopic(chatId, threadId);
-    updateTopic(desk.db, ticket.id, { closed: false });
+    await updateTopic(desk.db, ticket.id, { closed: false });
   }
   if (topic.cardMessageId === null) {
     const sent = await send(() =>
       api.sendMessage(chatId, card.text, { message_thread_id: threadId, reply_markup: card.keyboard }),
     );
-    updateTopic(desk.db, ticket.id, { cardMessageId: sent.message_id });
-    rememberMessage(desk.db, chatId, sent.message_id, ticket.id, now());
+    await updateTopic(desk.db, ticket.id, { cardMessageId: sent.message_id });
+    await rememberMessage(desk.db, chatId, sent.message_id, ticket.id, now());
     await api.pinChatMessage(chatId, sent.message_id, { disable_notification: true });
   } else {
     const title = topicTitle(t, ticket);
     if (title !== topic.title) {
       await api.editForumTopic(chatId, threadId, { name: title });
-      updateTopic(desk.db, ticket.id, { title });
+      await updateTopic(desk.db, ticket.id, { title });
     }
     await unlessUnchanged(
       api.editMessageText(chatId, topic.cardMessageId, card.text, { reply_markup: card.keyboard }),
@@ -112,18 +113,26 @@ export async function syncTopic(
   const author =
     event?.actorId == null
       ? ''
-      : (desk.db.select({ name: people.name }).from(people).where(eq(people.id, event.actorId)).get()?.name ??
-        '');
-  const files = desk.db
-    .select()
-    .from(attachments)
-    .where(
-      type === 'created'
-        ? and(eq(attachments.ticketId, ticket.id))
-        : and(eq(attachments.ticketId, ticket.id), eq(attachments.commentId, Number(data.commentId ?? 0))),
+      : ((
+          await queryOne(
+            desk.db.select({ name: people.name }).from(people).where(eq(people.id, event.actorId)),
+          )
+        )?.name ?? '');
+  const files = (
+    await queryAll(
+      desk.db
+        .select()
+        .from(attachments)
+        .where(
+          type === 'created'
+            ? and(eq(attachments.ticketId, ticket.id))
+            : and(
+                eq(attachments.ticketId, ticket.id),
+                eq(attachments.commentId, Number(data.commentId ?? 0)),
+              ),
+        ),
     )
-    .all()
-    .filter((a) => a.telegramFileId !== null && (type === 'created' ? a.commentId === null : true));
+  ).filter((a) => a.telegramFileId !== null && (type === 'created' ? a.commentId === null : true));
   if (!inTopic && type !== 'created') {
     const text =
       type === 'comment' || type === 'internal_note'
@@ -131,9 +140,12 @@ export async function syncTopic(
             author,
             body: String(data.body ?? ''),
           })
-        : t('staff-topic-event', { line: eventLine(desk, t, row), author: author ? ` · ${author}` : '' });
+        : t('staff-topic-event', {
+            line: await eventLine(desk, t, row),
+            author: author ? ` · ${author}` : '',
+          });
     const sent = await send(() => api.sendMessage(chatId, text, { message_thread_id: threadId }));
-    rememberMessage(desk.db, chatId, sent.message_id, ticket.id, now());
+    await rememberMessage(desk.db, chatId, sent.message_id, ticket.id, now());
   }
   if (!inTopic) {
     for (const file of files) {
@@ -146,7 +158,7 @@ export async function syncTopic(
   }
   if (final && !topic.closed) {
     await api.closeForumTopic(chatId, threadId);
-    updateTopic(desk.db, ticket.id, { closed: true });
+    await updateTopic(desk.db, ticket.id, { closed: true });
   }
 }
 

@@ -2,6 +2,7 @@
 // drops the compiled policies, so SLA due times of new changes follow the saved calendar.
 import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import { businessCalendars, calendarExceptions } from '../../db/schema.ts';
 import { type CalendarSpec, calendarSpecSchema } from '../calendar/business-calendar.ts';
 import type { DeskContext } from '../context.ts';
@@ -51,21 +52,24 @@ function parseCalendar(raw: unknown): CalendarSpec & { name: string } {
   return { name: input.name, ...spec };
 }
 
-function readCalendar(ctx: DeskContext, id: number): CalendarView | undefined {
-  const calendar = ctx.db.select().from(businessCalendars).where(eq(businessCalendars.id, id)).get();
+async function readCalendar(ctx: DeskContext, id: number): Promise<CalendarView | undefined> {
+  const calendar = await queryOne(
+    ctx.db.select().from(businessCalendars).where(eq(businessCalendars.id, id)),
+  );
   if (!calendar) return undefined;
-  return { ...calendar, exceptions: exceptionsOf(ctx, [id]).get(id) ?? [] };
+  return { ...calendar, exceptions: (await exceptionsOf(ctx, [id])).get(id) ?? [] };
 }
 
-function exceptionsOf(ctx: DeskContext, ids: number[]) {
+async function exceptionsOf(ctx: DeskContext, ids: number[]) {
   const byCalendar = new Map<number, CalendarView['exceptions']>();
   if (ids.length === 0) return byCalendar;
-  const rows = ctx.db
-    .select()
-    .from(calendarExceptions)
-    .where(inArray(calendarExceptions.calendarId, ids))
-    .orderBy(asc(calendarExceptions.date))
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select()
+      .from(calendarExceptions)
+      .where(inArray(calendarExceptions.calendarId, ids))
+      .orderBy(asc(calendarExceptions.date)),
+  );
   for (const e of rows) {
     const list = byCalendar.get(e.calendarId) ?? [];
     list.push({ date: e.date, ...(e.name === null ? {} : { name: e.name }), hours: e.hours });
@@ -74,53 +78,63 @@ function exceptionsOf(ctx: DeskContext, ids: number[]) {
   return byCalendar;
 }
 
-export function listCalendars(ctx: DeskContext, actor: Actor): CalendarView[] {
+export async function listCalendars(ctx: DeskContext, actor: Actor): Promise<CalendarView[]> {
   assertAdmin(actor);
-  const calendars = ctx.db.select().from(businessCalendars).orderBy(asc(businessCalendars.id)).all();
-  const exceptions = exceptionsOf(
+  const calendars = await queryAll(
+    ctx.db.select().from(businessCalendars).orderBy(asc(businessCalendars.id)),
+  );
+  const exceptions = await exceptionsOf(
     ctx,
     calendars.map((c) => c.id),
   );
   return calendars.map((c) => ({ ...c, exceptions: exceptions.get(c.id) ?? [] }));
 }
 
-function writeExceptions(ctx: DeskContext, calendarId: number, spec: CalendarSpec): void {
-  ctx.db.delete(calendarExceptions).where(eq(calendarExceptions.calendarId, calendarId)).run();
+async function writeExceptions(ctx: DeskContext, calendarId: number, spec: CalendarSpec): Promise<void> {
+  await execute(ctx.db.delete(calendarExceptions).where(eq(calendarExceptions.calendarId, calendarId)));
   if (spec.exceptions.length === 0) return;
-  ctx.db
-    .insert(calendarExceptions)
-    .values(spec.exceptions.map((e) => ({ calendarId, date: e.date, name: e.name ?? null, hours: e.hours })))
-    .run();
+  await execute(
+    ctx.db
+      .insert(calendarExceptions)
+      .values(
+        spec.exceptions.map((e) => ({ calendarId, date: e.date, name: e.name ?? null, hours: e.hours })),
+      ),
+  );
 }
 
-export function createCalendar(ctx: DeskContext, actor: Actor, raw: CalendarInput): CalendarView {
+export async function createCalendar(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: CalendarInput,
+): Promise<CalendarView> {
   assertAdmin(actor);
   const input = parseCalendar(raw);
-  const id = inTransaction(ctx.db, () => {
-    const row = ctx.db
-      .insert(businessCalendars)
-      .values({ name: input.name, timeZone: input.timeZone, week: input.week })
-      .returning()
-      .get();
-    writeExceptions(ctx, row.id, input);
+  const id = await inTransaction(ctx.db, async () => {
+    const row = await queryOne(
+      ctx.db
+        .insert(businessCalendars)
+        .values({ name: input.name, timeZone: input.timeZone, week: input.week })
+        .returning(),
+    );
+    await writeExceptions(ctx, row.id, input);
     ctx.policies.invalidate();
     return row.id;
   });
-  return found(readCalendar(ctx, id), 'calendar', id);
+  return found(await readCalendar(ctx, id), 'calendar', id);
 }
 
 /** Changes the name, zone, week or exceptions (the list given replaces the stored one). */
-export function updateCalendar(
+export async function updateCalendar(
   ctx: DeskContext,
   actor: Actor,
   rawId: number,
   raw: Partial<CalendarInput>,
-): CalendarView {
+): Promise<CalendarView> {
   assertAdmin(actor);
   const id = parseId(rawId);
   const patch = parseInput(calendarPatchSchema, raw);
-  inTransaction(ctx.db, () => {
-    const current = found(readCalendar(ctx, id), 'calendar', id);
+  await inTransaction(ctx.db, async () => {
+    const current = found(await readCalendar(ctx, id), 'calendar', id);
     const merged = {
       name: patch.name ?? current.name,
       timeZone: patch.timeZone ?? current.timeZone,
@@ -128,13 +142,14 @@ export function updateCalendar(
       exceptions: patch.exceptions ?? current.exceptions,
     };
     const next = parseCalendar(merged);
-    ctx.db
-      .update(businessCalendars)
-      .set({ name: next.name, timeZone: next.timeZone, week: next.week })
-      .where(eq(businessCalendars.id, id))
-      .run();
-    if (patch.exceptions !== undefined) writeExceptions(ctx, id, next);
+    await execute(
+      ctx.db
+        .update(businessCalendars)
+        .set({ name: next.name, timeZone: next.timeZone, week: next.week })
+        .where(eq(businessCalendars.id, id)),
+    );
+    if (patch.exceptions !== undefined) await writeExceptions(ctx, id, next);
     ctx.policies.invalidate();
   });
-  return found(readCalendar(ctx, id), 'calendar', id);
+  return found(await readCalendar(ctx, id), 'calendar', id);
 }

@@ -2,6 +2,7 @@
 // A category switched off stays on the tickets that have it; nobody can choose it any more.
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { categories } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError } from '../errors.ts';
@@ -31,49 +32,56 @@ const categoryPatchSchema = z.object({
   active: z.boolean().optional(),
 });
 
-function assertCodeFree(ctx: DeskContext, code: string, exceptId?: number): void {
-  const taken = ctx.db
-    .select({ id: categories.id })
-    .from(categories)
-    .where(and(eq(categories.code, code), exceptId === undefined ? undefined : ne(categories.id, exceptId)))
-    .get();
+async function assertCodeFree(ctx: DeskContext, code: string, exceptId?: number): Promise<void> {
+  const taken = await queryOne(
+    ctx.db
+      .select({ id: categories.id })
+      .from(categories)
+      .where(
+        and(eq(categories.code, code), exceptId === undefined ? undefined : ne(categories.id, exceptId)),
+      ),
+  );
   if (taken) throw new ConflictError(`the code "${code}" is taken`, { code });
 }
 
 /** Every category, switched off ones too. */
-export function listAllCategories(ctx: DeskContext, actor: Actor): CategoryRow[] {
+export async function listAllCategories(ctx: DeskContext, actor: Actor): Promise<CategoryRow[]> {
   assertAdmin(actor);
-  return ctx.db.select().from(categories).orderBy(asc(categories.sort), asc(categories.id)).all();
+  return await queryAll(ctx.db.select().from(categories).orderBy(asc(categories.sort), asc(categories.id)));
 }
 
-export function createCategory(ctx: DeskContext, actor: Actor, raw: CategoryInput): CategoryRow {
+export async function createCategory(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: CategoryInput,
+): Promise<CategoryRow> {
   assertAdmin(actor);
   const input = parseInput(categoryInputSchema, raw);
-  return inTransaction(ctx.db, () => {
-    assertCodeFree(ctx, input.code);
-    return ctx.db.insert(categories).values(input).returning().get();
+  return await inTransaction(ctx.db, async () => {
+    await assertCodeFree(ctx, input.code);
+    return await queryOne(ctx.db.insert(categories).values(input).returning());
   });
 }
 
-export function updateCategory(
+export async function updateCategory(
   ctx: DeskContext,
   actor: Actor,
   rawId: number,
   raw: Partial<CategoryInput>,
-): CategoryRow {
+): Promise<CategoryRow> {
   assertAdmin(actor);
   const id = parseId(rawId);
   const patch = parseInput(categoryPatchSchema, raw);
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     const current = found(
-      ctx.db.select().from(categories).where(eq(categories.id, id)).get(),
+      await queryOne(ctx.db.select().from(categories).where(eq(categories.id, id))),
       'category',
       id,
     );
-    if (patch.code !== undefined) assertCodeFree(ctx, patch.code, id);
+    if (patch.code !== undefined) await assertCodeFree(ctx, patch.code, id);
     if (Object.keys(patch).length === 0) return current;
     return found(
-      ctx.db.update(categories).set(patch).where(eq(categories.id, id)).returning().get(),
+      await queryOne(ctx.db.update(categories).set(patch).where(eq(categories.id, id)).returning()),
       'category',
       id,
     );

@@ -2,6 +2,7 @@
 
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { companies } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { isPublicMailDomain } from '../intake/public-mail-domains.ts';
@@ -33,39 +34,40 @@ export const companyInputSchema = z.object({
 export type CompanyInput = z.input<typeof companyInputSchema>;
 const companyPatchSchema = companyInputSchema.partial();
 
-export function listCompanies(ctx: DeskContext, actor: Actor): CompanyRow[] {
+export async function listCompanies(ctx: DeskContext, actor: Actor): Promise<CompanyRow[]> {
   assertAdmin(actor);
-  return ctx.db.select().from(companies).orderBy(asc(companies.name), asc(companies.id)).all();
+  return await queryAll(ctx.db.select().from(companies).orderBy(asc(companies.name), asc(companies.id)));
 }
 
-export function createCompany(ctx: DeskContext, actor: Actor, raw: CompanyInput): CompanyRow {
+export async function createCompany(ctx: DeskContext, actor: Actor, raw: CompanyInput): Promise<CompanyRow> {
   assertAdmin(actor);
   const input = parseInput(companyInputSchema, raw);
-  return ctx.db
-    .insert(companies)
-    .values({ ...input, createdAt: ctx.clock.now() })
-    .returning()
-    .get();
+  return await queryOne(
+    ctx.db
+      .insert(companies)
+      .values({ ...input, createdAt: ctx.clock.now() })
+      .returning(),
+  );
 }
 
-export function updateCompany(
+export async function updateCompany(
   ctx: DeskContext,
   actor: Actor,
   rawId: number,
   raw: Partial<CompanyInput>,
-): CompanyRow {
+): Promise<CompanyRow> {
   assertAdmin(actor);
   const id = parseId(rawId);
   const patch = parseInput(companyPatchSchema, raw);
-  found(ctx.db.select().from(companies).where(eq(companies.id, id)).get(), 'company', id);
-  if (Object.keys(patch).length === 0) return found(getCompany(ctx, id), 'company', id);
+  found(await queryOne(ctx.db.select().from(companies).where(eq(companies.id, id))), 'company', id);
+  if (Object.keys(patch).length === 0) return found(await getCompany(ctx, id), 'company', id);
   return found(
-    ctx.db.update(companies).set(patch).where(eq(companies.id, id)).returning().get(),
+    await queryOne(ctx.db.update(companies).set(patch).where(eq(companies.id, id)).returning()),
     'company',
     id,
   );
 }
 
-function getCompany(ctx: DeskContext, id: number): CompanyRow | undefined {
-  return ctx.db.select().from(companies).where(eq(companies.id, id)).get();
+async function getCompany(ctx: DeskContext, id: number): Promise<CompanyRow | undefined> {
+  return await queryOne(ctx.db.select().from(companies).where(eq(companies.id, id)));
 }

@@ -2,6 +2,7 @@
 // on. Every change drops the compiled policies, so the next ticket uses what was just saved.
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import { businessCalendars, type ContractRow, companies, contracts } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
@@ -46,49 +47,65 @@ const contractPatchSchema = contractFields
   .partial()
   .extend({ endsAt: instantSchema.nullable().optional(), calendarId: idSchema.nullable().optional() });
 
-function assertReferences(db: Db, c: { companyId: number | null; calendarId: number | null }): void {
-  if (c.companyId !== null && !db.select().from(companies).where(eq(companies.id, c.companyId)).get())
+async function assertReferences(
+  db: Db,
+  c: { companyId: number | null; calendarId: number | null },
+): Promise<void> {
+  if (
+    c.companyId !== null &&
+    !(await queryOne(db.select().from(companies).where(eq(companies.id, c.companyId))))
+  )
     throw new InvalidInputError('no such company', [{ path: ['companyId'], message: 'no such company' }]);
   if (
     c.calendarId !== null &&
-    !db.select().from(businessCalendars).where(eq(businessCalendars.id, c.calendarId)).get()
+    !(await queryOne(db.select().from(businessCalendars).where(eq(businessCalendars.id, c.calendarId))))
   )
     throw new InvalidInputError('no such calendar', [{ path: ['calendarId'], message: 'no such calendar' }]);
 }
 
-export function listContracts(ctx: DeskContext, actor: Actor): ContractRow[] {
+export async function listContracts(ctx: DeskContext, actor: Actor): Promise<ContractRow[]> {
   assertAdmin(actor);
-  return ctx.db.select().from(contracts).orderBy(asc(contracts.companyId), asc(contracts.startsAt)).all();
+  return await queryAll(
+    ctx.db.select().from(contracts).orderBy(asc(contracts.companyId), asc(contracts.startsAt)),
+  );
 }
 
-export function createContract(ctx: DeskContext, actor: Actor, raw: ContractInput): ContractRow {
+export async function createContract(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: ContractInput,
+): Promise<ContractRow> {
   assertAdmin(actor);
   const input = parseInput(contractInputSchema, raw);
-  return inTransaction(ctx.db, () => {
-    assertReferences(ctx.db, input);
-    const row = ctx.db.insert(contracts).values(input).returning().get();
+  return await inTransaction(ctx.db, async () => {
+    await assertReferences(ctx.db, input);
+    const row = await queryOne(ctx.db.insert(contracts).values(input).returning());
     ctx.policies.invalidate();
     return row;
   });
 }
 
 /** Changes some fields; the contract as it then stands must be valid as a whole. */
-export function updateContract(
+export async function updateContract(
   ctx: DeskContext,
   actor: Actor,
   rawId: number,
   raw: Partial<ContractInput>,
-): ContractRow {
+): Promise<ContractRow> {
   assertAdmin(actor);
   const id = parseId(rawId);
   const patch = parseInput(contractPatchSchema, raw);
-  return inTransaction(ctx.db, () => {
-    const current = found(ctx.db.select().from(contracts).where(eq(contracts.id, id)).get(), 'contract', id);
+  return await inTransaction(ctx.db, async () => {
+    const current = found(
+      await queryOne(ctx.db.select().from(contracts).where(eq(contracts.id, id))),
+      'contract',
+      id,
+    );
     const { id: _id, ...fields } = current;
     const next = parseInput(contractInputSchema, { ...fields, ...patch });
-    assertReferences(ctx.db, next);
+    await assertReferences(ctx.db, next);
     const row = found(
-      ctx.db.update(contracts).set(next).where(eq(contracts.id, id)).returning().get(),
+      await queryOne(ctx.db.update(contracts).set(next).where(eq(contracts.id, id)).returning()),
       'contract',
       id,
     );

@@ -3,6 +3,7 @@
 // roles to none. The last admin's role cannot be taken away, so the desk is never left without one.
 import { and, asc, count, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import { companies, memberships, type PersonRow, people } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
@@ -74,22 +75,23 @@ export type RoleInput = z.input<typeof roleInputSchema>;
 
 const isStaffRole = (role: Role) => (STAFF_ROLES as readonly Role[]).includes(role);
 
-function rolesOf(ctx: DeskContext, personIds: number[]): Map<number, RoleHeld[]> {
+async function rolesOf(ctx: DeskContext, personIds: number[]): Promise<Map<number, RoleHeld[]>> {
   const byPerson = new Map<number, RoleHeld[]>();
   if (personIds.length === 0) return byPerson;
-  const rows = ctx.db
-    .select({
-      membershipId: memberships.id,
-      personId: memberships.personId,
-      role: memberships.role,
-      companyId: memberships.companyId,
-      companyName: companies.name,
-    })
-    .from(memberships)
-    .leftJoin(companies, eq(companies.id, memberships.companyId))
-    .where(inArray(memberships.personId, personIds))
-    .orderBy(asc(memberships.id))
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select({
+        membershipId: memberships.id,
+        personId: memberships.personId,
+        role: memberships.role,
+        companyId: memberships.companyId,
+        companyName: companies.name,
+      })
+      .from(memberships)
+      .leftJoin(companies, eq(companies.id, memberships.companyId))
+      .where(inArray(memberships.personId, personIds))
+      .orderBy(asc(memberships.id)),
+  );
   for (const { personId, ...held } of rows) {
     const list = byPerson.get(personId) ?? [];
     list.push(held);
@@ -98,12 +100,16 @@ function rolesOf(ctx: DeskContext, personIds: number[]): Map<number, RoleHeld[]>
   return byPerson;
 }
 
-function withRoles(ctx: DeskContext, person: PersonRow): PersonWithRoles {
-  return { ...person, roles: rolesOf(ctx, [person.id]).get(person.id) ?? [] };
+async function withRoles(ctx: DeskContext, person: PersonRow): Promise<PersonWithRoles> {
+  return { ...person, roles: (await rolesOf(ctx, [person.id])).get(person.id) ?? [] };
 }
 
 /** The directory, newest first, with each person's roles. */
-export function listPeople(ctx: DeskContext, actor: Actor, raw: PeopleQuery = {}): PersonWithRoles[] {
+export async function listPeople(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: PeopleQuery = {},
+): Promise<PersonWithRoles[]> {
   assertAdmin(actor);
   const f = parseInput(peopleQuerySchema, raw);
   const holding =
@@ -118,61 +124,63 @@ export function listPeople(ctx: DeskContext, actor: Actor, raw: PeopleQuery = {}
             ),
           )
       : undefined;
-  const rows = ctx.db
-    .select()
-    .from(people)
-    .where(
-      and(
-        holding ? inArray(people.id, holding) : undefined,
-        f.before ? lt(people.id, f.before) : undefined,
-        f.q
-          ? or(
-              containsFolded(ctx.db, people.name, f.q),
-              containsFolded(ctx.db, people.phone, f.q),
-              containsFolded(ctx.db, people.email, f.q),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(people.id))
-    .limit(f.limit)
-    .all();
-  const roles = rolesOf(
+  const rows = await queryAll(
+    ctx.db
+      .select()
+      .from(people)
+      .where(
+        and(
+          holding ? inArray(people.id, holding) : undefined,
+          f.before ? lt(people.id, f.before) : undefined,
+          f.q
+            ? or(
+                containsFolded(ctx.db, people.name, f.q),
+                containsFolded(ctx.db, people.phone, f.q),
+                containsFolded(ctx.db, people.email, f.q),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(people.id))
+      .limit(f.limit),
+  );
+  const roles = await rolesOf(
     ctx,
     rows.map((p) => p.id),
   );
   return rows.map((p) => ({ ...p, roles: roles.get(p.id) ?? [] }));
 }
 
-function getPerson(ctx: DeskContext, id: number): PersonRow {
-  return found(ctx.db.select().from(people).where(eq(people.id, id)).get(), 'person', id);
+async function getPerson(ctx: DeskContext, id: number): Promise<PersonRow> {
+  return found(await queryOne(ctx.db.select().from(people).where(eq(people.id, id))), 'person', id);
 }
 
-export function updatePerson(
+export async function updatePerson(
   ctx: DeskContext,
   actor: Actor,
   rawId: number,
   raw: PersonPatch,
-): PersonWithRoles {
+): Promise<PersonWithRoles> {
   assertAdmin(actor);
   const id = parseId(rawId);
   const patch = Object.fromEntries(
     Object.entries(parseInput(personPatchSchema, raw)).filter(([, v]) => v !== undefined),
   );
-  return inTransaction(ctx.db, () => {
-    getPerson(ctx, id);
-    if (Object.keys(patch).length > 0) ctx.db.update(people).set(patch).where(eq(people.id, id)).run();
-    return withRoles(ctx, getPerson(ctx, id));
+  return await inTransaction(ctx.db, async () => {
+    await getPerson(ctx, id);
+    if (Object.keys(patch).length > 0)
+      await execute(ctx.db.update(people).set(patch).where(eq(people.id, id)));
+    return await withRoles(ctx, await getPerson(ctx, id));
   });
 }
 
 /** Grants a role: client roles with the company they belong to, staff roles with none. */
-export function addRole(
+export async function addRole(
   ctx: DeskContext,
   actor: Actor,
   rawPersonId: number,
   raw: RoleInput,
-): PersonWithRoles {
+): Promise<PersonWithRoles> {
   assertAdmin(actor);
   const personId = parseId(rawPersonId);
   const input = parseInput(roleInputSchema, raw);
@@ -181,61 +189,63 @@ export function addRole(
       { path: ['companyId'], message: 'client roles need a company; staff roles have none' },
     ]);
   }
-  return inTransaction(ctx.db, () => {
-    getPerson(ctx, personId);
+  return await inTransaction(ctx.db, async () => {
+    await getPerson(ctx, personId);
     if (
       input.companyId !== null &&
-      !ctx.db.select().from(companies).where(eq(companies.id, input.companyId)).get()
+      !(await queryOne(ctx.db.select().from(companies).where(eq(companies.id, input.companyId))))
     ) {
       throw new InvalidInputError('no such company', [{ path: ['companyId'], message: 'no such company' }]);
     }
-    const held = ctx.db
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.personId, personId),
-          eq(memberships.role, input.role),
-          input.companyId === null
-            ? isNull(memberships.companyId)
-            : eq(memberships.companyId, input.companyId),
+    const held = await queryOne(
+      ctx.db
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.personId, personId),
+            eq(memberships.role, input.role),
+            input.companyId === null
+              ? isNull(memberships.companyId)
+              : eq(memberships.companyId, input.companyId),
+          ),
         ),
-      )
-      .get();
+    );
     if (held) throw new ConflictError('the person already holds this role', { membershipId: held.id });
-    ctx.db.insert(memberships).values({ personId, role: input.role, companyId: input.companyId }).run();
-    return withRoles(ctx, getPerson(ctx, personId));
+    await execute(
+      ctx.db.insert(memberships).values({ personId, role: input.role, companyId: input.companyId }),
+    );
+    return await withRoles(ctx, await getPerson(ctx, personId));
   });
 }
 
-export function removeRole(
+export async function removeRole(
   ctx: DeskContext,
   actor: Actor,
   rawPersonId: number,
   rawMembershipId: number,
-): PersonWithRoles {
+): Promise<PersonWithRoles> {
   assertAdmin(actor);
   const personId = parseId(rawPersonId);
   const membershipId = parseId(rawMembershipId);
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     const membership = found(
-      ctx.db
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.id, membershipId), eq(memberships.personId, personId)))
-        .get(),
+      await queryOne(
+        ctx.db
+          .select()
+          .from(memberships)
+          .where(and(eq(memberships.id, membershipId), eq(memberships.personId, personId))),
+      ),
       'role',
       membershipId,
     );
     if (membership.role === 'admin') {
-      const admins = ctx.db
-        .select({ n: count() })
-        .from(memberships)
-        .where(eq(memberships.role, 'admin'))
-        .get();
+      const admins = await queryOne(
+        ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.role, 'admin')),
+      );
       if ((admins?.n ?? 0) <= 1) throw new ConflictError('the desk would be left without an admin');
     }
-    ctx.db.delete(memberships).where(eq(memberships.id, membershipId)).run();
-    return withRoles(ctx, getPerson(ctx, personId));
+    await execute(ctx.db.delete(memberships).where(eq(memberships.id, membershipId)));
+    return await withRoles(ctx, await getPerson(ctx, personId));
   });
 }

@@ -5,6 +5,7 @@
 // rows with errors are left out (the admin saw them and their count before confirming), nobody missing
 // from the file is touched, and a file imported twice writes nothing the second time.
 import { createHash } from 'node:crypto';
+import { execute } from '../../db/access.ts';
 import type { DeskContext } from '../context.ts';
 import { DeskError } from '../errors.ts';
 import { type Actor, assertAdmin } from '../permissions.ts';
@@ -75,7 +76,7 @@ export async function previewDirectory(
 ): Promise<DirectoryPreview> {
   assertAdmin(actor);
   const sheet = await readDirectoryFile(bytes);
-  return previewOf(sheet, planDirectory(ctx.db, sheet, fileDigest(bytes)));
+  return previewOf(sheet, await planDirectory(ctx.db, sheet, fileDigest(bytes)));
 }
 
 /** Imports the rows without errors of the file, when its plan is still the one previewed (`confirm`). */
@@ -88,15 +89,15 @@ export async function importDirectory(
   assertAdmin(actor);
   // Reading an XLSX is asynchronous; the plan and the writes are one synchronous transaction.
   const sheet = await readDirectoryFile(bytes);
-  return inTransaction(ctx.db, () => {
-    const plan = planDirectory(ctx.db, sheet, fileDigest(bytes));
+  return await inTransaction(ctx.db, async () => {
+    const plan = await planDirectory(ctx.db, sheet, fileDigest(bytes));
     if (plan.digest !== confirm) throw new DirectoryChangedError();
-    return { ...previewOf(sheet, plan), written: write(ctx, plan) };
+    return { ...previewOf(sheet, plan), written: await write(ctx, plan) };
   });
 }
 
 /** Carries out a plan; runs inside the import's transaction. */
-function write(ctx: DeskContext, plan: DirectoryPlan): DirectoryWrites {
+async function write(ctx: DeskContext, plan: DirectoryPlan): Promise<DirectoryWrites> {
   const c = ctx.db.$client;
   const now = ctx.clock.now();
   const written: DirectoryWrites = {
@@ -120,7 +121,7 @@ function write(ctx: DeskContext, plan: DirectoryPlan): DirectoryWrites {
   for (const e of plan.companies) {
     const v = companyValues(e);
     if (e.stored === null) {
-      e.id = Number(insertCompany.run(v.name, v.inn, v.emailDomain, now).lastInsertRowid);
+      e.id = Number((await execute(insertCompany, v.name, v.inn, v.emailDomain, now)).lastInsertRowid);
       written.companiesCreated += 1;
     } else if (
       !sameText(e.stored.name, v.name) ||
@@ -129,14 +130,14 @@ function write(ctx: DeskContext, plan: DirectoryPlan): DirectoryWrites {
     ) {
       // The stored spelling stays when the file's differs only in spacing.
       const name = sameText(e.stored.name, v.name) ? e.stored.name : v.name;
-      updateCompany.run(name, v.inn, v.emailDomain, e.stored.id);
+      await execute(updateCompany, name, v.inn, v.emailDomain, e.stored.id);
       written.companiesUpdated += 1;
     }
   }
   for (const e of plan.people) {
     const v = personValues(e);
     if (e.stored === null) {
-      e.id = Number(insertPerson.run(v.name, v.phone, v.email, now).lastInsertRowid);
+      e.id = Number((await execute(insertPerson, v.name, v.phone, v.email, now)).lastInsertRowid);
       written.peopleCreated += 1;
     } else if (
       !sameText(e.stored.name, v.name) ||
@@ -145,17 +146,17 @@ function write(ctx: DeskContext, plan: DirectoryPlan): DirectoryWrites {
     ) {
       const name = sameText(e.stored.name, v.name) ? e.stored.name : v.name;
       const email = e.stored.email?.toLowerCase() === v.email?.toLowerCase() ? e.stored.email : v.email;
-      updatePerson.run(name, v.phone, email, e.stored.id);
+      await execute(updatePerson, name, v.phone, email, e.stored.id);
       written.peopleUpdated += 1;
     }
   }
   for (const r of plan.roles) {
     if (r.person.id === null || r.company.id === null) throw new Error('directory import: a role of nobody');
     if (r.replaces !== null) {
-      updateRole.run(r.role, r.replaces);
+      await execute(updateRole, r.role, r.replaces);
       written.rolesChanged += 1;
     } else {
-      insertRole.run(r.person.id, r.role, r.company.id);
+      await execute(insertRole, r.person.id, r.role, r.company.id);
       written.rolesAdded += 1;
     }
   }

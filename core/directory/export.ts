@@ -5,6 +5,7 @@
 // (leading = + - @ tab or return: every "+7…" phone) kept as text with a leading quote, which the import
 // takes off again. XLSX: typed text cells, which no spreadsheet runs.
 import ExcelJS from 'exceljs';
+import { queryAll } from '../../db/access.ts';
 import type { DeskContext } from '../context.ts';
 import { csvLines } from '../csv.ts';
 import type { Language } from '../model.ts';
@@ -22,10 +23,10 @@ export interface DirectoryEntry {
 }
 
 /** Every client company with its clients, by company name, then person name. */
-export function directoryEntries(ctx: DeskContext, actor: Actor): DirectoryEntry[] {
+export async function directoryEntries(ctx: DeskContext, actor: Actor): Promise<DirectoryEntry[]> {
   assertAdmin(actor);
-  const rows = ctx.db.$client
-    .prepare(
+  const rows = (await queryAll(
+    ctx.db.$client.prepare(
       `select c.name as company, c.inn, c.email_domain as emailDomain,
               p.name, p.phone, p.email,
               max(case m.role when 'client_manager' then 2 when 'client' then 1 end) as rank
@@ -34,8 +35,8 @@ export function directoryEntries(ctx: DeskContext, actor: Actor): DirectoryEntry
        left join people p on p.id = m.person_id
        group by c.id, p.id
        order by c.name, c.id, p.name is not null, p.name, p.id`,
-    )
-    .all() as (Omit<DirectoryEntry, 'role'> & { rank: number | null })[];
+    ),
+  )) as (Omit<DirectoryEntry, 'role'> & { rank: number | null })[];
   return rows.map(({ rank, ...r }) => ({
     ...r,
     role: rank === 2 ? 'client_manager' : rank === 1 ? 'client' : null,
@@ -57,13 +58,13 @@ function cells(e: DirectoryEntry, language: Language): string[] {
 export const DIRECTORY_CSV_MIME = 'text/csv; charset=utf-8';
 export const DIRECTORY_XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function directoryCsv(ctx: DeskContext, actor: Actor, language: Language): string {
-  const rows = directoryEntries(ctx, actor).map((e) => cells(e, language));
+export async function directoryCsv(ctx: DeskContext, actor: Actor, language: Language): Promise<string> {
+  const rows = (await directoryEntries(ctx, actor)).map((e) => cells(e, language));
   return `\uFEFF${csvLines([exportHeader(language), ...rows], ';')}`;
 }
 
 export async function directoryXlsx(ctx: DeskContext, actor: Actor, language: Language): Promise<Uint8Array> {
-  const entries = directoryEntries(ctx, actor);
+  const entries = await directoryEntries(ctx, actor);
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(language === 'ru' ? 'справочник' : 'directory');
   sheet.addRow(exportHeader(language)).font = { bold: true };

@@ -15,6 +15,7 @@
 // company they are in now — which is how a person of several companies is exported. Staff are never
 // made clients. Empty cells never clear what is stored, and nobody missing from the file is removed.
 import { createHash } from 'node:crypto';
+import { queryAll } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import { type Role, STAFF_ROLES } from '../model.ts';
 import type { DirectoryField, DirectoryRole } from './columns.ts';
@@ -125,9 +126,8 @@ class StoreView {
 
   constructor(db: Db) {
     const c = db.$client;
-    this.companies = c
-      .prepare('select id, name, inn, email_domain as emailDomain from companies order by id')
-      .all() as StoreCompany[];
+    this.companies = await queryAll(c
+      .prepare('select id, name, inn, email_domain as emailDomain from companies order by id')) as StoreCompany[];
     for (const company of this.companies) {
       if (company.inn !== null) this.byInn.set(company.inn, company);
       const key = nameKey(company.name);
@@ -156,29 +156,29 @@ class StoreView {
     return this.companies.find((c) => c.id === id);
   }
 
-  peopleByPhone(phone: string): StorePerson[] {
-    return this.phoneStmt.all(phone) as StorePerson[];
+  async peopleByPhone(phone: string): Promise<StorePerson[]> {
+    return await queryAll(this.phoneStmt, phone) as StorePerson[];
   }
 
-  peopleByEmail(email: string): StorePerson[] {
-    return this.emailStmt.all(email) as StorePerson[];
+  async peopleByEmail(email: string): Promise<StorePerson[]> {
+    return await queryAll(this.emailStmt, email) as StorePerson[];
   }
 
   /** Clients of a company with this name (for rows that give neither phone nor e-mail). */
-  membersNamed(companyId: number, key: string): StorePerson[] {
-    const all = this.membersStmt.all(companyId) as StorePerson[];
+  async membersNamed(companyId: number, key: string): Promise<StorePerson[]> {
+    const all = await queryAll(this.membersStmt, companyId) as StorePerson[];
     return all.filter((p, i) => nameKey(p.name) === key && all.findIndex((q) => q.id === p.id) === i);
   }
 
-  membershipsOf(personId: number): StoreMembership[] {
-    return this.membershipStmt.all(personId) as StoreMembership[];
+  async membershipsOf(personId: number): Promise<StoreMembership[]> {
+    return await queryAll(this.membershipStmt, personId) as StoreMembership[];
   }
 }
 
 type Found<T> = { entry: T; reason?: undefined } | { entry?: undefined; reason: RowReason };
 
 /** Rows of the file → their plan against the store. Reads only. */
-export function planDirectory(db: Db, sheet: Sheet, fileDigest: string): DirectoryPlan {
+export async function planDirectory(db: Db, sheet: Sheet, fileDigest: string): Promise<DirectoryPlan> {
   const store = new StoreView(db);
   const rows = sheet.rows.map(normaliseRow);
 
@@ -265,12 +265,12 @@ export function planDirectory(db: Db, sheet: Sheet, fileDigest: string): Directo
     return { changes };
   };
 
-  const storePersonEntry = (stored: StorePerson): PersonEntry => {
+  const storePersonEntry = async (stored: StorePerson): Promise<PersonEntry> => {
     let entry = personOfStore.get(stored.id);
     if (!entry) {
       entry = {
         stored,
-        memberships: store.membershipsOf(stored.id),
+        memberships: await store.membershipsOf(stored.id),
         name: null,
         phone: null,
         email: null,
@@ -283,18 +283,18 @@ export function planDirectory(db: Db, sheet: Sheet, fileDigest: string): Directo
     return entry;
   };
 
-  const findPerson = (phone: string | null, email: string | null): Found<PersonEntry> | null => {
-    const one = (
+  const findPerson = async (phone: string | null, email: string | null): Promise<Found<PersonEntry> | null> => {
+    const one = async (
       fromFile: PersonEntry | undefined,
       fromStore: () => StorePerson[],
-    ): Found<PersonEntry> | null => {
+    ): Promise<Found<PersonEntry> | null> => {
       if (fromFile) return { entry: fromFile };
       const found = fromStore();
       if (found.length > 1) return { reason: { code: 'ambiguous_person' } };
-      return found[0] ? { entry: storePersonEntry(found[0]) } : null;
+      return found[0] ? { entry: await storePersonEntry(found[0]) } : null;
     };
-    const byPhone = phone === null ? null : one(personByPhone.get(phone), () => store.peopleByPhone(phone));
-    const byEmail = email === null ? null : one(personByEmail.get(email), () => store.peopleByEmail(email));
+    const byPhone = phone === null ? null : await one(personByPhone.get(phone), async () => await store.peopleByPhone(phone));
+    const byEmail = email === null ? null : await one(personByEmail.get(email), async () => await store.peopleByEmail(email));
     if (byPhone?.reason) return byPhone;
     if (byEmail?.reason) return byEmail;
     if (byPhone && byEmail && byPhone.entry !== byEmail.entry) return { reason: { code: 'two_people' } };
@@ -306,10 +306,10 @@ export function planDirectory(db: Db, sheet: Sheet, fileDigest: string): Directo
    * the row's company, so that an exported directory reads back unchanged. Such a row never creates a
    * person: nobody could ever be matched to them.
    */
-  const findMember = (ce: CompanyEntry, name: string): Found<PersonEntry> => {
-    const found = ce.stored === null ? [] : store.membersNamed(ce.stored.id, nameKey(name));
+  const findMember = async (ce: CompanyEntry, name: string): Promise<Found<PersonEntry>> => {
+    const found = ce.stored === null ? [] : await store.membersNamed(ce.stored.id, nameKey(name));
     if (found.length > 1) return { reason: { code: 'ambiguous_person' } };
-    return found[0] ? { entry: storePersonEntry(found[0]) } : { reason: { code: 'missing_contact' } };
+    return found[0] ? { entry: await storePersonEntry(found[0]) } : { reason: { code: 'missing_contact' } };
   };
 
   const planned: PlannedRow[] = [];
@@ -344,7 +344,7 @@ export function planDirectory(db: Db, sheet: Sheet, fileDigest: string): Directo
     let role: RoleWrite | null = null;
     if (p) {
       const found =
-        p.phone === null && p.email === null ? findMember(ce, p.name) : findPerson(p.phone, p.email);
+        p.phone === null && p.email === null ? await findMember(ce, p.name) : await findPerson(p.phone, p.email);
       if (found?.reason) {
         out.reasons = [found.reason];
         continue;

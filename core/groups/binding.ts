@@ -1,6 +1,7 @@
 // Which client company a Telegram group belongs to. An admin binds a group to any company; a client manager
 // to the company they manage. Unbinding is theirs too. A group bound to nobody is ignored by the intake.
 import { and, eq, isNull, like, sql } from 'drizzle-orm';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import { type ClientGroupRow, clientGroups, companies, groupTickets, messageRefs } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
@@ -18,24 +19,23 @@ const isAdmin = (actor: Actor) =>
   actor.kind === 'system' || actor.memberships.some((m) => m.role === 'admin');
 
 /** The companies this person may bind a group to: all for an admin, the managed ones for a client manager. */
-export function bindableCompanies(ctx: DeskContext, actor: Actor): CompanyChoice[] {
-  const all = ctx.db
-    .select({ id: companies.id, name: companies.name })
-    .from(companies)
-    .orderBy(companies.name)
-    .all();
+export async function bindableCompanies(ctx: DeskContext, actor: Actor): Promise<CompanyChoice[]> {
+  const all = await queryAll(
+    ctx.db.select({ id: companies.id, name: companies.name }).from(companies).orderBy(companies.name),
+  );
   if (isAdmin(actor)) return all;
   const managed = new Set(managedCompanies(actor));
   return all.filter((c) => managed.has(c.id));
 }
 
 /** The company bound to this chat now, if any. */
-export function boundGroup(ctx: DeskContext, chatId: number): ClientGroupRow | undefined {
-  return ctx.db
-    .select()
-    .from(clientGroups)
-    .where(and(eq(clientGroups.chatId, chatId), isNull(clientGroups.unboundAt)))
-    .get();
+export async function boundGroup(ctx: DeskContext, chatId: number): Promise<ClientGroupRow | undefined> {
+  return await queryOne(
+    ctx.db
+      .select()
+      .from(clientGroups)
+      .where(and(eq(clientGroups.chatId, chatId), isNull(clientGroups.unboundAt))),
+  );
 }
 
 export interface GroupToBind {
@@ -46,15 +46,15 @@ export interface GroupToBind {
 }
 
 /** Binds (or moves) the group to a company. Binding it to the company it has is a no-op. */
-export function bindGroup(ctx: DeskContext, actor: Actor, group: GroupToBind): ClientGroupRow {
-  if (!bindableCompanies(ctx, actor).some((c) => c.id === group.companyId)) {
-    if (bindableCompanies(ctx, actor).length === 0)
+export async function bindGroup(ctx: DeskContext, actor: Actor, group: GroupToBind): Promise<ClientGroupRow> {
+  if (!(await bindableCompanies(ctx, actor)).some((c) => c.id === group.companyId)) {
+    if ((await bindableCompanies(ctx, actor)).length === 0)
       throw new ForbiddenError('only an admin or a client manager binds a group');
     throw new InvalidInputError('not a company you may bind a group to', [{ path: ['companyId'] }]);
   }
-  if (staffGroup(ctx.db)?.chatId === group.chatId)
+  if ((await staffGroup(ctx.db))?.chatId === group.chatId)
     throw new ConflictError('this is the staff group', { chatId: group.chatId });
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     const now = ctx.clock.now();
     const values = {
       companyId: group.companyId,
@@ -64,33 +64,37 @@ export function bindGroup(ctx: DeskContext, actor: Actor, group: GroupToBind): C
       boundAt: now,
       unboundAt: null,
     };
-    const current = boundGroup(ctx, group.chatId);
+    const current = await boundGroup(ctx, group.chatId);
     if (current?.companyId === group.companyId) return current;
-    return ctx.db
-      .insert(clientGroups)
-      .values({ chatId: group.chatId, ...values })
-      .onConflictDoUpdate({ target: clientGroups.chatId, set: values })
-      .returning()
-      .get();
+    return await queryOne(
+      ctx.db
+        .insert(clientGroups)
+        .values({ chatId: group.chatId, ...values })
+        .onConflictDoUpdate({ target: clientGroups.chatId, set: values })
+        .returning(),
+    );
   });
 }
 
 /** Stops taking the group's messages. False when it was not bound. */
-export function unbindGroup(ctx: DeskContext, actor: Actor, chatId: number): boolean {
-  return inTransaction(ctx.db, () => {
-    const current = boundGroup(ctx, chatId);
+export async function unbindGroup(ctx: DeskContext, actor: Actor, chatId: number): Promise<boolean> {
+  return await inTransaction(ctx.db, async () => {
+    const current = await boundGroup(ctx, chatId);
     if (!current) return false;
-    if (!bindableCompanies(ctx, actor).some((c) => c.id === current.companyId))
+    if (!(await bindableCompanies(ctx, actor)).some((c) => c.id === current.companyId))
       throw new ForbiddenError('only an admin or the company manager unbinds a group');
-    return forgetGroup(ctx, chatId);
+    return await forgetGroup(ctx, chatId);
   });
 }
 
 /** The name of a group's company, for the bot's words. */
-export function companyName(ctx: DeskContext, companyId: number): string {
+export async function companyName(ctx: DeskContext, companyId: number): Promise<string> {
   return (
-    ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()?.name ??
-    ''
+    (
+      await queryOne(
+        ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)),
+      )
+    )?.name ?? ''
   );
 }
 
@@ -98,34 +102,40 @@ export function companyName(ctx: DeskContext, companyId: number): string {
  * A basic group that becomes a supergroup (Telegram does that when, say, the bot is made an admin) gets a
  * new chat id: its binding, its tickets' thread and its messages' references move with it.
  */
-export function moveGroupChat(ctx: DeskContext, fromChatId: number, toChatId: number): boolean {
-  return inTransaction(ctx.db, () => {
-    const moved = ctx.db
-      .update(clientGroups)
-      .set({ chatId: toChatId })
-      .where(eq(clientGroups.chatId, fromChatId))
-      .returning({ id: clientGroups.id })
-      .all();
+export async function moveGroupChat(
+  ctx: DeskContext,
+  fromChatId: number,
+  toChatId: number,
+): Promise<boolean> {
+  return await inTransaction(ctx.db, async () => {
+    const moved = await queryAll(
+      ctx.db
+        .update(clientGroups)
+        .set({ chatId: toChatId })
+        .where(eq(clientGroups.chatId, fromChatId))
+        .returning({ id: clientGroups.id }),
+    );
     if (moved.length === 0) return false;
-    ctx.db.update(groupTickets).set({ chatId: toChatId }).where(eq(groupTickets.chatId, fromChatId)).run();
+    await execute(
+      ctx.db.update(groupTickets).set({ chatId: toChatId }).where(eq(groupTickets.chatId, fromChatId)),
+    );
     const from = `${fromChatId}:`;
-    ctx.db
-      .update(messageRefs)
-      .set({ ref: sql`${`${toChatId}:`} || substr(${messageRefs.ref}, ${from.length + 1})` })
-      .where(and(eq(messageRefs.channel, 'telegram'), like(messageRefs.ref, `${from}%`)))
-      .run();
+    await execute(
+      ctx.db
+        .update(messageRefs)
+        .set({ ref: sql`${`${toChatId}:`} || substr(${messageRefs.ref}, ${from.length + 1})` })
+        .where(and(eq(messageRefs.channel, 'telegram'), like(messageRefs.ref, `${from}%`))),
+    );
     return true;
   });
 }
 
 /** The bot was removed from the group (or the group is gone): its messages can no longer become tickets. */
-export function forgetGroup(ctx: DeskContext, chatId: number): boolean {
-  const current = boundGroup(ctx, chatId);
+export async function forgetGroup(ctx: DeskContext, chatId: number): Promise<boolean> {
+  const current = await boundGroup(ctx, chatId);
   if (!current) return false;
-  ctx.db
-    .update(clientGroups)
-    .set({ unboundAt: ctx.clock.now() })
-    .where(eq(clientGroups.id, current.id))
-    .run();
+  await execute(
+    ctx.db.update(clientGroups).set({ unboundAt: ctx.clock.now() }).where(eq(clientGroups.id, current.id)),
+  );
   return true;
 }

@@ -4,6 +4,7 @@
 // chatter (thanks, "ok", stickers) makes nothing. Someone outside the company's directory is filed with no
 // company, for the 1st line to sort out. One transaction; the message's id is its delivery key.
 import { and, desc, eq, gt, like, max } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import { groupTickets, messageRefs, outbox, type TicketRow, tickets } from '../../db/schema.ts';
 import { loadActor } from '../actors.ts';
 import type { DeskContext } from '../context.ts';
@@ -43,19 +44,19 @@ export type GroupOutcome =
 
 const refOfMessage = (chatId: number, messageId: number) => `${chatId}:${messageId}`;
 
-export function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): GroupOutcome {
+export async function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): Promise<GroupOutcome> {
   const db = ctx.db;
-  return inTransaction(db, (): GroupOutcome => {
-    const group = boundGroup(ctx, msg.chatId);
+  return await inTransaction(db, async (): Promise<GroupOutcome> => {
+    const group = await boundGroup(ctx, msg.chatId);
     if (!group) return { kind: 'ignored', reason: 'not_bound' };
     const deliveryKey = refOfMessage(msg.chatId, msg.messageId);
-    const seen = refOf(db, 'telegram', deliveryKey);
+    const seen = await refOf(db, 'telegram', deliveryKey);
     if (seen) return { kind: 'duplicate', ticketId: seen.ticketId };
 
     const language: Language | undefined =
       msg.from.languageCode === undefined ? undefined : msg.from.languageCode === 'en' ? 'en' : 'ru';
-    const { person } = identifySender(ctx, { kind: 'telegram', ...msg.from }, language);
-    const actor = loadActor(db, person.id);
+    const { person } = await identifySender(ctx, { kind: 'telegram', ...msg.from }, language);
+    const actor = await loadActor(db, person.id);
     const staff = isStaff(actor);
     const verdict = classifyGroupMessage({ text: msg.text, media: msg.media });
     const saysSomething = msg.text.trim() !== '' || msg.files.length > 0;
@@ -64,15 +65,15 @@ export function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): GroupOutc
     const replied =
       msg.replyTo === undefined
         ? undefined
-        : ticketOfRefs(db, 'telegram', [refOfMessage(msg.chatId, msg.replyTo)]);
+        : await ticketOfRefs(db, 'telegram', [refOfMessage(msg.chatId, msg.replyTo)]);
     let followed: TicketRow | undefined;
     if (replied !== undefined) {
-      const ticket = db.select().from(tickets).where(eq(tickets.id, replied)).get();
+      const ticket = await queryOne(db.select().from(tickets).where(eq(tickets.id, replied)));
       if (ticket && rolesOnTicket(actor, ticket).length > 0) followed = ticket;
     }
     if (staff && !followed) return { kind: 'ignored', reason: 'staff' };
     // 2. More words from the same person, right after their last message that went into a ticket.
-    if (!followed && verdict.request) followed = recentTicketOf(ctx, msg.chatId, person.id);
+    if (!followed && verdict.request) followed = await recentTicketOf(ctx, msg.chatId, person.id);
     if (followed && isFinalStatus(followed.status)) followed = undefined;
     if (followed) {
       // A reply carries anything with words or files; a sticker or a lone emoji is nobody's comment.
@@ -81,8 +82,8 @@ export function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): GroupOutc
         (!verdict.request && (verdict.reason === 'emoji' || verdict.reason === 'sticker'))
       )
         return { kind: 'ignored', reason: 'chatter' };
-      const queuedBefore = lastOutboxId(ctx);
-      const outcome = receiveInbound(ctx, {
+      const queuedBefore = await lastOutboxId(ctx);
+      const outcome = await receiveInbound(ctx, {
         channel: 'telegram_group',
         sender: { kind: 'person', personId: person.id },
         deliveryKey,
@@ -90,9 +91,9 @@ export function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): GroupOutc
         body: msg.text,
         files: msg.files,
       });
-      markSender(ctx, deliveryKey, person.id);
+      await markSender(ctx, deliveryKey, person.id);
       // The requester would hear of these words in the group, where everyone has just read them.
-      if (outcome.kind === 'commented') unqueueRequesterNotices(ctx, outcome.ticket, queuedBefore);
+      if (outcome.kind === 'commented') await unqueueRequesterNotices(ctx, outcome.ticket, queuedBefore);
       if (outcome.kind === 'commented') return { kind: 'commented', ticket: outcome.ticket, byStaff: staff };
       if (outcome.kind === 'duplicate') return { kind: 'duplicate', ticketId: outcome.ticketId };
       return { kind: 'ignored', reason: 'chatter' };
@@ -101,7 +102,7 @@ export function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): GroupOutc
 
     // 3. A new request: the group's company when the writer is its client, else none (unverified).
     const member = clientCompanies(actor).includes(group.companyId);
-    const outcome = receiveInbound(ctx, {
+    const outcome = await receiveInbound(ctx, {
       channel: 'telegram_group',
       sender: { kind: 'person', personId: person.id },
       language,
@@ -114,64 +115,68 @@ export function takeGroupMessage(ctx: DeskContext, msg: GroupMessage): GroupOutc
     if (outcome.kind === 'rate_limited') return { kind: 'rate_limited' };
     if (outcome.kind === 'duplicate') return { kind: 'duplicate', ticketId: outcome.ticketId };
     if (outcome.kind !== 'created') return { kind: 'ignored', reason: 'chatter' };
-    db.insert(groupTickets)
-      .values({ ticketId: outcome.ticket.id, chatId: msg.chatId, messageId: msg.messageId })
-      .onConflictDoNothing()
-      .run();
-    markSender(ctx, deliveryKey, person.id);
+    await execute(
+      db
+        .insert(groupTickets)
+        .values({ ticketId: outcome.ticket.id, chatId: msg.chatId, messageId: msg.messageId })
+        .onConflictDoNothing(),
+    );
+    await markSender(ctx, deliveryKey, person.id);
     return { kind: 'created', ticket: outcome.ticket, unverified: !member };
   });
 }
 
-function lastOutboxId(ctx: DeskContext): number {
-  return (
-    ctx.db
-      .select({ id: max(outbox.id) })
-      .from(outbox)
-      .get()?.id ?? 0
-  );
+async function lastOutboxId(ctx: DeskContext): Promise<number> {
+  return (await queryOne(ctx.db.select({ id: max(outbox.id) }).from(outbox)))?.id ?? 0;
 }
 
 /** Drops what this change queued for the ticket's requester in Telegram (inside the same transaction). */
-function unqueueRequesterNotices(ctx: DeskContext, ticket: TicketRow, after: number): void {
-  ctx.db
-    .delete(outbox)
-    .where(
-      and(
-        gt(outbox.id, after),
-        eq(outbox.ticketId, ticket.id),
-        eq(outbox.recipientId, ticket.requesterId),
-        eq(outbox.channel, 'telegram'),
-        like(outbox.kind, 'requester.%'),
+async function unqueueRequesterNotices(ctx: DeskContext, ticket: TicketRow, after: number): Promise<void> {
+  await execute(
+    ctx.db
+      .delete(outbox)
+      .where(
+        and(
+          gt(outbox.id, after),
+          eq(outbox.ticketId, ticket.id),
+          eq(outbox.recipientId, ticket.requesterId),
+          eq(outbox.channel, 'telegram'),
+          like(outbox.kind, 'requester.%'),
+        ),
       ),
-    )
-    .run();
+  );
 }
 
 /** The writer of a group message, kept with its reference: the follow-on rule looks for it. */
-function markSender(ctx: DeskContext, ref: string, personId: number): void {
-  ctx.db
-    .update(messageRefs)
-    .set({ personId })
-    .where(and(eq(messageRefs.channel, 'telegram'), eq(messageRefs.ref, ref)))
-    .run();
+async function markSender(ctx: DeskContext, ref: string, personId: number): Promise<void> {
+  await execute(
+    ctx.db
+      .update(messageRefs)
+      .set({ personId })
+      .where(and(eq(messageRefs.channel, 'telegram'), eq(messageRefs.ref, ref))),
+  );
 }
 
 /** The open ticket the person's previous message in this group went to, if it was within the window. */
-function recentTicketOf(ctx: DeskContext, chatId: number, personId: number): TicketRow | undefined {
-  const last = ctx.db
-    .select()
-    .from(messageRefs)
-    .where(
-      and(
-        eq(messageRefs.channel, 'telegram'),
-        eq(messageRefs.personId, personId),
-        eq(messageRefs.direction, 'in'),
-        like(messageRefs.ref, `${chatId}:%`),
-      ),
-    )
-    .orderBy(desc(messageRefs.createdAt))
-    .get();
+async function recentTicketOf(
+  ctx: DeskContext,
+  chatId: number,
+  personId: number,
+): Promise<TicketRow | undefined> {
+  const last = await queryOne(
+    ctx.db
+      .select()
+      .from(messageRefs)
+      .where(
+        and(
+          eq(messageRefs.channel, 'telegram'),
+          eq(messageRefs.personId, personId),
+          eq(messageRefs.direction, 'in'),
+          like(messageRefs.ref, `${chatId}:%`),
+        ),
+      )
+      .orderBy(desc(messageRefs.createdAt)),
+  );
   if (!last || ctx.clock.now() - last.createdAt > FOLLOW_ON_WINDOW_MS) return undefined;
-  return ctx.db.select().from(tickets).where(eq(tickets.id, last.ticketId)).get();
+  return await queryOne(ctx.db.select().from(tickets).where(eq(tickets.id, last.ticketId)));
 }

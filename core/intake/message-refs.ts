@@ -2,6 +2,7 @@
 // a chat, the mails we sent and received. One table for every channel; the latest row for a reference wins.
 import type { Statement } from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import {
   type MessageRefChannel,
@@ -18,14 +19,15 @@ export interface RefLink {
 }
 
 /** Links a message to a ticket; a reference used before now points at this ticket only. */
-export function rememberRef(
+export async function rememberRef(
   db: Db,
   channel: MessageRefChannel,
   ref: string,
   link: RefLink,
   at: number,
-): void {
-  upsertOf(db).run(
+): Promise<void> {
+  await execute(
+    upsertOf(db),
     channel,
     ref,
     link.ticketId,
@@ -62,40 +64,50 @@ function upsertOf(db: Db): Statement<RefValues> {
   return upsert;
 }
 
-export function refOf(db: Db, channel: MessageRefChannel, ref: string): MessageRefRow | undefined {
-  return db
-    .select()
-    .from(messageRefs)
-    .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref)))
-    .get();
+export async function refOf(
+  db: Db,
+  channel: MessageRefChannel,
+  ref: string,
+): Promise<MessageRefRow | undefined> {
+  return await queryOne(
+    db
+      .select()
+      .from(messageRefs)
+      .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref))),
+  );
 }
 
 /** The ticket of the first of these references that has one (the most specific first). */
-export function ticketOfRefs(
+export async function ticketOfRefs(
   db: Db,
   channel: MessageRefChannel,
   refs: readonly string[],
-): number | undefined {
+): Promise<number | undefined> {
   for (const ref of refs) {
-    const found = refOf(db, channel, ref);
+    const found = await refOf(db, channel, ref);
     if (found) return found.ticketId;
   }
   return undefined;
 }
 
 /** A staff prompt was answered: the same message does not act twice. */
-export function clearRefPurpose(db: Db, channel: MessageRefChannel, ref: string): void {
-  db.update(messageRefs)
-    .set({ purpose: null, personId: null })
-    .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref)))
-    .run();
+export async function clearRefPurpose(db: Db, channel: MessageRefChannel, ref: string): Promise<void> {
+  await execute(
+    db
+      .update(messageRefs)
+      .set({ purpose: null, personId: null })
+      .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref))),
+  );
 }
 
 /** The highest number after `<prefix>` among a channel's references (Telegram: the top message id of a chat). */
-export function topRefNumber(db: Db, channel: MessageRefChannel, prefix: string): number {
-  const row = db.get<{ top: number | null }>(sql`
+export async function topRefNumber(db: Db, channel: MessageRefChannel, prefix: string): Promise<number> {
+  const row = await queryOne(
+    db,
+    sql`
     select max(cast(substr(${messageRefs.ref}, ${prefix.length + 1}) as integer)) as top
     from ${messageRefs}
-    where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}`);
+    where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}`,
+  );
   return row?.top ?? 0;
 }

@@ -3,6 +3,7 @@
 // remembered in it, so a message delivered twice (a mail in two mailboxes, a retried webhook) does nothing
 // the second time.
 import { and, count, eq, gt, inArray } from 'drizzle-orm';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { companies, type MessageRefChannel, memberships, type TicketRow, tickets } from '../../db/schema.ts';
 import { loadActor } from '../actors.ts';
 import type { DeskContext } from '../context.ts';
@@ -28,25 +29,25 @@ function refChannelOf(channel: Channel): MessageRefChannel | null {
   return channel === 'telegram_group' ? 'telegram' : channel;
 }
 
-export function receiveInbound(ctx: DeskContext, msg: InboundMessage): IntakeOutcome {
+export async function receiveInbound(ctx: DeskContext, msg: InboundMessage): Promise<IntakeOutcome> {
   const db = ctx.db;
   const refChannel = refChannelOf(msg.channel);
-  return inTransaction(db, (): IntakeOutcome => {
+  return await inTransaction(db, async (): Promise<IntakeOutcome> => {
     if (msg.deliveryKey !== undefined && refChannel !== null) {
-      const seen = refOf(db, refChannel, msg.deliveryKey);
+      const seen = await refOf(db, refChannel, msg.deliveryKey);
       if (seen) return { kind: 'duplicate', ticketId: seen.ticketId };
     }
     // Only a mail's sender is placed by their domain; an address typed into a form proves nothing.
-    const { person } = identifySender(ctx, msg.sender, msg.language, msg.channel === 'email');
-    const actor = msg.filedBy ?? loadActor(db, person.id);
-    const followed = followedTicket(ctx, actor, msg.thread, refChannel);
+    const { person } = await identifySender(ctx, msg.sender, msg.language, msg.channel === 'email');
+    const actor = msg.filedBy ?? (await loadActor(db, person.id));
+    const followed = await followedTicket(ctx, actor, msg.thread, refChannel);
     const outcome =
       followed && !isFinalStatus(followed.status)
-        ? comment(ctx, actor, followed, msg)
-        : create(ctx, actor, person.id, msg, followed ?? null);
+        ? await comment(ctx, actor, followed, msg)
+        : await create(ctx, actor, person.id, msg, followed ?? null);
     if (msg.deliveryKey !== undefined && refChannel !== null && outcome.kind !== 'rate_limited') {
       const ticketId = outcome.kind === 'duplicate' ? outcome.ticketId : outcome.ticket.id;
-      rememberRef(db, refChannel, msg.deliveryKey, { ticketId, direction: 'in' }, ctx.clock.now());
+      await rememberRef(db, refChannel, msg.deliveryKey, { ticketId, direction: 'in' }, ctx.clock.now());
     }
     return outcome;
   });
@@ -57,32 +58,39 @@ export function receiveInbound(ctx: DeskContext, msg: InboundMessage): IntakeOut
  * channel's thread ids. Only a ticket the writer may see counts: a guessed number from a stranger opens a
  * new request instead of landing on someone else's.
  */
-function followedTicket(
+async function followedTicket(
   ctx: DeskContext,
   actor: Actor,
   thread: ThreadRef | undefined,
   refChannel: MessageRefChannel | null,
-): TicketRow | undefined {
+): Promise<TicketRow | undefined> {
   if (!thread) return undefined;
   const visible = (t: TicketRow | undefined) => (t && rolesOnTicket(actor, t).length > 0 ? t : undefined);
-  const byId = (id: number) => ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+  const byId = async (id: number) => await queryOne(ctx.db.select().from(tickets).where(eq(tickets.id, id)));
   if (thread.ticketId !== undefined) {
-    const found = visible(byId(thread.ticketId));
+    const found = visible(await byId(thread.ticketId));
     if (found) return found;
   }
   if (thread.ticketNumber !== undefined) {
-    const found = visible(ctx.db.select().from(tickets).where(eq(tickets.number, thread.ticketNumber)).get());
+    const found = visible(
+      await queryOne(ctx.db.select().from(tickets).where(eq(tickets.number, thread.ticketNumber))),
+    );
     if (found) return found;
   }
   if (thread.refs && thread.refs.length > 0 && refChannel !== null) {
-    const id = ticketOfRefs(ctx.db, refChannel, thread.refs);
-    if (id !== undefined) return visible(byId(id));
+    const id = await ticketOfRefs(ctx.db, refChannel, thread.refs);
+    if (id !== undefined) return visible(await byId(id));
   }
   return undefined;
 }
 
 /** A word on a solved ticket from its client means it is not solved: it reopens while the contract lets it. */
-function comment(ctx: DeskContext, actor: Actor, ticket: TicketRow, msg: InboundMessage): IntakeOutcome {
+async function comment(
+  ctx: DeskContext,
+  actor: Actor,
+  ticket: TicketRow,
+  msg: InboundMessage,
+): Promise<IntakeOutcome> {
   const body = msg.body.trim().slice(0, COMMENT_MAX);
   const files = [...(msg.files ?? []), ...(msg.internalFiles ?? [])];
   let reopened = false;
@@ -91,34 +99,38 @@ function comment(ctx: DeskContext, actor: Actor, ticket: TicketRow, msg: Inbound
     ticket.status === 'resolved' &&
     allowedActions(actor, ticket).includes('reopen')
   ) {
-    act(ctx, actor, ticket.id, { action: 'reopen', reason: body || msg.subject || `#${ticket.number}` });
+    await act(ctx, actor, ticket.id, {
+      action: 'reopen',
+      reason: body || msg.subject || `#${ticket.number}`,
+    });
     reopened = true;
   }
-  const done = addComment(ctx, actor, ticket.id, { body, attachments: files });
+  const done = await addComment(ctx, actor, ticket.id, { body, attachments: files });
   const authorId = actor.kind === 'person' ? actor.personId : ticket.requesterId;
   return { kind: 'commented', ticket: done.ticket, commentId: done.comment.id, authorId, reopened };
 }
 
-function create(
+async function create(
   ctx: DeskContext,
   actor: Actor,
   requesterId: number,
   msg: InboundMessage,
   closed: TicketRow | null,
-): IntakeOutcome {
+): Promise<IntakeOutcome> {
   if (msg.newTicketsPerHour !== undefined) {
     const since = ctx.clock.now() - HOUR;
-    const row = ctx.db
-      .select({ n: count() })
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.requesterId, requesterId),
-          eq(tickets.channel, msg.channel),
-          gt(tickets.createdAt, since),
+    const row = await queryOne(
+      ctx.db
+        .select({ n: count() })
+        .from(tickets)
+        .where(
+          and(
+            eq(tickets.requesterId, requesterId),
+            eq(tickets.channel, msg.channel),
+            gt(tickets.createdAt, since),
+          ),
         ),
-      )
-      .get();
+    );
     if ((row?.n ?? 0) >= msg.newTicketsPerHour) return { kind: 'rate_limited', requesterId };
   }
   const description = (msg.body.trim() || msg.subject?.trim() || '').slice(0, DESCRIPTION_MAX);
@@ -126,11 +138,12 @@ function create(
     throw new InvalidInputError('the message says nothing and carries no file');
   }
   const f = msg.fields ?? {};
-  const { ticket, created } = fileTicket(ctx, actor, {
+  const { ticket, created } = await fileTicket(ctx, actor, {
     channel: msg.channel,
     requesterId,
     // null: filed with no company on purpose (someone outside the group's company writing in its group).
-    companyId: f.companyId === null ? null : (f.companyId ?? companyWithoutAsking(ctx, requesterId, msg)),
+    companyId:
+      f.companyId === null ? null : (f.companyId ?? (await companyWithoutAsking(ctx, requesterId, msg))),
     categoryId: f.categoryId ?? null,
     ...(msg.subject?.trim() ? { subject: msg.subject.trim().slice(0, 120) } : {}),
     // A file with no words still makes a request: its name says what it is.
@@ -150,16 +163,21 @@ function create(
  * Channels that cannot ask "which company?" (a mail, a form) pick for a person of several companies: the
  * one whose mail domain the sender writes from, else the first they joined. The bot and the Mini App ask.
  */
-function companyWithoutAsking(ctx: DeskContext, personId: number, msg: InboundMessage): number | undefined {
+async function companyWithoutAsking(
+  ctx: DeskContext,
+  personId: number,
+  msg: InboundMessage,
+): Promise<number | undefined> {
   if (msg.channel === 'telegram' || msg.channel === 'miniapp' || msg.channel === 'telegram_group')
     return undefined;
-  const rows = ctx.db
-    .select({ companyId: companies.id, emailDomain: companies.emailDomain })
-    .from(memberships)
-    .innerJoin(companies, eq(companies.id, memberships.companyId))
-    .where(and(eq(memberships.personId, personId), inArray(memberships.role, ['client', 'client_manager'])))
-    .orderBy(memberships.id)
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select({ companyId: companies.id, emailDomain: companies.emailDomain })
+      .from(memberships)
+      .innerJoin(companies, eq(companies.id, memberships.companyId))
+      .where(and(eq(memberships.personId, personId), inArray(memberships.role, ['client', 'client_manager'])))
+      .orderBy(memberships.id),
+  );
   if (rows.length < 2) return undefined;
   const domain = msg.sender.kind === 'email' ? mailDomain(msg.sender.address) : '';
   return (rows.find((r) => domain !== '' && r.emailDomain === domain) ?? rows[0])?.companyId;

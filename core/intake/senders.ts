@@ -2,6 +2,7 @@
 // known the first time they write. A stranger at a company's own mail domain lands with that company; at a
 // public mail service, or with no match at all, with no company (unverified, for the 1st line to sort out).
 import { eq } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import { companies, memberships, type PersonRow, people } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -18,7 +19,7 @@ export interface IdentifiedSender {
 }
 
 /** Call inside the intake's transaction: a person made here goes away with it when the intake fails. */
-export function identifySender(
+export async function identifySender(
   ctx: DeskContext,
   sender: SenderRef,
   language?: Language,
@@ -27,36 +28,41 @@ export function identifySender(
    * sender's server; false for a form anyone can type any address into.
    */
   companyByDomain = true,
-): IdentifiedSender {
+): Promise<IdentifiedSender> {
   const db = ctx.db;
   switch (sender.kind) {
     case 'person': {
-      const person = statements(db).personById.get({ id: sender.personId });
+      const person = await queryOne(statements(db).personById, { id: sender.personId });
       if (!person) throw new NotFoundError('person', sender.personId);
       return { person, created: false };
     }
     case 'telegram': {
-      const before = personByTelegram(db, sender.telegramUserId);
-      return { person: ensureTelegramPerson(ctx, sender), created: before === undefined };
+      const before = await personByTelegram(db, sender.telegramUserId);
+      return { person: await ensureTelegramPerson(ctx, sender), created: before === undefined };
     }
     case 'email': {
       const address = sender.address.trim().toLowerCase();
-      const known = db.select().from(people).where(eq(people.email, address)).orderBy(people.id).get();
+      const known = await queryOne(
+        db.select().from(people).where(eq(people.email, address)).orderBy(people.id),
+      );
       if (known) return { person: known, created: false };
-      const person = insertPerson(ctx, { email: address }, sender.name || address, language);
+      const person = await insertPerson(ctx, { email: address }, sender.name || address, language);
       const domain = mailDomain(address);
       if (companyByDomain && domain !== '' && !isPublicMailDomain(domain)) {
-        const company = db
-          .select({ id: companies.id })
-          .from(companies)
-          .where(eq(companies.emailDomain, domain))
-          .orderBy(companies.id)
-          .get();
+        const company = await queryOne(
+          db
+            .select({ id: companies.id })
+            .from(companies)
+            .where(eq(companies.emailDomain, domain))
+            .orderBy(companies.id),
+        );
         if (company) {
-          db.insert(memberships)
-            .values({ personId: person.id, companyId: company.id, role: 'client' })
-            .onConflictDoNothing()
-            .run();
+          await execute(
+            db
+              .insert(memberships)
+              .values({ personId: person.id, companyId: company.id, role: 'client' })
+              .onConflictDoNothing(),
+          );
         }
       }
       return { person, created: true };
@@ -64,10 +70,12 @@ export function identifySender(
     case 'phone': {
       const phone = normalizePhone(sender.number);
       if (phone !== null) {
-        const known = db.select().from(people).where(eq(people.phone, phone)).orderBy(people.id).get();
+        const known = await queryOne(
+          db.select().from(people).where(eq(people.phone, phone)).orderBy(people.id),
+        );
         if (known) return { person: known, created: false };
       }
-      const person = insertPerson(
+      const person = await insertPerson(
         ctx,
         { phone: phone ?? sender.number.trim() },
         sender.name || sender.number,
@@ -78,20 +86,21 @@ export function identifySender(
   }
 }
 
-function insertPerson(
+async function insertPerson(
   ctx: DeskContext,
   contact: { email?: string; phone?: string },
   name: string,
   language: Language | undefined,
-): PersonRow {
-  return ctx.db
-    .insert(people)
-    .values({
-      ...contact,
-      name: name.trim().slice(0, 200),
-      language: language ?? 'ru',
-      createdAt: ctx.clock.now(),
-    })
-    .returning()
-    .get();
+): Promise<PersonRow> {
+  return await queryOne(
+    ctx.db
+      .insert(people)
+      .values({
+        ...contact,
+        name: name.trim().slice(0, 200),
+        language: language ?? 'ru',
+        createdAt: ctx.clock.now(),
+      })
+      .returning(),
+  );
 }

@@ -4,6 +4,7 @@
 // linked to a company when the operator names one — in the same transaction as the request.
 import { and, asc, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import {
   categories,
   companies,
@@ -99,19 +100,20 @@ export interface Caller {
 const FINAL: Status[] = ['closed', 'cancelled'];
 
 /** The person the intake would take this number for (the earliest with it, as core/intake/senders.ts). */
-function personByPhone(ctx: DeskContext, e164: string) {
-  return ctx.db.select().from(people).where(eq(people.phone, e164)).orderBy(asc(people.id)).get();
+async function personByPhone(ctx: DeskContext, e164: string) {
+  return await queryOne(ctx.db.select().from(people).where(eq(people.phone, e164)).orderBy(asc(people.id)));
 }
 
-function companiesOf(ctx: DeskContext, personId: number): CallerCompany[] {
+async function companiesOf(ctx: DeskContext, personId: number): Promise<CallerCompany[]> {
   const now = ctx.clock.now();
-  const rows = ctx.db
-    .select({ id: companies.id, name: companies.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(companies, eq(companies.id, memberships.companyId))
-    .where(and(eq(memberships.personId, personId), inArray(memberships.role, ['client', 'client_manager'])))
-    .orderBy(asc(memberships.id))
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select({ id: companies.id, name: companies.name, role: memberships.role })
+      .from(memberships)
+      .innerJoin(companies, eq(companies.id, memberships.companyId))
+      .where(and(eq(memberships.personId, personId), inArray(memberships.role, ['client', 'client_manager'])))
+      .orderBy(asc(memberships.id)),
+  );
   const seen = new Map<number, CallerCompany>();
   for (const row of rows) {
     const known = seen.get(row.id);
@@ -120,13 +122,14 @@ function companiesOf(ctx: DeskContext, personId: number): CallerCompany[] {
       if (row.role === 'client_manager') known.role = 'client_manager';
       continue;
     }
-    const activeId = ctx.policies.activeContractId(row.id, now);
-    const contract = ctx.db
-      .select({ id: contracts.id, name: contracts.name })
-      .from(contracts)
-      .where(activeId === null ? eq(contracts.companyId, row.id) : eq(contracts.id, activeId))
-      .orderBy(desc(contracts.startsAt))
-      .get();
+    const activeId = await ctx.policies.activeContractId(row.id, now);
+    const contract = await queryOne(
+      ctx.db
+        .select({ id: contracts.id, name: contracts.name })
+        .from(contracts)
+        .where(activeId === null ? eq(contracts.companyId, row.id) : eq(contracts.id, activeId))
+        .orderBy(desc(contracts.startsAt)),
+    );
     seen.set(row.id, {
       id: row.id,
       name: row.name,
@@ -138,30 +141,31 @@ function companiesOf(ctx: DeskContext, personId: number): CallerCompany[] {
 }
 
 /** Who is calling: the person with this number, their companies and contracts, their open requests. */
-export function lookUpCaller(ctx: DeskContext, actor: Actor, raw: string): Caller {
+export async function lookUpCaller(ctx: DeskContext, actor: Actor, raw: string): Promise<Caller> {
   assertTakesCalls(actor);
   const { e164, extension } = parsePhoneInput(raw);
-  const person = personByPhone(ctx, e164);
+  const person = await personByPhone(ctx, e164);
   if (!person) return { phone: e164, extension, person: null, companies: [], openTickets: [] };
-  const openTickets = ctx.db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      subject: tickets.subject,
-      status: tickets.status,
-      priority: tickets.priority,
-      updatedAt: tickets.updatedAt,
-    })
-    .from(tickets)
-    .where(and(eq(tickets.requesterId, person.id), notInArray(tickets.status, FINAL)))
-    .orderBy(desc(tickets.updatedAt), desc(tickets.id))
-    .limit(OPEN_TICKETS_SHOWN)
-    .all();
+  const openTickets = await queryAll(
+    ctx.db
+      .select({
+        id: tickets.id,
+        number: tickets.number,
+        subject: tickets.subject,
+        status: tickets.status,
+        priority: tickets.priority,
+        updatedAt: tickets.updatedAt,
+      })
+      .from(tickets)
+      .where(and(eq(tickets.requesterId, person.id), notInArray(tickets.status, FINAL)))
+      .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+      .limit(OPEN_TICKETS_SHOWN),
+  );
   return {
     phone: e164,
     extension,
     person: { id: person.id, name: person.name, email: person.email },
-    companies: companiesOf(ctx, person.id),
+    companies: await companiesOf(ctx, person.id),
     openTickets,
   };
 }
@@ -220,10 +224,14 @@ export interface FiledCall {
 const refKey = (intakeKey: string) => `console:${intakeKey}`;
 
 /** What a submit under this key filed before, if it did (a retry after a lost answer). */
-export function filedBefore(ctx: DeskContext, actor: Actor, intakeKey: string): FiledCall | undefined {
+export async function filedBefore(
+  ctx: DeskContext,
+  actor: Actor,
+  intakeKey: string,
+): Promise<FiledCall | undefined> {
   assertTakesCalls(actor);
-  const seen = refOf(ctx.db, 'phone', refKey(intakeKey));
-  return seen ? repeatOf(ctx, seen.ticketId, intakeKey) : undefined;
+  const seen = await refOf(ctx.db, 'phone', refKey(intakeKey));
+  return seen ? await repeatOf(ctx, seen.ticketId, intakeKey) : undefined;
 }
 
 /**
@@ -231,36 +239,35 @@ export function filedBefore(ctx: DeskContext, actor: Actor, intakeKey: string): 
  * filed it. A new contact and their company link are written in the same transaction; every refusal comes
  * before anything is written.
  */
-export function fileCall(
+export async function fileCall(
   ctx: DeskContext,
   actor: Actor,
   raw: CallInput,
   files: readonly AttachmentInput[] = [],
-): FiledCall {
+): Promise<FiledCall> {
   const input = parseInput(callInputSchema, raw);
   assertTakesCalls(actor);
   const { e164 } = parsePhoneInput(input.number);
   const db = ctx.db;
 
   if (input.intakeKey !== undefined) {
-    const before = filedBefore(ctx, actor, input.intakeKey);
+    const before = await filedBefore(ctx, actor, input.intakeKey);
     if (before) return before;
   }
 
   // Checks first, writes after: a refusal leaves the store as it was.
-  const known = personByPhone(ctx, e164);
-  const theirs = known ? companiesOf(ctx, known.id) : [];
+  const known = await personByPhone(ctx, e164);
+  const theirs = known ? await companiesOf(ctx, known.id) : [];
   const hasMemberships =
     known !== undefined &&
-    db.select({ id: memberships.id }).from(memberships).where(eq(memberships.personId, known.id)).get() !==
-      undefined;
+    (await queryOne(
+      db.select({ id: memberships.id }).from(memberships).where(eq(memberships.personId, known.id)),
+    )) !== undefined;
   let link: number | null = null;
   if (input.companyId !== undefined) {
-    const company = db
-      .select({ id: companies.id })
-      .from(companies)
-      .where(eq(companies.id, input.companyId))
-      .get();
+    const company = await queryOne(
+      db.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)),
+    );
     if (!company)
       throw new InvalidInputError('no such company', [{ path: ['companyId'], message: 'no such company' }]);
     if (!theirs.some((c) => c.id === input.companyId)) {
@@ -278,38 +285,41 @@ export function fileCall(
     ]);
   }
   if (input.ticketId !== undefined) {
-    const ticket = db.select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+    const ticket = await queryOne(db.select().from(tickets).where(eq(tickets.id, input.ticketId)));
     if (!ticket) throw new NotFoundError('ticket', input.ticketId);
     if (FINAL.includes(ticket.status))
       throw new InvalidInputError('the request is closed: file a new one', [
         { path: ['ticketId'], message: 'the request is closed' },
       ]);
   } else if (input.categoryId != null) {
-    const category = db
-      .select({ id: categories.id })
-      .from(categories)
-      .where(and(eq(categories.id, input.categoryId), eq(categories.active, true)))
-      .get();
+    const category = await queryOne(
+      db
+        .select({ id: categories.id })
+        .from(categories)
+        .where(and(eq(categories.id, input.categoryId), eq(categories.active, true))),
+    );
     if (!category)
       throw new InvalidInputError('no such category', [
         { path: ['categoryId'], message: 'no such category' },
       ]);
   }
 
-  return inTransaction(db, (): FiledCall => {
-    const { person, created } = identifySender(ctx, {
+  return await inTransaction(db, async (): Promise<FiledCall> => {
+    const { person, created } = await identifySender(ctx, {
       kind: 'phone',
       number: e164,
       ...(input.name ? { name: input.name } : {}),
     });
     if (link !== null) {
-      db.insert(memberships)
-        .values({ personId: person.id, companyId: link, role: 'client' })
-        .onConflictDoNothing()
-        .run();
+      await execute(
+        db
+          .insert(memberships)
+          .values({ personId: person.id, companyId: link, role: 'client' })
+          .onConflictDoNothing(),
+      );
     }
     const companyId = input.companyId ?? theirs[0]?.id;
-    const outcome = receiveInbound(ctx, {
+    const outcome = await receiveInbound(ctx, {
       channel: 'phone',
       sender: { kind: 'person', personId: person.id },
       filedBy: actor,
@@ -330,7 +340,7 @@ export function fileCall(
         : { body: input.text ?? '', thread: { ticketId: input.ticketId } }),
       files: [...files],
     });
-    if (outcome.kind === 'duplicate') return repeatOf(ctx, outcome.ticketId, input.intakeKey);
+    if (outcome.kind === 'duplicate') return await repeatOf(ctx, outcome.ticketId, input.intakeKey);
     if (outcome.kind === 'rate_limited') throw new Error('the console sets no hourly limit');
     return {
       outcome: outcome.kind,
@@ -346,10 +356,14 @@ function ticketView(t: TicketRow): FiledCall['ticket'] {
 }
 
 /** What a repeated submit answers: the request the first one made or added to. */
-function repeatOf(ctx: DeskContext, ticketId: number, intakeKey: string | undefined): FiledCall {
-  const ticket = ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+async function repeatOf(
+  ctx: DeskContext,
+  ticketId: number,
+  intakeKey: string | undefined,
+): Promise<FiledCall> {
+  const ticket = await queryOne(ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)));
   if (!ticket) throw new NotFoundError('ticket', ticketId);
-  const requester = ctx.db.select().from(people).where(eq(people.id, ticket.requesterId)).get();
+  const requester = await queryOne(ctx.db.select().from(people).where(eq(people.id, ticket.requesterId)));
   const made = intakeKey !== undefined && ticket.intakeKey === `phone:${intakeKey}`;
   return {
     outcome: made ? 'created' : 'commented',

@@ -5,6 +5,7 @@
 // target of the caller's contract, on its calendar. A request filed from a call carries it in its history.
 import { and, asc, eq, inArray, isNull, lte, ne, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import {
   type CallRow,
@@ -68,17 +69,19 @@ export const CALL_MISSED_NOTICE = 'call.missed';
 
 const OVER: readonly CallState[] = ['missed', 'ended'];
 
-export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResult {
+export async function recordCallEvent(ctx: DeskContext, raw: CtiEvent): Promise<CallEventResult> {
   const e = parseInput(ctiEventSchema, raw);
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     const db = ctx.db;
     const now = ctx.clock.now();
-    const existing = db.select().from(calls).where(eq(calls.callId, e.callId)).get();
+    const existing = await queryOne(db.select().from(calls).where(eq(calls.callId, e.callId)));
     const direction = existing?.direction ?? e.direction ?? 'in';
     const number = (raw: string | undefined) => (raw ? (e164Phone(raw) ?? raw) : null);
     // newCall's users are those rung, not who answered; hangup names the answerer by number only.
     const answerer =
-      e.event === 'newCall' ? null : staffAnswerer(db, e.answeringNumber, e.event === 'answer' ? e.user : []);
+      e.event === 'newCall'
+        ? null
+        : await staffAnswerer(db, e.answeringNumber, e.event === 'answer' ? e.user : []);
 
     // What the row should hold after this event; fields already known are never overwritten, so the same
     // event twice (or a late one) changes nothing.
@@ -115,51 +118,53 @@ export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResul
     let row: CallRow;
     if (!existing) {
       const outside = direction === 'in' ? next.fromNumber : next.toNumber;
-      const person = outside ? personByNumber(db, outside) : null;
-      const companyId = person ? companyOf(db, person.id) : null;
-      row = db
-        .insert(calls)
-        .values({
-          callId: e.callId,
-          direction,
-          fromNumber: next.fromNumber ?? null,
-          toNumber: next.toNumber ?? null,
-          queue: next.queue ?? null,
-          personId: person?.id ?? null,
-          companyId,
-          state,
-          answeredById: next.answeredById ?? null,
-          answeredByName: next.answeredByName ?? null,
-          startedAt: now,
-          answeredAt: next.answeredAt ?? null,
-          endedAt: next.endedAt ?? null,
-          cause: next.cause ?? null,
-          callbackDueAt: missed ? callbackDue(ctx, companyId, now) : null,
-          updatedAt: now,
-        })
-        .returning()
-        .get();
+      const person = outside ? await personByNumber(db, outside) : null;
+      const companyId = person ? await companyOf(db, person.id) : null;
+      row = await queryOne(
+        db
+          .insert(calls)
+          .values({
+            callId: e.callId,
+            direction,
+            fromNumber: next.fromNumber ?? null,
+            toNumber: next.toNumber ?? null,
+            queue: next.queue ?? null,
+            personId: person?.id ?? null,
+            companyId,
+            state,
+            answeredById: next.answeredById ?? null,
+            answeredByName: next.answeredByName ?? null,
+            startedAt: now,
+            answeredAt: next.answeredAt ?? null,
+            endedAt: next.endedAt ?? null,
+            cause: next.cause ?? null,
+            callbackDueAt: missed ? await callbackDue(ctx, companyId, now) : null,
+            updatedAt: now,
+          })
+          .returning(),
+      );
     } else {
       const diff = Object.fromEntries(
         Object.entries(next).filter(([k, v]) => v !== undefined && existing[k as keyof CallRow] !== v),
       ) as Partial<CallRow>;
       if (Object.keys(diff).length === 0)
         return { call: existing, changed: false, ringing: false, missed: false };
-      if (missed) diff.callbackDueAt = callbackDue(ctx, existing.companyId, existing.startedAt);
-      row = db
-        .update(calls)
-        .set({ ...diff, updatedAt: now })
-        .where(eq(calls.id, existing.id))
-        .returning()
-        .get() as CallRow;
+      if (missed) diff.callbackDueAt = await callbackDue(ctx, existing.companyId, existing.startedAt);
+      row = (await queryOne(
+        db
+          .update(calls)
+          .set({ ...diff, updatedAt: now })
+          .where(eq(calls.id, existing.id))
+          .returning(),
+      )) as CallRow;
     }
 
     const ringing = !existing && e.event === 'newCall' && direction === 'in';
-    if (ringing) tellLine1(db, row, CALL_RINGING_NOTICE, {}, now);
-    if (missed) tellLine1(db, row, CALL_MISSED_NOTICE, { dueAt: row.callbackDueAt }, now);
+    if (ringing) await tellLine1(db, row, CALL_RINGING_NOTICE, {}, now);
+    if (missed) await tellLine1(db, row, CALL_MISSED_NOTICE, { dueAt: row.callbackDueAt }, now);
     if (row.answeredAt !== null || row.answeredById !== null || row.answeredByName !== null)
-      clearCallbacks(db, row, now);
-    if (OVER.includes(row.state)) row = writeHistory(db, row, now);
+      await clearCallbacks(db, row, now);
+    if (OVER.includes(row.state)) row = await writeHistory(db, row, now);
     return { call: row, changed: true, ringing, missed };
   });
 }
@@ -169,27 +174,36 @@ export function recordCallEvent(ctx: DeskContext, raw: CtiEvent): CallEventResul
  * the call gets by default (one person, medium urgency, as core/tickets/create.ts), on the contract's
  * calendar; the contract for unmatched callers when the caller has none.
  */
-export function callbackDue(ctx: DeskContext, companyId: number | null, at: Instant): Instant {
+export async function callbackDue(ctx: DeskContext, companyId: number | null, at: Instant): Promise<Instant> {
   const contractId =
-    ctx.policies.activeContractId(companyId, at) ??
-    (companyId === null ? null : ctx.policies.activeContractId(null, at));
-  const policy = ctx.policies.forContract(contractId);
+    (await ctx.policies.activeContractId(companyId, at)) ??
+    (companyId === null ? null : await ctx.policies.activeContractId(null, at));
+  const policy = await ctx.policies.forContract(contractId);
   const priority = priorityFor(policy.matrix, 'person', 'medium');
   return policy.time.add(at, policy.targets[priority].firstResponse * MINUTE);
 }
 
 /** The time zone a call's times are shown in: its caller's contract's. */
-export function callTimeZone(ctx: DeskContext, call: Pick<CallRow, 'companyId' | 'startedAt'>): string {
+export async function callTimeZone(
+  ctx: DeskContext,
+  call: Pick<CallRow, 'companyId' | 'startedAt'>,
+): Promise<string> {
   const contractId =
-    ctx.policies.activeContractId(call.companyId, call.startedAt) ??
-    ctx.policies.activeContractId(null, call.startedAt);
-  return ctx.policies.forContract(contractId).timeZone;
+    (await ctx.policies.activeContractId(call.companyId, call.startedAt)) ??
+    (await ctx.policies.activeContractId(null, call.startedAt));
+  return (await ctx.policies.forContract(contractId)).timeZone;
 }
 
 /** The 1st line, each reachable member in their Telegram chat; at most once per call and kind. */
-function tellLine1(db: Db, call: CallRow, kind: string, extra: Record<string, unknown>, at: Instant): void {
+async function tellLine1(
+  db: Db,
+  call: CallRow,
+  kind: string,
+  extra: Record<string, unknown>,
+  at: Instant,
+): Promise<void> {
   const q = statements(db);
-  for (const s of q.peopleWithRole.all({ role: 'line1' })) {
+  for (const s of await queryAll(q.peopleWithRole, { role: 'line1' })) {
     if (s.telegramUserId === null || s.unreachableAt !== null) continue;
     q.insertNotice.run({
       at,
@@ -205,17 +219,18 @@ function tellLine1(db: Db, call: CallRow, kind: string, extra: Record<string, un
 }
 
 /** A staff member named by the event: the answering number (id, e-mail or phone), else a `user` name. */
-function staffAnswerer(
+async function staffAnswerer(
   db: Db,
   answeringNumber: string | undefined,
   users: string[],
-): { id: number | null; name: string } | null {
-  const staff = db
-    .selectDistinct({ id: people.id, name: people.name, phone: people.phone, email: people.email })
-    .from(people)
-    .innerJoin(memberships, eq(memberships.personId, people.id))
-    .where(inArray(memberships.role, [...STAFF_ROLES]))
-    .all();
+): Promise<{ id: number | null; name: string } | null> {
+  const staff = await queryAll(
+    db
+      .selectDistinct({ id: people.id, name: people.name, phone: people.phone, email: people.email })
+      .from(people)
+      .innerJoin(memberships, eq(memberships.personId, people.id))
+      .where(inArray(memberships.role, [...STAFF_ROLES])),
+  );
   const key = answeringNumber?.toLowerCase();
   if (key) {
     const phone = e164Phone(key);
@@ -233,17 +248,17 @@ function staffAnswerer(
   return name ? { id: null, name } : null;
 }
 
-function personByNumber(db: Db, phone: string): { id: number } | null {
+async function personByNumber(db: Db, phone: string): Promise<{ id: number } | null> {
   return (
-    db.select({ id: people.id }).from(people).where(eq(people.phone, phone)).orderBy(asc(people.id)).get() ??
-    null
+    (await queryOne(
+      db.select({ id: people.id }).from(people).where(eq(people.phone, phone)).orderBy(asc(people.id)),
+    )) ?? null
   );
 }
 
-function companyOf(db: Db, personId: number): number | null {
+async function companyOf(db: Db, personId: number): Promise<number | null> {
   return (
-    statements(db)
-      .clientCompanies.all({ personId })
+    (await queryAll(statements(db).clientCompanies, { personId }))
       .map((r) => r.companyId)
       .find((id) => id !== null) ?? null
   );
@@ -253,14 +268,17 @@ function companyOf(db: Db, personId: number): number | null {
  * The call's entry in its ticket's history, once the call is linked and over: when, who answered, how
  * long. Public (the client knows they called) and without numbers.
  */
-function writeHistory(db: Db, call: CallRow, at: Instant): CallRow {
+async function writeHistory(db: Db, call: CallRow, at: Instant): Promise<CallRow> {
   if (call.ticketId === null || call.ticketEventId !== null || !OVER.includes(call.state)) return call;
   const answeredBy =
     call.answeredById === null
       ? call.answeredByName
-      : (db.select({ name: people.name }).from(people).where(eq(people.id, call.answeredById)).get()?.name ??
-        null);
-  const inserted = statements(db).insertEvent.get({
+      : ((
+          await queryOne(
+            db.select({ name: people.name }).from(people).where(eq(people.id, call.answeredById)),
+          )
+        )?.name ?? null);
+  const inserted = await queryOne(statements(db).insertEvent, {
     ticketId: call.ticketId,
     at,
     actorId: call.answeredById,
@@ -282,20 +300,17 @@ function writeHistory(db: Db, call: CallRow, at: Instant): CallRow {
     },
   });
   if (!inserted) throw new Error('event insert returned nothing');
-  return db
-    .update(calls)
-    .set({ ticketEventId: inserted.id })
-    .where(eq(calls.id, call.id))
-    .returning()
-    .get() as CallRow;
+  return (await queryOne(
+    db.update(calls).set({ ticketEventId: inserted.id }).where(eq(calls.id, call.id)).returning(),
+  )) as CallRow;
 }
 
 function assertStaff(actor: Actor): void {
   if (!isStaff(actor)) throw new ForbiddenError('only staff see calls');
 }
 
-function callByCallId(db: Db, callId: string): CallRow {
-  const row = db.select().from(calls).where(eq(calls.callId, callId)).get();
+async function callByCallId(db: Db, callId: string): Promise<CallRow> {
+  const row = await queryOne(db.select().from(calls).where(eq(calls.callId, callId)));
   if (!row) throw new NotFoundError('call', callId);
   return row;
 }
@@ -304,23 +319,25 @@ function callByCallId(db: Db, callId: string): CallRow {
  * A request was filed from the call: the call belongs to that ticket, and its history shows the call once
  * the call is over. Linking to the same ticket again changes nothing; to another one is a conflict.
  */
-export function linkCallToTicket(ctx: DeskContext, actor: Actor, callId: string, ticketId: number): CallRow {
+export async function linkCallToTicket(
+  ctx: DeskContext,
+  actor: Actor,
+  callId: string,
+  ticketId: number,
+): Promise<CallRow> {
   assertStaff(actor);
-  return inTransaction(ctx.db, () => {
-    const call = callByCallId(ctx.db, callId);
-    const ticket = ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  return await inTransaction(ctx.db, async () => {
+    const call = await callByCallId(ctx.db, callId);
+    const ticket = await queryOne(ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)));
     if (!ticket) throw new NotFoundError('ticket', ticketId);
     assertCanSeeTicket(actor, ticket);
     if (call.ticketId === ticketId) return call;
     if (call.ticketId !== null) throw new ConflictError('the call is linked to another request', { callId });
     const now = ctx.clock.now();
-    const linked = ctx.db
-      .update(calls)
-      .set({ ticketId, updatedAt: now })
-      .where(eq(calls.id, call.id))
-      .returning()
-      .get() as CallRow;
-    return writeHistory(ctx.db, linked, now);
+    const linked = (await queryOne(
+      ctx.db.update(calls).set({ ticketId, updatedAt: now }).where(eq(calls.id, call.id)).returning(),
+    )) as CallRow;
+    return await writeHistory(ctx.db, linked, now);
   });
 }
 
@@ -339,22 +356,23 @@ export interface CallbackEntry {
 }
 
 /** Missed calls nobody has returned yet, the one due first on top. Staff only. */
-export function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100): CallbackEntry[] {
+export async function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100): Promise<CallbackEntry[]> {
   assertStaff(actor);
-  const rows = ctx.db
-    .select({
-      call: calls,
-      personName: people.name,
-      companyName: companies.name,
-    })
-    .from(calls)
-    .leftJoin(people, eq(people.id, calls.personId))
-    .leftJoin(companies, eq(companies.id, calls.companyId))
-    .where(and(eq(calls.state, 'missed'), isNull(calls.callbackDoneAt)))
-    .orderBy(asc(calls.callbackDueAt), asc(calls.id))
-    .limit(limit)
-    .all();
-  return rows.map(({ call, personName, companyName }) => ({
+  const rows = await queryAll(
+    ctx.db
+      .select({
+        call: calls,
+        personName: people.name,
+        companyName: companies.name,
+      })
+      .from(calls)
+      .leftJoin(people, eq(people.id, calls.personId))
+      .leftJoin(companies, eq(companies.id, calls.companyId))
+      .where(and(eq(calls.state, 'missed'), isNull(calls.callbackDoneAt)))
+      .orderBy(asc(calls.callbackDueAt), asc(calls.id))
+      .limit(limit),
+  );
+  return rows.map(async ({ call, personName, companyName }) => ({
     callId: call.callId,
     fromNumber: call.fromNumber,
     personId: call.personId,
@@ -364,7 +382,7 @@ export function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100): Call
     startedAt: call.startedAt,
     dueAt: call.callbackDueAt ?? call.startedAt,
     ticketId: call.ticketId,
-    timeZone: callTimeZone(ctx, call),
+    timeZone: await callTimeZone(ctx, call),
   }));
 }
 
@@ -372,38 +390,41 @@ export function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100): Call
  * Someone at the desk talked with the number (we called it back, or it rang again and was answered): its
  * missed calls from before that leave the callback queue, done by whoever answered or called.
  */
-function clearCallbacks(db: Db, call: CallRow, now: Instant): void {
+async function clearCallbacks(db: Db, call: CallRow, now: Instant): Promise<void> {
   const outside = call.direction === 'in' ? call.fromNumber : call.toNumber;
   if (outside === null) return;
   const talkedAt = call.answeredAt ?? now;
-  db.update(calls)
-    .set({ callbackDoneAt: now, callbackDoneBy: call.answeredById, updatedAt: now })
-    .where(
-      and(
-        eq(calls.state, 'missed'),
-        isNull(calls.callbackDoneAt),
-        eq(calls.fromNumber, outside),
-        lte(calls.startedAt, talkedAt),
-        ne(calls.id, call.id),
+  await execute(
+    db
+      .update(calls)
+      .set({ callbackDoneAt: now, callbackDoneBy: call.answeredById, updatedAt: now })
+      .where(
+        and(
+          eq(calls.state, 'missed'),
+          isNull(calls.callbackDoneAt),
+          eq(calls.fromNumber, outside),
+          lte(calls.startedAt, talkedAt),
+          ne(calls.id, call.id),
+        ),
       ),
-    )
-    .run();
+  );
 }
 
 /** Staff called the person back: the call leaves the queue. Done twice is done once. */
-export function callbackDone(ctx: DeskContext, actor: Actor, callId: string): CallRow {
+export async function callbackDone(ctx: DeskContext, actor: Actor, callId: string): Promise<CallRow> {
   assertStaff(actor);
-  return inTransaction(ctx.db, () => {
-    const call = callByCallId(ctx.db, callId);
+  return await inTransaction(ctx.db, async () => {
+    const call = await callByCallId(ctx.db, callId);
     if (call.state !== 'missed') throw new ConflictError('only a missed call is called back', { callId });
     if (call.callbackDoneAt !== null || actor.kind !== 'person') return call;
     const now = ctx.clock.now();
-    return ctx.db
-      .update(calls)
-      .set({ callbackDoneAt: now, callbackDoneBy: actor.personId, updatedAt: now })
-      .where(eq(calls.id, call.id))
-      .returning()
-      .get() as CallRow;
+    return (await queryOne(
+      ctx.db
+        .update(calls)
+        .set({ callbackDoneAt: now, callbackDoneBy: actor.personId, updatedAt: now })
+        .where(eq(calls.id, call.id))
+        .returning(),
+    )) as CallRow;
   });
 }
 
@@ -416,32 +437,34 @@ export interface CallCard {
   timeZone: string;
 }
 
-export function callCard(ctx: DeskContext, callId: string): CallCard | null {
-  const call = ctx.db.select().from(calls).where(eq(calls.callId, callId)).get();
+export async function callCard(ctx: DeskContext, callId: string): Promise<CallCard | null> {
+  const call = await queryOne(ctx.db.select().from(calls).where(eq(calls.callId, callId)));
   if (!call) return null;
   const q = statements(ctx.db);
-  const callerName = call.personId === null ? null : (q.personById.get({ id: call.personId })?.name ?? null);
+  const callerName =
+    call.personId === null ? null : ((await queryOne(q.personById, { id: call.personId }))?.name ?? null);
   const companyName =
-    call.companyId === null ? null : (q.companyName.get({ id: call.companyId })?.name ?? null);
+    call.companyId === null ? null : ((await queryOne(q.companyName, { id: call.companyId }))?.name ?? null);
   const openTickets =
     call.personId === null
       ? []
-      : ctx.db
-          .select({
-            id: tickets.id,
-            number: tickets.number,
-            subject: tickets.subject,
-            status: tickets.status,
-          })
-          .from(tickets)
-          .where(
-            and(
-              eq(tickets.requesterId, call.personId),
-              notInArray(tickets.status, ['resolved', 'closed', 'cancelled']),
-            ),
-          )
-          .orderBy(asc(tickets.id))
-          .limit(3)
-          .all();
-  return { call, callerName, companyName, openTickets, timeZone: callTimeZone(ctx, call) };
+      : await queryAll(
+          ctx.db
+            .select({
+              id: tickets.id,
+              number: tickets.number,
+              subject: tickets.subject,
+              status: tickets.status,
+            })
+            .from(tickets)
+            .where(
+              and(
+                eq(tickets.requesterId, call.personId),
+                notInArray(tickets.status, ['resolved', 'closed', 'cancelled']),
+              ),
+            )
+            .orderBy(asc(tickets.id))
+            .limit(3),
+        );
+  return { call, callerName, companyName, openTickets, timeZone: await callTimeZone(ctx, call) };
 }

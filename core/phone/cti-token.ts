@@ -12,28 +12,28 @@ const KEY = 'telephony_cti_token';
 const newToken = () => randomBytes(24).toString('base64url');
 
 /** The desk's CTI token, made now if there is none yet. Admins only. */
-export function ctiToken(ctx: DeskContext, actor: Actor): string {
+export async function ctiToken(ctx: DeskContext, actor: Actor): Promise<string> {
   assertAdmin(actor);
-  return inTransaction(ctx.db, () => {
-    const known = readSetting(ctx.db, KEY);
+  return await inTransaction(ctx.db, async () => {
+    const known = await readSetting(ctx.db, KEY);
     if (known !== null) return known;
     const token = newToken();
-    writeSetting(ctx.db, KEY, token, ctx.clock.now());
+    await writeSetting(ctx.db, KEY, token, ctx.clock.now());
     return token;
   });
 }
 
 /** A new token; the old one stops working at once. Admins only. */
-export function rotateCtiToken(ctx: DeskContext, actor: Actor): string {
+export async function rotateCtiToken(ctx: DeskContext, actor: Actor): Promise<string> {
   assertAdmin(actor);
   const token = newToken();
-  writeSetting(ctx.db, KEY, token, ctx.clock.now());
+  await writeSetting(ctx.db, KEY, token, ctx.clock.now());
   return token;
 }
 
 /** Whether a webhook call carries the token, compared in constant time (digests, so lengths do not tell). */
-export function ctiTokenMatches(db: Db, given: string): boolean {
-  const known = readSetting(db, KEY);
+export async function ctiTokenMatches(db: Db, given: string): Promise<boolean> {
+  const known = await readSetting(db, KEY);
   if (known === null) return false;
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(known), digest(given));

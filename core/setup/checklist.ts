@@ -1,6 +1,7 @@
 // The admin's set-up checklist: what a new desk still lacks before clients can be let in. The bot's
 // /setup and the Mini App's admin show the same list; each adapter links every line to where it is done.
 import { and, count, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { companies, contracts, invites, memberships } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import type { Role } from '../model.ts';
@@ -42,52 +43,63 @@ export interface SetupEnvironment {
   emailConfigured?: boolean;
 }
 
-export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnvironment = {}): Checklist {
+export async function setupChecklist(
+  ctx: DeskContext,
+  actor: Actor,
+  env: SetupEnvironment = {},
+): Promise<Checklist> {
   assertAdmin(actor);
   const { db } = ctx;
   const now = ctx.clock.now();
-  const profile = deskProfile(ctx);
-  const group = staffGroup(db);
+  const profile = await deskProfile(ctx);
+  const group = await staffGroup(db);
 
-  const members = (roles: Role[]) =>
-    db.select({ n: count() }).from(memberships).where(inArray(memberships.role, roles)).get()?.n ?? 0;
-  const liveInvites = (roles: Role[]) =>
-    db
-      .select({ n: count() })
-      .from(invites)
-      .where(
-        and(
-          inArray(invites.role, roles),
-          isNull(invites.revokedAt),
-          gt(invites.expiresAt, now),
-          // Still has a use left.
-          gt(invites.maxUses, invites.uses),
-        ),
+  const members = async (roles: Role[]) =>
+    (await queryOne(db.select({ n: count() }).from(memberships).where(inArray(memberships.role, roles))))
+      ?.n ?? 0;
+  const liveInvites = async (roles: Role[]) =>
+    (
+      await queryOne(
+        db
+          .select({ n: count() })
+          .from(invites)
+          .where(
+            and(
+              inArray(invites.role, roles),
+              isNull(invites.revokedAt),
+              gt(invites.expiresAt, now),
+              // Still has a use left.
+              gt(invites.maxUses, invites.uses),
+            ),
+          ),
       )
-      .get()?.n ?? 0;
-  const line = (key: 'line1' | 'line2' | 'field_engineer'): ChecklistItem => {
-    const people = members([key]);
+    )?.n ?? 0;
+  const line = async (key: 'line1' | 'line2' | 'field_engineer'): Promise<ChecklistItem> => {
+    const people = await members([key]);
     return {
       key,
       state: people > 0 ? 'done' : 'todo',
-      facts: { people, invites: liveInvites([key]) },
+      facts: { people, invites: await liveInvites([key]) },
     };
   };
 
-  const companyCount = db.select({ n: count() }).from(companies).get()?.n ?? 0;
+  const companyCount = (await queryOne(db.select({ n: count() }).from(companies)))?.n ?? 0;
   // A company is ready when a contract covers it now: its tickets get its SLA and calendar.
-  const covered = db
-    .selectDistinct({ companyId: contracts.companyId })
-    .from(contracts)
-    .where(
-      and(
-        isNotNull(contracts.companyId),
-        lte(contracts.startsAt, now),
-        or(isNull(contracts.endsAt), gt(contracts.endsAt, now)),
-      ),
+  const covered = (
+    await queryAll(
+      db
+        .selectDistinct({ companyId: contracts.companyId })
+        .from(contracts)
+        .where(
+          and(
+            isNotNull(contracts.companyId),
+            lte(contracts.startsAt, now),
+            or(isNull(contracts.endsAt), gt(contracts.endsAt, now)),
+          ),
+        ),
     )
-    .all().length;
-  const clients = members(['client', 'client_manager']);
+  ).length;
+  const clients = await members(['client', 'client_manager']);
 
   const items: ChecklistItem[] = [
     {
@@ -96,9 +108,9 @@ export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnviron
       facts: { name: profile.name ?? '', timeZone: profile.timeZone },
     },
     { key: 'staff_group', state: group ? 'done' : 'todo', facts: { title: group?.title ?? '' } },
-    line('line1'),
-    line('line2'),
-    line('field_engineer'),
+    await line('line1'),
+    await line('line2'),
+    await line('field_engineer'),
     {
       key: 'company',
       state: covered > 0 ? 'done' : 'todo',
@@ -107,7 +119,7 @@ export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnviron
     {
       key: 'clients',
       state: clients > 0 ? 'done' : 'todo',
-      facts: { people: clients, invites: liveInvites(['client', 'client_manager']) },
+      facts: { people: clients, invites: await liveInvites(['client', 'client_manager']) },
     },
     { key: 'miniapp', state: env.miniAppUrl ? 'done' : 'todo', facts: { url: env.miniAppUrl ?? '' } },
     { key: 'email', state: env.emailConfigured ? 'done' : 'todo', facts: {} },
@@ -120,8 +132,8 @@ export function setupChecklist(ctx: DeskContext, actor: Actor, env: SetupEnviron
 }
 
 /** Whether everything the store itself can tell is set up (the configuration's items aside). */
-export function setupComplete(ctx: DeskContext): boolean {
-  return setupChecklist(ctx, SYSTEM)
-    .items.filter((item) => item.key !== 'miniapp' && item.key !== 'email')
+export async function setupComplete(ctx: DeskContext): Promise<boolean> {
+  return (await setupChecklist(ctx, SYSTEM)).items
+    .filter((item) => item.key !== 'miniapp' && item.key !== 'email')
     .every((item) => item.state === 'done');
 }

@@ -4,6 +4,7 @@
 // company (the default SLA targets and priority matrix). Applied once per store: what an admin then edits
 // or removes is not brought back at the next start.
 import { count, isNull } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import {
   businessCalendars,
   calendarExceptions,
@@ -97,60 +98,68 @@ export interface DefaultsApplied {
  * Gives a store the defaults it lacks, once, in one transaction. Parts the store already has (its own
  * categories, a contract for unmatched requesters) are left as they are.
  */
-export function applyDefaults(ctx: DeskContext, options: { timeZone?: string } = {}): DefaultsApplied {
+export async function applyDefaults(
+  ctx: DeskContext,
+  options: { timeZone?: string } = {},
+): Promise<DefaultsApplied> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   if (!isValidTimeZone(timeZone)) {
     throw new DeskError('invalid_input', `unknown time zone ${timeZone}`, { timeZone });
   }
   const { db } = ctx;
-  const result = inTransaction(db, (): DefaultsApplied => {
-    if (readSetting(db, APPLIED) !== null) {
+  const result = await inTransaction(db, async (): Promise<DefaultsApplied> => {
+    if ((await readSetting(db, APPLIED)) !== null) {
       return { applied: false, categories: 0, calendarId: null, contractId: null };
     }
     const now = ctx.clock.now();
     let categoryCount = 0;
-    if ((db.select({ n: count() }).from(categories).get()?.n ?? 0) === 0) {
-      db.insert(categories)
-        .values([...DEFAULT_CATEGORIES])
-        .run();
+    if (((await queryOne(db.select({ n: count() }).from(categories)))?.n ?? 0) === 0) {
+      await execute(db.insert(categories).values([...DEFAULT_CATEGORIES]));
       categoryCount = DEFAULT_CATEGORIES.length;
     }
-    if ((db.select({ n: count() }).from(cannedReplies).get()?.n ?? 0) === 0) {
-      db.insert(cannedReplies)
-        .values([...DEFAULT_CANNED_REPLIES])
-        .run();
+    if (((await queryOne(db.select({ n: count() }).from(cannedReplies)))?.n ?? 0) === 0) {
+      await execute(db.insert(cannedReplies).values([...DEFAULT_CANNED_REPLIES]));
     }
     let calendarId: number | null = null;
     let contractId: number | null = null;
     const hasFallbackContract =
-      db.select({ id: contracts.id }).from(contracts).where(isNull(contracts.companyId)).get() !== undefined;
+      (await queryOne(db.select({ id: contracts.id }).from(contracts).where(isNull(contracts.companyId)))) !==
+      undefined;
     if (!hasFallbackContract) {
-      const calendar = db
-        .insert(businessCalendars)
-        .values({ name: 'Пн–пт 9:00–18:00', timeZone, week: workWeek(DEFAULT_WORKING_HOURS) })
-        .returning({ id: businessCalendars.id })
-        .get();
+      const calendar = await queryOne(
+        db
+          .insert(businessCalendars)
+          .values({ name: 'Пн–пт 9:00–18:00', timeZone, week: workWeek(DEFAULT_WORKING_HOURS) })
+          .returning({ id: businessCalendars.id }),
+      );
       calendarId = calendar.id;
-      db.insert(calendarExceptions)
-        .values(productionExceptions(DEFAULT_WORKING_HOURS).map((e) => ({ calendarId: calendar.id, ...e })))
-        .run();
-      contractId = db
-        .insert(contracts)
-        .values({
-          companyId: null,
-          name: 'Без договора (заявители, ещё не привязанные к компании)',
-          // From the beginning of time, so that requests with any clock are covered.
-          startsAt: 0,
-          calendarId: calendar.id,
-          slaTargets: DEFAULT_SLA_TARGETS,
-          priorityMatrix: DEFAULT_PRIORITY_MATRIX,
-          autoCloseBusinessDays: 3,
-        })
-        .returning({ id: contracts.id })
-        .get().id;
-      writeSetting(db, DEFAULT_CALENDAR, String(calendar.id), now);
+      await execute(
+        db
+          .insert(calendarExceptions)
+          .values(
+            productionExceptions(DEFAULT_WORKING_HOURS).map((e) => ({ calendarId: calendar.id, ...e })),
+          ),
+      );
+      contractId = (
+        await queryOne(
+          db
+            .insert(contracts)
+            .values({
+              companyId: null,
+              name: 'Без договора (заявители, ещё не привязанные к компании)',
+              // From the beginning of time, so that requests with any clock are covered.
+              startsAt: 0,
+              calendarId: calendar.id,
+              slaTargets: DEFAULT_SLA_TARGETS,
+              priorityMatrix: DEFAULT_PRIORITY_MATRIX,
+              autoCloseBusinessDays: 3,
+            })
+            .returning({ id: contracts.id }),
+        )
+      ).id;
+      await writeSetting(db, DEFAULT_CALENDAR, String(calendar.id), now);
     }
-    writeSetting(db, APPLIED, String(now), now);
+    await writeSetting(db, APPLIED, String(now), now);
     return { applied: true, categories: categoryCount, calendarId, contractId };
   });
   if (result.contractId !== null) ctx.policies.invalidate();
@@ -158,9 +167,9 @@ export function applyDefaults(ctx: DeskContext, options: { timeZone?: string } =
 }
 
 /** Marks the defaults as given without adding them: the demo brings its own categories and contracts. */
-export function markDefaultsApplied(ctx: DeskContext): void {
+export async function markDefaultsApplied(ctx: DeskContext): Promise<void> {
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
-    if (readSetting(ctx.db, APPLIED) === null) writeSetting(ctx.db, APPLIED, String(now), now);
+  await inTransaction(ctx.db, async () => {
+    if ((await readSetting(ctx.db, APPLIED)) === null) await writeSetting(ctx.db, APPLIED, String(now), now);
   });
 }

@@ -2,6 +2,7 @@
 // of the default business calendar, so changing it moves the default contract's working hours with it.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { execute, queryOne } from '../../db/access.ts';
 import { businessCalendars } from '../../db/schema.ts';
 import { isValidTimeZone } from '../calendar/time-zone.ts';
 import type { DeskContext } from '../context.ts';
@@ -31,47 +32,55 @@ export const deskProfileSchema = z.object({
 });
 export type DeskProfileInput = z.input<typeof deskProfileSchema>;
 
-function defaultCalendarId(ctx: DeskContext): number | null {
-  const value = readSetting(ctx.db, DEFAULT_CALENDAR);
+async function defaultCalendarId(ctx: DeskContext): Promise<number | null> {
+  const value = await readSetting(ctx.db, DEFAULT_CALENDAR);
   return value === null ? null : Number(value);
 }
 
-export function deskProfile(ctx: DeskContext): DeskProfile {
-  const stored = readSetting(ctx.db, DESK_TIME_ZONE);
+export async function deskProfile(ctx: DeskContext): Promise<DeskProfile> {
+  const stored = await readSetting(ctx.db, DESK_TIME_ZONE);
   let timeZone = stored;
   if (timeZone === null) {
-    const id = defaultCalendarId(ctx);
+    const id = await defaultCalendarId(ctx);
     timeZone =
       (id === null
         ? undefined
-        : ctx.db
-            .select({ timeZone: businessCalendars.timeZone })
-            .from(businessCalendars)
-            .where(eq(businessCalendars.id, id))
-            .get()?.timeZone) ?? DEFAULT_TIME_ZONE;
+        : (
+            await queryOne(
+              ctx.db
+                .select({ timeZone: businessCalendars.timeZone })
+                .from(businessCalendars)
+                .where(eq(businessCalendars.id, id)),
+            )
+          )?.timeZone) ?? DEFAULT_TIME_ZONE;
   }
-  return { name: readSetting(ctx.db, DESK_NAME), timeZone };
+  return { name: await readSetting(ctx.db, DESK_NAME), timeZone };
 }
 
 /** An admin names the desk and/or sets its time zone (which the default calendar follows). */
-export function updateDeskProfile(ctx: DeskContext, actor: Actor, raw: DeskProfileInput): DeskProfile {
+export async function updateDeskProfile(
+  ctx: DeskContext,
+  actor: Actor,
+  raw: DeskProfileInput,
+): Promise<DeskProfile> {
   assertAdmin(actor);
   const input = parseInput(deskProfileSchema, raw);
   const now = ctx.clock.now();
-  inTransaction(ctx.db, () => {
+  await inTransaction(ctx.db, async () => {
     if (input.timeZone !== undefined) {
-      const id = defaultCalendarId(ctx);
+      const id = await defaultCalendarId(ctx);
       if (id !== null) {
-        ctx.db
-          .update(businessCalendars)
-          .set({ timeZone: input.timeZone })
-          .where(eq(businessCalendars.id, id))
-          .run();
+        await execute(
+          ctx.db
+            .update(businessCalendars)
+            .set({ timeZone: input.timeZone })
+            .where(eq(businessCalendars.id, id)),
+        );
       }
-      writeSetting(ctx.db, DESK_TIME_ZONE, input.timeZone, now);
+      await writeSetting(ctx.db, DESK_TIME_ZONE, input.timeZone, now);
     }
-    if (input.name !== undefined) writeSetting(ctx.db, DESK_NAME, input.name, now);
+    if (input.name !== undefined) await writeSetting(ctx.db, DESK_NAME, input.name, now);
   });
   if (input.timeZone !== undefined) ctx.policies.invalidate();
-  return deskProfile(ctx);
+  return await deskProfile(ctx);
 }

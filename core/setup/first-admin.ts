@@ -4,6 +4,7 @@
 // admin exists. No other path makes an admin without an existing admin.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import { deskSettings, memberships, people } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { DeskError } from '../errors.ts';
@@ -25,31 +26,33 @@ interface StoredCode {
 
 const sha256 = (code: string) => createHash('sha256').update(code).digest('hex');
 
-export function hasAdmin(ctx: DeskContext): boolean {
+export async function hasAdmin(ctx: DeskContext): Promise<boolean> {
   return (
-    (ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.role, 'admin')).get()?.n ?? 0) > 0
+    ((await queryOne(ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.role, 'admin'))))
+      ?.n ?? 0) > 0
   );
 }
 
 // Read straight from the store, not the settings cache: `npm run setup -- admin` writes from another
 // process while the desk runs.
-function storedCodes(ctx: DeskContext): StoredCode[] {
-  const row = ctx.db.select().from(deskSettings).where(eq(deskSettings.key, SETUP_CODES)).get();
+async function storedCodes(ctx: DeskContext): Promise<StoredCode[]> {
+  const row = await queryOne(ctx.db.select().from(deskSettings).where(eq(deskSettings.key, SETUP_CODES)));
   return row ? (JSON.parse(row.value) as StoredCode[]) : [];
 }
 
-function storeCodes(ctx: DeskContext, codes: StoredCode[]): void {
+async function storeCodes(ctx: DeskContext, codes: StoredCode[]): Promise<void> {
   const now = ctx.clock.now();
   if (codes.length === 0) {
-    ctx.db.delete(deskSettings).where(eq(deskSettings.key, SETUP_CODES)).run();
+    await execute(ctx.db.delete(deskSettings).where(eq(deskSettings.key, SETUP_CODES)));
     return;
   }
   const value = JSON.stringify(codes);
-  ctx.db
-    .insert(deskSettings)
-    .values({ key: SETUP_CODES, value, updatedAt: now })
-    .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: now } })
-    .run();
+  await execute(
+    ctx.db
+      .insert(deskSettings)
+      .values({ key: SETUP_CODES, value, updatedAt: now })
+      .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: now } }),
+  );
 }
 
 export interface SetupCode {
@@ -62,17 +65,17 @@ export interface SetupCode {
  * A new set-up code while the desk has no admin (null once it has one). Codes printed earlier stay valid
  * until they expire, so a restart does not break a link already sent to the right person.
  */
-export function issueSetupCode(ctx: DeskContext): SetupCode | null {
+export async function issueSetupCode(ctx: DeskContext): Promise<SetupCode | null> {
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
-    if (hasAdmin(ctx)) {
-      storeCodes(ctx, []);
+  return await inTransaction(ctx.db, async () => {
+    if (await hasAdmin(ctx)) {
+      await storeCodes(ctx, []);
       return null;
     }
     const code = randomBytes(18).toString('base64url');
     const expiresAt = now + SETUP_CODE_TTL_MS;
-    const live = storedCodes(ctx).filter((c) => c.expiresAt > now);
-    storeCodes(ctx, [...live, { hash: sha256(code), expiresAt }].slice(-MAX_LIVE_CODES));
+    const live = (await storedCodes(ctx)).filter((c) => c.expiresAt > now);
+    await storeCodes(ctx, [...live, { hash: sha256(code), expiresAt }].slice(-MAX_LIVE_CODES));
     return { payload: `${SETUP_PREFIX}${code}`, expiresAt };
   });
 }
@@ -92,28 +95,26 @@ function matches(stored: string, candidate: string): boolean {
 }
 
 /** Makes whoever opened a valid set-up link the desk's first admin; every code dies with it. */
-export function redeemSetupCode(ctx: DeskContext, profile: TelegramProfile, payload: string) {
+export async function redeemSetupCode(ctx: DeskContext, profile: TelegramProfile, payload: string) {
   const now = ctx.clock.now();
   const code = payload.startsWith(SETUP_PREFIX) ? payload.slice(SETUP_PREFIX.length) : payload;
   const hash = sha256(code);
-  return inTransaction(ctx.db, () => {
-    if (hasAdmin(ctx)) {
+  return await inTransaction(ctx.db, async () => {
+    if (await hasAdmin(ctx)) {
       // The same person again (a repeated update, or a retry after a crash before the answer) is told
       // they are the admin; anybody else is refused.
-      const person = ctx.db
-        .select()
-        .from(people)
-        .where(eq(people.telegramUserId, profile.telegramUserId))
-        .get();
-      if (person && holdsRole(ctx.db, person.id, 'admin', null)) return person;
+      const person = await queryOne(
+        ctx.db.select().from(people).where(eq(people.telegramUserId, profile.telegramUserId)),
+      );
+      if (person && (await holdsRole(ctx.db, person.id, 'admin', null))) return person;
       throw new SetupCodeError('admin_exists');
     }
-    const found = storedCodes(ctx).find((c) => matches(c.hash, hash));
+    const found = (await storedCodes(ctx)).find((c) => matches(c.hash, hash));
     if (!found) throw new SetupCodeError('unknown');
     if (found.expiresAt <= now) throw new SetupCodeError('expired');
-    const person = ensureTelegramPerson(ctx, profile);
-    ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }).run();
-    storeCodes(ctx, []);
+    const person = await ensureTelegramPerson(ctx, profile);
+    await execute(ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }));
+    await storeCodes(ctx, []);
     return person;
   });
 }
@@ -122,25 +123,28 @@ export function redeemSetupCode(ctx: DeskContext, profile: TelegramProfile, payl
  * Scripted installs: these Telegram accounts are admins. Idempotent; a person not yet known is created
  * with their id as a name, which their first /start replaces with their Telegram name.
  */
-export function ensureAdmins(ctx: DeskContext, telegramUserIds: readonly number[]): number {
+export async function ensureAdmins(ctx: DeskContext, telegramUserIds: readonly number[]): Promise<number> {
   if (telegramUserIds.length === 0) return 0;
   const now = ctx.clock.now();
-  return inTransaction(ctx.db, () => {
+  return await inTransaction(ctx.db, async () => {
     let added = 0;
     for (const telegramUserId of telegramUserIds) {
       const person =
-        ctx.db.select().from(people).where(eq(people.telegramUserId, telegramUserId)).get() ??
-        ctx.db
-          .insert(people)
-          .values({ telegramUserId, name: String(telegramUserId), createdAt: now })
-          .returning()
-          .get();
-      if (!holdsRole(ctx.db, person.id, 'admin', null)) {
-        ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }).run();
+        (await queryOne(ctx.db.select().from(people).where(eq(people.telegramUserId, telegramUserId)))) ??
+        (await queryOne(
+          ctx.db
+            .insert(people)
+            .values({ telegramUserId, name: String(telegramUserId), createdAt: now })
+            .returning(),
+        ));
+      if (!(await holdsRole(ctx.db, person.id, 'admin', null))) {
+        await execute(
+          ctx.db.insert(memberships).values({ personId: person.id, role: 'admin', companyId: null }),
+        );
         added++;
       }
     }
-    if (added > 0) storeCodes(ctx, []);
+    if (added > 0) await storeCodes(ctx, []);
     return added;
   });
 }
@@ -148,12 +152,14 @@ export function ensureAdmins(ctx: DeskContext, telegramUserIds: readonly number[
 const BOT_USERNAME = 'bot_username';
 
 /** The running bot's @username, kept so that the set-up command prints whole links while the desk runs. */
-export function rememberBotUsername(ctx: DeskContext, username: string): void {
-  writeSetting(ctx.db, BOT_USERNAME, username, ctx.clock.now());
+export async function rememberBotUsername(ctx: DeskContext, username: string): Promise<void> {
+  await writeSetting(ctx.db, BOT_USERNAME, username, ctx.clock.now());
 }
 
 /** The t.me link of a set-up code, or null when no bot has run on this store yet (then the code alone). */
-export function setupLink(ctx: DeskContext, code: SetupCode): string | null {
-  const username = ctx.db.select().from(deskSettings).where(eq(deskSettings.key, BOT_USERNAME)).get()?.value;
+export async function setupLink(ctx: DeskContext, code: SetupCode): Promise<string | null> {
+  const username = (
+    await queryOne(ctx.db.select().from(deskSettings).where(eq(deskSettings.key, BOT_USERNAME)))
+  )?.value;
   return username ? `https://t.me/${username}?start=${code.payload}` : null;
 }

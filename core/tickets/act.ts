@@ -2,6 +2,7 @@
 // roles on the ticket, then written as one change; a refusal throws before anything is written.
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import { categories, memberships, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
@@ -123,17 +124,18 @@ const ROLES_FOR_LINE: Record<Line, Role[]> = {
   field: ['field_engineer', 'supervisor', 'admin'],
 };
 
-function holdsAny(db: Db, personId: number, roles: Role[]): boolean {
-  return !!db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.personId, personId), inArray(memberships.role, roles)))
-    .get();
+async function holdsAny(db: Db, personId: number, roles: Role[]): Promise<boolean> {
+  return !!(await queryOne(
+    db
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.personId, personId), inArray(memberships.role, roles))),
+  ));
 }
 
 /** An assignee must be staff who work the ticket's line. */
-function assertAssignable(db: Db, personId: number, line: Line, field = 'assigneeId'): void {
-  if (!holdsAny(db, personId, ROLES_FOR_LINE[line]))
+async function assertAssignable(db: Db, personId: number, line: Line, field = 'assigneeId'): Promise<void> {
+  if (!(await holdsAny(db, personId, ROLES_FOR_LINE[line])))
     throw new InvalidInputError(`person ${personId} does not work on ${line}`, [{ path: [field] }]);
 }
 
@@ -151,14 +153,14 @@ function reclassify(
   return patch;
 }
 
-function outcomeOf(
+async function outcomeOf(
   db: Db,
   policy: Policy,
   actor: Actor,
   t: TicketRow,
   cmd: ParsedCommand,
   now: Instant,
-): Outcome {
+): Promise<Outcome> {
   const actorId = actor.kind === 'person' ? actor.personId : null;
   switch (cmd.action) {
     case 'triage': {
@@ -169,14 +171,15 @@ function outcomeOf(
             .select({ id: categories.id })
             .from(categories)
             .where(eq(categories.id, cmd.categoryId));
-          if (!category.get()) throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
+          if (!(await queryOne(category)))
+            throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
         }
         patch.categoryId = cmd.categoryId;
       }
       const line = cmd.line ?? t.line;
       patch.line = line;
       if (cmd.assigneeId !== undefined) {
-        assertAssignable(db, cmd.assigneeId, line);
+        await assertAssignable(db, cmd.assigneeId, line);
         patch.assigneeId = cmd.assigneeId;
       }
       return { patch, data: { priority: patch.priority, line, assigneeId: cmd.assigneeId ?? null } };
@@ -189,7 +192,7 @@ function outcomeOf(
       return { patch, data: { from: t.priority, priority: patch.priority, reason: cmd.reason ?? null } };
     }
     case 'categorize': {
-      if (!statements(db).activeCategory.get({ id: cmd.categoryId }))
+      if (!(await queryOne(statements(db).activeCategory, { id: cmd.categoryId })))
         throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
       if (cmd.categoryId === t.categoryId) throw new InvalidInputError('nothing changes');
       return {
@@ -204,7 +207,7 @@ function outcomeOf(
       return { patch: { assigneeId: actorId }, data: { assigneeId: actorId } };
     case 'assign':
       if (cmd.assigneeId === t.assigneeId) throw new InvalidInputError('already assigned to this person');
-      assertAssignable(db, cmd.assigneeId, t.line);
+      await assertAssignable(db, cmd.assigneeId, t.line);
       return {
         patch: { assigneeId: cmd.assigneeId },
         data: { assigneeId: cmd.assigneeId, from: t.assigneeId },
@@ -224,10 +227,10 @@ function outcomeOf(
       return { patch: { line: 'line2', assigneeId: null }, data: { from: t.line, reason: cmd.reason } };
     case 'schedule_visit': {
       assertVisitTime(cmd, now);
-      if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
+      if (cmd.engineerId !== undefined) await assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
       const assigneeId = cmd.engineerId ?? null;
       // A time fixed by staff replaces any times still offered to the client.
-      withdrawOffered(db, t.id);
+      await withdrawOffered(db, t.id);
       return {
         patch: {
           line: 'field',
@@ -249,13 +252,13 @@ function outcomeOf(
       cmd.slots.forEach((s, i) => {
         assertVisitTime(s, now, ['slots', i]);
       });
-      if (cmd.engineerId !== undefined) assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
+      if (cmd.engineerId !== undefined) await assertAssignable(db, cmd.engineerId, 'field', 'engineerId');
       const engineerId = cmd.engineerId ?? null;
       // A new offer replaces the one before; the slots are written here, in the move's transaction, so
       // that the event can list their ids (the adapters draw a button per slot).
-      withdrawOffered(db, t.id);
+      await withdrawOffered(db, t.id);
       const times = [...cmd.slots].sort((a, b) => a.startsAt - b.startsAt);
-      const slots = insertSlots(db, t.id, times, engineerId, actorId, now).map((s) => ({
+      const slots = (await insertSlots(db, t.id, times, engineerId, actorId, now)).map((s) => ({
         id: s.id,
         startsAt: s.startsAt,
         endsAt: s.endsAt,
@@ -264,7 +267,7 @@ function outcomeOf(
     }
     case 'pick_visit': {
       // Another ticket's slot or a made-up id is as unknown as no slot at all.
-      const slot = slotOfTicket(db, t.id, cmd.slotId);
+      const slot = await slotOfTicket(db, t.id, cmd.slotId);
       if (!slot) throw new InvalidInputError('no such visit time on this ticket', [{ path: ['slotId'] }]);
       if (slot.state !== 'offered')
         throw new TransitionRefusedError(
@@ -278,8 +281,10 @@ function outcomeOf(
       // The engineer named with the offer comes; else a field engineer already on it; else the field queue.
       const assigneeId =
         slot.engineerId ??
-        (t.assigneeId !== null && holdsAny(db, t.assigneeId, ['field_engineer']) ? t.assigneeId : null);
-      pickSlot(db, t.id, slot.id);
+        (t.assigneeId !== null && (await holdsAny(db, t.assigneeId, ['field_engineer']))
+          ? t.assigneeId
+          : null);
+      await pickSlot(db, t.id, slot.id);
       return {
         patch: {
           line: 'field',
@@ -294,7 +299,7 @@ function outcomeOf(
           startsAt: slot.startsAt,
           endsAt: slot.endsAt,
           engineerId: assigneeId,
-          address: offeredAddress(db, t.id, slot.id),
+          address: await offeredAddress(db, t.id, slot.id),
         },
       };
     }
@@ -344,20 +349,25 @@ export interface ActResult {
 }
 
 /** Applies one lifecycle command to a ticket on behalf of an actor. */
-export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Command): ActResult {
+export async function act(
+  ctx: DeskContext,
+  actor: Actor,
+  ticketId: number,
+  raw: Command,
+): Promise<ActResult> {
   const cmd = parseInput(commandSchema, raw);
   const now = ctx.clock.now();
   const db = ctx.db;
-  return inTransaction(db, () => {
-    const { before, roles } = ticketForChange(db, actor, ticketId);
+  return await inTransaction(db, async () => {
+    const { before, roles } = await ticketForChange(db, actor, ticketId);
     const move = transitionFor(cmd.action, before.status, roles);
     assertFresh(before, cmd.expectedVersion);
-    const policy = ctx.policies.forContract(before.contractId);
-    const outcome = outcomeOf(db, policy, actor, before, cmd, now);
+    const policy = await ctx.policies.forContract(before.contractId);
+    const outcome = await outcomeOf(db, policy, actor, before, cmd, now);
     const status = targetStatus(move, before.status);
     const patch: TicketPatch = { status, ...outcome.patch };
     // Times offered for a visit lapse when the ticket is resolved or ends.
-    if (status === 'resolved' || isFinalStatus(status)) withdrawOffered(db, before.id);
+    if (status === 'resolved' || isFinalStatus(status)) await withdrawOffered(db, before.id);
 
     // The resolution clock stands still while waiting for the customer or resolved, and runs again when
     // the ticket goes back to work (a reopened closed ticket included).
@@ -378,7 +388,7 @@ export function act(ctx: DeskContext, actor: Actor, ticketId: number, raw: Comma
 
     const actorId = actor.kind === 'person' ? actor.personId : null;
     const fromClient = speaksForClient(roles);
-    const { ticket, eventId } = recordChange(
+    const { ticket, eventId } = await recordChange(
       db,
       before,
       patch,

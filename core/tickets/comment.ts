@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { execute, queryOne } from '../../db/access.ts';
 import { attachments, type CommentRow, comments, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { TransitionRefusedError } from '../errors.ts';
@@ -27,23 +28,23 @@ export const newCommentSchema = z
   });
 export type NewComment = z.input<typeof newCommentSchema>;
 
-export function addComment(
+export async function addComment(
   ctx: DeskContext,
   actor: Actor,
   ticketId: number,
   raw: NewComment,
-): { comment: CommentRow; ticket: TicketRow } {
+): Promise<{ comment: CommentRow; ticket: TicketRow }> {
   const input = parseInput(newCommentSchema, raw);
   if (input.internal) assertCanWriteInternal(actor);
   const now = ctx.clock.now();
   const db = ctx.db;
-  return inTransaction(db, () => {
-    const { before, roles } = ticketForChange(db, actor, ticketId);
+  return await inTransaction(db, async () => {
+    const { before, roles } = await ticketForChange(db, actor, ticketId);
     if (isFinalStatus(before.status)) throw new TransitionRefusedError('comment', before.status, 'status');
     assertFresh(before, input.expectedVersion);
     const actorId = actor.kind === 'person' ? actor.personId : null;
     const fromClient = speaksForClient(roles);
-    const policy = ctx.policies.forContract(before.contractId);
+    const policy = await ctx.policies.forContract(before.contractId);
 
     const patch: TicketPatch = {};
     const answersQuestion = fromClient && !input.internal && before.status === 'waiting_for_customer';
@@ -55,14 +56,15 @@ export function addComment(
       Object.assign(patch, firstResponseRecord(policy.time, before, now));
     }
 
-    const comment = db
-      .insert(comments)
-      .values({ ticketId, authorId: actorId, body: input.body, internal: input.internal, createdAt: now })
-      .returning()
-      .get();
+    const comment = await queryOne(
+      db
+        .insert(comments)
+        .values({ ticketId, authorId: actorId, body: input.body, internal: input.internal, createdAt: now })
+        .returning(),
+    );
     if (input.attachments.length > 0) {
-      db.insert(attachments)
-        .values(
+      await execute(
+        db.insert(attachments).values(
           input.attachments.map((a) => ({
             ...a,
             ticketId,
@@ -71,10 +73,10 @@ export function addComment(
             internal: input.internal || (a.internal ?? false),
             createdAt: now,
           })),
-        )
-        .run();
+        ),
+      );
     }
-    const { ticket } = recordChange(
+    const { ticket } = await recordChange(
       db,
       before,
       patch,

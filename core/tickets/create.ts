@@ -2,6 +2,7 @@
 // in one transaction.
 
 import { z } from 'zod';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import { attachments, type TicketRow } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -70,13 +71,13 @@ export function subjectFrom(description: string): string {
   return `${(space > SUBJECT_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-export function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): TicketRow {
-  return fileTicket(ctx, actor, raw).ticket;
+export async function createTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Promise<TicketRow> {
+  return (await fileTicket(ctx, actor, raw)).ticket;
 }
 
 /** The ticket filed under an intake key, if any. */
-export function filedUnder(ctx: DeskContext, intakeKey: string): TicketRow | undefined {
-  return statements(ctx.db).ticketByIntakeKey.get({ intakeKey });
+export async function filedUnder(ctx: DeskContext, intakeKey: string): Promise<TicketRow | undefined> {
+  return await queryOne(statements(ctx.db).ticketByIntakeKey, { intakeKey });
 }
 
 /** What filing did: `created` is false when the intake key already had this ticket (nothing written). */
@@ -86,7 +87,7 @@ export interface Filed {
 }
 
 /** createTicket, saying whether the ticket is new or was filed before under the same intake key. */
-export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Filed {
+export async function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): Promise<Filed> {
   const input = parseInput(newTicketSchema, raw);
   const requesterId = input.requesterId ?? (actor.kind === 'person' ? actor.personId : undefined);
   if (requesterId === undefined) throw new InvalidInputError('requesterId is required for system intake');
@@ -97,15 +98,15 @@ export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): File
 
   const q = statements(ctx.db);
   const db = ctx.db;
-  return inTransaction(db, (): Filed => {
+  return await inTransaction(db, async (): Promise<Filed> => {
     if (input.intakeKey !== undefined) {
-      const filed = q.ticketByIntakeKey.get({ intakeKey: input.intakeKey });
+      const filed = await queryOne(q.ticketByIntakeKey, { intakeKey: input.intakeKey });
       if (filed && filed.requesterId !== requesterId) {
         throw new ConflictError('this intake key belongs to another request');
       }
       if (filed) return { ticket: filed, created: false };
     }
-    const memberOf = q.clientCompanies.all({ personId: requesterId });
+    const memberOf = await queryAll(q.clientCompanies, { personId: requesterId });
     if (memberOf.length === 0) throw new NotFoundError('person', requesterId);
     const companyIds = memberOf.flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
     let companyId: number | null;
@@ -125,15 +126,15 @@ export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): File
       companyId = companyIds[0] ?? null;
     }
 
-    if (input.categoryId != null && !q.activeCategory.get({ id: input.categoryId })) {
+    if (input.categoryId != null && !(await queryOne(q.activeCategory, { id: input.categoryId }))) {
       throw new InvalidInputError('no such category', [{ path: ['categoryId'] }]);
     }
 
-    const contractId = ctx.policies.activeContractId(companyId, now);
-    const policy = ctx.policies.forContract(contractId);
+    const contractId = await ctx.policies.activeContractId(companyId, now);
+    const policy = await ctx.policies.forContract(contractId);
     const priority = priorityFor(policy.matrix, input.impact, input.urgency);
     const due = dueTimes(policy.time, policy.targets[priority], now);
-    const last = q.lastTicketNumber.get();
+    const last = await queryOne(q.lastTicketNumber);
 
     // The whole row is built here and written as is, so what we return is exactly what was stored.
     const row: Omit<TicketRow, 'id'> = {
@@ -175,24 +176,24 @@ export function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket): File
       ratingComment: null,
       intakeKey: input.intakeKey ?? null,
     };
-    const inserted = q.insertTicket.get(row);
+    const inserted = await queryOne(q.insertTicket, row);
     if (!inserted) throw new Error('ticket insert returned nothing');
     const ticket: TicketRow = { id: inserted.id, ...row };
 
     if (input.attachments.length > 0) {
-      db.insert(attachments)
-        .values(
+      await execute(
+        db.insert(attachments).values(
           input.attachments.map((a) => ({
             ...a,
             ticketId: ticket.id,
             uploadedBy: requesterId,
             createdAt: now,
           })),
-        )
-        .run();
+        ),
+      );
     }
 
-    appendEvent(
+    await appendEvent(
       db,
       ticket,
       {

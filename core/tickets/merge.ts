@@ -4,6 +4,7 @@
 // kept ticket), the kept ticket records the join (internal), and the second is cancelled with a reason that
 // names the kept one, which its requester is told.
 import { eq } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import { attachments, comments, messageRefs, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
@@ -25,23 +26,23 @@ export interface Merged {
  * Joins `joinedId` into `keptId`. Staff who may cancel the joined ticket do it; both must be open and of
  * the same company (or both without one). `reason` is the cancellation's words, as the adapter puts them.
  */
-export function mergeTickets(
+export async function mergeTickets(
   ctx: DeskContext,
   actor: Actor,
   joinedId: number,
   keptId: number,
   reason: (keptNumber: number) => string,
-): Merged {
-  return inTransaction(ctx.db, (): Merged => {
+): Promise<Merged> {
+  return await inTransaction(ctx.db, async (): Promise<Merged> => {
     const db = ctx.db;
-    const read = (id: number) => {
-      const row = db.select().from(tickets).where(eq(tickets.id, id)).get();
+    const read = async (id: number) => {
+      const row = await queryOne(db.select().from(tickets).where(eq(tickets.id, id)));
       if (!row) throw new NotFoundError('ticket', id);
       assertCanSeeTicket(actor, row);
       return row;
     };
-    const joined = read(joinedId);
-    const kept = read(keptId);
+    const joined = await read(joinedId);
+    const kept = await read(keptId);
     if (!isStaff(actor) || !allowedActions(actor, joined).includes('cancel'))
       throw new ForbiddenError('only staff who may cancel it join a ticket into another');
     if (joined.id === kept.id) throw new ConflictError('a ticket cannot join itself', { ticketId: kept.id });
@@ -52,31 +53,36 @@ export function mergeTickets(
         ticketIds: [joined.id, kept.id],
       });
     const now = ctx.clock.now();
-    const words = db
-      .insert(comments)
-      .values({
-        ticketId: kept.id,
-        authorId: joined.requesterId,
-        body: joined.description,
-        internal: false,
-        createdAt: now,
-      })
-      .returning({ id: comments.id })
-      .get();
-    db.update(attachments)
-      .set({ ticketId: kept.id, commentId: words.id })
-      .where(eq(attachments.ticketId, joined.id))
-      .run();
-    db.update(messageRefs).set({ ticketId: kept.id }).where(eq(messageRefs.ticketId, joined.id)).run();
+    const words = await queryOne(
+      db
+        .insert(comments)
+        .values({
+          ticketId: kept.id,
+          authorId: joined.requesterId,
+          body: joined.description,
+          internal: false,
+          createdAt: now,
+        })
+        .returning({ id: comments.id }),
+    );
+    await execute(
+      db
+        .update(attachments)
+        .set({ ticketId: kept.id, commentId: words.id })
+        .where(eq(attachments.ticketId, joined.id)),
+    );
+    await execute(
+      db.update(messageRefs).set({ ticketId: kept.id }).where(eq(messageRefs.ticketId, joined.id)),
+    );
     const actorId = actor.kind === 'person' ? actor.personId : null;
-    recordChange(
+    await recordChange(
       db,
       kept,
       {},
       { type: MERGED_EVENT, actorId, internal: true, data: { from: joined.number, commentId: words.id } },
       now,
     );
-    act(ctx, actor, joined.id, { action: 'cancel', reason: reason(kept.number) });
+    await act(ctx, actor, joined.id, { action: 'cancel', reason: reason(kept.number) });
     return { kept: { id: kept.id, number: kept.number }, joined: { id: joined.id, number: joined.number } };
   });
 }

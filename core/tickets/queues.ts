@@ -2,6 +2,7 @@
 // most urgent first — ordered by whichever SLA clock is the next to run out.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryAll } from '../../db/access.ts';
 import type { TicketRow } from '../../db/schema.ts';
 import { memberships, people, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
@@ -39,8 +40,8 @@ function staffOnly(actor: Actor): StaffRole[] {
 
 function entries(ctx: DeskContext, rows: TicketRow[]): QueueEntry[] {
   const now = ctx.clock.now();
-  return rows.map((ticket) => {
-    const policy = ctx.policies.forContract(ticket.contractId);
+  return rows.map(async (ticket) => {
+    const policy = await ctx.policies.forContract(ticket.contractId);
     const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, now);
     const clock = ticket.firstRespondedAt === null ? 'first_response' : 'resolution';
     return { ticket, clock, reading: clock === 'first_response' ? sla.firstResponse : sla.resolution };
@@ -48,42 +49,48 @@ function entries(ctx: DeskContext, rows: TicketRow[]): QueueEntry[] {
 }
 
 /** Unassigned new and open tickets of the actor's lines (a given one, if asked), most urgent first. */
-export function staffQueue(ctx: DeskContext, actor: Actor, opts: { line?: Line; limit?: number } = {}) {
+export async function staffQueue(ctx: DeskContext, actor: Actor, opts: { line?: Line; limit?: number } = {}) {
   const lines = [...new Set(staffOnly(actor).flatMap((r) => LINES_OF[r]))];
   const wanted = opts.line ? lines.filter((l) => l === opts.line) : lines;
   if (wanted.length === 0) return [];
-  const rows = ctx.db
-    .select()
-    .from(tickets)
-    .where(
-      and(
-        inArray(tickets.status, ['new', 'open']),
-        isNull(tickets.assigneeId),
-        inArray(tickets.line, wanted),
-      ),
-    )
-    .orderBy(asc(nextDue), asc(tickets.id))
-    .limit(opts.limit ?? 30)
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          inArray(tickets.status, ['new', 'open']),
+          isNull(tickets.assigneeId),
+          inArray(tickets.line, wanted),
+        ),
+      )
+      .orderBy(asc(nextDue), asc(tickets.id))
+      .limit(opts.limit ?? 30),
+  );
   return entries(ctx, rows);
 }
 
 /** The actor's own tickets that still need work (not resolved, closed or cancelled), most urgent first. */
-export function myTickets(ctx: DeskContext, actor: Actor, opts: { limit?: number } = {}): QueueEntry[] {
+export async function myTickets(
+  ctx: DeskContext,
+  actor: Actor,
+  opts: { limit?: number } = {},
+): Promise<QueueEntry[]> {
   staffOnly(actor);
   if (actor.kind !== 'person') return [];
-  const rows = ctx.db
-    .select()
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.assigneeId, actor.personId),
-        inArray(tickets.status, ['new', 'open', 'in_progress', 'waiting_for_customer']),
-      ),
-    )
-    .orderBy(asc(nextDue), asc(tickets.id))
-    .limit(opts.limit ?? 30)
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.assigneeId, actor.personId),
+          inArray(tickets.status, ['new', 'open', 'in_progress', 'waiting_for_customer']),
+        ),
+      )
+      .orderBy(asc(nextDue), asc(tickets.id))
+      .limit(opts.limit ?? 30),
+  );
   return entries(ctx, rows);
 }
 
@@ -104,29 +111,30 @@ export type BoardFilter = z.input<typeof boardFilterSchema>;
  * The staff board: every open ticket (new, open, in progress, waiting for the client) the actor may see,
  * whichever SLA clock runs out next first. Staff only; a field engineer sees on-site tickets and theirs.
  */
-export function board(ctx: DeskContext, actor: Actor, raw: BoardFilter = {}): QueueEntry[] {
+export async function board(ctx: DeskContext, actor: Actor, raw: BoardFilter = {}): Promise<QueueEntry[]> {
   staffOnly(actor);
   const f = parseInput(boardFilterSchema, raw);
-  const rows = ctx.db
-    .select()
-    .from(tickets)
-    .where(
-      and(
-        scopeCondition(ticketScope(actor)),
-        inArray(tickets.status, [...OPEN_WORK]),
-        f.line ? eq(tickets.line, f.line) : undefined,
-        f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
-        f.companyId ? eq(tickets.companyId, f.companyId) : undefined,
-        f.assigneeId === null
-          ? isNull(tickets.assigneeId)
-          : f.assigneeId !== undefined
-            ? eq(tickets.assigneeId, f.assigneeId)
-            : undefined,
-      ),
-    )
-    .orderBy(asc(nextDue), asc(tickets.id))
-    .limit(f.limit)
-    .all();
+  const rows = await queryAll(
+    ctx.db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          scopeCondition(ticketScope(actor)),
+          inArray(tickets.status, [...OPEN_WORK]),
+          f.line ? eq(tickets.line, f.line) : undefined,
+          f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
+          f.companyId ? eq(tickets.companyId, f.companyId) : undefined,
+          f.assigneeId === null
+            ? isNull(tickets.assigneeId)
+            : f.assigneeId !== undefined
+              ? eq(tickets.assigneeId, f.assigneeId)
+              : undefined,
+        ),
+      )
+      .orderBy(asc(nextDue), asc(tickets.id))
+      .limit(f.limit),
+  );
   return entries(ctx, rows);
 }
 
@@ -138,13 +146,14 @@ export interface StaffMember {
 const ROLE_OF_LINE: Record<Line, StaffRole> = { line1: 'line1', line2: 'line2', field: 'field_engineer' };
 
 /** The people a ticket on `line` can be assigned to (staff ask; core checks again on assignment). */
-export function assignableStaff(ctx: DeskContext, actor: Actor, line: Line): StaffMember[] {
+export async function assignableStaff(ctx: DeskContext, actor: Actor, line: Line): Promise<StaffMember[]> {
   staffOnly(actor);
-  return ctx.db
-    .selectDistinct({ id: people.id, name: people.name })
-    .from(people)
-    .innerJoin(memberships, eq(memberships.personId, people.id))
-    .where(eq(memberships.role, ROLE_OF_LINE[line]))
-    .orderBy(asc(people.name))
-    .all();
+  return await queryAll(
+    ctx.db
+      .selectDistinct({ id: people.id, name: people.name })
+      .from(people)
+      .innerJoin(memberships, eq(memberships.personId, people.id))
+      .where(eq(memberships.role, ROLE_OF_LINE[line]))
+      .orderBy(asc(people.name)),
+  );
 }

@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
+import { queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import {
   attachments,
@@ -38,15 +39,15 @@ export interface TicketView {
   timeZone: string;
 }
 
-function view(
+async function view(
   ctx: DeskContext,
   actor: Actor,
   ticket: TicketRow | undefined,
   ref: number | string,
-): TicketView {
+): Promise<TicketView> {
   if (!ticket) throw new NotFoundError('ticket', ref);
   const roles = assertCanSeeTicket(actor, ticket);
-  const policy = ctx.policies.forContract(ticket.contractId);
+  const policy = await ctx.policies.forContract(ticket.contractId);
   return {
     ticket,
     roles,
@@ -118,21 +119,21 @@ function readsOf(db: Db): ReturnType<typeof prepareReads> {
   return r;
 }
 
-export function getTicket(ctx: DeskContext, actor: Actor, ticketId: number): TicketView {
-  return view(ctx, actor, readsOf(ctx.db).ticketById.get({ id: ticketId }), ticketId);
+export async function getTicket(ctx: DeskContext, actor: Actor, ticketId: number): Promise<TicketView> {
+  return await view(ctx, actor, await queryOne(readsOf(ctx.db).ticketById, { id: ticketId }), ticketId);
 }
 
 /** A ticket read already (a TicketView from getTicket) or its id, read now through the permission rules. */
 type TicketRef = number | TicketView;
-function seen(ctx: DeskContext, actor: Actor, ref: TicketRef): TicketView {
-  return typeof ref === 'number' ? getTicket(ctx, actor, ref) : ref;
+async function seen(ctx: DeskContext, actor: Actor, ref: TicketRef): Promise<TicketView> {
+  return typeof ref === 'number' ? await getTicket(ctx, actor, ref) : ref;
 }
 
-export function getTicketByNumber(ctx: DeskContext, actor: Actor, number: number): TicketView {
-  return view(
+export async function getTicketByNumber(ctx: DeskContext, actor: Actor, number: number): Promise<TicketView> {
+  return await view(
     ctx,
     actor,
-    ctx.db.select().from(tickets).where(eq(tickets.number, number)).get(),
+    await queryOne(ctx.db.select().from(tickets).where(eq(tickets.number, number))),
     `#${number}`,
   );
 }
@@ -141,18 +142,24 @@ export function getTicketByNumber(ctx: DeskContext, actor: Actor, number: number
  * The history of a ticket as the actor may see it, oldest first. Given the ticket's view (from getTicket,
  * for this same actor) it is not read again.
  */
-export function timeline(ctx: DeskContext, actor: Actor, ref: TicketRef): TicketEventRow[] {
-  const { ticket } = seen(ctx, actor, ref);
+export async function timeline(ctx: DeskContext, actor: Actor, ref: TicketRef): Promise<TicketEventRow[]> {
+  const { ticket } = await seen(ctx, actor, ref);
   const internalToo = canSeeInternal(actor);
-  const rows = readsOf(ctx.db).events.all({ ticketId: ticket.id, internalToo: internalToo ? 1 : 0 });
+  const rows = await queryAll(readsOf(ctx.db).events, {
+    ticketId: ticket.id,
+    internalToo: internalToo ? 1 : 0,
+  });
   // Clients (and client managers) read the history without the staff's own words (core/tickets/client-history.ts).
   return internalToo ? rows : rows.map((e) => eventForClient(e, ticket));
 }
 
 /** The files of a ticket as the actor may see them (internal ones only for staff), oldest first. */
-export function ticketAttachments(ctx: DeskContext, actor: Actor, ref: TicketRef) {
-  const { ticket } = seen(ctx, actor, ref);
-  return readsOf(ctx.db).attachments.all({ ticketId: ticket.id, internalToo: canSeeInternal(actor) ? 1 : 0 });
+export async function ticketAttachments(ctx: DeskContext, actor: Actor, ref: TicketRef) {
+  const { ticket } = await seen(ctx, actor, ref);
+  return await queryAll(readsOf(ctx.db).attachments, {
+    ticketId: ticket.id,
+    internalToo: canSeeInternal(actor) ? 1 : 0,
+  });
 }
 
 /** The parts of the actor's scope, each served by its own index; none for "everything". */
@@ -272,35 +279,39 @@ function filtersOnly(db: Db, actor: Actor, f: ParsedTicketFilter): SQL | undefin
  * company and their own requests) is read part by part, each newest-first along its (…, id) index and
  * stopping at `limit`, then merged: one OR over them would sort every ticket of the company on each call.
  */
-export function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): TicketRow[] {
+export async function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}): Promise<TicketRow[]> {
   const f = parseInput(ticketFilterSchema, raw);
   const filters = filtersOnly(db, actor, f);
-  const newest = (where: SQL | undefined) =>
-    db.select().from(tickets).where(where).orderBy(desc(tickets.id)).limit(f.limit).all();
+  const newest = async (where: SQL | undefined) =>
+    await queryAll(db.select().from(tickets).where(where).orderBy(desc(tickets.id)).limit(f.limit));
   const scope = ticketScope(actor);
-  if (scope.kind === 'all') return newest(filters);
+  if (scope.kind === 'all') return await newest(filters);
   const parts = scopeParts(scope);
-  if (parts.length === 1) return newest(and(parts[0], filters));
+  if (parts.length === 1) return await newest(and(parts[0], filters));
   // Ids first (from the indexes alone), then only the rows that make the page.
   const ids = new Set<number>();
   for (const part of parts) {
-    const newestIds = db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(part, filters))
-      .orderBy(desc(tickets.id))
-      .limit(f.limit)
-      .all();
+    const newestIds = await queryAll(
+      db
+        .select({ id: tickets.id })
+        .from(tickets)
+        .where(and(part, filters))
+        .orderBy(desc(tickets.id))
+        .limit(f.limit),
+    );
     for (const { id } of newestIds) ids.add(id);
   }
   const page = [...ids].sort((a, b) => b - a).slice(0, f.limit);
-  return page.length === 0 ? [] : newest(inArray(tickets.id, page));
+  return page.length === 0 ? [] : await newest(inArray(tickets.id, page));
 }
 
 /** The comments of a ticket as the actor may see them (internal notes only for staff), oldest first. */
-export function ticketComments(ctx: DeskContext, actor: Actor, ref: TicketRef): CommentRow[] {
-  const { ticket } = seen(ctx, actor, ref);
-  return readsOf(ctx.db).comments.all({ ticketId: ticket.id, internalToo: canSeeInternal(actor) ? 1 : 0 });
+export async function ticketComments(ctx: DeskContext, actor: Actor, ref: TicketRef): Promise<CommentRow[]> {
+  const { ticket } = await seen(ctx, actor, ref);
+  return await queryAll(readsOf(ctx.db).comments, {
+    ticketId: ticket.id,
+    internalToo: canSeeInternal(actor) ? 1 : 0,
+  });
 }
 
 /** What a list shows of a ticket: its summary columns and the names they point to, in one joined read. */
@@ -410,9 +421,13 @@ function summaryRow(r: SummaryColumns): TicketSummaryRow {
  * scope's indexes) and then in one joined statement with their names. A list with no filter but the page
  * runs on statements prepared once.
  */
-export function listTicketSummaries(db: Db, actor: Actor, raw: TicketFilter = {}): TicketSummaryRow[] {
-  const ids = listTicketIds(db, actor, raw);
-  return ids.length === 0 ? [] : readsOf(db).summaries.all(JSON.stringify(ids)).map(summaryRow);
+export async function listTicketSummaries(
+  db: Db,
+  actor: Actor,
+  raw: TicketFilter = {},
+): Promise<TicketSummaryRow[]> {
+  const ids = await listTicketIds(db, actor, raw);
+  return ids.length === 0 ? [] : (await queryAll(readsOf(db).summaries, JSON.stringify(ids))).map(summaryRow);
 }
 
 /** A filter that narrows nothing but the page (limit, before). */
@@ -423,39 +438,36 @@ function onlyPaging(f: ParsedTicketFilter): boolean {
 }
 
 /** The ids of listTickets's page, newest first. */
-export function listTicketIds(db: Db, actor: Actor, raw: TicketFilter = {}): number[] {
+export async function listTicketIds(db: Db, actor: Actor, raw: TicketFilter = {}): Promise<number[]> {
   const { limit, ...f } = parseInput(ticketFilterSchema, raw);
   const scope = ticketScope(actor);
   if (onlyPaging(f)) {
     const r = readsOf(db);
     const before = f.before ?? Number.MAX_SAFE_INTEGER;
-    if (scope.kind === 'all') return r.idsAll.all(before, limit) as number[];
+    if (scope.kind === 'all') return (await queryAll(r.idsAll, before, limit)) as number[];
     const parts: number[][] = [];
     for (const companyId of scope.companyIds)
-      parts.push(r.idsOfCompany.all(companyId, before, limit) as number[]);
+      parts.push((await queryAll(r.idsOfCompany, companyId, before, limit)) as number[]);
     if (scope.requesterId !== null)
-      parts.push(r.idsOfRequester.all(scope.requesterId, before, limit) as number[]);
+      parts.push((await queryAll(r.idsOfRequester, scope.requesterId, before, limit)) as number[]);
     if (scope.fieldEngineerId !== null) {
       parts.push(
-        r.idsOfLine.all('field', before, limit) as number[],
-        r.idsOfAssignee.all(scope.fieldEngineerId, before, limit) as number[],
+        (await queryAll(r.idsOfLine, 'field', before, limit)) as number[],
+        (await queryAll(r.idsOfAssignee, scope.fieldEngineerId, before, limit)) as number[],
       );
     }
     return newestOf(parts, limit);
   }
   const filters = filtersOnly(db, actor, f);
-  const idsWhere = (where: SQL | undefined) =>
-    db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(where)
-      .orderBy(desc(tickets.id))
-      .limit(limit)
-      .all()
-      .map((row) => row.id);
-  if (scope.kind === 'all') return idsWhere(filters);
+  const idsWhere = async (where: SQL | undefined) =>
+    (
+      await queryAll(
+        db.select({ id: tickets.id }).from(tickets).where(where).orderBy(desc(tickets.id)).limit(limit),
+      )
+    ).map((row) => row.id);
+  if (scope.kind === 'all') return await idsWhere(filters);
   return newestOf(
-    scopeParts(scope).map((part) => idsWhere(and(part, filters))),
+    scopeParts(scope).map(async (part) => await idsWhere(and(part, filters))),
     limit,
   );
 }
@@ -685,14 +697,14 @@ export interface TicketPage {
  * the lists as JSON arrays): what getTicket, timeline, ticketComments, ticketAttachments and offeredSlots
  * read apart. Not found when the actor may not see the ticket.
  */
-export function readTicketPage(ctx: DeskContext, actor: Actor, ticketId: number): TicketPage {
+export async function readTicketPage(ctx: DeskContext, actor: Actor, ticketId: number): Promise<TicketPage> {
   const internalToo = canSeeInternal(actor);
-  const row = readsOf(ctx.db).page.get({ id: ticketId, internalToo: internalToo ? 1 : 0 });
+  const row = await queryOne(readsOf(ctx.db).page, { id: ticketId, internalToo: internalToo ? 1 : 0 });
   if (row === undefined) throw new NotFoundError('ticket', ticketId);
   const page = pageOf(row);
   const { ticket } = page;
   const roles = assertCanSeeTicket(actor, ticket);
-  const policy = ctx.policies.forContract(ticket.contractId);
+  const policy = await ctx.policies.forContract(ticket.contractId);
   return {
     ticket,
     sla: readSla(policy.time, policy.targets[ticket.priority], ticket, ctx.clock.now()),

@@ -1,6 +1,7 @@
 // The one way a ticket changes: inside the caller's transaction, update the row (guarded by its version),
 // append the event, and queue the notices. Either all three are written or none.
 import { and, eq, sql } from 'drizzle-orm';
+import { queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import { type TicketRow, tickets } from '../../db/schema.ts';
 import { NotFoundError, StaleTicketError } from '../errors.ts';
@@ -21,12 +22,12 @@ export interface ChangeEvent {
 }
 
 /** The ticket as it stands, and the actor's roles on it: the start of every change. Unseen = not found. */
-export function ticketForChange(
+export async function ticketForChange(
   db: Db,
   actor: Actor,
   ticketId: number,
-): { before: TicketRow; roles: ActingRole[] } {
-  const before = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+): Promise<{ before: TicketRow; roles: ActingRole[] }> {
+  const before = await queryOne(db.select().from(tickets).where(eq(tickets.id, ticketId)));
   if (!before) throw new NotFoundError('ticket', ticketId);
   return { before, roles: assertCanSeeTicket(actor, before) };
 }
@@ -44,8 +45,13 @@ export type TicketPatch = Partial<Omit<TicketRow, 'id' | 'number' | 'version' | 
  * Appends an event and its notices for a ticket as it now stands; returns the event id. Call it inside
  * the change's transaction: the prepared statements run on the same (only) connection.
  */
-export function appendEvent(db: Db, ticket: TicketRow, event: ChangeEvent, at: Instant): number {
-  const inserted = statements(db).insertEvent.get({
+export async function appendEvent(
+  db: Db,
+  ticket: TicketRow,
+  event: ChangeEvent,
+  at: Instant,
+): Promise<number> {
+  const inserted = await queryOne(statements(db).insertEvent, {
     ticketId: ticket.id,
     at,
     actorId: event.actorId,
@@ -56,7 +62,7 @@ export function appendEvent(db: Db, ticket: TicketRow, event: ChangeEvent, at: I
     data: event.data ?? null,
   });
   if (!inserted) throw new Error('event insert returned nothing');
-  enqueueNotices(
+  await enqueueNotices(
     db,
     {
       id: inserted.id,
@@ -78,27 +84,31 @@ export function appendEvent(db: Db, ticket: TicketRow, event: ChangeEvent, at: I
 }
 
 /** Applies `patch` to the ticket as read (version-checked), then appends the event. Returns the new row. */
-export function recordChange(
+export async function recordChange(
   db: Db,
   before: TicketRow,
   patch: TicketPatch,
   event: ChangeEvent,
   at: Instant,
-): { ticket: TicketRow; eventId: number } {
-  const after = db
-    .update(tickets)
-    .set({ ...patch, updatedAt: at, version: sql`${tickets.version} + 1` })
-    .where(and(eq(tickets.id, before.id), eq(tickets.version, before.version)))
-    .returning()
-    .get();
+): Promise<{ ticket: TicketRow; eventId: number }> {
+  const after = await queryOne(
+    db
+      .update(tickets)
+      .set({ ...patch, updatedAt: at, version: sql`${tickets.version} + 1` })
+      .where(and(eq(tickets.id, before.id), eq(tickets.version, before.version)))
+      .returning(),
+  );
   if (!after) {
-    const current = db
-      .select({ version: tickets.version })
-      .from(tickets)
-      .where(eq(tickets.id, before.id))
-      .get();
+    const current = await queryOne(
+      db.select({ version: tickets.version }).from(tickets).where(eq(tickets.id, before.id)),
+    );
     throw new StaleTicketError(before.id, before.version, current?.version ?? -1);
   }
-  const eventId = appendEvent(db, after, { fromStatus: before.status, toStatus: after.status, ...event }, at);
+  const eventId = await appendEvent(
+    db,
+    after,
+    { fromStatus: before.status, toStatus: after.status, ...event },
+    at,
+  );
   return { ticket: after, eventId };
 }

@@ -3,6 +3,7 @@
 // clock warns and breaches at most once per ticket, so a sweep can run again after a restart. What has been
 // recorded is kept as a bit in `tickets.sla_alerts`, set in the transaction that writes the event.
 import { eq, sql } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import { tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -34,20 +35,20 @@ export function slaAlertBit(clock: SlaClockName, level: SlaAlertLevel): number {
  * Records the alert if the clock has really reached that level now and it was not recorded before.
  * Returns the new event's id, or null when there is nothing to record.
  */
-export function recordSlaAlert(
+export async function recordSlaAlert(
   ctx: DeskContext,
   ticketId: number,
   clock: SlaClockName,
   level: SlaAlertLevel,
-): number | null {
+): Promise<number | null> {
   const now = ctx.clock.now();
   const db = ctx.db;
   const bit = slaAlertBit(clock, level);
-  return inTransaction(db, () => {
-    const ticket = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  return await inTransaction(db, async () => {
+    const ticket = await queryOne(db.select().from(tickets).where(eq(tickets.id, ticketId)));
     if (!ticket) throw new NotFoundError('ticket', ticketId);
     if ((ticket.slaAlerts & bit) !== 0) return null;
-    const policy = ctx.policies.forContract(ticket.contractId);
+    const policy = await ctx.policies.forContract(ticket.contractId);
     const reading = readSla(policy.time, policy.targets[ticket.priority], ticket, now)[
       clock === 'first_response' ? 'firstResponse' : 'resolution'
     ];
@@ -55,11 +56,13 @@ export function recordSlaAlert(
       level === 'breached' ? reading.state === 'breached' : ['warning', 'breached'].includes(reading.state);
     if (!reached) return null;
     // Not a change anyone acts on: the version (which guards cards and forms) and updatedAt stay.
-    db.update(tickets)
-      .set({ slaAlerts: sql`${tickets.slaAlerts} | ${bit}` })
-      .where(eq(tickets.id, ticketId))
-      .run();
-    return appendEvent(
+    await execute(
+      db
+        .update(tickets)
+        .set({ slaAlerts: sql`${tickets.slaAlerts} | ${bit}` })
+        .where(eq(tickets.id, ticketId)),
+    );
+    return await appendEvent(
       db,
       ticket,
       {

@@ -2,6 +2,7 @@
 // adapters (the bot draws a button per offered slot), and the slot writes the lifecycle moves make inside
 // their own transaction.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import { type TicketRow, ticketEvents, type VisitSlotRow, visitSlots } from '../../db/schema.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -43,13 +44,13 @@ function prepareOffered(db: Db) {
 const offeredStatements = new WeakMap<Db, ReturnType<typeof prepareOffered>>();
 
 /** The times still offered on a ticket, earliest first (asked on every ticket page: prepared once). */
-export function offeredSlots(db: Db, ticketId: number): VisitSlotRow[] {
+export async function offeredSlots(db: Db, ticketId: number): Promise<VisitSlotRow[]> {
   let statement = offeredStatements.get(db);
   if (!statement) {
     statement = prepareOffered(db);
     offeredStatements.set(db, statement);
   }
-  return statement.all({ ticketId });
+  return await queryAll(statement, { ticketId });
 }
 
 export interface Visit {
@@ -77,55 +78,72 @@ export function visitOf(
 }
 
 /** One slot of a ticket, whatever its state; undefined for another ticket's slot or no slot at all. */
-export function slotOfTicket(db: Db, ticketId: number, slotId: number): VisitSlotRow | undefined {
-  return db
-    .select()
-    .from(visitSlots)
-    .where(and(eq(visitSlots.id, slotId), eq(visitSlots.ticketId, ticketId)))
-    .get();
+export async function slotOfTicket(
+  db: Db,
+  ticketId: number,
+  slotId: number,
+): Promise<VisitSlotRow | undefined> {
+  return await queryOne(
+    db
+      .select()
+      .from(visitSlots)
+      .where(and(eq(visitSlots.id, slotId), eq(visitSlots.ticketId, ticketId))),
+  );
 }
 
 /** Withdraws every slot still offered on the ticket (call inside the change's transaction). */
-export function withdrawOffered(db: Db, ticketId: number): number {
-  return db
-    .update(visitSlots)
-    .set({ state: 'withdrawn' })
-    .where(and(eq(visitSlots.ticketId, ticketId), eq(visitSlots.state, 'offered')))
-    .run().changes;
+export async function withdrawOffered(db: Db, ticketId: number): Promise<number> {
+  return (
+    await execute(
+      db
+        .update(visitSlots)
+        .set({ state: 'withdrawn' })
+        .where(and(eq(visitSlots.ticketId, ticketId), eq(visitSlots.state, 'offered'))),
+    )
+  ).changes;
 }
 
 /** Stores offered slots (call inside the change's transaction); returns them with their ids, in order. */
-export function insertSlots(
+export async function insertSlots(
   db: Db,
   ticketId: number,
   slots: readonly { startsAt: Instant; endsAt: Instant }[],
   engineerId: number | null,
   offeredBy: number | null,
   at: Instant,
-): VisitSlotRow[] {
-  return db
-    .insert(visitSlots)
-    .values(
-      slots.map((s) => ({ ticketId, ...s, engineerId, offeredBy, offeredAt: at, state: 'offered' as const })),
-    )
-    .returning()
-    .all();
+): Promise<VisitSlotRow[]> {
+  return await queryAll(
+    db
+      .insert(visitSlots)
+      .values(
+        slots.map((s) => ({
+          ticketId,
+          ...s,
+          engineerId,
+          offeredBy,
+          offeredAt: at,
+          state: 'offered' as const,
+        })),
+      )
+      .returning(),
+  );
 }
 
 /** Marks the picked slot and withdraws the rest of those offered (inside the change's transaction). */
-export function pickSlot(db: Db, ticketId: number, slotId: number): void {
-  db.update(visitSlots).set({ state: 'picked' }).where(eq(visitSlots.id, slotId)).run();
-  withdrawOffered(db, ticketId);
+export async function pickSlot(db: Db, ticketId: number, slotId: number): Promise<void> {
+  await execute(db.update(visitSlots).set({ state: 'picked' }).where(eq(visitSlots.id, slotId)));
+  await withdrawOffered(db, ticketId);
 }
 
 /** The address given with the offer that contained this slot, if any. */
-export function offeredAddress(db: Db, ticketId: number, slotId: number): string | null {
-  const offers = db
-    .select({ data: ticketEvents.data })
-    .from(ticketEvents)
-    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.type, 'offer_visit')))
-    .orderBy(desc(ticketEvents.id))
-    .all();
+export async function offeredAddress(db: Db, ticketId: number, slotId: number): Promise<string | null> {
+  const offers = await queryAll(
+    db
+      .select({ data: ticketEvents.data })
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.type, 'offer_visit')))
+      .orderBy(desc(ticketEvents.id)),
+  );
   for (const { data } of offers) {
     const slots = Array.isArray(data?.slots) ? (data.slots as { id?: unknown }[]) : [];
     if (slots.some((s) => s.id === slotId)) return typeof data?.address === 'string' ? data.address : null;

@@ -4,6 +4,7 @@
 // use; each names its purpose, the ticket, the person and an expiry.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import { outbox, people, type TicketRow, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 import { isFinalStatus } from '../lifecycle.ts';
@@ -23,38 +24,38 @@ export const CONFIRMED_EVENT = 'requester_confirmed';
 
 export type LinkPurpose = 'confirm' | 'status';
 
-function linkSecret(ctx: DeskContext): string {
-  const stored = readSetting(ctx.db, LINK_SECRET);
+async function linkSecret(ctx: DeskContext): Promise<string> {
+  const stored = await readSetting(ctx.db, LINK_SECRET);
   if (stored !== null) return stored;
   const fresh = randomBytes(32).toString('hex');
-  writeSetting(ctx.db, LINK_SECRET, fresh, ctx.clock.now());
+  await writeSetting(ctx.db, LINK_SECRET, fresh, ctx.clock.now());
   return fresh;
 }
 
 const sign = (secret: string, purpose: LinkPurpose, body: string) =>
   createHmac('sha256', secret).update(`${purpose}:${body}`).digest('base64url');
 
-export function issueLinkToken(
+export async function issueLinkToken(
   ctx: DeskContext,
   purpose: LinkPurpose,
   ticketId: number,
   personId: number,
   expiresAt: number,
-): string {
+): Promise<string> {
   const body = `${ticketId}.${personId}.${expiresAt}`;
-  return `${body}.${sign(linkSecret(ctx), purpose, body)}`;
+  return `${body}.${sign(await linkSecret(ctx), purpose, body)}`;
 }
 
 /** The ticket and person a link names, or null when it is forged, for another purpose, or expired. */
-export function readLinkToken(
+export async function readLinkToken(
   ctx: DeskContext,
   purpose: LinkPurpose,
   token: string,
-): { ticketId: number; personId: number } | null {
+): Promise<{ ticketId: number; personId: number } | null> {
   const m = /^(\d{1,12})\.(\d{1,12})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
   const [, ticketId, personId, expiresAt, mac] = m;
-  const stored = readSetting(ctx.db, LINK_SECRET);
+  const stored = await readSetting(ctx.db, LINK_SECRET);
   if (stored === null || mac === undefined) return null;
   const expected = Buffer.from(sign(stored, purpose, `${ticketId}.${personId}.${expiresAt}`));
   const given = Buffer.from(mac);
@@ -67,16 +68,18 @@ export function readLinkToken(
  * Inside the filing's transaction: the mail asking the known person to confirm, when they have an address.
  * Its text names no word of the submission (a stranger must not get to mail their text to anyone).
  */
-export function enqueueConfirmMail(
+export async function enqueueConfirmMail(
   ctx: DeskContext,
   ticket: { id: number; number: number },
   knownId: number,
   link: (token: string) => string,
-): boolean {
-  const known = ctx.db.select({ email: people.email }).from(people).where(eq(people.id, knownId)).get();
+): Promise<boolean> {
+  const known = await queryOne(
+    ctx.db.select({ email: people.email }).from(people).where(eq(people.id, knownId)),
+  );
   if (!known?.email) return false;
   const now = ctx.clock.now();
-  const token = issueLinkToken(ctx, 'confirm', ticket.id, knownId, now + CONFIRM_LINK_MS);
+  const token = await issueLinkToken(ctx, 'confirm', ticket.id, knownId, now + CONFIRM_LINK_MS);
   statements(ctx.db).insertNotice.run({
     at: now,
     ticketId: ticket.id,
@@ -97,24 +100,34 @@ export const STATUS_LINK_MS = 365 * 24 * 3_600_000;
  * Inside the filing's transaction: the status page's link into the mail acknowledging the request. The
  * intake writes the acknowledgement; only the form knows the desk's public address, so it adds the link.
  */
-export function addStatusLink(
+export async function addStatusLink(
   ctx: DeskContext,
   ticket: { id: number; createdAt: number },
   requesterId: number,
   link: (token: string) => string,
-): void {
-  const token = issueLinkToken(ctx, 'status', ticket.id, requesterId, ticket.createdAt + STATUS_LINK_MS);
-  const acks = ctx.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.ticketId, ticket.id), eq(outbox.kind, ACCEPTED_NOTICE), eq(outbox.channel, 'email')))
-    .all();
-  for (const row of acks)
+): Promise<void> {
+  const token = await issueLinkToken(
+    ctx,
+    'status',
+    ticket.id,
+    requesterId,
+    ticket.createdAt + STATUS_LINK_MS,
+  );
+  const acks = await queryAll(
     ctx.db
-      .update(outbox)
-      .set({ payload: { ...row.payload, statusLink: link(token) } })
-      .where(eq(outbox.id, row.id))
-      .run();
+      .select()
+      .from(outbox)
+      .where(
+        and(eq(outbox.ticketId, ticket.id), eq(outbox.kind, ACCEPTED_NOTICE), eq(outbox.channel, 'email')),
+      ),
+  );
+  for (const row of acks)
+    await execute(
+      ctx.db
+        .update(outbox)
+        .set({ payload: { ...row.payload, statusLink: link(token) } })
+        .where(eq(outbox.id, row.id)),
+    );
 }
 
 export type ConfirmOutcome =
@@ -129,24 +142,28 @@ export type ConfirmOutcome =
  * time, while the clock has not been paused or stopped; else the times stay), a public event and its
  * notices. Confirming again is a no-op.
  */
-export function confirmWebRequest(ctx: DeskContext, ticketId: number, personId: number): ConfirmOutcome {
-  return inTransaction(ctx.db, (): ConfirmOutcome => {
-    const before = ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+export async function confirmWebRequest(
+  ctx: DeskContext,
+  ticketId: number,
+  personId: number,
+): Promise<ConfirmOutcome> {
+  return await inTransaction(ctx.db, async (): Promise<ConfirmOutcome> => {
+    const before = await queryOne(ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)));
     if (before?.channel !== 'web') return { kind: 'refused', ticket: null };
     if (before.requesterId === personId) return { kind: 'already', ticket: before };
     if (isFinalStatus(before.status) || before.companyId !== null) return { kind: 'refused', ticket: before };
-    const companyIds = statements(ctx.db)
-      .clientCompanies.all({ personId })
-      .flatMap((m) => (m.companyId === null ? [] : [m.companyId]));
+    const companyIds = (await queryAll(statements(ctx.db).clientCompanies, { personId })).flatMap((m) =>
+      m.companyId === null ? [] : [m.companyId],
+    );
     const companyId = companyIds.length === 1 ? (companyIds[0] ?? null) : null;
-    const contractId = ctx.policies.activeContractId(companyId, before.createdAt);
+    const contractId = await ctx.policies.activeContractId(companyId, before.createdAt);
     const clockUntouched =
       before.slaPausedAt === null && before.slaPausedMinutes === 0 && before.resolvedAt === null;
-    const policy = ctx.policies.forContract(contractId);
+    const policy = await ctx.policies.forContract(contractId);
     const due = clockUntouched
       ? dueTimes(policy.time, policy.targets[before.priority], before.createdAt)
       : {};
-    const { ticket } = recordChange(
+    const { ticket } = await recordChange(
       ctx.db,
       before,
       { requesterId: personId, companyId, contractId, ...due },

@@ -7,6 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Challenge, createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { and, count, eq, gte, lt } from 'drizzle-orm';
+import { execute, queryOne } from '../../db/access.ts';
 import { publicHits } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
 
@@ -136,43 +137,41 @@ export class SubmissionCounter {
     private readonly limits: WebformLimits,
   ) {}
 
-  private since(bucket: string, from: number): number {
-    const row = this.ctx.db
-      .select({ n: count() })
-      .from(publicHits)
-      .where(and(eq(publicHits.bucket, bucket), gte(publicHits.at, from)))
-      .get();
+  private async since(bucket: string, from: number): Promise<number> {
+    const row = await queryOne(
+      this.ctx.db
+        .select({ n: count() })
+        .from(publicHits)
+        .where(and(eq(publicHits.bucket, bucket), gte(publicHits.at, from))),
+    );
     return row?.n ?? 0;
   }
 
   /** Whether one more submission from this address to this form is allowed now. */
-  allows(ip: string, formKey: string): boolean {
+  async allows(ip: string, formKey: string): Promise<boolean> {
     const now = this.ctx.clock.now();
     const byIp = `${this.scope}:ip:${ip}`;
     return (
-      this.since(byIp, now - HOUR + 1) < this.limits.perIpHour &&
-      this.since(byIp, now - DAY + 1) < this.limits.perIpDay &&
-      this.since(`${this.scope}:form:${formKey}`, now - DAY + 1) < this.limits.perFormDay
+      (await this.since(byIp, now - HOUR + 1)) < this.limits.perIpHour &&
+      (await this.since(byIp, now - DAY + 1)) < this.limits.perIpDay &&
+      (await this.since(`${this.scope}:form:${formKey}`, now - DAY + 1)) < this.limits.perFormDay
     );
   }
 
-  private add(bucket: string): void {
+  private async add(bucket: string): Promise<void> {
     const now = this.ctx.clock.now();
-    this.ctx.db.insert(publicHits).values({ bucket, at: now }).run();
+    await execute(this.ctx.db.insert(publicHits).values({ bucket, at: now }));
     if (now - this.prunedAt >= PRUNE_EVERY) {
       this.prunedAt = now;
-      this.ctx.db
-        .delete(publicHits)
-        .where(lt(publicHits.at, now - DAY))
-        .run();
+      await execute(this.ctx.db.delete(publicHits).where(lt(publicHits.at, now - DAY)));
     }
   }
 
-  attempt(ip: string): void {
-    this.add(`${this.scope}:ip:${ip}`);
+  async attempt(ip: string): Promise<void> {
+    await this.add(`${this.scope}:ip:${ip}`);
   }
 
-  accepted(formKey: string): void {
-    this.add(`${this.scope}:form:${formKey}`);
+  async accepted(formKey: string): Promise<void> {
+    await this.add(`${this.scope}:form:${formKey}`);
   }
 }

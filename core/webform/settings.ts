@@ -20,8 +20,8 @@ export interface WebformSettings {
 
 const secret = () => randomBytes(32).toString('hex');
 
-export function webformSettings(ctx: DeskContext): WebformSettings {
-  const raw = readSetting(ctx.db, WEBFORM);
+export async function webformSettings(ctx: DeskContext): Promise<WebformSettings> {
+  const raw = await readSetting(ctx.db, WEBFORM);
   if (raw !== null) return JSON.parse(raw) as WebformSettings;
   const fresh: WebformSettings = {
     enabled: true,
@@ -29,32 +29,35 @@ export function webformSettings(ctx: DeskContext): WebformSettings {
     tokenSecret: secret(),
     altchaSecret: secret(),
   };
-  writeSetting(ctx.db, WEBFORM, JSON.stringify(fresh), ctx.clock.now());
+  await writeSetting(ctx.db, WEBFORM, JSON.stringify(fresh), ctx.clock.now());
   return fresh;
 }
 
 /** The settings when `key` names the desk's form and it is switched on; never makes one. */
-export function openForm(ctx: DeskContext, key: string): WebformSettings | null {
-  const raw = readSetting(ctx.db, WEBFORM);
+export async function openForm(ctx: DeskContext, key: string): Promise<WebformSettings | null> {
+  const raw = await readSetting(ctx.db, WEBFORM);
   if (raw === null) return null;
   const form = JSON.parse(raw) as WebformSettings;
   return form.enabled && form.key === key ? form : null;
 }
 
 /** What an admin sees: never the secrets. */
-export function webformForAdmin(ctx: DeskContext, actor: Actor): { enabled: boolean; key: string } {
+export async function webformForAdmin(
+  ctx: DeskContext,
+  actor: Actor,
+): Promise<{ enabled: boolean; key: string }> {
   assertAdmin(actor);
-  const { enabled, key } = webformSettings(ctx);
+  const { enabled, key } = await webformSettings(ctx);
   return { enabled, key };
 }
 
-export function setWebformEnabled(
+export async function setWebformEnabled(
   ctx: DeskContext,
   actor: Actor,
   enabled: boolean,
-): { enabled: boolean; key: string } {
+): Promise<{ enabled: boolean; key: string }> {
   assertAdmin(actor);
-  const form = { ...webformSettings(ctx), enabled };
-  writeSetting(ctx.db, WEBFORM, JSON.stringify(form), ctx.clock.now());
+  const form = { ...(await webformSettings(ctx)), enabled };
+  await writeSetting(ctx.db, WEBFORM, JSON.stringify(form), ctx.clock.now());
   return { enabled: form.enabled, key: form.key };
 }

@@ -4,6 +4,7 @@
 // filed for a new person with no company, unverified, for the 1st line to sort out.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryOne } from '../../db/access.ts';
 import { people, tickets } from '../../db/schema.ts';
 import { activeCategories } from '../categories.ts';
 import type { DeskContext } from '../context.ts';
@@ -46,11 +47,11 @@ const emailShape = z.email();
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-export function checkFields(
+export async function checkFields(
   ctx: DeskContext,
   fields: WebformFields,
   language: Language,
-): { ok: CheckedSubmission } | { problems: FieldProblem[] } {
+): Promise<{ ok: CheckedSubmission } | { problems: FieldProblem[] }> {
   const problems: FieldProblem[] = [];
   const name = text(fields.name);
   if (name === '') problems.push({ path: 'name', problem: 'required' });
@@ -68,7 +69,7 @@ export function checkFields(
   const rawCategory = typeof fields.category === 'number' ? String(fields.category) : text(fields.category);
   if (rawCategory !== '') {
     const id = /^\d{1,9}$/.test(rawCategory) ? Number(rawCategory) : Number.NaN;
-    if (activeCategories(ctx.db, language).some((c) => c.id === id)) categoryId = id;
+    if ((await activeCategories(ctx.db, language)).some((c) => c.id === id)) categoryId = id;
     else problems.push({ path: 'category', problem: 'category' });
   }
   const description = text(fields.description);
@@ -89,11 +90,15 @@ export function checkFields(
 }
 
 /** The person the desk already has with this address or number, if any. */
-function knownPerson(ctx: DeskContext, s: CheckedSubmission): number | null {
+async function knownPerson(ctx: DeskContext, s: CheckedSubmission): Promise<number | null> {
   const byEmail =
-    s.email === null ? undefined : ctx.db.select().from(people).where(eq(people.email, s.email)).get();
+    s.email === null
+      ? undefined
+      : await queryOne(ctx.db.select().from(people).where(eq(people.email, s.email)));
   const byPhone =
-    s.phone === null ? undefined : ctx.db.select().from(people).where(eq(people.phone, s.phone)).get();
+    s.phone === null
+      ? undefined
+      : await queryOne(ctx.db.select().from(people).where(eq(people.phone, s.phone)));
   return (byEmail ?? byPhone)?.id ?? null;
 }
 
@@ -108,7 +113,7 @@ export interface FiledSubmission {
  * Files the request in one transaction. `companyLine` is the submitter's company as the description's first
  * line (worded by the caller, in the submitter's language), since a typed name proves no membership.
  */
-export function fileSubmission(
+export async function fileSubmission(
   ctx: DeskContext,
   s: CheckedSubmission,
   opts: {
@@ -123,41 +128,43 @@ export function fileSubmission(
     /** The status page's URL for a token, put in the acknowledgement mail; none without it. */
     statusLink?: ((token: string) => string) | undefined;
   },
-): FiledSubmission {
-  return inTransaction(ctx.db, (): FiledSubmission => {
-    const earlier = refOf(ctx.db, 'web', opts.deliveryKey);
+): Promise<FiledSubmission> {
+  return await inTransaction(ctx.db, async (): Promise<FiledSubmission> => {
+    const earlier = await refOf(ctx.db, 'web', opts.deliveryKey);
     const filedBefore =
-      earlier && ctx.db.select().from(tickets).where(eq(tickets.id, earlier.ticketId)).get();
+      earlier && (await queryOne(ctx.db.select().from(tickets).where(eq(tickets.id, earlier.ticketId))));
     if (filedBefore)
       return {
         ticketId: filedBefore.id,
         number: filedBefore.number,
         repeated: true,
       };
-    const known = knownPerson(ctx, s);
+    const known = await knownPerson(ctx, s);
     let sender: SenderRef;
     if (known !== null) {
       // A number someone has stays theirs alone: joining by phone (core/onboarding.ts) must find them.
       const phoneTaken =
-        s.phone !== null && ctx.db.select().from(people).where(eq(people.phone, s.phone)).get() !== undefined;
-      const stranger = ctx.db
-        .insert(people)
-        .values({
-          name: s.name.slice(0, NAME_MAX),
-          email: s.email,
-          phone: phoneTaken ? null : s.phone,
-          language: opts.language,
-          createdAt: ctx.clock.now(),
-        })
-        .returning({ id: people.id })
-        .get();
+        s.phone !== null &&
+        (await queryOne(ctx.db.select().from(people).where(eq(people.phone, s.phone)))) !== undefined;
+      const stranger = await queryOne(
+        ctx.db
+          .insert(people)
+          .values({
+            name: s.name.slice(0, NAME_MAX),
+            email: s.email,
+            phone: phoneTaken ? null : s.phone,
+            language: opts.language,
+            createdAt: ctx.clock.now(),
+          })
+          .returning({ id: people.id }),
+      );
       sender = { kind: 'person', personId: stranger.id };
     } else if (s.email !== null) sender = { kind: 'email', address: s.email, name: s.name };
     else sender = { kind: 'phone', number: s.phone ?? '', name: s.name };
     // What the 1st line needs to check an unverified request: the contact as typed.
     const lines = [opts.companyLine, known !== null ? opts.contactLine : null].filter((l) => l !== null);
     const body = lines.length === 0 ? s.description : `${lines.join('\n')}\n\n${s.description}`;
-    const outcome = receiveInbound(ctx, {
+    const outcome = await receiveInbound(ctx, {
       channel: 'web',
       sender,
       language: opts.language,
@@ -167,8 +174,9 @@ export function fileSubmission(
       fields: { categoryId: s.categoryId },
     });
     if (outcome.kind !== 'created') throw new Error(`web form: the intake answered ${outcome.kind}`);
-    if (known !== null && opts.confirmLink) enqueueConfirmMail(ctx, outcome.ticket, known, opts.confirmLink);
-    if (opts.statusLink) addStatusLink(ctx, outcome.ticket, outcome.requesterId, opts.statusLink);
+    if (known !== null && opts.confirmLink)
+      await enqueueConfirmMail(ctx, outcome.ticket, known, opts.confirmLink);
+    if (opts.statusLink) await addStatusLink(ctx, outcome.ticket, outcome.requesterId, opts.statusLink);
     return {
       ticketId: outcome.ticket.id,
       number: outcome.ticket.number,

@@ -28,6 +28,7 @@ import {
 } from '../../core/outbox.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { inTransaction } from '../../core/transaction.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { messageRefs, type OutboxRow, people } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import { renderMail, senderAddress } from './render.ts';
@@ -152,30 +153,30 @@ export class MailSender {
   }
 
   /** Recovers from a crash (see core/outbox.ts) and starts draining. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.stopped = false;
-    reconcileInterrupted(this.desk);
-    this.poke();
+    await reconcileInterrupted(this.desk);
+    await this.poke();
   }
 
   /** Something was committed to the outbox: look now rather than at the next tick. */
-  poke(): void {
+  async poke(): Promise<void> {
     if (!this.running) return;
     if (this.draining) {
       this.rerun = true;
       return;
     }
     clearTimeout(this.timer);
-    this.draining = this.drain().finally(() => {
+    this.draining = this.drain().finally(async () => {
       this.draining = undefined;
       if (!this.running) return;
       if (this.rerun) {
         this.rerun = false;
-        this.poke();
+        await this.poke();
       } else {
-        this.timer = setTimeout(() => this.poke(), this.nextDelay());
+        this.timer = setTimeout(async () => await this.poke(), await this.nextDelay());
       }
     });
   }
@@ -193,9 +194,9 @@ export class MailSender {
     if (this.options.active && !this.options.active()) return;
     try {
       for (;;) {
-        const rows = claimDue(this.desk, 20, 'email');
+        const rows = await claimDue(this.desk, 20, 'email');
         if (rows.length === 0) return;
-        await Promise.all(rows.map((row) => this.deliverSafely(row)));
+        await Promise.all(rows.map(async (row) => this.deliverSafely(row)));
         if (this.stopped) return;
       }
     } catch (error) {
@@ -203,9 +204,9 @@ export class MailSender {
     }
   }
 
-  private nextDelay(): number {
+  private async nextDelay(): Promise<number> {
     const idle = this.options.idleMs ?? 500;
-    const due = nextDueAt(this.desk, 'email');
+    const due = await nextDueAt(this.desk, 'email');
     if (due === null) return idle;
     return Math.min(idle, Math.max(1, due - this.desk.clock.now()));
   }
@@ -215,37 +216,38 @@ export class MailSender {
     try {
       await this.deliver(row);
     } catch (error) {
-      this.unsendable(row, error);
+      await this.unsendable(row, error);
     }
   }
 
-  private unsendable(row: OutboxRow, error: unknown): void {
+  private async unsendable(row: OutboxRow, error: unknown): Promise<void> {
     this.options.onError?.(error);
-    markDead(this.desk, row.id, `cannot be sent: ${String(error)}`);
+    await markDead(this.desk, row.id, `cannot be sent: ${String(error)}`);
     this.log.error({ outboxId: row.id, kind: row.kind, err: String(error) }, 'mail: cannot be sent');
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { desk } = this;
-    const person = desk.db
-      .select({ email: people.email, language: people.language })
-      .from(people)
-      .where(eq(people.id, row.recipientId ?? 0))
-      .get();
+    const person = await queryOne(
+      desk.db
+        .select({ email: people.email, language: people.language })
+        .from(people)
+        .where(eq(people.id, row.recipientId ?? 0)),
+    );
     if (!person?.email?.trim()) {
-      markDead(desk, row.id, 'the recipient has no e-mail address');
+      await markDead(desk, row.id, 'the recipient has no e-mail address');
       return;
     }
     // One mailbox, or none: "a@x.ru, b@y.ru" in the directory must not send a client's notice to two.
     const to = singleAddress(person.email);
     if (!to) {
-      markDead(desk, row.id, "the recipient's e-mail address is not one valid address");
+      await markDead(desk, row.id, "the recipient's e-mail address is not one valid address");
       return;
     }
     const domain = to.slice(to.lastIndexOf('@') + 1).toLowerCase();
     const wait = this.domainWait(domain, desk.clock.now());
     if (wait > 0) {
-      release(desk, row.id, desk.clock.now() + wait);
+      await release(desk, row.id, desk.clock.now() + wait);
       return;
     }
     // Counted before anything is awaited: mails under way at once must not all pass the same check.
@@ -253,14 +255,14 @@ export class MailSender {
     // Worded on the desk's own clock (due times), sent on real time.
     let mail: ReturnType<typeof renderMail>;
     try {
-      mail = this.render(row, person.language);
+      mail = await this.render(row, person.language);
     } catch (error) {
-      this.unsendable(row, error);
+      await this.unsendable(row, error);
       return;
     }
     const attachments = await this.filesFor(row);
     const messageId = `t${row.ticketId ?? 0}.n${row.id}@${this.fromDomain}`;
-    const thread = row.ticketId === null ? [] : this.threadOf(row.ticketId);
+    const thread = row.ticketId === null ? [] : await this.threadOf(row.ticketId);
     const latest = thread.at(-1);
     this.underWay.set(messageId, undefined);
     try {
@@ -281,15 +283,15 @@ export class MailSender {
       });
     } catch (error) {
       // No message stream made yet: not a byte of the mail can have gone.
-      this.failed(row, error, this.underWay.get(messageId)?.readableDidRead ?? false);
+      await this.failed(row, error, this.underWay.get(messageId)?.readableDidRead ?? false);
       return;
     } finally {
       this.underWay.delete(messageId);
     }
-    inTransaction(desk.db, () => {
-      markSent(desk, row.id);
+    await inTransaction(desk.db, async () => {
+      await markSent(desk, row.id);
       if (row.ticketId !== null)
-        rememberRef(
+        await rememberRef(
           desk.db,
           'email',
           messageId,
@@ -299,14 +301,15 @@ export class MailSender {
     });
   }
 
-  private render(row: OutboxRow, language: Language) {
+  private async render(row: OutboxRow, language: Language) {
     const t = translator(language);
-    const wording = noticeWording(this.options.desk, t, row, language);
+    const wording = await noticeWording(this.options.desk, t, row, language);
     const url = wording.ticketId === null ? undefined : this.options.ticketUrl?.(wording.ticketId);
     return renderMail(wording, {
       language,
       from: this.options.from,
-      deskName: this.deskName ?? deskProfile(this.options.desk).name ?? senderAddress(this.options.from),
+      deskName:
+        this.deskName ?? (await deskProfile(this.options.desk)).name ?? senderAddress(this.options.from),
       ...(url ? { ticketUrl: url } : {}),
     });
   }
@@ -321,7 +324,7 @@ export class MailSender {
     if (row.ticketId === null || (!files && !downloadFile)) return [];
     const out: { filename: string; content: Buffer }[] = [];
     let total = 0;
-    for (const file of filesOfEvent(this.desk.db, row.ticketId, event, row.payload)) {
+    for (const file of await filesOfEvent(this.desk.db, row.ticketId, event, row.payload)) {
       let bytes: Uint8Array | null = null;
       let name = file.fileName ?? '';
       try {
@@ -342,13 +345,16 @@ export class MailSender {
   }
 
   /** The ticket's mails, ours and theirs, oldest first: its first and its latest ones. */
-  private threadOf(ticketId: number): string[] {
-    const refs = this.desk.db
-      .select({ ref: messageRefs.ref })
-      .from(messageRefs)
-      .where(and(eq(messageRefs.ticketId, ticketId), eq(messageRefs.channel, 'email')))
-      .orderBy(asc(messageRefs.createdAt), asc(sql`rowid`))
-      .all()
+  private async threadOf(ticketId: number): Promise<string[]> {
+    const refs = (
+      await queryAll(
+        this.desk.db
+          .select({ ref: messageRefs.ref })
+          .from(messageRefs)
+          .where(and(eq(messageRefs.ticketId, ticketId), eq(messageRefs.channel, 'email')))
+          .orderBy(asc(messageRefs.createdAt), asc(sql`rowid`)),
+      )
+    )
       .map((r) => r.ref)
       // A header holds only a well-formed id; a stray one from someone's mail is left out.
       .filter((ref) => /^[^\s<>@]+@[^\s<>@]+$/.test(ref));
@@ -371,16 +377,16 @@ export class MailSender {
   }
 
   /** What a failed send means for the row. `handedOver`: whether the server began to read the message. */
-  private failed(row: OutboxRow, error: unknown, handedOver: boolean): void {
+  private async failed(row: OutboxRow, error: unknown, handedOver: boolean): Promise<void> {
     const { desk } = this;
     const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerError;
     const code = e.code ?? '';
-    const retry = (reason: string) => {
-      scheduleRetry(desk, row, reason, retryDelay(row.attempts, this.options.random));
+    const retry = async (reason: string) => {
+      await scheduleRetry(desk, row, reason, retryDelay(row.attempts, this.options.random));
       this.log.warn({ outboxId: row.id, reason }, 'mail: not sent, will try again');
     };
-    const dead = (reason: string) => {
-      markDead(desk, row.id, reason);
+    const dead = async (reason: string) => {
+      await markDead(desk, row.id, reason);
       this.log.error({ outboxId: row.id, reason }, 'mail: dead letter');
     };
     const answer = `${e.responseCode ?? ''} ${oneLine(e.response ?? e.message ?? '')}`.trim();
@@ -388,31 +394,31 @@ export class MailSender {
     // meanwhile) and reported.
     if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2') {
       this.options.onError?.(new Error(`SMTP login failed: ${answer}`));
-      retry(`smtp login: ${answer}`);
+      await retry(`smtp login: ${answer}`);
       return;
     }
     // The server answered: it did not take the message. 4xx: maybe later; 5xx: never.
     if (typeof e.responseCode === 'number' && e.responseCode >= 400) {
       const permanent = e.permanent ?? (e.responseCode >= 500 && e.responseCode !== 503);
-      if (permanent) dead(`smtp: ${answer}`);
-      else retry(`smtp: ${answer}`);
+      if (permanent) await dead(`smtp: ${answer}`);
+      else await retry(`smtp: ${answer}`);
       return;
     }
     // Refused before anything was sent: the addresses or the message itself; again would fail again.
     if (PERMANENT_CODES.has(code)) {
-      dead(`smtp: ${code}: ${oneLine(e.message ?? '')}`);
+      await dead(`smtp: ${code}: ${oneLine(e.message ?? '')}`);
       return;
     }
     if (!(error instanceof Error) || !code) {
-      this.unsendable(row, error);
+      await this.unsendable(row, error);
       return;
     }
     const reason = [code, e.originalCode, e.timeoutType].filter(Boolean).join('/');
     if (!handedOver) {
-      retry(`network: ${reason}`);
+      await retry(`network: ${reason}`);
       return;
     }
-    dead(
+    await dead(
       `uncertain: ${reason}: the connection was lost after the mail went out; it may or may not have been delivered`,
     );
   }

@@ -35,7 +35,7 @@ async function deskWithSettings(world: World, environment?: Parameters<typeof ma
   const reload = vi.fn(async () => {});
   const desk = await startDesk(world, {
     mail: {
-      mailboxes: () => mailSettingsView(world.ctx, SYSTEM, environment).mailboxes,
+      mailboxes: async () => (await mailSettingsView(world.ctx, SYSTEM, environment)).mailboxes,
       ownAddresses: [],
       reload,
       ...(environment ? { environment } : {}),
@@ -92,7 +92,7 @@ describe('the mail settings in the Mini App', () => {
     );
     expect(await box.locator('input[name="host"]').inputValue()).toBe('mail.desk.example');
     expect(await box.locator('input[name="user"]').inputValue()).toBe('support@desk.example');
-    expect(effectiveMailSettings(world.ctx, SYSTEM)).toEqual({
+    expect(await effectiveMailSettings(world.ctx, SYSTEM)).toEqual({
       source: 'desk',
       mailboxes: ['imaps://support%40desk.example:Box-Secret-1@mail.desk.example:993/INBOX'],
       smtpUrl: 'smtp://support%40desk.example:Smtp-Secret-2@smtp.desk.example:587',
@@ -111,7 +111,7 @@ describe('the mail settings in the Mini App', () => {
     await page.click('[data-mail-settings-action="save"]');
     await expect.poll(() => reload.mock.calls.length).toBe(2);
     await waitForScreen(app, '[data-mailbox-form="0"] [data-password-kept]');
-    expect(effectiveMailSettings(world.ctx, SYSTEM)).toMatchObject({
+    expect(await effectiveMailSettings(world.ctx, SYSTEM)).toMatchObject({
       mailboxes: ['imaps://support%40desk.example:Box-Secret-1@mail.desk.example:993/Support'],
       smtpUrl: 'smtp://support%40desk.example:Smtp-Secret-2@smtp.desk.example:587',
     });

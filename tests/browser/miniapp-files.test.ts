@@ -28,7 +28,7 @@ const opened: MiniApp[] = [];
 
 beforeAll(async () => {
   const world = makeWorld();
-  seeded = seedHistory(world);
+  seeded = await seedHistory(world);
   desk = await startDesk(world);
 });
 
@@ -266,7 +266,7 @@ describe('lists and screens', () => {
   it('opens a new screen at its top and goes back to where the list was', async () => {
     const { world } = desk;
     for (let i = 0; i < 14; i++)
-      createTicket(world.ctx, world.as.clientA2, {
+      await createTicket(world.ctx, world.as.clientA2, {
         channel: 'miniapp',
         description: `Заявка для прокрутки ${i}`,
         impact: 'person',
@@ -289,25 +289,28 @@ describe('lists and screens', () => {
 
   it('hides the resolution of a reopened ticket and shows the comment given with the rating', async () => {
     const { world } = desk;
-    const t = createTicket(world.ctx, world.as.clientA, {
+    const t = await createTicket(world.ctx, world.as.clientA, {
       channel: 'miniapp',
       description: 'Монитор мерцает',
       impact: 'person',
       urgency: 'low',
     });
-    act(world.ctx, world.as.line1, t.id, { action: 'take' });
-    act(world.ctx, world.as.line1, t.id, { action: 'resolve', resolution: 'СТАРОЕ-РЕШЕНИЕ заменили кабель' });
-    act(world.ctx, world.as.clientA, t.id, { action: 'reopen', reason: 'Снова мерцает' });
-    const rated = createTicket(world.ctx, world.as.clientA, {
+    await act(world.ctx, world.as.line1, t.id, { action: 'take' });
+    await act(world.ctx, world.as.line1, t.id, {
+      action: 'resolve',
+      resolution: 'СТАРОЕ-РЕШЕНИЕ заменили кабель',
+    });
+    await act(world.ctx, world.as.clientA, t.id, { action: 'reopen', reason: 'Снова мерцает' });
+    const rated = await createTicket(world.ctx, world.as.clientA, {
       channel: 'miniapp',
       description: 'Не работает мышь',
       impact: 'person',
       urgency: 'low',
     });
-    act(world.ctx, world.as.line1, rated.id, { action: 'take' });
-    act(world.ctx, world.as.line1, rated.id, { action: 'resolve', resolution: 'Заменили мышь' });
-    act(world.ctx, world.as.clientA, rated.id, { action: 'confirm' });
-    act(world.ctx, world.as.clientA, rated.id, {
+    await act(world.ctx, world.as.line1, rated.id, { action: 'take' });
+    await act(world.ctx, world.as.line1, rated.id, { action: 'resolve', resolution: 'Заменили мышь' });
+    await act(world.ctx, world.as.clientA, rated.id, { action: 'confirm' });
+    await act(world.ctx, world.as.clientA, rated.id, {
       action: 'rate',
       rating: 4,
       comment: 'Быстро, но долго ждали',

@@ -31,7 +31,7 @@ const opened: MiniApp[] = [];
 
 beforeAll(async () => {
   const world = makeWorld();
-  seeded = seedHistory(world);
+  seeded = await seedHistory(world);
   desk = await startDesk(world);
 });
 
@@ -260,7 +260,7 @@ describe('the Mini App in Telegram', () => {
 
   it('staff triage a new ticket from the queue board: impact and urgency set its priority', async () => {
     const { world } = desk;
-    const fresh = createTicket(world.ctx, world.as.clientB, {
+    const fresh = await createTicket(world.ctx, world.as.clientB, {
       channel: 'telegram',
       description: 'Не открывается почта',
       impact: 'person',
@@ -339,14 +339,14 @@ describe('the Mini App in Telegram', () => {
 
   it('a client confirms a resolved request and rates it, opened from a t<id> start parameter', async () => {
     const { world } = desk;
-    const t = createTicket(world.ctx, world.as.clientA, {
+    const t = await createTicket(world.ctx, world.as.clientA, {
       channel: 'telegram',
       description: 'Не работает мышь',
       impact: 'person',
       urgency: 'medium',
     });
-    act(world.ctx, world.as.line1, t.id, { action: 'take' });
-    act(world.ctx, world.as.line1, t.id, { action: 'resolve', resolution: 'Заменили батарейки' });
+    await act(world.ctx, world.as.line1, t.id, { action: 'take' });
+    await act(world.ctx, world.as.line1, t.id, { action: 'resolve', resolution: 'Заменили батарейки' });
     const app = await open(desk, 'clientA', { startParam: `t${t.id}` });
     const { page } = app;
     await waitForScreen(app, `[data-screen="ticket"][data-ticket="${t.id}"]`);

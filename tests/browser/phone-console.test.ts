@@ -27,7 +27,7 @@ const opened: MiniApp[] = [];
 beforeAll(async () => {
   const world = makeWorld();
   world.ctx.db.update(people).set({ phone: '+79161234567' }).where(eq(people.id, world.ids.clientA)).run();
-  const t = createTicket(world.ctx, world.as.clientA, {
+  const t = await createTicket(world.ctx, world.as.clientA, {
     channel: 'telegram',
     description: 'Не печатает принтер',
   });
@@ -170,7 +170,12 @@ describe('the phone console', () => {
 
   it('opens at the caller from a call’s card, and links the call to the request filed', async () => {
     const { world } = desk;
-    recordCallEvent(world.ctx, { event: 'newCall', callId: 'c-1', from: '+79161234567', to: '+74950000000' });
+    await recordCallEvent(world.ctx, {
+      event: 'newCall',
+      callId: 'c-1',
+      from: '+79161234567',
+      to: '+74950000000',
+    });
     const app = await openMiniApp(desk, 'line1', {
       path: `/?call=c-1&phone=${encodeURIComponent('+79161234567')}`,
     });

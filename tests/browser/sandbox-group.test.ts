@@ -37,7 +37,7 @@ it('the demo company group: a client request becomes a ticket answered in the gr
   const [group] = session.groups;
   if (!group) throw new Error('the sandbox has no client group');
   const romashka = db.select().from(companies).where(eq(companies.name, 'ООО «Ромашка»')).get();
-  expect(boundGroup(desk.app().desk, group.id)?.companyId).toBe(romashka?.id);
+  expect((await boundGroup(desk.app().desk, group.id))?.companyId).toBe(romashka?.id);
   expect(group.members.map((m) => m.name)).toEqual(['Анна Смирнова', 'Олег Петров', 'Дмитрий Орлов']);
   const before = groupTickets().length;
 

@@ -47,7 +47,7 @@ it('a visitor sends the website form beside the chat: a request on the web chann
 
   await expect.poll(() => page.locator('#open-webform-title').textContent()).toBe('🌐 Форма на сайте');
   await page.locator('#open-webform').click();
-  const { key, tokenSecret } = webformSettings(desk.app().desk);
+  const { key, tokenSecret } = await webformSettings(desk.app().desk);
   const snippet = `<script src="${desk.origin()}/form/${key}/embed.js"></script>`;
   await expect.poll(() => page.locator('#webform-snippet').textContent()).toBe(snippet);
   await page.locator('#webform-copy').click();

@@ -15,12 +15,12 @@ export interface Seeded {
   companyB: TicketRow[];
 }
 
-export function seedHistory(w: World): Seeded {
+export async function seedHistory(w: World): Promise<Seeded> {
   const at = (iso: string) => w.clock.set(iso);
   const { as } = w;
 
   at('2026-11-02T10:00:00+03:00');
-  const a1 = createTicket(w.ctx, as.clientA, {
+  const a1 = await createTicket(w.ctx, as.clientA, {
     channel: 'telegram',
     description: 'Принтер в бухгалтерии не печатает',
     categoryId: w.category.printer,
@@ -28,15 +28,15 @@ export function seedHistory(w: World): Seeded {
     urgency: 'medium',
   });
   at('2026-11-02T10:05:00+03:00');
-  act(w.ctx, as.line1, a1.id, { action: 'take' });
+  await act(w.ctx, as.line1, a1.id, { action: 'take' });
   at('2026-11-02T12:00:00+03:00');
-  act(w.ctx, as.line1, a1.id, { action: 'resolve', resolution: 'Заменили картридж' });
+  await act(w.ctx, as.line1, a1.id, { action: 'resolve', resolution: 'Заменили картридж' });
   at('2026-11-02T13:00:00+03:00');
-  act(w.ctx, as.clientA, a1.id, { action: 'confirm' });
-  act(w.ctx, as.clientA, a1.id, { action: 'rate', rating: 5 });
+  await act(w.ctx, as.clientA, a1.id, { action: 'confirm' });
+  await act(w.ctx, as.clientA, a1.id, { action: 'rate', rating: 5 });
 
   at('2026-11-03T11:00:00+03:00');
-  const a2 = createTicket(w.ctx, as.clientA2, {
+  const a2 = await createTicket(w.ctx, as.clientA2, {
     channel: 'telegram',
     description: 'Нет интернета на третьем этаже',
     categoryId: w.category.network,
@@ -44,34 +44,34 @@ export function seedHistory(w: World): Seeded {
     urgency: 'high',
   });
   at('2026-11-03T12:00:00+03:00');
-  act(w.ctx, as.line1, a2.id, { action: 'take' });
+  await act(w.ctx, as.line1, a2.id, { action: 'take' });
   at('2026-11-05T15:00:00+03:00');
-  act(w.ctx, as.line1, a2.id, { action: 'resolve', resolution: 'Перезагрузили коммутатор' });
+  await act(w.ctx, as.line1, a2.id, { action: 'resolve', resolution: 'Перезагрузили коммутатор' });
   at('2026-11-05T16:00:00+03:00');
-  act(w.ctx, as.clientA2, a2.id, { action: 'confirm' });
-  act(w.ctx, as.clientA2, a2.id, { action: 'rate', rating: 3 });
+  await act(w.ctx, as.clientA2, a2.id, { action: 'confirm' });
+  await act(w.ctx, as.clientA2, a2.id, { action: 'rate', rating: 3 });
 
   at('2026-11-05T09:30:00+03:00');
-  const a3 = createTicket(w.ctx, as.clientA, {
+  const a3 = await createTicket(w.ctx, as.clientA, {
     channel: 'miniapp',
     description: '1С не запускается ни у кого',
     impact: 'company',
     urgency: 'high',
   });
   at('2026-11-05T09:40:00+03:00');
-  act(w.ctx, as.line1b, a3.id, { action: 'take' });
+  await act(w.ctx, as.line1b, a3.id, { action: 'take' });
   at('2026-11-05T10:00:00+03:00');
-  act(w.ctx, as.line1, a3.id, { action: 'escalate_line2', reason: 'Нужен доступ к серверу' });
+  await act(w.ctx, as.line1, a3.id, { action: 'escalate_line2', reason: 'Нужен доступ к серверу' });
   at('2026-11-05T10:30:00+03:00');
-  act(w.ctx, as.line2, a3.id, { action: 'take' });
+  await act(w.ctx, as.line2, a3.id, { action: 'take' });
   at('2026-11-06T10:00:00+03:00');
-  act(w.ctx, as.line2, a3.id, { action: 'resolve', resolution: 'Восстановили базу из копии' });
+  await act(w.ctx, as.line2, a3.id, { action: 'resolve', resolution: 'Восстановили базу из копии' });
   at('2026-11-06T11:00:00+03:00');
-  act(w.ctx, as.clientA, a3.id, { action: 'confirm' });
-  act(w.ctx, as.clientA, a3.id, { action: 'rate', rating: 4 });
+  await act(w.ctx, as.clientA, a3.id, { action: 'confirm' });
+  await act(w.ctx, as.clientA, a3.id, { action: 'rate', rating: 4 });
 
   at('2026-11-04T12:00:00+03:00');
-  const b1 = createTicket(w.ctx, as.clientB, {
+  const b1 = await createTicket(w.ctx, as.clientB, {
     channel: 'telegram',
     description: 'Сломалась мышь',
     impact: 'person',
@@ -79,7 +79,7 @@ export function seedHistory(w: World): Seeded {
   });
 
   at('2026-11-09T14:00:00+03:00');
-  const a4 = createTicket(w.ctx, as.managerA, {
+  const a4 = await createTicket(w.ctx, as.managerA, {
     channel: 'telegram',
     description: 'Нужен новый ноутбук для сотрудника',
     impact: 'person',

@@ -29,11 +29,11 @@ import { NOW } from './seed.ts';
  * A store as a new install has it: the defaults (categories, Mon–Fri 9–18, the contract for unmatched
  * requesters) and one admin. Only `admin` of the usual world's people exists; the rest of World is unused.
  */
-function freshWorld(): World {
+async function freshWorld(): Promise<World> {
   const db = openDatabase(':memory:');
   const clock = new ManualClock(Date.parse(NOW));
   const ctx = createContext(db, clock);
-  applyDefaults(ctx);
+  await applyDefaults(ctx);
   const admin = db
     .insert(people)
     .values({ name: 'Анна Админ', telegramUserId: 7001, language: 'ru', createdAt: clock.now() })
@@ -47,7 +47,7 @@ function freshWorld(): World {
     companyB: 0,
     category: { printer: 0, network: 0 },
     ids: { admin: admin.id } as Record<PersonKey, number>,
-    as: { admin: loadActor(db, admin.id) } as World['as'],
+    as: { admin: await loadActor(db, admin.id) } as World['as'],
   };
 }
 
@@ -88,7 +88,7 @@ afterAll(async () => {
 describe('the set-up checklist in the Mini App', () => {
   let fresh: Desk;
   beforeAll(async () => {
-    fresh = await startDesk(freshWorld());
+    fresh = await startDesk(await freshWorld());
     desks.push(fresh);
   });
 
@@ -136,7 +136,7 @@ describe('the set-up checklist in the Mini App', () => {
     await app.pressMainButton();
 
     await expect
-      .poll(() => deskProfile(fresh.world.ctx))
+      .poll(async () => await deskProfile(fresh.world.ctx))
       .toEqual({ name: 'ИТ-служба «Альфа»', timeZone: 'Asia/Novosibirsk' });
     await expect.poll(() => stateOf(app, 'desk')).toBe('done');
     expect(await page.locator('[data-setup-item="desk"]').textContent()).toContain(
@@ -202,8 +202,8 @@ describe('the set-up checklist in the Mini App', () => {
 describe('a desk with everything in place', () => {
   it('shows every line done and the ready note', async () => {
     const world = makeWorld({ start: NOW });
-    updateDeskProfile(world.ctx, SYSTEM, { name: 'Сервис-деск' });
-    setStaffGroup(world.ctx, SYSTEM, { chatId: -1001234, title: 'Инженеры', language: 'ru' });
+    await updateDeskProfile(world.ctx, SYSTEM, { name: 'Сервис-деск' });
+    await setStaffGroup(world.ctx, SYSTEM, { chatId: -1001234, title: 'Инженеры', language: 'ru' });
     const desk = await startDesk(world, { miniAppUrl: 'https://desk.example.ru/', emailConfigured: true });
     desks.push(desk);
     const app = await open(desk);

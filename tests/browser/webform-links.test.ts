@@ -47,8 +47,8 @@ const FAR = 4_102_444_800_000;
 describe('the form links from mail, in a browser', { timeout: 60_000 }, () => {
   it('status page: a comment sent, then the solution confirmed', async () => {
     const w = desk.world;
-    const t = createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Scanner is offline' });
-    const token = issueLinkToken(w.ctx, 'status', t.id, w.ids.clientA, FAR);
+    const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Scanner is offline' });
+    const token = await issueLinkToken(w.ctx, 'status', t.id, w.ids.clientA, FAR);
     const page = await open(`/form/status/${token}`, 'en-US', 'dark');
     expect(await page.textContent('h1')).toBe(`Request #${t.number}`);
     await page.fill('#body', 'It is the one on floor 2');
@@ -58,8 +58,8 @@ describe('the form links from mail, in a browser', { timeout: 60_000 }, () => {
     const stored = w.ctx.db.select().from(comments).where(eq(comments.ticketId, t.id)).all();
     expect(stored.map((c) => c.body)).toEqual(['It is the one on floor 2']);
 
-    act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Restarted it' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'take' });
+    await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Restarted it' });
     await page.goto(`${desk.origin}/form/status/${token}`);
     expect(await page.textContent('ol')).toContain('Restarted it');
     await page.screenshot({ path: `${ARTIFACTS}/webform-status-dark.png`, fullPage: true });
@@ -76,12 +76,12 @@ describe('the form links from mail, in a browser', { timeout: 60_000 }, () => {
       .values({ name: 'Stranger', email: 'someone@example.org', language: 'ru', createdAt: w.clock.now() })
       .returning({ id: people.id })
       .get();
-    const t = createTicket(w.ctx, w.as.line1, {
+    const t = await createTicket(w.ctx, w.as.line1, {
       channel: 'web',
       requesterId: stranger.id,
       description: 'Need a new password',
     });
-    const token = issueLinkToken(w.ctx, 'confirm', t.id, w.ids.clientA, FAR);
+    const token = await issueLinkToken(w.ctx, 'confirm', t.id, w.ids.clientA, FAR);
     const page = await open(`/form/confirm/${token}`, 'ru-RU', 'light');
     expect(await page.textContent('h1')).toBe('Подтвердите заявку');
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.requesterId).toBe(stranger.id);

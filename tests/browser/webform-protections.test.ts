@@ -131,7 +131,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     const world = makeWorld();
-    key = webformForAdmin(world.ctx, world.as.admin).key;
+    key = (await webformForAdmin(world.ctx, world.as.admin)).key;
     filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-webform-files-'));
     desk = await startDesk(world, { filesDir, webformLimits: ROOMY });
   });
@@ -243,7 +243,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await fill(v.form);
     await proveHuman(v.form);
     desk.world.clock.advance(MIN_FILL_MS);
-    setWebformEnabled(world.ctx, world.as.admin, false);
+    await setWebformEnabled(world.ctx, world.as.admin, false);
     try {
       const before = filed(db);
       await send(v.form);
@@ -254,7 +254,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
       const again = await v.page.goto(`${desk.origin}/form/${key}?lang=en`);
       expect(again?.status()).toBe(404);
     } finally {
-      setWebformEnabled(world.ctx, world.as.admin, true);
+      await setWebformEnabled(world.ctx, world.as.admin, true);
     }
     await v.context.close();
   });
@@ -449,7 +449,7 @@ describe('the website form over its address limit, in a browser', { timeout: 90_
 
   beforeAll(async () => {
     const world = makeWorld();
-    key = webformForAdmin(world.ctx, world.as.admin).key;
+    key = (await webformForAdmin(world.ctx, world.as.admin)).key;
     desk = await startDesk(world, { webformLimits: { perIpHour: 2, perIpDay: 10, perFormDay: 100 } });
   });
 

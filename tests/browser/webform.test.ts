@@ -14,7 +14,7 @@ let key: string;
 
 beforeAll(async () => {
   const world = makeWorld();
-  key = webformForAdmin(world.ctx, world.as.admin).key;
+  key = (await webformForAdmin(world.ctx, world.as.admin)).key;
   desk = await startDesk(world);
 });
 

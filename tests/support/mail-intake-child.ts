@@ -19,8 +19,8 @@ const crash = process.env.CRASH_AFTER_COMMIT === '1';
 
 const watcher = new MailboxWatcher({
   url: imapUrl,
-  loadCursor: () => loadMailboxCursor(desk.db, key),
-  saveCursor: (cursor) => saveMailboxCursor(desk.db, key, cursor, desk.clock.now()),
+  loadCursor: async () => await loadMailboxCursor(desk.db, key),
+  saveCursor: async (cursor) => await saveMailboxCursor(desk.db, key, cursor, desk.clock.now()),
   onMail: async (raw) => {
     const result = await takeMail({ desk, files, ownAddresses: [] }, raw, key);
     process.stdout.write(`${JSON.stringify({ taken: result.kind })}\n`);
