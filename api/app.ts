@@ -308,8 +308,8 @@ export function createApi(deps: ApiDeps): Hono {
   app.onError(onError);
   // An id per request (X-Request-Id honoured when it is short and plain), and a log line for each.
   app.use('*', requestLog(logger));
-  app.get('/healthz', (c) => {
-    const report = health();
+  app.get('/healthz', async (c) => {
+    const report = await health();
     return c.json(report, report.ok ? 200 : 503, { 'Cache-Control': 'no-store' });
   });
   if (deps.webhook) {

@@ -73,7 +73,7 @@ export function createHealthCheck(
   desk: DeskContext,
   sources: HealthSources = {},
   onFailure: (what: string, error: unknown) => void = () => {},
-): () => HealthReport {
+): () => Promise<HealthReport> {
   const sqlite: Database.Database = desk.db.$client;
   const stalledAfterMs = sources.outboxStalledAfterMs ?? OUTBOX_STALLED_AFTER_MS;
   let lastProbe: { at: number; result: HealthReport['checks']['store'] } | undefined;

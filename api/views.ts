@@ -337,7 +337,9 @@ export async function ticketSummaries(
     companies: rows.map((t) => t.companyId),
   });
   const now = ctx.clock.now();
-  return rows.map(async (t) => await summaryOf(ctx, t, await namesFor(t, names), now));
+  const summaries: TicketSummary[] = [];
+  for (const t of rows) summaries.push(await summaryOf(ctx, t, await namesFor(t, names), now));
+  return summaries;
 }
 
 async function namesFor(t: SummaryFields, names: Names): Promise<SummaryNames> {
@@ -350,13 +352,15 @@ async function namesFor(t: SummaryFields, names: Names): Promise<SummaryNames> {
 }
 
 /** Summaries of rows read with their names already (core's listTicketSummaries): no lookups at all. */
-export function summariesOfRows(
+export async function summariesOfRows(
   ctx: DeskContext,
   rows: TicketSummaryRow[],
   language: Language,
-): TicketSummary[] {
+): Promise<TicketSummary[]> {
   const now = ctx.clock.now();
-  return rows.map(async (r) => await summaryOf(ctx, r, rowNames(r, language), now));
+  const summaries: TicketSummary[] = [];
+  for (const r of rows) summaries.push(await summaryOf(ctx, r, rowNames(r, language), now));
+  return summaries;
 }
 
 /** The names a summary shows, from a row read with them. */

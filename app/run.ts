@@ -14,7 +14,7 @@ import type { Context, Hono } from 'hono';
 import { createApi } from '../api/app.ts';
 import type { ApiDeps } from '../api/env.ts';
 import { handledUpdates } from '../bot/handled-updates.ts';
-import { nextLinkedMessageId } from '../bot/message-links.ts';
+import { nextLinkedMessageIds } from '../bot/message-links.ts';
 import type { SendLimits } from '../bot/rate-limiter.ts';
 import { type RunningBot, startBot } from '../bot/run.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
@@ -104,7 +104,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   try {
     log(`tgdesk: database ${config.databasePath} (WAL, migrations applied)`);
     if (config.demo && isEmpty(db)) {
-      seedDemo(db);
+      await seedDemo(db);
       log(
         'tgdesk: demo data seeded: two client companies with their contracts and calendars, one person of every role, a month of tickets',
       );
@@ -204,9 +204,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       const page = await sandboxPage();
       const local = await startEmulator({
         // The store outlives this emulator: its chats go on from the message ids the store remembers.
-        firstMessageId: async (chatId) => await nextLinkedMessageId(db, chatId),
+        firstMessageId: (
+          (known) => (chatId: number) =>
+            known.get(chatId) ?? 1
+        )(await nextLinkedMessageIds(db)),
         // … and its updates from after those the store has handled (an update id seen already is dropped).
-        firstUpdateId: Math.max(730_000_001, handledUpdates(db).next()),
+        firstUpdateId: Math.max(730_000_001, await handledUpdates(db).next()),
         token: `${SANDBOX_BOT_ID}:${randomBytes(24).toString('base64url')}`,
         bot: { first_name: 'tgdesk', username: 'tgdesk_sandbox_bot' },
       });
@@ -224,9 +227,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         newTicketsPerHour: config.mail.newTicketsPerHour,
         logger,
         capturing: !config.mail.smtpUrl,
-        onFiled: async () => {
-          await (bot as RunningBot | undefined)?.notifier.poke();
-          await mailSender?.poke();
+        onFiled: () => {
+          (bot as RunningBot | undefined)?.notifier.poke();
+          mailSender?.poke();
         },
       });
       if (!config.mail.smtpUrl) {
@@ -294,7 +297,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const running = bot;
     const scheduler = await startSlaScheduler({
       desk,
-      onChange: async () => await running.notifier.poke(),
+      onChange: () => running.notifier.poke(),
       onError: (error, ticketId) => logger.error({ err: error, ticketId }, 'SLA sweep failed'),
     });
     sla = scheduler;
@@ -305,7 +308,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       files: new FileStore(config.filesDir),
       logger,
       env: config.mail,
-      onFiled: async () => await running.notifier.poke(),
+      onFiled: () => running.notifier.poke(),
       // The desk's own passwords are learnt only now (and again when an admin saves new ones).
       hideSecrets: (secrets) => hideInLogs(logger, secrets),
       downloadFile: telegram.downloadFile,

@@ -20,7 +20,7 @@ export interface SlaScheduler {
   /** No more sweeps; resolves once a sweep under way (a stop from inside onChange) has finished. */
   stop(): Promise<void>;
   /** Sweeps now, outside the timer; a failure of the whole sweep is thrown to the caller. */
-  sweepNow(): SweepResult;
+  sweepNow(): Promise<SweepResult>;
   /** For /healthz: when the last sweep completed (desk clock, ms), null before the first. */
   status(): { startedAt: number; lastRunAt: number | null; intervalMs: number };
 }
@@ -83,7 +83,7 @@ export async function startSlaScheduler(options: SlaSchedulerOptions): Promise<S
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      // better-sqlite3 sweeps synchronously, so one can only be under way if stop came from inside it.
+      // A sweep under way (its queries are awaited) finishes before stop resolves.
       if (!sweeping) return Promise.resolve();
       return new Promise<void>((resolve) => waiting.push(resolve));
     },

@@ -144,14 +144,16 @@ export function idealApp(
 
   const unauthorized = { error: { code: 'unauthorized' } };
   const app = new Hono();
-  app.get('/api/tickets', (c) => {
+  app.get('/api/tickets', async (c) => {
     const who = caller(c.req.header('authorization'));
     if (!who) return c.json(unauthorized, 401);
     const limit = 50;
     const rows = listPage.all({ company: who.companyId, person: who.personId, limit: limit + 1 }) as Row[];
     const page = rows.slice(0, limit);
+    const tickets = [];
+    for (const r of page) tickets.push(await summary(r, who.language));
     return c.json({
-      tickets: page.map(async (r) => await summary(r, who.language)),
+      tickets,
       next: rows.length > limit ? ((page.at(-1)?.id as number | undefined) ?? null) : null,
     });
   });

@@ -53,9 +53,9 @@ interface Client {
  * The demo (companies, contracts, calendars, categories, staff) plus `count` client people with Telegram
  * ids, alternately in each demo company, inserted directly: seeding is not what is measured.
  */
-function seedStore(path: string, count: number, firstTelegramId: number) {
+async function seedStore(path: string, count: number, firstTelegramId: number) {
   const db = openDatabase(path);
-  const demo = seedDemo(db, Date.now());
+  const demo = await seedDemo(db, Date.now());
   const sqlite = db.$client;
   const companyIds = sqlite.prepare('select id from companies order by id').pluck().all() as number[];
   const staffTelegramIds = sqlite
@@ -316,7 +316,7 @@ function summarize(run: IntakeRun) {
 
 async function benchIntake(dir: string) {
   const dbPath = join(dir, 'intake.sqlite');
-  const store = seedStore(dbPath, WARMUP_CLIENTS + ALONE_CLIENTS + CLIENTS, 1_000_001);
+  const store = await seedStore(dbPath, WARMUP_CLIENTS + ALONE_CLIENTS + CLIENTS, 1_000_001);
   store.db.$client.close();
   const ids = store.clients.map((c) => c.telegramUserId);
   const loadFrom = WARMUP_CLIENTS + ALONE_CLIENTS;
@@ -368,19 +368,18 @@ interface QueuedNotice {
  * history, as seedDemo does, so the mix is only the comments'.
  */
 async function queueNotices(path: string) {
-  const { db, demo, clients } = seedStore(path, CHATS, 2_000_001);
+  const { db, demo, clients } = await seedStore(path, CHATS, 2_000_001);
   const desk = createContext(db, systemClock);
-  const ticketIds = clients.map(
-    async (c) =>
-      (
-        await createTicket(desk, await loadActor(db, c.personId), {
-          channel: 'telegram',
-          description: 'Нет сети в офисе склада с утра',
-          impact: 'person',
-          urgency: 'medium',
-        })
-      ).id,
-  );
+  const ticketIds: number[] = [];
+  for (const c of clients) {
+    const ticket = await createTicket(desk, await loadActor(db, c.personId), {
+      channel: 'telegram',
+      description: 'Нет сети в офисе склада с утра',
+      impact: 'person',
+      urgency: 'medium',
+    });
+    ticketIds.push(ticket.id);
+  }
   db.$client.prepare(`update outbox set state = 'sent', sent_at = ?`).run(Date.now());
   const line1 = await loadActor(db, demo.line1);
   for (let k = 0; k < NOTICES; k++) {

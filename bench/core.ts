@@ -51,16 +51,18 @@ function sampleRss(): number {
   return rss;
 }
 
-function timeMs(fn: () => void): number {
+async function timeMs(fn: () => unknown): Promise<number> {
   const start = performance.now();
-  fn();
+  await fn();
   return performance.now() - start;
 }
 
 /** Median of `runs` timings after one untimed warm-up run. */
-function medianMs(runs: number, fn: () => void): number {
-  fn();
-  const times = Array.from({ length: runs }, () => timeMs(fn)).sort((a, b) => a - b);
+async function medianMs(runs: number, fn: () => Promise<void>): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await timeMs(fn));
+  times.sort((a, b) => a - b);
   return times[Math.floor(runs / 2)] as number;
 }
 
@@ -108,23 +110,24 @@ function creationInput(i: number): CreationInput {
 }
 
 interface Creator {
-  run(count: number): void;
+  run(count: number): Promise<void>;
   close(): void;
 }
 
 /** Both databases get the demo, so requesters, companies, contracts and staff have the same ids. */
-function demoDatabase(path: string) {
+async function demoDatabase(path: string) {
   const db = openDatabase(path);
-  const ids = seedDemo(db, DEMO_NOW);
+  const ids = await seedDemo(db, DEMO_NOW);
   const categoryIds = db.$client.prepare('select id from categories order by sort').pluck().all() as number[];
   return { db, clients: [ids.clientA, ids.clientB], categoryIds };
 }
 
-function coreCreator(path: string): Creator & { db: Db } {
-  const { db, clients, categoryIds } = demoDatabase(path);
+async function coreCreator(path: string): Promise<Creator & { db: Db }> {
+  const { db, clients, categoryIds } = await demoDatabase(path);
   const clock = new ManualClock(DEMO_NOW);
   const ctx = createContext(db, clock);
-  const actors = clients.map(async (id) => await loadActor(db, id));
+  const actors: Actor[] = [];
+  for (const id of clients) actors.push(await loadActor(db, id));
   let next = 0;
   return {
     db,
@@ -162,8 +165,8 @@ function noticeShape(db: Db): NoticeShape[] {
 }
 
 /** The storage floor: the same rows through prepared statements, no validation, no SLA arithmetic. */
-function rawCreator(path: string, notices: NoticeShape[]): Creator {
-  const { db, clients, categoryIds } = demoDatabase(path);
+async function rawCreator(path: string, notices: NoticeShape[]): Promise<Creator> {
+  const { db, clients, categoryIds } = await demoDatabase(path);
   const sqlite = db.$client;
   const membership = sqlite.prepare(
     `select m.company_id as companyId, c.id as contractId from memberships m
@@ -235,7 +238,7 @@ function rawCreator(path: string, notices: NoticeShape[]): Creator {
     }
   });
   return {
-    run(count) {
+    async run(count) {
       for (const end = next + count; next < end; next++) {
         const input = creationInput(next);
         now += input.gapMinutes * MINUTE;
@@ -251,11 +254,11 @@ function countRows(db: Db, table: string): number {
   return db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
 }
 
-function benchCreations(dir: string) {
+async function benchCreations(dir: string) {
   const warmUp = Math.min(1000, Math.max(100, Math.floor(CREATES / 10)));
-  const core = coreCreator(join(dir, 'create-core.sqlite'));
+  const core = await coreCreator(join(dir, 'create-core.sqlite'));
   const before = { events: countRows(core.db, 'ticket_events'), outbox: countRows(core.db, 'outbox') };
-  core.run(warmUp);
+  await core.run(warmUp);
   const rows = {
     events: (countRows(core.db, 'ticket_events') - before.events) / warmUp,
     outbox: (countRows(core.db, 'outbox') - before.outbox) / warmUp,
@@ -264,16 +267,16 @@ function benchCreations(dir: string) {
   if (rows.events !== 1 || rows.outbox !== notices.length) {
     throw new Error(`core wrote an uneven number of rows per ticket: ${JSON.stringify(rows)}`);
   }
-  const raw = rawCreator(join(dir, 'create-raw.sqlite'), notices);
-  raw.run(warmUp);
+  const raw = await rawCreator(join(dir, 'create-raw.sqlite'), notices);
+  await raw.run(warmUp);
 
   // Interleaved, so that drift of the machine hits both sides alike; the better of two runs counts.
-  const rate = (creator: Creator) => (CREATES / timeMs(() => creator.run(CREATES))) * 1000;
+  const rate = async (creator: Creator) => (CREATES / (await timeMs(() => creator.run(CREATES)))) * 1000;
   let coreRate = 0;
   let rawRate = 0;
   for (let round = 0; round < 2; round++) {
-    coreRate = Math.max(coreRate, rate(core));
-    rawRate = Math.max(rawRate, rate(raw));
+    coreRate = Math.max(coreRate, await rate(core));
+    rawRate = Math.max(rawRate, await rate(raw));
     sampleRss();
   }
   core.close();
@@ -296,7 +299,7 @@ function runChild<T>(script: string, ...args: (string | number)[]): T {
   ) as T;
 }
 
-function benchReport(dir: string) {
+async function benchReport(dir: string) {
   const path = join(dir, 'report.sqlite');
   // Seeded by a process of its own: what writing the store costs in memory is not the report's.
   const seeded = runChild<{ rows: number; ms: number; maxRssMb: number }>('./seed-process.ts', path, TICKETS);
@@ -310,13 +313,13 @@ function benchReport(dir: string) {
   const companyId = 1;
   const period = { from: QUARTER.from, to: QUARTER.to };
   let covered = 0;
-  const reportMs = medianMs(7, async () => {
+  const reportMs = await medianMs(7, async () => {
     covered = (await buildReport(ctx, SYSTEM, { companyId, ...period })).total;
   });
   sampleRss();
 
   let coveredAll = 0;
-  const allMs = medianMs(5, async () => {
+  const allMs = await medianMs(5, async () => {
     coveredAll = (await buildReport(ctx, SYSTEM, { companyId: null, ...period })).total;
   });
   sampleRss();
@@ -358,13 +361,13 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'tgdesk-bench-'));
   try {
     sampleRss();
-    const a = benchCreations(dir);
-    const b = benchReport(dir);
+    const a = await benchCreations(dir);
+    const b = await benchReport(dir);
     const rss = sampleRss();
     const memory = process.memoryUsage();
     const maxRss = process.resourceUsage().maxRSS * 1024; // kilobytes
@@ -454,4 +457,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

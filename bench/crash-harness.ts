@@ -38,7 +38,7 @@ export async function crashDesk(): Promise<CrashDesk> {
   const dir = mkdtempSync(join(tmpdir(), 'tgdesk-crash-'));
   const dbPath = join(dir, 'desk.sqlite');
   const db = openDatabase(dbPath);
-  seedDemo(db, Date.now());
+  await seedDemo(db, Date.now());
   const printer = db.$client
     .prepare(`select id from categories where code = 'printer'`)
     .pluck()

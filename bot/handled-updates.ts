@@ -13,12 +13,12 @@ import type { Db } from '../db/connection.ts';
 export const HANDLED_UPDATES_KEPT_MS = 2 * 24 * 60 * 60_000;
 
 export interface HandledUpdates {
-  seen(updateId: number): boolean;
-  record(updateId: number, at: number): void;
+  seen(updateId: number): Promise<boolean>;
+  record(updateId: number, at: number): Promise<void>;
   /** Forgets the updates handled before `before`. */
-  prune(before: number): number;
+  prune(before: number): Promise<number>;
   /** The update id after the highest handled (for a local Bot API that starts its ids afresh). */
-  next(): number;
+  next(): Promise<number>;
 }
 
 const byConnection = new WeakMap<Db, HandledUpdates>();
@@ -50,9 +50,9 @@ export function handledOnce<C extends Context>(db: Db, now: () => number): Middl
   const updates = handledUpdates(db);
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    if (updates.seen(updateId)) return;
+    if (await updates.seen(updateId)) return;
     await next();
     // The intake records its updates itself, with their draft: a read here spares a second write.
-    if (!updates.seen(updateId)) updates.record(updateId, now());
+    if (!(await updates.seen(updateId))) await updates.record(updateId, now());
   };
 }

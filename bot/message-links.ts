@@ -1,8 +1,11 @@
 // Which ticket each bot message is about, so that a reply to it lands on that ticket as a comment. A
 // Telegram message is `<chatId>:<messageId>` among the desk's message references (core/intake/message-refs.ts).
 
+import { sql } from 'drizzle-orm';
 import { refOf, rememberRef, topRefNumber } from '../core/intake/message-refs.ts';
+import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { messageRefs } from '../db/schema.ts';
 
 export const telegramRef = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
@@ -21,6 +24,20 @@ export async function rememberMessage(
 /** The message id after the highest this store has linked in a chat (1 for a chat it does not know). */
 export async function nextLinkedMessageId(db: Db, chatId: number): Promise<number> {
   return (await topRefNumber(db, 'telegram', `${chatId}:`)) + 1;
+}
+
+/**
+ * The message id after the highest this store has linked, for every chat it knows (a local Bot API that
+ * starts its chats afresh goes on from these; a chat not in the map starts at 1).
+ */
+export async function nextLinkedMessageIds(db: Db): Promise<Map<number, number>> {
+  const rows = (await queryAll(
+    db,
+    sql`select cast(substr(${messageRefs.ref}, 1, instr(${messageRefs.ref}, ':') - 1) as integer) as chat,
+      max(cast(substr(${messageRefs.ref}, instr(${messageRefs.ref}, ':') + 1) as integer)) as top
+    from ${messageRefs} where ${messageRefs.channel} = 'telegram' group by chat`,
+  )) as { chat: number; top: number }[];
+  return new Map(rows.map((r) => [r.chat, r.top + 1]));
 }
 
 export async function ticketOfMessage(

@@ -72,11 +72,11 @@ export class Notifier {
     if (this.running) return;
     this.running = true;
     await reconcileInterrupted(this.desk);
-    await this.poke();
+    this.poke();
   }
 
   /** Something was committed to the outbox: look now rather than at the next tick. */
-  async poke(): Promise<void> {
+  poke(): void {
     if (!this.running) return;
     if (this.draining) {
       this.rerun = true;
@@ -84,13 +84,25 @@ export class Notifier {
     }
     clearTimeout(this.timer);
     this.draining = this.drain().finally(async () => {
+      if (this.rerun || !this.running) {
+        this.draining = undefined;
+        if (!this.running) return;
+        this.rerun = false;
+        this.poke();
+        return;
+      }
+      // Still "draining" while the delay is read, so that a poke meanwhile asks for a rerun.
+      const delay = await this.nextDelay().catch((error: unknown) => {
+        this.options.onError?.(error);
+        return this.options.idleMs ?? 200;
+      });
       this.draining = undefined;
       if (!this.running) return;
       if (this.rerun) {
         this.rerun = false;
-        await this.poke();
+        this.poke();
       } else {
-        this.timer = setTimeout(async () => await this.poke(), await this.nextDelay());
+        this.timer = setTimeout(() => this.poke(), delay);
       }
     });
   }
@@ -228,9 +240,12 @@ export class Notifier {
       await release(desk, row.id, desk.clock.now() + wait);
       return;
     }
+    // The place is taken at once, before rendering awaits the store: the other notices of this round are
+    // checked meanwhile, and must see it taken.
+    const slot = this.limiter.record(chatId, now);
     // Rendered on the desk's own clock (SLA time left), sent on real time. A notice that cannot be
     // rendered (its text or keyboard throws) never will be: a dead letter at once, the error kept.
-    let notice: ReturnType<typeof renderNotice>;
+    let notice: Awaited<ReturnType<typeof renderNotice>>;
     try {
       notice = await renderNotice(this.options.desk, translator(person.language), row, person.language);
       // Telegram takes Mini App buttons in private chats only. Under the group's "accepted": a link to be
@@ -258,10 +273,10 @@ export class Notifier {
         );
       }
     } catch (error) {
+      slot.answeredAt = desk.clock.now();
       await this.unsendable(row, error);
       return;
     }
-    const slot = this.limiter.record(chatId, now);
     try {
       const sent = await (notice.files
         ? sendFiles(api, chatId, notice.files, notice.text, this.options.files)

@@ -102,7 +102,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     composer.use(async (_ctx, next) => {
       const before = noticesQueued();
       await next();
-      if (noticesQueued() !== before) await notifier.poke();
+      if (noticesQueued() !== before) notifier.poke();
     });
   });
   bot.catch((error) => onUpdateError(error.error, error.ctx.update.update_id));
@@ -113,8 +113,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await notifier.start();
   // The record of handled updates is kept two days (bot/handled-updates.ts): pruned now and every hour.
   const handled = handledUpdates(options.desk.db);
-  const prune = () => handled.prune(options.desk.clock.now() - HANDLED_UPDATES_KEPT_MS);
-  prune();
+  const prune = () =>
+    handled
+      .prune(options.desk.clock.now() - HANDLED_UPDATES_KEPT_MS)
+      .catch((error: unknown) => onUpdateError(error, undefined));
+  await prune();
   const pruning = setInterval(prune, 60 * 60_000);
   pruning.unref();
   const finishUpdates = async () => {

@@ -50,9 +50,9 @@ interface DueAlert {
 
 export async function sweepSla(ctx: DeskContext, options: SweepOptions = {}): Promise<SweepResult> {
   const result: SweepResult = { warnings: 0, breaches: 0, autoClosed: 0 };
-  const guarded = (ticketId: number, work: () => void) => {
+  const guarded = async (ticketId: number, work: () => Promise<void>) => {
     try {
-      work();
+      await work();
     } catch (error) {
       if (!options.onError) throw error;
       options.onError(error, ticketId);
@@ -60,7 +60,7 @@ export async function sweepSla(ctx: DeskContext, options: SweepOptions = {}): Pr
   };
 
   for (const ticket of await alertCandidates(ctx)) {
-    guarded(ticket.id, async () => {
+    await guarded(ticket.id, async () => {
       for (const alert of await dueAlerts(ctx, ticket, ctx.clock.now())) {
         // recordSlaAlert checks again inside its transaction: a ticket answered or paused meanwhile is left.
         if ((await recordSlaAlert(ctx, ticket.id, alert.clock, alert.level)) === null) continue;
@@ -71,7 +71,7 @@ export async function sweepSla(ctx: DeskContext, options: SweepOptions = {}): Pr
   }
 
   for (const ticket of await resolvedTickets(ctx)) {
-    guarded(ticket.id, async () => {
+    await guarded(ticket.id, async () => {
       if (ticket.resolvedAt === null) return;
       const policy = await ctx.policies.forContract(ticket.contractId);
       const closeAt = policy.time.addBusinessDays(ticket.resolvedAt, policy.autoCloseBusinessDays);
@@ -125,7 +125,7 @@ async function alertCandidates(ctx: DeskContext) {
   );
 }
 
-type Candidate = ReturnType<typeof alertCandidates>[number];
+type Candidate = Awaited<ReturnType<typeof alertCandidates>>[number];
 
 /** The alerts reached by `now` and not yet recorded, oldest first; a warning always before its breach. */
 async function dueAlerts(ctx: DeskContext, ticket: Candidate, now: Instant): Promise<DueAlert[]> {

@@ -22,10 +22,14 @@ class StoreLock {
     for (const wake of waiting) wake();
   }
 
-  /** Resolves at once unless another flow's transaction is open. */
-  outside(): Promise<void> | undefined {
-    if (!this.#held || this.#owner?.getStore() !== undefined) return undefined;
-    return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.outside());
+  /** Whether a query made here must wait: another flow's transaction is open. */
+  blocks(): boolean {
+    return this.#held && this.#owner?.getStore() === undefined;
+  }
+
+  /** Until no other flow's transaction is open. */
+  async outside(): Promise<void> {
+    while (this.blocks()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 }
 
@@ -35,8 +39,7 @@ export async function queryAll<A extends unknown[], R>(
   query: { all(...args: A): R },
   ...args: A
 ): Promise<R> {
-  const wait = storeLock.outside();
-  if (wait) await wait;
+  if (storeLock.blocks()) await storeLock.outside();
   return query.all(...args);
 }
 
@@ -44,14 +47,12 @@ export async function queryOne<A extends unknown[], R>(
   query: { get(...args: A): R },
   ...args: A
 ): Promise<R> {
-  const wait = storeLock.outside();
-  if (wait) await wait;
+  if (storeLock.blocks()) await storeLock.outside();
   return query.get(...args);
 }
 
 export async function execute<A extends unknown[], R>(query: { run(...args: A): R }, ...args: A): Promise<R> {
-  const wait = storeLock.outside();
-  if (wait) await wait;
+  if (storeLock.blocks()) await storeLock.outside();
   return query.run(...args);
 }
 
@@ -59,7 +60,6 @@ export async function queryValues<A extends unknown[], R>(
   query: { values(...args: A): R },
   ...args: A
 ): Promise<R> {
-  const wait = storeLock.outside();
-  if (wait) await wait;
+  if (storeLock.blocks()) await storeLock.outside();
   return query.values(...args);
 }

@@ -27,6 +27,7 @@ import { DEFAULT_PRIORITY_MATRIX, priorityFor } from '../core/sla-policy.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { inTransaction } from '../core/transaction.ts';
 import type { Db } from './connection.ts';
 import {
   businessCalendars,
@@ -60,7 +61,7 @@ export function isEmpty(db: Db): boolean {
 }
 
 /** Seeds the demo into an empty database; `now` is when the demo "is". Returns the people's ids. */
-export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
+export async function seedDemo(db: Db, now: number = Date.now()): Promise<DemoPeople> {
   const ids = db.transaction((tx) => {
     const moscow = tx
       .insert(businessCalendars)
@@ -206,7 +207,7 @@ export function seedDemo(db: Db, now: number = Date.now()): DemoPeople {
   });
 
   // One transaction for the whole history: a month of requests is written in a blink.
-  db.$client.transaction(async () => await seedTickets(db, ids, now))();
+  await inTransaction(db, () => seedTickets(db, ids, now));
   // The demo's history is the past: its notices count as delivered, so nobody is flooded on first start.
   db.update(outbox).set({ state: 'sent', sentAt: now }).run();
   return ids;
@@ -401,13 +402,13 @@ interface DemoCompany {
 /** One step of a ticket's story, at an instant; `closing` steps (confirm, rate) may come after `now`. */
 interface Step {
   at: number;
-  run: (ticketId: number) => void;
+  run: (ticketId: number) => Promise<unknown>;
   closing?: boolean;
 }
 
 interface Plan {
   createdAt: number;
-  file: () => number;
+  file: () => Promise<number>;
   steps: Step[];
 }
 
@@ -512,10 +513,10 @@ async function seedTickets(db: Db, p: DemoPeople, now: number): Promise<void> {
   plans.sort((a, b) => a.createdAt - b.createdAt);
   for (const plan of plans) {
     clock.set(plan.createdAt);
-    const id = plan.file();
+    const id = await plan.file();
     for (const step of plan.steps) {
       clock.set(step.at);
-      step.run(id);
+      await step.run(id);
     }
   }
 

@@ -99,9 +99,9 @@ export async function startMailChannel(options: MailChannelOptions): Promise<Mai
             ? {}
             : { newTicketsPerHour: options.env.newTicketsPerHour }),
           logger,
-          onFiled: async () => {
+          onFiled: () => {
             options.onFiled?.();
-            await running.sender?.poke();
+            running.sender?.poke();
           },
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
         });

@@ -2,7 +2,7 @@
 // memory only, so a restart empties them; the page then says so at the top of a chat the person had used
 // instead of showing it as new. Known from two things: the chats the sandbox saw messages in (a desk
 // setting it keeps), and the bot's messages the store linked to tickets in that chat.
-import { nextLinkedMessageId } from '../bot/message-links.ts';
+import { nextLinkedMessageIds } from '../bot/message-links.ts';
 import { readSetting, writeSetting } from '../core/settings.ts';
 import type { Db } from '../db/connection.ts';
 
@@ -14,15 +14,16 @@ export interface ChatHistory {
   /** Whether this chat had messages before this run of the sandbox. */
   had(chatId: number): boolean;
   /** This chat has messages now (called once per chat and run). */
-  remember(chatId: number): void;
+  remember(chatId: number): Promise<void>;
 }
 
 export async function storeChatHistory(db: Db, now: () => number = Date.now): Promise<ChatHistory> {
   const stored = await readSetting(db, KEY);
   const chats: number[] = stored ? (JSON.parse(stored) as number[]) : [];
   const before = new Set(chats);
+  const linked = await nextLinkedMessageIds(db);
   return {
-    had: async (chatId) => before.has(chatId) || (await nextLinkedMessageId(db, chatId)) > 1,
+    had: (chatId) => before.has(chatId) || linked.has(chatId),
     async remember(chatId) {
       if (chats.includes(chatId)) return;
       chats.push(chatId);

@@ -56,7 +56,7 @@ export interface SandboxOptions {
   /** Calls to the desk, posted as CTI events to its webhook. */
   calls: SandboxCalls;
   /** The desk's website form (sandbox/webform.ts); without it the form panel has nothing to show. */
-  webform?: () => WebformView;
+  webform?: () => Promise<WebformView>;
   /** Client companies' groups the page posts in as their members. */
   groups?: SandboxGroup[];
 }
@@ -242,7 +242,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       const off = user.watch(() => {
         if (user.messages().length === 0) return;
         off();
-        history.remember(person.telegramId);
+        // A convenience of the page (a note over a chat emptied by a restart): a failed write loses only it.
+        history.remember(person.telegramId).catch(() => undefined);
       });
     }
     return chat;
@@ -259,7 +260,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       const off = group.watch(() => {
         if (group.messages().length === 0) return;
         off();
-        history.remember(group.id);
+        history.remember(group.id).catch(() => undefined);
       });
     }
   }
@@ -755,9 +756,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   // ---------------------------------------------------------------------------------------- webform
 
   /** Where the form panel's frame goes: the desk's public form page, and its embed script. */
-  app.get('/sandbox/api/webform', (c) => {
+  app.get('/sandbox/api/webform', async (c) => {
     if (!options.webform) throw notFound('No website form in this sandbox');
-    return c.json(options.webform());
+    return c.json(await options.webform());
   });
 
   // Unknown sandbox paths are the sandbox's 404, not the Mini App's page the API serves for other paths.

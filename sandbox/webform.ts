@@ -4,7 +4,7 @@ import type { DeskContext } from '../core/context.ts';
 import { webformSettings } from '../core/webform/settings.ts';
 import type { WebformView } from './types.ts';
 
-export function sandboxWebform(desk: DeskContext): () => WebformView {
+export function sandboxWebform(desk: DeskContext): () => Promise<WebformView> {
   return async () => {
     const { enabled, key } = await webformSettings(desk);
     const formPath = `/form/${encodeURIComponent(key)}`;

@@ -113,7 +113,7 @@ export function ticketRoutes(deps: ApiDeps) {
       const rows = await listTicketSummaries(desk.db, c.get('actor'), { ...filter, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return c.json({
-        tickets: summariesOfRows(desk, page, c.get('person').language),
+        tickets: await summariesOfRows(desk, page, c.get('person').language),
         next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       });
     })

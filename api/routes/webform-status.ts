@@ -75,12 +75,11 @@ export function webformStatusRoutes(deps: ApiDeps) {
             ? []
             : [{ at: e.at, title: label, body: (said as string) ?? null }];
         }),
-      ...(await ticketComments(desk, actor, ticketId)).map(async (c) => ({
-        at: c.createdAt,
-        title: await nameOf(c.authorId),
-        body: c.body,
-      })),
-    ].sort((a, b) => a.at - b.at);
+    ];
+    for (const c of await ticketComments(desk, actor, ticketId)) {
+      history.push({ at: c.createdAt, title: await nameOf(c.authorId), body: c.body });
+    }
+    history.sort((a, b) => a.at - b.at);
     return {
       number: ticket.number,
       subject: ticket.subject,

@@ -22,7 +22,7 @@ export function intake(deps: BotDeps): Composer<BotContext> {
   privateChats.command('new', start);
   privateChats.hears(menuNew, start);
   privateChats.on(['message', 'callback_query'], async (ctx, next) => {
-    const draft = steps.drafts.load(ctx.chat.id);
+    const draft = await steps.drafts.load(ctx.chat.id);
     return draft ? continueIntake(ctx, steps, draft) : next();
   });
   return bot;

@@ -36,19 +36,22 @@ export function myRequests(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const keyboard = new InlineKeyboard();
-    const lines = slice.map(async (t) => {
+    const lines: string[] = [];
+    for (const t of slice) {
       const zone = (await desk.policies.forContract(t.contractId)).timeZone;
       keyboard.text(`#${t.number}`, `t:${t.id}`);
-      return ctx.t('my-line', {
-        number: String(t.number),
-        status: ctx.t(`status-${t.status}`),
-        priority: t.priority,
-        due:
-          isFinalStatus(t.status) || t.status === 'resolved'
-            ? ''
-            : ctx.t('my-due', { due: formatLocal(t.resolutionDueAt, zone) }),
-      });
-    });
+      lines.push(
+        ctx.t('my-line', {
+          number: String(t.number),
+          status: ctx.t(`status-${t.status}`),
+          priority: t.priority,
+          due:
+            isFinalStatus(t.status) || t.status === 'resolved'
+              ? ''
+              : ctx.t('my-due', { due: formatLocal(t.resolutionDueAt, zone) }),
+        }),
+      );
+    }
     keyboard.row();
     if (page > 0) keyboard.text(ctx.t('my-back'), `my:${page - 1}`);
     if (all.length > (page + 1) * PAGE) keyboard.text(ctx.t('my-more'), `my:${page + 1}`);

@@ -2,6 +2,7 @@
 // Read and written on every update of a chat in the intake, so plain statements prepared once.
 
 import type { Impact, Urgency } from '../../core/model.ts';
+import { inTransaction } from '../../core/transaction.ts';
 import { execute, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import type { TelegramAttachment } from '../attachments.ts';
@@ -43,12 +44,12 @@ interface DraftRow {
 }
 
 export interface IntakeDrafts {
-  load(chatId: number): IntakeDraft | undefined;
+  load(chatId: number): Promise<IntakeDraft | undefined>;
   /** Writes the draft and, in the same transaction, that the update which moved it was handled. */
-  save(draft: IntakeDraft, at: number, updateId: number): void;
-  remove(chatId: number, at: number, updateId: number): void;
+  save(draft: IntakeDraft, at: number, updateId: number): Promise<void>;
+  remove(chatId: number, at: number, updateId: number): Promise<void>;
   /** The number of the ticket filed with this key, if any (a crash may have hidden it from the person). */
-  filedAs(intakeKey: string): number | undefined;
+  filedAs(intakeKey: string): Promise<number | undefined>;
 }
 
 const cache = new WeakMap<Db, IntakeDrafts>();
@@ -67,15 +68,17 @@ export function intakeDrafts(db: Db): IntakeDrafts {
   );
   const remove = sqlite.prepare<[number]>('delete from intake_drafts where chat_id = ?');
   const handled = handledUpdates(db);
-  const saveHandled = sqlite.transaction(async (draft: IntakeDraft, at: number, updateId: number) => {
-    const { chatId, ownerId, intakeKey, step, ...filled } = draft;
-    await execute(write, chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
-    handled.record(updateId, at);
-  });
-  const removeHandled = sqlite.transaction(async (chatId: number, at: number, updateId: number) => {
-    await execute(remove, chatId);
-    handled.record(updateId, at);
-  });
+  const saveHandled = (draft: IntakeDraft, at: number, updateId: number) =>
+    inTransaction(db, async () => {
+      const { chatId, ownerId, intakeKey, step, ...filled } = draft;
+      await execute(write, chatId, ownerId, intakeKey, step, JSON.stringify(filled), at);
+      await handled.record(updateId, at);
+    });
+  const removeHandled = (chatId: number, at: number, updateId: number) =>
+    inTransaction(db, async () => {
+      await execute(remove, chatId);
+      await handled.record(updateId, at);
+    });
   const filed = sqlite.prepare<[string], number>('select number from tickets where intake_key = ?').pluck();
   const drafts: IntakeDrafts = {
     async load(chatId) {

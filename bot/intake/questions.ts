@@ -22,10 +22,10 @@ export interface CategoryOption {
 export const SUMMARY_FIELDS = ['category', 'description', 'impact', 'urgency', 'location'] as const;
 export type SummaryField = (typeof SUMMARY_FIELDS)[number];
 
-const statements = new WeakMap<Db, (language: 'ru' | 'en') => CategoryOption[]>();
+const statements = new WeakMap<Db, (language: 'ru' | 'en') => Promise<CategoryOption[]>>();
 
 /** The active categories in the person's language, in the desk's order. */
-export function categoryOptions(db: Db): (language: 'ru' | 'en') => CategoryOption[] {
+export function categoryOptions(db: Db): (language: 'ru' | 'en') => Promise<CategoryOption[]> {
   const known = statements.get(db);
   if (known) return known;
   const list = db.$client.prepare<[], { id: number; ru: string; en: string }>(

@@ -40,7 +40,7 @@ import {
 export interface IntakeDeps {
   desk: DeskContext;
   drafts: IntakeDrafts;
-  categories: (language: 'ru' | 'en') => CategoryOption[];
+  categories: (language: 'ru' | 'en') => Promise<CategoryOption[]>;
 }
 
 /** The order of the questions; a field changed from the summary leads back to it instead. */
@@ -59,8 +59,8 @@ export async function startIntake(ctx: BotContext, deps: IntakeDeps): Promise<vo
   if (!from || chatId === undefined) return;
   // Rating or reopening under way is given up, as any conversation is for a new request.
   await ctx.conversation.exitAll();
-  const old = deps.drafts.load(chatId);
-  const filed = old ? deps.drafts.filedAs(old.intakeKey) : undefined;
+  const old = await deps.drafts.load(chatId);
+  const filed = old ? await deps.drafts.filedAs(old.intakeKey) : undefined;
   // Sent, then cut off before the person saw "accepted": say so before starting the next one.
   if (filed !== undefined) await ctx.reply(ctx.t('intake-already-accepted', { number: String(filed) }));
   const draft: IntakeDraft = {
@@ -79,15 +79,15 @@ export async function startIntake(ctx: BotContext, deps: IntakeDeps): Promise<vo
     location: null,
   };
   await ask(ctx, deps, draft, 'category');
-  deps.drafts.save(draft, deps.desk.clock.now(), ctx.update.update_id);
+  await deps.drafts.save(draft, deps.desk.clock.now(), ctx.update.update_id);
 }
 
 /** A message or a press in a chat whose intake is under way. */
 export async function continueIntake(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Promise<void> {
   const outcome = await step(ctx, deps, draft);
   const now = deps.desk.clock.now();
-  if (outcome === 'ended') deps.drafts.remove(draft.chatId, now, ctx.update.update_id);
-  else if (outcome === 'changed') deps.drafts.save(draft, now, ctx.update.update_id);
+  if (outcome === 'ended') await deps.drafts.remove(draft.chatId, now, ctx.update.update_id);
+  else if (outcome === 'changed') await deps.drafts.save(draft, now, ctx.update.update_id);
 }
 
 async function step(ctx: BotContext, deps: IntakeDeps, draft: IntakeDraft): Promise<Outcome> {
@@ -155,7 +155,7 @@ async function questionOf(
 ): Promise<Question | undefined> {
   switch (draft.step) {
     case 'category': {
-      const options = deps.categories(await languageOf(ctx));
+      const options = await deps.categories(await languageOf(ctx));
       return options.length === 0 ? undefined : categoryQuestion(ctx, options);
     }
     case 'impact':

@@ -6,7 +6,7 @@ import { asc, eq } from 'drizzle-orm';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import { cannedReplyIn, getCannedReply, listCannedReplies } from '../../core/canned-replies.ts';
 import type { DeskContext } from '../../core/context.ts';
-import { DeskError } from '../../core/errors.ts';
+import { DeskError, StaleTicketError } from '../../core/errors.ts';
 import { IMPACTS, type Language, LINES, PRIORITIES, URGENCIES } from '../../core/model.ts';
 import { isStaff } from '../../core/permissions.ts';
 import { act, type Command } from '../../core/tickets/act.ts';
@@ -88,17 +88,19 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       await ctx.answerCallbackQuery({ text: ctx.t('staff-refreshed') });
       return;
     }
-    if (press.version !== ticket.version) {
-      // Someone changed the ticket since this card was drawn: show what is true now, do nothing.
-      const takenBy =
-        press.verb === 'tk' && ticket.assigneeId !== null && ticket.assigneeId !== actor.personId;
-      await showCard(ticket);
+    // Someone changed the ticket since this card was drawn: show what is true now, do nothing.
+    const outdated = async (now: TicketRow) => {
+      const takenBy = press.verb === 'tk' && now.assigneeId !== null && now.assigneeId !== actor.personId;
+      await showCard(now);
       await ctx.answerCallbackQuery({
         text: takenBy
-          ? ctx.t('staff-already-taken', { name: await personName(desk, ticket.assigneeId) })
+          ? ctx.t('staff-already-taken', { name: await personName(desk, now.assigneeId) })
           : ctx.t('staff-card-outdated'),
         show_alert: takenBy,
       });
+    };
+    if (press.version !== ticket.version) {
+      await outdated(ticket);
       return;
     }
 
@@ -118,6 +120,8 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
     const refuse = async (error: unknown) => {
       if (!(error instanceof DeskError)) throw error;
       const now = (await getTicket(desk, actor, ticket.id)).ticket;
+      // Changed by someone else between this press's read and its change (two presses at once).
+      if (error instanceof StaleTicketError) return outdated(now);
       await showCard(now);
       await ctx.answerCallbackQuery({
         text: ctx.t('action-refused', { reason: refusalReason((key, args) => ctx.t(key, args), error) }),
@@ -158,8 +162,9 @@ export function cardActions(deps: BotDeps): Composer<BotContext> {
       case 'mg': {
         const keptId = Number(press.args[0]);
         try {
-          const merged = await mergeTickets(desk, actor, ticket.id, keptId, async (number) =>
-            (await clientWords(desk, ticket))('group-merged-reason', { number: String(number) }),
+          const words = await clientWords(desk, ticket);
+          const merged = await mergeTickets(desk, actor, ticket.id, keptId, (number) =>
+            words('group-merged-reason', { number: String(number) }),
           );
           await showCard((await getTicket(desk, actor, ticket.id)).ticket);
           await ctx.answerCallbackQuery({

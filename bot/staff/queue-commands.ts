@@ -30,11 +30,12 @@ export function queueCommands(deps: BotDeps): Composer<BotContext> {
     const keyboard = new InlineKeyboard();
     // Deadlines in another zone than the desk's are named; the desk's zone is read once for the list.
     const deskZone = (await deskProfile(desk)).timeZone;
-    const lines = entries.map(async (entry, i) => {
+    const lines: string[] = [];
+    for (const [i, entry] of entries.entries()) {
       keyboard.text(`#${entry.ticket.number}`, callback('op', entry.ticket));
       if (i % 4 === 3) keyboard.row();
-      return await queueLine(desk, t, entry, deskZone);
-    });
+      lines.push(await queueLine(desk, t, entry, deskZone));
+    }
     await ctx.reply([ctx.t(`staff-${which}-title`, { count: entries.length }), ...lines].join('\n'), {
       reply_markup: keyboard,
       ...(ctx.msg?.is_topic_message ? { message_thread_id: ctx.msg.message_thread_id } : {}),

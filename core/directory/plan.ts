@@ -124,10 +124,17 @@ class StoreView {
   private readonly membershipStmt;
   private readonly membersStmt;
 
-  constructor(db: Db) {
+  /** Reads every company first (they are few). */
+  static async of(db: Db): Promise<StoreView> {
+    const companies = (await queryAll(
+      db.$client.prepare('select id, name, inn, email_domain as emailDomain from companies order by id'),
+    )) as StoreCompany[];
+    return new StoreView(db, companies);
+  }
+
+  private constructor(db: Db, companies: StoreCompany[]) {
     const c = db.$client;
-    this.companies = await queryAll(c
-      .prepare('select id, name, inn, email_domain as emailDomain from companies order by id')) as StoreCompany[];
+    this.companies = companies;
     for (const company of this.companies) {
       if (company.inn !== null) this.byInn.set(company.inn, company);
       const key = nameKey(company.name);
@@ -157,21 +164,21 @@ class StoreView {
   }
 
   async peopleByPhone(phone: string): Promise<StorePerson[]> {
-    return await queryAll(this.phoneStmt, phone) as StorePerson[];
+    return (await queryAll(this.phoneStmt, phone)) as StorePerson[];
   }
 
   async peopleByEmail(email: string): Promise<StorePerson[]> {
-    return await queryAll(this.emailStmt, email) as StorePerson[];
+    return (await queryAll(this.emailStmt, email)) as StorePerson[];
   }
 
   /** Clients of a company with this name (for rows that give neither phone nor e-mail). */
   async membersNamed(companyId: number, key: string): Promise<StorePerson[]> {
-    const all = await queryAll(this.membersStmt, companyId) as StorePerson[];
+    const all = (await queryAll(this.membersStmt, companyId)) as StorePerson[];
     return all.filter((p, i) => nameKey(p.name) === key && all.findIndex((q) => q.id === p.id) === i);
   }
 
   async membershipsOf(personId: number): Promise<StoreMembership[]> {
-    return await queryAll(this.membershipStmt, personId) as StoreMembership[];
+    return (await queryAll(this.membershipStmt, personId)) as StoreMembership[];
   }
 }
 
@@ -179,7 +186,7 @@ type Found<T> = { entry: T; reason?: undefined } | { entry?: undefined; reason: 
 
 /** Rows of the file → their plan against the store. Reads only. */
 export async function planDirectory(db: Db, sheet: Sheet, fileDigest: string): Promise<DirectoryPlan> {
-  const store = new StoreView(db);
+  const store = await StoreView.of(db);
   const rows = sheet.rows.map(normaliseRow);
 
   // Companies and people the file has met so far, by what identifies them.
@@ -283,18 +290,27 @@ export async function planDirectory(db: Db, sheet: Sheet, fileDigest: string): P
     return entry;
   };
 
-  const findPerson = async (phone: string | null, email: string | null): Promise<Found<PersonEntry> | null> => {
+  const findPerson = async (
+    phone: string | null,
+    email: string | null,
+  ): Promise<Found<PersonEntry> | null> => {
     const one = async (
       fromFile: PersonEntry | undefined,
-      fromStore: () => StorePerson[],
+      fromStore: () => Promise<StorePerson[]>,
     ): Promise<Found<PersonEntry> | null> => {
       if (fromFile) return { entry: fromFile };
-      const found = fromStore();
+      const found = await fromStore();
       if (found.length > 1) return { reason: { code: 'ambiguous_person' } };
       return found[0] ? { entry: await storePersonEntry(found[0]) } : null;
     };
-    const byPhone = phone === null ? null : await one(personByPhone.get(phone), async () => await store.peopleByPhone(phone));
-    const byEmail = email === null ? null : await one(personByEmail.get(email), async () => await store.peopleByEmail(email));
+    const byPhone =
+      phone === null
+        ? null
+        : await one(personByPhone.get(phone), async () => await store.peopleByPhone(phone));
+    const byEmail =
+      email === null
+        ? null
+        : await one(personByEmail.get(email), async () => await store.peopleByEmail(email));
     if (byPhone?.reason) return byPhone;
     if (byEmail?.reason) return byEmail;
     if (byPhone && byEmail && byPhone.entry !== byEmail.entry) return { reason: { code: 'two_people' } };
@@ -344,7 +360,9 @@ export async function planDirectory(db: Db, sheet: Sheet, fileDigest: string): P
     let role: RoleWrite | null = null;
     if (p) {
       const found =
-        p.phone === null && p.email === null ? await findMember(ce, p.name) : await findPerson(p.phone, p.email);
+        p.phone === null && p.email === null
+          ? await findMember(ce, p.name)
+          : await findPerson(p.phone, p.email);
       if (found?.reason) {
         out.reasons = [found.reason];
         continue;

@@ -18,31 +18,29 @@ export interface GroupTicketLine {
 const SHOWN = 20;
 
 export async function openGroupTickets(ctx: DeskContext, chatId: number): Promise<GroupTicketLine[]> {
-  return (
-    await queryAll(
-      ctx.db
-        .select({ ticket: tickets })
-        .from(groupTickets)
-        .innerJoin(tickets, eq(tickets.id, groupTickets.ticketId))
-        .where(
-          and(
-            eq(groupTickets.chatId, chatId),
-            notInArray(tickets.status, ['resolved', 'closed', 'cancelled']),
-          ),
-        )
-        .orderBy(asc(tickets.id))
-        .limit(SHOWN),
-    )
-  ).map(async ({ ticket }) => ({
-    number: ticket.number,
-    subject: ticket.subject,
-    status: ticket.status,
-    dueAt:
-      ticket.slaPausedAt !== null
-        ? null
-        : ticket.firstRespondedAt === null
-          ? ticket.firstResponseDueAt
-          : ticket.resolutionDueAt,
-    timeZone: (await ctx.policies.forContract(ticket.contractId)).timeZone,
-  }));
+  const rows = await queryAll(
+    ctx.db
+      .select({ ticket: tickets })
+      .from(groupTickets)
+      .innerJoin(tickets, eq(tickets.id, groupTickets.ticketId))
+      .where(
+        and(eq(groupTickets.chatId, chatId), notInArray(tickets.status, ['resolved', 'closed', 'cancelled'])),
+      )
+      .orderBy(asc(tickets.id))
+      .limit(SHOWN),
+  );
+  return Promise.all(
+    rows.map(async ({ ticket }) => ({
+      number: ticket.number,
+      subject: ticket.subject,
+      status: ticket.status,
+      dueAt:
+        ticket.slaPausedAt !== null
+          ? null
+          : ticket.firstRespondedAt === null
+            ? ticket.firstResponseDueAt
+            : ticket.resolutionDueAt,
+      timeZone: (await ctx.policies.forContract(ticket.contractId)).timeZone,
+    })),
+  );
 }

@@ -102,12 +102,12 @@ export async function clearRefPurpose(db: Db, channel: MessageRefChannel, ref: s
 
 /** The highest number after `<prefix>` among a channel's references (Telegram: the top message id of a chat). */
 export async function topRefNumber(db: Db, channel: MessageRefChannel, prefix: string): Promise<number> {
-  const row = await queryOne(
+  const row = (await queryOne(
     db,
     sql`
     select max(cast(substr(${messageRefs.ref}, ${prefix.length + 1}) as integer)) as top
     from ${messageRefs}
     where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}`,
-  );
+  )) as { top: number | null } | undefined;
   return row?.top ?? 0;
 }

@@ -372,18 +372,20 @@ export async function callbackQueue(ctx: DeskContext, actor: Actor, limit = 100)
       .orderBy(asc(calls.callbackDueAt), asc(calls.id))
       .limit(limit),
   );
-  return rows.map(async ({ call, personName, companyName }) => ({
-    callId: call.callId,
-    fromNumber: call.fromNumber,
-    personId: call.personId,
-    personName,
-    companyId: call.companyId,
-    companyName,
-    startedAt: call.startedAt,
-    dueAt: call.callbackDueAt ?? call.startedAt,
-    ticketId: call.ticketId,
-    timeZone: await callTimeZone(ctx, call),
-  }));
+  return Promise.all(
+    rows.map(async ({ call, personName, companyName }) => ({
+      callId: call.callId,
+      fromNumber: call.fromNumber,
+      personId: call.personId,
+      personName,
+      companyId: call.companyId,
+      companyName,
+      startedAt: call.startedAt,
+      dueAt: call.callbackDueAt ?? call.startedAt,
+      ticketId: call.ticketId,
+      timeZone: await callTimeZone(ctx, call),
+    })),
+  );
 }
 
 /**

@@ -38,14 +38,16 @@ function staffOnly(actor: Actor): StaffRole[] {
   return roles;
 }
 
-function entries(ctx: DeskContext, rows: TicketRow[]): QueueEntry[] {
+function entries(ctx: DeskContext, rows: TicketRow[]): Promise<QueueEntry[]> {
   const now = ctx.clock.now();
-  return rows.map(async (ticket) => {
-    const policy = await ctx.policies.forContract(ticket.contractId);
-    const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, now);
-    const clock = ticket.firstRespondedAt === null ? 'first_response' : 'resolution';
-    return { ticket, clock, reading: clock === 'first_response' ? sla.firstResponse : sla.resolution };
-  });
+  return Promise.all(
+    rows.map(async (ticket) => {
+      const policy = await ctx.policies.forContract(ticket.contractId);
+      const sla = readSla(policy.time, policy.targets[ticket.priority], ticket, now);
+      const clock = ticket.firstRespondedAt === null ? 'first_response' : 'resolution';
+      return { ticket, clock, reading: clock === 'first_response' ? sla.firstResponse : sla.resolution };
+    }),
+  );
 }
 
 /** Unassigned new and open tickets of the actor's lines (a given one, if asked), most urgent first. */

@@ -466,10 +466,9 @@ export async function listTicketIds(db: Db, actor: Actor, raw: TicketFilter = {}
       )
     ).map((row) => row.id);
   if (scope.kind === 'all') return await idsWhere(filters);
-  return newestOf(
-    scopeParts(scope).map(async (part) => await idsWhere(and(part, filters))),
-    limit,
-  );
+  const lists: number[][] = [];
+  for (const part of scopeParts(scope)) lists.push(await idsWhere(and(part, filters)));
+  return newestOf(lists, limit);
 }
 
 /** The newest `limit` of several newest-first id lists, without repeats. */

@@ -158,11 +158,11 @@ export class MailSender {
     this.running = true;
     this.stopped = false;
     await reconcileInterrupted(this.desk);
-    await this.poke();
+    this.poke();
   }
 
   /** Something was committed to the outbox: look now rather than at the next tick. */
-  async poke(): Promise<void> {
+  poke(): void {
     if (!this.running) return;
     if (this.draining) {
       this.rerun = true;
@@ -170,13 +170,25 @@ export class MailSender {
     }
     clearTimeout(this.timer);
     this.draining = this.drain().finally(async () => {
+      if (this.rerun || !this.running) {
+        this.draining = undefined;
+        if (!this.running) return;
+        this.rerun = false;
+        this.poke();
+        return;
+      }
+      // Still "draining" while the delay is read, so that a poke meanwhile asks for a rerun.
+      const delay = await this.nextDelay().catch((error: unknown) => {
+        this.options.onError?.(error);
+        return this.options.idleMs ?? 500;
+      });
       this.draining = undefined;
       if (!this.running) return;
       if (this.rerun) {
         this.rerun = false;
-        await this.poke();
+        this.poke();
       } else {
-        this.timer = setTimeout(async () => await this.poke(), await this.nextDelay());
+        this.timer = setTimeout(() => this.poke(), delay);
       }
     });
   }

@@ -53,7 +53,8 @@ function Chart({ title, days, series }: { title: string; days: string[]; series:
     let plot: uPlot | null = null;
     let live = true;
     let observer: ResizeObserver | null = null;
-    Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([{ default: UPlot }]) => {
+    // A chart library that fails to load leaves the figures in the tables above: nothing else to do.
+    void Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([{ default: UPlot }]) => {
       const el = box.current;
       if (!live || !el) return;
       const hint = cssColor('--tg-theme-hint-color', '#8e8e93');
