@@ -25,7 +25,7 @@ const WEEK = {
 };
 
 describe('set-up', () => {
-  it('is for admins only', () => {
+  it('is for admins only', async () => {
     const w = makeWorld();
     const calls = [
       async (who: PersonKey) => await listCompanies(w.ctx, w.as[who]),
@@ -36,7 +36,8 @@ describe('set-up', () => {
       async (who: PersonKey) => await listCalendars(w.ctx, w.as[who]),
       async (who: PersonKey) => await updateCalendar(w.ctx, w.as[who], 1, { name: 'X' }),
       async (who: PersonKey) => await listAllCategories(w.ctx, w.as[who]),
-      async (who: PersonKey) => await createCategory(w.ctx, w.as[who], { code: 'x', nameRu: 'x', nameEn: 'x' }),
+      async (who: PersonKey) =>
+        await createCategory(w.ctx, w.as[who], { code: 'x', nameRu: 'x', nameEn: 'x' }),
       async (who: PersonKey) => await listPeople(w.ctx, w.as[who]),
       async (who: PersonKey) => await updatePerson(w.ctx, w.as[who], w.ids.clientA, { name: 'X' }),
       async (who: PersonKey) => await addRole(w.ctx, w.as[who], w.ids[who], { role: 'admin' }),
@@ -49,16 +50,20 @@ describe('set-up', () => {
 
   it('manages companies and categories, refusing taken codes', async () => {
     const w = makeWorld();
-    const gamma = await createCompany(w.ctx, w.as.admin, { name: ' Gamma ', emailDomain: 'Gamma.RU', phone: '' });
+    const gamma = await createCompany(w.ctx, w.as.admin, {
+      name: ' Gamma ',
+      emailDomain: 'Gamma.RU',
+      phone: '',
+    });
     expect(gamma).toMatchObject({ name: 'Gamma', emailDomain: 'gamma.ru', phone: null });
     expect(await updateCompany(w.ctx, w.as.admin, gamma.id, { phone: '+7 495 000-00-00' })).toMatchObject({
       name: 'Gamma',
       phone: '+7 495 000-00-00',
     });
     await expect(updateCompany(w.ctx, w.as.admin, 999, { name: 'X' })).rejects.toThrow(NotFoundError);
-    await expect(createCompany(w.ctx, w.as.admin, { name: 'X', emailDomain: 'not a domain' })).rejects.toThrow(
-      InvalidInputError,
-    );
+    await expect(
+      createCompany(w.ctx, w.as.admin, { name: 'X', emailDomain: 'not a domain' }),
+    ).rejects.toThrow(InvalidInputError);
 
     const mail = await createCategory(w.ctx, w.as.admin, {
       code: 'mail',
@@ -66,15 +71,22 @@ describe('set-up', () => {
       nameEn: 'Mail',
       sort: -1,
     });
-    expect((await activeCategories(w.ctx.db, 'en')).map((c) => c.name)).toEqual(['Mail', 'Printer', 'Network']);
-    await expect(createCategory(w.ctx, w.as.admin, { code: 'printer', nameRu: 'x', nameEn: 'x' })).rejects.toThrow(
+    expect((await activeCategories(w.ctx.db, 'en')).map((c) => c.name)).toEqual([
+      'Mail',
+      'Printer',
+      'Network',
+    ]);
+    await expect(
+      createCategory(w.ctx, w.as.admin, { code: 'printer', nameRu: 'x', nameEn: 'x' }),
+    ).rejects.toThrow(ConflictError);
+    await expect(updateCategory(w.ctx, w.as.admin, mail.id, { code: 'network' })).rejects.toThrow(
       ConflictError,
     );
-    await expect(updateCategory(w.ctx, w.as.admin, mail.id, { code: 'network' })).rejects.toThrow(ConflictError);
     await updateCategory(w.ctx, w.as.admin, mail.id, { active: false });
     expect((await activeCategories(w.ctx.db, 'ru')).map((c) => c.name)).toEqual(['Принтер', 'Сеть']);
     expect(await listAllCategories(w.ctx, w.as.admin)).toHaveLength(3);
-    await expect(createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'x', categoryId: mail.id }),
+    await expect(
+      createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'x', categoryId: mail.id }),
     ).rejects.toThrow(InvalidInputError);
   });
 
@@ -100,13 +112,14 @@ describe('set-up', () => {
       urgency: 'high',
     });
     expect(after.firstResponseDueAt - after.createdAt).toBe(5 * 60_000);
-    await expect(updateContract(w.ctx, w.as.admin, contract.id, { endsAt: contract.startsAt - 1 })).rejects.toThrow(
-      InvalidInputError,
-    );
+    await expect(
+      updateContract(w.ctx, w.as.admin, contract.id, { endsAt: contract.startsAt - 1 }),
+    ).rejects.toThrow(InvalidInputError);
     await expect(updateContract(w.ctx, w.as.admin, contract.id, { calendarId: 999 })).rejects.toThrow(
       InvalidInputError,
     );
-    await expect(createContract(w.ctx, w.as.admin, {
+    await expect(
+      createContract(w.ctx, w.as.admin, {
         companyId: 999,
         name: 'x',
         startsAt: 0,
@@ -163,7 +176,8 @@ describe('set-up', () => {
     await expect(updateCalendar(w.ctx, w.as.admin, ekb.id, { timeZone: 'Asia/Atlantis' })).rejects.toThrow(
       InvalidInputError,
     );
-    await expect(updateCalendar(w.ctx, w.as.admin, ekb.id, { exceptions: [{ date: '2027-02-30', hours: [] }] }),
+    await expect(
+      updateCalendar(w.ctx, w.as.admin, ekb.id, { exceptions: [{ date: '2027-02-30', hours: [] }] }),
     ).rejects.toThrow(InvalidInputError);
     expect((await listCalendars(w.ctx, w.as.admin))[2]?.timeZone).toBe('Asia/Yekaterinburg');
   });
@@ -179,7 +193,9 @@ describe('set-up', () => {
       phone: '+79001234567',
       email: 'anna@example.org',
     });
-    await expect(updatePerson(w.ctx, w.as.admin, w.ids.clientA, { phone: '12' })).rejects.toThrow(InvalidInputError);
+    await expect(updatePerson(w.ctx, w.as.admin, w.ids.clientA, { phone: '12' })).rejects.toThrow(
+      InvalidInputError,
+    );
     const person = await addRole(w.ctx, w.as.admin, w.ids.stranger, {
       role: 'client_manager',
       companyId: w.companyB,
@@ -187,11 +203,15 @@ describe('set-up', () => {
     expect(person.roles).toEqual([
       expect.objectContaining({ role: 'client_manager', companyId: w.companyB, companyName: 'Beta JSC' }),
     ]);
-    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client_manager', companyId: w.companyB }),
+    await expect(
+      addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client_manager', companyId: w.companyB }),
     ).rejects.toThrow(ConflictError);
-    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'line1', companyId: w.companyB }),
+    await expect(
+      addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'line1', companyId: w.companyB }),
     ).rejects.toThrow(InvalidInputError);
-    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client' })).rejects.toThrow(InvalidInputError);
+    await expect(addRole(w.ctx, w.as.admin, w.ids.stranger, { role: 'client' })).rejects.toThrow(
+      InvalidInputError,
+    );
     expect(
       (await listPeople(w.ctx, w.as.admin, { role: 'client_manager', companyId: w.companyB }))
         .map((p) => p.name)
@@ -204,8 +224,12 @@ describe('set-up', () => {
     expect((await listPeople(w.ctx, w.as.admin, { q: '900123' })).map((p) => p.name)).toEqual(['Client A']);
 
     const adminRole = w.ctx.db.select().from(memberships).where(eq(memberships.personId, w.ids.admin)).get();
-    await expect(removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).rejects.toThrow(ConflictError);
-    await expect(removeRole(w.ctx, w.as.admin, w.ids.clientA, adminRole?.id ?? 0)).rejects.toThrow(NotFoundError);
+    await expect(removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).rejects.toThrow(
+      ConflictError,
+    );
+    await expect(removeRole(w.ctx, w.as.admin, w.ids.clientA, adminRole?.id ?? 0)).rejects.toThrow(
+      NotFoundError,
+    );
     await addRole(w.ctx, w.as.admin, w.ids.supervisor, { role: 'admin' });
     expect((await removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).roles).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { getTicket } from '../core/tickets/read.ts';
 import { offeredSlots } from '../core/tickets/visits.ts';
+import { inTransaction } from '../core/transaction.ts';
 import { makeWorld, type PersonKey, type World } from './fixtures.ts';
 
 const DAY = 86_400_000;
@@ -57,22 +58,33 @@ async function command(w: World, action: Action, ticketId: number): Promise<Comm
   }
 }
 
+/** Thrown out of a probe's transaction to roll it back. */
+class Undone extends Error {}
+
 /** Whether act accepts the move (input it did not like aside), leaving the store as it was. */
 async function accepts(w: World, who: PersonKey, ticketId: number, action: Action): Promise<boolean> {
-  const c = w.ctx.db.$client;
-  c.exec('SAVEPOINT probe');
+  const attempt = async () => {
+    try {
+      await act(w.ctx, w.as[who], ticketId, await command(w, action, ticketId));
+      return true;
+    } catch (error) {
+      if (error instanceof TransitionRefusedError || error instanceof NotFoundError) return false;
+      // A visit time that is not offered is the move being impossible, not a bad choice among several.
+      if (error instanceof InvalidInputError) return action !== 'pick_visit';
+      throw error;
+    }
+  };
+  // The probe runs in a transaction of core's own (act's becomes a savepoint in it), rolled back after.
+  let ok = false;
   try {
-    await act(w.ctx, w.as[who], ticketId, await command(w, action, ticketId));
-    return true;
+    await inTransaction(w.ctx.db, async () => {
+      ok = await attempt();
+      throw new Undone();
+    });
   } catch (error) {
-    if (error instanceof TransitionRefusedError || error instanceof NotFoundError) return false;
-    // A visit time that is not offered is the move being impossible, not a bad choice among several.
-    if (error instanceof InvalidInputError) return action !== 'pick_visit';
-    throw error;
-  } finally {
-    c.exec('ROLLBACK TO probe');
-    c.exec('RELEASE probe');
+    if (!(error instanceof Undone)) throw error;
   }
+  return ok;
 }
 
 async function situations(w: World): Promise<Record<string, number>> {

@@ -103,7 +103,7 @@ describe('the list read as summaries', () => {
           rows.map((t) => t.id),
         );
         for (const language of ['ru', 'en'] as const) {
-          expect(JSON.stringify(summariesOfRows(w.ctx, summaries, language))).toBe(
+          expect(JSON.stringify(await summariesOfRows(w.ctx, summaries, language))).toBe(
             JSON.stringify(await ticketSummaries(w.ctx, rows, language)),
           );
         }
@@ -238,9 +238,9 @@ async function pageApart(w: World, who: PersonKey, id: number, language: Languag
 }
 
 /** The answer of `read`, or "not found". */
-function orNotFound(read: () => unknown): string {
+async function orNotFound(read: () => Promise<unknown>): Promise<string> {
   try {
-    return JSON.stringify(read());
+    return JSON.stringify(await read());
   } catch (error) {
     if (error instanceof NotFoundError) return 'not found';
     throw error;
@@ -255,8 +255,8 @@ describe('a ticket’s page read in one statement', () => {
     for (const who of Object.keys(w.as) as PersonKey[]) {
       for (const id of ids) {
         for (const language of ['ru', 'en'] as const) {
-          const apart = orNotFound(async () => await pageApart(w, who, id, language));
-          const together = orNotFound(async () =>
+          const apart = await orNotFound(async () => await pageApart(w, who, id, language));
+          const together = await orNotFound(async () =>
             ticketPageView(w.as[who], await readTicketPage(w.ctx, w.as[who], id), language),
           );
           expect(together, `${who} #${id} ${language}`).toBe(apart);

@@ -222,7 +222,7 @@ interface Probe {
 interface Row {
   /** As in app.routes. */
   route: string;
-  probes: (p: Persona, f: Fixture) => Probe[];
+  probes: (p: Persona, f: Fixture) => Probe[] | Promise<Probe[]>;
   /** What this person must get (status), when the route decides by who they are. */
   status?: (p: Persona) => number;
   writes?: true;
@@ -940,7 +940,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
     it(`${p.key}: sees only what is theirs`, async () => {
       const f = await fixture();
       for (const row of ROUTES) {
-        for (const probe of row.probes(p, f)) {
+        for (const probe of await row.probes(p, f)) {
           const before = allCounts(f.w);
           const res = await call(
             f.w,

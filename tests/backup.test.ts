@@ -61,7 +61,7 @@ interface Desk {
 async function fileDesk(path: string, tickets = 0): Promise<Desk> {
   const db = openDatabase(path);
   const clock = new ManualClock(Date.parse('2026-11-02T10:00:00+03:00'));
-  const ids = seedDemo(db, clock.now());
+  const ids = await seedDemo(db, clock.now());
   const ctx = createContext(db, clock);
   const client = await loadActor(db, ids.clientA);
   const desk: Desk = { ctx, clock, client, filed: [], close: () => db.$client.close() };

@@ -64,9 +64,7 @@ describe('the board', () => {
     await act(w.ctx, w.as.line1, b.id, { action: 'triage' });
     await act(w.ctx, w.as.line1, b.id, { action: 'escalate_line2', reason: 'hard' });
     const ids = async (f: Parameters<typeof board>[2], who: 'line1' | 'field' = 'line1') =>
-      (await board(w.ctx, w.as[who], f))
-        .map((e) => e.ticket.id)
-        .sort((x, y) => x - y);
+      (await board(w.ctx, w.as[who], f)).map((e) => e.ticket.id).sort((x, y) => x - y);
     expect(await ids({ companyId: w.companyB })).toEqual([b.id]);
     expect(await ids({ categoryId: w.category.printer })).toEqual([a.id]);
     expect(await ids({ assigneeId: w.ids.line1 })).toEqual([c.id]);
@@ -84,7 +82,7 @@ describe('the board', () => {
     expect(await ids({ line: 'field' })).toEqual([a.id]);
   });
 
-  it('is for staff only, and checks its filter', () => {
+  it('is for staff only, and checks its filter', async () => {
     const w = makeWorld();
     await expect(board(w.ctx, w.as.managerA)).rejects.toThrow(ForbiddenError);
     await expect(board(w.ctx, w.as.stranger)).rejects.toThrow(ForbiddenError);

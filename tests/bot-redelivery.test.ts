@@ -76,12 +76,12 @@ describe('the record of handled updates', () => {
       runs++;
     });
     expect(runs).toBe(2);
-    expect(handledUpdates(db).seen(7)).toBe(true);
+    expect(await handledUpdates(db).seen(7)).toBe(true);
 
     // Two days later the record is pruned (Telegram picks ids afresh only after a week without updates).
     now += HANDLED_UPDATES_KEPT_MS + 1;
-    expect(handledUpdates(db).prune(now - HANDLED_UPDATES_KEPT_MS)).toBe(1);
-    expect(handledUpdates(db).seen(7)).toBe(false);
-    expect(handledUpdates(db).next()).toBe(1);
+    expect(await handledUpdates(db).prune(now - HANDLED_UPDATES_KEPT_MS)).toBe(1);
+    expect(await handledUpdates(db).seen(7)).toBe(false);
+    expect(await handledUpdates(db).next()).toBe(1);
   });
 });

@@ -56,7 +56,9 @@ describe('creating a ticket', () => {
       { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'staff.files', channel: 'telegram' },
     ]);
-    expect((await createTicket(w.ctx, w.as.clientB, { channel: 'email', description: 'VPN' })).number).toBe(1002);
+    expect((await createTicket(w.ctx, w.as.clientB, { channel: 'email', description: 'VPN' })).number).toBe(
+      1002,
+    );
   });
 
   it('lets staff register a phone call for a client, who then hears about it', async () => {
@@ -73,23 +75,27 @@ describe('creating a ticket', () => {
     ]);
   });
 
-  it('refuses a client filing for someone else', () => {
+  it('refuses a client filing for someone else', async () => {
     const w = makeWorld();
-    await expect(createTicket(w.ctx, w.as.clientA, { channel: 'web', requesterId: w.ids.clientA2, description: 'x' }),
+    await expect(
+      createTicket(w.ctx, w.as.clientA, { channel: 'web', requesterId: w.ids.clientA2, description: 'x' }),
     ).rejects.toThrow(ForbiddenError);
     expect(counts(w).tickets).toBe(0);
   });
 
   it('takes a request from someone unknown, with no company, on the fallback policy', async () => {
     const w = makeWorld();
-    const t = await createTicket(w.ctx, w.as.stranger, { channel: 'telegram', description: 'Who do I call?' });
+    const t = await createTicket(w.ctx, w.as.stranger, {
+      channel: 'telegram',
+      description: 'Who do I call?',
+    });
     expect(t.companyId).toBeNull();
     expect(t.contractId).toBeNull();
     const created = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).get();
     expect(created?.data).toMatchObject({ verified: false });
   });
 
-  it('rejects bad input with a clear error and writes nothing', () => {
+  it('rejects bad input with a clear error and writes nothing', async () => {
     const w = makeWorld();
     const bad: [unknown, RegExp][] = [
       [{ channel: 'telegram', description: '' }, /description/],
@@ -114,7 +120,8 @@ describe('creating a ticket', () => {
     await expect(createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x' })).rejects.toThrow(
       InvalidInputError,
     );
-    await expect(createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x', requesterId: 9999 }),
+    await expect(
+      createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x', requesterId: 9999 }),
     ).rejects.toThrow(NotFoundError);
     expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
   });
@@ -132,7 +139,8 @@ describe('a failed step leaves no partial rows', () => {
   it('in a creation whose notice cannot be queued', async () => {
     const w = makeWorld();
     const restore = failOn(w, 'outbox');
-    await expect(createTicket(w.ctx, w.as.clientA, {
+    await expect(
+      createTicket(w.ctx, w.as.clientA, {
         channel: 'telegram',
         description: 'x',
         attachments: [{ kind: 'document', telegramFileId: 'BQAD' }],
@@ -141,7 +149,9 @@ describe('a failed step leaves no partial rows', () => {
     expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
     restore();
     // No number was used up by the failed attempt.
-    expect((await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' })).number).toBe(1001);
+    expect((await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' })).number).toBe(
+      1001,
+    );
   });
 
   it('in a lifecycle move whose event cannot be written', async () => {
@@ -150,7 +160,9 @@ describe('a failed step leaves no partial rows', () => {
     const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
     const rows = counts(w);
     const restore = failOn(w, 'ticket_events');
-    await expect(act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' })).rejects.toThrow(/disk on fire/);
+    await expect(act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' })).rejects.toThrow(
+      /disk on fire/,
+    );
     expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
     expect(counts(w)).toEqual(rows);
     restore();
@@ -164,7 +176,8 @@ describe('a failed step leaves no partial rows', () => {
     const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
     const rows = counts(w);
     const restore = failOn(w, 'outbox');
-    await expect(addComment(w.ctx, w.as.clientA, t.id, {
+    await expect(
+      addComment(w.ctx, w.as.clientA, t.id, {
         body: 'This one',
         attachments: [{ kind: 'photo', telegramFileId: 'p' }],
       }),
@@ -207,7 +220,10 @@ describe('who is notified', () => {
   it('sends an escalation to the 2nd line and the requester', async () => {
     const w = makeWorld();
     const t = await worked(w);
-    const { eventId } = await act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Core switch' });
+    const { eventId } = await act(w.ctx, w.as.line1, t.id, {
+      action: 'escalate_line2',
+      reason: 'Core switch',
+    });
     expect(notices(w, eventId)).toEqual([
       { to: w.ids.clientA, kind: 'requester.escalate_line2', channel: 'telegram' },
       { to: w.ids.line2, kind: 'line.escalate_line2', channel: 'telegram' },

@@ -2,7 +2,7 @@
 // month in the reports (answer and resolution times that are not zero, some SLA misses, escalations,
 // visits, ratings mostly 4–5), keep every ticket's story in order and inside its calendar's working
 // hours, keep the demo people the sandbox and the tests rely on, and be the same every time.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../core/context.ts';
 import { CHANNELS, ManualClock, PRIORITIES } from '../core/model.ts';
 import { SYSTEM } from '../core/permissions.ts';
@@ -17,10 +17,10 @@ const DAY = 86_400_000;
 /** A Wednesday afternoon in Moscow, a Sunday night, and a Monday just after nine. */
 const NOWS = ['2026-11-25T12:00:00Z', '2026-11-29T21:30:00Z', '2026-11-30T06:05:00Z'].map(Date.parse);
 
-function seeded(now: number) {
+async function seeded(now: number) {
   const db = openDatabase(':memory:');
   const started = performance.now();
-  const ids = seedDemo(db, now);
+  const ids = await seedDemo(db, now);
   const ms = performance.now() - started;
   const ctx = createContext(db, new ManualClock(now));
   const all = <T>(sql: string, ...params: unknown[]) => db.$client.prepare(sql).all(...params) as T[];
@@ -33,6 +33,8 @@ function seeded(now: number) {
   return { db, ctx, ids, ms, tickets, events };
 }
 
+type Seeded = Awaited<ReturnType<typeof seeded>>;
+
 const camel = (row: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(row).map(([k, v]) => [k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]),
@@ -41,8 +43,16 @@ const camel = (row: Record<string, unknown>) =>
 describe.each(NOWS.map((now) => [new Date(now).toISOString(), now] as const))(
   'the demo seeded at %s',
   (_, now) => {
-    const { ctx, ids, ms, tickets, events } = seeded(now);
-    const companyIds = [...new Set(tickets.map((t) => t.companyId).filter((id) => id !== null))].sort();
+    let ctx: Seeded['ctx'];
+    let ids: Seeded['ids'];
+    let ms: Seeded['ms'];
+    let tickets: Seeded['tickets'];
+    let events: Seeded['events'];
+    let companyIds: number[];
+    beforeAll(async () => {
+      ({ ctx, ids, ms, tickets, events } = await seeded(now));
+      companyIds = [...new Set(tickets.map((t) => t.companyId).filter((id) => id !== null))].sort();
+    });
 
     it('is a month of requests from both companies, every channel, category and priority', () => {
       expect(tickets.length).toBeGreaterThanOrEqual(60);
@@ -175,8 +185,8 @@ describe.each(NOWS.map((now) => [new Date(now).toISOString(), now] as const))(
   },
 );
 
-it('is the same demo every time it is seeded for the same moment', () => {
+it('is the same demo every time it is seeded for the same moment', async () => {
   const now = NOWS[0] as number;
-  const strip = ({ tickets, events }: ReturnType<typeof seeded>) => ({ tickets, events });
-  expect(strip(seeded(now))).toEqual(strip(seeded(now)));
+  const strip = ({ tickets, events }: Seeded) => ({ tickets, events });
+  expect(strip(await seeded(now))).toEqual(strip(await seeded(now)));
 });

@@ -1,12 +1,12 @@
 // A small, fully known world for core tests: two client companies on different contracts and calendars
 // (Moscow business hours with a holiday; 24/7), the categories, and one person of every role.
 
-import { loadActor } from '../core/actors.ts';
 import { workWeek } from '../core/calendar/business-calendar.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { ManualClock, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix, type SlaTargets } from '../core/sla-policy.ts';
+import { statements } from '../core/statements.ts';
 import { type Db, openDatabase } from '../db/connection.ts';
 import {
   businessCalendars,
@@ -141,9 +141,18 @@ export function makeWorld(options: WorldOptions = {}): World {
     admin: person('Admin', 'admin', null),
     stranger: person('Stranger', null, null),
   };
-  const as = Object.fromEntries(
-    Object.entries(ids).map(async ([k, id]) => [k, await loadActor(db, id)]),
-  ) as Record<PersonKey, Actor>;
+  // As core's loadActor reads them, but at once: the world is made before anything else runs on its store,
+  // so a plain read is what the awaited one would give, and makeWorld stays synchronous for its callers.
+  const q = statements(db);
+  const actor = (personId: number): Actor => ({
+    kind: 'person',
+    personId,
+    memberships: q.membershipsOf.all({ personId }),
+  });
+  const as = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, actor(id)])) as Record<
+    PersonKey,
+    Actor
+  >;
   return {
     ctx: createContext(db, clock),
     clock,

@@ -206,7 +206,7 @@ describe('GET /healthz', () => {
       expect(r.status).toBe(503);
       expect(r.body.checks.scheduler.ok).toBe(false);
 
-      scheduler.sweepNow();
+      await scheduler.sweepNow();
       r = await health(w.ctx, sources);
       expect(r.status).toBe(200);
       expect(r.body.checks.scheduler.lastRunAt).toBe(new Date(w.clock.now()).toISOString());

@@ -16,7 +16,7 @@ import { type DovecotServer, dovecotAvailable, startDovecot } from './support/do
 import { buildMail } from './support/mail-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tgdesk-mail-imap-'));
-const until = (check: () => void) => vi.waitFor(check, { timeout: 30_000, interval: 50 });
+const until = (check: () => void | Promise<void>) => vi.waitFor(check, { timeout: 30_000, interval: 50 });
 
 async function seenUids(dovecot: DovecotServer, user: string): Promise<number[]> {
   return dovecot.withClient(user, async (client) => {

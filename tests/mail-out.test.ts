@@ -7,7 +7,7 @@ import { createServer, type Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor } from '../core/actors.ts';
 import { refOf, rememberRef } from '../core/intake/message-refs.ts';
 import { ACTIONS } from '../core/lifecycle.ts';
@@ -169,10 +169,13 @@ const rowOf = (w: World, id: number) => w.ctx.db.select().from(outbox).where(eq(
 
 const POLL = { timeout: 10_000, interval: 20 };
 
-describe('notice wording', async () => {
+describe('notice wording', () => {
   const w = makeWorld();
   const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-  const ticket = await fileFor(w, requester, 'Wi-Fi is down in the meeting room\nSince this morning');
+  let ticket: Awaited<ReturnType<typeof fileFor>>;
+  beforeAll(async () => {
+    ticket = await fileFor(w, requester, 'Wi-Fi is down in the meeting room\nSince this morning');
+  });
   const row = (kind: string, payload: Record<string, unknown> = {}): OutboxRow => ({
     id: 1,
     createdAt: 0,
@@ -272,7 +275,7 @@ describe('notice wording', async () => {
     }
   });
 
-  it('refuses kinds it cannot word, so the sender makes them dead letters', () => {
+  it('refuses kinds it cannot word, so the sender makes them dead letters', async () => {
     const t = translator('ru');
     for (const kind of [
       'staff.files',
@@ -357,8 +360,20 @@ describe('the mail sender', () => {
     const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
     const ticket = await fileFor(w, requester);
     // The client wrote to us before about it: our mail answers that thread.
-    await rememberRef(w.ctx.db, 'email', 'first.mail@alpha.example', { ticketId: ticket.id, direction: 'in' }, 1);
-    await rememberRef(w.ctx.db, 'email', 'second.mail@alpha.example', { ticketId: ticket.id, direction: 'in' }, 2);
+    await rememberRef(
+      w.ctx.db,
+      'email',
+      'first.mail@alpha.example',
+      { ticketId: ticket.id, direction: 'in' },
+      1,
+    );
+    await rememberRef(
+      w.ctx.db,
+      'email',
+      'second.mail@alpha.example',
+      { ticketId: ticket.id, direction: 'in' },
+      2,
+    );
     const [row] = rows(w);
     expect(row?.kind).toBe('requester.created');
     const { log } = await startSender(w, smtp.port);
@@ -385,7 +400,10 @@ describe('the mail sender', () => {
     expect(mail.html).toContain(`https://desk.example/app?ticket=${ticket.id}`);
 
     await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
-    expect(await refOf(w.ctx.db, 'email', messageId)).toMatchObject({ ticketId: ticket.id, direction: 'out' });
+    expect(await refOf(w.ctx.db, 'email', messageId)).toMatchObject({
+      ticketId: ticket.id,
+      direction: 'out',
+    });
 
     // The next notice answers our own mail, the thread grown by one.
     await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
@@ -409,7 +427,10 @@ describe('the mail sender', () => {
     const ann = mailPerson(w, 'Ann', 'ann@alpha.example', 'en');
     const ticket = await fileFor(w, ann, 'Laptop does not boot');
     await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
-    await act(w.ctx, w.as.line1, ticket.id, { action: 'ask_customer', question: 'Does the power LED light up?' });
+    await act(w.ctx, w.as.line1, ticket.id, {
+      action: 'ask_customer',
+      question: 'Does the power LED light up?',
+    });
     await startSender(w, smtp.port);
 
     await expect.poll(() => smtp.received.length, POLL).toBe(3);

@@ -37,9 +37,9 @@ const ENV = {
 };
 
 /** The issues' paths of an InvalidInputError thrown by fn. */
-function issuePaths(fn: () => unknown): string[] {
+async function issuePaths(fn: () => Promise<unknown>): Promise<string[]> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     expect(JSON.stringify(error.details)).not.toMatch(/Secret/);
@@ -54,19 +54,25 @@ describe('the desk mail settings (core)', () => {
   it('are checked as the environment is: URL kinds, a user for a mailbox, From an address, From with SMTP', async () => {
     const w = makeWorld();
     const resolve = (input: unknown) => async () => await resolveMailSettings(w.ctx, w.as.admin, input);
-    expect(issuePaths(resolve({ mailboxes: ['http://a:b@mail.x.ru/INBOX'] }))).toEqual(['mailboxes.0']);
-    expect(issuePaths(resolve({ mailboxes: [`imap://mail.x.ru/INBOX`] }))).toEqual(['mailboxes.0']);
-    expect(issuePaths(resolve({ mailboxes: [BOX, 'imaps://'] }))).toEqual(['mailboxes.1']);
-    expect(issuePaths(resolve({ smtp: 'smtp://', from: FROM }))).toEqual(['smtp']);
-    expect(issuePaths(resolve({ smtp: SMTP, from: 'not an address' }))).toEqual(['from']);
-    expect(issuePaths(resolve({ smtp: SMTP }))).toEqual(['from']);
-    expect(issuePaths(resolve({ mailboxes: [BOX, BOX.replace('INBOX', '')] }))).toEqual(['mailboxes.1']);
-    expect(issuePaths(resolve({ mailboxes: 'imap://a:b@x' }))).toEqual(['mailboxes']);
+    expect(await issuePaths(resolve({ mailboxes: ['http://a:b@mail.x.ru/INBOX'] }))).toEqual(['mailboxes.0']);
+    expect(await issuePaths(resolve({ mailboxes: [`imap://mail.x.ru/INBOX`] }))).toEqual(['mailboxes.0']);
+    expect(await issuePaths(resolve({ mailboxes: [BOX, 'imaps://'] }))).toEqual(['mailboxes.1']);
+    expect(await issuePaths(resolve({ smtp: 'smtp://', from: FROM }))).toEqual(['smtp']);
+    expect(await issuePaths(resolve({ smtp: SMTP, from: 'not an address' }))).toEqual(['from']);
+    expect(await issuePaths(resolve({ smtp: SMTP }))).toEqual(['from']);
+    expect(await issuePaths(resolve({ mailboxes: [BOX, BOX.replace('INBOX', '')] }))).toEqual([
+      'mailboxes.1',
+    ]);
+    expect(await issuePaths(resolve({ mailboxes: 'imap://a:b@x' }))).toEqual(['mailboxes']);
     expect(
-      issuePaths(resolve({ mailboxes: Array.from({ length: 11 }, (_, i) => BOX.replace('INBOX', `F${i}`)) })),
+      await issuePaths(
+        resolve({ mailboxes: Array.from({ length: 11 }, (_, i) => BOX.replace('INBOX', `F${i}`)) }),
+      ),
     ).toEqual(['mailboxes']);
     // A mailbox new to the desk needs its password; an SMTP server without a login needs none.
-    expect(issuePaths(resolve({ mailboxes: ['imap://support@mail.x.ru/INBOX'] }))).toEqual(['mailboxes.0']);
+    expect(await issuePaths(resolve({ mailboxes: ['imap://support@mail.x.ru/INBOX'] }))).toEqual([
+      'mailboxes.0',
+    ]);
     expect(await resolve({ smtp: 'smtp://relay.x.ru:25', from: 'desk@x.ru' })()).toEqual({
       mailboxes: [],
       smtpUrl: 'smtp://relay.x.ru:25',
@@ -104,7 +110,7 @@ describe('the desk mail settings (core)', () => {
     });
     // Another user, or another server, is another account: its password must be typed.
     expect(
-      issuePaths(
+      await issuePaths(
         async () =>
           await saveMailSettings(w.ctx, w.as.admin, {
             mailboxes: [

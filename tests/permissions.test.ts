@@ -69,7 +69,8 @@ describe.each(Object.keys(SEES) as PersonKey[])('%s', (person) => {
 
   it('opens exactly the tickets they may see; others do not exist for them', async () => {
     for (const key of Object.keys(ids) as TicketKey[]) {
-      if (visible.includes(key)) expect((await getTicket(w.ctx, w.as[person], ids[key])).ticket.id).toBe(ids[key]);
+      if (visible.includes(key))
+        expect((await getTicket(w.ctx, w.as[person], ids[key])).ticket.id).toBe(ids[key]);
       else await expect(getTicket(w.ctx, w.as[person], ids[key]), key).rejects.toThrow(NotFoundError);
     }
   });
@@ -106,7 +107,7 @@ describe.each(Object.keys(SEES) as PersonKey[])('%s', (person) => {
 });
 
 describe('writing through the same rules', () => {
-  it('refuses internal notes from clients and comments on tickets they cannot see', () => {
+  it('refuses internal notes from clients and comments on tickets they cannot see', async () => {
     await expect(addComment(w.ctx, w.as.clientA, ids.ownA, { body: 'psst', internal: true })).rejects.toThrow(
       ForbiddenError,
     );
@@ -126,7 +127,9 @@ describe('writing through the same rules', () => {
     await expect(buildReport(w.ctx, w.as.managerA, { companyId: w.companyB, ...period })).rejects.toThrow(
       ForbiddenError,
     );
-    await expect(buildReport(w.ctx, w.as.managerA, { companyId: null, ...period })).rejects.toThrow(ForbiddenError);
+    await expect(buildReport(w.ctx, w.as.managerA, { companyId: null, ...period })).rejects.toThrow(
+      ForbiddenError,
+    );
     await expect(buildReport(w.ctx, w.as.clientA, { companyId: w.companyA, ...period })).rejects.toThrow(
       ForbiddenError,
     );
@@ -150,7 +153,9 @@ describe('a request opened in a company group', () => {
     expect(colleague.roles).toEqual(['colleague']);
     expect(allowedActions(g.as.clientA2, colleague.ticket)).toEqual([]);
     await addComment(g.ctx, g.as.clientA2, fromGroup.id, { body: 'Me too' });
-    await expect(act(g.ctx, g.as.clientA2, fromGroup.id, { action: 'cancel', reason: 'no' })).rejects.toThrow();
+    await expect(
+      act(g.ctx, g.as.clientA2, fromGroup.id, { action: 'cancel', reason: 'no' }),
+    ).rejects.toThrow();
     // Not the requester's private chat, not another company.
     await expect(getTicket(g.ctx, g.as.clientA2, fromChat.id)).rejects.toThrow(NotFoundError);
     await expect(getTicket(g.ctx, g.as.clientB, fromGroup.id)).rejects.toThrow(NotFoundError);

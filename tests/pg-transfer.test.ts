@@ -56,7 +56,7 @@ describe.skipIf(!postgresAvailable())('moving a store from SQLite to PostgreSQL'
     server = await startPostgres();
     dir = mkdtempSync(join(tmpdir(), 'tgdesk-pg-transfer-'));
     const db = openDatabase(join(dir, 'desk.sqlite'));
-    seedDemo(db, Date.UTC(2026, 5, 15, 9));
+    await seedDemo(db, Date.UTC(2026, 5, 15, 9));
     sqlite = db.$client;
     file = join(dir, 'desk.tgstore');
     exportStore(sqlite, file, Date.now());

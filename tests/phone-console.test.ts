@@ -19,9 +19,9 @@ function withPhones(w: World): World {
   return w;
 }
 
-const issuePaths = (fn: () => unknown): unknown[] => {
+const issuePaths = async (fn: () => unknown): Promise<unknown[]> => {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof InvalidInputError)
       return (e.details.issues as { path: unknown[] }[]).map((i) => i.path.join('.'));
@@ -60,7 +60,7 @@ describe('parsePhoneInput', () => {
     }
   });
 
-  it('says what is wrong with what is not a number', () => {
+  it('says what is wrong with what is not a number', async () => {
     for (const raw of [
       '',
       '   ',
@@ -70,10 +70,7 @@ describe('parsePhoneInput', () => {
       '1'.repeat(65),
       '8 916 123-45-67 доб. абв',
     ]) {
-      expect(
-        issuePaths(() => parsePhoneInput(raw)),
-        raw,
-      ).toEqual(['number']);
+      expect(await issuePaths(() => parsePhoneInput(raw)), raw).toEqual(['number']);
     }
   });
 
@@ -133,7 +130,7 @@ describe('the caller card', () => {
     });
   });
 
-  it('is for the 1st line, supervisors and admins only', () => {
+  it('is for the 1st line, supervisors and admins only', async () => {
     const w = withPhones(makeWorld());
     for (const who of ['clientA', 'managerA', 'line2', 'field', 'stranger'] as const) {
       await expect(lookUpCaller(w.ctx, w.as[who], CLIENT_A_PHONE), who).rejects.toThrow(/1st line/);
@@ -200,14 +197,14 @@ describe('filing a call', () => {
     expect(card.openTickets.map((t) => t.id)).toEqual([filed.ticket.id]);
   });
 
-  it('leaves no contact behind when the request cannot be filed', () => {
+  it('leaves no contact behind when the request cannot be filed', async () => {
     const w = makeWorld();
     const before = storeSnapshot(w.ctx.db);
     // The rollback is the transaction's: a contact is made, then the request fails in core.
     const bad = { number: '+79265554433', name: 'Пётр', companyId: w.companyB, ...request };
-    await expect(fileCall(w.ctx, w.as.line1, bad, [{ kind: 'photo', storagePath: 'x'.repeat(600) }])).rejects.toThrow(
-      InvalidInputError,
-    );
+    await expect(
+      fileCall(w.ctx, w.as.line1, bad, [{ kind: 'photo', storagePath: 'x'.repeat(600) }]),
+    ).rejects.toThrow(InvalidInputError);
     expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 
@@ -251,7 +248,7 @@ describe('filing a call', () => {
     ];
     for (const [input, paths] of cases) {
       expect(
-        issuePaths(async () => await fileCall(w.ctx, w.as.line1, input as never)),
+        await issuePaths(async () => await fileCall(w.ctx, w.as.line1, input as never)),
         JSON.stringify(input),
       ).toEqual(paths);
     }

@@ -110,7 +110,7 @@ describe('report series', () => {
     expect(quarter.days).toHaveLength(14);
   });
 
-  it('is refused to clients and to managers of another company, and checks its input', () => {
+  it('is refused to clients and to managers of another company, and checks its input', async () => {
     const w = makeWorld();
     const q = { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2), timeZone: 'UTC' };
     await expect(reportSeries(w.ctx, w.as.clientA, { ...q, companyId: w.companyA }, 'en')).rejects.toThrow(

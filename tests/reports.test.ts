@@ -1,5 +1,5 @@
 // Reports over a hand-built data set. Every expected figure is computed by hand in the comments.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors.ts';
 import { exportTicketsCsv, reportCsv } from '../core/exports.ts';
 import type { Priority, Status } from '../core/model.ts';
@@ -141,9 +141,12 @@ function world(): World {
   return w;
 }
 
-describe('a company report for a quarter', async () => {
+describe('a company report for a quarter', () => {
   const w = world();
-  const r = await buildReport(w.ctx, w.as.managerA, { companyId: w.companyA, ...Q4 });
+  let r: Awaited<ReturnType<typeof buildReport>>;
+  beforeAll(async () => {
+    r = await buildReport(w.ctx, w.as.managerA, { companyId: w.companyA, ...Q4 });
+  });
 
   it('counts tickets by status, priority, channel and category', () => {
     expect(r.total).toBe(8);
@@ -212,11 +215,12 @@ describe('a company report for a quarter', async () => {
     expect(all.firstResponse).toMatchObject({ decided: 7, met: 5 });
   });
 
-  it('rejects a bad period', () => {
+  it('rejects a bad period', async () => {
     await expect(buildReport(w.ctx, SYSTEM, { companyId: null, from: Q4.to, to: Q4.from })).rejects.toThrow(
       InvalidInputError,
     );
-    await expect(buildReport(w.ctx, SYSTEM, { companyId: null, from: Date.UTC(2000, 0, 1), to: Date.UTC(2010, 0, 2) }),
+    await expect(
+      buildReport(w.ctx, SYSTEM, { companyId: null, from: Date.UTC(2000, 0, 1), to: Date.UTC(2010, 0, 2) }),
     ).rejects.toThrow(/five years/);
   });
 

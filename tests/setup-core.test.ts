@@ -76,7 +76,7 @@ describe('the defaults of a fresh store', () => {
     expect(new Date(ticket.firstResponseDueAt).toISOString()).toBe('2027-05-04T14:00:00.000Z');
   });
 
-  it('refuse an unknown time zone', () => {
+  it('refuse an unknown time zone', async () => {
     const { ctx } = freshDesk();
     await expect(applyDefaults(ctx, { timeZone: 'Mars/Olympus' })).rejects.toThrow(/time zone/);
     expect(ctx.db.select().from(categories).all()).toHaveLength(0);
@@ -91,7 +91,9 @@ describe('the first admin', () => {
     const stored = ctx.db.select().from(deskSettings).all();
     expect(JSON.stringify(stored)).not.toContain(code?.payload.slice(6));
     const admin = await redeemSetupCode(ctx, profile(101), code?.payload ?? '');
-    expect(await loadActor(ctx.db, admin.id)).toMatchObject({ memberships: [{ role: 'admin', companyId: null }] });
+    expect(await loadActor(ctx.db, admin.id)).toMatchObject({
+      memberships: [{ role: 'admin', companyId: null }],
+    });
     // Repeated by the same person (a re-delivered update): still the admin, nothing added.
     expect((await redeemSetupCode(ctx, profile(101), code?.payload ?? '')).id).toBe(admin.id);
     expect(ctx.db.select().from(memberships).all()).toHaveLength(1);
@@ -137,10 +139,12 @@ describe('the first admin', () => {
     expect(await issueSetupCode(ctx)).toBeNull();
   });
 
-  it('is the only way to an admin without an admin: invites and roles need one', () => {
+  it('is the only way to an admin without an admin: invites and roles need one', async () => {
     const { ctx } = freshDesk();
     const someone = ctx.db.insert(people).values({ name: 'X', createdAt: 0 }).returning().get();
-    await expect(createInvite(ctx, await loadActor(ctx.db, someone.id), { role: 'admin' })).rejects.toThrow(ForbiddenError);
+    await expect(createInvite(ctx, await loadActor(ctx.db, someone.id), { role: 'admin' })).rejects.toThrow(
+      ForbiddenError,
+    );
   });
 });
 
@@ -160,7 +164,9 @@ describe('the desk profile and the checklist', () => {
         .where(eq(businessCalendars.id, fallback?.calendarId ?? 0))
         .get()?.timeZone,
     ).toBe('Asia/Omsk');
-    await expect(updateDeskProfile(ctx, SYSTEM, { timeZone: 'Nowhere/City' })).rejects.toThrow(InvalidInputError);
+    await expect(updateDeskProfile(ctx, SYSTEM, { timeZone: 'Nowhere/City' })).rejects.toThrow(
+      InvalidInputError,
+    );
     await expect(updateDeskProfile(ctx, SYSTEM, { name: '' })).rejects.toThrow(InvalidInputError);
     expect(await deskProfile(ctx)).toEqual({ name: 'Альфа', timeZone: 'Asia/Omsk' });
     const checklist = await setupChecklist(ctx, SYSTEM, { miniAppUrl: 'https://desk.example.org/' });

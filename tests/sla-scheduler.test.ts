@@ -90,11 +90,11 @@ async function sweepAround(w: World, iso: string) {
 }
 
 /** The same store and clock, with a policy book that runs `hook` whenever a policy is asked for. */
-function withPolicyHook(w: World, hook: (contractId: number | null) => void): DeskContext {
+function withPolicyHook(w: World, hook: (contractId: number | null) => void | Promise<void>): DeskContext {
   const book = w.ctx.policies;
   const policies = Object.create(book) as PolicyBook;
   policies.forContract = async (contractId) => {
-    hook(contractId);
+    await hook(contractId);
     return await book.forContract(contractId);
   };
   return { ...w.ctx, policies };
@@ -464,21 +464,21 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
     expect(onChange).not.toHaveBeenCalled();
 
     w.clock.set('2026-11-09T10:45:00+03:00'); // the first-response warning is due
-    vi.advanceTimersByTime(999);
+    await vi.advanceTimersByTimeAsync(999);
     expect(onChange).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(onChange).toHaveBeenLastCalledWith({ warnings: 1, breaches: 0, autoClosed: 0 });
-    vi.advanceTimersByTime(5000); // five quiet sweeps
+    await vi.advanceTimersByTimeAsync(5000); // five quiet sweeps
     expect(onChange).toHaveBeenCalledTimes(1);
 
     await scheduler.stop();
     w.clock.set('2026-11-09T11:00:00+03:00'); // the breach is due, but nobody sweeps any more
-    vi.advanceTimersByTime(5000);
+    await vi.advanceTimersByTimeAsync(5000);
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(slaEvents(w, t.id)).toHaveLength(1);
     // A sweep by hand still works.
-    expect(scheduler.sweepNow()).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
+    expect(await scheduler.sweepNow()).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
     expect(onChange).toHaveBeenCalledTimes(2);
   });
 
@@ -504,7 +504,7 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
     expect(onChange).not.toHaveBeenCalled();
 
     broken = false;
-    vi.advanceTimersByTime(1000);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(onChange).toHaveBeenCalledWith({ warnings: 1, breaches: 0, autoClosed: 0 });
     expect(slaEvents(w, t.id)).toHaveLength(1);
     expect(onError).toHaveBeenCalledTimes(1);
@@ -529,10 +529,10 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
       },
     });
     w.clock.set('2026-11-09T10:45:00+03:00');
-    vi.advanceTimersByTime(1000);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(onError).toHaveBeenCalledWith(new Error('notifier gone'));
     w.clock.set('2026-11-09T11:00:00+03:00');
-    vi.advanceTimersByTime(1000);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(calls).toBe(2);
     expect(stopped).toBeInstanceOf(Promise);
     await stopped;

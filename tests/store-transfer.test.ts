@@ -77,16 +77,16 @@ const totalRows = (sqlite: Database.Database) =>
     0,
   );
 
-function demoStore() {
+async function demoStore() {
   const db = openDatabase(join(dir, 'old.sqlite'));
-  seedDemo(db, Date.UTC(2026, 5, 15, 9));
+  await seedDemo(db, Date.UTC(2026, 5, 15, 9));
   fillEmptyTables(db.$client);
   return db.$client;
 }
 
 describe('moving a store', () => {
   it('brings every row of every table over, the derived summary rebuilt alike', async () => {
-    const old = demoStore();
+    const old = await demoStore();
     const file = join(dir, 'desk.tgstore');
     const exported = exportStore(old, file, Date.now());
     const moved = openDatabase(join(dir, 'new.sqlite')).$client;
@@ -108,7 +108,7 @@ describe('moving a store', () => {
   });
 
   it('refuses a store that is not empty, and leaves it as it was', async () => {
-    const old = demoStore();
+    const old = await demoStore();
     const file = join(dir, 'desk.tgstore');
     exportStore(old, file, Date.now());
     const before = totalRows(old);
@@ -117,7 +117,7 @@ describe('moving a store', () => {
   });
 
   it('refuses a file cut short, damaged, or breaking a reference, importing nothing', async () => {
-    const old = demoStore();
+    const old = await demoStore();
     const file = join(dir, 'desk.tgstore');
     exportStore(old, file, Date.now());
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -153,8 +153,8 @@ describe('moving a store', () => {
     }
   });
 
-  it('works as the commands a newcomer runs: export-store, then import-store into a new file', () => {
-    const old = demoStore();
+  it('works as the commands a newcomer runs: export-store, then import-store into a new file', async () => {
+    const old = await demoStore();
     old.close();
     const file = join(dir, 'desk.tgstore');
     const run = (script: string, databasePath: string, ...args: string[]) =>

@@ -59,7 +59,7 @@ describe('the demo seed', () => {
     const db = openDatabase(':memory:');
     expect(isEmpty(db)).toBe(true);
     const now = Date.parse('2026-11-25T12:00:00Z');
-    seedDemo(db, now);
+    await seedDemo(db, now);
     expect(isEmpty(db)).toBe(false);
     const q = (sql: string) => db.$client.prepare(sql).all();
     expect(q('select distinct calendar_id from contracts where company_id is not null')).toHaveLength(2);

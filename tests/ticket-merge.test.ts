@@ -64,12 +64,12 @@ describe('joining a ticket into another', () => {
     const done = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Done' });
     await act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
     const before = storeSnapshot(w.ctx.db);
-    const refused = (f: () => unknown) => expect(f).toThrow(DeskError);
-    refused(async () => await mergeTickets(w.ctx, w.as.clientA, a2.id, a1.id, reason));
-    refused(async () => await mergeTickets(w.ctx, w.as.line1, b.id, a1.id, reason));
-    refused(async () => await mergeTickets(w.ctx, w.as.line1, a2.id, done.id, reason));
-    refused(async () => await mergeTickets(w.ctx, w.as.line1, a1.id, a1.id, reason));
-    refused(async () => await mergeTickets(w.ctx, w.as.line1, a1.id, 99_999, reason));
+    const refused = async (f: () => Promise<unknown>) => await expect(f()).rejects.toThrow(DeskError);
+    await refused(async () => await mergeTickets(w.ctx, w.as.clientA, a2.id, a1.id, reason));
+    await refused(async () => await mergeTickets(w.ctx, w.as.line1, b.id, a1.id, reason));
+    await refused(async () => await mergeTickets(w.ctx, w.as.line1, a2.id, done.id, reason));
+    await refused(async () => await mergeTickets(w.ctx, w.as.line1, a1.id, a1.id, reason));
+    await refused(async () => await mergeTickets(w.ctx, w.as.line1, a1.id, 99_999, reason));
     expect(storeSnapshot(w.ctx.db)).toBe(before);
   });
 });

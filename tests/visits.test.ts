@@ -240,8 +240,8 @@ describe('visit times the client picks', () => {
       const before = snapshot(w, t.id);
       const otherBefore = snapshot(w, other.id);
       const attempt = async () => await act(w.ctx, w.as.clientA, t.id, { action: 'pick_visit', slotId });
-      expect(attempt, `slot ${slotId}`).toThrow(type);
-      expect(attempt, `slot ${slotId}`).toThrow(message);
+      await expect(attempt(), `slot ${slotId}`).rejects.toThrow(type);
+      await expect(attempt(), `slot ${slotId}`).rejects.toThrow(message);
       expect(snapshot(w, t.id), `slot ${slotId}`).toEqual(before);
       expect(snapshot(w, other.id), `slot ${slotId}`).toEqual(otherBefore);
     }
@@ -547,7 +547,7 @@ describe('canned replies', () => {
   it('come with the demo: four Russian classics', async () => {
     const db = openDatabase(':memory:');
     const now = Date.parse('2026-11-25T12:00:00Z');
-    seedDemo(db, now);
+    await seedDemo(db, now);
     const replies = await listCannedReplies(createContext(db, new ManualClock(now)), SYSTEM);
     expect(replies).toHaveLength(4);
     expect(replies.map((r) => r.title)).toEqual([

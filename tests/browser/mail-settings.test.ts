@@ -32,10 +32,15 @@ afterAll(async () => {
 
 /** A desk whose Mail section lists what the settings name, as the running channel would. */
 async function deskWithSettings(world: World, environment?: Parameters<typeof mailSettingsView>[2]) {
-  const reload = vi.fn(async () => {});
+  // Read again on each reload, as the running channel does (the server awaits the reload before it answers).
+  const read = async () => (await mailSettingsView(world.ctx, SYSTEM, environment)).mailboxes;
+  let mailboxes = await read();
+  const reload = vi.fn(async () => {
+    mailboxes = await read();
+  });
   const desk = await startDesk(world, {
     mail: {
-      mailboxes: async () => (await mailSettingsView(world.ctx, SYSTEM, environment)).mailboxes,
+      mailboxes: () => mailboxes,
       ownAddresses: [],
       reload,
       ...(environment ? { environment } : {}),
