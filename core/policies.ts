@@ -37,9 +37,13 @@ export class PolicyBook {
   private byContract = new Map<number, Policy>();
   private byCompany = new Map<number | null, { id: number; startsAt: Instant; endsAt: Instant | null }[]>();
 
+  /** Moves on each invalidate: what was read before one is not kept after it (the reads are awaited). */
+  private generation = 0;
+
   constructor(private readonly db: Db) {}
 
   invalidate(): void {
+    this.generation++;
     this.byContract.clear();
     this.byCompany.clear();
   }
@@ -48,6 +52,7 @@ export class PolicyBook {
   async activeContractId(companyId: number | null, at: Instant): Promise<number | null> {
     let list = this.byCompany.get(companyId);
     if (!list) {
+      const generation = this.generation;
       list = await queryAll(
         this.db
           .select({ id: contracts.id, startsAt: contracts.startsAt, endsAt: contracts.endsAt })
@@ -55,7 +60,7 @@ export class PolicyBook {
           .where(companyId === null ? isNull(contracts.companyId) : eq(contracts.companyId, companyId))
           .orderBy(desc(contracts.startsAt)),
       );
-      this.byCompany.set(companyId, list);
+      if (generation === this.generation) this.byCompany.set(companyId, list);
     }
     // The latest contract that has started and not ended.
     return list.find((c) => c.startsAt <= at && (c.endsAt === null || c.endsAt > at))?.id ?? null;
@@ -65,6 +70,7 @@ export class PolicyBook {
     if (contractId === null) return FALLBACK_POLICY;
     const cached = this.byContract.get(contractId);
     if (cached) return cached;
+    const generation = this.generation;
     const contract = await queryOne(this.db.select().from(contracts).where(eq(contracts.id, contractId)));
     if (!contract) return FALLBACK_POLICY;
     let time = roundTheClock;
@@ -92,7 +98,7 @@ export class PolicyBook {
       timeZone,
       autoCloseBusinessDays: contract.autoCloseBusinessDays,
     };
-    this.byContract.set(contractId, policy);
+    if (generation === this.generation) this.byContract.set(contractId, policy);
     return policy;
   }
 }

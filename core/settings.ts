@@ -27,7 +27,8 @@ export async function readSetting(db: Db, key: string): Promise<string | null> {
   }
   if (!values.has(key)) {
     const row = await queryOne(db.select().from(deskSettings).where(eq(deskSettings.key, key)));
-    values.set(key, row?.value ?? null);
+    // A write that came in while this read was awaited has set the copy already, and is newer.
+    if (!values.has(key)) values.set(key, row?.value ?? null);
   }
   return values.get(key) ?? null;
 }
