@@ -84,18 +84,14 @@ export class Notifier {
     }
     clearTimeout(this.timer);
     this.draining = this.drain().finally(async () => {
-      if (this.rerun || !this.running) {
-        this.draining = undefined;
-        if (!this.running) return;
-        this.rerun = false;
-        this.poke();
-        return;
-      }
       // Still "draining" while the delay is read, so that a poke meanwhile asks for a rerun.
-      const delay = await this.nextDelay().catch((error: unknown) => {
-        this.options.onError?.(error);
-        return this.options.idleMs ?? 200;
-      });
+      const delay =
+        this.rerun || !this.running
+          ? 0
+          : await this.nextDelay().catch((error: unknown) => {
+              this.options.onError?.(error);
+              return this.options.idleMs ?? 200;
+            });
       this.draining = undefined;
       if (!this.running) return;
       if (this.rerun) {
