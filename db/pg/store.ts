@@ -1,0 +1,153 @@
+// The PostgreSQL store as core uses it: one handle, `db`, whose queries run on the right connection.
+//
+// Core runs a change as `inTransaction(ctx.db, async () => { ...queries built from ctx.db... })`: the body
+// builds its queries from the same handle it had outside, and no transaction handle is passed in. On SQLite's
+// one connection that is enough (core/transaction.ts). On PostgreSQL a transaction lives on one client taken
+// from the pool, so the handle must route: a query built inside a transaction's async context runs on that
+// transaction's client, any other on the pool. `db` here is a Proxy over the pool's drizzle database that
+// reads every property (select, insert, execute, query, $count, ...) from the innermost open transaction of
+// the current async context (AsyncLocalStorage), else from the pool's database. Drizzle's own
+// `transaction` does BEGIN/COMMIT/ROLLBACK on a pooled client and turns a nested call into a savepoint.
+//
+// The route is chosen when the query is built (when `db.select` is read), which is where core also awaits it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { migratePostgres, PG_MIGRATIONS_FOLDER } from './migrate.ts';
+import * as schema from './schema.ts';
+
+export type PgStoreDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+export type PgStoreTx = Parameters<Parameters<PgStoreDb['transaction']>[0]>[0];
+
+export interface PostgresStore {
+  /** The routing handle: on the current transaction's client inside `inPostgresTransaction`, else the pool. */
+  db: PgStoreDb;
+  pool: pg.Pool;
+  /** Ends the pool; transactions still open finish on their clients first (pg's Pool.end waits for them). */
+  close(): Promise<void>;
+}
+
+export interface PostgresStoreOptions {
+  /** Pool settings (max, idleTimeoutMillis, ...); the URL is given apart. */
+  pool?: Omit<pg.PoolConfig, 'connectionString'>;
+  migrationsFolder?: string;
+}
+
+/** One open transaction (or savepoint) of an async flow. */
+interface Frame {
+  tx: PgStoreTx;
+  /** False once the body has settled: late work started inside it must not use a client gone back to the pool. */
+  open: boolean;
+  parent: Frame | undefined;
+  /** The tail of this frame's nested transactions, which run one after another (see `nested`). */
+  tail: Promise<unknown>;
+}
+
+interface Router {
+  base: PgStoreDb;
+  // One per store: a transaction on one store from inside one on another (tests keep two) routes neither.
+  context: AsyncLocalStorage<Frame>;
+}
+
+// Both the store and its routing handle lead to the router, so core can pass either (it holds `ctx.db`).
+const routers = new WeakMap<object, Router>();
+
+/** The innermost transaction of the current async flow that is still open. */
+function openFrame(router: Router): Frame | undefined {
+  let frame = router.context.getStore();
+  while (frame && !frame.open) frame = frame.parent;
+  return frame;
+}
+
+export async function openPostgresStore(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<PostgresStore> {
+  await migratePostgres(url, options.migrationsFolder ?? PG_MIGRATIONS_FOLDER);
+  const pool = new pg.Pool({ ...options.pool, connectionString: url });
+  const base = drizzle({ client: pool, schema });
+  const router: Router = { base, context: new AsyncLocalStorage() };
+  const db = new Proxy(base, {
+    get(target, prop) {
+      // `db.transaction(fn)` on the routing handle is `inPostgresTransaction`, so its body routes as well.
+      if (prop === 'transaction') {
+        return <T>(fn: (tx: PgStoreTx) => Promise<T>, config?: PgTransactionConfig) =>
+          transact(router, fn, config);
+      }
+      const tx = openFrame(router)?.tx;
+      // A transaction has no `$client`: that one stays the pool's.
+      const source: object = tx && prop in tx ? tx : target;
+      const value: unknown = Reflect.get(source, prop);
+      // Bound, so that drizzle's methods see their own object as `this`, not the Proxy; the constructor is
+      // left alone because drizzle's `is()` reads its static entity kind.
+      return typeof value === 'function' && prop !== 'constructor' ? value.bind(source) : value;
+    },
+  });
+  const store: PostgresStore = { db, pool, close: () => pool.end() };
+  routers.set(db, router);
+  routers.set(store, router);
+  return store;
+}
+
+/**
+ * Runs `fn` in a transaction on one pooled client; queries built from the store's `db` inside it (and in
+ * whatever it awaits) run on that client. A call inside another becomes a savepoint: when it throws, only
+ * its own writes are undone and the caller may catch and go on. A throw out of the outermost call rolls
+ * everything back and rethrows the same error.
+ *
+ * The level is READ COMMITTED, set explicitly rather than left to the server's default_transaction_isolation:
+ * core has no loop retrying serialization failures (SQLSTATE 40001), which REPEATABLE READ and SERIALIZABLE
+ * raise on conflicting writes; it guards its read-modify-writes itself (ticket versions, unique keys, ON
+ * CONFLICT, row locks). A nested call runs at its transaction's level and ignores `config`.
+ */
+export function inPostgresTransaction<T>(
+  store: PostgresStore | PgStoreDb,
+  fn: (tx: PgStoreTx) => T | Promise<T>,
+  config?: PgTransactionConfig,
+): Promise<T> {
+  const router = routers.get(store);
+  if (!router) throw new Error('inPostgresTransaction: not a store made by openPostgresStore');
+  return transact(router, fn, config);
+}
+
+function transact<T>(
+  router: Router,
+  fn: (tx: PgStoreTx) => T | Promise<T>,
+  config: PgTransactionConfig | undefined,
+): Promise<T> {
+  const parent = openFrame(router);
+  if (parent) return nested(router, parent, fn);
+  return router.base.transaction(
+    (tx) => body(router, tx, undefined, fn),
+    // Explicit READ COMMITTED; see inPostgresTransaction.
+    { isolationLevel: 'read committed', ...config },
+  );
+}
+
+// A transaction is one connection: two savepoints open at once would interleave on it, and drizzle names a
+// savepoint by its depth (sp1, sp2, ...), so siblings share a name and a ROLLBACK TO would undo the wrong one.
+// Nested calls made concurrently (Promise.all inside a transaction) therefore take turns.
+function nested<T>(router: Router, parent: Frame, fn: (tx: PgStoreTx) => T | Promise<T>): Promise<T> {
+  const run = parent.tail.then(() => {
+    // Started but not awaited by a body that has since ended: its client may be back in the pool already.
+    if (!parent.open) throw new Error('inPostgresTransaction: the enclosing transaction has already ended');
+    return parent.tx.transaction((tx) => body(router, tx, parent, fn));
+  });
+  parent.tail = run.catch(() => undefined);
+  return run;
+}
+
+async function body<T>(
+  router: Router,
+  tx: PgStoreTx,
+  parent: Frame | undefined,
+  fn: (tx: PgStoreTx) => T | Promise<T>,
+): Promise<T> {
+  const frame: Frame = { tx, open: true, parent, tail: Promise.resolve() };
+  try {
+    return await router.context.run(frame, () => fn(tx));
+  } finally {
+    frame.open = false;
+  }
+}
