@@ -6,6 +6,7 @@
 import { and, asc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { preparedFor } from '../db/prepared.ts';
 import { attachments } from '../db/schema.ts';
 
 export interface NoticeFile {
@@ -45,7 +46,7 @@ function filesQuery(db: Db, ofComment: boolean) {
 
 /** Prepared once per connection: every new ticket asks for its files (staff get them with the notice). */
 const prepared = new WeakMap<
-  Db,
+  object,
   { filed: ReturnType<typeof filesQuery>; ofComment: ReturnType<typeof filesQuery> }
 >();
 
@@ -58,11 +59,10 @@ export async function filesOfEvent(
 ): Promise<NoticeFile[]> {
   const commentId = typeof payload.commentId === 'number' ? payload.commentId : null;
   if (eventType !== 'created' && !(eventType === 'comment' && commentId !== null)) return [];
-  let queries = prepared.get(db);
-  if (!queries) {
-    queries = { filed: filesQuery(db, false), ofComment: filesQuery(db, true) };
-    prepared.set(db, queries);
-  }
+  const queries = preparedFor(prepared, db, (on) => ({
+    filed: filesQuery(on, false),
+    ofComment: filesQuery(on, true),
+  }));
   return commentId === null
     ? await queryAll(queries.filed, { ticketId })
     : await queryAll(queries.ofComment, { ticketId, commentId });

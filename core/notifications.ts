@@ -130,14 +130,14 @@ export async function enqueueNotices(
   const { insertNotice } = statements(db);
   let queued = 0;
   /** One outbox row about this event; its key makes a repeated write of the same notice a no-op. */
-  const notice = (
+  const notice = async (
     recipientId: number | null,
     channel: 'telegram' | 'email' | 'staff_group',
     kind: string,
     key: string,
     extra: Record<string, unknown> = payload,
   ) => {
-    insertNotice.run({
+    await insertNotice.run({
       at,
       ticketId: ticket.id,
       eventId: event.id,
@@ -160,12 +160,12 @@ export async function enqueueNotices(
       : contactChannel(c, audience === 'requester' && ticket.channel === 'email');
     if (channel === null) continue;
     const kind = `${audience}.${event.type}`;
-    notice(personId, channel, kind, `p${personId}:${kind}`);
+    await notice(personId, channel, kind, `p${personId}:${kind}`);
     // Staff see what the client sent, not only its caption: the files follow the notice in the chat.
     if (audience !== 'requester' && channel === 'telegram') {
       files ??= fileMessages(await filesOfEvent(db, ticket.id, event.type, payload));
       for (const [i, group] of files.entries()) {
-        notice(personId, channel, FILES_NOTICE, `p${personId}:files${i}`, { files: group });
+        await notice(personId, channel, FILES_NOTICE, `p${personId}:files${i}`, { files: group });
       }
     }
   }
@@ -175,7 +175,12 @@ export async function enqueueNotices(
     const contact = await queryOne(statements(db).contact, { id: ticket.requesterId });
     const inGroup = ticket.channel === 'telegram_group';
     if (contact?.telegramUserId != null && (contact.unreachableAt === null || inGroup)) {
-      notice(ticket.requesterId, 'telegram', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
+      await notice(
+        ticket.requesterId,
+        'telegram',
+        ACCEPTED_NOTICE,
+        `p${ticket.requesterId}:${ACCEPTED_NOTICE}`,
+      );
     }
   }
   // A request that came by mail (or the web form) is answered by mail with its number and answer time,
@@ -186,10 +191,10 @@ export async function enqueueNotices(
       contact?.email != null &&
       (await mailAcknowledgementsSince(db, ticket.requesterId, at - HOUR)) < ACKS_PER_HOUR
     ) {
-      notice(ticket.requesterId, 'email', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
+      await notice(ticket.requesterId, 'email', ACCEPTED_NOTICE, `p${ticket.requesterId}:${ACCEPTED_NOTICE}`);
     }
   }
-  if ((await staffGroup(db)) !== null) notice(null, 'staff_group', `group.${event.type}`, 'group');
+  if ((await staffGroup(db)) !== null) await notice(null, 'staff_group', `group.${event.type}`, 'group');
   return queued;
 }
 

@@ -2,7 +2,9 @@
 // SQLite compiles these once per connection instead of on every call, which is most of the cost of a
 // small write. better-sqlite3 has one connection, so they run inside whatever transaction is open on it.
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { execute } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { preparedFor } from '../db/prepared.ts';
 import { categories, companies, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 import { noteNoticeQueued } from './outbox.ts';
 
@@ -136,8 +138,8 @@ function prepare(db: Db) {
 /** Every notice written counts, so the bot's notifier knows to look (core/outbox.ts). */
 function countingNotices<Q extends { run(values: Record<string, unknown>): unknown }>(query: Q) {
   return {
-    run(values: Record<string, unknown>): void {
-      query.run(values);
+    async run(values: Record<string, unknown>): Promise<void> {
+      await execute(query, values);
       noteNoticeQueued();
     },
   };
@@ -145,13 +147,8 @@ function countingNotices<Q extends { run(values: Record<string, unknown>): unkno
 
 export type Statements = ReturnType<typeof prepare>;
 
-const byConnection = new WeakMap<Db, Statements>();
+const byConnection = new WeakMap<object, Statements>();
 
 export function statements(db: Db): Statements {
-  let s = byConnection.get(db);
-  if (!s) {
-    s = prepare(db);
-    byConnection.set(db, s);
-  }
-  return s;
+  return preparedFor(byConnection, db, prepare);
 }

@@ -7,11 +7,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { storeLock } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { holdAdvisoryLock, inPostgresTransaction, isPostgresStore, type PgStoreDb } from '../db/pg/store.ts';
 
 const current = new AsyncLocalStorage<Db>();
 let savepoints = 0;
 
 export async function inTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+  // PostgreSQL: a transaction on a pooled client, the handle routing the body's queries to it.
+  if (isPostgresStore(db)) return inPostgresTransaction(db as unknown as PgStoreDb, () => fn());
   const open = current.getStore();
   if (open === db) return inSavepoint(db, fn);
   // A transaction on another store from inside one (tests keep two stores) needs no lock: it is another
@@ -23,6 +26,15 @@ export async function inTransaction<T>(db: Db, fn: () => T | Promise<T>): Promis
   } finally {
     storeLock.release();
   }
+}
+
+/**
+ * Inside a transaction: waits until no other transaction holds `name`, and holds it until this one ends. On
+ * SQLite every transaction holds the store already; on PostgreSQL it is a transaction-level advisory lock, for
+ * a read-modify-write no row can guard (the next ticket number).
+ */
+export async function holdWithin(db: Db, name: string): Promise<void> {
+  if (isPostgresStore(db)) await holdAdvisoryLock(db as unknown as PgStoreDb, name);
 }
 
 async function committed<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {

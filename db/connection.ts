@@ -14,7 +14,7 @@ import {
   type ShippedMigration,
   shippedMigrations,
 } from './backup.ts';
-import * as schema from './schema.ts';
+import * as schema from './sqlite/schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 

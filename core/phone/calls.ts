@@ -205,7 +205,7 @@ async function tellLine1(
   const q = statements(db);
   for (const s of await queryAll(q.peopleWithRole, { role: 'line1' })) {
     if (s.telegramUserId === null || s.unreachableAt !== null) continue;
-    q.insertNotice.run({
+    await q.insertNotice.run({
       at,
       ticketId: null,
       eventId: null,

@@ -11,7 +11,7 @@ import { type Actor, canFileOnBehalf } from '../permissions.ts';
 import { dueTimes } from '../sla-clock.ts';
 import { priorityFor } from '../sla-policy.ts';
 import { statements } from '../statements.ts';
-import { inTransaction } from '../transaction.ts';
+import { holdWithin, inTransaction } from '../transaction.ts';
 import { parseInput } from '../validation.ts';
 import { appendEvent } from './record-change.ts';
 
@@ -134,6 +134,8 @@ export async function fileTicket(ctx: DeskContext, actor: Actor, raw: NewTicket)
     const policy = await ctx.policies.forContract(contractId);
     const priority = priorityFor(policy.matrix, input.impact, input.urgency);
     const due = dueTimes(policy.time, policy.targets[priority], now);
+    // Two requests filed at once must not both take the number after the last.
+    await holdWithin(db, 'ticket-number');
     const last = await queryOne(q.lastTicketNumber);
 
     // The whole row is built here and written as is, so what we return is exactly what was stored.

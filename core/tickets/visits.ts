@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { execute, queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
+import { preparedFor } from '../../db/prepared.ts';
 import { type TicketRow, ticketEvents, type VisitSlotRow, visitSlots } from '../../db/schema.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Instant } from '../model.ts';
@@ -41,16 +42,12 @@ function prepareOffered(db: Db) {
     .orderBy(asc(visitSlots.startsAt), asc(visitSlots.id))
     .prepare();
 }
-const offeredStatements = new WeakMap<Db, ReturnType<typeof prepareOffered>>();
+const offeredStatements = new WeakMap<object, { offered: ReturnType<typeof prepareOffered> }>();
 
 /** The times still offered on a ticket, earliest first (asked on every ticket page: prepared once). */
 export async function offeredSlots(db: Db, ticketId: number): Promise<VisitSlotRow[]> {
-  let statement = offeredStatements.get(db);
-  if (!statement) {
-    statement = prepareOffered(db);
-    offeredStatements.set(db, statement);
-  }
-  return await queryAll(statement, { ticketId });
+  const { offered } = preparedFor(offeredStatements, db, (on) => ({ offered: prepareOffered(on) }));
+  return await queryAll(offered, { ticketId });
 }
 
 export interface Visit {

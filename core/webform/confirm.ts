@@ -80,7 +80,7 @@ export async function enqueueConfirmMail(
   if (!known?.email) return false;
   const now = ctx.clock.now();
   const token = await issueLinkToken(ctx, 'confirm', ticket.id, knownId, now + CONFIRM_LINK_MS);
-  statements(ctx.db).insertNotice.run({
+  await statements(ctx.db).insertNotice.run({
     at: now,
     ticketId: ticket.id,
     eventId: null,

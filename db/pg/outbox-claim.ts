@@ -11,7 +11,7 @@
 // the attempt count it identifies the claim, so a holder whose claim was taken back changes nothing.
 import type pg from 'pg';
 import { MAX_ATTEMPTS } from '../../core/outbox.ts';
-import type { OutboxChannel } from '../schema.ts';
+import type { OutboxChannel } from '../sqlite/schema.ts';
 import type { outbox } from './schema.ts';
 
 export type PgOutboxRow = typeof outbox.$inferSelect;

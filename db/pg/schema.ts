@@ -32,7 +32,7 @@ import {
   REPORT_FR_TIMED,
   REPORT_PENDING,
   REPORT_RES_TIMED,
-} from '../schema.ts';
+} from '../sqlite/schema.ts';
 
 /** UTC milliseconds, or a Telegram chat or user id. */
 const big = (name: string) => bigint(name, { mode: 'number' });

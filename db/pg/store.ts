@@ -11,6 +11,7 @@
 //
 // The route is chosen when the query is built (when `db.select` is read), which is where core also awaits it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -33,6 +34,9 @@ export interface PostgresStoreOptions {
   pool?: Omit<pg.PoolConfig, 'connectionString'>;
   migrationsFolder?: string;
 }
+
+/** The first key of the advisory locks core takes within a transaction (db/pg/leases.ts keeps to others). */
+const LOCK_CLASS = 7_311_001;
 
 /** One open transaction (or savepoint) of an async flow. */
 interface Frame {
@@ -58,6 +62,33 @@ function openFrame(router: Router): Frame | undefined {
   let frame = router.context.getStore();
   while (frame && !frame.open) frame = frame.parent;
   return frame;
+}
+
+/** Whether `db` is a PostgreSQL store's routing handle (else it is SQLite's). */
+export function isPostgresStore(db: object): boolean {
+  return routers.has(db);
+}
+
+/**
+ * What a query built from `db` now would run on: this flow's open transaction, else the pool's database (and a
+ * SQLite handle is itself). Prepared queries are bound to what they were built on, so their caches key on this.
+ */
+export function routeOf(db: object): object {
+  const router = routers.get(db);
+  if (!router) return db;
+  return openFrame(router)?.tx ?? router.base;
+}
+
+/**
+ * Takes a transaction-level advisory lock named `name` (held until the transaction ends) on the current
+ * transaction's client. Outside a transaction it would be let go at once, so that is refused.
+ */
+export async function holdAdvisoryLock(db: PgStoreDb, name: string): Promise<void> {
+  const router = routers.get(db);
+  const frame = router && openFrame(router);
+  if (!frame) throw new Error('holdAdvisoryLock: only inside inPostgresTransaction');
+  // Two int4 keys from the name (hashtext), in a class of their own (the first key), apart from the leases'.
+  await frame.tx.execute(sql`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${name}))`);
 }
 
 export async function openPostgresStore(
