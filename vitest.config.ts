@@ -9,7 +9,18 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'tests/browser/**'],
+          exclude: [...configDefaults.exclude, 'tests/browser/**', 'tests/postgres/**'],
+        },
+      },
+      {
+        // Core and the bot on a real PostgreSQL (tests/postgres/world.ts): core builds its queries from
+        // PostgreSQL's tables in these files' processes.
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['tests/postgres/**/*.test.ts'],
+          env: { TGDESK_STORE_DIALECT: 'postgres' },
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,0 +1,102 @@
+// Core on PostgreSQL, unchanged: the same functions that run the desk on SQLite file, move and comment on
+// tickets on a real PostgreSQL through the routing store (db/pg/store.ts), each write in one transaction with
+// its event and its notices.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { act } from '../../core/tickets/act.ts';
+import { addComment } from '../../core/tickets/comment.ts';
+import { createTicket, fileTicket } from '../../core/tickets/create.ts';
+import { postgresAvailable } from '../support/postgres.ts';
+import { pgSchema, postgresDesks } from './world.ts';
+
+describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
+  let desks: Awaited<ReturnType<typeof postgresDesks>>;
+  beforeAll(async () => {
+    desks = await postgresDesks();
+  }, 60_000);
+  afterAll(async () => {
+    await desks?.stop();
+  });
+  it('files a ticket with its event and notices, with SLA due times on the contract’s calendar', async () => {
+    const w = await desks.desk();
+    const store = w.store;
+    const ticket = await createTicket(w.ctx, w.client, {
+      channel: 'telegram',
+      description: 'The printer prints blank pages',
+      impact: 'person',
+      urgency: 'medium',
+      categoryId: w.category,
+    });
+    expect(ticket.number).toBe(1001);
+    expect(ticket.status).toBe('new');
+    expect(ticket.requesterId).toBe(w.ids.client);
+    expect(ticket.firstResponseDueAt).toBeGreaterThan(w.clock.now());
+    const events = await store.db.select().from(pgSchema.ticketEvents);
+    expect(events.map((e) => [e.ticketId, e.type])).toEqual([[ticket.id, 'created']]);
+    const notices = await store.db.select().from(pgSchema.outbox);
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.every((n) => n.ticketId === ticket.id && n.state === 'pending')).toBe(true);
+  });
+
+  it('moves a ticket through triage, take and resolve, each change its row, event and version', async () => {
+    const w = await desks.desk();
+    const store = w.store;
+    const ticket = await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'No network' });
+    const triaged = await act(w.ctx, w.line1, ticket.id, {
+      action: 'triage',
+      impact: 'department',
+      urgency: 'high',
+    });
+    expect(triaged.ticket.status).toBe('open');
+    w.clock.advance(5 * 60_000);
+    const taken = await act(w.ctx, w.line1, ticket.id, {
+      action: 'take',
+      expectedVersion: triaged.ticket.version,
+    });
+    expect(taken.ticket.assigneeId).toBe(w.ids.line1);
+    expect(taken.ticket.status).toBe('in_progress');
+    const { comment } = await addComment(w.ctx, w.line1, ticket.id, {
+      body: 'Switch restarted, check please',
+    });
+    expect(comment.body).toBe('Switch restarted, check please');
+    const resolved = await act(w.ctx, w.line1, ticket.id, {
+      action: 'resolve',
+      resolution: 'Switch replaced',
+    });
+    expect(resolved.ticket.status).toBe('resolved');
+    expect(resolved.ticket.version).toBeGreaterThan(taken.ticket.version);
+    const types = (await store.db.select().from(pgSchema.ticketEvents)).map((e) => e.type);
+    expect(types).toEqual(['created', 'triage', 'take', 'comment', 'resolve']);
+    // A press on a card drawn before the last change changes nothing.
+    await expect(
+      act(w.ctx, w.line1, ticket.id, {
+        action: 'reopen',
+        reason: 'x',
+        expectedVersion: triaged.ticket.version,
+      }),
+    ).rejects.toThrow();
+    expect((await store.db.select().from(pgSchema.tickets))[0]?.status).toBe('resolved');
+  });
+
+  it('files one ticket for one intake key, however often it is sent', async () => {
+    const w = await desks.desk();
+    const store = w.store;
+    const input = { channel: 'telegram' as const, description: 'Mail is down', intakeKey: 'tg:1:abc' };
+    const first = await fileTicket(w.ctx, w.client, input);
+    const again = await fileTicket(w.ctx, w.client, input);
+    expect(first.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.ticket.id).toBe(first.ticket.id);
+    expect(await store.db.$count(pgSchema.tickets)).toBe(1);
+  });
+
+  it('gives tickets filed at the same moment numbers of their own, in order', async () => {
+    const w = await desks.desk();
+    const filed = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        createTicket(w.ctx, w.client, { channel: 'telegram', description: `Request ${i}` }),
+      ),
+    );
+    const numbers = filed.map((t) => t.number).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => 1001 + i));
+  });
+});
