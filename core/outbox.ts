@@ -4,13 +4,25 @@
 // again: every notice goes out at most once. Order per recipient is kept: a notice is never claimed while
 // an earlier one to the same person is still undelivered.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { execute, queryAll, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import {
+  claimDueNotices,
+  nextDueAt as nextDueOnPostgres,
+  reconcileInterrupted as reconcileStaleClaims,
+} from '../db/pg/outbox-claim.ts';
+import { isPostgresStore, type PgStoreDb } from '../db/pg/store.ts';
 import { OUTBOX_UNDELIVERED, type OutboxRow, outbox, people } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import { type Actor, staffRoles } from './permissions.ts';
 import { inTransaction } from './transaction.ts';
+
+/** The pool under a PostgreSQL store's routing handle (its `$client`), for the outbox's own statements. */
+function poolOf(db: Db): pg.Pool {
+  return (db as unknown as PgStoreDb).$client;
+}
 
 /** After this many failed attempts a notice is given up on (a dead letter). */
 export const MAX_ATTEMPTS = 10;
@@ -102,6 +114,9 @@ export async function claimDue(
   channel: OutboxRow['channel'] = 'telegram',
 ): Promise<OutboxRow[]> {
   const now = ctx.clock.now();
+  // PostgreSQL, several instances claiming at once: one statement that locks what it takes, skipping what
+  // another has locked (db/pg/outbox-claim.ts); the same rule.
+  if (isPostgresStore(ctx.db)) return await claimDueNotices(poolOf(ctx.db), now, limit, channel);
   const { dueIds, claim } = statementsOf(ctx.db);
   return await inTransaction(ctx.db, async () => {
     const ids = await queryAll(dueIds, { channel, now, limit });
@@ -115,6 +130,7 @@ export async function nextDueAt(
   ctx: DeskContext,
   channel: OutboxRow['channel'] = 'telegram',
 ): Promise<number | null> {
+  if (isPostgresStore(ctx.db)) return await nextDueOnPostgres(poolOf(ctx.db), channel);
   return (await queryOne(statementsOf(ctx.db).nextDue, { channel }))?.at ?? null;
 }
 
@@ -189,6 +205,8 @@ export async function markUnreachable(ctx: DeskContext, personId: number, reason
 
 /** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */
 export async function reconcileInterrupted(ctx: DeskContext): Promise<number> {
+  // PostgreSQL: other instances may be sending now; only claims older than the lease are theirs no longer.
+  if (isPostgresStore(ctx.db)) return await reconcileStaleClaims(poolOf(ctx.db), ctx.clock.now());
   return (
     await execute(
       ctx.db

@@ -2,6 +2,7 @@
 // tickets on a real PostgreSQL through the routing store (db/pg/store.ts), each write in one transaction with
 // its event and its notices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDue, markSent, nextDueAt, reconcileInterrupted } from '../../core/outbox.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { createTicket, fileTicket } from '../../core/tickets/create.ts';
@@ -98,5 +99,24 @@ describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
     );
     const numbers = filed.map((t) => t.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => 1001 + i));
+  });
+
+  it('hands the notifier each notice once, in order per recipient, and marks it sent', async () => {
+    const w = await desks.desk();
+    await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'First' });
+    await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'Second' });
+    const pending = await w.store.db.select().from(pgSchema.outbox);
+    const toLine1 = pending.filter((n) => n.recipientId === w.ids.line1 && n.channel === 'telegram');
+    expect(toLine1.length).toBe(2);
+    // Only the oldest of a recipient is handed out while it is undelivered.
+    const first = await claimDue(w.ctx, 30);
+    expect(first.filter((n) => n.recipientId === w.ids.line1).map((n) => n.id)).toEqual([toLine1[0]?.id]);
+    expect(await claimDue(w.ctx, 30)).toEqual([]);
+    for (const n of first) await markSent(w.ctx, n.id);
+    const second = await claimDue(w.ctx, 30);
+    expect(second.filter((n) => n.recipientId === w.ids.line1).map((n) => n.id)).toEqual([toLine1[1]?.id]);
+    // A start finds the notices another instance is sending now and leaves them to it.
+    expect(await reconcileInterrupted(w.ctx)).toBe(0);
+    expect(await nextDueAt(w.ctx)).toBeNull();
   });
 });
