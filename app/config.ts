@@ -39,6 +39,11 @@ function rateLimit(name: string, fallback: number) {
 
 const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'DATABASE_URL must be postgres://user:password@host:5432/database')
+    .optional(),
   BOT_TOKEN: z
     .string()
     .regex(/^\d+:[\w-]{30,}$/, 'BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
@@ -147,6 +152,8 @@ const envSchema = z.object({
 
 export interface Config {
   databasePath: string;
+  /** The store on PostgreSQL (several instances may share it); SQLite at `databasePath` when unset. */
+  databaseUrl: string | undefined;
   botToken: string | undefined;
   botApiRoot: string;
   /** The offline demo: seeded data, no real Telegram. On when DEMO=1 or when no bot token is set. */
@@ -217,8 +224,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Bad configuration:\n  WEBHOOK_URL: must not contain the bot token (WEBHOOK_SECRET authenticates the posts)',
     );
   }
+  // The offline demo is the embedded SQLite store's: PostgreSQL is for a real desk, with its bot.
+  if (e.DATABASE_URL !== undefined && (e.BOT_TOKEN === undefined || e.DEMO === true)) {
+    throw new Error(
+      'Bad configuration:\n  DATABASE_URL: the offline demo runs on SQLite; set BOT_TOKEN (and no DEMO) to run on PostgreSQL',
+    );
+  }
   return {
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     botToken: e.BOT_TOKEN,
     botApiRoot: e.BOT_API_ROOT,
     demo: e.DEMO ?? e.BOT_TOKEN === undefined,

@@ -19,11 +19,14 @@ import type { SendLimits } from '../bot/rate-limiter.ts';
 import { type RunningBot, startBot } from '../bot/run.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { FileStore } from '../core/files/store.ts';
+import { maskMailUrl } from '../core/mail-settings.ts';
 import { systemClock } from '../core/model.ts';
 import { applyDefaults } from '../core/setup/defaults.ts';
 import { ensureAdmins, issueSetupCode, rememberBotUsername, setupLink } from '../core/setup/first-admin.ts';
 import { queryOne } from '../db/access.ts';
-import { openDatabase } from '../db/connection.ts';
+import { type Db, openDatabase } from '../db/connection.ts';
+import { storeDialect } from '../db/dialect.ts';
+import { openPostgresStore } from '../db/pg/store.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
 import { mailAddressOf } from '../email/address.ts';
@@ -34,7 +37,8 @@ import { startBackupScheduler } from './backup-scheduler.ts';
 import type { Config } from './config.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import { createLogger, hideInLogs, type Logger } from './logger.ts';
-import { type SlaScheduler, startSlaScheduler } from './sla-scheduler.ts';
+import { runSingleton, type Singleton } from './singleton.ts';
+import { DEFAULT_SLA_INTERVAL_MS, type SlaScheduler, startSlaScheduler } from './sla-scheduler.ts';
 
 export const MINIAPP_DIST = fileURLToPath(new URL('../miniapp/dist', import.meta.url));
 
@@ -84,25 +88,41 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       secrets: [config.botToken, config.webhook?.secret, ...mailSecrets(config)],
     });
   const log = options.log ?? ((line: string) => logger.info(line));
-  // One desk per store: `npm run restore` checks this lock and will not swap the file under us.
-  const lock = config.databasePath === ':memory:' ? undefined : acquireInstanceLock(config.databasePath);
-  let db: ReturnType<typeof openDatabase>;
+  // The tables core builds its queries from were chosen when the process started (db/dialect.ts).
+  if ((config.databaseUrl !== undefined) !== (storeDialect() === 'postgres')) {
+    throw new Error('DATABASE_URL must be set in the environment the process starts with');
+  }
+  // PostgreSQL: migrated one instance at a time; several instances share it, so no lock of one.
+  const postgres = config.databaseUrl === undefined ? undefined : await openPostgresStore(config.databaseUrl);
+  // One desk per SQLite store: `npm run restore` checks this lock and will not swap the file under us.
+  const lock =
+    postgres || config.databasePath === ':memory:' ? undefined : acquireInstanceLock(config.databasePath);
+  let db: Db;
   try {
     // Before migrating a store with data: a copy in backups/ beside it (npm run restore takes it back).
-    db = openDatabase(config.databasePath, {
-      onPreMigrationBackup: (b) =>
-        logger.info({ file: b.file, bytes: b.bytes }, 'store: backed up before migrating'),
-    });
+    db = postgres
+      ? (postgres.db as unknown as Db)
+      : openDatabase(config.databasePath, {
+          onPreMigrationBackup: (b) =>
+            logger.info({ file: b.file, bytes: b.bytes }, 'store: backed up before migrating'),
+        });
   } catch (error) {
     lock?.release();
     throw error;
   }
-  const stops: (() => unknown)[] = [() => lock?.release(), () => db.$client.close()];
+  const stops: (() => unknown)[] = [
+    () => lock?.release(),
+    () => (postgres ? postgres.close() : db.$client.close()),
+  ];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
-    log(`tgdesk: database ${config.databasePath} (WAL, migrations applied)`);
+    log(
+      postgres
+        ? `tgdesk: database PostgreSQL at ${maskMailUrl(config.databaseUrl ?? '')} (migrations applied)`
+        : `tgdesk: database ${config.databasePath} (WAL, migrations applied)`,
+    );
     if (config.demo && isEmpty(db)) {
       await seedDemo(db);
       log(
@@ -151,9 +171,15 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     let port: number;
     // /healthz asks these as it is asked; until the bot and the scheduler run they report "not yet".
     let sla: SlaScheduler | undefined;
+    let sweeping: Singleton | undefined;
     const health = {
       bot: () => (bot as RunningBot | undefined)?.status(),
-      scheduler: () => sla?.status(),
+      // On PostgreSQL another instance may hold the scheduler's lease: this one stands by, and is healthy.
+      scheduler: () =>
+        sla?.status() ??
+        (sweeping && !sweeping.here
+          ? { startedAt: Date.now(), lastRunAt: null, intervalMs: DEFAULT_SLA_INTERVAL_MS }
+          : undefined),
       sendsMail: () => mailChannel?.sendsMail() ?? false,
     };
     if (config.botToken) {
@@ -295,28 +321,53 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       );
     }
     const running = bot;
-    const scheduler = await startSlaScheduler({
-      desk,
-      onChange: () => running.notifier.poke(),
-      onError: (error, ticketId) => logger.error({ err: error, ticketId }, 'SLA sweep failed'),
-    });
-    sla = scheduler;
-    stops.push(() => scheduler.stop());
-    log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
-    const channel = await startMailChannel({
-      desk,
-      files: new FileStore(config.filesDir),
-      logger,
-      env: config.mail,
-      onFiled: () => running.notifier.poke(),
-      // The desk's own passwords are learnt only now (and again when an admin saves new ones).
-      hideSecrets: (secrets) => hideInLogs(logger, secrets),
-      downloadFile: telegram.downloadFile,
-      log,
-    });
-    mailChannel = channel;
-    stops.push(() => channel.stop());
-    if (config.backup) {
+    const pool = postgres?.pool;
+    const leaseError = (error: unknown) => logger.error({ err: error }, 'lease: failed');
+    // One instance sweeps the SLA clocks and one watches the mailboxes (app/singleton.ts).
+    sweeping = await runSingleton(
+      pool,
+      'sla-scheduler',
+      async () => {
+        const scheduler = await startSlaScheduler({
+          desk,
+          onChange: () => running.notifier.poke(),
+          onError: (error, ticketId) => logger.error({ err: error, ticketId }, 'SLA sweep failed'),
+        });
+        sla = scheduler;
+        log('tgdesk: SLA scheduler is running (a sweep every 30 s)');
+        return {
+          stop: () => {
+            sla = undefined;
+            return scheduler.stop();
+          },
+        };
+      },
+      leaseError,
+    );
+    const sweepingHere = sweeping;
+    stops.push(() => sweepingHere.stop());
+    const watching = await runSingleton(
+      pool,
+      'mail-channel',
+      async () => {
+        const channel = await startMailChannel({
+          desk,
+          files: new FileStore(config.filesDir),
+          logger,
+          env: config.mail,
+          onFiled: () => running.notifier.poke(),
+          // The desk's own passwords are learnt only now (and again when an admin saves new ones).
+          hideSecrets: (secrets) => hideInLogs(logger, secrets),
+          downloadFile: telegram.downloadFile,
+          log,
+        });
+        mailChannel = channel;
+        return channel;
+      },
+      leaseError,
+    );
+    stops.push(() => watching.stop());
+    if (config.backup && !postgres) {
       const { dir, keep } = config.backup;
       const backups = startBackupScheduler({ sqlite: db.$client, dir, keep, clock: systemClock, logger });
       stops.push(() => backups.stop());

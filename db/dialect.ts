@@ -1,8 +1,9 @@
-// Which store this process runs on. SQLite by default; PostgreSQL when TGDESK_STORE_DIALECT=postgres. That
-// switch is for the PostgreSQL work under way (tests/pg-core.test.ts): the desk does not run on PostgreSQL
-// yet, so DATABASE_URL alone (which import-store reads) does not flip it.
+// Which store this process runs on, decided once, before the tables are chosen (db/schema.ts): PostgreSQL when
+// DATABASE_URL names one (`npm start` reads it from the environment), or when TGDESK_STORE_DIALECT=postgres
+// (the tests of tests/postgres/, which give the URL to the desk themselves); SQLite otherwise.
 export type StoreDialect = 'sqlite' | 'postgres';
 
-export function storeDialect(): StoreDialect {
-  return process.env.TGDESK_STORE_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+export function storeDialect(env: NodeJS.ProcessEnv = process.env): StoreDialect {
+  if (env.TGDESK_STORE_DIALECT === 'postgres') return 'postgres';
+  return /^postgres(ql)?:\/\//.test(env.DATABASE_URL?.trim() ?? '') ? 'postgres' : 'sqlite';
 }

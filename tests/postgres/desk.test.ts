@@ -1,0 +1,92 @@
+// The whole desk on PostgreSQL: `npm start` with DATABASE_URL and a bot token, on an empty database. The
+// process is the real one (startApp: bot, API, SLA scheduler, notifier) against the local Bot API emulator
+// over HTTP; a client nobody knows files a request through the guided intake, the 1st line is told, and the
+// ticket is in the store with its event — and a second instance on the same database starts beside it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.ts';
+import { type RunningApp, startApp } from '../../app/run.ts';
+import { type Emulator, startEmulator } from '../../emulator/index.ts';
+import { fileShortRequest } from '../bot-harness.ts';
+import { type PostgresServer, postgresAvailable, startPostgres } from '../support/postgres.ts';
+import { pgSchema } from './world.ts';
+
+let server: PostgresServer | undefined;
+const running: { emu?: Emulator; apps: RunningApp[] } = { apps: [] };
+const errors: unknown[] = [];
+
+async function instance(url: string, emu: Emulator): Promise<RunningApp> {
+  const app = await startApp(
+    loadConfig({
+      BOT_TOKEN: emu.token,
+      BOT_API_ROOT: emu.apiRoot,
+      DATABASE_URL: url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    }),
+    {
+      log: () => {},
+      onError: (e) => errors.push(e),
+      limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
+    },
+  );
+  running.apps.push(app);
+  return app;
+}
+
+describe.skipIf(!postgresAvailable())('the desk on PostgreSQL', () => {
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(async () => {
+    for (const app of running.apps.splice(0)) await app.stop();
+    await running.emu?.close();
+    running.emu = undefined;
+    expect(errors.splice(0)).toEqual([]);
+  });
+
+  it('starts on an empty database with a new desk’s defaults, and takes a stranger’s request', async () => {
+    if (!server) throw new Error('no server');
+    const url = await server.createDatabase();
+    const emu = await startEmulator();
+    running.emu = emu;
+    const app = await instance(url, emu);
+    const db = app.desk.db;
+    // A new desk: categories and the contract for senders of no known company, as on SQLite.
+    expect((await db.select().from(pgSchema.categories)).length).toBeGreaterThan(0);
+    expect(app.setupUrl).toMatch(/\?start=/);
+
+    const stranger = emu.user({ id: 880001, first_name: 'Пётр', language_code: 'ru' });
+    stranger.send('/start');
+    await stranger.waitForMessage('Мы пока не знаем, из какой вы компании');
+    const accepted = await fileShortRequest(stranger, 'Принтер', 'Не печатает принтер в бухгалтерии');
+    expect(accepted.text).toMatch(/^Заявка #1001 принята/);
+    const [ticket] = await db.select().from(pgSchema.tickets);
+    expect(ticket).toMatchObject({ number: 1001, companyId: null, line: 'line1', status: 'new' });
+    const events = await db.select().from(pgSchema.ticketEvents);
+    expect(events.map((e) => e.type)).toEqual(['created']);
+  }, 60_000);
+
+  it('runs two instances on one database: one sweeps the SLA clocks, both serve', async () => {
+    if (!server) throw new Error('no server');
+    const url = await server.createDatabase();
+    const emu = await startEmulator();
+    running.emu = emu;
+    const first = await instance(url, emu);
+    const second = await instance(url, emu);
+    const scheduler = async (app: RunningApp) => {
+      const health = await fetch(new URL('/healthz', app.url));
+      const body = (await health.json()) as { checks: { scheduler?: { lastRunAt: string | null } } };
+      return { status: health.status, swept: body.checks.scheduler?.lastRunAt != null };
+    };
+    // Exactly one sweeps (the first started holds the lease); both are healthy.
+    await expect.poll(async () => (await scheduler(first)).swept, { timeout: 15_000 }).toBe(true);
+    expect(await scheduler(first)).toEqual({ status: 200, swept: true });
+    expect(await scheduler(second)).toEqual({ status: 200, swept: false });
+    // The defaults were applied once: the second start found them.
+    const codes = (await second.desk.db.select().from(pgSchema.categories)).map((c) => c.code);
+    expect(new Set(codes).size).toBe(codes.length);
+  }, 60_000);
+});
