@@ -8,10 +8,15 @@
 // still-open tickets only, and the minutes behind the percentiles come from partial indexes holding just
 // them, sorted as Float64Arrays. Every figure, and the order of every key and list, is what counting the
 // tickets one by one gives: tests/report-summary.test.ts compares the two on random stores.
+//
+// On SQLite the five queries are raw statements prepared once per connection, read as arrays; on PostgreSQL
+// (db/pg/store.ts) the same SQL runs through the routing handle, over the same summary (kept there by the
+// plpgsql trigger of db/pg-migrations/0001) and the same partial indexes, and comes back in the same shape.
 import type Database from 'better-sqlite3';
-import { inArray } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryAll } from '../db/access.ts';
+import { isPostgresStore } from '../db/pg/store.ts';
 import { categories, people, REPORT_FR_TIMED, REPORT_PENDING, REPORT_RES_TIMED } from '../db/schema.ts';
 import type { DeskContext } from './context.ts';
 import type { Channel, Instant, Priority, Status } from './model.ts';
@@ -211,6 +216,132 @@ function statementsOf(sqlite: Database.Database): Statements {
   return s;
 }
 
+/** The report's five reads, for one company (`companyId`) or all of them (null), as rows in one shape. */
+interface ReportSource {
+  /** report_days summed over the days [from, to) by dimension and value. */
+  summary(fromDay: number, toDay: number): Promise<SummaryRow[]>;
+  /** The tickets created in [from, to), by created_at then id. */
+  tickets(from: Instant, to: Instant): Promise<TicketRow[]>;
+  /** Per assignee: still-open tickets created in [from, to) overdue at `asOf` for first response, resolution. */
+  pending(asOf: Instant, from: Instant, to: Instant): Promise<[number | null, number, number][]>;
+  /** First-response minutes of the answered tickets created in [from, to), in no order. */
+  frMinutes(from: Instant, to: Instant): Promise<Float64Array>;
+  /** Resolution minutes of one assignee's (null: nobody's) solved tickets created in [from, to), in no order. */
+  resMinutes(assigneeId: number | null, from: Instant, to: Instant): Promise<Float64Array>;
+}
+
+function sqliteSource(sqlite: Database.Database, companyId: number | null): ReportSource {
+  const s = statementsOf(sqlite);
+  const one = companyId !== null;
+  /** Parameters that pick the company (none for all of them), then the rest. */
+  const params = (...rest: (number | null)[]) => (one ? [companyId, ...rest] : rest);
+  const minutes = async (statement: Database.Statement, ...args: (number | null)[]) =>
+    Float64Array.from((await queryAll(statement.pluck(), ...args)) as number[]);
+  return {
+    summary: async (fromDay, toDay) =>
+      (await queryAll(
+        (one ? s.summary.one : s.summary.all).raw(),
+        ...params(fromDay, toDay),
+      )) as SummaryRow[],
+    tickets: async (from, to) =>
+      (await queryAll((one ? s.tickets.one : s.tickets.all).raw(), ...params(from, to))) as TicketRow[],
+    pending: async (asOf, from, to) =>
+      (await queryAll((one ? s.pending.one : s.pending.all).raw(), asOf, asOf, ...params(from, to))) as [
+        number | null,
+        number,
+        number,
+      ][],
+    frMinutes: (from, to) => minutes(one ? s.frMinutes.one : s.frMinutes.all, ...params(from, to)),
+    resMinutes: (assigneeId, from, to) =>
+      minutes(one ? s.resMinutes.one : s.resMinutes.all, ...params(assigneeId, from, to)),
+  };
+}
+
+/**
+ * The same reads on PostgreSQL, through the routing handle (on the pool, or the current transaction's client).
+ * Columns are named (a row is an object there) and put back in SummaryRow's and TicketRow's order; the flags,
+ * booleans there, come as SQLite's 0/1. Sums, counts and created_at are read as float8 (exact below 2^53):
+ * drizzle runs raw SQL with its own type parsers, which hand int8 back as a string.
+ */
+function postgresSource(db: DeskContext['db'], companyId: number | null): ReportSource {
+  const one = companyId !== null;
+  // report_days keeps tickets of no company under 0, as SQLite's triggers do.
+  const summaryOf: SQL = one
+    ? sql`company_id = ${companyId}`
+    : sql`company_id in (select 0 union all select id from companies)`;
+  const ofCompany: SQL = one ? sql`company_id = ${companyId} and ` : sql``;
+  const rows = async (query: SQL) => (await queryAll(db, query)) as unknown as Record<string, unknown>[];
+  const minutes = async (query: SQL) => Float64Array.from((await rows(query)).map((r) => r.m as number));
+  return {
+    summary: async (fromDay, toDay) =>
+      (
+        await rows(sql`select kind, value, sum(tickets)::float8 as tickets,
+          sum(rating_sum)::float8 as rating_sum, sum(rating_count)::float8 as rating_count,
+          sum(fr_answered)::float8 as fr_answered, sum(fr_met)::float8 as fr_met,
+          sum(resolved)::float8 as resolved, sum(res_met)::float8 as res_met, sum(res_timed)::float8 as res_timed,
+          min(case when tickets > 0 then day end) as first_day
+          from report_days where ${summaryOf} and day >= ${fromDay} and day < ${toDay}
+          group by kind, value order by kind, value`)
+      ).map(
+        (r) =>
+          [
+            r.kind,
+            r.value,
+            r.tickets,
+            r.rating_sum,
+            r.rating_count,
+            r.fr_answered,
+            r.fr_met,
+            r.resolved,
+            r.res_met,
+            r.res_timed,
+            r.first_day,
+          ] as SummaryRow,
+      ),
+    tickets: async (from, to) =>
+      (
+        await rows(sql`select created_at::float8 as created_at, id, status, priority, channel, category_id,
+          assignee_id, rating, first_response_met::integer as fr_met, resolution_met::integer as res_met,
+          resolution_minutes
+          from tickets where ${ofCompany}created_at >= ${from} and created_at < ${to}
+          order by created_at, id`)
+      ).map(
+        (r) =>
+          [
+            r.created_at,
+            r.id,
+            r.status,
+            r.priority,
+            r.channel,
+            r.category_id,
+            r.assignee_id,
+            r.rating,
+            r.fr_met,
+            r.res_met,
+            r.resolution_minutes,
+          ] as TicketRow,
+      ),
+    pending: async (asOf, from, to) =>
+      (
+        await rows(sql`select assignee_id,
+          count(*) filter (where first_response_met is null and first_response_due_at <= ${asOf})::float8 as fr,
+          count(*) filter (where resolution_met is null and sla_paused_at is null
+            and resolution_due_at <= ${asOf})::float8 as res
+          from tickets where ${sql.raw(REPORT_PENDING)} and ${ofCompany}created_at >= ${from}
+          and created_at < ${to} group by assignee_id`)
+      ).map((r) => [r.assignee_id as number | null, r.fr as number, r.res as number]),
+    frMinutes: (from, to) =>
+      minutes(sql`select first_response_minutes as m from tickets
+        where ${sql.raw(REPORT_FR_TIMED)} and ${ofCompany}created_at >= ${from} and created_at < ${to}`),
+    // `= $1` for an assignee, `is null` for none, so the partial indexes on assignee_id serve both.
+    resMinutes: (assigneeId, from, to) =>
+      minutes(sql`select resolution_minutes as m from tickets
+        where ${sql.raw(REPORT_RES_TIMED)} and ${ofCompany}${
+          assigneeId === null ? sql`assignee_id is null` : sql`assignee_id = ${assigneeId}`
+        } and created_at >= ${from} and created_at < ${to}`),
+  };
+}
+
 /** A value of a dimension as report_days writes it: the status etc. itself, an id as text, '' for none. */
 const key = (value: string | number | null) => (value === null ? '' : String(value));
 const idOf = (value: string) => (value === '' ? null : Number(value));
@@ -219,10 +350,9 @@ export async function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQue
   const q = parseInput(reportQuerySchema, raw);
   assertCanReport(actor, q.companyId);
   const asOf = ctx.clock.now();
-  const s = statementsOf(ctx.db.$client);
-  const one = q.companyId !== null;
-  /** Parameters that pick the company (none for all of them), then the rest. */
-  const params = (...rest: (number | null)[]) => (one ? [q.companyId, ...rest] : rest);
+  const source = isPostgresStore(ctx.db)
+    ? postgresSource(ctx.db, q.companyId)
+    : sqliteSource(ctx.db.$client, q.companyId);
 
   const facets: Record<Kind, Map<string, Facet>> = {
     s: new Map(),
@@ -249,10 +379,7 @@ export async function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQue
   const endWholeDay = Math.floor(q.to / DAY);
   const ranges: [Instant, Instant][] = [];
   if (firstWholeDay < endWholeDay) {
-    for (const row of (await queryAll(
-      (one ? s.summary.one : s.summary.all).raw(),
-      ...params(firstWholeDay, endWholeDay),
-    )) as SummaryRow[]) {
+    for (const row of await source.summary(firstWholeDay, endWholeDay)) {
       const [
         kind,
         value,
@@ -282,8 +409,7 @@ export async function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQue
   } else {
     ranges.push([q.from, q.to]);
   }
-  const ticketsIn = async (from: Instant, to: Instant) =>
-    (await queryAll((one ? s.tickets.one : s.tickets.all).raw(), ...params(from, to))) as TicketRow[];
+  const ticketsIn = (from: Instant, to: Instant) => source.tickets(from, to);
   for (const [from, to] of ranges) {
     for (const row of await ticketsIn(from, to)) {
       const [
@@ -379,26 +505,16 @@ export async function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQue
 
   // Tickets not yet answered or solved count as decided once overdue at the moment of asking.
   const overdue = new Map<string, { fr: number; res: number }>();
-  for (const [assigneeId, fr, res] of (await queryAll(
-    (one ? s.pending.one : s.pending.all).raw(),
-    asOf,
-    asOf,
-    ...params(q.from, q.to),
-  )) as [number | null, number, number][]) {
+  for (const [assigneeId, fr, res] of await source.pending(asOf, q.from, q.to)) {
     overdue.set(key(assigneeId), { fr, res });
   }
 
-  const minutes = async (statement: Database.Statement, ...args: (number | null)[]) =>
-    Float64Array.from((await queryAll(statement.pluck(), ...args)) as number[]);
   const assignees = inOrder('a');
   const resByAssignee = new Map<string, Float64Array>();
   let resCount = 0;
   for (const [value, f] of assignees) {
     if (f.resTimed === 0) continue;
-    const values = await minutes(
-      one ? s.resMinutes.one : s.resMinutes.all,
-      ...params(idOf(value), q.from, q.to),
-    );
+    const values = await source.resMinutes(idOf(value), q.from, q.to);
     resByAssignee.set(value, values);
     resCount += values.length;
   }
@@ -490,7 +606,7 @@ export async function buildReport(ctx: DeskContext, actor: Actor, raw: ReportQue
       .sort((a, b) => b.count - a.count),
     firstResponse: {
       ...compliance(all.frMet, all.frDecided),
-      minutes: distribution(await minutes(one ? s.frMinutes.one : s.frMinutes.all, ...params(q.from, q.to))),
+      minutes: distribution(await source.frMinutes(q.from, q.to)),
     },
     resolution: { ...compliance(all.resMet, all.resDecided), minutes: distribution(allRes) },
     rating: {
