@@ -96,13 +96,10 @@ export async function openPostgresStore(
   options: PostgresStoreOptions = {},
 ): Promise<PostgresStore> {
   await migratePostgres(url, options.migrationsFolder ?? PG_MIGRATIONS_FOLDER);
-  // bigint (int8) as a JavaScript number: instants and Telegram ids stay below 2^53 (db/pg/schema.ts), and a
-  // raw query then reads them as drizzle's bigint columns in number mode do.
-  const types = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-      oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format),
-  };
-  const pool = new pg.Pool({ types, ...options.pool, connectionString: url });
+  // bigint (int8) as a JavaScript number, for raw queries too (drizzle's own parsers fall back to pg's global
+  // ones): instants and Telegram ids stay below 2^53 (db/pg/schema.ts), counts and sums as well.
+  pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+  const pool = new pg.Pool({ ...options.pool, connectionString: url });
   const base = drizzle({ client: pool, schema });
   const router: Router = { base, context: new AsyncLocalStorage() };
   const db = new Proxy(base, {
