@@ -4,8 +4,11 @@
 // Dead letters are reported but do not fail it: they need a person (the admin's dead-letter list), and a
 // restart would not help.
 import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import type { DeskContext } from '../core/context.ts';
 import { execute, queryOne } from '../db/access.ts';
+import { isPostgresStore } from '../db/pg/store.ts';
+import { deskSettings } from '../db/schema.ts';
 
 /** The bot as the process runs it (bot/run.ts). */
 export interface BotStatus {
@@ -60,6 +63,12 @@ const STORE_PROBE_EVERY_MS = 5_000;
 /** Channels with a sender in every process; e-mail has one only where SMTP_URL is set. */
 const SENT_CHANNELS = ['telegram', 'staff_group'];
 
+interface OutboxFigures {
+  pending: number;
+  oldestDue: number | null;
+  dead: number;
+}
+
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 /** SQLite's error code (SQLITE_READONLY, SQLITE_FULL, …): enough for a monitor, no paths or data. */
@@ -75,6 +84,7 @@ export function createHealthCheck(
   onFailure: (what: string, error: unknown) => void = () => {},
 ): () => Promise<HealthReport> {
   const sqlite: Database.Database = desk.db.$client;
+  const onPostgres = isPostgresStore(desk.db);
   const stalledAfterMs = sources.outboxStalledAfterMs ?? OUTBOX_STALLED_AFTER_MS;
   let lastProbe: { at: number; result: HealthReport['checks']['store'] } | undefined;
 
@@ -85,14 +95,16 @@ export function createHealthCheck(
       return lastProbe.result;
     let result: HealthReport['checks']['store'];
     try {
-      await execute(
-        sqlite.prepare(
-          `insert into desk_settings (key, value, updated_at) values ('health.probe', ?, ?)
+      if (onPostgres) await pgProbe(now);
+      else
+        await execute(
+          sqlite.prepare(
+            `insert into desk_settings (key, value, updated_at) values ('health.probe', ?, ?)
            on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-        ),
-        new Date(now).toISOString(),
-        now,
-      );
+          ),
+          new Date(now).toISOString(),
+          now,
+        );
       result = { ok: true };
     } catch (error) {
       onFailure('store', error);
@@ -102,11 +114,55 @@ export function createHealthCheck(
     return result;
   }
 
+  function figures(now: number, row: OutboxFigures): HealthReport['checks']['outbox'] {
+    const oldestDueMs = row.oldestDue === null ? null : Math.max(0, now - row.oldestDue);
+    return {
+      ok: !sources.bot || oldestDueMs === null || oldestDueMs <= stalledAfterMs,
+      pending: row.pending,
+      oldestDueSeconds: oldestDueMs === null ? null : Math.round(oldestDueMs / 1000),
+      dead: row.dead,
+    };
+  }
+
+  // PostgreSQL: the same probe and figures, the null-safe comparison written as PostgreSQL spells it.
+  async function pgProbe(now: number): Promise<void> {
+    const value = new Date(now).toISOString();
+    await execute(
+      desk.db
+        .insert(deskSettings)
+        .values({ key: 'health.probe', value, updatedAt: now })
+        .onConflictDoUpdate({ target: deskSettings.key, set: { value, updatedAt: now } }),
+    );
+  }
+
+  async function pgOutbox(now: number, channels: string[]): Promise<OutboxFigures> {
+    const row = (await queryOne(
+      desk.db,
+      sql`select count(*) as pending,
+         min(case when o.next_attempt_at <= ${now} and not exists (
+           select 1 from outbox e
+           where e.recipient_id is not distinct from o.recipient_id and e.id < o.id
+             and e.state in ('pending', 'sending'))
+         then o.next_attempt_at end) as "oldestDue",
+         (select count(*) from outbox where state = 'dead') as dead
+       from outbox o
+       where o.state = 'pending' and o.channel in ${channels}`,
+    )) as { pending: number; oldestDue: number | string | null; dead: number };
+    // min() of a bigint is bigint, which the pool reads as a number.
+    return {
+      pending: Number(row.pending),
+      oldestDue: row.oldestDue === null ? null : Number(row.oldestDue),
+      dead: Number(row.dead),
+    };
+  }
+
   async function outbox(now: number): Promise<HealthReport['checks']['outbox']> {
     try {
       const sendsMail =
         typeof sources.sendsMail === 'function' ? sources.sendsMail() : (sources.sendsMail ?? false);
-      const channels = JSON.stringify(sendsMail ? [...SENT_CHANNELS, 'email'] : SENT_CHANNELS);
+      const sent = sendsMail ? [...SENT_CHANNELS, 'email'] : SENT_CHANNELS;
+      if (onPostgres) return figures(now, await pgOutbox(now, sent));
+      const channels = JSON.stringify(sent);
       // "Oldest due" counts only notices the notifier could claim now (the head of their recipient's
       // queue): one waiting behind a notice in backoff is not the notifier's delay.
       const row = (await queryOne(
@@ -126,13 +182,7 @@ export function createHealthCheck(
           n: number;
         }
       ).n;
-      const oldestDueMs = row.oldestDue === null ? null : Math.max(0, now - row.oldestDue);
-      return {
-        ok: !sources.bot || oldestDueMs === null || oldestDueMs <= stalledAfterMs,
-        pending: row.pending,
-        oldestDueSeconds: oldestDueMs === null ? null : Math.round(oldestDueMs / 1000),
-        dead,
-      };
+      return figures(now, { ...row, dead });
     } catch (error) {
       onFailure('outbox', error);
       return { ok: false, pending: 0, oldestDueSeconds: null, dead: 0, error: codeOf(error) };

@@ -1,6 +1,7 @@
 // Shaping tickets, events and comments as the API returns them (docs/API.md, "Shapes"). Names of people,
 // companies and categories are looked up in one query per table for a whole list, never per row.
 import type { Statement } from 'better-sqlite3';
+import { inArray } from 'drizzle-orm';
 import type { DeskContext } from '../core/context.ts';
 import type { Language } from '../core/model.ts';
 import { type Actor, allowedActions, type TicketForActions } from '../core/permissions.ts';
@@ -9,7 +10,16 @@ import type { TicketPage, TicketPageFile, TicketSummaryRow, TicketView } from '.
 import { offeredSlots } from '../core/tickets/visits.ts';
 import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
-import type { attachments, CommentRow, TicketEventRow, TicketRow } from '../db/schema.ts';
+import { isPostgresStore } from '../db/pg/store.ts';
+import {
+  type attachments,
+  type CommentRow,
+  categories,
+  companies,
+  people,
+  type TicketEventRow,
+  type TicketRow,
+} from '../db/schema.ts';
 
 type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -108,6 +118,31 @@ function namesOf(db: Db): NameStatements {
   return s;
 }
 
+// On PostgreSQL the same lookups built by Drizzle (the id list as `= any($1)`); SQLite keeps its statements.
+async function peopleNamed(db: Db, ids: number[]): Promise<{ id: number; name: string }[]> {
+  if (isPostgresStore(db))
+    return await queryAll(
+      db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, ids)),
+    );
+  return await queryAll(namesOf(db).people, JSON.stringify(ids));
+}
+
+async function companiesNamed(db: Db, ids: number[]): Promise<{ id: number; name: string }[]> {
+  if (isPostgresStore(db))
+    return await queryAll(
+      db.select({ id: companies.id, name: companies.name }).from(companies).where(inArray(companies.id, ids)),
+    );
+  return await queryAll(namesOf(db).companies, JSON.stringify(ids));
+}
+
+async function categoryNames(db: Db): Promise<{ id: number; nameRu: string; nameEn: string }[]> {
+  if (isPostgresStore(db))
+    return await queryAll(
+      db.select({ id: categories.id, nameRu: categories.nameRu, nameEn: categories.nameEn }).from(categories),
+    );
+  return await queryAll(namesOf(db).categories);
+}
+
 /** Names by id, looked up once for a whole response. */
 export class Names {
   private people = new Map<number, string>();
@@ -126,13 +161,11 @@ export class Names {
     ];
     const personIds = missing(this.people, ids.people);
     if (personIds.length > 0) {
-      for (const p of await queryAll(namesOf(this.ctx.db).people, JSON.stringify(personIds)))
-        this.people.set(p.id, p.name);
+      for (const p of await peopleNamed(this.ctx.db, personIds)) this.people.set(p.id, p.name);
     }
     const companyIds = missing(this.companies, ids.companies);
     if (companyIds.length > 0) {
-      for (const c of await queryAll(namesOf(this.ctx.db).companies, JSON.stringify(companyIds)))
-        this.companies.set(c.id, c.name);
+      for (const c of await companiesNamed(this.ctx.db, companyIds)) this.companies.set(c.id, c.name);
     }
     return this;
   }
@@ -148,7 +181,7 @@ export class Names {
   async category(id: number | null): Promise<string | null> {
     if (id === null) return null;
     // The categories are a short list: all of them in one query, the first time one is asked for.
-    this.categories ??= new Map((await queryAll(namesOf(this.ctx.db).categories)).map((c) => [c.id, c]));
+    this.categories ??= new Map((await categoryNames(this.ctx.db)).map((c) => [c.id, c]));
     const c = this.categories.get(id);
     return c ? (this.language === 'ru' ? c.nameRu : c.nameEn) : null;
   }

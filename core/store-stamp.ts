@@ -6,6 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import { queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { isPostgresStore } from '../db/pg/store.ts';
 
 export type StoreStamp = readonly [changes: number, version: number];
 
@@ -15,7 +16,16 @@ interface StampStatements {
 }
 const statements = new WeakMap<Db, StampStatements>();
 
+/**
+ * PostgreSQL has no cheap count of writes that covers every other instance's commits (the desk may run on
+ * several): there each stamp is new (a count that only grows, with -1 for a version SQLite never reports),
+ * never the same as one taken before, so a cache kept under a stamp is dropped at once — the API reads its
+ * caller afresh on every request.
+ */
+let pgStamps = 0;
+
 export async function storeStamp(db: Db): Promise<StoreStamp> {
+  if (isPostgresStore(db)) return [++pgStamps, -1];
   let s = statements.get(db);
   if (!s) {
     // Two statements: total_changes() reads no table, so it opens no read transaction; together with the

@@ -3,14 +3,20 @@
 
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
+import { storeDialect } from '../../db/dialect.ts';
+import { isPostgresStore } from '../../db/pg/store.ts';
+import { preparedFor } from '../../db/prepared.ts';
 import {
   attachments,
   type CommentRow,
+  categories,
   comments,
+  companies,
+  people,
   type TicketEventRow,
   type TicketRow,
   ticketEvents,
@@ -58,8 +64,8 @@ async function view(
 
 const p = sql.placeholder;
 
-/** The reads a ticket's page makes on every request, built by Drizzle and compiled by SQLite once per connection. */
-function prepareReads(db: Db) {
+/** The reads of one ticket built by Drizzle: the same queries on both stores. */
+function prepareBuilt(db: Db) {
   const byTicket = <T extends { ticketId: SQLiteColumn; internal: SQLiteColumn }>(table: T) =>
     and(eq(table.ticketId, p('ticketId')), or(eq(sql`${p('internalToo')}`, 1), eq(table.internal, false)));
   return {
@@ -81,6 +87,13 @@ function prepareReads(db: Db) {
       .orderBy(asc(attachments.id))
       .prepare(),
     comments: db.select().from(comments).where(byTicket(comments)).orderBy(asc(comments.id)).prepare(),
+  };
+}
+
+/** The reads a ticket's page makes on every request, built by Drizzle and compiled by SQLite once per connection. */
+function prepareReads(db: Db) {
+  return {
+    ...prepareBuilt(db),
     /** Newest-first ids of one part of a scope, with no other filter (the list's first and next pages). */
     idsAll: db.$client.prepare('select id from tickets where id < ? order by id desc limit ?').pluck(),
     idsOfCompany: db.$client
@@ -110,6 +123,7 @@ function prepareReads(db: Db) {
 }
 
 const reads = new WeakMap<Db, ReturnType<typeof prepareReads>>();
+/** SQLite only: its statements are better-sqlite3's (PostgreSQL reads through builtOf and its own branches). */
 function readsOf(db: Db): ReturnType<typeof prepareReads> {
   let r = reads.get(db);
   if (!r) {
@@ -119,8 +133,14 @@ function readsOf(db: Db): ReturnType<typeof prepareReads> {
   return r;
 }
 
+const pgBuilt = new WeakMap<object, ReturnType<typeof prepareBuilt>>();
+/** The Drizzle-built reads: on SQLite those of readsOf; on PostgreSQL prepared per pool or transaction. */
+function builtOf(db: Db): ReturnType<typeof prepareBuilt> {
+  return isPostgresStore(db) ? preparedFor(pgBuilt, db, prepareBuilt) : readsOf(db);
+}
+
 export async function getTicket(ctx: DeskContext, actor: Actor, ticketId: number): Promise<TicketView> {
-  return await view(ctx, actor, await queryOne(readsOf(ctx.db).ticketById, { id: ticketId }), ticketId);
+  return await view(ctx, actor, await queryOne(builtOf(ctx.db).ticketById, { id: ticketId }), ticketId);
 }
 
 /** A ticket read already (a TicketView from getTicket) or its id, read now through the permission rules. */
@@ -145,7 +165,7 @@ export async function getTicketByNumber(ctx: DeskContext, actor: Actor, number: 
 export async function timeline(ctx: DeskContext, actor: Actor, ref: TicketRef): Promise<TicketEventRow[]> {
   const { ticket } = await seen(ctx, actor, ref);
   const internalToo = canSeeInternal(actor);
-  const rows = await queryAll(readsOf(ctx.db).events, {
+  const rows = await queryAll(builtOf(ctx.db).events, {
     ticketId: ticket.id,
     internalToo: internalToo ? 1 : 0,
   });
@@ -156,7 +176,7 @@ export async function timeline(ctx: DeskContext, actor: Actor, ref: TicketRef): 
 /** The files of a ticket as the actor may see them (internal ones only for staff), oldest first. */
 export async function ticketAttachments(ctx: DeskContext, actor: Actor, ref: TicketRef) {
   const { ticket } = await seen(ctx, actor, ref);
-  return await queryAll(readsOf(ctx.db).attachments, {
+  return await queryAll(builtOf(ctx.db).attachments, {
     ticketId: ticket.id,
     internalToo: canSeeInternal(actor) ? 1 : 0,
   });
@@ -177,7 +197,8 @@ function scopeParts(scope: TicketScope): SQL[] {
 /** The SQL condition that keeps a query inside the actor's scope. */
 export function scopeCondition(scope: TicketScope): SQL | undefined {
   if (scope.kind === 'all') return undefined;
-  return or(...scopeParts(scope)) ?? sql`0`;
+  // An empty scope sees nothing: PostgreSQL's where takes a boolean only.
+  return or(...scopeParts(scope)) ?? (storeDialect() === 'postgres' ? sql`false` : sql`0`);
 }
 
 /** The longest search text; longer input is refused rather than cut. */
@@ -227,8 +248,19 @@ export function containsPattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * foldForSearch on PostgreSQL: lower() under ICU's root collation (the database's own may be "C", whose
+ * lower() folds ASCII only; ICU lowers every letter, as toLocaleLowerCase('ru') does), then "ё" as "е".
+ * Needs a server built with ICU (what the packaged and Docker images are).
+ */
+function pgFolded(column: SQLiteColumn): SQL {
+  return sql`translate(lower(${column} collate "und-x-icu"), 'ё', 'е')`;
+}
+
 /** `column` contains `word` (case-folded), literally. */
 export function containsFolded(db: Db, column: SQLiteColumn, word: string): SQL {
+  if (isPostgresStore(db))
+    return sql`${pgFolded(column)} like ${containsPattern(foldForSearch(word))} escape '\\'`;
   withFolding(db);
   return sql`${sql.raw(FOLD)}(${column}) like ${containsPattern(foldForSearch(word))} escape '\\'`;
 }
@@ -308,7 +340,7 @@ export async function listTickets(db: Db, actor: Actor, raw: TicketFilter = {}):
 /** The comments of a ticket as the actor may see them (internal notes only for staff), oldest first. */
 export async function ticketComments(ctx: DeskContext, actor: Actor, ref: TicketRef): Promise<CommentRow[]> {
   const { ticket } = await seen(ctx, actor, ref);
-  return await queryAll(readsOf(ctx.db).comments, {
+  return await queryAll(builtOf(ctx.db).comments, {
     ticketId: ticket.id,
     internalToo: canSeeInternal(actor) ? 1 : 0,
   });
@@ -427,7 +459,60 @@ export async function listTicketSummaries(
   raw: TicketFilter = {},
 ): Promise<TicketSummaryRow[]> {
   const ids = await listTicketIds(db, actor, raw);
-  return ids.length === 0 ? [] : (await queryAll(readsOf(db).summaries, JSON.stringify(ids))).map(summaryRow);
+  if (ids.length === 0) return [];
+  if (isPostgresStore(db)) return await pgSummaries(db, ids);
+  return (await queryAll(readsOf(db).summaries, JSON.stringify(ids))).map(summaryRow);
+}
+
+/**
+ * The summaries on PostgreSQL: the same joined read built by Drizzle (which reads its rows as arrays and
+ * names them itself), keys in summaryRow's order.
+ */
+async function pgSummaries(db: Db, ids: number[]): Promise<TicketSummaryRow[]> {
+  const cat = alias(categories, 'cat');
+  const co = alias(companies, 'co');
+  const rq = alias(people, 'rq');
+  const asg = alias(people, 'asg');
+  return await queryAll(
+    db
+      .select({
+        id: tickets.id,
+        number: tickets.number,
+        subject: tickets.subject,
+        status: tickets.status,
+        priority: tickets.priority,
+        impact: tickets.impact,
+        urgency: tickets.urgency,
+        line: tickets.line,
+        channel: tickets.channel,
+        categoryId: tickets.categoryId,
+        categoryNameRu: cat.nameRu,
+        categoryNameEn: cat.nameEn,
+        companyId: tickets.companyId,
+        companyName: co.name,
+        requesterId: tickets.requesterId,
+        requesterName: rq.name,
+        assigneeId: tickets.assigneeId,
+        assigneeName: asg.name,
+        createdAt: tickets.createdAt,
+        updatedAt: tickets.updatedAt,
+        version: tickets.version,
+        contractId: tickets.contractId,
+        firstResponseDueAt: tickets.firstResponseDueAt,
+        firstRespondedAt: tickets.firstRespondedAt,
+        resolutionDueAt: tickets.resolutionDueAt,
+        slaPausedAt: tickets.slaPausedAt,
+        slaPausedMinutes: tickets.slaPausedMinutes,
+        resolvedAt: tickets.resolvedAt,
+      })
+      .from(tickets)
+      .leftJoin(cat, eq(cat.id, tickets.categoryId))
+      .leftJoin(co, eq(co.id, tickets.companyId))
+      .leftJoin(rq, eq(rq.id, tickets.requesterId))
+      .leftJoin(asg, eq(asg.id, tickets.assigneeId))
+      .where(inArray(tickets.id, ids))
+      .orderBy(desc(tickets.id)),
+  );
 }
 
 /** A filter that narrows nothing but the page (limit, before). */
@@ -441,7 +526,8 @@ function onlyPaging(f: ParsedTicketFilter): boolean {
 export async function listTicketIds(db: Db, actor: Actor, raw: TicketFilter = {}): Promise<number[]> {
   const { limit, ...f } = parseInput(ticketFilterSchema, raw);
   const scope = ticketScope(actor);
-  if (onlyPaging(f)) {
+  // On PostgreSQL the general path below reads the same ids (the scope's parts, `before` as a filter).
+  if (onlyPaging(f) && !isPostgresStore(db)) {
     const r = readsOf(db);
     const before = f.before ?? Number.MAX_SAFE_INTEGER;
     if (scope.kind === 'all') return (await queryAll(r.idsAll, before, limit)) as number[];
@@ -520,6 +606,68 @@ const TICKET_PAGE_SQL = `
       select * from attachments where ticket_id = t.id and (:internalToo = 1 or internal = 0) order by id) a)
   from tickets t ${SUMMARY_JOINS}
   where t.id = :id`;
+
+/** SUMMARY_COLUMNS with a name each, so that PostgreSQL's keyed row keeps every one (three are `name`). */
+const PG_SUMMARY_COLUMNS = SUMMARY_COLUMNS.split(',')
+  .map((column, i) => `${column.trim()} as c${i}`)
+  .join(', ');
+
+/**
+ * TICKET_PAGE_SQL on PostgreSQL: the same row, each column named apart (c0, c1, …, in PageColumns's order),
+ * the lists as the same keyless JSON arrays (json_agg in the lists' order, '[]' when empty; flags as 0/1, as
+ * SQLite writes them), sent as text for pageOf to parse.
+ */
+function pgPageSql(id: number, internalToo: boolean): SQL {
+  const n = SUMMARY_COLUMNS.split(',').length;
+  const page = [
+    't.description',
+    't.location',
+    't.resolution_text',
+    't.rating',
+    't.rating_comment',
+    't.visit_starts_at',
+    't.visit_ends_at',
+    't.visit_checked_in_at',
+    't.visit_checked_out_at',
+  ]
+    .map((column, i) => `${column} as c${n + i}`)
+    .join(', ');
+  const m = n + 9;
+  return sql`
+  select ${sql.raw(PG_SUMMARY_COLUMNS)}, ${sql.raw(page)},
+    (select coalesce(json_agg(json_build_array(s.id, s.starts_at, s.ends_at) order by s.starts_at, s.id), '[]')
+      from visit_slots s where s.ticket_id = t.id and s.state = 'offered')::text as ${sql.raw(`c${m}`)},
+    (select coalesce(json_agg(json_build_array(e.id, e.at, e.type, e.actor_id, p.name, e.from_status, e.to_status,
+        e.internal::int, e.data) order by e.id), '[]')
+      from ticket_events e left join people p on p.id = e.actor_id
+      where e.ticket_id = t.id and (${internalToo} or not e.internal))::text as ${sql.raw(`c${m + 1}`)},
+    (select coalesce(json_agg(json_build_array(c.id, c.author_id, p.name, c.body, c.internal::int, c.created_at)
+        order by c.id), '[]')
+      from comments c left join people p on p.id = c.author_id
+      where c.ticket_id = t.id and (${internalToo} or not c.internal))::text as ${sql.raw(`c${m + 2}`)},
+    (select coalesce(json_agg(json_build_array(a.id, a.comment_id, a.kind, a.file_name, a.mime_type, a.size,
+        a.internal::int) order by a.id), '[]')
+      from attachments a
+      where a.ticket_id = t.id and (${internalToo} or not a.internal))::text as ${sql.raw(`c${m + 3}`)}
+  from tickets t ${sql.raw(SUMMARY_JOINS)}
+  where t.id = ${id}`;
+}
+
+/** The page's row on PostgreSQL, in PageColumns's order; undefined when there is no such ticket. */
+async function pgPageRow(db: Db, id: number, internalToo: boolean): Promise<PageColumns | undefined> {
+  const row = (await queryOne(db, pgPageSql(id, internalToo))) as Record<string, unknown> | undefined;
+  if (row === undefined) return undefined;
+  // Drizzle's raw reads hand bigint (the instants) over as text, whatever the pool's parser: made numbers here.
+  return Array.from({ length: Object.keys(row).length }, (_, i) => {
+    const value = row[`c${i}`];
+    return typeof value === 'string' && PG_PAGE_NUMBERS.has(i) ? Number(value) : value;
+  }) as PageColumns;
+}
+
+/** The positions of PageColumns that hold numbers. */
+const PG_PAGE_NUMBERS = new Set([
+  0, 1, 9, 12, 14, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 31, 33, 34, 35, 36,
+]);
 
 type PageColumns = [
   ...SummaryColumns,
@@ -698,7 +846,9 @@ export interface TicketPage {
  */
 export async function readTicketPage(ctx: DeskContext, actor: Actor, ticketId: number): Promise<TicketPage> {
   const internalToo = canSeeInternal(actor);
-  const row = await queryOne(readsOf(ctx.db).page, { id: ticketId, internalToo: internalToo ? 1 : 0 });
+  const row = isPostgresStore(ctx.db)
+    ? await pgPageRow(ctx.db, ticketId, internalToo)
+    : await queryOne(readsOf(ctx.db).page, { id: ticketId, internalToo: internalToo ? 1 : 0 });
   if (row === undefined) throw new NotFoundError('ticket', ticketId);
   const page = pageOf(row);
   const { ticket } = page;
