@@ -13,16 +13,27 @@
 // kept without text, entities and buttons (a person's own messages are kept whole). The state held in
 // memory is the same compacted one, so a replay goes alike from memory or after a restart.
 import type { ConversationKeyStorage, VersionedState } from '@grammyjs/conversations';
+import { eq, sql } from 'drizzle-orm';
 import type { Context } from 'grammy';
 import { execute, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { isPostgresStore } from '../db/pg/store.ts';
+import { preparedFor } from '../db/prepared.ts';
+import { conversationState } from '../db/schema.ts';
 
 export const CONVERSATION_VERSION = 4;
 
 /** States kept in memory at most: the chats in a conversation now, the oldest forgotten first. */
 const KEPT = 5_000;
 
-export function conversationStorage<C extends Context, S>(db: Db): ConversationKeyStorage<C, S> {
+/** The three statements of the store: SQLite's prepared once; PostgreSQL's per connection or transaction. */
+interface StateStatements {
+  read(key: string): Promise<{ value: string } | undefined>;
+  write(key: string, value: string, at: number): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+function sqliteStatements(db: Db): StateStatements {
   const sqlite = db.$client;
   const read = sqlite.prepare<[string], { value: string }>(
     'select value from conversation_state where key = ?',
@@ -32,6 +43,59 @@ export function conversationStorage<C extends Context, S>(db: Db): ConversationK
      on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
   );
   const remove = sqlite.prepare<[string]>('delete from conversation_state where key = ?');
+  return {
+    read: async (key) => await queryOne(read, key),
+    write: async (key, value, at) => {
+      await execute(write, key, value, at);
+    },
+    remove: async (key) => {
+      await execute(remove, key);
+    },
+  };
+}
+
+const p = sql.placeholder;
+
+function preparePostgres(db: Db) {
+  const t = conversationState;
+  return {
+    read: db
+      .select({ value: t.value })
+      .from(t)
+      .where(eq(t.key, p('key')))
+      .prepare(),
+    write: db
+      .insert(t)
+      .values({ key: p('key'), value: p('value'), updatedAt: p('at') })
+      .onConflictDoUpdate({
+        target: t.key,
+        set: { value: sql`excluded.value`, updatedAt: sql`excluded.updated_at` },
+      })
+      .prepare(),
+    remove: db
+      .delete(t)
+      .where(eq(t.key, p('key')))
+      .prepare(),
+  };
+}
+
+const postgresPrepared = new WeakMap<object, ReturnType<typeof preparePostgres>>();
+
+function postgresStatements(db: Db): StateStatements {
+  const q = preparedFor(postgresPrepared, db, preparePostgres);
+  return {
+    read: async (key) => await queryOne(q.read, { key }),
+    write: async (key, value, at) => {
+      await execute(q.write, { key, value, at });
+    },
+    remove: async (key) => {
+      await execute(q.remove, { key });
+    },
+  };
+}
+
+export function conversationStorage<C extends Context, S>(db: Db): ConversationKeyStorage<C, S> {
+  const store = isPostgresStore(db) ? postgresStatements(db) : sqliteStatements(db);
   const kept = new Map<string, VersionedState<S>>();
   return {
     type: 'key',
@@ -44,13 +108,13 @@ export function conversationStorage<C extends Context, S>(db: Db): ConversationK
           kept.delete(key);
           return state;
         }
-        const row = await queryOne(read, key);
+        const row = await store.read(key);
         return row ? (JSON.parse(row.value) as VersionedState<S>) : undefined;
       },
       async write(key, state) {
         kept.delete(key);
         compact(state);
-        await execute(write, key, JSON.stringify(state), Date.now());
+        await store.write(key, JSON.stringify(state), Date.now());
         kept.set(key, state);
         if (kept.size > KEPT) {
           const oldest = kept.keys().next();
@@ -59,7 +123,7 @@ export function conversationStorage<C extends Context, S>(db: Db): ConversationK
       },
       async delete(key) {
         kept.delete(key);
-        await execute(remove, key);
+        await store.remove(key);
       },
     },
   };

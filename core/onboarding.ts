@@ -270,13 +270,13 @@ async function mergeInto(db: Db, from: number, to: number): Promise<void> {
   await execute(db.update(calls).set({ answeredById: to }).where(eq(calls.answeredById, from)));
   await execute(db.update(calls).set({ callbackDoneBy: to }).where(eq(calls.callbackDoneBy, from)));
   // Roles the entry already has stay once; the rest move.
+  // Standard SQL, the same on SQLite and PostgreSQL (drizzle's insert-select would insert the id as well).
   await execute(
-    db.$client.prepare(
-      `insert or ignore into memberships (person_id, role, company_id)
-       select ?, role, company_id from memberships where person_id = ?`,
-    ),
-    to,
-    from,
+    db,
+    sql`insert into ${memberships} (person_id, role, company_id)
+      select cast(${to} as integer), ${memberships.role}, ${memberships.companyId} from ${memberships}
+      where ${memberships.personId} = ${from}
+      on conflict do nothing`,
   );
   await execute(db.delete(memberships).where(eq(memberships.personId, from)));
   await execute(db.delete(people).where(eq(people.id, from)));

@@ -1,9 +1,12 @@
 // The intake's questions answered by a button: their words and buttons, made again from the draft whenever
 // they are asked or answered, so a restart asks exactly what was asked before.
+import { asc, eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { IMPACTS, URGENCIES } from '../../core/model.ts';
 import { queryAll } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
+import { preparedFor } from '../../db/prepared.ts';
+import { categories } from '../../db/schema.ts';
 import type { BotContext } from '../context.ts';
 import type { IntakeDraft } from './drafts.ts';
 
@@ -22,18 +25,28 @@ export interface CategoryOption {
 export const SUMMARY_FIELDS = ['category', 'description', 'impact', 'urgency', 'location'] as const;
 export type SummaryField = (typeof SUMMARY_FIELDS)[number];
 
-const statements = new WeakMap<Db, (language: 'ru' | 'en') => Promise<CategoryOption[]>>();
+function prepare(db: Db) {
+  return {
+    list: db
+      .select({ id: categories.id, ru: categories.nameRu, en: categories.nameEn })
+      .from(categories)
+      .where(eq(categories.active, true))
+      .orderBy(asc(categories.sort), asc(categories.id))
+      .prepare(),
+  };
+}
+
+const statements = new WeakMap<object, ReturnType<typeof prepare>>();
+const byConnection = new WeakMap<Db, (language: 'ru' | 'en') => Promise<CategoryOption[]>>();
 
 /** The active categories in the person's language, in the desk's order. */
 export function categoryOptions(db: Db): (language: 'ru' | 'en') => Promise<CategoryOption[]> {
-  const known = statements.get(db);
+  const known = byConnection.get(db);
   if (known) return known;
-  const list = db.$client.prepare<[], { id: number; ru: string; en: string }>(
-    'select id, name_ru as ru, name_en as en from categories where active = 1 order by sort, id',
-  );
+  const q = preparedFor(statements, db, prepare);
   const options = async (language: 'ru' | 'en') =>
-    (await queryAll(list)).map((c) => ({ id: c.id, name: language === 'en' ? c.en : c.ru }));
-  statements.set(db, options);
+    (await queryAll(q.list)).map((c) => ({ id: c.id, name: language === 'en' ? c.en : c.ru }));
+  byConnection.set(db, options);
   return options;
 }
 

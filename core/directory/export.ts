@@ -4,8 +4,12 @@
 // Russian locales), UTF-8 with a byte-order mark, and cells that a spreadsheet would run as a formula
 // (leading = + - @ tab or return: every "+7…" phone) kept as text with a leading quote, which the import
 // takes off again. XLSX: typed text cells, which no spreadsheet runs.
+
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { queryAll } from '../../db/access.ts';
+import type { Db } from '../../db/connection.ts';
+import { isPostgresStore } from '../../db/pg/store.ts';
 import type { DeskContext } from '../context.ts';
 import { csvLines } from '../csv.ts';
 import type { Language } from '../model.ts';
@@ -25,9 +29,11 @@ export interface DirectoryEntry {
 /** Every client company with its clients, by company name, then person name. */
 export async function directoryEntries(ctx: DeskContext, actor: Actor): Promise<DirectoryEntry[]> {
   assertAdmin(actor);
-  const rows = (await queryAll(
-    ctx.db.$client.prepare(
-      `select c.name as company, c.inn, c.email_domain as emailDomain,
+  const rows = isPostgresStore(ctx.db)
+    ? await postgresEntries(ctx.db)
+    : ((await queryAll(
+        ctx.db.$client.prepare(
+          `select c.name as company, c.inn, c.email_domain as emailDomain,
               p.name, p.phone, p.email,
               max(case m.role when 'client_manager' then 2 when 'client' then 1 end) as rank
        from companies c
@@ -35,12 +41,32 @@ export async function directoryEntries(ctx: DeskContext, actor: Actor): Promise<
        left join people p on p.id = m.person_id
        group by c.id, p.id
        order by c.name, c.id, p.name is not null, p.name, p.id`,
-    ),
-  )) as (Omit<DirectoryEntry, 'role'> & { rank: number | null })[];
+        ),
+      )) as EntryRow[]);
   return rows.map(({ rank, ...r }) => ({
     ...r,
     role: rank === 2 ? 'client_manager' : rank === 1 ? 'client' : null,
   }));
+}
+
+type EntryRow = Omit<DirectoryEntry, 'role'> & { rank: number | null };
+
+/**
+ * PostgreSQL: the same query. Names are ordered by code point as SQLite's binary collation does (`collate "C"`
+ * on a UTF-8 database), not by the database's locale; the aliases quoted, as PostgreSQL folds them otherwise.
+ */
+async function postgresEntries(db: Db): Promise<EntryRow[]> {
+  return (await queryAll(
+    db,
+    sql`select c.name as company, c.inn, c.email_domain as "emailDomain",
+        p.name, p.phone, p.email,
+        max(case m.role when 'client_manager' then 2 when 'client' then 1 end) as rank
+      from companies c
+      left join memberships m on m.company_id = c.id and m.role in ('client', 'client_manager')
+      left join people p on p.id = m.person_id
+      group by c.id, p.id
+      order by c.name collate "C", c.id, p.name is not null, p.name collate "C", p.id`,
+  )) as EntryRow[];
 }
 
 function cells(e: DirectoryEntry, language: Language): string[] {

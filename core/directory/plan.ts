@@ -15,8 +15,15 @@
 // company they are in now — which is how a person of several companies is exported. Staff are never
 // made clients. Empty cells never clear what is stored, and nobody missing from the file is removed.
 import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { queryAll } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
+import { isPostgresStore } from '../../db/pg/store.ts';
+import {
+  companies as companiesTable,
+  memberships as membershipsTable,
+  people as peopleTable,
+} from '../../db/schema.ts';
 import { type Role, STAFF_ROLES } from '../model.ts';
 import type { DirectoryField, DirectoryRole } from './columns.ts';
 import { type NormalRow, nameKey, normaliseRow, type RowReason, sameText } from './normalise.ts';
@@ -119,36 +126,38 @@ class StoreView {
   readonly companies: StoreCompany[];
   private readonly byInn = new Map<string, StoreCompany>();
   private readonly byName = new Map<string, StoreCompany[]>();
-  private readonly phoneStmt;
-  private readonly emailStmt;
-  private readonly membershipStmt;
-  private readonly membersStmt;
+  private readonly queries: StoreQueries;
 
   /** Reads every company first (they are few). */
   static async of(db: Db): Promise<StoreView> {
+    if (isPostgresStore(db)) {
+      const companies = (await queryAll(
+        db
+          .select({
+            id: companiesTable.id,
+            name: companiesTable.name,
+            inn: companiesTable.inn,
+            emailDomain: companiesTable.emailDomain,
+          })
+          .from(companiesTable)
+          .orderBy(asc(companiesTable.id)),
+      )) as StoreCompany[];
+      return new StoreView(postgresQueries(db), companies);
+    }
     const companies = (await queryAll(
       db.$client.prepare('select id, name, inn, email_domain as emailDomain from companies order by id'),
     )) as StoreCompany[];
-    return new StoreView(db, companies);
+    return new StoreView(sqliteQueries(db), companies);
   }
 
-  private constructor(db: Db, companies: StoreCompany[]) {
-    const c = db.$client;
+  private constructor(queries: StoreQueries, companies: StoreCompany[]) {
+    this.queries = queries;
     this.companies = companies;
     for (const company of this.companies) {
       if (company.inn !== null) this.byInn.set(company.inn, company);
       const key = nameKey(company.name);
       this.byName.set(key, [...(this.byName.get(key) ?? []), company]);
     }
-    this.phoneStmt = c.prepare('select id, name, phone, email from people where phone = ? order by id');
-    this.emailStmt = c.prepare('select id, name, phone, email from people where email = ? order by id');
-    this.membersStmt = c.prepare(
-      `select p.id, p.name, p.phone, p.email from people p join memberships m on m.person_id = p.id
-       where m.company_id = ? and m.role in ('client', 'client_manager') order by p.id`,
-    );
-    this.membershipStmt = c.prepare(
-      'select id, role, company_id as companyId from memberships where person_id = ? order by id',
-    );
   }
 
   companyByInn(inn: string): StoreCompany | undefined {
@@ -164,22 +173,100 @@ class StoreView {
   }
 
   async peopleByPhone(phone: string): Promise<StorePerson[]> {
-    return (await queryAll(this.phoneStmt, phone)) as StorePerson[];
+    return await this.queries.peopleByPhone(phone);
   }
 
   async peopleByEmail(email: string): Promise<StorePerson[]> {
-    return (await queryAll(this.emailStmt, email)) as StorePerson[];
+    return await this.queries.peopleByEmail(email);
   }
 
   /** Clients of a company with this name (for rows that give neither phone nor e-mail). */
   async membersNamed(companyId: number, key: string): Promise<StorePerson[]> {
-    const all = (await queryAll(this.membersStmt, companyId)) as StorePerson[];
+    const all = await this.queries.members(companyId);
     return all.filter((p, i) => nameKey(p.name) === key && all.findIndex((q) => q.id === p.id) === i);
   }
 
   async membershipsOf(personId: number): Promise<StoreMembership[]> {
-    return (await queryAll(this.membershipStmt, personId)) as StoreMembership[];
+    return await this.queries.membershipsOf(personId);
   }
+}
+
+/** The plan's lookups by row: statements prepared once per plan (a file may have ten thousand rows). */
+interface StoreQueries {
+  peopleByPhone(phone: string): Promise<StorePerson[]>;
+  peopleByEmail(email: string): Promise<StorePerson[]>;
+  /** The clients and client managers of a company, by id (a person of both roles twice). */
+  members(companyId: number): Promise<StorePerson[]>;
+  membershipsOf(personId: number): Promise<StoreMembership[]>;
+}
+
+function sqliteQueries(db: Db): StoreQueries {
+  const c = db.$client;
+  const phoneStmt = c.prepare('select id, name, phone, email from people where phone = ? order by id');
+  const emailStmt = c.prepare('select id, name, phone, email from people where email = ? order by id');
+  const membersStmt = c.prepare(
+    `select p.id, p.name, p.phone, p.email from people p join memberships m on m.person_id = p.id
+       where m.company_id = ? and m.role in ('client', 'client_manager') order by p.id`,
+  );
+  const membershipStmt = c.prepare(
+    'select id, role, company_id as companyId from memberships where person_id = ? order by id',
+  );
+  return {
+    peopleByPhone: async (phone) => (await queryAll(phoneStmt, phone)) as StorePerson[],
+    peopleByEmail: async (email) => (await queryAll(emailStmt, email)) as StorePerson[],
+    members: async (companyId) => (await queryAll(membersStmt, companyId)) as StorePerson[],
+    membershipsOf: async (personId) => (await queryAll(membershipStmt, personId)) as StoreMembership[],
+  };
+}
+
+/**
+ * PostgreSQL: the same lookups as drizzle queries prepared once per plan, on what the handle routes to now
+ * (the import's transaction, or the pool for a preview): a plan is made and read in one place.
+ */
+function postgresQueries(db: Db): StoreQueries {
+  const ph = sql.placeholder;
+  const person = {
+    id: peopleTable.id,
+    name: peopleTable.name,
+    phone: peopleTable.phone,
+    email: peopleTable.email,
+  };
+  const byPhone = db
+    .select(person)
+    .from(peopleTable)
+    .where(eq(peopleTable.phone, ph('phone')))
+    .orderBy(asc(peopleTable.id))
+    .prepare();
+  const byEmail = db
+    .select(person)
+    .from(peopleTable)
+    .where(eq(peopleTable.email, ph('email')))
+    .orderBy(asc(peopleTable.id))
+    .prepare();
+  const members = db
+    .select(person)
+    .from(peopleTable)
+    .innerJoin(membershipsTable, eq(membershipsTable.personId, peopleTable.id))
+    .where(
+      and(
+        eq(membershipsTable.companyId, ph('companyId')),
+        inArray(membershipsTable.role, ['client', 'client_manager']),
+      ),
+    )
+    .orderBy(asc(peopleTable.id))
+    .prepare();
+  const membershipsOf = db
+    .select({ id: membershipsTable.id, role: membershipsTable.role, companyId: membershipsTable.companyId })
+    .from(membershipsTable)
+    .where(eq(membershipsTable.personId, ph('personId')))
+    .orderBy(asc(membershipsTable.id))
+    .prepare();
+  return {
+    peopleByPhone: async (phone) => await queryAll(byPhone, { phone }),
+    peopleByEmail: async (email) => await queryAll(byEmail, { email }),
+    members: async (companyId) => await queryAll(members, { companyId }),
+    membershipsOf: async (personId) => await queryAll(membershipsOf, { personId }),
+  };
 }
 
 type Found<T> = { entry: T; reason?: undefined } | { entry?: undefined; reason: RowReason };

@@ -4,6 +4,8 @@ import type { Statement } from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
 import { execute, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
+import { isPostgresStore } from '../../db/pg/store.ts';
+import { preparedFor } from '../../db/prepared.ts';
 import {
   type MessageRefChannel,
   type MessageRefRow,
@@ -26,6 +28,18 @@ export async function rememberRef(
   link: RefLink,
   at: number,
 ): Promise<void> {
+  if (isPostgresStore(db)) {
+    await execute(preparedFor(postgresUpserts, db, preparePostgres).upsert, {
+      channel,
+      ref,
+      ticketId: link.ticketId,
+      direction: link.direction ?? 'out',
+      purpose: link.purpose ?? null,
+      personId: link.personId ?? null,
+      at,
+    });
+    return;
+  }
   await execute(
     upsertOf(db),
     channel,
@@ -63,6 +77,38 @@ function upsertOf(db: Db): Statement<RefValues> {
   }
   return upsert;
 }
+
+const p = sql.placeholder;
+
+/** PostgreSQL: the same upsert, one statement (the latest wins however many instances write it). */
+function preparePostgres(db: Db) {
+  return {
+    upsert: db
+      .insert(messageRefs)
+      .values({
+        channel: p('channel'),
+        ref: p('ref'),
+        ticketId: p('ticketId'),
+        direction: p('direction'),
+        purpose: p('purpose'),
+        personId: p('personId'),
+        createdAt: p('at'),
+      })
+      .onConflictDoUpdate({
+        target: [messageRefs.channel, messageRefs.ref],
+        set: {
+          ticketId: sql`excluded.ticket_id`,
+          direction: sql`excluded.direction`,
+          purpose: sql`excluded.purpose`,
+          personId: sql`excluded.person_id`,
+          createdAt: sql`excluded.created_at`,
+        },
+      })
+      .prepare(),
+  };
+}
+
+const postgresUpserts = new WeakMap<object, ReturnType<typeof preparePostgres>>();
 
 export async function refOf(
   db: Db,
@@ -102,6 +148,19 @@ export async function clearRefPurpose(db: Db, channel: MessageRefChannel, ref: s
 
 /** The highest number after `<prefix>` among a channel's references (Telegram: the top message id of a chat). */
 export async function topRefNumber(db: Db, channel: MessageRefChannel, prefix: string): Promise<number> {
+  if (isPostgresStore(db)) {
+    // SQLite's cast reads the leading digits of any text; PostgreSQL's refuses what is not a number, so only
+    // references whose rest is one are read (a Telegram reference always is).
+    const row = (await queryOne(
+      db,
+      sql`
+      select max(cast(substr(${messageRefs.ref}, ${prefix.length + 1}) as bigint)) as top
+      from ${messageRefs}
+      where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}
+        and substr(${messageRefs.ref}, ${prefix.length + 1}) ~ '^[-+]?[0-9]{1,18}$'`,
+    )) as { top: number | null } | undefined;
+    return row?.top ?? 0;
+  }
   const row = (await queryOne(
     db,
     sql`
