@@ -21,7 +21,16 @@ import { clearRefPurpose, refOf, rememberRef, topRefNumber } from '../../core/in
 import { identifySender } from '../../core/intake/senders.ts';
 import { bindByPhone, ensureTelegramPerson } from '../../core/onboarding.ts';
 import { fileCall } from '../../core/phone/caller.ts';
+import { addComment } from '../../core/tickets/comment.ts';
 import { createTicket } from '../../core/tickets/create.ts';
+import { MERGED_EVENT, mergeTickets } from '../../core/tickets/merge.ts';
+import {
+  insertSlots,
+  offeredSlots,
+  pickSlot,
+  slotOfTicket,
+  withdrawOffered,
+} from '../../core/tickets/visits.ts';
 import { inTransaction } from '../../core/transaction.ts';
 import { checkFields, fileSubmission } from '../../core/webform/submit.ts';
 import { postgresAvailable } from '../support/postgres.ts';
@@ -542,5 +551,66 @@ describe.skipIf(!postgresAvailable())('the bot and the intake on PostgreSQL', ()
     const byId = await identifySender(ctx, { kind: 'person', personId: w.ids.line1 });
     expect(byId).toMatchObject({ created: false, person: { id: w.ids.line1, name: 'Line One' } });
     await expect(identifySender(ctx, { kind: 'person', personId: 999_999 })).rejects.toThrow();
+  });
+
+  it('joins one ticket into another: its words a comment, its references moved, itself cancelled', async () => {
+    const w = await desks.desk();
+    const db = w.ctx.db;
+    const kept = await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'Printer jammed' });
+    const joined = await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'Still jammed' });
+    await rememberMessage(db, 42, 7, joined.id, 1_000);
+    const merged = await mergeTickets(w.ctx, w.line1, joined.id, kept.id, (n) => `joined into #${n}`);
+    expect(merged).toEqual({
+      kept: { id: kept.id, number: kept.number },
+      joined: { id: joined.id, number: joined.number },
+    });
+    expect(await ticketOfMessage(db, 42, 7)).toBe(kept.id);
+    const words = await w.store.db
+      .select()
+      .from(pgSchema.comments)
+      .where(eq(pgSchema.comments.ticketId, kept.id));
+    expect(words.map((c) => [c.body, c.authorId])).toEqual([['Still jammed', w.ids.client]]);
+    const [event] = await w.store.db
+      .select()
+      .from(pgSchema.ticketEvents)
+      .where(and(eq(pgSchema.ticketEvents.ticketId, kept.id), eq(pgSchema.ticketEvents.type, MERGED_EVENT)));
+    expect(event?.data).toEqual({ from: joined.number, commentId: words[0]?.id });
+    const [after] = await w.store.db.select().from(tickets).where(eq(tickets.id, joined.id));
+    expect(after?.status).toBe('cancelled');
+    // A cancelled ticket joins nothing again.
+    await expect(mergeTickets(w.ctx, w.line1, joined.id, kept.id, () => 'again')).rejects.toThrow();
+    // The kept ticket goes on as before.
+    const { comment } = await addComment(w.ctx, w.line1, kept.id, { body: 'On my way' });
+    expect(comment.ticketId).toBe(kept.id);
+  });
+
+  it('offers visit slots, earliest first, and keeps the picked one while withdrawing the rest', async () => {
+    const w = await desks.desk();
+    const db = w.ctx.db;
+    const t = await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'Come and see' });
+    const h = 3_600_000;
+    const base = w.clock.now() + 24 * h;
+    const slots = [
+      { startsAt: base + 5 * h, endsAt: base + 6 * h },
+      { startsAt: base + h, endsAt: base + 2 * h },
+      { startsAt: base + 3 * h, endsAt: base + 4 * h },
+    ];
+    const stored = await inTransaction(db, () =>
+      insertSlots(db, t.id, slots, w.ids.line1, w.ids.line1, 1_000),
+    );
+    expect(stored.map((s) => s.startsAt)).toEqual(slots.map((s) => s.startsAt));
+    const earliest = [...stored].sort((a, b) => a.startsAt - b.startsAt);
+    expect((await offeredSlots(db, t.id)).map((s) => s.id)).toEqual(earliest.map((s) => s.id));
+    const chosen = earliest[1];
+    if (!chosen) throw new Error('no slot');
+    await inTransaction(db, () => pickSlot(db, t.id, chosen.id));
+    expect(await offeredSlots(db, t.id)).toEqual([]);
+    expect((await slotOfTicket(db, t.id, chosen.id))?.state).toBe('picked');
+    expect(await slotOfTicket(db, t.id + 1, chosen.id)).toBeUndefined();
+    const states = (await w.store.db.select().from(pgSchema.visitSlots)).map((s) => s.state).sort();
+    expect(states).toEqual(['picked', 'withdrawn', 'withdrawn']);
+    await insertSlots(db, t.id, [{ startsAt: base + 7 * h, endsAt: base + 8 * h }], null, null, 2_000);
+    expect(await withdrawOffered(db, t.id)).toBe(1);
+    expect(await withdrawOffered(db, t.id)).toBe(0);
   });
 });
