@@ -14,7 +14,7 @@ let server: PostgresServer | undefined;
 const running: { emu?: Emulator; apps: RunningApp[] } = { apps: [] };
 const errors: unknown[] = [];
 
-async function instance(url: string, emu: Emulator): Promise<RunningApp> {
+async function instance(url: string, emu: Emulator, env: Record<string, string> = {}): Promise<RunningApp> {
   const app = await startApp(
     loadConfig({
       BOT_TOKEN: emu.token,
@@ -22,6 +22,7 @@ async function instance(url: string, emu: Emulator): Promise<RunningApp> {
       DATABASE_URL: url,
       PORT: '0',
       HOST: '127.0.0.1',
+      ...env,
     }),
     {
       log: () => {},
@@ -74,8 +75,13 @@ describe.skipIf(!postgresAvailable())('the desk on PostgreSQL', () => {
     const url = await server.createDatabase();
     const emu = await startEmulator();
     running.emu = emu;
-    const first = await instance(url, emu);
-    const second = await instance(url, emu);
+    // Several instances take Telegram's updates by webhook, behind one address (long polling is one reader).
+    const webhook = {
+      WEBHOOK_URL: 'https://desk.example/telegram/hook',
+      WEBHOOK_SECRET: 'hook-secret-1234567890',
+    };
+    const first = await instance(url, emu, webhook);
+    const second = await instance(url, emu, webhook);
     const scheduler = async (app: RunningApp) => {
       const health = await fetch(new URL('/healthz', app.url));
       const body = (await health.json()) as { checks: { scheduler?: { lastRunAt: string | null } } };
