@@ -9,7 +9,9 @@ import { errorsOnlyLogger } from '../app/logger.ts';
 import type { DeskContext } from '../core/context.ts';
 import { FileStore } from '../core/files/store.ts';
 import { noticesQueued } from '../core/outbox.ts';
+import { isPostgresStore, type PgStoreDb } from '../db/pg/store.ts';
 import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
+import { chatTurnsAcrossInstances } from './chat-turns.ts';
 import { registerCommands, registerRoleCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { createBot } from './create-bot.ts';
@@ -81,6 +83,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // closes. Neither the runner's stop nor a webhook's timeout waits for them.
   const handling = new Set<Promise<void>>();
   let lastUpdateAt: number | null = null;
+  // PostgreSQL: other instances may hold updates of the same chat (bot/chat-turns.ts).
+  const turns = isPostgresStore(options.desk.db)
+    ? chatTurnsAcrossInstances((options.desk.db as unknown as PgStoreDb).$client.options)
+    : undefined;
   const bot = createBot({ ...options, onError: onUpdateError }, (composer) => {
     composer.use(async (ctx, next) => {
       lastUpdateAt = options.desk.clock.now();
@@ -96,6 +102,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       }
     });
     composer.use(sequentialize((ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId))));
+    if (turns) composer.use(turns.middleware);
     // Wake the notifier only when the update queued something: a claim scan per update is not free. Core
     // counts the notices it writes, so telling costs nothing (a notice of another update handled meanwhile
     // wakes it too, which is harmless).
@@ -141,6 +148,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       async stop() {
         await finishUpdates();
         await notifier.stop();
+        await turns?.close();
       },
     };
   }
@@ -153,6 +161,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       if (runner.isRunning()) await runner.stop();
       await finishUpdates();
       await notifier.stop();
+      await turns?.close();
     },
   };
 }
