@@ -5,15 +5,23 @@
 // runs in its own process; autocannon drives them from this one, tgdesk and the ideal one after the other
 // in the same run. Besides requests per second and latency it reports each server's CPU time per request
 // (from /proc), the figure that other work on the machine disturbs least.
+//
+// PostgreSQL leg (bench/postgres.ts; BENCH_POSTGRES=0 leaves it out, on by default where PostgreSQL is
+// installed): the same seeded store moved into a throwaway PostgreSQL server with the store-transfer tools,
+// tgdesk's API served from it by a process started with that DATABASE_URL, its answers checked byte-equal to
+// tgdesk's on SQLite, then the same routes measured in the same run, beside SQLite's and the ideal's figures.
+// Its CPU per request is the node process's plus PostgreSQL's (server and backends), shown apart.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { signInitData } from '../api/init-data.ts';
 import { openDatabase } from '../db/connection.ts';
 import { envInt, printTable } from './output.ts';
+import { copyToPostgres, type PostgresCopy, postgresLeg } from './postgres.ts';
 import { STORE_TO, seedReference, seedTickets } from './seed-store.ts';
 
 const TICKETS = envInt('BENCH_API_TICKETS', 100_000);
@@ -26,6 +34,8 @@ const TARGET_LIST_P99_MS = 20;
 interface Server {
   port: number;
   process: ChildProcess;
+  /** CPU time of the database server behind it, when it has one of its own (PostgreSQL), ms so far. */
+  storeCpuMs?: () => number | null;
 }
 
 /** Every server process started, so that whatever happens they are stopped. */
@@ -36,7 +46,13 @@ function stopAll(): void {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 }
 
-async function startServer(args: string[]): Promise<Server> {
+/** This process's environment without a store choice: a server on PostgreSQL is given its DATABASE_URL. */
+function serverEnv(databaseUrl?: string): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _url, TGDESK_STORE_DIALECT: _dialect, ...env } = process.env;
+  return databaseUrl === undefined ? env : { ...env, DATABASE_URL: databaseUrl };
+}
+
+async function startServer(args: string[], databaseUrl?: string): Promise<Server> {
   // BENCH_CPU_PROF=<dir>: a CPU profile of each server process there (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -44,6 +60,7 @@ async function startServer(args: string[]): Promise<Server> {
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/api-server.ts', ...args], {
     // stdin stays open as a lifeline: the server exits when this process goes away.
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: serverEnv(databaseUrl),
   });
   started.add(child);
   child.once('exit', () => started.delete(child));
@@ -83,6 +100,8 @@ interface Run {
   non2xx: number;
   /** Server CPU per answered request, ms. */
   cpuMs: number | null;
+  /** The database server's CPU per answered request, ms (PostgreSQL; SQLite runs inside the server). */
+  storeCpuMs?: number | null;
 }
 
 async function load(server: Server, path: string, connections: number, headers: Record<string, string>) {
@@ -90,8 +109,10 @@ async function load(server: Server, path: string, connections: number, headers: 
   // A short warm-up, then the measured run.
   await autocannon({ url, connections, duration: 2, headers });
   const cpuBefore = cpuMs(server.process.pid);
+  const storeBefore = server.storeCpuMs?.() ?? null;
   const result = await autocannon({ url, connections, duration: SECONDS, headers });
   const cpuAfter = cpuMs(server.process.pid);
+  const storeAfter = server.storeCpuMs?.() ?? null;
   if (result.requests.total === 0) throw new Error(`${url}: no answer at all`);
   const answered = result.requests.total;
   return {
@@ -104,6 +125,12 @@ async function load(server: Server, path: string, connections: number, headers: 
     errors: result.errors - result.timeouts,
     non2xx: result.non2xx,
     cpuMs: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / answered,
+    ...(server.storeCpuMs
+      ? {
+          storeCpuMs:
+            storeBefore === null || storeAfter === null ? null : (storeAfter - storeBefore) / answered,
+        }
+      : {}),
   } satisfies Run;
 }
 
@@ -114,10 +141,21 @@ async function body(server: Server, path: string, headers: Record<string, string
   return text;
 }
 
+/** Where two answers first differ, with some text around it on both sides. */
+function firstDifference(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, i - 120), i + 200));
+  return `lengths ${a.length} and ${b.length}, first difference at character ${i}:\n    ${around(a)}\n    ${around(b)}`;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tgdesk-bench-api-'));
+  const leg = postgresLeg();
+  let postgres: PostgresCopy | undefined;
   const interrupted = () => {
     stopAll();
+    postgres?.killNow();
     rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   };
@@ -138,6 +176,7 @@ async function main(): Promise<void> {
     const ticket = db.$client
       .prepare('select id from tickets where company_id = 1 order by id desc limit 1')
       .get() as { id: number };
+    if (leg.on) postgres = await copyToPostgres(db.$client, dir);
     db.$client.close();
     const authorization = `tma ${signInitData(TOKEN, { id: manager.tg, first_name: manager.name }, { authDate: Math.floor(STORE_TO / 1000) })}`;
     const headers = { authorization };
@@ -150,6 +189,12 @@ async function main(): Promise<void> {
 
     const desk = await startServer(['tgdesk', dbPath, TOKEN, String(STORE_TO)]);
     const ideal = await startServer(['ideal', dbPath, TOKEN, String(STORE_TO)]);
+    const onPostgres = postgres
+      ? {
+          ...(await startServer(['tgdesk', postgres.url, TOKEN, String(STORE_TO)], postgres.url)),
+          storeCpuMs: postgres.cpuMs,
+        }
+      : undefined;
     // The baseline counts only if it answers exactly what tgdesk answers.
     for (const path of [listPath, detailPath]) {
       const [ours, theirs] = [await body(desk, path, headers), await body(ideal, path, headers)];
@@ -158,21 +203,36 @@ async function main(): Promise<void> {
           `the ideal routes answer ${path} differently from tgdesk:\n tgdesk: ${ours.slice(0, 400)}\n ideal:  ${theirs.slice(0, 400)}`,
         );
       }
+      // tgdesk on PostgreSQL is measured only if it answers exactly what it answers on SQLite.
+      const onPg = onPostgres ? await body(onPostgres, path, headers) : ours;
+      if (onPg !== ours) {
+        throw new Error(
+          `tgdesk on PostgreSQL answers ${path} differently from tgdesk on SQLite (SQLite first): ${firstDifference(ours, onPg)}`,
+        );
+      }
     }
     const cases = [
       { name: `GET ${listPath}`, path: listPath, connections: 100, p99Target: null },
       { name: `GET ${listPath}`, path: listPath, connections: 10, p99Target: TARGET_LIST_P99_MS },
       { name: `GET ${detailPath}`, path: detailPath, connections: 100, p99Target: TARGET_DETAIL_P99_MS },
     ];
-    const results: { name: string; connections: number; p99Target: number | null; desk: Run; ideal: Run }[] =
-      [];
+    const results: {
+      name: string;
+      connections: number;
+      p99Target: number | null;
+      desk: Run;
+      ideal: Run;
+      postgres?: Run;
+    }[] = [];
     for (const c of cases) {
       const deskRun = await load(desk, c.path, c.connections, headers);
       const idealRun = await load(ideal, c.path, c.connections, headers);
-      results.push({ ...c, desk: deskRun, ideal: idealRun });
+      const pgRun = onPostgres ? await load(onPostgres, c.path, c.connections, headers) : undefined;
+      results.push({ ...c, desk: deskRun, ideal: idealRun, ...(pgRun ? { postgres: pgRun } : {}) });
     }
     await stop(desk);
     await stop(ideal);
+    if (onPostgres) await stop(onPostgres);
 
     const int = (n: number) => Math.round(n).toLocaleString('en-US');
     const cpu = (r: Run) => (r.cpuMs === null ? '—' : `${r.cpuMs.toFixed(2)} ms`);
@@ -225,10 +285,75 @@ async function main(): Promise<void> {
         '',
       ],
     ]);
-    console.log(JSON.stringify({ tickets: TICKETS, seconds: SECONDS, bare: bareRun, results }));
+    const ms = (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${n.toFixed(2)} ms`);
+    if (postgres) {
+      console.log(
+        `\ntgdesk on PostgreSQL ${await postgresVersion(postgres.url)} (the same store moved there: ${int(postgres.rows)} rows in ${(postgres.moveMs / 1000).toFixed(1)} s; answers byte-equal to SQLite's), measured in the same run:`,
+      );
+      printTable([
+        [
+          'route',
+          'conns',
+          'on SQLite',
+          'p50 / p99',
+          'CPU/req',
+          'on PostgreSQL',
+          'p50 / p99',
+          'timeouts',
+          'CPU/req node + PostgreSQL',
+          'PostgreSQL/SQLite',
+          'PostgreSQL/ideal',
+          'p99 target',
+        ],
+        ...results.flatMap((r) => {
+          const p = r.postgres;
+          if (!p) return [];
+          const failures = p.errors + p.non2xx;
+          return [
+            [
+              r.name,
+              String(r.connections),
+              `${int(r.desk.rps)} req/s`,
+              `${r.desk.p50} / ${r.desk.p99} ms`,
+              cpu(r.desk),
+              `${int(p.rps)} req/s`,
+              `${p.p50} / ${p.p99} ms`,
+              `${p.timeouts}${failures > 0 ? ` (+${failures} errors)` : ''} ${verdict(p.timeouts === 0 && failures === 0)}`,
+              `${ms(p.cpuMs)} + ${ms(p.storeCpuMs)}`,
+              `${((p.rps / r.desk.rps) * 100).toFixed(0)}%`,
+              `${((p.rps / r.ideal.rps) * 100).toFixed(0)}%`,
+              r.p99Target === null ? '—' : `< ${r.p99Target} ms ${verdict(p.p99 < r.p99Target)}`,
+            ],
+          ];
+        }),
+      ]);
+    } else if (!leg.on) {
+      console.log(`(no PostgreSQL leg: ${leg.why})`);
+    }
+    console.log(
+      JSON.stringify({
+        tickets: TICKETS,
+        seconds: SECONDS,
+        bare: bareRun,
+        results,
+        ...(postgres ? { postgresMoveMs: Math.round(postgres.moveMs) } : {}),
+      }),
+    );
   } finally {
     stopAll();
+    await postgres?.server.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
+    return rows[0]?.v ?? '';
+  } finally {
+    await client.end();
   }
 }
 
