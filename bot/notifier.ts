@@ -24,12 +24,14 @@ import {
 } from '../core/outbox.ts';
 import { staffGroup } from '../core/settings.ts';
 import { queryOne } from '../db/access.ts';
-import { type OutboxRow, people } from '../db/schema.ts';
+import { isPostgresStore, type PgStoreDb } from '../db/pg/store.ts';
+import { type OutboxRow, type PersonRow, people } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { rememberMessage } from './message-links.ts';
 import { sendFiles } from './notice-files.ts';
 import { renderNotice, ticketInApp } from './notices.ts';
 import { RateLimiter, type SendLimits, TELEGRAM_LIMITS } from './rate-limiter.ts';
+import { SharedRateLimit } from './shared-rate-limit.ts';
 import { forgetTopic } from './staff/topic-store.ts';
 import { type GroupSend, syncTopic, topicGone } from './staff/topic-sync.ts';
 
@@ -52,8 +54,29 @@ export interface NotifierOptions {
   botUsername?: () => string | undefined;
 }
 
+/**
+ * On PostgreSQL (several instances), how long a notice to a person may wait for its slot in the shared budget
+ * before it is put back in the outbox for then instead; a staff-group message (its topic is synced in a few
+ * calls) waits longer, its group's slots being 3 s apart.
+ */
+const SHARED_MAX_WAIT_MS = 1_000;
+const SHARED_GROUP_MAX_WAIT_MS = 10_000;
+
+/** A staff-group message whose slot is further than the group drain waits: the notice goes back for then. */
+class HeldBack extends Error {
+  constructor(readonly waitMs: number) {
+    super(`held back ${waitMs} ms by Telegram's limits`);
+  }
+}
+
+type Recipient = { language: PersonRow['language'] };
+type Thread = Awaited<ReturnType<typeof groupThreadOf>>;
+type Notice = Awaited<ReturnType<typeof renderNotice>>;
+
 export class Notifier {
   private readonly limiter: RateLimiter;
+  /** On PostgreSQL, Telegram's limits shared with every instance on the store (bot/shared-rate-limit.ts). */
+  private readonly shared: SharedRateLimit | undefined;
   private readonly desk: DeskContext;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -64,6 +87,14 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {
     this.limiter = new RateLimiter(options.limits ?? TELEGRAM_LIMITS);
+    // Slot times on the notifier's clock when one is given, else on the database's (one time line for all).
+    this.shared = isPostgresStore(options.desk.db)
+      ? new SharedRateLimit(
+          (options.desk.db as unknown as PgStoreDb).$client,
+          options.limits ?? TELEGRAM_LIMITS,
+          options.clock ? () => this.desk.clock.now() : undefined,
+        )
+      : undefined;
     this.desk = { ...options.desk, clock: options.clock ?? systemClock };
   }
 
@@ -164,20 +195,31 @@ export class Notifier {
       return;
     }
     const chatId = group.chatId;
-    const send: GroupSend = async (call) => {
-      const wait = this.limiter.wait(chatId, desk.clock.now());
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const slot = this.limiter.record(chatId, desk.clock.now());
-      try {
-        return await call();
-      } finally {
-        slot.answeredAt = desk.clock.now();
-      }
-    };
+    const { shared } = this;
+    const send: GroupSend = shared
+      ? async (call) => {
+          const go = await shared.take(chatId, SHARED_GROUP_MAX_WAIT_MS);
+          if (!go.go) throw new HeldBack(go.waitMs);
+          return await call();
+        }
+      : async (call) => {
+          const wait = this.limiter.wait(chatId, desk.clock.now());
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const slot = this.limiter.record(chatId, desk.clock.now());
+          try {
+            return await call();
+          } finally {
+            slot.answeredAt = desk.clock.now();
+          }
+        };
     try {
       await syncTopic(this.options.desk, this.options.api, group, row, send);
       await markSent(desk, row.id);
     } catch (error) {
+      if (error instanceof HeldBack) {
+        await release(desk, row.id, desk.clock.now() + error.waitMs);
+        return;
+      }
       if (topicGone(error) && row.ticketId !== null) {
         await forgetTopic(desk.db, row.ticketId);
         await scheduleRetry(desk, row, 'the topic was deleted; opening a new one', 0);
@@ -208,7 +250,6 @@ export class Notifier {
   private async deliver(row: OutboxRow): Promise<void> {
     if (row.channel === 'staff_group') return this.deliverToGroup(row);
     const { desk } = this;
-    const { api } = this.options;
     const person = await queryOne(
       desk.db
         .select({
@@ -230,6 +271,7 @@ export class Notifier {
         ? await groupThreadOf(desk.db, row.ticketId)
         : undefined;
     const chatId = thread?.chatId ?? person.telegramUserId;
+    if (this.shared) return this.deliverShared(this.shared, row, person, thread, chatId);
     const now = desk.clock.now();
     const wait = this.limiter.wait(chatId, now);
     if (wait > 0) {
@@ -241,59 +283,106 @@ export class Notifier {
     const slot = this.limiter.record(chatId, now);
     // Rendered on the desk's own clock (SLA time left), sent on real time. A notice that cannot be
     // rendered (its text or keyboard throws) never will be: a dead letter at once, the error kept.
-    let notice: Awaited<ReturnType<typeof renderNotice>>;
+    let notice: Notice;
     try {
-      notice = await renderNotice(this.options.desk, translator(person.language), row, person.language);
-      // Telegram takes Mini App buttons in private chats only. Under the group's "accepted": a link to be
-      // told in private instead (it opens the private chat, so the bot may write there).
-      if (thread) {
-        notice.keyboard = withoutAppButtons(notice.keyboard);
-        const username = this.options.botUsername?.();
-        if (row.kind === ACCEPTED_NOTICE && username)
-          notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).url(
-            translator(person.language)('group-notices-link'),
-            `https://t.me/${username}?start=${GROUP_PRIVATE_START}`,
-          );
-      } else if (notice.ticketId !== null && this.options.miniAppUrl) {
-        const t = translator(person.language);
-        notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
-          .row()
-          .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
-      }
-      if (!thread && notice.appLink && this.options.miniAppUrl) {
-        const url = new URL(this.options.miniAppUrl);
-        for (const [name, value] of Object.entries(notice.appLink.params)) url.searchParams.set(name, value);
-        notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).webApp(
-          notice.appLink.label,
-          url.toString(),
-        );
-      }
+      notice = await this.compose(row, person, thread);
     } catch (error) {
       slot.answeredAt = desk.clock.now();
       await this.unsendable(row, error);
       return;
     }
     try {
-      const sent = await (notice.files
-        ? sendFiles(api, chatId, notice.files, notice.text, this.options.files)
-        : api.sendMessage(chatId, notice.text, {
-            ...(notice.keyboard ? { reply_markup: notice.keyboard } : {}),
-            ...(thread
-              ? {
-                  reply_parameters: { message_id: thread.messageId, allow_sending_without_reply: true },
-                  disable_notification: true,
-                }
-              : {}),
-          })
-      ).finally(() => {
+      const sent = await this.post(chatId, notice, thread).finally(() => {
         slot.answeredAt = desk.clock.now();
       });
-      await markSent(desk, row.id);
-      if (notice.ticketId !== null)
-        await rememberMessage(desk.db, chatId, sent.message_id, notice.ticketId, desk.clock.now());
+      await this.delivered(row, chatId, notice, sent.message_id);
     } catch (error) {
       await this.failed(row, chatId, error, thread !== undefined);
     }
+  }
+
+  /**
+   * On PostgreSQL: rendered first, then a slot in the budget all instances share is taken (its wait is short)
+   * and the notice goes at its time; when no slot comes soon, the notice goes back to the outbox for then.
+   */
+  private async deliverShared(
+    shared: SharedRateLimit,
+    row: OutboxRow,
+    person: Recipient,
+    thread: Thread,
+    chatId: number,
+  ): Promise<void> {
+    const { desk } = this;
+    let notice: Notice;
+    try {
+      notice = await this.compose(row, person, thread);
+    } catch (error) {
+      await this.unsendable(row, error);
+      return;
+    }
+    const go = await shared.take(chatId, SHARED_MAX_WAIT_MS);
+    if (!go.go) {
+      await release(desk, row.id, desk.clock.now() + go.waitMs);
+      return;
+    }
+    try {
+      const sent = await this.post(chatId, notice, thread);
+      await this.delivered(row, chatId, notice, sent.message_id);
+    } catch (error) {
+      await this.failed(row, chatId, error, thread !== undefined);
+    }
+  }
+
+  /** The notice's text and keyboard for this chat (private, or the client group's thread). */
+  private async compose(row: OutboxRow, person: Recipient, thread: Thread): Promise<Notice> {
+    const notice = await renderNotice(this.options.desk, translator(person.language), row, person.language);
+    // Telegram takes Mini App buttons in private chats only. Under the group's "accepted": a link to be
+    // told in private instead (it opens the private chat, so the bot may write there).
+    if (thread) {
+      notice.keyboard = withoutAppButtons(notice.keyboard);
+      const username = this.options.botUsername?.();
+      if (row.kind === ACCEPTED_NOTICE && username)
+        notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).url(
+          translator(person.language)('group-notices-link'),
+          `https://t.me/${username}?start=${GROUP_PRIVATE_START}`,
+        );
+    } else if (notice.ticketId !== null && this.options.miniAppUrl) {
+      const t = translator(person.language);
+      notice.keyboard = (notice.keyboard ?? new InlineKeyboard())
+        .row()
+        .webApp(t('open-in-app'), ticketInApp(this.options.miniAppUrl, notice.ticketId));
+    }
+    if (!thread && notice.appLink && this.options.miniAppUrl) {
+      const url = new URL(this.options.miniAppUrl);
+      for (const [name, value] of Object.entries(notice.appLink.params)) url.searchParams.set(name, value);
+      notice.keyboard = (notice.keyboard ?? new InlineKeyboard()).webApp(
+        notice.appLink.label,
+        url.toString(),
+      );
+    }
+    return notice;
+  }
+
+  private async post(chatId: number, notice: Notice, thread: Thread): Promise<{ message_id: number }> {
+    const { api } = this.options;
+    return await (notice.files
+      ? sendFiles(api, chatId, notice.files, notice.text, this.options.files)
+      : api.sendMessage(chatId, notice.text, {
+          ...(notice.keyboard ? { reply_markup: notice.keyboard } : {}),
+          ...(thread
+            ? {
+                reply_parameters: { message_id: thread.messageId, allow_sending_without_reply: true },
+                disable_notification: true,
+              }
+            : {}),
+        }));
+  }
+
+  private async delivered(row: OutboxRow, chatId: number, notice: Notice, messageId: number): Promise<void> {
+    const { desk } = this;
+    await markSent(desk, row.id);
+    if (notice.ticketId !== null)
+      await rememberMessage(desk.db, chatId, messageId, notice.ticketId, desk.clock.now());
   }
 
   private async failed(row: OutboxRow, chatId: number, error: unknown, inGroup = false): Promise<void> {
@@ -301,7 +390,8 @@ export class Notifier {
     if (error instanceof GrammyError) {
       if (error.error_code === 429) {
         const seconds = error.parameters.retry_after ?? 1;
-        this.limiter.holdChat(chatId, desk.clock.now() + seconds * 1000);
+        if (this.shared) await this.shared.holdChat(chatId, seconds * 1000);
+        else this.limiter.holdChat(chatId, desk.clock.now() + seconds * 1000);
         await scheduleRetry(desk, row, error.description, seconds * 1000);
       } else if (error.error_code === 403 && inGroup) {
         await markDead(desk, row.id, `the group is closed to the bot: ${error.description}`);

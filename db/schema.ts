@@ -1,5 +1,5 @@
 // The store's tables, as core builds its queries from them: SQLite's (db/sqlite/schema.ts) or PostgreSQL's
-// (db/pg/schema.ts), the same 28 tables with the same column names (tests/store-schemas.test.ts), chosen once
+// (db/pg/schema.ts), the same 29 tables with the same column names (tests/store-schemas.test.ts), chosen once
 // per process by the store it runs on (db/dialect.ts). Core is typed against SQLite's tables; drizzle's query
 // builders take either the same way, and db/access.ts runs what they build on either store.
 
@@ -39,3 +39,4 @@ export const calls = on.calls;
 export const publicHits = on.publicHits;
 export const clientGroups = on.clientGroups;
 export const groupTickets = on.groupTickets;
+export const telegramBudget = on.telegramBudget;

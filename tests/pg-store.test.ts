@@ -122,7 +122,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL store', () => {
       })
       .sort((a, b) => `${a.table}.${a.name}`.localeCompare(`${b.table}.${b.name}`));
     const actual = await pgColumns(client);
-    expect(new Set(actual.map((c) => c.table)).size).toBe(28);
+    expect(new Set(actual.map((c) => c.table)).size).toBe(29);
     expect(actual).toEqual(declared);
   });
 

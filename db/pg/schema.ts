@@ -509,3 +509,9 @@ export const groupTickets = pgTable(
   },
   (t) => [index('group_tickets_chat').on(t.chatId)],
 );
+
+export const telegramBudget = pgTable('telegram_budget', {
+  scope: text('scope').primaryKey(),
+  nextAt: big('next_at').notNull().default(0),
+  holdEndsAt: big('hold_ends_at').notNull().default(0),
+});

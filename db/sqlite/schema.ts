@@ -376,6 +376,18 @@ export const handledUpdates = sqliteTable(
   (t) => [index('handled_updates_at').on(t.handledAt)],
 );
 
+/**
+ * Telegram's sending limits shared by every instance on one store (PostgreSQL; a SQLite desk is one process and
+ * keeps them in memory, bot/rate-limiter.ts). One row per scope — 'global', 'chat:<id>', 'group:<id>' — with
+ * the earliest instant the next message in it may go, and until when Telegram asked everyone to hold back
+ * (its 429's retry_after). See db/pg/telegram-budget.ts.
+ */
+export const telegramBudget = sqliteTable('telegram_budget', {
+  scope: text('scope').primaryKey(),
+  nextAt: integer('next_at').notNull().default(0),
+  holdEndsAt: integer('hold_ends_at').notNull().default(0),
+});
+
 export type TicketRow = typeof tickets.$inferSelect;
 export type ContractRow = typeof contracts.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
