@@ -4,13 +4,17 @@
 // the runner answering every update with a plain reply, the floor the same transport allows; `mirror` is
 // grammY making the Telegram calls tgdesk's intake makes (a press: answer it, mark the question answered,
 // ask the next question with buttons; a message: the next question), with no store and no logic.
-// Arguments: kind, apiRoot, token, database path (tgdesk only). Talks to the parent over IPC.
+// Arguments: kind, apiRoot, token, database path (tgdesk only). Talks to the parent over IPC. A postgres://
+// URL for the database runs tgdesk on PostgreSQL (openPostgresStore, as `npm start`): the process must have
+// the same URL as its DATABASE_URL from the start, which makes it choose PostgreSQL's tables (db/dialect.ts).
 import { run } from '@grammyjs/runner';
 import { Bot, InlineKeyboard } from 'grammy';
 import { startBot } from '../bot/run.ts';
 import { createContext } from '../core/context.ts';
 import { systemClock } from '../core/model.ts';
-import { openDatabase } from '../db/connection.ts';
+import { type Db, openDatabase } from '../db/connection.ts';
+import { storeDialect } from '../db/dialect.ts';
+import { openPostgresStore } from '../db/pg/store.ts';
 
 export type BotKind = 'tgdesk' | 'bare' | 'mirror';
 
@@ -74,6 +78,18 @@ async function startMirror(): Promise<() => Promise<void>> {
 
 async function startTgdesk(): Promise<() => Promise<void>> {
   if (!dbPath) throw new Error('the tgdesk bot needs a database path');
+  if (/^postgres(ql)?:\/\//.test(dbPath)) {
+    if (storeDialect() !== 'postgres' || process.env.DATABASE_URL !== dbPath) {
+      throw new Error('tgdesk on PostgreSQL needs the same URL as its DATABASE_URL');
+    }
+    const store = await openPostgresStore(dbPath);
+    const desk = createContext(store.db as unknown as Db, systemClock);
+    const running = await startBot({ desk, token, apiRoot, onError });
+    return async () => {
+      await running.stop();
+      await store.close();
+    };
+  }
   const db = openDatabase(dbPath);
   const running = await startBot({ desk: createContext(db, systemClock), token, apiRoot, onError });
   return async () => {

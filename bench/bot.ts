@@ -5,6 +5,10 @@
 //     answer); latency = a person's action to the arrival of the bot's sendMessage answering it.
 // (b) the notifier under Telegram's limits: BENCH_NOTICES queued notices to BENCH_CHATS chats, drained by a
 //     Notifier with the default limits into an emulator that enforces Telegram's.
+// PostgreSQL leg of (a) (bench/postgres.ts; BENCH_POSTGRES=0 leaves it out, on by default where PostgreSQL
+// is installed): the same seeded store, moved into a throwaway PostgreSQL server with the store-transfer tools
+// before anyone files a ticket, and the same people walking the intake against tgdesk started on it
+// (DATABASE_URL in the bot process's environment), in the same run; the notifier (b) stays on SQLite.
 // Databases live in a fresh temporary folder, removed at the end. BENCH_CPU_PROF=<dir> writes a CPU profile
 // of each bot process there (node --cpu-prof).
 import { type ChildProcess, fork } from 'node:child_process';
@@ -15,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Api } from 'grammy';
 import type { Message } from 'grammy/types';
+import pg from 'pg';
 import { Notifier } from '../bot/notifier.ts';
 import { TELEGRAM_LIMITS } from '../bot/rate-limiter.ts';
 import { loadActor } from '../core/actors.ts';
@@ -27,6 +32,7 @@ import { seedDemo } from '../db/seed.ts';
 import { type Emulator, startEmulator, type TestUser } from '../emulator/index.ts';
 import type { BotKind, BotProcessMessage, BotProcessReport } from './bot-process.ts';
 import { envInt, printTable } from './output.ts';
+import { copyToPostgres, type PostgresCopy, postgresLeg } from './postgres.ts';
 
 const CLIENTS = envInt('BENCH_CLIENTS', 1000);
 const NOTICES = envInt('BENCH_NOTICES', 1000);
@@ -95,12 +101,16 @@ interface BotProcess {
 
 /** Starts bench/bot-process.ts (inheriting tsx's loader flags) and waits until it polls. */
 async function startBotProcess(kind: BotKind, emu: Emulator, dbPath?: string): Promise<BotProcess> {
+  // No store choice inherited: a bot on PostgreSQL is given its DATABASE_URL.
+  const { DATABASE_URL: _url, TGDESK_STORE_DIALECT: _dialect, ...env } = process.env;
+  const onPostgres = dbPath !== undefined && /^postgres(ql)?:\/\//.test(dbPath);
   const script = fileURLToPath(new URL('./bot-process.ts', import.meta.url));
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
   const child: ChildProcess = fork(script, [kind, emu.apiRoot, emu.token, ...(dbPath ? [dbPath] : [])], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: onPostgres ? { ...env, DATABASE_URL: dbPath } : env,
     // Both bots with the young generation `npm start` gives the desk (fewer scavenges, less promoted).
     execArgv: [...process.execArgv, '--max-semi-space-size=32', ...profile],
   });
@@ -218,6 +228,8 @@ interface IntakeRun {
   /** Before it, a few people one after another: latency without queueing. */
   alone: Timing;
   botCpuMs: number;
+  /** CPU time of the database server (PostgreSQL: server and backends) during the measured run; null: none. */
+  storeCpuMs: number | null;
   driverCpuMs: number;
   /** CPU time of the whole machine during the measured run: what others used shows up here. */
   machineCpuMs: number;
@@ -244,6 +256,7 @@ async function driveIntake(
   people: IntakePeople,
   steps: readonly Step[],
   dbPath?: string,
+  storeCpuMs: () => number | null = () => null,
 ): Promise<IntakeRun> {
   const emu = await startEmulator();
   const user = (id: number) => emu.user({ id, first_name: `Клиент ${id}`, language_code: 'ru' });
@@ -261,15 +274,18 @@ async function driveIntake(
     bot.mark();
     const cpuAtStart = process.cpuUsage();
     const machineAtStart = machineCpuMs();
+    const storeAtStart = storeCpuMs();
     const loadTiming = newTiming();
     await Promise.all(load.map(walk(loadTiming)));
     const cpu = process.cpuUsage(cpuAtStart);
     const machine = machineCpuMs() - machineAtStart;
+    const storeAtEnd = storeCpuMs();
     const report = await bot.stop();
     return {
       load: loadTiming,
       alone: aloneTiming,
       botCpuMs: report.cpuMs,
+      storeCpuMs: storeAtStart === null || storeAtEnd === null ? null : storeAtEnd - storeAtStart,
       driverCpuMs: (cpu.user + cpu.system) / 1000,
       machineCpuMs: machine,
       errors: report.errors,
@@ -307,16 +323,27 @@ function summarize(run: IntakeRun) {
     botCpuShare: run.botCpuMs / wallMs,
     /** The bot process's CPU time per update handled (ms): steadier than updates/s when others load the machine. */
     botCpuPerUpdateMs: run.botCpuMs / load.latencies.length,
+    /** The database server's CPU time per update (PostgreSQL), ms; null where the store is in the bot (SQLite). */
+    storeCpuPerUpdateMs: run.storeCpuMs === null ? null : run.storeCpuMs / load.latencies.length,
+    storeCpuShare: run.storeCpuMs === null ? null : run.storeCpuMs / wallMs,
     driverCpuShare: run.driverCpuMs / wallMs,
-    otherCpuShare: Math.max(0, run.machineCpuMs - run.botCpuMs - run.driverCpuMs) / wallMs,
+    otherCpuShare:
+      Math.max(0, run.machineCpuMs - run.botCpuMs - (run.storeCpuMs ?? 0) - run.driverCpuMs) / wallMs,
     errors: run.errors,
     firstError: run.firstError,
   };
 }
 
-async function benchIntake(dir: string) {
+async function benchIntake(
+  dir: string,
+  leg: ReturnType<typeof postgresLeg>,
+  onPostgresCopy: (copy: PostgresCopy | undefined) => void,
+) {
   const dbPath = join(dir, 'intake.sqlite');
   const store = await seedStore(dbPath, WARMUP_CLIENTS + ALONE_CLIENTS + CLIENTS, 1_000_001);
+  // Moved before anyone files a ticket: both stores start the same.
+  const postgres = leg.on ? await copyToPostgres(store.db.$client, dir) : undefined;
+  onPostgresCopy(postgres);
   store.db.$client.close();
   const ids = store.clients.map((c) => c.telegramUserId);
   const loadFrom = WARMUP_CLIENTS + ALONE_CLIENTS;
@@ -340,7 +367,40 @@ async function benchIntake(dir: string) {
     .pluck()
     .get(JSON.stringify(loadPersonIds)) as number;
   db.$client.close();
-  return { bare, mirror, tgdesk, filed, ratio: tgdesk.updatesPerSec / bare.updatesPerSec };
+  const onPostgres = postgres
+    ? await intakeOnPostgres(postgres, people, store.staffTelegramIds, steps, loadPersonIds)
+    : undefined;
+  return { bare, mirror, tgdesk, filed, ratio: tgdesk.updatesPerSec / bare.updatesPerSec, onPostgres };
+}
+
+/** The same people walking the intake against tgdesk on PostgreSQL (a copy of the store as seeded). */
+async function intakeOnPostgres(
+  postgres: PostgresCopy,
+  people: IntakePeople,
+  staffTelegramIds: readonly number[],
+  steps: readonly Step[],
+  loadPersonIds: readonly number[],
+) {
+  const run = summarize(
+    await driveIntake(
+      'tgdesk',
+      { ...people, bystanders: staffTelegramIds },
+      steps,
+      postgres.url,
+      postgres.cpuMs,
+    ),
+  );
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ filed: string }>(
+      'select count(*) as filed from tickets where requester_id = any($1::int[])',
+      [loadPersonIds],
+    );
+    return { run, filed: Number(rows[0]?.filed ?? 0) };
+  } finally {
+    await client.end();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,11 +536,68 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const cpuShares = (run: { botCpuShare: number; driverCpuShare: number; otherCpuShare: number }) =>
   [run.botCpuShare, run.driverCpuShare, run.otherCpuShare].map(pct).join(' / ');
 
+/** The intake's figures on PostgreSQL, beside SQLite's of the same run (none without the PostgreSQL leg). */
+function postgresRows(a: Awaited<ReturnType<typeof benchIntake>>): string[][] {
+  if (!a.onPostgres) return [];
+  const { run: p, filed } = a.onPostgres;
+  const { tgdesk, bare } = a;
+  return [
+    [
+      '(a) on PostgreSQL: intake updates/s, tgdesk',
+      `${int(p.updatesPerSec)} /s`,
+      `${int(tgdesk.updatesPerSec)} /s on SQLite`,
+      '',
+      `info, ${pct(p.updatesPerSec / tgdesk.updatesPerSec)} of SQLite, ${pct(p.updatesPerSec / bare.updatesPerSec)} of bare`,
+    ],
+    [
+      '    latency p50 / p99 / max',
+      `${ms(p.p50)} / ${ms(p.p99)} / ${ms(p.max)}`,
+      `${ms(tgdesk.p50)} / ${ms(tgdesk.p99)} / ${ms(tgdesk.max)} on SQLite`,
+      '',
+      'info',
+    ],
+    [
+      `    latency p50 / p99, ${ALONE_CLIENTS} clients one at a time`,
+      `${ms(p.alone.p50)} / ${ms(p.alone.p99)}`,
+      `${ms(tgdesk.alone.p50)} / ${ms(tgdesk.alone.p99)} on SQLite`,
+      `p99 < ${P99_TARGET_MS} ms`,
+      verdict(p.alone.p99 < P99_TARGET_MS),
+    ],
+    [
+      '    CPU per update: bot + PostgreSQL',
+      `${p.botCpuPerUpdateMs.toFixed(2)} + ${p.storeCpuPerUpdateMs === null ? '—' : `${p.storeCpuPerUpdateMs.toFixed(2)} ms`}`,
+      `${tgdesk.botCpuPerUpdateMs.toFixed(2)} ms on SQLite`,
+      '',
+      `info, ${((p.botCpuPerUpdateMs + (p.storeCpuPerUpdateMs ?? 0)) / tgdesk.botCpuPerUpdateMs).toFixed(1)}× SQLite`,
+    ],
+    [
+      '    tickets filed / handler errors',
+      `${int(filed)} / ${p.errors}`,
+      '',
+      `${int(CLIENTS)} / 0`,
+      verdict(filed === CLIENTS && p.errors === 0),
+    ],
+    [
+      '    CPU: bot / emulator+clients / PostgreSQL / others',
+      [p.botCpuShare, p.driverCpuShare, p.storeCpuShare ?? 0, p.otherCpuShare].map(pct).join(' / '),
+      '',
+      '',
+      'info, of one core',
+    ],
+  ];
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'tgdesk-bench-bot-'));
+  const leg = postgresLeg();
+  let postgres: PostgresCopy | undefined;
   try {
-    const a = await benchIntake(dir);
+    const a = await benchIntake(dir, leg, (copy) => {
+      postgres = copy;
+    });
+    await postgres?.server.stop();
+    postgres = undefined;
     const b = await benchNotifier(dir);
     const wallS = (performance.now() - started) / 1000;
     const { bare, mirror, tgdesk } = a;
@@ -550,6 +667,7 @@ async function main(): Promise<void> {
         '',
         'info, of one core',
       ],
+      ...postgresRows(a),
       [
         '(b) notices delivered/s',
         `${b.rate.toFixed(1)} /s`,
@@ -613,9 +731,31 @@ async function main(): Promise<void> {
         exactlyOnceOk,
         notifierErrors: b.errors,
         wallS: Number(wallS.toFixed(1)),
+        ...(a.onPostgres
+          ? {
+              postgres: {
+                updatesPerSec: Math.round(a.onPostgres.run.updatesPerSec),
+                p50Ms: a.onPostgres.run.p50,
+                p99Ms: a.onPostgres.run.p99,
+                aloneP50Ms: a.onPostgres.run.alone.p50,
+                aloneP99Ms: a.onPostgres.run.alone.p99,
+                botCpuPerUpdateMs: Number(a.onPostgres.run.botCpuPerUpdateMs.toFixed(3)),
+                postgresCpuPerUpdateMs:
+                  a.onPostgres.run.storeCpuPerUpdateMs === null
+                    ? null
+                    : Number(a.onPostgres.run.storeCpuPerUpdateMs.toFixed(3)),
+                ticketsFiled: a.onPostgres.filed,
+                handlerErrors: a.onPostgres.run.errors,
+              },
+            }
+          : {}),
       }),
     );
+    if (a.onPostgres?.run.firstError)
+      console.log(`first handler error on PostgreSQL: ${a.onPostgres.run.firstError}`);
+    if (!leg.on) console.log(`(no PostgreSQL leg: ${leg.why})`);
   } finally {
+    await postgres?.server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
