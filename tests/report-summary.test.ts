@@ -4,7 +4,7 @@
 // pauses, reopenings, cancellations, ratings), and rows written and rewritten directly (companies, days,
 // assignees and outcomes changed, rows deleted), over periods that cut days in several time zones.
 import { readFileSync } from 'node:fs';
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, eq, gte, lt } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { zonedTimeToUtc } from '../core/calendar/time-zone.ts';
 import type { DeskContext } from '../core/context.ts';
@@ -18,55 +18,19 @@ import {
   type Status,
 } from '../core/model.ts';
 import { SYSTEM } from '../core/permissions.ts';
-import { buildReport, percentile, type Report } from '../core/reports.ts';
+import { buildReport, type Report } from '../core/reports.ts';
 import { seededRandom as randomSource } from '../core/seeded-random.ts';
 import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { categories, people, tickets } from '../db/schema.ts';
 import { makeWorld, type World } from './fixtures.ts';
+import { reportOfTickets } from './support/report-oracle.ts';
 
 const DAY = 86_400_000;
 
 // ------------------------------------------------------------------------------------------------
 // The reference: every ticket of the period read and counted in JavaScript.
 // ------------------------------------------------------------------------------------------------
-
-interface Tally {
-  frMet: number;
-  frDecided: number;
-  resMet: number;
-  resDecided: number;
-  frMinutes: number[];
-  resMinutes: number[];
-  ratingSum: number;
-  ratingCount: number;
-  tickets: number;
-  resolved: number;
-}
-const emptyTally = (): Tally => ({
-  frMet: 0,
-  frDecided: 0,
-  resMet: 0,
-  resDecided: 0,
-  frMinutes: [],
-  resMinutes: [],
-  ratingSum: 0,
-  ratingCount: 0,
-  tickets: 0,
-  resolved: 0,
-});
-const distribution = (values: number[]) => {
-  values.sort((a, b) => a - b);
-  return { count: values.length, median: percentile(values, 0.5), p90: percentile(values, 0.9) };
-};
-const compliance = (met: number, decided: number) => ({
-  decided,
-  met,
-  percent: decided === 0 ? null : (met / decided) * 100,
-});
-function bump<K extends string>(into: Partial<Record<K, number>>, key: K): void {
-  into[key] = (into[key] ?? 0) + 1;
-}
 
 function directReport(ctx: DeskContext, companyId: number | null, from: Instant, to: Instant): Report {
   const asOf = ctx.clock.now();
@@ -82,59 +46,12 @@ function directReport(ctx: DeskContext, companyId: number | null, from: Instant,
     )
     .orderBy(tickets.createdAt, tickets.id)
     .all();
-  const byStatus: Report['byStatus'] = {};
-  const byPriority: Report['byPriority'] = {};
-  const byChannel: Report['byChannel'] = {};
-  const byCategory = new Map<number | null, number>();
-  const all = emptyTally();
-  const perAssignee = new Map<number, Tally>();
-  for (const r of rows) {
-    bump(byStatus, r.status);
-    bump(byPriority, r.priority);
-    bump(byChannel, r.channel);
-    byCategory.set(r.categoryId, (byCategory.get(r.categoryId) ?? 0) + 1);
-    const tallies = [all];
-    if (r.assigneeId !== null) {
-      let t = perAssignee.get(r.assigneeId);
-      if (!t) {
-        t = emptyTally();
-        perAssignee.set(r.assigneeId, t);
-      }
-      tallies.push(t);
-    }
-    for (const t of tallies) {
-      t.tickets++;
-      if (r.rating !== null) {
-        t.ratingSum += r.rating;
-        t.ratingCount++;
-      }
-      if (r.status === 'cancelled') continue;
-      if (r.firstResponseMet !== null) {
-        t.frDecided++;
-        if (r.firstResponseMet) t.frMet++;
-        if (r.firstResponseMinutes !== null) t.frMinutes.push(r.firstResponseMinutes);
-      } else if (r.firstResponseDueAt <= asOf) {
-        t.frDecided++;
-      }
-      if (r.resolutionMet !== null) {
-        t.resDecided++;
-        t.resolved++;
-        if (r.resolutionMet) t.resMet++;
-        if (r.resolutionMinutes !== null) t.resMinutes.push(r.resolutionMinutes);
-      } else if (r.slaPausedAt === null && r.resolutionDueAt <= asOf) {
-        t.resDecided++;
-      }
-    }
-  }
   const names = new Map(
-    perAssignee.size === 0
-      ? []
-      : ctx.db
-          .select({ id: people.id, name: people.name })
-          .from(people)
-          .where(inArray(people.id, [...perAssignee.keys()]))
-          .all()
-          .map((p) => [p.id, p.name]),
+    ctx.db
+      .select({ id: people.id, name: people.name })
+      .from(people)
+      .all()
+      .map((p) => [p.id, p.name]),
   );
   const categoryNames = new Map(
     ctx.db
@@ -143,41 +60,7 @@ function directReport(ctx: DeskContext, companyId: number | null, from: Instant,
       .all()
       .map((c) => [c.id, c]),
   );
-  return {
-    companyId,
-    from,
-    to,
-    asOf,
-    total: rows.length,
-    byStatus,
-    byPriority,
-    byChannel,
-    byCategory: [...byCategory]
-      .map(([categoryId, count]) => ({
-        categoryId,
-        nameRu: categoryId === null ? null : (categoryNames.get(categoryId)?.nameRu ?? null),
-        nameEn: categoryId === null ? null : (categoryNames.get(categoryId)?.nameEn ?? null),
-        count,
-      }))
-      .sort((a, b) => b.count - a.count),
-    firstResponse: { ...compliance(all.frMet, all.frDecided), minutes: distribution(all.frMinutes) },
-    resolution: { ...compliance(all.resMet, all.resDecided), minutes: distribution(all.resMinutes) },
-    rating: {
-      count: all.ratingCount,
-      average: all.ratingCount === 0 ? null : all.ratingSum / all.ratingCount,
-    },
-    assignees: [...perAssignee]
-      .map(([assigneeId, t]) => ({
-        assigneeId,
-        name: names.get(assigneeId) ?? '',
-        tickets: t.tickets,
-        resolved: t.resolved,
-        resolution: compliance(t.resMet, t.resDecided),
-        resolutionMinutes: distribution(t.resMinutes),
-        averageRating: t.ratingCount === 0 ? null : t.ratingSum / t.ratingCount,
-      }))
-      .sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name)),
-  };
+  return reportOfTickets(rows, { companyId, from, to, asOf, names, categoryNames });
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ import { PRIORITIES } from '../../core/model.ts';
 import type { Actor } from '../../core/permissions.ts';
 import { SYSTEM } from '../../core/permissions.ts';
 import { reportSeries } from '../../core/report-series.ts';
-import { buildReport, percentile, type Report } from '../../core/reports.ts';
+import { buildReport, type Report } from '../../core/reports.ts';
 import { act, type Command } from '../../core/tickets/act.ts';
 import { createTicket } from '../../core/tickets/create.ts';
 import { postgresAvailable } from '../support/postgres.ts';
+import { reportOfTickets } from '../support/report-oracle.ts';
 import { type PgWorld, pgSchema, postgresDesks } from './world.ts';
 
 const MINUTE = 60_000;
@@ -28,43 +29,6 @@ type Row = typeof pgSchema.tickets.$inferSelect;
 // ------------------------------------------------------------------------------------------------
 // The reference: the period's tickets read from PostgreSQL and counted one by one.
 // ------------------------------------------------------------------------------------------------
-
-interface Tally {
-  frMet: number;
-  frDecided: number;
-  resMet: number;
-  resDecided: number;
-  frMinutes: number[];
-  resMinutes: number[];
-  ratingSum: number;
-  ratingCount: number;
-  tickets: number;
-  resolved: number;
-}
-const emptyTally = (): Tally => ({
-  frMet: 0,
-  frDecided: 0,
-  resMet: 0,
-  resDecided: 0,
-  frMinutes: [],
-  resMinutes: [],
-  ratingSum: 0,
-  ratingCount: 0,
-  tickets: 0,
-  resolved: 0,
-});
-const distribution = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) };
-};
-const compliance = (met: number, decided: number) => ({
-  decided,
-  met,
-  percent: decided === 0 ? null : (met / decided) * 100,
-});
-function bump<K extends string>(into: Partial<Record<K, number>>, key: K): void {
-  into[key] = (into[key] ?? 0) + 1;
-}
 
 async function periodTickets(w: PgWorld, companyId: number | null, from: Instant, to: Instant) {
   const t = pgSchema.tickets;
@@ -89,91 +53,13 @@ async function directReport(
 ): Promise<{ report: Report; rows: Row[] }> {
   const asOf = w.clock.now();
   const rows = await periodTickets(w, companyId, from, to);
-  const byStatus: Report['byStatus'] = {};
-  const byPriority: Report['byPriority'] = {};
-  const byChannel: Report['byChannel'] = {};
-  const byCategory = new Map<number | null, number>();
-  const all = emptyTally();
-  const perAssignee = new Map<number, Tally>();
-  for (const r of rows) {
-    bump(byStatus, r.status);
-    bump(byPriority, r.priority);
-    bump(byChannel, r.channel);
-    byCategory.set(r.categoryId, (byCategory.get(r.categoryId) ?? 0) + 1);
-    const tallies = [all];
-    if (r.assigneeId !== null) {
-      let t = perAssignee.get(r.assigneeId);
-      if (!t) {
-        t = emptyTally();
-        perAssignee.set(r.assigneeId, t);
-      }
-      tallies.push(t);
-    }
-    for (const t of tallies) {
-      t.tickets++;
-      if (r.rating !== null) {
-        t.ratingSum += r.rating;
-        t.ratingCount++;
-      }
-      if (r.status === 'cancelled') continue;
-      if (r.firstResponseMet !== null) {
-        t.frDecided++;
-        if (r.firstResponseMet) t.frMet++;
-        if (r.firstResponseMinutes !== null) t.frMinutes.push(r.firstResponseMinutes);
-      } else if (r.firstResponseDueAt <= asOf) {
-        t.frDecided++;
-      }
-      if (r.resolutionMet !== null) {
-        t.resDecided++;
-        t.resolved++;
-        if (r.resolutionMet) t.resMet++;
-        if (r.resolutionMinutes !== null) t.resMinutes.push(r.resolutionMinutes);
-      } else if (r.slaPausedAt === null && r.resolutionDueAt <= asOf) {
-        t.resDecided++;
-      }
-    }
-  }
   const names = new Map(
     (await w.store.db.select().from(pgSchema.people)).map((p) => [p.id, p.name] as const),
   );
   const categoryNames = new Map(
     (await w.store.db.select().from(pgSchema.categories)).map((c) => [c.id, c] as const),
   );
-  const report: Report = {
-    companyId,
-    from,
-    to,
-    asOf,
-    total: rows.length,
-    byStatus,
-    byPriority,
-    byChannel,
-    byCategory: [...byCategory]
-      .map(([categoryId, count]) => ({
-        categoryId,
-        nameRu: categoryId === null ? null : (categoryNames.get(categoryId)?.nameRu ?? null),
-        nameEn: categoryId === null ? null : (categoryNames.get(categoryId)?.nameEn ?? null),
-        count,
-      }))
-      .sort((a, b) => b.count - a.count),
-    firstResponse: { ...compliance(all.frMet, all.frDecided), minutes: distribution(all.frMinutes) },
-    resolution: { ...compliance(all.resMet, all.resDecided), minutes: distribution(all.resMinutes) },
-    rating: {
-      count: all.ratingCount,
-      average: all.ratingCount === 0 ? null : all.ratingSum / all.ratingCount,
-    },
-    assignees: [...perAssignee]
-      .map(([assigneeId, t]) => ({
-        assigneeId,
-        name: names.get(assigneeId) ?? '',
-        tickets: t.tickets,
-        resolved: t.resolved,
-        resolution: compliance(t.resMet, t.resDecided),
-        resolutionMinutes: distribution(t.resMinutes),
-        averageRating: t.ratingCount === 0 ? null : t.ratingSum / t.ratingCount,
-      }))
-      .sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name)),
-  };
+  const report = reportOfTickets(rows, { companyId, from, to, asOf, names, categoryNames });
   return { report, rows };
 }
 
