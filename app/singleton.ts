@@ -32,18 +32,18 @@ export async function runSingleton(
   const step = (work: () => Promise<void>) => {
     turn = turn.then(work).catch(onError);
   };
+  const stopHere = async () => {
+    const was = running;
+    running = undefined;
+    await was?.stop();
+  };
   const lease = holdLease(pool, `tgdesk:${name}`, {
     ...(retryMs === undefined ? {} : { retryMs }),
     onAcquired: () =>
       step(async () => {
         running ??= await start();
       }),
-    onLost: () =>
-      step(async () => {
-        const was = running;
-        running = undefined;
-        await was?.stop();
-      }),
+    onLost: () => step(stopHere),
     onError,
   });
   return {
@@ -51,11 +51,7 @@ export async function runSingleton(
       return running !== undefined;
     },
     async stop() {
-      step(async () => {
-        const was = running;
-        running = undefined;
-        await was?.stop();
-      });
+      step(stopHere);
       await turn;
       await lease.release();
     },

@@ -2,7 +2,7 @@
 // Telegram message is `<chatId>:<messageId>` among the desk's message references (core/intake/message-refs.ts).
 
 import { sql } from 'drizzle-orm';
-import { refOf, rememberRef, topRefNumber } from '../core/intake/message-refs.ts';
+import { refOf, rememberRef } from '../core/intake/message-refs.ts';
 import { queryAll } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
 import { isPostgresStore } from '../db/pg/store.ts';
@@ -20,11 +20,6 @@ export async function rememberMessage(
   // The latest message with this id in this chat wins: a chat whose ids started again (a new sandbox, a
   // restored store) must never send a reply to the ticket an old message of the same id was about.
   await rememberRef(db, 'telegram', telegramRef(chatId, messageId), { ticketId }, at);
-}
-
-/** The message id after the highest this store has linked in a chat (1 for a chat it does not know). */
-export async function nextLinkedMessageId(db: Db, chatId: number): Promise<number> {
-  return (await topRefNumber(db, 'telegram', `${chatId}:`)) + 1;
 }
 
 /**

@@ -8,13 +8,17 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { type RunningApp, startApp } from '../app/run.ts';
-import { nextLinkedMessageId, rememberMessage, ticketOfMessage } from '../bot/message-links.ts';
+import { nextLinkedMessageIds, rememberMessage, ticketOfMessage } from '../bot/message-links.ts';
 import { promptOf } from '../bot/staff/prompts.ts';
 import { rememberRef } from '../core/intake/message-refs.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import type { Db } from '../db/connection.ts';
 import { tickets } from '../db/schema.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { makeWorld } from './fixtures.ts';
+
+/** The message id after the highest the store has linked in a chat (1 for a chat it does not know). */
+const nextLinkedIn = async (db: Db, chatId: number) => (await nextLinkedMessageIds(db)).get(chatId) ?? 1;
 
 const dir = mkdtempSync(join(tmpdir(), 'tgdesk-links-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,13 +40,13 @@ describe('message links', () => {
     expect(await ticketOfMessage(w.ctx.db, 7, 5)).toBe(b.id);
     // The old message's question is gone with it: an answer to the new one is no prompt answer.
     expect(await promptOf(w.ctx.db, 7, 5)).toBeUndefined();
-    expect(await nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
-    expect(await nextLinkedMessageId(w.ctx.db, 8)).toBe(1);
+    expect(await nextLinkedIn(w.ctx.db, 7)).toBe(6);
+    expect(await nextLinkedIn(w.ctx.db, 8)).toBe(1);
     // Chat 7 must not count chat 70's ids, nor a negative group's.
     await rememberMessage(w.ctx.db, 70, 99, a.id, 3);
     await rememberMessage(w.ctx.db, -7, 42, a.id, 3);
-    expect(await nextLinkedMessageId(w.ctx.db, 7)).toBe(6);
-    expect(await nextLinkedMessageId(w.ctx.db, -7)).toBe(43);
+    expect(await nextLinkedIn(w.ctx.db, 7)).toBe(6);
+    expect(await nextLinkedIn(w.ctx.db, -7)).toBe(43);
   });
 
   it('let the emulator start a chat at a given message id', async () => {

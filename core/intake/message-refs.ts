@@ -145,28 +145,3 @@ export async function clearRefPurpose(db: Db, channel: MessageRefChannel, ref: s
       .where(and(eq(messageRefs.channel, channel), eq(messageRefs.ref, ref))),
   );
 }
-
-/** The highest number after `<prefix>` among a channel's references (Telegram: the top message id of a chat). */
-export async function topRefNumber(db: Db, channel: MessageRefChannel, prefix: string): Promise<number> {
-  if (isPostgresStore(db)) {
-    // SQLite's cast reads the leading digits of any text; PostgreSQL's refuses what is not a number, so only
-    // references whose rest is one are read (a Telegram reference always is).
-    const row = (await queryOne(
-      db,
-      sql`
-      select max(cast(substr(${messageRefs.ref}, ${prefix.length + 1}) as bigint)) as top
-      from ${messageRefs}
-      where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}
-        and substr(${messageRefs.ref}, ${prefix.length + 1}) ~ '^[-+]?[0-9]{1,18}$'`,
-    )) as { top: number | null } | undefined;
-    return row?.top ?? 0;
-  }
-  const row = (await queryOne(
-    db,
-    sql`
-    select max(cast(substr(${messageRefs.ref}, ${prefix.length + 1}) as integer)) as top
-    from ${messageRefs}
-    where ${messageRefs.channel} = ${channel} and substr(${messageRefs.ref}, 1, ${prefix.length}) = ${prefix}`,
-  )) as { top: number | null } | undefined;
-  return row?.top ?? 0;
-}
