@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
 import { type RunningApp, startApp } from '../../app/run.ts';
+import { storeDialect } from '../../db/dialect.ts';
 import { type Emulator, startEmulator } from '../../emulator/index.ts';
 import { fileShortRequest } from '../bot-harness.ts';
 import { type PostgresServer, postgresAvailable, startPostgres } from '../support/postgres.ts';
@@ -95,4 +96,26 @@ describe.skipIf(!postgresAvailable())('the desk on PostgreSQL', () => {
     const codes = (await second.desk.db.select().from(pgSchema.categories)).map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
   }, 60_000);
+});
+
+describe('DATABASE_URL in the configuration', () => {
+  it('switches the store to PostgreSQL for a desk with its bot, and refuses the rest with a reason', () => {
+    const url = 'postgres://tgdesk:secret@db.example:5432/tgdesk';
+    expect(
+      loadConfig({ BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678', DATABASE_URL: url }).databaseUrl,
+    ).toBe(url);
+    expect(
+      loadConfig({ BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678' }).databaseUrl,
+    ).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_URL: url })).toThrow(/DATABASE_URL: the offline demo runs on SQLite/);
+    expect(() =>
+      loadConfig({ BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678', DEMO: '1', DATABASE_URL: url }),
+    ).toThrow(/DATABASE_URL/);
+    expect(() =>
+      loadConfig({ BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678', DATABASE_URL: 'mysql://x/y' }),
+    ).toThrow(/DATABASE_URL must be postgres:/);
+    expect(storeDialect({ DATABASE_URL: url })).toBe('postgres');
+    expect(storeDialect({ DATABASE_URL: 'postgresql://h/d' })).toBe('postgres');
+    expect(storeDialect({})).toBe('sqlite');
+  });
 });
