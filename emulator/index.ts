@@ -7,6 +7,7 @@ import { type ApiCall, listen } from './server.ts';
 import { World } from './state.ts';
 import { Group, type GroupOptions, Person, type TestGroup, type TestUser, type UserProfile } from './user.ts';
 import { waitFor } from './wait.ts';
+import { WebhookDelivery, type WebhookStats, type WebhookTarget } from './webhook.ts';
 
 export type { Fault, Faults } from './faults.ts';
 export type { LimitOptions, Violation } from './limits.ts';
@@ -15,6 +16,7 @@ export { ADMIN_DEFAULTS } from './members.ts';
 export { METHOD_NAMES } from './methods.ts';
 export type { ApiCall } from './server.ts';
 export type { GroupPostOptions, TestGroup, TestUser, TopicSummary, UserProfile } from './user.ts';
+export type { WebhookAttempt, WebhookStats, WebhookTarget } from './webhook.ts';
 
 export const DEFAULT_TOKEN = '123456:TEST-token-for-the-local-bot-api-emulator';
 
@@ -34,6 +36,22 @@ export interface EmulatorOptions {
    * it handled and drops one that comes again: a new emulator must go on after them.
    */
   firstUpdateId?: number;
+  /**
+   * Where the posts for a webhook's https URL really go, e.g. `() => 'http://127.0.0.1:PORT/hook'`; undefined
+   * for a URL nothing serves. Without it a webhook is unreachable: its updates wait (see emulator/webhook.ts).
+   */
+  webhookTarget?: WebhookTarget;
+  /** How long a webhook post may take before it counts as failed and is made again (ms, default 60 s). */
+  webhookTimeoutMs?: number;
+}
+
+export interface EmulatorWebhook {
+  /** Where the webhook's posts go from now on (replaces `webhookTarget`). */
+  route(target: WebhookTarget): void;
+  /** Posts made, delivered, retried, failed; every attempt. */
+  readonly stats: WebhookStats;
+  /** Posts under way now. */
+  readonly inFlight: number;
 }
 
 export interface Emulator {
@@ -57,6 +75,8 @@ export interface Emulator {
   faults: Faults;
   /** True while the bot has a getUpdates long poll waiting here (it is "online"). */
   readonly polling: boolean;
+  /** The webhook's delivery, once the bot set one (setWebhook). */
+  webhook: EmulatorWebhook;
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -86,6 +106,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     : undefined;
   const calls: ApiCall[] = [];
   const server = await listen({ token, world, faults, limits, calls });
+  const delivery = new WebhookDelivery(world, {
+    ...(options.webhookTarget ? { target: options.webhookTarget } : {}),
+    ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+  });
 
   const people = new Map<number, Person>();
   let groups = 0;
@@ -116,7 +140,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get polling() {
       return world.polling;
     },
+    webhook: {
+      route: (target) => delivery.route(target),
+      stats: delivery.stats,
+      get inFlight() {
+        return delivery.inFlight;
+      },
+    },
     waitFor: (check, timeoutMs) => waitFor(check, timeoutMs),
-    close: () => server.close(),
+    close: () => {
+      delivery.close();
+      return server.close();
+    },
   };
 }

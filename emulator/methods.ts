@@ -20,6 +20,9 @@ export type Handler = (call: Call) => unknown;
 
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
+/** Simultaneous webhook posts when setWebhook gives no max_connections, as on Telegram. */
+export const DEFAULT_MAX_CONNECTIONS = 40;
+
 const getMe: Handler = ({ world }) => world.botInfo;
 
 const getUpdates: Handler = ({ world, params, signal }) => {
@@ -35,29 +38,41 @@ const getUpdates: Handler = ({ world, params, signal }) => {
   );
 };
 
-/** Recorded only: this emulator never calls a webhook. */
+/**
+ * From now on updates are posted to `url` (emulator/webhook.ts) instead of waiting for getUpdates, which
+ * answers 409 while a webhook is set; the updates waiting now are posted too.
+ */
 const setWebhook: Handler = ({ world, params }) => {
   const url = params.string('url') ?? '';
   if (params.boolean('drop_pending_updates')) world.dropPendingUpdates();
   if (url === '') return deleteWebhook({ world, params, signal: new AbortController().signal });
+  if (!/^https:\/\//i.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
   const allowed = params.json('allowed_updates', 'allowed updates');
   const maxConnections = params.integer('max_connections');
+  const secret = params.string('secret_token');
   const same = world.webhook?.url === url;
+  // One list for both ways of getting updates; omitted, the previous one stays.
+  if (Array.isArray(allowed))
+    world.allowedUpdates = allowed.filter((t): t is string => typeof t === 'string');
   world.webhook = {
     url,
-    ...(Array.isArray(allowed)
-      ? { allowed_updates: allowed.filter((t): t is string => typeof t === 'string') }
-      : {}),
-    ...(maxConnections ? { max_connections: maxConnections } : {}),
+    ...(secret ? { secret_token: secret } : {}),
+    ...(world.allowedUpdates ? { allowed_updates: world.allowedUpdates } : {}),
+    ...(maxConnections ? { max_connections: clamp(maxConnections, 1, 100) } : {}),
   };
+  if (!same) world.webhookError = undefined;
   world.abortLongPoll(conflict('terminated by setWebhook request'));
+  world.updatesChanged();
   return new Described(true, same ? 'Webhook is already set' : 'Webhook was set');
 };
 
+/** Posting stops (a post under way finishes); what was not delivered waits for getUpdates. */
 const deleteWebhook: Handler = ({ world, params }) => {
   if (params.boolean('drop_pending_updates')) world.dropPendingUpdates();
   const had = world.webhook !== undefined;
   world.webhook = undefined;
+  world.webhookError = undefined;
+  world.updatesChanged();
   return new Described(true, had ? 'Webhook was deleted' : 'Webhook is already deleted');
 };
 
@@ -65,7 +80,10 @@ const getWebhookInfo: Handler = ({ world }) => ({
   url: world.webhook?.url ?? '',
   has_custom_certificate: false,
   pending_update_count: world.pendingUpdateCount(),
-  ...(world.webhook?.max_connections ? { max_connections: world.webhook.max_connections } : {}),
+  ...(world.webhook && world.webhookError
+    ? { last_error_date: world.webhookError.date, last_error_message: world.webhookError.message }
+    : {}),
+  ...(world.webhook ? { max_connections: world.webhook.max_connections ?? DEFAULT_MAX_CONNECTIONS } : {}),
   ...(world.webhook?.allowed_updates ? { allowed_updates: world.webhook.allowed_updates } : {}),
 });
 

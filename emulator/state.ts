@@ -83,6 +83,15 @@ export type MessageContent = Omit<Partial<Message>, 'message_id' | 'from' | 'cha
 /** A message as stored here: always with a sender, never in a channel. */
 export type ChatMessage = Message & { chat: ChatRecord['chat']; from: User };
 
+/** What setWebhook registered. */
+export interface WebhookSetting {
+  url: string;
+  /** Sent back in X-Telegram-Bot-Api-Secret-Token with every post. */
+  secret_token?: string;
+  allowed_updates?: string[];
+  max_connections?: number;
+}
+
 /** Sent by default when allowed_updates is empty or was never given. */
 const NOT_BY_DEFAULT = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
 
@@ -95,13 +104,17 @@ export class World {
   /** By scope and language code, see `commandsKey`. */
   readonly commands = new Map<string, BotCommand[]>();
   defaultMenuButton: MenuButton | undefined;
-  webhook: { url: string; allowed_updates?: string[]; max_connections?: number } | undefined;
+  webhook: WebhookSetting | undefined;
   allowedUpdates: string[] | undefined;
+  /** The latest failure to deliver to the webhook (for getWebhookInfo). */
+  webhookError: { date: number; message: string } | undefined;
 
   #updates: Update[] = [];
   /** Telegram's ids do not start at 1; bots must not assume they do. */
   #nextUpdateId: number;
   #poll: { limit: number; finish(result: Update[] | ApiError): void; waking: boolean } | undefined;
+  /** Told when an update is queued or the webhook changes (the webhook's delivery, emulator/webhook.ts). */
+  #updateListeners = new Set<() => void>();
   #fileCount = 0;
   #queryCount = 0;
   /** Every size of a photo by the file_id of any of them, so re-sending a photo keeps its sizes. */
@@ -304,7 +317,31 @@ export class World {
     const update: Update = { update_id: this.#nextUpdateId++, ...body };
     this.#updates.push(update);
     this.#wake();
+    this.updatesChanged();
     return update;
+  }
+
+  /** Updates not confirmed yet, oldest first (the webhook's delivery reads them; do not change them). */
+  pendingUpdates(): readonly Update[] {
+    return this.#updates;
+  }
+
+  /** A webhook post of this update was answered 2xx: it is delivered. */
+  confirmUpdate(updateId: number): void {
+    const at = this.#updates.findIndex((u) => u.update_id === updateId);
+    if (at !== -1) this.#updates.splice(at, 1);
+  }
+
+  /** Calls `listener` whenever an update is queued or the webhook is set or deleted; returns the unsubscribe. */
+  onUpdates(listener: () => void): () => void {
+    this.#updateListeners.add(listener);
+    return () => {
+      this.#updateListeners.delete(listener);
+    };
+  }
+
+  updatesChanged(): void {
+    for (const listener of this.#updateListeners) listener();
   }
 
   /** True while a getUpdates long poll is waiting for updates. */
