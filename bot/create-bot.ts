@@ -2,7 +2,7 @@
 // and at a local Bot API. Every decision is a call into core; this only wires Telegram to it.
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
-import { Bot, type MiddlewareFn } from 'grammy';
+import { Bot, type MiddlewareFn, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { DeskContext } from '../core/context.ts';
 import type { BotContext, BotDeps, TalkContext } from './context.ts';
@@ -52,6 +52,25 @@ const retrying = (attempts: number) =>
   autoRetry({ maxRetryAttempts: attempts, maxDelaySeconds: 30, rethrowHttpErrors: attempts === 0 });
 
 /**
+ * A press is answered once, and only for a while: Telegram refuses an answer to a query answered already or
+ * too old (400). That happens when an update comes again — a webhook post made again after the instance
+ * handling it died past its answer, an update the bot fetches after a restart — and the step must still be
+ * taken then: the answer only stops the button's spinner, so a refused one counts as given.
+ */
+export const staleAnswersGiven: Transformer = async (prev, method, payload, signal) => {
+  const response = await prev(method, payload, signal);
+  if (
+    method === 'answerCallbackQuery' &&
+    !response.ok &&
+    response.error_code === 400 &&
+    /query is too old|query ID is invalid/.test(response.description)
+  ) {
+    return { ok: true, result: true } as Awaited<ReturnType<typeof prev>>;
+  }
+  return response;
+};
+
+/**
  * `before` installs middleware that must run ahead of everything (the runner's sequentializing, the
  * notifier's wake-up); tests that feed updates by hand leave it out.
  */
@@ -61,6 +80,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
     client: { apiRoot: options.apiRoot },
   });
   bot.api.config.use(retrying(3));
+  bot.api.config.use(staleAnswersGiven);
   const deps: BotDeps = {
     desk: options.desk,
     ...(options.miniAppUrl ? { miniAppUrl: options.miniAppUrl } : {}),
@@ -75,6 +95,7 @@ export function createBot(options: BotOptions, before?: (bot: Bot<BotContext>) =
   const retryInside: MiddlewareFn<TalkContext> = (ctx, next) => {
     // Someone is waiting for this answer: one retry (3 s), then the conversation gives way.
     ctx.api.config.use(retrying(1));
+    ctx.api.config.use(staleAnswersGiven);
     return next();
   };
   before?.(bot);
