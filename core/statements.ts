@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.ts';
 import { preparedFor } from '../db/prepared.ts';
 import { categories, companies, memberships, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 import { noteNoticeQueued } from './outbox.ts';
+import { holdWithin } from './transaction.ts';
 
 const p = sql.placeholder;
 
@@ -116,6 +117,7 @@ function prepare(db: Db) {
       .where(eq(people.id, p('id')))
       .prepare(),
     insertNotice: countingNotices(
+      db,
       db
         .insert(outbox)
         .values({
@@ -135,10 +137,17 @@ function prepare(db: Db) {
   };
 }
 
-/** Every notice written counts, so the bot's notifier knows to look (core/outbox.ts). */
-function countingNotices<Q extends { run(values: Record<string, unknown>): unknown }>(query: Q) {
+/**
+ * Every notice written counts, so the bot's notifier knows to look (core/outbox.ts).
+ *
+ * On PostgreSQL, notices are written one transaction at a time from the first notice to the commit: an outbox
+ * id is taken from a sequence when the row is written, and the claim hands out a recipient's lowest unsent id,
+ * so a later id committed first by another instance would go out before an earlier one still uncommitted.
+ */
+function countingNotices<Q extends { run(values: Record<string, unknown>): unknown }>(db: Db, query: Q) {
   return {
     async run(values: Record<string, unknown>): Promise<void> {
+      await holdWithin(db, 'outbox-order');
       await execute(query, values);
       noteNoticeQueued();
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InvalidInputError } from './errors.ts';
 
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(withoutNul(raw));
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path, message: i.message }));
     throw new InvalidInputError(
@@ -33,3 +33,21 @@ export const dateTextSchema = z
     (text) => text >= '2000-01-01' && text < '2100-01-01',
     'not a date between 2000-01-01 and 2100-01-01',
   );
+
+/**
+ * The input with every NUL character taken out of its texts. NUL is no text anyone typed, and the stores
+ * disagree on it (SQLite keeps it, PostgreSQL refuses a text or JSON holding it), so core never lets one in.
+ */
+function withoutNul(raw: unknown): unknown {
+  if (typeof raw === 'string') return raw.includes('\u0000') ? raw.replaceAll('\u0000', '') : raw;
+  if (Array.isArray(raw)) {
+    const cleaned = raw.map(withoutNul);
+    return cleaned.some((value, i) => value !== raw[i]) ? cleaned : raw;
+  }
+  if (raw !== null && typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) {
+    const entries = Object.entries(raw);
+    const cleaned = entries.map(([key, value]) => [key, withoutNul(value)] as const);
+    return cleaned.some(([, value], i) => value !== entries[i]?.[1]) ? Object.fromEntries(cleaned) : raw;
+  }
+  return raw;
+}

@@ -14,7 +14,7 @@ import { type Actor, allowedActions, rolesOnTicket } from '../permissions.ts';
 import { act } from '../tickets/act.ts';
 import { addComment, COMMENT_MAX } from '../tickets/comment.ts';
 import { DESCRIPTION_MAX, fileTicket } from '../tickets/create.ts';
-import { inTransaction } from '../transaction.ts';
+import { holdWithin, inTransaction } from '../transaction.ts';
 import type { InboundMessage, IntakeOutcome, ThreadRef } from './inbound.ts';
 import { refOf, rememberRef, ticketOfRefs } from './message-refs.ts';
 import { mailDomain } from './public-mail-domains.ts';
@@ -34,6 +34,9 @@ export async function receiveInbound(ctx: DeskContext, msg: InboundMessage): Pro
   const refChannel = refChannelOf(msg.channel);
   return await inTransaction(db, async (): Promise<IntakeOutcome> => {
     if (msg.deliveryKey !== undefined && refChannel !== null) {
+      // One message delivered twice at once (one mail in two mailboxes, two instances): the second waits for
+      // the first to commit and then finds its reference.
+      await holdWithin(db, `delivery:${refChannel}:${msg.deliveryKey}`);
       const seen = await refOf(db, refChannel, msg.deliveryKey);
       if (seen) return { kind: 'duplicate', ticketId: seen.ticketId };
     }

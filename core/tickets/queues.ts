@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryAll } from '../../db/access.ts';
+import { storeDialect } from '../../db/dialect.ts';
 import type { TicketRow } from '../../db/schema.ts';
 import { memberships, people, tickets } from '../../db/schema.ts';
 import type { DeskContext } from '../context.ts';
@@ -29,8 +30,15 @@ const LINES_OF: Record<StaffRole, readonly Line[]> = {
 };
 
 /** The SLA instant a ticket must be acted on by next. */
+// SQLite's two-argument min() is null when either is; PostgreSQL's least() would skip a null, so it is spelt
+// out there to give the same order.
+const earlierDue =
+  storeDialect() === 'postgres'
+    ? sql`case when ${tickets.firstResponseDueAt} is null or ${tickets.resolutionDueAt} is null then null
+        else least(${tickets.firstResponseDueAt}, ${tickets.resolutionDueAt}) end`
+    : sql`min(${tickets.firstResponseDueAt}, ${tickets.resolutionDueAt})`;
 const nextDue = sql<number>`case when ${tickets.firstRespondedAt} is null
-  then min(${tickets.firstResponseDueAt}, ${tickets.resolutionDueAt}) else ${tickets.resolutionDueAt} end`;
+  then ${earlierDue} else ${tickets.resolutionDueAt} end`;
 
 function staffOnly(actor: Actor): StaffRole[] {
   const roles = staffRoles(actor);

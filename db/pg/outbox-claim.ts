@@ -101,9 +101,13 @@ const CLAIM = `
     limit $3
     for update of o skip locked
   )
-  update outbox set state = 'sending', attempts = outbox.attempts + 1, next_attempt_at = $2
-  from claimable c where outbox.id = c.id
-  returning outbox.*`;
+  -- RETURNING keeps no order of its own: the claimed rows are handed back oldest first.
+  , claimed as (
+    update outbox set state = 'sending', attempts = outbox.attempts + 1, next_attempt_at = $2
+    from claimable c where outbox.id = c.id
+    returning outbox.*
+  )
+  select * from claimed order by id`;
 
 /**
  * Claims up to `limit` due notices of a channel, oldest first, at most the oldest undelivered one per

@@ -7,7 +7,7 @@
 // A sent mail's Message-ID is kept in message_refs (direction 'out'), in the transaction that marks the
 // row sent, so a reply to it lands on its ticket.
 import { PassThrough, pipeline, type Readable } from 'node:stream';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import nodemailer, { type NodemailerError, type Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { DeskContext } from '../../core/context.ts';
@@ -28,10 +28,21 @@ import {
 } from '../../core/outbox.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
 import { inTransaction } from '../../core/transaction.ts';
-import { queryAll, queryOne } from '../../db/access.ts';
+import { queryAll } from '../../db/access.ts';
+import { storeDialect } from '../../db/dialect.ts';
 import { messageRefs, type OutboxRow, people } from '../../db/schema.ts';
 import { translator } from '../../locales/index.ts';
 import { renderMail, senderAddress } from './render.ts';
+
+// Refs written in the same millisecond keep the order they were written in: SQLite's rowid; PostgreSQL's row
+// address, which follows the writes of a table whose rows are never updated in place (a ref's row is not).
+const WRITTEN_ORDER = storeDialect() === 'postgres' ? sql`ctid` : sql`rowid`;
+
+/** Whom a notice goes to: their address and the language it is written in. */
+interface Reader {
+  email: string | null;
+  language: Language;
+}
 
 export interface MailLimits {
   /** Mails to one recipient domain within a minute, at most. */
@@ -204,7 +215,12 @@ export class MailSender {
       for (;;) {
         const rows = await claimDue(this.desk, 20, 'email');
         if (rows.length === 0) return;
-        await Promise.all(rows.map(async (row) => this.deliverSafely(row)));
+        // The readers first, in one read: each send then checks its domain's budget before it awaits anything,
+        // in the claim's order, so the budget goes to the oldest notices.
+        const readers = await this.readersOf(rows);
+        await Promise.all(
+          rows.map(async (row) => this.deliverSafely(row, readers.get(row.recipientId ?? 0))),
+        );
         if (this.stopped) return;
       }
     } catch (error) {
@@ -220,9 +236,20 @@ export class MailSender {
   }
 
   /** A fault of ours (wording, bookkeeping) fails the same way each time: a dead letter at once. */
-  private async deliverSafely(row: OutboxRow): Promise<void> {
+  private async readersOf(rows: OutboxRow[]): Promise<Map<number, Reader>> {
+    const ids = [...new Set(rows.map((row) => row.recipientId ?? 0))];
+    const found = await queryAll(
+      this.desk.db
+        .select({ id: people.id, email: people.email, language: people.language })
+        .from(people)
+        .where(inArray(people.id, ids)),
+    );
+    return new Map(found.map((reader) => [reader.id, reader]));
+  }
+
+  private async deliverSafely(row: OutboxRow, reader: Reader | undefined): Promise<void> {
     try {
-      await this.deliver(row);
+      await this.deliver(row, reader);
     } catch (error) {
       await this.unsendable(row, error);
     }
@@ -234,14 +261,8 @@ export class MailSender {
     this.log.error({ outboxId: row.id, kind: row.kind, err: String(error) }, 'mail: cannot be sent');
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: OutboxRow, person: Reader | undefined): Promise<void> {
     const { desk } = this;
-    const person = await queryOne(
-      desk.db
-        .select({ email: people.email, language: people.language })
-        .from(people)
-        .where(eq(people.id, row.recipientId ?? 0)),
-    );
     if (!person?.email?.trim()) {
       await markDead(desk, row.id, 'the recipient has no e-mail address');
       return;
@@ -360,7 +381,7 @@ export class MailSender {
           .select({ ref: messageRefs.ref })
           .from(messageRefs)
           .where(and(eq(messageRefs.ticketId, ticketId), eq(messageRefs.channel, 'email')))
-          .orderBy(asc(messageRefs.createdAt), asc(sql`rowid`)),
+          .orderBy(asc(messageRefs.createdAt), asc(WRITTEN_ORDER)),
       )
     )
       .map((r) => r.ref)

@@ -3,11 +3,13 @@
 // its event and its notices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDue, markSent, nextDueAt, reconcileInterrupted } from '../../core/outbox.ts';
+import { statements } from '../../core/statements.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { createTicket, fileTicket } from '../../core/tickets/create.ts';
+import { inTransaction } from '../../core/transaction.ts';
 import { postgresAvailable } from '../support/postgres.ts';
-import { pgSchema, postgresDesks } from './world.ts';
+import { type PgWorld, pgSchema, postgresDesks } from './world.ts';
 
 describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
   let desks: Awaited<ReturnType<typeof postgresDesks>>;
@@ -119,4 +121,51 @@ describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
     expect(await reconcileInterrupted(w.ctx)).toBe(0);
     expect(await nextDueAt(w.ctx)).toBeNull();
   });
+
+  it('writes notices one transaction at a time, so a later one never commits before an earlier', async () => {
+    const w = await desks.desk();
+    const notice = (body: string) =>
+      statements(w.ctx.db).insertNotice.run({
+        at: w.clock.now(),
+        ticketId: null,
+        eventId: null,
+        recipientId: w.ids.client,
+        channel: 'telegram',
+        kind: 'requester.comment',
+        payload: { event: 'comment', body, number: 1001 },
+        idempotencyKey: `order:${body}`,
+      });
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    // Instance A has written a notice to the client and not committed yet; instance B writes the next one.
+    let aWrote = false;
+    const a = inTransaction(w.ctx.db, async () => {
+      await notice('first');
+      aWrote = true;
+      await held;
+    });
+    await expect.poll(() => aWrote, { timeout: 10_000 }).toBe(true);
+    const b = inTransaction(w.ctx.db, () => notice('second'));
+    // B waits for A's commit before it takes an id for its notice.
+    await expect.poll(async () => await waitingLocks(w), { timeout: 10_000 }).toBe(1);
+    letGo();
+    await Promise.all([a, b]);
+    const written = (await w.store.db.select().from(pgSchema.outbox))
+      .sort((x, y) => x.id - y.id)
+      .map((n) => (n.payload as { body?: string }).body);
+    expect(written).toEqual(['first', 'second']);
+    // The claim hands out the first, and the second only once it is sent.
+    const [claimed] = await claimDue(w.ctx, 30);
+    expect(claimed?.payload).toMatchObject({ body: 'first' });
+  }, 30_000);
 });
+
+/** Advisory locks some transaction waits for now. */
+async function waitingLocks(w: PgWorld): Promise<number> {
+  const { rows } = await w.store.pool.query(
+    "select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted",
+  );
+  return (rows[0] as { n: number }).n;
+}
