@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   execSync('npm run build --silent', { stdio: 'inherit' });
   const bundle = initialJsGzip();
 
-  const world = makeWorld({ start: NOW });
+  const world = await makeWorld({ start: NOW });
   await seedHistory(world);
   const desk = await startDesk(world);
   const app: number[] = [];

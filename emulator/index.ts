@@ -77,7 +77,10 @@ export interface Emulator {
   readonly polling: boolean;
   /** The webhook's delivery, once the bot set one (setWebhook). */
   webhook: EmulatorWebhook;
-  waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  waitFor<T>(
+    check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    timeoutMs?: number,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 

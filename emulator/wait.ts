@@ -3,21 +3,22 @@
 const POLL_MS = 5;
 
 /**
- * Resolves with the first value of `check` that is not undefined, null or false. Throws from `check`
+ * Resolves with the first value of `check` (awaited) that is not undefined, null or false. Throws from `check`
  * count as "not yet"; on timeout the rejection names the condition (`what`, worked out then when it is
  * a function, so it can show the state at the timeout) and the last such error.
  */
 export function waitFor<T>(
-  check: () => T | undefined | null | false,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 5000,
   what: string | (() => string) = describe(check),
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   return new Promise<T>((resolve, reject) => {
     let lastError: unknown;
-    const attempt = () => {
+    const attempt = async () => {
       try {
-        const value = check();
+        // A check may read the store, which is asynchronous: its answer is awaited.
+        const value = await check();
         if (value !== undefined && value !== null && value !== false) return resolve(value);
       } catch (error) {
         lastError = error;
@@ -27,9 +28,9 @@ export function waitFor<T>(
         const condition = typeof what === 'function' ? what() : what;
         return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${condition}${cause}`));
       }
-      setTimeout(attempt, POLL_MS);
+      setTimeout(() => void attempt(), POLL_MS);
     };
-    attempt();
+    void attempt();
   });
 }
 

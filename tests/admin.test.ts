@@ -11,6 +11,7 @@ import { activeCategories } from '../core/categories.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { DEFAULT_PRIORITY_MATRIX } from '../core/sla-policy.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { queryOne } from '../db/access.ts';
 import { contracts, memberships } from '../db/schema.ts';
 import { makeWorld, type PersonKey, TARGETS_A } from './fixtures.ts';
 
@@ -26,7 +27,7 @@ const WEEK = {
 
 describe('set-up', () => {
   it('is for admins only', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const calls = [
       async (who: PersonKey) => await listCompanies(w.ctx, w.as[who]),
       async (who: PersonKey) => await createCompany(w.ctx, w.as[who], { name: 'X' }),
@@ -49,7 +50,7 @@ describe('set-up', () => {
   });
 
   it('manages companies and categories, refusing taken codes', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const gamma = await createCompany(w.ctx, w.as.admin, {
       name: ' Gamma ',
       emailDomain: 'Gamma.RU',
@@ -91,8 +92,10 @@ describe('set-up', () => {
   });
 
   it('applies a changed contract to the next ticket at once', async () => {
-    const w = makeWorld();
-    const contract = w.ctx.db.select().from(contracts).where(eq(contracts.companyId, w.companyA)).get();
+    const w = await makeWorld();
+    const contract = await queryOne(
+      w.ctx.db.select().from(contracts).where(eq(contracts.companyId, w.companyA)),
+    );
     if (!contract) throw new Error('no contract');
     const before = await createTicket(w.ctx, w.as.clientA, {
       channel: 'miniapp',
@@ -141,7 +144,7 @@ describe('set-up', () => {
   });
 
   it('applies a changed calendar to the next ticket at once', async () => {
-    const w = makeWorld({ start: '2026-11-02T17:30:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-02T17:30:00+03:00' });
     const moscow = (await listCalendars(w.ctx, w.as.admin))[0];
     expect(moscow?.exceptions).toEqual([{ date: '2026-11-04', name: 'Unity Day', hours: [] }]);
     const before = await createTicket(w.ctx, w.as.clientA, {
@@ -183,7 +186,7 @@ describe('set-up', () => {
   });
 
   it('manages people and their roles, and never leaves the desk without an admin', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     expect(
       await updatePerson(w.ctx, w.as.admin, w.ids.clientA, {
         phone: '8 (900) 123-45-67',
@@ -223,7 +226,9 @@ describe('set-up', () => {
     ]);
     expect((await listPeople(w.ctx, w.as.admin, { q: '900123' })).map((p) => p.name)).toEqual(['Client A']);
 
-    const adminRole = w.ctx.db.select().from(memberships).where(eq(memberships.personId, w.ids.admin)).get();
+    const adminRole = await queryOne(
+      w.ctx.db.select().from(memberships).where(eq(memberships.personId, w.ids.admin)),
+    );
     await expect(removeRole(w.ctx, w.as.admin, w.ids.admin, adminRole?.id ?? 0)).rejects.toThrow(
       ConflictError,
     );

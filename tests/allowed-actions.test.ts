@@ -136,7 +136,7 @@ async function situations(w: World): Promise<Record<string, number>> {
 
 describe('allowed actions', { timeout: 60_000 }, () => {
   it('are exactly what act accepts, for every situation and person', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const tickets = await situations(w);
     let offered = 0;
     for (const [situation, id] of Object.entries(tickets)) {
@@ -171,7 +171,7 @@ describe('allowed actions', { timeout: 60_000 }, () => {
   });
 
   it('offer the obvious buttons', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const s = await situations(w);
     const of = async (who: PersonKey, key: string) => {
       const id = s[key] as number;

@@ -38,10 +38,12 @@ import {
   ticketComments,
   timeline,
 } from '../core/tickets/read.ts';
+import { execute, queryOne } from '../db/access.ts';
 import { openDatabase } from '../db/connection.ts';
 import { memberships, people, ticketEvents, tickets } from '../db/schema.ts';
 import { apiWorld, BOT_TOKEN, call, initData } from './api-harness.ts';
 import type { PersonKey, World } from './fixtures.ts';
+import { onPostgres } from './support/test-store.ts';
 
 const MINUTE = 60_000;
 
@@ -60,27 +62,30 @@ async function fileSome(w: World): Promise<number[]> {
     w.clock.advance(7 * MINUTE);
   }
   const [a, b, c] = ids;
-  w.ctx.db
-    .update(tickets)
-    .set({ line: 'field' })
-    .where(eq(tickets.id, a as number))
-    .run();
-  w.ctx.db
-    .update(tickets)
-    .set({ assigneeId: w.ids.field })
-    .where(eq(tickets.id, b as number))
-    .run();
-  w.ctx.db
-    .update(tickets)
-    .set({ channel: 'telegram_group' })
-    .where(eq(tickets.id, c as number))
-    .run();
+  await execute(
+    w.ctx.db
+      .update(tickets)
+      .set({ line: 'field' })
+      .where(eq(tickets.id, a as number)),
+  );
+  await execute(
+    w.ctx.db
+      .update(tickets)
+      .set({ assigneeId: w.ids.field })
+      .where(eq(tickets.id, b as number)),
+  );
+  await execute(
+    w.ctx.db
+      .update(tickets)
+      .set({ channel: 'telegram_group' })
+      .where(eq(tickets.id, c as number)),
+  );
   return ids;
 }
 
 describe('the list read as summaries', () => {
   it('is listTickets page for page, for every kind of person and filter', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     // Some with a category, an assignee, a visit, no company: every name a summary shows.
     await fileVaried(w);
     const ids = await fileSome(w);
@@ -189,15 +194,15 @@ async function fileVaried(w: World): Promise<number[]> {
   ids.push(cancelled);
   ids.push(await file('stranger'));
   const group = await file('clientA2');
-  w.ctx.db
-    .update(tickets)
-    .set({ channel: 'telegram_group', slaPausedMinutes: 0.1 + 0.2 })
-    .where(eq(tickets.id, group))
-    .run();
+  await execute(
+    w.ctx.db
+      .update(tickets)
+      .set({ channel: 'telegram_group', slaPausedMinutes: 0.1 + 0.2 })
+      .where(eq(tickets.id, group)),
+  );
   // Details of every JSON kind, written past core: numbers that must come back as they went.
-  w.ctx.db
-    .insert(ticketEvents)
-    .values({
+  await execute(
+    w.ctx.db.insert(ticketEvents).values({
       ticketId: group,
       at: now(),
       actorId: w.ids.line2,
@@ -207,12 +212,13 @@ async function fileVaried(w: World): Promise<number[]> {
         tiny: 5e-324,
         big: 2 ** 60,
         list: [1, 2.5e-7, null, true],
-        text: 'a\u0000b "c" \u2028',
+        // PostgreSQL's JSON holds no NUL (core strips it from input): a tab stands in there.
+        text: onPostgres ? 'a\tb "c" \u2028' : 'a\u0000b "c" \u2028',
         note: 'staff only',
         reason: 'x',
       },
-    })
-    .run();
+    }),
+  );
   ids.push(group);
   return ids;
 }
@@ -249,7 +255,7 @@ async function orNotFound(read: () => Promise<unknown>): Promise<string> {
 
 describe('a ticket’s page read in one statement', () => {
   it('is the page read apart, byte for byte, for every person, ticket and language', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const ids = [...(await fileVaried(w)), ...(await fileSome(w)), 999_999];
     let seen = 0;
     for (const who of Object.keys(w.as) as PersonKey[]) {
@@ -271,9 +277,9 @@ describe('a ticket’s page read in one statement', () => {
 
 describe('the caller kept between requests', () => {
   it('loses a company the moment its membership is removed, and gains one the moment it is added', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const ids = await fileSome(w);
-    const header = { Authorization: `tma ${initData(w, 'managerA')}` };
+    const header = { Authorization: `tma ${await initData(w, 'managerA')}` };
     const theirs = ids[1] as number; // filed by Client A2, of company A
     const seen = async () =>
       (
@@ -285,11 +291,12 @@ describe('the caller kept between requests', () => {
     expect(await seen()).toContain(theirs);
     expect((await call(w, 'managerA', 'GET', `/api/tickets/${theirs}`, undefined, header)).status).toBe(200);
 
-    const held = w.ctx.db
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(and(eq(memberships.personId, w.ids.managerA), eq(memberships.role, 'client_manager')))
-      .get();
+    const held = await queryOne(
+      w.ctx.db
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.personId, w.ids.managerA), eq(memberships.role, 'client_manager'))),
+    );
     await removeRole(w.ctx, w.as.admin, w.ids.managerA, held?.id as number);
     expect(await seen()).not.toContain(theirs);
     expect((await call(w, 'managerA', 'GET', `/api/tickets/${theirs}`, undefined, header)).status).toBe(404);
@@ -297,12 +304,12 @@ describe('the caller kept between requests', () => {
     await addRole(w.ctx, w.as.admin, w.ids.managerA, { role: 'client_manager', companyId: w.companyA });
     expect(await seen()).toContain(theirs);
     // A write that bypasses core is seen too.
-    w.ctx.db.delete(memberships).where(eq(memberships.personId, w.ids.managerA)).run();
+    await execute(w.ctx.db.delete(memberships).where(eq(memberships.personId, w.ids.managerA)));
     expect(await seen()).not.toContain(theirs);
   });
 
   it('never answers one person with another’s caller, and follows a change of the person', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     await fileSome(w);
     for (let round = 0; round < 3; round++) {
       for (const who of ['managerA', 'managerB', 'clientA', 'stranger'] as const) {
@@ -313,13 +320,13 @@ describe('the caller kept between requests', () => {
     }
     const before = (await call(w, 'clientA', 'GET', '/api/me')).json.language;
     const other = before === 'ru' ? 'en' : 'ru';
-    w.ctx.db.update(people).set({ language: other }).where(eq(people.id, w.ids.clientA)).run();
+    await execute(w.ctx.db.update(people).set({ language: other }).where(eq(people.id, w.ids.clientA)));
     expect((await call(w, 'clientA', 'GET', '/api/me')).json.language).toBe(other);
   });
 
   it('still refuses init data that has grown too old since it was first accepted', async () => {
-    const w = apiWorld({}, { initDataMaxAgeSeconds: 60 });
-    const header = { Authorization: `tma ${initData(w, 'clientA')}` };
+    const w = await apiWorld({}, { initDataMaxAgeSeconds: 60 });
+    const header = { Authorization: `tma ${await initData(w, 'clientA')}` };
     expect((await call(w, 'clientA', 'GET', '/api/tickets', undefined, header)).status).toBe(200);
     w.clock.advance(30_000);
     expect((await call(w, 'clientA', 'GET', '/api/tickets', undefined, header)).status).toBe(200);
@@ -331,25 +338,29 @@ describe('the caller kept between requests', () => {
 });
 
 describe('the store stamp', () => {
-  it('moves on a write through this connection and on a commit from another process’s connection', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'tgdesk-stamp-')), 'stamp.sqlite');
-    const one = openDatabase(path);
-    const other = openDatabase(path);
-    const first = await storeStamp(one);
-    expect(await storeStamp(one)).toEqual(first);
-    other.insert(people).values({ name: 'Elsewhere', createdAt: 0 }).run();
-    const second = await storeStamp(one);
-    expect(second).not.toEqual(first);
-    one.insert(people).values({ name: 'Here', createdAt: 0 }).run();
-    expect(await storeStamp(one)).not.toEqual(second);
-    one.$client.close();
-    other.$client.close();
-  });
+  // SQLite: two connections to one file; PostgreSQL's stamp is tested in tests/postgres/api-reads.test.ts.
+  it.skipIf(onPostgres)(
+    'moves on a write through this connection and on a commit from another process’s connection',
+    async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'tgdesk-stamp-')), 'stamp.sqlite');
+      const one = openDatabase(path);
+      const other = openDatabase(path);
+      const first = await storeStamp(one);
+      expect(await storeStamp(one)).toEqual(first);
+      await execute(other.insert(people).values({ name: 'Elsewhere', createdAt: 0 }));
+      const second = await storeStamp(one);
+      expect(second).not.toEqual(first);
+      await execute(one.insert(people).values({ name: 'Here', createdAt: 0 }));
+      expect(await storeStamp(one)).not.toEqual(second);
+      one.$client.close();
+      other.$client.close();
+    },
+  );
 });
 
 describe('the request id over a real server', () => {
   it('is echoed when plain, made when not, and logged with the request', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const lines: { reqId: string; path: string; status: number }[] = [];
     const logger = {
       isLevelEnabled: () => true,
@@ -366,7 +377,7 @@ describe('the request id over a real server', () => {
       const { port } = server.address() as { port: number };
       const get = (path: string, headers: Record<string, string>) =>
         fetch(`http://127.0.0.1:${port}${path}`, { headers });
-      const auth = { Authorization: `tma ${initData(w, 'clientA')}` };
+      const auth = { Authorization: `tma ${await initData(w, 'clientA')}` };
       const mine = await get('/api/me', { ...auth, 'X-Request-Id': 'req-42_ok' });
       expect(mine.status).toBe(200);
       expect(mine.headers.get('x-request-id')).toBe('req-42_ok');

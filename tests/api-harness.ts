@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { type ApiDeps, createApi } from '../api/app.ts';
 import { type InitDataUser, signInitData } from '../api/init-data.ts';
+import { queryOne } from '../db/access.ts';
 import { people } from '../db/schema.ts';
 import { makeWorld, type PersonKey, type World, type WorldOptions } from './fixtures.ts';
 
@@ -28,8 +29,8 @@ export interface ApiWorld extends World {
   errors: unknown[];
 }
 
-export function apiWorld(options: WorldOptions = {}, deps: Partial<ApiDeps> = {}): ApiWorld {
-  const w = makeWorld(options);
+export async function apiWorld(options: WorldOptions = {}, deps: Partial<ApiDeps> = {}): Promise<ApiWorld> {
+  const w = await makeWorld(options);
   const sent: SentDocument[] = [];
   const files = new Map<string, Uint8Array>();
   return { ...w, app: apiOf(w, sent, files, deps), sent, files, errors: [] };
@@ -60,15 +61,15 @@ function apiOf(w: World, sent: SentDocument[], files: Map<string, Uint8Array>, d
 }
 
 /** The Telegram user behind a person of the world, as Telegram would put it in init data. */
-export function telegramUser(w: World, who: PersonKey): InitDataUser {
-  const row = w.ctx.db.select().from(people).where(eq(people.id, w.ids[who])).get();
+export async function telegramUser(w: World, who: PersonKey): Promise<InitDataUser> {
+  const row = await queryOne(w.ctx.db.select().from(people).where(eq(people.id, w.ids[who])));
   if (!row?.telegramUserId) throw new Error(`${who} has no Telegram account`);
   return { id: row.telegramUserId, first_name: row.name, language_code: 'en' };
 }
 
 /** Init data signed now (by the world's clock). */
-export function initData(w: World, who: PersonKey | InitDataUser, token = BOT_TOKEN): string {
-  const user = typeof who === 'string' ? telegramUser(w, who) : who;
+export async function initData(w: World, who: PersonKey | InitDataUser, token = BOT_TOKEN): Promise<string> {
+  const user = typeof who === 'string' ? await telegramUser(w, who) : who;
   return signInitData(token, user, { authDate: Math.floor(w.clock.now() / 1000) });
 }
 
@@ -91,7 +92,7 @@ export async function call(
   headers: Record<string, string> = {},
 ): Promise<Answer> {
   const h: Record<string, string> = { ...headers };
-  if (who !== null && h.Authorization === undefined) h.Authorization = `tma ${initData(w, who)}`;
+  if (who !== null && h.Authorization === undefined) h.Authorization = `tma ${await initData(w, who)}`;
   let payload: string | undefined;
   if (body !== undefined) {
     payload = typeof body === 'string' ? body : JSON.stringify(body);

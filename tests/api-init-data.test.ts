@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { signInitData, verifyInitData } from '../api/init-data.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { memberships, people } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, BOT_TOKEN, call, telegramUser } from './api-harness.ts';
 
@@ -38,8 +39,8 @@ function resign(raw: string, token: string): string {
 
 describe('init data', () => {
   it('lets in valid init data and says who it is', async () => {
-    const w = apiWorld();
-    const raw = signInitData(BOT_TOKEN, telegramUser(w, 'managerA'), { authDate: authDate(w) });
+    const w = await apiWorld();
+    const raw = signInitData(BOT_TOKEN, await telegramUser(w, 'managerA'), { authDate: authDate(w) });
     const me = await meWith(w, `tma ${raw}`);
     expect(me.status).toBe(200);
     expect(me.json).toMatchObject({ id: w.ids.managerA, staff: false, admin: false, manages: [w.companyA] });
@@ -67,8 +68,8 @@ describe('init data', () => {
   });
 
   it('refuses a forged hash', async () => {
-    const w = apiWorld();
-    const raw = signInitData(BOT_TOKEN, telegramUser(w, 'admin'), { authDate: authDate(w) });
+    const w = await apiWorld();
+    const raw = signInitData(BOT_TOKEN, await telegramUser(w, 'admin'), { authDate: authDate(w) });
     const forged = raw.replace(/hash=[0-9a-f]+/, `hash=${'ab'.repeat(32)}`);
     const res = await meWith(w, `tma ${forged}`);
     expect(res.status).toBe(401);
@@ -76,9 +77,9 @@ describe('init data', () => {
   });
 
   it('refuses a field changed after signing (another user id)', async () => {
-    const w = apiWorld();
-    const raw = signInitData(BOT_TOKEN, telegramUser(w, 'clientA'), { authDate: authDate(w) });
-    const admin = telegramUser(w, 'admin');
+    const w = await apiWorld();
+    const raw = signInitData(BOT_TOKEN, await telegramUser(w, 'clientA'), { authDate: authDate(w) });
+    const admin = await telegramUser(w, 'admin');
     const params = new URLSearchParams(raw);
     params.set('user', JSON.stringify({ ...JSON.parse(params.get('user') ?? '{}'), id: admin.id }));
     const res = await meWith(w, `tma ${params.toString()}`);
@@ -90,8 +91,8 @@ describe('init data', () => {
   });
 
   it('refuses expired init data by the desk clock, and accepts it until then', async () => {
-    const w = apiWorld();
-    const raw = signInitData(BOT_TOKEN, telegramUser(w, 'clientA'), { authDate: authDate(w) });
+    const w = await apiWorld();
+    const raw = signInitData(BOT_TOKEN, await telegramUser(w, 'clientA'), { authDate: authDate(w) });
     expect((await meWith(w, `tma ${raw}`)).status).toBe(200);
     w.clock.advance(3600 * 1000);
     expect((await meWith(w, `tma ${raw}`)).status).toBe(200);
@@ -102,29 +103,29 @@ describe('init data', () => {
   });
 
   it('honours a shorter maximum age and refuses init data dated in the future', async () => {
-    const w = apiWorld({}, { initDataMaxAgeSeconds: 60 });
-    const old = signInitData(BOT_TOKEN, telegramUser(w, 'clientA'), { authDate: authDate(w, -61) });
+    const w = await apiWorld({}, { initDataMaxAgeSeconds: 60 });
+    const old = signInitData(BOT_TOKEN, await telegramUser(w, 'clientA'), { authDate: authDate(w, -61) });
     expect((await meWith(w, `tma ${old}`)).status).toBe(401);
-    const soon = signInitData(BOT_TOKEN, telegramUser(w, 'clientA'), { authDate: authDate(w, 30) });
+    const soon = signInitData(BOT_TOKEN, await telegramUser(w, 'clientA'), { authDate: authDate(w, 30) });
     expect((await meWith(w, `tma ${soon}`)).status).toBe(200);
-    const future = signInitData(BOT_TOKEN, telegramUser(w, 'clientA'), { authDate: authDate(w, 600) });
+    const future = signInitData(BOT_TOKEN, await telegramUser(w, 'clientA'), { authDate: authDate(w, 600) });
     expect((await meWith(w, `tma ${future}`)).status).toBe(401);
   });
 
   it("refuses init data signed with another bot's token", async () => {
-    const w = apiWorld();
-    const other = signInitData('999999:ANOTHER-bot-token', telegramUser(w, 'admin'), {
+    const w = await apiWorld();
+    const other = signInitData('999999:ANOTHER-bot-token', await telegramUser(w, 'admin'), {
       authDate: authDate(w),
     });
     expect((await meWith(w, `tma ${other}`)).status).toBe(401);
-    const ours = signInitData(BOT_TOKEN, telegramUser(w, 'admin'), { authDate: authDate(w) });
+    const ours = signInitData(BOT_TOKEN, await telegramUser(w, 'admin'), { authDate: authDate(w) });
     expect((await meWith(w, `tma ${resign(ours, '999999:ANOTHER-bot-token')}`)).status).toBe(401);
     expect((await meWith(w, `tma ${resign(ours, BOT_TOKEN)}`)).status).toBe(200);
   });
 
   it('refuses a missing header, another scheme, and malformed data', async () => {
-    const w = apiWorld();
-    const raw = signInitData(BOT_TOKEN, telegramUser(w, 'admin'), { authDate: authDate(w) });
+    const w = await apiWorld();
+    const raw = signInitData(BOT_TOKEN, await telegramUser(w, 'admin'), { authDate: authDate(w) });
     for (const header of [
       undefined,
       '',
@@ -149,7 +150,7 @@ describe('init data', () => {
   });
 
   it('makes an unknown Telegram user a person with no roles, who sees nothing but may file', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     await call(w, 'clientA', 'POST', '/api/tickets', {
       description: 'Alpha printer',
       impact: 'person',
@@ -164,9 +165,11 @@ describe('init data', () => {
       staff: false,
       manages: [],
     });
-    const row = w.ctx.db.select().from(people).where(eq(people.telegramUserId, NEWCOMER.id)).get();
+    const row = await queryOne(w.ctx.db.select().from(people).where(eq(people.telegramUserId, NEWCOMER.id)));
     expect(row?.id).toBe(me.json.id);
-    expect(w.ctx.db.select().from(memberships).where(eq(memberships.personId, me.json.id)).all()).toEqual([]);
+    expect(
+      await queryAll(w.ctx.db.select().from(memberships).where(eq(memberships.personId, me.json.id))),
+    ).toEqual([]);
 
     expect((await call(w, NEWCOMER, 'GET', '/api/tickets')).json.tickets).toEqual([]);
     expect((await call(w, NEWCOMER, 'GET', '/api/board')).status).toBe(403);

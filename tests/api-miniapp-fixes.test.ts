@@ -9,13 +9,14 @@ import { signInitData } from '../api/init-data.ts';
 import { ticketOfMessage } from '../bot/message-links.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { comments, outbox, tickets } from '../db/schema.ts';
 import { apiWorld, call } from './api-harness.ts';
 import { type BotWorld, botWorld } from './bot-harness.ts';
 
 describe('the history a client reads', () => {
   it('leaves out why staff escalated, handed back or re-prioritised; staff still read it', async () => {
-    const w = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await apiWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'Printer jams' });
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'reprioritize', urgency: 'high', reason: 'REPRIO-SECRET' });
@@ -45,7 +46,7 @@ describe('the history a client reads', () => {
   });
 
   it("keeps the client's own reason for reopening", async () => {
-    const w = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await apiWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'miniapp', description: 'Printer jams' });
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
@@ -84,7 +85,7 @@ describe('a request filed in the Mini App', () => {
     expect(res.status).toBe(201);
     const { ticket } = (await res.json()) as { ticket: { id: number; number: number } };
     // Queued with the ticket, in its transaction.
-    const queued = world.ctx.db.select().from(outbox).where(eq(outbox.ticketId, ticket.id)).all();
+    const queued = await queryAll(world.ctx.db.select().from(outbox).where(eq(outbox.ticketId, ticket.id)));
     expect(queued.filter((r) => r.kind === 'requester.accepted').map((r) => r.recipientId)).toEqual([
       world.ids.clientA,
     ]);
@@ -98,30 +99,23 @@ describe('a request filed in the Mini App', () => {
     u.send('Модель Canon LiDE 300', { replyTo: accepted });
     await u.waitForMessage(`Добавлено к заявке #${ticket.number}.`);
     expect(
-      world.ctx.db
-        .select()
-        .from(comments)
-        .where(eq(comments.ticketId, ticket.id))
-        .all()
-        .map((c) => c.body),
+      (await queryAll(world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)))).map(
+        (c) => c.body,
+      ),
     ).toEqual(['Модель Canon LiDE 300']);
     // Filed by the bot's guided intake or for someone else: no second "accepted".
-    const row = world.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
+    const row = await queryOne(world.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)));
     expect(row?.channel).toBe('miniapp');
   });
 
   it('is not acknowledged twice when staff file for a client (the client gets the usual notice)', async () => {
-    const w2 = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w2 = await apiWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await createTicket(w2.ctx, w2.as.line1, {
       channel: 'miniapp',
       description: 'Phoned in',
       requesterId: w2.ids.clientA,
     });
-    const kinds = w2.ctx.db
-      .select()
-      .from(outbox)
-      .where(eq(outbox.ticketId, t.id))
-      .all()
+    const kinds = (await queryAll(w2.ctx.db.select().from(outbox).where(eq(outbox.ticketId, t.id))))
       .filter((r) => r.recipientId === w2.ids.clientA)
       .map((r) => r.kind);
     expect(kinds).toEqual(['requester.created']);

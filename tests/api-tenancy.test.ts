@@ -1,6 +1,7 @@
 // Every route as every kind of person: nothing of another company (or another requester) ever shows up in
 // an answer, internal notes, events and files never reach clients, exports hold only allowed rows,
 // reports and set-up are refused to those who may not have them, and a refused write writes nothing.
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileDigest } from '../core/directory/apply.ts';
@@ -13,6 +14,7 @@ import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { issueLinkToken } from '../core/webform/confirm.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { attachments, contracts, memberships } from '../db/schema.ts';
 import { type Answer, type ApiWorld, apiWorld, call } from './api-harness.ts';
 import { counts, type PersonKey } from './fixtures.ts';
@@ -139,7 +141,7 @@ interface Fixture {
 }
 
 async function fixture(): Promise<Fixture> {
-  const w = apiWorld({ start: '2026-11-09T10:00:00+03:00' });
+  const w = await apiWorld({ start: '2026-11-09T10:00:00+03:00' });
   const file = async (who: PersonKey, key: TicketKey) => {
     const t = await createTicket(w.ctx, w.as[who], {
       channel: 'telegram',
@@ -180,11 +182,7 @@ async function fixture(): Promise<Fixture> {
     });
     w.files.set(`int-${key}`, new TextEncoder().encode(`${INTERNAL} bytes`));
     w.files.set(`pub-${key}`, new TextEncoder().encode(`public bytes of ${key}`));
-    const rows = w.ctx.db
-      .select()
-      .from(attachments)
-      .all()
-      .filter((a) => a.ticketId === id);
+    const rows = (await queryAll(w.ctx.db.select().from(attachments))).filter((a) => a.ticketId === id);
     publicFile[key] = rows.find((a) => a.commentId === comment.id)?.id as number;
     internalFile[key] = rows.find((a) => a.internal)?.id as number;
   }
@@ -192,21 +190,21 @@ async function fixture(): Promise<Fixture> {
 }
 
 /** All tables a refused request must leave alone. */
-function allCounts(w: ApiWorld) {
-  const n = (table: string) =>
-    (w.ctx.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+async function allCounts(w: ApiWorld) {
+  const n = async (table: string) =>
+    ((await queryOne(w.ctx.db, sql.raw(`select count(*) as n from ${table}`))) as { n: number }).n;
   return {
-    ...counts(w),
-    memberships: n('memberships'),
-    companies: n('companies'),
-    contracts: n('contracts'),
-    categories: n('categories'),
-    calendars: n('business_calendars'),
-    exceptions: n('calendar_exceptions'),
-    invites: n('invites'),
-    slots: n('visit_slots'),
-    settings: n('desk_settings'),
-    versions: (w.ctx.db.$client.prepare('select sum(version) as n from tickets').get() as { n: number }).n,
+    ...(await counts(w)),
+    memberships: await n('memberships'),
+    companies: await n('companies'),
+    contracts: await n('contracts'),
+    categories: await n('categories'),
+    calendars: await n('business_calendars'),
+    exceptions: await n('calendar_exceptions'),
+    invites: await n('invites'),
+    slots: await n('visit_slots'),
+    settings: await n('desk_settings'),
+    versions: ((await queryOne(w.ctx.db, sql`select sum(version) as n from tickets`)) as { n: number }).n,
   };
 }
 
@@ -593,12 +591,10 @@ const ROUTES: Row[] = [
   },
   {
     route: 'POST /api/admin/contracts',
-    probes: (p, f) => {
-      const current = f.w.ctx.db
-        .select()
-        .from(contracts)
-        .all()
-        .find((c) => c.companyId === foreignCompany(p, f));
+    probes: async (p, f) => {
+      const current = (await queryAll(f.w.ctx.db.select().from(contracts))).find(
+        (c) => c.companyId === foreignCompany(p, f),
+      );
       if (!current) throw new Error('no contract');
       const { id: _id, ...fields } = current;
       return [
@@ -614,15 +610,13 @@ const ROUTES: Row[] = [
   },
   {
     route: 'PATCH /api/admin/contracts/:id',
-    probes: (p, f) => [
+    probes: async (p, f) => [
       {
         method: 'PATCH',
         path: `/api/admin/contracts/${
-          f.w.ctx.db
-            .select()
-            .from(contracts)
-            .all()
-            .find((c) => c.companyId === foreignCompany(p, f))?.id
+          (await queryAll(f.w.ctx.db.select().from(contracts))).find(
+            (c) => c.companyId === foreignCompany(p, f),
+          )?.id
         }`,
         body: { autoCloseBusinessDays: 5 },
       },
@@ -701,13 +695,9 @@ const ROUTES: Row[] = [
   },
   {
     route: 'DELETE /api/admin/people/:id/roles/:membershipId',
-    probes: (p, f) => {
+    probes: async (p, f) => {
       const personId = p.foreign.company === 'B' ? f.w.ids.managerB : f.w.ids.managerA;
-      const m = f.w.ctx.db
-        .select()
-        .from(memberships)
-        .all()
-        .find((x) => x.personId === personId);
+      const m = (await queryAll(f.w.ctx.db.select().from(memberships))).find((x) => x.personId === personId);
       return [{ method: 'DELETE', path: `/api/admin/people/${personId}/roles/${m?.id}` }];
     },
     status: adminOnly(200),
@@ -923,11 +913,9 @@ async function check(p: Persona, f: Fixture, row: Row, probe: Probe, res: Answer
 
 describe('every route, as every kind of person', { timeout: 60_000 }, () => {
   let routes: Set<string>;
-  beforeAll(() => {
+  beforeAll(async () => {
     routes = new Set(
-      apiWorld()
-        .app.routes.filter((r) => r.method !== 'ALL')
-        .map((r) => `${r.method} ${r.path}`),
+      (await apiWorld()).app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
     );
   });
 
@@ -941,7 +929,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
       const f = await fixture();
       for (const row of ROUTES) {
         for (const probe of await row.probes(p, f)) {
-          const before = allCounts(f.w);
+          const before = await allCounts(f.w);
           const res = await call(
             f.w,
             probe.path === '/healthz' ? null : p.key,
@@ -954,7 +942,7 @@ describe('every route, as every kind of person', { timeout: 60_000 }, () => {
           const status = probe.status ?? row.status?.(p);
           if (status !== undefined) expect(res.status, `${p.key} ${probe.method} ${probe.path}`).toBe(status);
           if (row.writes && res.status >= 400) {
-            expect(allCounts(f.w), `${p.key} ${probe.method} ${probe.path} wrote`).toEqual(before);
+            expect(await allCounts(f.w), `${p.key} ${probe.method} ${probe.path} wrote`).toEqual(before);
           }
         }
       }

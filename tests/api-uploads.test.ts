@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { detectType } from '../core/files/detect.ts';
 import { MAX_FILE_BYTES, safeFileName } from '../core/files/store.ts';
+import { queryAll } from '../db/access.ts';
 import { attachments, tickets } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, call, initData } from './api-harness.ts';
 import type { PersonKey } from './fixtures.ts';
@@ -20,9 +21,9 @@ const PNG = new Uint8Array([
 const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n');
 const EXE = new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0]);
 
-function world(): ApiWorld & { filesDir: string } {
+async function world(): Promise<ApiWorld & { filesDir: string }> {
   const filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-uploads-'));
-  return { ...apiWorld({ start: '2026-11-09T10:00:00+03:00' }, { filesDir }), filesDir };
+  return { ...(await apiWorld({ start: '2026-11-09T10:00:00+03:00' }, { filesDir })), filesDir };
 }
 
 async function upload(
@@ -36,7 +37,7 @@ async function upload(
   form.append('file', new File([bytes], name, { type }));
   const res = await w.app.request('/api/uploads', {
     method: 'POST',
-    headers: { Authorization: `tma ${initData(w, who)}` },
+    headers: { Authorization: `tma ${await initData(w, who)}` },
     body: form,
   });
   // biome-ignore lint/suspicious/noExplicitAny: checked by the assertions
@@ -51,7 +52,7 @@ async function uploaded(w: ApiWorld, who: PersonKey, bytes: Uint8Array, name: st
 
 describe('uploading files from the Mini App', () => {
   it('takes a file by what its bytes are, stores it by content hash, and links it when the request is filed', async () => {
-    const w = world();
+    const w = await world();
     // The browser says HTML; the bytes are a PNG.
     const photo = await uploaded(w, 'clientA', PNG, 'screen', 'text/html');
     expect(photo).toMatchObject({
@@ -65,7 +66,7 @@ describe('uploading files from the Mini App', () => {
     const pdf = await uploaded(w, 'clientA', PDF, 'Счёт №5.pdf', 'application/pdf');
     expect(pdf).toMatchObject({ fileName: 'Счёт №5.pdf', mimeType: 'application/pdf', kind: 'document' });
     // Nothing is linked yet.
-    expect(w.ctx.db.select().from(attachments).all()).toEqual([]);
+    expect(await queryAll(w.ctx.db.select().from(attachments))).toEqual([]);
 
     const filed = await call(w, 'clientA', 'POST', '/api/tickets', {
       description: 'Scanner shows an error',
@@ -101,8 +102,8 @@ describe('uploading files from the Mini App', () => {
     expect((await call(w, 'line1', 'GET', image?.url as string)).status).toBe(200);
 
     // An upload is used once: naming it again is refused and files nothing.
-    const count = () => w.ctx.db.select().from(tickets).all().length;
-    const before = count();
+    const count = async () => (await queryAll(w.ctx.db.select().from(tickets))).length;
+    const before = await count();
     const again = await call(w, 'clientA', 'POST', '/api/tickets', {
       description: 'Again',
       impact: 'person',
@@ -111,11 +112,11 @@ describe('uploading files from the Mini App', () => {
     });
     expect(again.status).toBe(400);
     expect(again.json.error.issues[0].path).toEqual(['uploads', 0]);
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('refuses what is not an accepted kind, too big, or not the person’s own', async () => {
-    const w = world();
+    const w = await world();
     // A program named and typed as a PDF.
     const exe = await upload(w, 'clientA', EXE, 'invoice.pdf', 'application/pdf');
     expect(exe.status).toBe(415);
@@ -154,11 +155,11 @@ describe('uploading files from the Mini App', () => {
       uploads: Array.from({ length: 11 }, (_, i) => `${i}`.padStart(32, 'a')),
     });
     expect(eleven.status).toBe(400);
-    expect(w.ctx.db.select().from(tickets).all()).toEqual([]);
+    expect(await queryAll(w.ctx.db.select().from(tickets))).toEqual([]);
   });
 
   it('keeps HTML and scripts from ever being served as a page', async () => {
-    const w = world();
+    const w = await world();
     const html = await uploaded(
       w,
       'clientA',
@@ -190,7 +191,7 @@ describe('uploading files from the Mini App', () => {
   });
 
   it('links files to a comment (files alone are a comment); an internal note’s files stay with staff', async () => {
-    const w = world();
+    const w = await world();
     const filed = await call(w, 'clientA', 'POST', '/api/tickets', {
       description: 'Printer',
       impact: 'person',
@@ -221,7 +222,7 @@ describe('uploading files from the Mini App', () => {
   });
 
   it('holds at most twenty pending uploads per person', async () => {
-    const w = world();
+    const w = await world();
     for (let i = 0; i < 20; i++)
       await uploaded(w, 'clientA', new TextEncoder().encode(`note ${i}`), `n${i}.txt`);
     const more = await upload(w, 'clientA', PDF, 'more.pdf');
@@ -262,16 +263,17 @@ describe('file types and names', () => {
 
 describe('where files are kept', () => {
   it('is FILES_DIR, by content hash; the same file twice is kept once', async () => {
-    const w = world();
+    const w = await world();
     await uploaded(w, 'clientA', PDF, 'one.pdf');
     await uploaded(w, 'clientA2', PDF, 'two.pdf');
     const hash = createHash('sha256').update(PDF).digest('hex');
     expect(existsSync(join(w.filesDir, hash.slice(0, 2), hash))).toBe(true);
-    const rows = w.ctx.db
-      .select()
-      .from(attachments)
-      .where(eq(attachments.storagePath, `${hash.slice(0, 2)}/${hash}`))
-      .all();
+    const rows = await queryAll(
+      w.ctx.db
+        .select()
+        .from(attachments)
+        .where(eq(attachments.storagePath, `${hash.slice(0, 2)}/${hash}`)),
+    );
     expect(rows).toEqual([]);
   });
 });

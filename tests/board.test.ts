@@ -10,7 +10,7 @@ const HOUR = 3_600_000;
 
 describe('the board', () => {
   it('orders open tickets by the due time of the clock that runs out next', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     // From 10:00 Monday in Moscow, an hour apart: due 14:00, 11:15, 12:20, then (answered) 17:00.
     const file = async (
       impact: 'person' | 'company',
@@ -52,7 +52,7 @@ describe('the board', () => {
   });
 
   it('filters by line, company, category and assignee, and keeps field engineers to their tickets', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const a = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'a',
@@ -83,7 +83,7 @@ describe('the board', () => {
   });
 
   it('is for staff only, and checks its filter', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     await expect(board(w.ctx, w.as.managerA)).rejects.toThrow(ForbiddenError);
     await expect(board(w.ctx, w.as.stranger)).rejects.toThrow(ForbiddenError);
     await expect(board(w.ctx, w.as.line1, { limit: 501 })).rejects.toThrow(InvalidInputError);

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundGroup } from '../core/groups/binding.ts';
 import { addComment } from '../core/tickets/comment.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { attachments, comments, outbox, people, tickets } from '../db/schema.ts';
 import type { TestGroup } from '../emulator/index.ts';
 import { type BotWorld, botWorld, button, labels as labelsOf } from './bot-harness.ts';
@@ -17,19 +18,17 @@ afterEach(async () => {
   w = undefined;
 });
 
-const allTickets = (world: BotWorld) => world.ctx.db.select().from(tickets).all();
-const ticketOf = (world: BotWorld, id: number) =>
-  world.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
-const commentsOn = (world: BotWorld, ticketId: number) =>
-  world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all();
+const allTickets = async (world: BotWorld) => await queryAll(world.ctx.db.select().from(tickets));
+const ticketOf = async (world: BotWorld, id: number) =>
+  await queryOne(world.ctx.db.select().from(tickets).where(eq(tickets.id, id)));
+const commentsOn = async (world: BotWorld, ticketId: number) =>
+  await queryAll(world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticketId)));
 /** Until every notice committed so far has gone out. */
 const settled = (world: BotWorld) =>
-  world.emu.waitFor(() =>
-    world.ctx.db
-      .select()
-      .from(outbox)
-      .all()
-      .every((o) => o.state === 'sent' || o.channel !== 'telegram'),
+  world.emu.waitFor(async () =>
+    (await queryAll(world.ctx.db.select().from(outbox))).every(
+      (o) => o.state === 'sent' || o.channel !== 'telegram',
+    ),
   );
 
 async function boundAlphaGroup(world: BotWorld): Promise<TestGroup> {
@@ -91,7 +90,7 @@ describe('binding a client group', { timeout: 30_000 }, () => {
     group.post(client, 'Не работает принтер в бухгалтерии');
     group.post(manager, '/unbind');
     await group.waitForMessage('ни к какой компании не привязана');
-    expect(allTickets(w)).toEqual([]);
+    expect(await allTickets(w)).toEqual([]);
   });
 });
 
@@ -108,7 +107,7 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
     const first = group.post(clientA, 'Не печатает принтер в бухгалтерии, горит красная лампа');
     const accepted = await group.waitForMessage(/Заявка #\d+ принята/);
     expect(accepted.reply_to_message?.message_id).toBe(first.message_id);
-    const [ticket] = allTickets(w);
+    const [ticket] = await allTickets(w);
     expect(ticket).toMatchObject({
       channel: 'telegram_group',
       requesterId: w.ids.clientA,
@@ -124,45 +123,45 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
     group.post(clientA2, 'спасибо');
     group.post(clientA2, '👍');
     // The bot takes each message at the desk's time: the clock moves on once it has taken them.
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 1);
+    await w.emu.waitFor(async () => (await commentsOn(w as BotWorld, id)).length === 1);
     // Replies to the bot's answer join the ticket, even long after: the requester's and a colleague's (the
     // whole company read it in the group).
     w.clock.advance(30 * 60_000);
     group.post(clientA, 'Перезагрузка не помогла', { replyTo: accepted });
     group.post(clientA2, 'У меня тоже не печатает с этого принтера', { replyTo: accepted });
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 3);
-    expect(commentsOn(w, id).map((c) => [c.authorId, c.body])).toEqual([
+    await w.emu.waitFor(async () => (await commentsOn(w as BotWorld, id)).length === 3);
+    expect((await commentsOn(w, id)).map((c) => [c.authorId, c.body])).toEqual([
       [w.ids.clientA, 'Модель HP LaserJet 1020, стоит у окна'],
       [w.ids.clientA, 'Перезагрузка не помогла'],
       [w.ids.clientA2, 'У меня тоже не печатает с этого принтера'],
     ]);
-    expect(allTickets(w)).toHaveLength(1);
+    expect(await allTickets(w)).toHaveLength(1);
     // Another company's client is no colleague: their reply is a request of their own, filed unverified.
     const outsider = w.tg('clientB');
     group.post(outsider, 'А у нас в Бете не работает сканер', { replyTo: accepted });
     await group.waitForMessage(/Заявка #\d+ принята/);
-    expect(allTickets(w).map((t) => [t.requesterId, t.companyId])).toEqual([
+    expect((await allTickets(w)).map((t) => [t.requesterId, t.companyId])).toEqual([
       [w.ids.clientA, w.companyA],
       [w.ids.clientB, null],
     ]);
 
     // Staff answer by replying in the group: the public answer, the first response.
-    await w.emu.waitFor(() => allTickets(w as BotWorld).length === 2);
+    await w.emu.waitFor(async () => (await allTickets(w as BotWorld)).length === 2);
     w.clock.advance(5 * 60_000);
     group.post(line1, 'Сейчас подойду, посмотрю', { replyTo: first });
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 4);
-    const answered = w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+    await w.emu.waitFor(async () => (await commentsOn(w as BotWorld, id)).length === 4);
+    const answered = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(answered?.firstRespondedAt).toBe(w.clock.now());
-    expect(commentsOn(w, id)[3]).toMatchObject({ authorId: w.ids.line1, internal: false });
+    expect((await commentsOn(w, id))[3]).toMatchObject({ authorId: w.ids.line1, internal: false });
     // Staff chatter that answers nothing is left alone.
     group.post(line1, 'Коллеги, всем доброе утро');
 
     // Much later, a new problem from the same person is a new ticket.
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, id).length === 4);
+    await w.emu.waitFor(async () => (await commentsOn(w as BotWorld, id)).length === 4);
     w.clock.advance(60 * 60_000);
     group.post(clientA, 'Не открывается 1С, пишет ошибку лицензии');
     await group.waitForMessage(/Заявка #\d+ принята/);
-    expect(allTickets(w)).toHaveLength(3);
+    expect(await allTickets(w)).toHaveLength(3);
     await settled(w);
     // Staff's reply was read in the group: the bot does not repeat it there.
     expect(group.messages().filter((m) => (m.text ?? '').includes('Сейчас подойду'))).toHaveLength(1);
@@ -176,8 +175,8 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
     const stranger = w.emu.user({ id: 777_001, first_name: 'Пётр', last_name: 'Гость' });
     group.post(stranger, 'Не работает VPN из дома, помогите');
     await group.waitForMessage(/Заявка #\d+ принята/);
-    const [ticket] = allTickets(w);
-    const person = w.ctx.db.select().from(people).where(eq(people.telegramUserId, 777_001)).get();
+    const [ticket] = await allTickets(w);
+    const person = await queryOne(w.ctx.db.select().from(people).where(eq(people.telegramUserId, 777_001)));
     expect(ticket).toMatchObject({ channel: 'telegram_group', companyId: null, line: 'line1' });
     expect(ticket?.requesterId).toBe(person?.id);
 
@@ -187,27 +186,29 @@ describe('messages in a bound group', { timeout: 30_000 }, () => {
 
     // A screenshot with no words is a request too: its file is kept with the ticket.
     group.postPhoto(w.tg('clientA'));
-    await w.emu.waitFor(() => allTickets(w as BotWorld).length === 2);
-    const shot = allTickets(w)[1];
+    await w.emu.waitFor(async () => (await allTickets(w as BotWorld)).length === 2);
+    const shot = (await allTickets(w))[1];
     expect(shot).toMatchObject({
       channel: 'telegram_group',
       requesterId: w.ids.clientA,
       companyId: w.companyA,
     });
     expect(
-      w.ctx.db
-        .select()
-        .from(attachments)
-        .where(eq(attachments.ticketId, shot?.id ?? 0))
-        .all()
-        .map((a) => a.kind),
+      (
+        await queryAll(
+          w.ctx.db
+            .select()
+            .from(attachments)
+            .where(eq(attachments.ticketId, shot?.id ?? 0)),
+        )
+      ).map((a) => a.kind),
     ).toEqual(['photo']);
 
     group.post(w.tg('clientA'), '/new');
     const invite = await group.waitForMessage('в личном чате');
     const button = invite.reply_markup?.inline_keyboard[0]?.[0];
     expect(button && 'url' in button ? button.url : '').toMatch(/^https:\/\/t\.me\/\w+\?start=new$/);
-    expect(allTickets(w)).toHaveLength(2);
+    expect(await allTickets(w)).toHaveLength(2);
   });
 });
 
@@ -225,7 +226,7 @@ describe('staff sorting what a group filed', { timeout: 30_000 }, () => {
     w.clock.advance(10 * 60_000);
     const again = group.post(clientA, 'Принтер так и не печатает, пробовала перезагрузить');
     await group.waitForMessage(/Заявка #\d+ принята/);
-    const [kept, repeat] = allTickets(w);
+    const [kept, repeat] = await allTickets(w);
     if (!kept || !repeat) throw new Error('two tickets expected');
 
     // The 1st line's card of the second one offers to join it into the first.
@@ -234,14 +235,14 @@ describe('staff sorting what a group filed', { timeout: 30_000 }, () => {
         (m.text ?? '').includes(`#${repeat.number}`) && labelsOf(m).some((l) => l.includes('Объединить')),
     );
     line1.press(card, button(card, `Объединить с #${kept.number}`));
-    await w.emu.waitFor(() => ticketOf(w as BotWorld, repeat.id)?.status === 'cancelled');
-    expect(commentsOn(w, kept.id).map((c) => [c.authorId, c.body])).toEqual([
+    await w.emu.waitFor(async () => (await ticketOf(w as BotWorld, repeat.id))?.status === 'cancelled');
+    expect((await commentsOn(w, kept.id)).map((c) => [c.authorId, c.body])).toEqual([
       [w.ids.clientA, 'Принтер так и не печатает, пробовала перезагрузить'],
     ]);
-    expect(ticketOf(w, kept.id)?.status).not.toBe('cancelled');
+    expect((await ticketOf(w, kept.id))?.status).not.toBe('cancelled');
     // A reply in the second thread now lands on the first.
     group.post(clientA, 'Модель HP 1020', { replyTo: again });
-    await w.emu.waitFor(() => commentsOn(w as BotWorld, kept.id).length === 2);
+    await w.emu.waitFor(async () => (await commentsOn(w as BotWorld, kept.id)).length === 2);
     // The client is told in the group, as a reply to their second message.
     const told = await group.waitForMessage(
       (m) => m.reply_to_message?.message_id === again.message_id && (m.text ?? '').includes('объединена'),
@@ -251,13 +252,15 @@ describe('staff sorting what a group filed', { timeout: 30_000 }, () => {
     w.clock.advance(60 * 60_000);
     group.post(clientA, 'Коллеги, кто сегодня заказывает обед в офис на всех?');
     await group.waitForMessage(/Заявка #\d+ принята/);
-    const chatter = allTickets(w).at(-1);
+    const chatter = (await allTickets(w)).at(-1);
     const chatterCard = await line1.waitForMessage(
       (m) =>
         (m.text ?? '').includes(`#${chatter?.number}`) && labelsOf(m).some((l) => l.includes('Не заявка')),
     );
     line1.press(chatterCard, button(chatterCard, 'Не заявка'));
-    await w.emu.waitFor(() => ticketOf(w as BotWorld, chatter?.id ?? 0)?.status === 'cancelled');
+    await w.emu.waitFor(
+      async () => (await ticketOf(w as BotWorld, chatter?.id ?? 0))?.status === 'cancelled',
+    );
     expect(first.message_id).toBeGreaterThan(0);
   });
 });
@@ -273,7 +276,7 @@ describe('told in private, when the person asks', { timeout: 30_000 }, () => {
     const accepted = await group.waitForMessage(/Заявка #\d+ принята/);
     const link = accepted.reply_markup?.inline_keyboard.flat().find((b) => 'url' in b);
     expect(link && 'url' in link ? link.url : '').toMatch(/^https:\/\/t\.me\/\w+\?start=group_private$/);
-    const [ticket] = allTickets(w);
+    const [ticket] = await allTickets(w);
     const id = ticket?.id ?? 0;
 
     clientA.send('/start group_private');

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createInvite } from '../core/onboarding.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { attachments, comments, memberships, people, tickets } from '../db/schema.ts';
 import type { TestUser } from '../emulator/index.ts';
 import { type BotWorld, botWorld, fileRequest } from './bot-harness.ts';
@@ -16,7 +17,7 @@ afterEach(async () => {
   w = undefined;
 });
 
-const onlyTicket = (world: BotWorld) => world.ctx.db.select().from(tickets).all();
+const onlyTicket = async (world: BotWorld) => await queryAll(world.ctx.db.select().from(tickets));
 
 describe('a new request', () => {
   it('is taken step by step, with a photo, and registered with its priority and answer time', async () => {
@@ -27,7 +28,7 @@ describe('a new request', () => {
     expect(accepted.text).toBe(
       'Заявка #1001 принята. Приоритет: P2 — высокий. Ответим до 2026-11-09 10:30 (Europe/Moscow).',
     );
-    const [ticket] = onlyTicket(w);
+    const [ticket] = await onlyTicket(w);
     expect(ticket).toMatchObject({
       channel: 'telegram',
       requesterId: w.ids.clientA,
@@ -43,7 +44,7 @@ describe('a new request', () => {
     const asked = u.inbox().find((m) => m.text?.startsWith('Что случилось?'));
     expect(asked?.text).toMatch(/\n\n✓ Принтер$/);
     expect(asked?.reply_markup).toBeUndefined();
-    const files = w.ctx.db.select().from(attachments).all();
+    const files = await queryAll(w.ctx.db.select().from(attachments));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ kind: 'photo', ticketId: ticket?.id });
     expect(files[0]?.telegramFileId).toBeTruthy();
@@ -54,7 +55,7 @@ describe('a new request', () => {
     const world = w;
     const u = w.tg('clientA');
     await fileRequest(world, u, () => world.restart());
-    expect(onlyTicket(world)).toHaveLength(1);
+    expect(await onlyTicket(world)).toHaveLength(1);
     const texts = u.inbox().map((m) => m.text ?? '');
     for (const prompt of [
       'Выберите категорию',
@@ -97,7 +98,7 @@ describe('a new request', () => {
     await u.waitForMessage('Добавлено');
     u.send('/cancel');
     await u.waitForMessage('Заявку не отправили');
-    expect(onlyTicket(w)).toHaveLength(0);
+    expect(await onlyTicket(w)).toHaveLength(0);
     // A button of the finished intake says how to start again.
     u.press(categories, `c:${w.category.network}`);
     await w.emu.waitFor(() =>
@@ -106,7 +107,7 @@ describe('a new request', () => {
     // Out of the intake, a message is offered as a request, not filed by itself.
     u.send('алло');
     await u.waitForMessage('Создать заявку с этим текстом?');
-    expect(onlyTicket(w)).toHaveLength(0);
+    expect(await onlyTicket(w)).toHaveLength(0);
   });
 });
 
@@ -117,12 +118,13 @@ describe('onboarding', () => {
     const newcomer = w.emu.user({ id: 424242, first_name: 'Вера', language_code: 'ru' });
     newcomer.send(`/start ${invite.code}`);
     await newcomer.waitForMessage('Готово: вы добавлены в «Alpha LLC» как Клиент.');
-    const person = w.ctx.db.select().from(people).where(eq(people.telegramUserId, 424242)).get();
-    const roles = w.ctx.db
-      .select()
-      .from(memberships)
-      .where(eq(memberships.personId, person?.id ?? 0))
-      .all();
+    const person = await queryOne(w.ctx.db.select().from(people).where(eq(people.telegramUserId, 424242)));
+    const roles = await queryAll(
+      w.ctx.db
+        .select()
+        .from(memberships)
+        .where(eq(memberships.personId, person?.id ?? 0)),
+    );
     expect(roles.map((r) => [r.role, r.companyId])).toEqual([['client', w.companyA]]);
     newcomer.send('/start nonsense');
     await newcomer.waitForMessage('Эта ссылка-приглашение не найдена');
@@ -149,24 +151,25 @@ describe('onboarding', () => {
     stranger.send('/start');
     await stranger.waitForMessage('Мы пока не знаем, из какой вы компании');
     await fileRequest(w, stranger);
-    const [ticket] = onlyTicket(w);
+    const [ticket] = await onlyTicket(w);
     expect(ticket?.companyId).toBeNull();
-    const requester = w.ctx.db
-      .select()
-      .from(people)
-      .where(eq(people.id, ticket?.requesterId ?? 0))
-      .get();
+    const requester = await queryOne(
+      w.ctx.db
+        .select()
+        .from(people)
+        .where(eq(people.id, ticket?.requesterId ?? 0)),
+    );
     expect(requester).toMatchObject({ telegramUserId: 626262, name: 'Гость' });
   });
 
   it('finds a person in the directory by the phone they share, and greets strangers in English', async () => {
     w = await botWorld();
-    const entry = w.ctx.db
-      .insert(people)
-      .values({ name: 'Пётр', phone: '+79165550000', createdAt: 0 })
-      .returning()
-      .get();
-    w.ctx.db.insert(memberships).values({ personId: entry.id, role: 'client', companyId: w.companyB }).run();
+    const entry = await queryOne(
+      w.ctx.db.insert(people).values({ name: 'Пётр', phone: '+79165550000', createdAt: 0 }).returning(),
+    );
+    await execute(
+      w.ctx.db.insert(memberships).values({ personId: entry.id, role: 'client', companyId: w.companyB }),
+    );
     const u = w.emu.user({ id: 515151, first_name: 'Pyotr', language_code: 'en' });
     u.send('/start');
     const hello = await u.waitForMessage('Hello, Pyotr!');
@@ -176,7 +179,9 @@ describe('onboarding', () => {
     await u.waitForMessage('Please share your own number');
     u.shareContact('+7 916 555-00-00');
     await u.waitForMessage('Thank you! Found you: “Beta JSC”.');
-    expect(w.ctx.db.select().from(people).where(eq(people.id, entry.id)).get()?.telegramUserId).toBe(515151);
+    expect(
+      (await queryOne(w.ctx.db.select().from(people).where(eq(people.id, entry.id))))?.telegramUserId,
+    ).toBe(515151);
   });
 
   it('registers its command menu in Russian and English', async () => {
@@ -223,7 +228,7 @@ describe('onboarding', () => {
 describe('after the request is filed', () => {
   async function filed(world: BotWorld, u: TestUser) {
     await fileRequest(world, u);
-    const [ticket] = onlyTicket(world);
+    const [ticket] = await onlyTicket(world);
     if (!ticket) throw new Error('no ticket');
     return ticket;
   }
@@ -242,15 +247,11 @@ describe('after the request is filed', () => {
     const question = await u.waitForMessage('Вопрос по заявке #1001: Какая модель принтера?');
     u.send('HP LaserJet 1020', { replyTo: question });
     await u.waitForMessage('Добавлено к заявке #1001.');
-    const after = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
+    const after = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)));
     expect(after?.status).toBe('in_progress');
-    expect(
-      w.ctx.db
-        .select()
-        .from(comments)
-        .all()
-        .map((c) => c.body),
-    ).toEqual(['HP LaserJet 1020']);
+    expect((await queryAll(w.ctx.db.select().from(comments))).map((c) => c.body)).toEqual([
+      'HP LaserJet 1020',
+    ]);
     await addComment(w.ctx, w.as.line1b, t.id, { body: 'Меняем фьюзер' });
     await u.waitForMessage('Ответ по заявке #1001 (Line One B):\nМеняем фьюзер');
     await addComment(w.ctx, w.as.line1b, t.id, { body: 'Внутреннее: заказать деталь', internal: true });
@@ -280,7 +281,7 @@ describe('after the request is filed', () => {
     await u.waitForMessage('добавить пару слов');
     u.send('Быстро и вежливо');
     await u.waitForMessage('Спасибо за оценку!');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toMatchObject({
+    expect(await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)))).toMatchObject({
       status: 'closed',
       rating: 5,
       ratingComment: 'Быстро и вежливо',
@@ -299,7 +300,9 @@ describe('after the request is filed', () => {
     await u.waitForMessage('Что не так?');
     u.send('Всё равно не печатает');
     await u.waitForMessage('Заявка #1001 снова открыта');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.status).toBe('open');
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.status).toBe(
+      'open',
+    );
     await engineer.waitForMessage(
       (m) => m.text?.includes('Открыта снова') === true && m.text.includes('Всё равно не печатает'),
     );
@@ -321,7 +324,7 @@ describe('after the request is filed', () => {
     const prompt = await u.waitForMessage('Напишите комментарий к заявке #1001');
     u.sendPhoto({ caption: 'ещё фото', replyTo: prompt });
     await u.waitForMessage('Добавлено к заявке #1001.');
-    expect(w.ctx.db.select().from(attachments).all()).toHaveLength(2);
+    expect(await queryAll(w.ctx.db.select().from(attachments))).toHaveLength(2);
     // Someone else's ticket cannot be opened by forged callback data.
     const other = w.tg('clientB');
     other.send('/my');

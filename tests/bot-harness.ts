@@ -1,10 +1,10 @@
 // The bot as in production (runner, long polling, notifier) against the local Bot API emulator over HTTP,
 // on a fresh store with the fixtures' people. `restart()` stops the process's bot and starts a new one
 // on the same store, as a redeploy would.
-import { eq } from 'drizzle-orm';
 import type { Message } from 'grammy/types';
 import { expect } from 'vitest';
 import { type RunningBot, startBot } from '../bot/run.ts';
+import { queryAll } from '../db/access.ts';
 import { people } from '../db/schema.ts';
 import { type Emulator, startEmulator, type TestUser } from '../emulator/index.ts';
 import { makeWorld, type PersonKey, type World, type WorldOptions } from './fixtures.ts';
@@ -22,7 +22,11 @@ export interface BotWorld extends World {
 export async function botWorld(
   options: WorldOptions & { miniAppUrl?: string; filesDir?: string } = {},
 ): Promise<BotWorld> {
-  const world = makeWorld(options);
+  const world = await makeWorld(options);
+  // The fixture people as Telegram knows them, read once: tests ask for them synchronously.
+  const staffAndClients = new Map(
+    (await queryAll(world.ctx.db.select().from(people))).map((p) => [p.id, p] as const),
+  );
   const emu = await startEmulator();
   const errors: unknown[] = [];
   const start = async () =>
@@ -43,7 +47,7 @@ export async function botWorld(
     errors,
     bot: () => running,
     tg(key, language = 'ru') {
-      const person = world.ctx.db.select().from(people).where(eq(people.id, world.ids[key])).get();
+      const person = staffAndClients.get(world.ids[key]);
       if (!person?.telegramUserId) throw new Error(`${key} has no Telegram id`);
       return emu.user({ id: person.telegramUserId, first_name: person.name, language_code: language });
     },

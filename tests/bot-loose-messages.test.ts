@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readOffer, UNSHOWN, writeOffer } from '../bot/request-offers.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { attachments, comments, tickets } from '../db/schema.ts';
 import { type BotWorld, botWorld, button, fileRequest, labels } from './bot-harness.ts';
 
@@ -16,9 +17,9 @@ afterEach(async () => {
   w = undefined;
 });
 
-const all = (world: BotWorld) => world.ctx.db.select().from(tickets).all();
-const commentsOf = (world: BotWorld, ticketId: number) =>
-  world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticketId)).all();
+const all = async (world: BotWorld) => await queryAll(world.ctx.db.select().from(tickets));
+const commentsOf = async (world: BotWorld, ticketId: number) =>
+  await queryAll(world.ctx.db.select().from(comments).where(eq(comments.ticketId, ticketId)));
 
 describe('a message outside a guided step', () => {
   it('is offered as a request in one tap, with the photo sent after it, and filed once', async () => {
@@ -39,25 +40,25 @@ describe('a message outside a guided step', () => {
     });
     u.press(first, 'of:new');
     await w.emu.waitFor(() => u.answers().at(-1)?.text === 'Эта кнопка уже неактуальна.');
-    expect(all(w)).toHaveLength(0);
+    expect(await all(w)).toHaveLength(0);
 
     u.press(second, button(second, 'Создать заявку'));
     const accepted = await u.waitForMessage('принята');
     expect(accepted.text).toMatch(/^Заявка #1001 принята\. Приоритет: P4/);
-    const [ticket] = all(w);
+    const [ticket] = await all(w);
     expect(ticket).toMatchObject({
       requesterId: w.ids.clientA,
       companyId: w.companyA,
       channel: 'telegram',
       description: 'Не работает сканер на втором этаже\nВот ошибка',
     });
-    expect(w.ctx.db.select().from(attachments).all()).toMatchObject([
+    expect(await queryAll(w.ctx.db.select().from(attachments))).toMatchObject([
       { ticketId: ticket?.id, kind: 'photo' },
     ]);
     // Pressed again (or the update delivered twice): nothing is filed twice.
     u.press(second, 'of:new');
     await u.waitForMessage('Эта заявка уже принята: #1001.');
-    expect(all(w)).toHaveLength(1);
+    expect(await all(w)).toHaveLength(1);
   });
 
   it('survives a crash between being shown and its message id being kept', async () => {
@@ -71,7 +72,7 @@ describe('a message outside a guided step', () => {
     await writeOffer(w.ctx, u.chatId, { ...kept, messageId: UNSHOWN });
     u.press(offer, 'of:new');
     await u.waitForMessage('Заявка #1001 принята');
-    expect(all(w).map((t) => t.description)).toEqual(['Не открывается 1С']);
+    expect((await all(w)).map((t) => t.description)).toEqual(['Не открывается 1С']);
   });
 
   it('is dropped on "No, thanks" with nothing filed', async () => {
@@ -83,22 +84,24 @@ describe('a message outside a guided step', () => {
     await u.waitForMessage('Хорошо, не создаю');
     u.press(offer, 'of:new');
     await w.emu.waitFor(() => u.answers().at(-1)?.text === 'Эта кнопка уже неактуальна.');
-    expect(all(w)).toHaveLength(0);
+    expect(await all(w)).toHaveLength(0);
   });
 
   it('answers the ticket that waits for this client, without Reply, and puts it back to work', async () => {
     w = await botWorld();
     const u = w.tg('clientA');
     await fileRequest(w, u);
-    const [t] = all(w);
+    const [t] = await all(w);
     if (!t) throw new Error('no ticket');
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Какая модель?' });
     await u.waitForMessage('Вопрос по заявке #1001');
     u.send('HP 1020');
     await u.waitForMessage((m) => m.text === 'Добавлено к заявке #1001.');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.status).toBe('in_progress');
-    expect(commentsOf(w, t.id).map((c) => c.body)).toEqual(['HP 1020']);
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.status).toBe(
+      'in_progress',
+    );
+    expect((await commentsOf(w, t.id)).map((c) => c.body)).toEqual(['HP 1020']);
   });
 
   it('asks which ticket it answers when several wait, and adds it to the one picked', async () => {
@@ -120,12 +123,14 @@ describe('a message outside a guided step', () => {
     ]);
     u.press(which, `of:to:${a.id}`);
     await u.waitForMessage(`Добавлено к заявке #${a.number}.`);
-    expect(commentsOf(w, a.id).map((c) => c.body)).toEqual(['Завтра после обеда']);
-    expect(commentsOf(w, b.id)).toEqual([]);
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, a.id)).get()?.status).toBe('in_progress');
+    expect((await commentsOf(w, a.id)).map((c) => c.body)).toEqual(['Завтра после обеда']);
+    expect(await commentsOf(w, b.id)).toEqual([]);
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, a.id))))?.status).toBe(
+      'in_progress',
+    );
     u.press(which, `of:to:${b.id}`);
     await w.emu.waitFor(() => u.answers().at(-1)?.text === 'Эта кнопка уже неактуальна.');
-    expect(commentsOf(w, b.id)).toEqual([]);
+    expect(await commentsOf(w, b.id)).toEqual([]);
   });
 
   it('from staff still gets their help, not an offer', async () => {
@@ -150,8 +155,10 @@ describe('the "accepted" message', () => {
     const oneTap = await u.waitForMessage('Заявка #1002 принята');
     u.send('Беспроводная', { replyTo: oneTap });
     await u.waitForMessage('Добавлено к заявке #1002.');
-    const bodies = w.ctx.db.select({ ticketId: comments.ticketId, body: comments.body }).from(comments).all();
-    const [first, second] = all(w);
+    const bodies = await queryAll(
+      w.ctx.db.select({ ticketId: comments.ticketId, body: comments.body }).from(comments),
+    );
+    const [first, second] = await all(w);
     expect(bodies).toEqual([
       { ticketId: first?.id, body: 'Забыл: принтер HP' },
       { ticketId: second?.id, body: 'Беспроводная' },
@@ -164,7 +171,7 @@ describe('a reply about a closed ticket', () => {
     w = await botWorld();
     const u = w.tg('clientA');
     await fileRequest(w, u);
-    const [t] = all(w);
+    const [t] = await all(w);
     if (!t) throw new Error('no ticket');
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Заменили картридж' });
@@ -174,18 +181,18 @@ describe('a reply about a closed ticket', () => {
     const offer = await u.waitForMessage('Заявка #1001 уже закрыта. Создать новую заявку с этим текстом?');
     u.press(offer, 'of:new');
     await u.waitForMessage('Заявка #1002 принята');
-    const next = all(w).find((x) => x.number === 1002);
+    const next = (await all(w)).find((x) => x.number === 1002);
     expect(next?.description).toBe(
       'Опять полосы на печати\n\nПродолжение заявки #1001, которая уже закрыта.',
     );
-    expect(commentsOf(w, t.id)).toEqual([]);
+    expect(await commentsOf(w, t.id)).toEqual([]);
   });
 
   it('while only resolved, is added and asks whether it is solved', async () => {
     w = await botWorld();
     const u = w.tg('clientA');
     await fileRequest(w, u);
-    const [t] = all(w);
+    const [t] = await all(w);
     if (!t) throw new Error('no ticket');
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'Перезагрузили' });
@@ -202,7 +209,7 @@ describe('a long paste that Telegram splits', () => {
     w = await botWorld();
     const u = w.tg('clientA');
     await fileRequest(w, u);
-    const [t] = all(w);
+    const [t] = await all(w);
     if (!t) throw new Error('no ticket');
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Пришлите журнал ошибок' });
@@ -211,12 +218,8 @@ describe('a long paste that Telegram splits', () => {
     expect(log.length).toBeGreaterThan(5000);
     u.send(log, { replyTo: question });
     const world = w;
-    await w.emu.waitFor(() => commentsOf(world, t.id).length === 2);
-    expect(
-      commentsOf(w, t.id)
-        .map((c) => c.body)
-        .join(''),
-    ).toBe(log.trim());
+    await w.emu.waitFor(async () => (await commentsOf(world, t.id)).length === 2);
+    expect((await commentsOf(w, t.id)).map((c) => c.body).join('')).toBe(log.trim());
     expect(u.inbox().some((m) => m.text?.includes('Создать заявку с этим текстом'))).toBe(false);
   });
 

@@ -6,9 +6,9 @@ import type { Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HANDLED_UPDATES_KEPT_MS, handledOnce, handledUpdates } from '../bot/handled-updates.ts';
-import { openDatabase } from '../db/connection.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { type BotWorld, botWorld } from './bot-harness.ts';
+import { openTestStore } from './support/test-store.ts';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -60,7 +60,7 @@ describe('the record of handled updates', () => {
   const context = (updateId: number) => ({ update: { update_id: updateId } }) as unknown as Context;
 
   it('is written only when the handling succeeded, so a failed update is handled when it comes again', async () => {
-    const db = openDatabase(':memory:');
+    const db = await openTestStore();
     let now = 1_000;
     const once = handledOnce<Context>(db, () => now);
     let runs = 0;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore } from '../core/files/store.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { queryAll } from '../db/access.ts';
 import { outbox, tickets } from '../db/schema.ts';
 import { type BotWorld, botWorld, button, fileShortRequest } from './bot-harness.ts';
 
@@ -63,7 +64,7 @@ describe('the client’s files', () => {
     const engineer = w.tg('line1');
     const u = w.tg('clientA');
     await fileShortRequest(u, 'Сеть', 'Нет сети');
-    const [t] = w.ctx.db.select().from(tickets).all();
+    const [t] = await queryAll(w.ctx.db.select().from(tickets));
     if (!t) throw new Error('no ticket');
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Пришлите фото роутера' });
@@ -105,14 +106,12 @@ describe('the client’s files', () => {
       // Both 1st-line engineers' notices of the lost file end as dead letters that say why, and the
       // notifier reports each as ours to fix (not Telegram's); nothing else goes wrong.
       const world = w;
-      const gone = () =>
-        world.ctx.db
-          .select()
-          .from(outbox)
-          .all()
-          .filter((o) => o.kind === 'staff.files' && o.ticketId === lost.id && o.state === 'dead');
-      await w.emu.waitFor(() => gone().length === 2);
-      expect(gone().map((o) => o.lastError)).toEqual([
+      const gone = async () =>
+        (await queryAll(world.ctx.db.select().from(outbox))).filter(
+          (o) => o.kind === 'staff.files' && o.ticketId === lost.id && o.state === 'dead',
+        );
+      await w.emu.waitFor(async () => (await gone()).length === 2);
+      expect((await gone()).map((o) => o.lastError)).toEqual([
         expect.stringContaining('not in the file store'),
         expect.stringContaining('not in the file store'),
       ]);

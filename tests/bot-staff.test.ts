@@ -1,17 +1,19 @@
 // The staff's side of the bot, end to end through the local Bot API emulator: cards with buttons in
 // private chats, questions answered by reply, escalation, an on-site visit whose time the client picks,
 // resolution and rating; then races, stale and forged presses, and the queues.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Message } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf } from '../bot/actor.ts';
 import { sweepSla } from '../core/sla-sweep.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { queryAll } from '../db/access.ts';
 import { comments, outbox, ticketEvents, tickets, visitSlots } from '../db/schema.ts';
 import type { TestUser } from '../emulator/index.ts';
 import { type BotWorld, botWorld, button, fileRequest, labels } from './bot-harness.ts';
 import { counts } from './fixtures.ts';
+import { runStatement } from './support/store-faults.ts';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -29,18 +31,14 @@ async function pressOn(u: TestUser, card: Message, label: string, expected: stri
 const matches = (m: Message, expected: string | RegExp) =>
   typeof expected === 'string' ? (m.text ?? '').includes(expected) : expected.test(m.text ?? '');
 
-function ticketRow(world: BotWorld) {
-  const [row] = world.ctx.db.select().from(tickets).all();
+async function ticketRow(world: BotWorld) {
+  const [row] = await queryAll(world.ctx.db.select().from(tickets));
   if (!row) throw new Error('no ticket');
   return row;
 }
 
-const eventTypes = (world: BotWorld) =>
-  world.ctx.db
-    .select({ type: ticketEvents.type })
-    .from(ticketEvents)
-    .all()
-    .map((e) => e.type);
+const eventTypes = async (world: BotWorld) =>
+  (await queryAll(world.ctx.db.select({ type: ticketEvents.type }).from(ticketEvents))).map((e) => e.type);
 
 describe('a ticket worked in private chats (no staff group)', () => {
   it('goes from intake through triage, assignment, a question, escalation, a visit, resolution and rating', async () => {
@@ -87,12 +85,12 @@ describe('a ticket worked in private chats (no staff group)', () => {
     expect(engineer.forceReply(prompt)).toMatchObject({ force_reply: true, selective: true });
     engineer.send('Какая модель принтера?', { replyTo: prompt });
     await engineer.waitForMessage('Вопрос отправлен');
-    expect(ticketRow(w).status).toBe('waiting_for_customer');
-    expect(ticketRow(w).slaPausedAt).not.toBeNull();
+    expect((await ticketRow(w)).status).toBe('waiting_for_customer');
+    expect((await ticketRow(w)).slaPausedAt).not.toBeNull();
     const question = await client.waitForMessage('Какая модель принтера?');
     client.send('HP LaserJet 1020', { replyTo: question });
     await client.waitForMessage('Добавлено к заявке #1001');
-    expect(ticketRow(w).status).toBe('in_progress');
+    expect((await ticketRow(w)).status).toBe('in_progress');
     const answer = await engineer.waitForMessage('HP LaserJet 1020');
     expect(answer.text).toContain('Комментарий клиента');
 
@@ -104,7 +102,7 @@ describe('a ticket worked in private chats (no staff group)', () => {
     const why = await engineer.waitForMessage('причиной передачи');
     engineer.send('Нужна замена фьюзера', { replyTo: why });
     await engineer.waitForMessage('передана на 2-ю линию');
-    expect(ticketRow(w)).toMatchObject({ line: 'line2', assigneeId: null, status: 'open' });
+    expect(await ticketRow(w)).toMatchObject({ line: 'line2', assigneeId: null, status: 'open' });
     const line2Card = await line2.waitForMessage('Передана на 2-ю линию');
     expect(line2Card.text).toContain('Нужна замена фьюзера');
 
@@ -123,11 +121,11 @@ describe('a ticket worked in private chats (no staff group)', () => {
     line2.press(two, button(two, 'Предложить клиенту (2)'));
     const offer = await client.waitForMessage('предлагает время выезда');
     expect(labels(offer)).toEqual(['пн, 9 нояб., 14:00–16:00', 'вт, 10 нояб., 09:00–11:00']);
-    expect(ticketRow(w).status).toBe('waiting_for_customer');
+    expect((await ticketRow(w)).status).toBe('waiting_for_customer');
     client.press(offer, button(offer, 'вт, 10 нояб., 09:00–11:00'));
     await client.waitForMessage('Готово: выезд по заявке #1001 — вт, 10 нояб., 09:00–11:00');
-    expect(ticketRow(w)).toMatchObject({ line: 'field', status: 'in_progress' });
-    expect(ticketRow(w).visitStartsAt).toBe(Date.parse('2026-11-10T09:00:00+03:00'));
+    expect(await ticketRow(w)).toMatchObject({ line: 'field', status: 'in_progress' });
+    expect((await ticketRow(w)).visitStartsAt).toBe(Date.parse('2026-11-10T09:00:00+03:00'));
 
     // The field engineer takes it, checks in and out, and resolves with a text.
     const fieldCard = await field.waitForMessage('#1001');
@@ -149,8 +147,8 @@ describe('a ticket worked in private chats (no staff group)', () => {
     client.send('Спасибо, всё работает');
     await client.waitForMessage('Спасибо за оценку!');
 
-    expect(ticketRow(w)).toMatchObject({ status: 'closed', rating: 5, assigneeId: w.ids.field });
-    expect(eventTypes(w)).toEqual([
+    expect(await ticketRow(w)).toMatchObject({ status: 'closed', rating: 5, assigneeId: w.ids.field });
+    expect(await eventTypes(w)).toEqual([
       'created',
       'triage',
       'assign',
@@ -194,7 +192,9 @@ describe('a ticket worked in private chats (no staff group)', () => {
       'Спасибо за оценку!',
     ]);
     // Nothing internal ever reached the client.
-    const toClient = w.ctx.db.select().from(outbox).where(eq(outbox.recipientId, w.ids.clientA)).all();
+    const toClient = await queryAll(
+      w.ctx.db.select().from(outbox).where(eq(outbox.recipientId, w.ids.clientA)),
+    );
     expect(toClient.every((o) => o.kind.startsWith('requester.'))).toBe(true);
     expect(client.inbox().some((m) => m.text?.includes('Нужна замена фьюзера'))).toBe(false);
   }, 30_000);
@@ -226,7 +226,7 @@ describe('buttons are never trusted', () => {
     const texts = [...a.answers(), ...b.answers()].map((x) => x.text);
     expect(texts).toContain('#1001 теперь ваша.');
     expect(texts.filter((t) => t?.startsWith('Уже взял(а)'))).toHaveLength(1);
-    expect(eventTypes(w).filter((t) => t === 'take')).toHaveLength(1);
+    expect((await eventTypes(w)).filter((t) => t === 'take')).toHaveLength(1);
   });
 
   it('refreshes an outdated card instead of acting on it', async () => {
@@ -234,9 +234,9 @@ describe('buttons are never trusted', () => {
     const u = w.tg('line1');
     const card = await cardFor(w, u);
     const outdatedTake = button(card, 'Взять');
-    const priority = ticketRow(w).priority;
+    const priority = (await ticketRow(w)).priority;
     await act(w.ctx, w.as.line1b, 1, { action: 'take' });
-    const before = counts(w);
+    const before = await counts(w);
     u.press(card, outdatedTake);
     const refreshed = await u.waitForMessage(
       (m) => m.message_id === card.message_id && (m.text ?? '').includes('Line One B'),
@@ -244,13 +244,13 @@ describe('buttons are never trusted', () => {
     expect(refreshed.text).toContain('В работе');
     await waitUntil(() => u.answers().length === 1);
     expect(u.answers()[0]?.text).toBe('Уже взял(а) Line One B.');
-    expect(counts(w)).toEqual(before);
+    expect(await counts(w)).toEqual(before);
     // A priority button from the old card does nothing either.
     u.press(card, outdatedTake.replace(/^s:tk/, 's:pr').concat(':i:company'));
     await waitUntil(() => u.answers().length === 2);
     expect(u.answers()[1]?.text).toContain('устарела');
-    expect(ticketRow(w).priority).toBe(priority);
-    expect(counts(w)).toEqual(before);
+    expect((await ticketRow(w)).priority).toBe(priority);
+    expect(await counts(w)).toEqual(before);
   });
 
   it('refuses forged staff buttons from a client and forged visit slots, changing nothing', async () => {
@@ -260,13 +260,13 @@ describe('buttons are never trusted', () => {
     await cardFor(w, w.tg('line1'));
     await act(w.ctx, w.as.line1, 1, { action: 'take' });
     const accepted = await client.waitForMessage('занимается');
-    const before = counts(w);
+    const before = await counts(w);
     client.press(accepted, 's:tk:1:1');
     client.press(accepted, 's:as:1:1:6');
     await waitUntil(() => client.answers().length === 2);
     expect(client.answers().map((a) => a.text)).toEqual(['Вам это недоступно.', 'Вам это недоступно.']);
 
-    expect(counts(w)).toEqual(before);
+    expect(await counts(w)).toEqual(before);
 
     // An offer of times to the client of A; the client of B forges a pick, then A picks a foreign slot id.
     const startsAt = w.clock.now() + 86_400_000;
@@ -275,7 +275,7 @@ describe('buttons are never trusted', () => {
       slots: [{ startsAt, endsAt: startsAt + 7_200_000 }],
     });
     const offer = await client.waitForMessage('предлагает время выезда');
-    const afterOffer = counts(w);
+    const afterOffer = await counts(w);
     other.send('/start');
     const hello = await other.waitForMessage();
     other.press(hello, button(offer, ':').replace(/:\d+$/, ':1'));
@@ -283,14 +283,8 @@ describe('buttons are never trusted', () => {
     await waitUntil(() => other.answers().length === 1 && client.answers().length === 3);
     expect(other.answers()[0]?.text).toBe('Это действие сейчас недоступно: такой заявки нет');
     expect(client.answers()[2]?.text).toContain('Это действие сейчас недоступно');
-    expect(counts(w)).toEqual(afterOffer);
-    expect(
-      w.ctx.db
-        .select()
-        .from(visitSlots)
-        .all()
-        .map((s) => s.state),
-    ).toEqual(['offered']);
+    expect(await counts(w)).toEqual(afterOffer);
+    expect((await queryAll(w.ctx.db.select().from(visitSlots))).map((s) => s.state)).toEqual(['offered']);
   });
 });
 
@@ -330,11 +324,10 @@ describe('queues', () => {
 
   it('sends a canned reply to the client in two taps', async () => {
     w = await botWorld();
-    w.ctx.db.$client
-      .prepare(
-        "insert into canned_replies (title, body, sort) values ('Перезагрузка', 'Перезагрузите компьютер', 1)",
-      )
-      .run();
+    await runStatement(
+      w.ctx.db,
+      "insert into canned_replies (title, body, sort) values ('Перезагрузка', 'Перезагрузите компьютер', 1)",
+    );
     const u = w.tg('line1');
     await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
@@ -348,23 +341,22 @@ describe('queues', () => {
     // What goes to the client is shown first; nothing is sent until "Send".
     const preview = await pressOn(u, list, 'Перезагрузка', 'Клиент получит это на русском:');
     expect(preview.text).toContain('Перезагрузите компьютер');
-    expect(w.ctx.db.select().from(comments).all()).toEqual([]);
+    expect(await queryAll(w.ctx.db.select().from(comments))).toEqual([]);
     u.press(preview, button(preview, 'Отправить клиенту'));
     await w.tg('clientA').waitForMessage('Перезагрузите компьютер');
-    expect(w.ctx.db.select().from(comments).all()).toMatchObject([
+    expect(await queryAll(w.ctx.db.select().from(comments))).toMatchObject([
       { body: 'Перезагрузите компьютер', internal: false, authorId: w.ids.line1 },
     ]);
   });
 
   it('go to an English-speaking client in English', async () => {
     w = await botWorld();
-    w.ctx.db.$client
-      .prepare(
-        `insert into canned_replies (title, body, title_en, body_en, sort)
+    await runStatement(
+      w.ctx.db,
+      `insert into canned_replies (title, body, title_en, body_en, sort)
          values ('Перезагрузка', 'Перезагрузите компьютер', 'Restart', 'Please restart the computer', 1)`,
-      )
-      .run();
-    w.ctx.db.$client.prepare("update people set language = 'en' where id = ?").run(w.ids.clientA);
+    );
+    await runStatement(w.ctx.db, sql`update people set language = 'en' where id = ${w.ids.clientA}`);
     const u = w.tg('line1');
     await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Slow', urgency: 'low' });
     const card = await u.waitForMessage('#1001');
@@ -373,7 +365,9 @@ describe('queues', () => {
     expect(preview.text).toContain('Please restart the computer');
     u.press(preview, button(preview, 'Отправить клиенту'));
     await w.tg('clientA', 'en').waitForMessage('Please restart the computer');
-    expect(w.ctx.db.select().from(comments).all()).toMatchObject([{ body: 'Please restart the computer' }]);
+    expect(await queryAll(w.ctx.db.select().from(comments))).toMatchObject([
+      { body: 'Please restart the computer' },
+    ]);
   });
 });
 
@@ -435,7 +429,7 @@ describe('staff joining and SLA alerts', () => {
     expect(labels(second)).toContain('Line Two');
     expect(labels(second)).not.toContain('Line One');
     await pressOn(dispatcher, second, 'Line Two', 'Line Two');
-    expect(ticketRow(w)).toMatchObject({ status: 'open', line: 'line2', assigneeId: w.ids.line2 });
+    expect(await ticketRow(w)).toMatchObject({ status: 'open', line: 'line2', assigneeId: w.ids.line2 });
     const assignment = await lineTwo.waitForMessage('#1001');
     expect(labels(assignment).slice(0, 2)).toEqual(['✅ Принять', '↩️ Отказаться']);
   });
@@ -454,7 +448,7 @@ describe('staff joining and SLA alerts', () => {
     const assignment = await engineer.waitForMessage('#1001');
     const declined = await pressOn(engineer, assignment, 'Отказаться', 'не назначен');
     expect(labels(declined)).toContain('✋ Взять');
-    expect(ticketRow(w)).toMatchObject({ status: 'open', assigneeId: null });
+    expect(await ticketRow(w)).toMatchObject({ status: 'open', assigneeId: null });
   });
 
   it('warns the assignee at 75 % and tells supervisors of the breach, in Telegram', async () => {

@@ -8,33 +8,27 @@ import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket, subjectFrom } from '../core/tickets/create.ts';
 import { recordSlaAlert } from '../core/tickets/sla-alerts.ts';
-import { attachments, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
+import { attachments, comments, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 import { counts, makeWorld, type World } from './fixtures.ts';
+import { failInsertsInto, failureOf } from './support/store-faults.ts';
 
-function notices(w: World, eventId?: number) {
-  return w.ctx.db
-    .select()
-    .from(outbox)
-    .all()
+async function notices(w: World, eventId?: number) {
+  return (await queryAll(w.ctx.db.select().from(outbox)))
     .filter((o) => eventId === undefined || o.eventId === eventId)
     .map((o) => ({ to: o.recipientId, kind: o.kind, channel: o.channel }))
     .sort((a, b) => (a.to ?? 0) - (b.to ?? 0));
 }
 
-function lastEventId(w: World): number {
-  return w.ctx.db.select({ id: ticketEvents.id }).from(ticketEvents).all().at(-1)?.id ?? 0;
+async function lastEventId(w: World): Promise<number> {
+  return (await queryAll(w.ctx.db.select({ id: ticketEvents.id }).from(ticketEvents))).at(-1)?.id ?? 0;
 }
 
-function failOn(w: World, table: string) {
-  w.ctx.db.$client.exec(
-    `CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
-  );
-  return () => w.ctx.db.$client.exec(`DROP TRIGGER fail_${table}`);
-}
+const failOn = (w: World, table: string) => failInsertsInto(w.ctx.db, table);
 
 describe('creating a ticket', () => {
   it('writes the row, a "created" event and a notice to each 1st-line engineer', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'Printer on floor 3 prints blank pages\nIt started this morning',
@@ -48,9 +42,9 @@ describe('creating a ticket', () => {
       requesterId: w.ids.clientA,
     });
     expect(t.subject).toBe('Printer on floor 3 prints blank pages');
-    expect(counts(w)).toMatchObject({ tickets: 1, events: 1, attachments: 1 });
+    expect(await counts(w)).toMatchObject({ tickets: 1, events: 1, attachments: 1 });
     // Each engineer hears of it, and gets the client's photo right after (a notice of its own).
-    expect(notices(w)).toEqual([
+    expect(await notices(w)).toEqual([
       { to: w.ids.line1, kind: 'line.created', channel: 'telegram' },
       { to: w.ids.line1, kind: 'staff.files', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
@@ -62,41 +56,43 @@ describe('creating a ticket', () => {
   });
 
   it('lets staff register a phone call for a client, who then hears about it', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.line1, {
       channel: 'phone',
       requesterId: w.ids.clientA,
       description: 'Mail',
     });
     expect(t.requesterId).toBe(w.ids.clientA);
-    expect(notices(w)).toEqual([
+    expect(await notices(w)).toEqual([
       { to: w.ids.clientA, kind: 'requester.created', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'line.created', channel: 'telegram' },
     ]);
   });
 
   it('refuses a client filing for someone else', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     await expect(
       createTicket(w.ctx, w.as.clientA, { channel: 'web', requesterId: w.ids.clientA2, description: 'x' }),
     ).rejects.toThrow(ForbiddenError);
-    expect(counts(w).tickets).toBe(0);
+    expect((await counts(w)).tickets).toBe(0);
   });
 
   it('takes a request from someone unknown, with no company, on the fallback policy', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.stranger, {
       channel: 'telegram',
       description: 'Who do I call?',
     });
     expect(t.companyId).toBeNull();
     expect(t.contractId).toBeNull();
-    const created = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).get();
+    const created = await queryOne(
+      w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)),
+    );
     expect(created?.data).toMatchObject({ verified: false });
   });
 
   it('rejects bad input with a clear error and writes nothing', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const bad: [unknown, RegExp][] = [
       [{ channel: 'telegram', description: '' }, /description/],
       [{ channel: 'telegram', description: '   ' }, /description/],
@@ -123,7 +119,7 @@ describe('creating a ticket', () => {
     await expect(
       createTicket(w.ctx, SYSTEM, { channel: 'email', description: 'x', requesterId: 9999 }),
     ).rejects.toThrow(NotFoundError);
-    expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
+    expect(await counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
   });
 
   it('cuts a long first line into a subject at a word', () => {
@@ -135,19 +131,37 @@ describe('creating a ticket', () => {
   });
 });
 
+describe('texts with a NUL character', () => {
+  it('are stored without it, on either store (PostgreSQL would refuse the text)', async () => {
+    const w = await makeWorld();
+    const t = await createTicket(w.ctx, w.as.clientA, {
+      channel: 'miniapp',
+      description: 'Printer\u0000 jams',
+      location: 'Room\u0000 5',
+    });
+    await addComment(w.ctx, w.as.clientA, t.id, { body: 'Still\u0000 jams' });
+    const stored = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)));
+    expect([stored?.description, stored?.location]).toEqual(['Printer jams', 'Room 5']);
+    const [comment] = await queryAll(w.ctx.db.select().from(comments));
+    expect(comment?.body).toBe('Still jams');
+  });
+});
+
 describe('a failed step leaves no partial rows', () => {
   it('in a creation whose notice cannot be queued', async () => {
-    const w = makeWorld();
-    const restore = failOn(w, 'outbox');
-    await expect(
-      createTicket(w.ctx, w.as.clientA, {
-        channel: 'telegram',
-        description: 'x',
-        attachments: [{ kind: 'document', telegramFileId: 'BQAD' }],
-      }),
-    ).rejects.toThrow(/disk on fire/);
-    expect(counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
-    restore();
+    const w = await makeWorld();
+    const restore = await failOn(w, 'outbox');
+    expect(
+      await failureOf(
+        createTicket(w.ctx, w.as.clientA, {
+          channel: 'telegram',
+          description: 'x',
+          attachments: [{ kind: 'document', telegramFileId: 'BQAD' }],
+        }),
+      ),
+    ).toMatch(/disk on fire/);
+    expect(await counts(w)).toEqual({ tickets: 0, events: 0, outbox: 0, comments: 0, attachments: 0 });
+    await restore();
     // No number was used up by the failed attempt.
     expect((await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' })).number).toBe(
       1001,
@@ -155,36 +169,38 @@ describe('a failed step leaves no partial rows', () => {
   });
 
   it('in a lifecycle move whose event cannot be written', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
-    const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
-    const rows = counts(w);
-    const restore = failOn(w, 'ticket_events');
-    await expect(act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' })).rejects.toThrow(
+    const before = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)));
+    const rows = await counts(w);
+    const restore = await failOn(w, 'ticket_events');
+    expect(await failureOf(act(w.ctx, w.as.line1, t.id, { action: 'triage', priority: 'P1' }))).toMatch(
       /disk on fire/,
     );
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
-    expect(counts(w)).toEqual(rows);
-    restore();
+    expect(await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)))).toEqual(before);
+    expect(await counts(w)).toEqual(rows);
+    await restore();
   });
 
   it('in a comment whose notice cannot be queued', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'x' });
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'ask_customer', question: 'Which one?' });
-    const before = w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get();
-    const rows = counts(w);
-    const restore = failOn(w, 'outbox');
-    await expect(
-      addComment(w.ctx, w.as.clientA, t.id, {
-        body: 'This one',
-        attachments: [{ kind: 'photo', telegramFileId: 'p' }],
-      }),
-    ).rejects.toThrow(/disk on fire/);
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toEqual(before);
-    expect(counts(w)).toEqual(rows);
-    restore();
+    const before = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)));
+    const rows = await counts(w);
+    const restore = await failOn(w, 'outbox');
+    expect(
+      await failureOf(
+        addComment(w.ctx, w.as.clientA, t.id, {
+          body: 'This one',
+          attachments: [{ kind: 'photo', telegramFileId: 'p' }],
+        }),
+      ),
+    ).toMatch(/disk on fire/);
+    expect(await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)))).toEqual(before);
+    expect(await counts(w)).toEqual(rows);
+    await restore();
   });
 });
 
@@ -196,73 +212,74 @@ describe('who is notified', () => {
   }
 
   it('tells the assignee and the requester about an assignment, but not the one who made it', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await worked(w);
     const { eventId } = await act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
-    expect(notices(w, eventId)).toEqual([
+    expect(await notices(w, eventId)).toEqual([
       { to: w.ids.clientA, kind: 'requester.assign', channel: 'telegram' },
       { to: w.ids.line1b, kind: 'assignee.assign', channel: 'telegram' },
     ]);
   });
 
   it('keeps internal notes from the requester', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await worked(w);
     await act(w.ctx, w.as.line1, t.id, { action: 'assign', assigneeId: w.ids.line1b });
     await addComment(w.ctx, w.as.line1, t.id, { body: 'Check the switch', internal: true });
-    expect(notices(w, lastEventId(w))).toEqual([
+    expect(await notices(w, await lastEventId(w))).toEqual([
       { to: w.ids.line1b, kind: 'assignee.internal_note', channel: 'telegram' },
     ]);
-    const payload = w.ctx.db.select().from(outbox).all().at(-1)?.payload;
+    const payload = (await queryAll(w.ctx.db.select().from(outbox))).at(-1)?.payload;
     expect(payload).toMatchObject({ body: 'Check the switch', number: t.number });
   });
 
   it('sends an escalation to the 2nd line and the requester', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await worked(w);
     const { eventId } = await act(w.ctx, w.as.line1, t.id, {
       action: 'escalate_line2',
       reason: 'Core switch',
     });
-    expect(notices(w, eventId)).toEqual([
+    expect(await notices(w, eventId)).toEqual([
       { to: w.ids.clientA, kind: 'requester.escalate_line2', channel: 'telegram' },
       { to: w.ids.line2, kind: 'line.escalate_line2', channel: 'telegram' },
     ]);
   });
 
   it('sends the client’s comment to the assignee, and a staff reply to the client', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await worked(w);
     await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     await addComment(w.ctx, w.as.clientA, t.id, { body: 'It is back' });
-    expect(notices(w, lastEventId(w))).toEqual([
+    expect(await notices(w, await lastEventId(w))).toEqual([
       { to: w.ids.line2, kind: 'assignee.comment', channel: 'telegram' },
     ]);
     await addComment(w.ctx, w.as.line2, t.id, { body: 'Great, closing soon' });
-    expect(notices(w, lastEventId(w))).toEqual([
+    expect(await notices(w, await lastEventId(w))).toEqual([
       { to: w.ids.clientA, kind: 'requester.comment', channel: 'telegram' },
     ]);
   });
 
   it('falls back to e-mail, and skips people who cannot be reached', async () => {
-    const w = makeWorld();
-    w.ctx.db
-      .update(people)
-      .set({ telegramUserId: null, email: 'a@alpha.example' })
-      .where(eq(people.id, w.ids.clientA))
-      .run();
-    w.ctx.db.update(people).set({ unreachableAt: 1 }).where(eq(people.id, w.ids.line1b)).run();
+    const w = await makeWorld();
+    await execute(
+      w.ctx.db
+        .update(people)
+        .set({ telegramUserId: null, email: 'a@alpha.example' })
+        .where(eq(people.id, w.ids.clientA)),
+    );
+    await execute(w.ctx.db.update(people).set({ unreachableAt: 1 }).where(eq(people.id, w.ids.line1b)));
     const t = await createTicket(w.ctx, w.as.line1, {
       channel: 'phone',
       requesterId: w.ids.clientA,
       description: 'x',
     });
-    expect(notices(w)).toEqual([{ to: w.ids.clientA, kind: 'requester.created', channel: 'email' }]);
+    expect(await notices(w)).toEqual([{ to: w.ids.clientA, kind: 'requester.created', channel: 'email' }]);
     expect(t.number).toBe(1001);
   });
 
   it('warns the assignee at 75 % and tells supervisors of a breach, once each', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'x',
@@ -275,19 +292,21 @@ describe('who is notified', () => {
     w.clock.set('2026-11-10T13:00:00+03:00'); // 720 min: 75 %
     const warning = await recordSlaAlert(w.ctx, t.id, 'resolution', 'warning');
     expect(warning).not.toBeNull();
-    expect(notices(w, warning ?? 0)).toEqual([
+    expect(await notices(w, warning ?? 0)).toEqual([
       { to: w.ids.line2, kind: 'assignee.sla_warning', channel: 'telegram' },
     ]);
     expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'warning')).toBeNull();
     expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
     w.clock.set('2026-11-10T17:00:00+03:00'); // 960 min
     const breach = await recordSlaAlert(w.ctx, t.id, 'resolution', 'breached');
-    expect(notices(w, breach ?? 0)).toEqual([
+    expect(await notices(w, breach ?? 0)).toEqual([
       { to: w.ids.line2, kind: 'assignee.sla_breached', channel: 'telegram' },
       { to: w.ids.supervisor, kind: 'supervisor.sla_breached', channel: 'telegram' },
     ]);
     expect(await recordSlaAlert(w.ctx, t.id, 'resolution', 'breached')).toBeNull();
-    const events = w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).all();
+    const events = await queryAll(
+      w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)),
+    );
     expect(events.filter((e) => e.type.startsWith('sla_')).map((e) => [e.type, e.internal])).toEqual([
       ['sla_warning', true],
       ['sla_breached', true],
@@ -295,12 +314,12 @@ describe('who is notified', () => {
   });
 
   it('stores attachments of comments with the comment', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await worked(w);
     const { comment } = await addComment(w.ctx, w.as.clientA, t.id, {
       attachments: [{ kind: 'voice', telegramFileId: 'AwAD', mimeType: 'audio/ogg', size: 5000 }],
     });
-    const stored = w.ctx.db.select().from(attachments).all();
+    const stored = await queryAll(w.ctx.db.select().from(attachments));
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ commentId: comment.id, kind: 'voice', uploadedBy: w.ids.clientA });
     await expect(addComment(w.ctx, w.as.clientA, t.id, {})).rejects.toThrow(/text or a file/);

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { FileStore } from '../core/files/store.ts';
+import { execute, queryAll } from '../db/access.ts';
 import { people, tickets } from '../db/schema.ts';
 import { startMailIntake } from '../email/intake-service.ts';
 import { type ChannelDriver, channelSuite } from './channel-suite.ts';
@@ -30,12 +31,10 @@ describe.skipIf(!dovecotAvailable())('e-mail', () => {
   });
 
   channelSuite('email', async (): Promise<ChannelDriver> => {
-    const world = makeWorld();
-    world.ctx.db
-      .update(people)
-      .set({ email: 'client.a@alpha.ru' })
-      .where(eq(people.id, world.ids.clientA))
-      .run();
+    const world = await makeWorld();
+    await execute(
+      world.ctx.db.update(people).set({ email: 'client.a@alpha.ru' }).where(eq(people.id, world.ids.clientA)),
+    );
     const files = new FileStore(mkdtempSync(join(dir, 'files-')));
     const box = `box${mailboxes++}`;
     const intake = startMailIntake({
@@ -47,7 +46,7 @@ describe.skipIf(!dovecotAvailable())('e-mail', () => {
     });
     const [watcher] = intake.watchers;
     const delivered = new Map<number, { raw: Buffer; messageId: string; subject: string }>();
-    const count = () => world.ctx.db.select().from(tickets).all().length;
+    const count = async () => (await queryAll(world.ctx.db.select().from(tickets))).length;
     /** Puts a mail in the mailbox and waits until the watcher has read everything. */
     const deliver = async (raw: Buffer) => {
       await dovecot.append(box, raw);
@@ -65,19 +64,19 @@ describe.skipIf(!dovecotAvailable())('e-mail', () => {
           ? { attachments: [{ filename: 'screen.png', content: file, contentType: 'image/png' }] }
           : {}),
       });
-      const before = count();
+      const before = await count();
       await deliver(raw);
-      await vi.waitFor(() => {
-        if (count() !== before + 1) throw new Error('not filed yet');
+      await vi.waitFor(async () => {
+        if ((await count()) !== before + 1) throw new Error('not filed yet');
       });
-      const ticketId = world.ctx.db.select().from(tickets).all().at(-1)?.id ?? -1;
+      const ticketId = (await queryAll(world.ctx.db.select().from(tickets))).at(-1)?.id ?? -1;
       delivered.set(ticketId, { raw, messageId, subject });
       return { ticketId };
     };
     return {
       world,
-      strangerFiles: (text) => files_('Незнакомец <stranger.person@gmail.com>', text),
-      clientFiles: (text, file) => files_('Client A <client.a@alpha.ru>', text, file),
+      strangerFiles: async (text) => files_('Незнакомец <stranger.person@gmail.com>', text),
+      clientFiles: async (text, file) => files_('Client A <client.a@alpha.ru>', text, file),
       deliverAgain: async ({ ticketId }) => {
         const mail = delivered.get(ticketId);
         if (mail) await deliver(mail.raw);

@@ -3,6 +3,7 @@
 // first, and a resubmit carries the same Idempotency-Key.
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { execute } from '../db/access.ts';
 import { people } from '../db/schema.ts';
 import { apiWorld, call, initData } from './api-harness.ts';
 import { type ChannelDriver, channelSuite } from './channel-suite.ts';
@@ -10,8 +11,10 @@ import { type ChannelDriver, channelSuite } from './channel-suite.ts';
 const CLIENT_A_PHONE = '8 (916) 123-45-67';
 
 channelSuite('phone', async (): Promise<ChannelDriver> => {
-  const world = apiWorld();
-  world.ctx.db.update(people).set({ phone: '+79161234567' }).where(eq(people.id, world.ids.clientA)).run();
+  const world = await apiWorld();
+  await execute(
+    world.ctx.db.update(people).set({ phone: '+79161234567' }).where(eq(people.id, world.ids.clientA)),
+  );
   let strangers = 0;
   let keys = 0;
   /** Each filing's body and key, to submit again. */
@@ -22,7 +25,7 @@ channelSuite('phone', async (): Promise<ChannelDriver> => {
     form.set('file', new File([new Uint8Array(bytes)], 'screen.png', { type: 'image/png' }));
     const res = await world.app.request('/api/uploads', {
       method: 'POST',
-      headers: { Authorization: `tma ${initData(world, 'line1')}` },
+      headers: { Authorization: `tma ${await initData(world, 'line1')}` },
       body: form,
     });
     expect(res.status).toBe(201);
@@ -50,9 +53,9 @@ channelSuite('phone', async (): Promise<ChannelDriver> => {
 
   return {
     world,
-    strangerFiles: (text) =>
+    strangerFiles: async (text) =>
       files(`+7 926 000-00-${String(++strangers).padStart(2, '0')}`, text, undefined, 'Незнакомец'),
-    clientFiles: (text, file) => files(CLIENT_A_PHONE, text, file),
+    clientFiles: async (text, file) => files(CLIENT_A_PHONE, text, file),
     deliverAgain: async ({ ticketId }) => {
       // The operator's Send again after a lost answer: the same body, the same key.
       const filing = filings.get(ticketId);

@@ -3,6 +3,7 @@
 // delivered twice makes nothing twice. A channel plugs in with a driver that speaks it for real.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { queryAll, queryOne } from '../db/access.ts';
 import { type AttachmentRow, attachments, comments, memberships, people, tickets } from '../db/schema.ts';
 import type { World } from './fixtures.ts';
 
@@ -42,21 +43,23 @@ export function channelSuite(channel: string, start: () => Promise<ChannelDriver
         await driver.close();
       }
     };
-    const ticketOf = (d: ChannelDriver, id: number) =>
-      d.world.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+    const ticketOf = async (d: ChannelDriver, id: number) =>
+      await queryOne(d.world.ctx.db.select().from(tickets).where(eq(tickets.id, id)));
 
     it(
       'records an unknown sender and lands the request with the 1st line, unverified',
       withDriver(async (d) => {
-        const before = d.world.ctx.db.select().from(people).all().length;
+        const before = (await queryAll(d.world.ctx.db.select().from(people))).length;
         const { ticketId } = await d.strangerFiles('Не работает принтер на втором этаже');
-        const ticket = ticketOf(d, ticketId);
+        const ticket = await ticketOf(d, ticketId);
         expect(ticket).toMatchObject({ channel, line: 'line1', status: 'new', companyId: null });
-        expect(d.world.ctx.db.select().from(people).all()).toHaveLength(before + 1);
+        expect(await queryAll(d.world.ctx.db.select().from(people))).toHaveLength(before + 1);
         const requester = ticket?.requesterId ?? -1;
         expect(Object.values(d.world.ids)).not.toContain(requester);
         expect(
-          d.world.ctx.db.select().from(memberships).where(eq(memberships.personId, requester)).all(),
+          await queryAll(
+            d.world.ctx.db.select().from(memberships).where(eq(memberships.personId, requester)),
+          ),
         ).toEqual([]);
       }),
     );
@@ -67,16 +70,15 @@ export function channelSuite(channel: string, start: () => Promise<ChannelDriver
         const first = await d.clientFiles('Не печатает принтер');
         const second = await d.clientFiles('Не открывается почта');
         await d.clientReplies(first, 'Модель принтера: Canon LBP2900');
-        const on = (id: number) =>
-          d.world.ctx.db
-            .select({ body: comments.body })
-            .from(comments)
-            .where(eq(comments.ticketId, id))
-            .all()
-            .map((c) => c.body);
-        expect(on(first.ticketId)).toEqual(['Модель принтера: Canon LBP2900']);
-        expect(on(second.ticketId)).toEqual([]);
-        expect(ticketOf(d, first.ticketId)?.requesterId).toBe(d.world.ids.clientA);
+        const on = async (id: number) =>
+          (
+            await queryAll(
+              d.world.ctx.db.select({ body: comments.body }).from(comments).where(eq(comments.ticketId, id)),
+            )
+          ).map((c) => c.body);
+        expect(await on(first.ticketId)).toEqual(['Модель принтера: Canon LBP2900']);
+        expect(await on(second.ticketId)).toEqual([]);
+        expect((await ticketOf(d, first.ticketId))?.requesterId).toBe(d.world.ids.clientA);
       }),
     );
 
@@ -84,12 +86,9 @@ export function channelSuite(channel: string, start: () => Promise<ChannelDriver
       'keeps a file byte for byte',
       withDriver(async (d) => {
         const { ticketId } = await d.clientFiles('Вот снимок ошибки', PNG);
-        const files = d.world.ctx.db
-          .select()
-          .from(attachments)
-          .where(eq(attachments.ticketId, ticketId))
-          .all()
-          .filter((a) => !a.internal);
+        const files = (
+          await queryAll(d.world.ctx.db.select().from(attachments).where(eq(attachments.ticketId, ticketId)))
+        ).filter((a) => !a.internal);
         expect(files).toHaveLength(1);
         expect(files[0]?.kind).toBe('photo');
         expect(await d.bytesOf(files[0] as AttachmentRow)).toEqual(PNG);
@@ -101,7 +100,7 @@ export function channelSuite(channel: string, start: () => Promise<ChannelDriver
       withDriver(async (d) => {
         const delivery = await d.clientFiles('Сломалась клавиатура');
         await d.deliverAgain(delivery);
-        const all = d.world.ctx.db.select().from(tickets).all();
+        const all = await queryAll(d.world.ctx.db.select().from(tickets));
         expect(all.map((t) => t.id)).toEqual([delivery.ticketId]);
       }),
     );

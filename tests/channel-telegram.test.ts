@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Message } from 'grammy/types';
 import { afterAll, expect, vi } from 'vitest';
 import { ticketOfMessage } from '../bot/message-links.ts';
+import { queryAll } from '../db/access.ts';
 import { tickets } from '../db/schema.ts';
 import type { TestUser } from '../emulator/index.ts';
 import { botWorld } from './bot-harness.ts';
@@ -44,19 +45,15 @@ channelSuite('telegram', async (): Promise<ChannelDriver> => {
     const accepted = await user.waitForMessage('принята');
     const number = Number(/#(\d+)/.exec(accepted.text ?? '')?.[1]);
     const ticketId =
-      world.ctx.db
-        .select()
-        .from(tickets)
-        .all()
-        .find((t) => t.number === number)?.id ?? -1;
+      (await queryAll(world.ctx.db.select().from(tickets))).find((t) => t.number === number)?.id ?? -1;
     filings.set(ticketId, { user, summary, accepted });
     return { ticketId };
   };
 
   return {
     world,
-    strangerFiles: (text) => file(world.emu.user({ id: ++strangers, first_name: 'Незнакомец' }), text),
-    clientFiles: (text, photo) => file(world.tg('clientA'), text, photo),
+    strangerFiles: async (text) => file(world.emu.user({ id: ++strangers, first_name: 'Незнакомец' }), text),
+    clientFiles: async (text, photo) => file(world.tg('clientA'), text, photo),
     deliverAgain: async ({ ticketId }) => {
       // The same "send" pressed once more (a retried tap, an update delivered again).
       const filing = filings.get(ticketId);

@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { CONFIRM_WEB_NOTICE } from '../core/webform/confirm.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
+import { execute, queryOne } from '../db/access.ts';
 import { outbox, people, tickets } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, call } from './api-harness.ts';
 import { type ChannelDriver, channelSuite } from './channel-suite.ts';
@@ -22,14 +23,16 @@ interface Sent {
 }
 
 channelSuite('web', async (): Promise<ChannelDriver> => {
-  const world: ApiWorld = apiWorld(
+  const world: ApiWorld = await apiWorld(
     {},
     {
       miniAppUrl: `${ORIGIN}/app/`,
       webformLimits: { perIpHour: 100, perIpDay: 100, perFormDay: 100 },
     },
   );
-  world.ctx.db.update(people).set({ email: CLIENT_A_EMAIL }).where(eq(people.id, world.ids.clientA)).run();
+  await execute(
+    world.ctx.db.update(people).set({ email: CLIENT_A_EMAIL }).where(eq(people.id, world.ids.clientA)),
+  );
   const formKey = (await webformForAdmin(world.ctx, world.as.admin)).key;
   const sent = new Map<number, Sent>();
   /** The status page of each request Client A confirmed, as the confirm page linked it. */
@@ -43,11 +46,12 @@ channelSuite('web', async (): Promise<ChannelDriver> => {
     const res = await world.app.request(`/form/${formKey}`, { method: 'POST', body: form });
     const json = (await res.json()) as { ticket?: { number: number } };
     expect(res.status, JSON.stringify(json)).toBeLessThan(300);
-    const ticket = world.ctx.db
-      .select()
-      .from(tickets)
-      .where(eq(tickets.number, json.ticket?.number ?? -1))
-      .get();
+    const ticket = await queryOne(
+      world.ctx.db
+        .select()
+        .from(tickets)
+        .where(eq(tickets.number, json.ticket?.number ?? -1)),
+    );
     if (!ticket) throw new Error('the desk named no request');
     return ticket.id;
   };
@@ -77,11 +81,12 @@ channelSuite('web', async (): Promise<ChannelDriver> => {
 
   /** Client A opens the mailed link and presses the button; the page they land on links the status page. */
   const confirmByLink = async (ticketId: number) => {
-    const mail = world.ctx.db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.ticketId, ticketId), eq(outbox.kind, CONFIRM_WEB_NOTICE)))
-      .get();
+    const mail = await queryOne(
+      world.ctx.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.ticketId, ticketId), eq(outbox.kind, CONFIRM_WEB_NOTICE))),
+    );
     const link = String(mail?.payload.link ?? '');
     expect(link.startsWith(ORIGIN)).toBe(true);
     const done = await world.app.request(link.slice(ORIGIN.length), {

@@ -6,6 +6,7 @@ import type { Message } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CrashDesk, crashDesk, latest, ticketsOf } from '../bench/crash-harness.ts';
 import { runCrashIntake } from '../bench/crash-intake.ts';
+import { queryOne } from '../db/access.ts';
 import type { TestUser } from '../emulator/index.ts';
 
 let d: CrashDesk | undefined;
@@ -31,9 +32,13 @@ async function toSummary(desk: CrashDesk, u: TestUser, what: string): Promise<Me
   return u.waitForMessage('Проверьте заявку');
 }
 
-const events = (desk: CrashDesk, ticketId: number) =>
-  desk.db.$client.prepare('select count(*) from ticket_events where ticket_id = ?').pluck().get(ticketId);
-const notices = (desk: CrashDesk) => desk.db.$client.prepare('select count(*) from outbox').pluck().get();
+const events = async (desk: CrashDesk, ticketId: number) =>
+  await queryOne(
+    desk.db.$client.prepare('select count(*) from ticket_events where ticket_id = ?').pluck(),
+    ticketId,
+  );
+const notices = async (desk: CrashDesk) =>
+  await queryOne(desk.db.$client.prepare('select count(*) from outbox').pluck());
 
 describe('a crash during the intake', () => {
   it(
@@ -50,7 +55,7 @@ describe('a crash during the intake', () => {
       await desk.emu.waitFor(() => desk.emu.faults.held() === 1);
       const [ticket] = ticketsOf(desk.db, u.id);
       expect(ticket).toBeDefined();
-      const written = { events: events(desk, ticket?.id ?? 0), notices: notices(desk) };
+      const written = { events: await events(desk, ticket?.id ?? 0), notices: await notices(desk) };
       await desk.kill();
       await desk.start();
       expect(latest(u, 'принята')).toBeUndefined(); // the person never saw it
@@ -59,7 +64,7 @@ describe('a crash during the intake', () => {
       expect(again.text).toBe(`Заявка уже принята: #${ticket?.number}.`);
       expect(ticketsOf(desk.db, u.id)).toEqual([ticket]);
       // No second event and no second round of notices.
-      expect({ events: events(desk, ticket?.id ?? 0), notices: notices(desk) }).toEqual(written);
+      expect({ events: await events(desk, ticket?.id ?? 0), notices: await notices(desk) }).toEqual(written);
       // The intake is over: /new starts a new request.
       u.send('/new');
       await u.waitForMessage('Выберите категорию');

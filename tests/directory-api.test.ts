@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DIRECTORY_MAX_BYTES } from '../core/directory/columns.ts';
+import { queryOne } from '../db/access.ts';
 import { people } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, initData } from './api-harness.ts';
 import { type PersonKey, storeSnapshot } from './fixtures.ts';
@@ -34,7 +35,7 @@ async function send(
   type?: string,
 ): Promise<Reply> {
   const headers: Record<string, string> = {};
-  if (who) headers.Authorization = `tma ${initData(w, who)}`;
+  if (who) headers.Authorization = `tma ${await initData(w, who)}`;
   if (type) headers['Content-Type'] = type;
   const res = await w.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -44,13 +45,13 @@ async function send(
   return { status: res.status, headers: res.headers, json, bytes };
 }
 
-const preview = (w: ApiWorld, body: Body, type = 'text/csv', who: PersonKey = 'admin') =>
+const preview = async (w: ApiWorld, body: Body, type = 'text/csv', who: PersonKey = 'admin') =>
   send(w, who, 'POST', '/api/admin/directory/preview', body, type);
 
 describe('directory routes', () => {
   it('preview row by row with the reasons in the admin language, then import exactly that plan', async () => {
-    const w = apiWorld();
-    const before = storeSnapshot(w.ctx.db);
+    const w = await apiWorld();
+    const before = await storeSnapshot(w.ctx.db);
     const p = await preview(w, CSV);
     expect(p.status).toBe(200);
     expect(p.json.counts).toEqual({ total: 3, new: 2, changed: 0, unchanged: 0, error: 1 });
@@ -60,14 +61,14 @@ describe('directory routes', () => {
       reasons: [{ code: 'bad_phone', text: 'телефон не похож на номер' }],
     });
     expect(p.json.digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
 
     // The import needs the digest of what the admin saw.
     for (const query of ['', '?confirm=abc', `?confirm=${'0'.repeat(64)}`]) {
       const refused = await send(w, 'admin', 'POST', `/api/admin/directory/import${query}`, CSV, 'text/csv');
       expect(refused.status, query).toBe(query.length > 20 ? 409 : 400);
       expect(refused.json.error.code).toEqual(query.length > 20 ? 'stale' : 'invalid_input');
-      expect(storeSnapshot(w.ctx.db)).toBe(before);
+      expect(await storeSnapshot(w.ctx.db)).toBe(before);
     }
     const done = await send(
       w,
@@ -79,13 +80,13 @@ describe('directory routes', () => {
     );
     expect(done.status).toBe(200);
     expect(done.json.written).toMatchObject({ companiesCreated: 1, peopleCreated: 2, rolesAdded: 2 });
-    expect(w.ctx.db.select().from(people).where(eq(people.phone, '+79162223344')).get()?.name).toBe(
-      'Петрова Анна',
-    );
+    expect(
+      (await queryOne(w.ctx.db.select().from(people).where(eq(people.phone, '+79162223344'))))?.name,
+    ).toBe('Петрова Анна');
     // The same file again: nothing to write, nothing written.
     const again = await preview(w, CSV);
     expect(again.json.counts).toMatchObject({ new: 0, changed: 0, unchanged: 2, error: 1 });
-    const after = storeSnapshot(w.ctx.db);
+    const after = await storeSnapshot(w.ctx.db);
     const second = await send(
       w,
       'admin',
@@ -95,11 +96,11 @@ describe('directory routes', () => {
       'text/csv',
     );
     expect(Object.values(second.json.written)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(storeSnapshot(w.ctx.db)).toBe(after);
+    expect(await storeSnapshot(w.ctx.db)).toBe(after);
   });
 
   it('takes the file as a multipart form, and files over 1 MB', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const form = new FormData();
     form.append('file', new Blob([CSV], { type: 'application/vnd.ms-excel' }), 'clients.csv');
     const multipart = await send(w, 'admin', 'POST', '/api/admin/directory/preview', form);
@@ -118,7 +119,7 @@ describe('directory routes', () => {
   });
 
   it('exports CSV and XLSX that import back as no change', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const p = await preview(w, CSV);
     await send(w, 'admin', 'POST', `/api/admin/directory/import?confirm=${p.json.digest}`, CSV, 'text/csv');
     for (const type of ['csv', 'xlsx']) {
@@ -136,7 +137,7 @@ describe('directory routes', () => {
       const back = await preview(w, file.bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
       expect(back.status).toBe(200);
       expect(back.json.counts.unchanged, type).toBe(back.json.counts.total);
-      const before = storeSnapshot(w.ctx.db);
+      const before = await storeSnapshot(w.ctx.db);
       const again = await send(
         w,
         'admin',
@@ -146,12 +147,12 @@ describe('directory routes', () => {
         'application/octet-stream',
       );
       expect(Object.values(again.json.written)).toEqual([0, 0, 0, 0, 0, 0]);
-      expect(storeSnapshot(w.ctx.db)).toBe(before);
+      expect(await storeSnapshot(w.ctx.db)).toBe(before);
     }
   });
 
   it('is refused to everyone but admins, and writes nothing', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const admin = await preview(w, CSV);
     for (const who of [
       'clientA',
@@ -164,7 +165,7 @@ describe('directory routes', () => {
       'stranger',
     ] as const) {
       await send(w, who, 'GET', '/api/me'); // signing in creates the person the first time
-      const before = storeSnapshot(w.ctx.db);
+      const before = await storeSnapshot(w.ctx.db);
       for (const [method, path, body] of [
         ['POST', '/api/admin/directory/preview', CSV],
         ['POST', `/api/admin/directory/import?confirm=${admin.json.digest}`, CSV],
@@ -175,16 +176,16 @@ describe('directory routes', () => {
         expect(res.status, `${who} ${path}`).toBe(403);
         expect(res.json.error.code).toBe('forbidden');
       }
-      expect(storeSnapshot(w.ctx.db), who).toBe(before);
+      expect(await storeSnapshot(w.ctx.db), who).toBe(before);
     }
     const anonymous = await send(w, null, 'GET', '/api/admin/directory/export.csv');
     expect(anonymous.status).toBe(401);
   });
 
   it('answers a bad file with a 4xx JSON error and its reason, and writes nothing', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     await send(w, 'admin', 'GET', '/api/me');
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     const noFile = new FormData();
     noFile.append('note', 'hello');
     const cases: [string, Body, string, number, string][] = [
@@ -220,6 +221,6 @@ describe('directory routes', () => {
       expect(res.status, type).toBe(415);
       expect(res.json.error.code).toBe('unsupported_media_type');
     }
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 });

@@ -12,8 +12,9 @@ import { e164Phone } from '../core/directory/normalise.ts';
 import { DirectoryFileError, detectSeparator } from '../core/directory/parse.ts';
 import { DeskError, ForbiddenError } from '../core/errors.ts';
 import { bindByPhone, normalizePhone } from '../core/onboarding.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { companies, memberships, people } from '../db/schema.ts';
-import { makeWorld, storeSnapshot, type World } from './fixtures.ts';
+import { makeWorld, storeSnapshot, type World, writeMark } from './fixtures.ts';
 
 const HEADER_RU = ['Компания', 'ИНН', 'Домен', 'ФИО', 'Телефон', 'Почта', 'Роль'];
 
@@ -47,20 +48,20 @@ async function xlsxOf(rows: (string | number | ExcelJS.CellValue)[][]): Promise<
   return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
-function changes(w: World): number {
-  return (w.ctx.db.$client.prepare('select total_changes() as n').get() as { n: number }).n;
-}
+const changes = (w: World) => writeMark(w.ctx.db);
 
-const setPhone = (w: World, id: number, phone: string) =>
-  w.ctx.db.update(people).set({ phone }).where(eq(people.id, id)).run();
+const setPhone = async (w: World, id: number, phone: string) =>
+  await execute(w.ctx.db.update(people).set({ phone }).where(eq(people.id, id)));
 
 /** A world where Beta's client and the 1st line have phones (to collide with). */
-function world(): World {
-  const w = makeWorld();
-  setPhone(w, w.ids.clientB, '+79167778899');
-  setPhone(w, w.ids.line1, '+79168889900');
-  w.ctx.db.update(people).set({ email: 'a2@alpha.example' }).where(eq(people.id, w.ids.clientA2)).run();
-  setPhone(w, w.ids.clientA, '+79160001122');
+async function world(): Promise<World> {
+  const w = await makeWorld();
+  await setPhone(w, w.ids.clientB, '+79167778899');
+  await setPhone(w, w.ids.line1, '+79168889900');
+  await execute(
+    w.ctx.db.update(people).set({ email: 'a2@alpha.example' }).where(eq(people.id, w.ids.clientA2)),
+  );
+  await setPhone(w, w.ids.clientA, '+79160001122');
   return w;
 }
 
@@ -123,9 +124,9 @@ describe('phone numbers', () => {
 
 describe('the directory preview', () => {
   it('names every row: new, changed, unchanged, or the reason it is refused', async () => {
-    const w = world();
-    const before = storeSnapshot(w.ctx.db);
-    const total = changes(w);
+    const w = await world();
+    const before = await storeSnapshot(w.ctx.db);
+    const total = await changes(w);
     const p = await previewDirectory(w.ctx, w.as.admin, utf8(csvText(MIXED), true));
     expect(p.format).toBe('csv');
     expect(p.columns).toEqual(['company', 'inn', 'emailDomain', 'name', 'phone', 'email', 'role']);
@@ -156,12 +157,12 @@ describe('the directory preview', () => {
     expect(byLine.get(8)?.reasons[0]).toMatchObject({ value: 'директор' });
     expect(p.counts).toEqual({ total: 18, new: 3, changed: 1, unchanged: 0, error: 14 });
     // A preview writes nothing.
-    expect(changes(w)).toBe(total);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await changes(w)).toBe(total);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('reads the same rows from a comma CSV in windows-1251, a tab CSV, and an XLSX', async () => {
-    const w = world();
+    const w = await world();
     const reference = outcome(await previewDirectory(w.ctx, w.as.admin, utf8(csvText(MIXED), true)));
     const cp = await previewDirectory(w.ctx, w.as.admin, cp1251(csvText(MIXED, ',')));
     expect(outcome(cp)).toEqual(reference);
@@ -185,7 +186,7 @@ describe('the directory preview', () => {
   });
 
   it('takes English headers in any case, ignores unknown columns and blank rows', async () => {
-    const w = world();
+    const w = await world();
     const text = csvText([
       ['COMPANY', 'Name', 'E-mail', 'Phone', 'Notes', 'Role', 'Email_Domain', 'INN'],
       ['Gamma Ltd', 'Olga', 'olga@gamma.example', '89160000001', 'vip', 'manager', 'gamma.example', ''],
@@ -204,8 +205,8 @@ describe('the directory preview', () => {
   });
 
   it('refuses a file it cannot read as a whole, with the reason', async () => {
-    const w = world();
-    const before = storeSnapshot(w.ctx.db);
+    const w = await world();
+    const before = await storeSnapshot(w.ctx.db);
     const reasonOf = async (bytes: Uint8Array) => {
       try {
         await previewDirectory(w.ctx, w.as.admin, bytes);
@@ -237,11 +238,11 @@ describe('the directory preview', () => {
       ]),
     ]);
     expect((await previewDirectory(w.ctx, w.as.admin, utf8(enough))).counts.total).toBe(DIRECTORY_MAX_ROWS);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('is for admins only', async () => {
-    const w = world();
+    const w = await world();
     const file = utf8(csvText(MIXED));
     for (const who of ['clientA', 'managerA', 'line1', 'supervisor', 'stranger'] as const) {
       await expect(previewDirectory(w.ctx, w.as[who], file)).rejects.toBeInstanceOf(ForbiddenError);
@@ -253,7 +254,7 @@ describe('the directory preview', () => {
 
 describe('the directory import', () => {
   it('writes the good rows in one go, and a second import of the same file writes nothing', async () => {
-    const w = world();
+    const w = await world();
     const file = utf8(csvText(MIXED), true);
     const preview = await previewDirectory(w.ctx, w.as.admin, file);
     const result = await importDirectory(w.ctx, w.as.admin, file, preview.digest);
@@ -266,39 +267,41 @@ describe('the directory import', () => {
       rolesAdded: 2,
       rolesChanged: 0,
     });
-    const romashka = w.ctx.db.select().from(companies).where(eq(companies.inn, '7701234567')).get();
+    const romashka = await queryOne(w.ctx.db.select().from(companies).where(eq(companies.inn, '7701234567')));
     expect(romashka).toMatchObject({ name: 'ООО «Ромашка»', emailDomain: 'romashka.ru' });
-    const ivanov = w.ctx.db.select().from(people).where(eq(people.phone, '+79161234567')).get();
+    const ivanov = await queryOne(w.ctx.db.select().from(people).where(eq(people.phone, '+79161234567')));
     expect(ivanov).toMatchObject({ name: 'Иванов Иван', email: 'ivanov@romashka.ru', telegramUserId: null });
-    const roles = w.ctx.db
-      .select()
-      .from(memberships)
-      .all()
+    const roles = (await queryAll(w.ctx.db.select().from(memberships)))
       .filter((m) => m.companyId === romashka?.id)
       .map((m) => m.role)
       .sort();
     expect(roles).toEqual(['client', 'client_manager']);
-    expect(w.ctx.db.select().from(companies).where(eq(companies.id, w.companyA)).get()?.emailDomain).toBe(
-      'alpha.example',
-    );
+    expect(
+      (await queryOne(w.ctx.db.select().from(companies).where(eq(companies.id, w.companyA))))?.emailDomain,
+    ).toBe('alpha.example');
     // Nobody of the refused rows got in.
     for (const phone of ['+79163334455', '+79164445566', '+79165556677', '+79161110000'])
-      expect(w.ctx.db.select().from(people).where(eq(people.phone, phone)).get(), phone).toBeUndefined();
-    expect(w.ctx.db.select().from(companies).where(eq(companies.name, 'ООО «Лютик»')).get()).toBeUndefined();
+      expect(
+        await queryOne(w.ctx.db.select().from(people).where(eq(people.phone, phone))),
+        phone,
+      ).toBeUndefined();
+    expect(
+      await queryOne(w.ctx.db.select().from(companies).where(eq(companies.name, 'ООО «Лютик»'))),
+    ).toBeUndefined();
 
     // Again: every good row is unchanged now, and not one row of the store is touched.
-    const before = storeSnapshot(w.ctx.db);
-    const total = changes(w);
+    const before = await storeSnapshot(w.ctx.db);
+    const total = await changes(w);
     const again = await previewDirectory(w.ctx, w.as.admin, file);
     expect(again.counts).toEqual({ total: 18, new: 0, changed: 0, unchanged: 4, error: 14 });
     const second = await importDirectory(w.ctx, w.as.admin, file, again.digest);
     expect(Object.values(second.written)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(changes(w)).toBe(total);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await changes(w)).toBe(total);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('lets "Share my number" find a person the import wrote', async () => {
-    const w = world();
+    const w = await world();
     const file = utf8(csvText(MIXED));
     const p = await previewDirectory(w.ctx, w.as.admin, file);
     await importDirectory(w.ctx, w.as.admin, file, p.digest);
@@ -312,20 +315,20 @@ describe('the directory import', () => {
   });
 
   it('refuses to run a plan the admin did not see, and writes nothing', async () => {
-    const w = world();
+    const w = await world();
     const file = utf8(csvText(MIXED));
     const p = await previewDirectory(w.ctx, w.as.admin, file);
     // Someone changes the directory between the preview and the import.
-    setPhone(w, w.ids.managerB, '+79162223344');
-    const before = storeSnapshot(w.ctx.db);
+    await setPhone(w, w.ids.managerB, '+79162223344');
+    const before = await storeSnapshot(w.ctx.db);
     const refused = importDirectory(w.ctx, w.as.admin, file, p.digest);
     await expect(refused).rejects.toBeInstanceOf(DeskError);
     await expect(refused).rejects.toMatchObject({ code: 'stale' });
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('reports which fields change, and swaps a client for a manager role', async () => {
-    const w = world();
+    const w = await world();
     const first = utf8(
       csvText([
         ['company', 'inn', 'name', 'phone', 'email', 'role'],
@@ -365,18 +368,19 @@ describe('the directory import', () => {
       rolesChanged: 1,
       rolesAdded: 0,
     });
-    const olga = w.ctx.db.select().from(people).where(eq(people.phone, '+79160000001')).get();
+    const olga = await queryOne(w.ctx.db.select().from(people).where(eq(people.phone, '+79160000001')));
     expect(olga).toMatchObject({ name: 'Olga Petrova-Smirnova', email: 'olga@gamma.example' });
-    const held = w.ctx.db
-      .select()
-      .from(memberships)
-      .where(eq(memberships.personId, olga?.id ?? 0))
-      .all();
+    const held = await queryAll(
+      w.ctx.db
+        .select()
+        .from(memberships)
+        .where(eq(memberships.personId, olga?.id ?? 0)),
+    );
     expect(held.map((m) => m.role)).toEqual(['client_manager']);
   });
 
   it('adds a person of one company to another only when the file lists them at both', async () => {
-    const w = world();
+    const w = await world();
     const both = utf8(
       csvText([
         ['company', 'name', 'phone'],
@@ -387,12 +391,9 @@ describe('the directory import', () => {
     const p = await previewDirectory(w.ctx, w.as.admin, both);
     expect(p.rows.map((r) => r.status)).toEqual(['new', 'unchanged']);
     await importDirectory(w.ctx, w.as.admin, both, p.digest);
-    const companiesOfB = w.ctx.db
-      .select()
-      .from(memberships)
-      .where(eq(memberships.personId, w.ids.clientB))
-      .all()
-      .map((m) => m.companyId);
+    const companiesOfB = (
+      await queryAll(w.ctx.db.select().from(memberships).where(eq(memberships.personId, w.ids.clientB)))
+    ).map((m) => m.companyId);
     expect(companiesOfB).toHaveLength(2);
     expect(companiesOfB).toContain(w.companyB);
   });
@@ -400,17 +401,18 @@ describe('the directory import', () => {
 
 describe('the directory export', () => {
   it('reads back as a no-op, as CSV and as XLSX, in Russian and in English', async () => {
-    const w = world();
+    const w = await world();
     const file = utf8(csvText(MIXED));
     await importDirectory(w.ctx, w.as.admin, file, (await previewDirectory(w.ctx, w.as.admin, file)).digest);
     // A company whose name a spreadsheet would run as a formula, and one without clients.
-    w.ctx.db
-      .insert(companies)
-      .values({ name: '=HYPERLINK("http://x")', emailDomain: 'x.example', createdAt: 0 })
-      .run();
-    w.ctx.db.insert(companies).values({ name: 'Delta', createdAt: 0 }).run();
-    const before = storeSnapshot(w.ctx.db);
-    const total = changes(w);
+    await execute(
+      w.ctx.db
+        .insert(companies)
+        .values({ name: '=HYPERLINK("http://x")', emailDomain: 'x.example', createdAt: 0 }),
+    );
+    await execute(w.ctx.db.insert(companies).values({ name: 'Delta', createdAt: 0 }));
+    const before = await storeSnapshot(w.ctx.db);
+    const total = await changes(w);
 
     const csv = await directoryCsv(w.ctx, w.as.admin, 'ru');
     expect(csv.startsWith('\uFEFFкомпания;инн;домен;фио;телефон;почта;роль\r\n')).toBe(true);
@@ -433,16 +435,17 @@ describe('the directory export', () => {
       const result = await importDirectory(w.ctx, w.as.admin, bytes, p.digest);
       expect(Object.values(result.written)).toEqual([0, 0, 0, 0, 0, 0]);
     }
-    expect(changes(w)).toBe(total);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await changes(w)).toBe(total);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('writes the higher client role of a person once per company', async () => {
-    const w = world();
-    w.ctx.db
-      .insert(memberships)
-      .values({ personId: w.ids.clientA, role: 'client_manager', companyId: w.companyA })
-      .run();
+    const w = await world();
+    await execute(
+      w.ctx.db
+        .insert(memberships)
+        .values({ personId: w.ids.clientA, role: 'client_manager', companyId: w.companyA }),
+    );
     const rows = (await directoryEntries(w.ctx, w.as.admin)).filter((e) => e.name === 'Client A');
     expect(rows).toEqual([
       expect.objectContaining({ company: 'Alpha LLC', role: 'client_manager', phone: '+79160001122' }),

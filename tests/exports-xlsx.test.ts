@@ -10,6 +10,7 @@ import type { Language } from '../core/model.ts';
 import { buildReport } from '../core/reports.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute } from '../db/access.ts';
 import { tickets } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { at, makeWorld } from './fixtures.ts';
@@ -32,7 +33,7 @@ const format = (language: Language, timeZone = 'Europe/Moscow') => ({
 
 describe('XLSX exports', () => {
   it('write every ticket the actor may see, with headers in their language and local times', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     for (let i = 0; i < 12; i++) {
       await createTicket(w.ctx, w.as[i % 3 ? 'clientA' : 'clientB'], {
         channel: 'telegram',
@@ -61,8 +62,8 @@ describe('XLSX exports', () => {
     expect([...companies]).toEqual(['Alpha LLC']);
   });
 
-  it('check the filter before writing anything', () => {
-    const w = makeWorld();
+  it('check the filter before writing anything', async () => {
+    const w = await makeWorld();
     expect(() => ticketsXlsx(w.ctx, w.as.line1, { status: ['lost' as 'new'] }, format('en'))).toThrow(
       InvalidInputError,
     );
@@ -74,7 +75,7 @@ describe('XLSX exports', () => {
   });
 
   it('write a report as a summary, a sheet per engineer and the tickets of the period', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const a = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'One' });
     const b = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Two' });
     await createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Other company' });
@@ -111,7 +112,7 @@ describe('XLSX exports', () => {
 
 describe('XLSX export to a slow or vanished reader', () => {
   it('stops, without finishing the file, when the reader goes away', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const values = Array.from({ length: 2500 }, (_, i) => ({
       number: 5000 + i,
       channel: 'telegram' as const,
@@ -130,10 +131,7 @@ describe('XLSX export to a slow or vanished reader', () => {
       resolutionDueAt: i,
     }));
     for (let i = 0; i < values.length; i += 500)
-      w.ctx.db
-        .insert(tickets)
-        .values(values.slice(i, i + 500))
-        .run();
+      await execute(w.ctx.db.insert(tickets).values(values.slice(i, i + 500)));
     // Nobody reads: the writer waits for the reader instead of filling memory, then the reader goes.
     const out = new PassThrough({ highWaterMark: 1024 });
     const done = ticketsXlsx(w.ctx, w.as.line1, {}, format('en'))(out);

@@ -10,6 +10,7 @@ import { loadActor } from '../core/actors.ts';
 import { createCompany } from '../core/admin/companies.ts';
 import { DEFAULT_CATEGORIES } from '../core/setup/defaults.ts';
 import { issueSetupCode } from '../core/setup/first-admin.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import {
   businessCalendars,
   calendarExceptions,
@@ -59,29 +60,26 @@ describe('a new desk with a bot token and an empty store', () => {
   it('has categories, business hours on the production calendar and a contract for unknown senders', async () => {
     const { a } = await production({ DESK_TIME_ZONE: 'Asia/Yekaterinburg' });
     const { db } = a.desk;
-    expect(
+    expect((await queryAll(db.select().from(categories))).map((c) => c.code)).toEqual(
+      DEFAULT_CATEGORIES.map((c) => c.code),
+    );
+    const fallback = await queryAll(db.select().from(contracts).where(isNull(contracts.companyId)));
+    expect(fallback).toHaveLength(1);
+    const calendar = await queryOne(
       db
         .select()
-        .from(categories)
-        .all()
-        .map((c) => c.code),
-    ).toEqual(DEFAULT_CATEGORIES.map((c) => c.code));
-    const fallback = db.select().from(contracts).where(isNull(contracts.companyId)).all();
-    expect(fallback).toHaveLength(1);
-    const calendar = db
-      .select()
-      .from(businessCalendars)
-      .where(eq(businessCalendars.id, fallback[0]?.calendarId ?? 0))
-      .get();
+        .from(businessCalendars)
+        .where(eq(businessCalendars.id, fallback[0]?.calendarId ?? 0)),
+    );
     expect(calendar?.timeZone).toBe('Asia/Yekaterinburg');
     expect(calendar?.week.mon).toEqual(['09:00-18:00']);
     expect(calendar?.week.sat).toEqual([]);
-    const days = db.select().from(calendarExceptions).all();
+    const days = await queryAll(db.select().from(calendarExceptions));
     expect(days.find((d) => d.date === '2026-01-09')?.hours).toEqual([]);
     expect(days.find((d) => d.date === '2026-11-03')?.hours).toEqual(['09:00-17:00']);
     expect(days.some((d) => d.date.startsWith('2027-'))).toBe(true);
     // Nobody is admin: the set-up link is offered, for this bot.
-    expect(db.select().from(memberships).all()).toEqual([]);
+    expect(await queryAll(db.select().from(memberships))).toEqual([]);
     expect(a.setupUrl).toMatch(/^https:\/\/t\.me\/tgdesk_test_bot\?start=setup_[\w-]{20,}$/);
   });
 
@@ -92,20 +90,20 @@ describe('a new desk with a bot token and an empty store', () => {
     await stranger.waitForMessage('Мы пока не знаем, из какой вы компании');
     const accepted = await fileShortRequest(stranger, 'Принтер', 'Не печатает принтер в бухгалтерии');
     expect(accepted.text).toMatch(/^Заявка #1001 принята/);
-    const [ticket] = a.desk.db.select().from(tickets).all();
-    const fallback = a.desk.db.select().from(contracts).where(isNull(contracts.companyId)).get();
+    const [ticket] = await queryAll(a.desk.db.select().from(tickets));
+    const fallback = await queryOne(a.desk.db.select().from(contracts).where(isNull(contracts.companyId)));
     expect(ticket).toMatchObject({ companyId: null, line: 'line1', status: 'new', contractId: fallback?.id });
     expect(ticket?.categoryId).not.toBeNull();
   });
 
   it('skips the category step when no category is active, so the intake never dead-ends', async () => {
     const { e, a } = await production();
-    a.desk.db.update(categories).set({ active: false }).run();
+    await execute(a.desk.db.update(categories).set({ active: false }));
     const client = e.user({ id: 880002, first_name: 'Ирина' });
     await fileShortRequest(client, null, 'Не печатает принтер в бухгалтерии');
     const texts = client.inbox().map((m) => m.text ?? '');
     expect(texts.some((t) => t.includes('Выберите категорию'))).toBe(false);
-    expect(a.desk.db.select().from(tickets).get()?.categoryId).toBeNull();
+    expect((await queryOne(a.desk.db.select().from(tickets)))?.categoryId).toBeNull();
   });
 
   it('makes the first admin by the set-up link once; others and old links are refused', async () => {
@@ -115,12 +113,13 @@ describe('a new desk with a bot token and an empty store', () => {
     const owner = e.user({ id: 880010, first_name: 'Анна', language_code: 'ru' });
     owner.send(`/start ${payload}`);
     await owner.waitForMessage('Готово: вы администратор службы');
-    const admins = a.desk.db
-      .select({ telegramUserId: people.telegramUserId })
-      .from(memberships)
-      .innerJoin(people, eq(people.id, memberships.personId))
-      .where(eq(memberships.role, 'admin'))
-      .all();
+    const admins = await queryAll(
+      a.desk.db
+        .select({ telegramUserId: people.telegramUserId })
+        .from(memberships)
+        .innerJoin(people, eq(people.id, memberships.personId))
+        .where(eq(memberships.role, 'admin')),
+    );
     expect(admins).toEqual([{ telegramUserId: 880010 }]);
     // The admin's chat gets the admin's menu.
     await e.waitFor(() =>
@@ -152,7 +151,7 @@ describe('a new desk with a bot token and an empty store', () => {
     await second.waitForMessage('У службы уже есть администратор');
     second.send('/start setup_notarealcode');
     await second.waitForMessage('У службы уже есть администратор');
-    expect(a.desk.db.select().from(memberships).all()).toHaveLength(1);
+    expect(await queryAll(a.desk.db.select().from(memberships))).toHaveLength(1);
     // No set-up code is issued (or printed) again once an admin exists.
     expect(await issueSetupCode(a.desk)).toBeNull();
   });
@@ -176,13 +175,16 @@ describe('a new desk with a bot token and an empty store', () => {
     await admin.waitForMessage('Сохранено: Сервис-деск «Альфа» · Europe/Moscow');
     admin.send('/setup zone Asia/Novosibirsk');
     await admin.waitForMessage('Сохранено: Сервис-деск «Альфа» · Asia/Novosibirsk');
-    const fallback = a.desk.db.select().from(contracts).where(isNull(contracts.companyId)).get();
+    const fallback = await queryOne(a.desk.db.select().from(contracts).where(isNull(contracts.companyId)));
     expect(
-      a.desk.db
-        .select()
-        .from(businessCalendars)
-        .where(eq(businessCalendars.id, fallback?.calendarId ?? 0))
-        .get()?.timeZone,
+      (
+        await queryOne(
+          a.desk.db
+            .select()
+            .from(businessCalendars)
+            .where(eq(businessCalendars.id, fallback?.calendarId ?? 0)),
+        )
+      )?.timeZone,
     ).toBe('Asia/Novosibirsk');
 
     // The 1st-line item makes an invite link on the spot.
@@ -203,7 +205,8 @@ describe('a new desk with a bot token and an empty store', () => {
     expect(greeting.text).not.toContain('Поделитесь номером');
 
     // A client company, then its manager by /invite client_manager <id>.
-    const adminId = a.desk.db.select().from(people).where(eq(people.telegramUserId, 880020)).get()?.id;
+    const adminId = (await queryOne(a.desk.db.select().from(people).where(eq(people.telegramUserId, 880020))))
+      ?.id;
     const company = await createCompany(a.desk, await loadActor(a.desk.db, adminId ?? 0), {
       name: 'ООО «Ромашка»',
     });
@@ -240,8 +243,11 @@ describe('a new desk with a bot token and an empty store', () => {
     expect(greeting.text).toContain('Здравствуйте, Вера');
     expect(greeting.text).toContain('/setup');
     expect(
-      a.desk.db.select({ name: people.name }).from(people).where(eq(people.telegramUserId, 880030)).get()
-        ?.name,
+      (
+        await queryOne(
+          a.desk.db.select({ name: people.name }).from(people).where(eq(people.telegramUserId, 880030)),
+        )
+      )?.name,
     ).toBe('Вера Петрова');
   });
 });

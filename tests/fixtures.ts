@@ -1,13 +1,16 @@
 // A small, fully known world for core tests: two client companies on different contracts and calendars
 // (Moscow business hours with a holiday; 24/7), the categories, and one person of every role.
 
+import { sql } from 'drizzle-orm';
+import { loadActor } from '../core/actors.ts';
 import { workWeek } from '../core/calendar/business-calendar.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { ManualClock, type Role } from '../core/model.ts';
 import type { Actor } from '../core/permissions.ts';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix, type SlaTargets } from '../core/sla-policy.ts';
-import { statements } from '../core/statements.ts';
-import { type Db, openDatabase } from '../db/connection.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
+import type { Db } from '../db/connection.ts';
+import { storeDialect } from '../db/dialect.ts';
 import {
   businessCalendars,
   calendarExceptions,
@@ -17,6 +20,7 @@ import {
   memberships,
   people,
 } from '../db/schema.ts';
+import { openTestStore } from './support/test-store.ts';
 
 export const TARGETS_A: SlaTargets = {
   P1: { firstResponse: 15, resolution: 240 },
@@ -69,29 +73,37 @@ export interface WorldOptions {
   start?: string;
 }
 
-export function makeWorld(options: WorldOptions = {}): World {
-  const db = openDatabase(':memory:');
+export async function makeWorld(options: WorldOptions = {}): Promise<World> {
+  const db = await openTestStore();
   const clock = new ManualClock(Date.parse(options.start ?? '2026-11-02T10:00:00+03:00'));
   const t0 = clock.now() - 86_400_000 * 365;
 
-  const moscow = db
-    .insert(businessCalendars)
-    .values({ name: 'Moscow 9-18', timeZone: 'Europe/Moscow', week: workWeek(['09:00-18:00']) })
-    .returning()
-    .get();
-  db.insert(calendarExceptions)
-    .values({ calendarId: moscow.id, date: '2026-11-04', name: 'Unity Day', hours: [] })
-    .run();
-  const novosibirsk = db
-    .insert(businessCalendars)
-    .values({ name: 'Novosibirsk 9-18', timeZone: 'Asia/Novosibirsk', week: workWeek(['09:00-18:00']) })
-    .returning()
-    .get();
+  const moscow = await queryOne(
+    db
+      .insert(businessCalendars)
+      .values({ name: 'Moscow 9-18', timeZone: 'Europe/Moscow', week: workWeek(['09:00-18:00']) })
+      .returning(),
+  );
+  await execute(
+    db
+      .insert(calendarExceptions)
+      .values({ calendarId: moscow.id, date: '2026-11-04', name: 'Unity Day', hours: [] }),
+  );
+  const novosibirsk = await queryOne(
+    db
+      .insert(businessCalendars)
+      .values({ name: 'Novosibirsk 9-18', timeZone: 'Asia/Novosibirsk', week: workWeek(['09:00-18:00']) })
+      .returning(),
+  );
 
-  const companyA = db.insert(companies).values({ name: 'Alpha LLC', createdAt: t0 }).returning().get().id;
-  const companyB = db.insert(companies).values({ name: 'Beta JSC', createdAt: t0 }).returning().get().id;
-  db.insert(contracts)
-    .values([
+  const companyA = (
+    await queryOne(db.insert(companies).values({ name: 'Alpha LLC', createdAt: t0 }).returning())
+  ).id;
+  const companyB = (
+    await queryOne(db.insert(companies).values({ name: 'Beta JSC', createdAt: t0 }).returning())
+  ).id;
+  await execute(
+    db.insert(contracts).values([
       {
         companyId: companyA,
         name: 'A business hours',
@@ -108,51 +120,43 @@ export function makeWorld(options: WorldOptions = {}): World {
         slaTargets: TARGETS_B,
         priorityMatrix: MATRIX_B,
       },
-    ])
-    .run();
-  const printer = db
-    .insert(categories)
-    .values({ code: 'printer', nameRu: 'Принтер', nameEn: 'Printer' })
-    .returning()
-    .get().id;
-  const network = db
-    .insert(categories)
-    .values({ code: 'network', nameRu: 'Сеть', nameEn: 'Network' })
-    .returning()
-    .get().id;
+    ]),
+  );
+  const printer = (
+    await queryOne(
+      db.insert(categories).values({ code: 'printer', nameRu: 'Принтер', nameEn: 'Printer' }).returning(),
+    )
+  ).id;
+  const network = (
+    await queryOne(
+      db.insert(categories).values({ code: 'network', nameRu: 'Сеть', nameEn: 'Network' }).returning(),
+    )
+  ).id;
 
   let tg = 1000;
-  const person = (name: string, role: Role | null, companyId: number | null) => {
-    const id = db.insert(people).values({ name, telegramUserId: ++tg, createdAt: t0 }).returning().get().id;
-    if (role) db.insert(memberships).values({ personId: id, role, companyId }).run();
+  const person = async (name: string, role: Role | null, companyId: number | null) => {
+    const id = (
+      await queryOne(db.insert(people).values({ name, telegramUserId: ++tg, createdAt: t0 }).returning())
+    ).id;
+    if (role) await execute(db.insert(memberships).values({ personId: id, role, companyId }));
     return id;
   };
   const ids: Record<PersonKey, number> = {
-    clientA: person('Client A', 'client', companyA),
-    clientA2: person('Client A2', 'client', companyA),
-    managerA: person('Manager A', 'client_manager', companyA),
-    clientB: person('Client B', 'client', companyB),
-    managerB: person('Manager B', 'client_manager', companyB),
-    line1: person('Line One', 'line1', null),
-    line1b: person('Line One B', 'line1', null),
-    line2: person('Line Two', 'line2', null),
-    field: person('Field Engineer', 'field_engineer', null),
-    supervisor: person('Supervisor', 'supervisor', null),
-    admin: person('Admin', 'admin', null),
-    stranger: person('Stranger', null, null),
+    clientA: await person('Client A', 'client', companyA),
+    clientA2: await person('Client A2', 'client', companyA),
+    managerA: await person('Manager A', 'client_manager', companyA),
+    clientB: await person('Client B', 'client', companyB),
+    managerB: await person('Manager B', 'client_manager', companyB),
+    line1: await person('Line One', 'line1', null),
+    line1b: await person('Line One B', 'line1', null),
+    line2: await person('Line Two', 'line2', null),
+    field: await person('Field Engineer', 'field_engineer', null),
+    supervisor: await person('Supervisor', 'supervisor', null),
+    admin: await person('Admin', 'admin', null),
+    stranger: await person('Stranger', null, null),
   };
-  // As core's loadActor reads them, but at once: the world is made before anything else runs on its store,
-  // so a plain read is what the awaited one would give, and makeWorld stays synchronous for its callers.
-  const q = statements(db);
-  const actor = (personId: number): Actor => ({
-    kind: 'person',
-    personId,
-    memberships: q.membershipsOf.all({ personId }),
-  });
-  const as = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, actor(id)])) as Record<
-    PersonKey,
-    Actor
-  >;
+  const as = {} as Record<PersonKey, Actor>;
+  for (const [key, id] of Object.entries(ids) as [PersonKey, number][]) as[key] = await loadActor(db, id);
   return {
     ctx: createContext(db, clock),
     clock,
@@ -165,15 +169,17 @@ export function makeWorld(options: WorldOptions = {}): World {
 }
 
 /** Row counts of the tables a change writes to. */
-export function counts(world: World) {
-  const c = world.ctx.db.$client;
-  const n = (table: string) => (c.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+export async function counts(world: World) {
+  const n = async (table: string) =>
+    Number(
+      ((await queryOne(world.ctx.db, sql.raw(`select count(*) as n from ${table}`))) as { n: number }).n,
+    );
   return {
-    tickets: n('tickets'),
-    events: n('ticket_events'),
-    outbox: n('outbox'),
-    comments: n('comments'),
-    attachments: n('attachments'),
+    tickets: await n('tickets'),
+    events: await n('ticket_events'),
+    outbox: await n('outbox'),
+    comments: await n('comments'),
+    attachments: await n('attachments'),
   };
 }
 
@@ -183,12 +189,27 @@ export const at = (iso: string) => Date.parse(iso);
  * Every row of every table of the store, as text: equal before and after means nothing was written. The
  * public pages' hit counts are left out: a refused attempt is still counted against its address.
  */
-export function storeSnapshot(db: Db): string {
-  const c = db.$client;
-  const tables = c
-    .prepare(
-      "select name from sqlite_master where type = 'table' and name not like '%migrations%' and name <> 'public_hits'",
-    )
-    .all() as { name: string }[];
-  return JSON.stringify(tables.map(({ name }) => [name, c.prepare(`select * from "${name}"`).all()]));
+export async function storeSnapshot(db: Db): Promise<string> {
+  const tables = (await queryAll(
+    db,
+    storeDialect() === 'postgres'
+      ? sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`
+      : sql`select name from sqlite_master where type = 'table' order by name`,
+  )) as { name: string }[];
+  const snapshot: [string, unknown][] = [];
+  for (const { name } of tables) {
+    if (name.includes('migrations') || name === 'public_hits') continue;
+    snapshot.push([name, await queryAll(db, sql.raw(`select * from "${name}" order by 1`))]);
+  }
+  return JSON.stringify(snapshot);
+}
+
+/**
+ * A mark that moves whenever the store is written. On SQLite the connection's count of changed rows, so a write
+ * that was rolled back moves it too; PostgreSQL keeps no such count for a database, so there the whole store's
+ * rows (a write undone leaves them as they were).
+ */
+export async function writeMark(db: Db): Promise<string> {
+  if (storeDialect() === 'postgres') return storeSnapshot(db);
+  return String(((await queryOne(db, sql`select total_changes() as n`)) as { n: number }).n);
 }

@@ -13,10 +13,12 @@ import { createLogger } from '../app/logger.ts';
 import { startSlaScheduler } from '../app/sla-scheduler.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { MINUTE } from '../core/model.ts';
+import { execute } from '../db/access.ts';
 import { openDatabase } from '../db/connection.ts';
 import * as schema from '../db/schema.ts';
 import { outbox } from '../db/schema.ts';
 import { makeWorld, type World } from './fixtures.ts';
+import { onPostgres } from './support/test-store.ts';
 
 const BOT_TOKEN = '424242:TEST-health-token';
 const quiet = createLogger({ level: 'silent' });
@@ -34,16 +36,15 @@ async function health(desk: DeskContext, sources?: HealthSources) {
 }
 
 let key = 0;
-function notice(
+async function notice(
   w: World,
   dueAt: number,
   state: 'pending' | 'dead' | 'sent' = 'pending',
   recipient = w.ids.clientA,
   channel: 'telegram' | 'email' = 'telegram',
 ) {
-  w.ctx.db
-    .insert(outbox)
-    .values({
+  await execute(
+    w.ctx.db.insert(outbox).values({
       recipientId: recipient,
       channel,
       kind: 'ticket.created',
@@ -52,8 +53,8 @@ function notice(
       state,
       nextAttemptAt: dueAt,
       createdAt: dueAt,
-    })
-    .run();
+    }),
+  );
 }
 
 const dirs: string[] = [];
@@ -63,7 +64,7 @@ afterEach(() => {
 
 describe('GET /healthz', () => {
   it('is 200 with the store and the outbox when the API runs alone', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const { status, body } = await health(w.ctx);
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -76,11 +77,11 @@ describe('GET /healthz', () => {
   });
 
   it('turns 503 when the outbox stalls: a notice the notifier could send has waited over 5 minutes', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     // The bot runs, and with it the notifier that should have sent these.
     const withBot = { bot: (): BotStatus => ({ mode: 'polling', running: true, lastUpdateAt: null }) };
-    notice(w, w.clock.now() - 2 * MINUTE);
-    notice(w, w.clock.now() + 10 * MINUTE, 'pending', w.ids.clientB);
+    await notice(w, w.clock.now() - 2 * MINUTE);
+    await notice(w, w.clock.now() + 10 * MINUTE, 'pending', w.ids.clientB);
     let r = await health(w.ctx, withBot);
     expect(r.status).toBe(200);
     expect(r.body.checks.outbox).toEqual({ ok: true, pending: 2, oldestDueSeconds: 120, dead: 0 });
@@ -99,9 +100,9 @@ describe('GET /healthz', () => {
   });
 
   it('counts e-mail notices only where a mail sender runs', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const withBot = { bot: (): BotStatus => ({ mode: 'polling', running: true, lastUpdateAt: null }) };
-    notice(w, w.clock.now() - 10 * MINUTE, 'pending', w.ids.clientB, 'email');
+    await notice(w, w.clock.now() - 10 * MINUTE, 'pending', w.ids.clientB, 'email');
     let r = await health(w.ctx, withBot);
     expect(r.status).toBe(200);
     expect(r.body.checks.outbox).toMatchObject({ ok: true, pending: 0 });
@@ -111,12 +112,12 @@ describe('GET /healthz', () => {
   });
 
   it('does not count a notice waiting behind one in backoff, and reports dead letters without failing', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     // The head of clientA's queue is in backoff; the one behind it is overdue but not the notifier's to send.
-    notice(w, w.clock.now() + 3 * MINUTE);
-    notice(w, w.clock.now() - 30 * MINUTE);
-    notice(w, w.clock.now() - 60 * MINUTE, 'dead', w.ids.clientB);
-    notice(w, w.clock.now() - 60 * MINUTE, 'sent', w.ids.clientB);
+    await notice(w, w.clock.now() + 3 * MINUTE);
+    await notice(w, w.clock.now() - 30 * MINUTE);
+    await notice(w, w.clock.now() - 60 * MINUTE, 'dead', w.ids.clientB);
+    await notice(w, w.clock.now() - 60 * MINUTE, 'sent', w.ids.clientB);
     const { status, body } = await health(w.ctx, {
       bot: () => ({ mode: 'polling', running: true, lastUpdateAt: null }),
     });
@@ -124,7 +125,8 @@ describe('GET /healthz', () => {
     expect(body.checks.outbox).toEqual({ ok: true, pending: 2, oldestDueSeconds: null, dead: 1 });
   });
 
-  it('turns 503 when the store file is read-only', async () => {
+  // SQLite: a read-only store file.
+  it.skipIf(onPostgres)('turns 503 when the store file is read-only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tgdesk-health-'));
     dirs.push(dir);
     const file = join(dir, 'desk.sqlite');
@@ -133,7 +135,7 @@ describe('GET /healthz', () => {
     // What SQLite does with a file it may not write (permissions, a read-only mount): it opens it read-only.
     const sqlite = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      const desk = createContext(drizzle(sqlite, { schema }), makeWorld().clock);
+      const desk = createContext(drizzle(sqlite, { schema }), (await makeWorld()).clock);
       const { status, body } = await health(desk);
       expect(status).toBe(503);
       expect(body.ok).toBe(false);
@@ -147,14 +149,15 @@ describe('GET /healthz', () => {
     // The same file opened for writing is healthy.
     const db = openDatabase(file);
     try {
-      expect((await health(createContext(db, makeWorld().clock))).status).toBe(200);
+      expect((await health(createContext(db, (await makeWorld()).clock))).status).toBe(200);
     } finally {
       db.$client.close();
     }
   });
 
-  it('turns 503 when the connection may not write (query_only)', async () => {
-    const w = makeWorld();
+  // SQLite: the query_only pragma.
+  it.skipIf(onPostgres)('turns 503 when the connection may not write (query_only)', async () => {
+    const w = await makeWorld();
     w.ctx.db.$client.pragma('query_only = 1');
     const { status, body } = await health(w.ctx);
     expect(status).toBe(503);
@@ -162,7 +165,7 @@ describe('GET /healthz', () => {
   });
 
   it('reports the bot: 503 when the runner has stopped, the time of the last update when running', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const bot: BotStatus = { mode: 'polling', running: true, lastUpdateAt: null };
     const sources = { bot: () => bot };
     let r = await health(w.ctx, sources);
@@ -185,7 +188,7 @@ describe('GET /healthz', () => {
   });
 
   it('reports the SLA scheduler: 503 once it has not completed a sweep for more than 3 intervals', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const intervalMs = 30_000;
     const scheduler = await startSlaScheduler({ desk: w.ctx, intervalMs });
     try {

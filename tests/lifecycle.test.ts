@@ -2,7 +2,7 @@
 // table is written out here, independently of core/lifecycle.ts; each allowed move must land on its
 // status and write one event, each refused one must raise a typed error and write nothing.
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidInputError,
   NotFoundError,
@@ -14,6 +14,7 @@ import { STATUSES, type Status } from '../core/model.ts';
 import { type Actor, SYSTEM } from '../core/permissions.ts';
 import { act, type Command } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { tickets, visitSlots } from '../db/schema.ts';
 import { counts, makeWorld, type World } from './fixtures.ts';
 
@@ -85,7 +86,7 @@ function expected(action: Action, status: Status, role: R): Status | 'refused-st
   return row.to === 'same' ? status : row.to;
 }
 
-function command(w: World, action: Action, ticketId: number): Command {
+async function command(w: World, action: Action, ticketId: number): Promise<Command> {
   const now = w.clock.now();
   switch (action) {
     case 'reprioritize':
@@ -103,7 +104,9 @@ function command(w: World, action: Action, ticketId: number): Command {
     case 'offer_visit':
       return { action, slots: [{ startsAt: now + 86_400_000, endsAt: now + 86_400_000 + 7_200_000 }] };
     case 'pick_visit': {
-      const slot = w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)).get();
+      const slot = await queryOne(
+        w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)),
+      );
       return { action, slotId: slot?.id ?? 0 };
     }
     case 'resolve':
@@ -117,8 +120,8 @@ function command(w: World, action: Action, ticketId: number): Command {
   }
 }
 
-const slotsOf = (w: World, ticketId: number) =>
-  w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)).all();
+const slotsOf = async (w: World, ticketId: number) =>
+  await queryAll(w.ctx.db.select().from(visitSlots).where(eq(visitSlots.ticketId, ticketId)));
 
 function actorFor(w: World, role: R): Actor {
   const key = {
@@ -149,32 +152,37 @@ async function ticketIn(w: World, status: Status, role: R, action: Action) {
   // A field engineer sees only tickets assigned to them (or on-site ones).
   const assigneeId = role === 'field_engineer' ? w.ids.field : worked ? w.ids.line1b : null;
   if (action === 'pick_visit') {
-    w.ctx.db
-      .insert(visitSlots)
-      .values({ ticketId: t.id, startsAt: now + 86_400_000, endsAt: now + 90_000_000, offeredAt: now })
-      .run();
+    await execute(
+      w.ctx.db
+        .insert(visitSlots)
+        .values({ ticketId: t.id, startsAt: now + 86_400_000, endsAt: now + 90_000_000, offeredAt: now }),
+    );
   }
   const visit = action === 'check_in' || action === 'check_out';
-  return w.ctx.db
-    .update(tickets)
-    .set({
-      status,
-      assigneeId,
-      slaPausedAt: ['waiting_for_customer', 'resolved', 'closed'].includes(status) ? now : null,
-      resolvedAt: ['resolved', 'closed'].includes(status) ? now : null,
-      resolutionMet: ['resolved', 'closed'].includes(status) ? true : null,
-      closedAt: ['closed', 'cancelled'].includes(status) ? now : null,
-      visitStartsAt: visit ? now + 3_600_000 : null,
-      visitEndsAt: visit ? now + 7_200_000 : null,
-      visitCheckedInAt: action === 'check_out' ? now : null,
-    })
-    .where(eq(tickets.id, t.id))
-    .returning()
-    .get();
+  return await queryOne(
+    w.ctx.db
+      .update(tickets)
+      .set({
+        status,
+        assigneeId,
+        slaPausedAt: ['waiting_for_customer', 'resolved', 'closed'].includes(status) ? now : null,
+        resolvedAt: ['resolved', 'closed'].includes(status) ? now : null,
+        resolutionMet: ['resolved', 'closed'].includes(status) ? true : null,
+        closedAt: ['closed', 'cancelled'].includes(status) ? now : null,
+        visitStartsAt: visit ? now + 3_600_000 : null,
+        visitEndsAt: visit ? now + 7_200_000 : null,
+        visitCheckedInAt: action === 'check_out' ? now : null,
+      })
+      .where(eq(tickets.id, t.id))
+      .returning(),
+  );
 }
 
 describe('the transition table', () => {
-  const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+  });
 
   it('covers every action', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual([...ACTIONS].sort());
@@ -184,14 +192,14 @@ describe('the transition table', () => {
     it.each(STATUSES)('from %s, for every role', async (status) => {
       for (const role of ROLES) {
         const before = await ticketIn(w, status, role, action);
-        const rowsBefore = counts(w);
-        const slotsBefore = slotsOf(w, before.id);
+        const rowsBefore = await counts(w);
+        const slotsBefore = await slotsOf(w, before.id);
         const want = expected(action, status, role);
         const label = `${action} from ${status} by ${role}`;
         if (want === 'refused-status' || want === 'refused-role') {
           let error: unknown;
           try {
-            await act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
+            await act(w.ctx, actorFor(w, role), before.id, await command(w, action, before.id));
           } catch (e) {
             error = e;
           }
@@ -199,16 +207,22 @@ describe('the transition table', () => {
           expect((error as TransitionRefusedError).reason, label).toBe(
             want === 'refused-status' ? 'status' : 'role',
           );
-          expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, before.id)).get(), label).toEqual(
-            before,
-          );
-          expect(counts(w), label).toEqual(rowsBefore);
-          expect(slotsOf(w, before.id), label).toEqual(slotsBefore);
+          expect(
+            await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, before.id))),
+            label,
+          ).toEqual(before);
+          expect(await counts(w), label).toEqual(rowsBefore);
+          expect(await slotsOf(w, before.id), label).toEqual(slotsBefore);
         } else {
-          const { ticket } = await act(w.ctx, actorFor(w, role), before.id, command(w, action, before.id));
+          const { ticket } = await act(
+            w.ctx,
+            actorFor(w, role),
+            before.id,
+            await command(w, action, before.id),
+          );
           expect(ticket.status, label).toBe(want);
           expect(ticket.version, label).toBe(before.version + 1);
-          expect(counts(w).events, label).toBe(rowsBefore.events + 1);
+          expect((await counts(w)).events, label).toBe(rowsBefore.events + 1);
         }
       }
     });
@@ -217,19 +231,19 @@ describe('the transition table', () => {
 
 describe('rules beyond the table', () => {
   it('refuses an escalation of a ticket already on the 2nd line', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Server down' });
     await act(w.ctx, w.as.line1, t.id, { action: 'triage' });
     await act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Needs a DBA' });
-    const rows = counts(w);
+    const rows = await counts(w);
     await expect(act(w.ctx, w.as.line1, t.id, { action: 'escalate_line2', reason: 'Again' })).rejects.toThrow(
       expect.objectContaining({ reason: 'rule' }),
     );
-    expect(counts(w)).toEqual(rows);
+    expect(await counts(w)).toEqual(rows);
   });
 
   it('lets a ticket be rated once', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Mouse' });
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await act(w.ctx, w.as.line1, t.id, { action: 'resolve', resolution: 'New mouse' });
@@ -240,36 +254,38 @@ describe('rules beyond the table', () => {
     await expect(act(w.ctx, w.as.clientA, t.id, { action: 'rate', rating: 1 })).rejects.toThrow(
       TransitionRefusedError,
     );
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.rating).toBe(5);
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.rating).toBe(5);
   });
 
   it('refuses a move made on an outdated view and writes nothing', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Scanner' });
     await act(w.ctx, w.as.line1, t.id, { action: 'triage', expectedVersion: 1 });
-    const rows = counts(w);
+    const rows = await counts(w);
     // The second engineer still looks at version 1.
     await expect(act(w.ctx, w.as.line2, t.id, { action: 'take', expectedVersion: 1 })).rejects.toThrow(
       StaleTicketError,
     );
-    expect(counts(w)).toEqual(rows);
+    expect(await counts(w)).toEqual(rows);
   });
 
   it('lets only one of two engineers take a ticket', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Wi-Fi' });
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     await expect(act(w.ctx, w.as.line2, t.id, { action: 'take' })).rejects.toThrow(
       /someone is working on it/,
     );
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.assigneeId).toBe(w.ids.line1);
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.assigneeId).toBe(
+      w.ids.line1,
+    );
   });
 
   it('rejects bad commands with a clear error and writes nothing', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, { channel: 'web', description: 'Monitor' });
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
-    const rows = counts(w);
+    const rows = await counts(w);
     const bad: [unknown, RegExp][] = [
       [{ action: 'resolve' }, /resolution/],
       [{ action: 'resolve', resolution: '   ' }, /resolution/],
@@ -290,6 +306,6 @@ describe('rules beyond the table', () => {
       await expect(act(w.ctx, w.as.line1, t.id, cmd as Command)).rejects.toThrow(message);
     }
     await expect(act(w.ctx, w.as.line1, 999_999, { action: 'take' })).rejects.toThrow(NotFoundError);
-    expect(counts(w)).toEqual(rows);
+    expect(await counts(w)).toEqual(rows);
   });
 });

@@ -46,7 +46,7 @@ afterEach(async () => {
 
 describe('structured logs', () => {
   it('log each API request with its request id, and never the init data, its hash or the token', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const log = capture();
     const api = createApi({ desk: w.ctx, botToken: TOKEN, logger: log.logger });
     const initData = signInitData(
@@ -96,7 +96,7 @@ describe('structured logs', () => {
   });
 
   it('log webhook updates with their update id, and never the token or the secret', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     emulator = await startEmulator({ token: TOKEN });
     const log = capture();
     bot = await startBot({
@@ -154,7 +154,7 @@ describe('structured logs', () => {
   });
 
   it('log a call from the PBX with the webhook token in its path blanked', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const cti = await ctiToken(w.ctx, SYSTEM);
     const log = capture();
     const api = createApi({ desk: w.ctx, botToken: TOKEN, logger: log.logger });

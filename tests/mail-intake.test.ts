@@ -11,6 +11,7 @@ import { rememberRef } from '../core/intake/message-refs.ts';
 import { ACKS_PER_HOUR } from '../core/notifications.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import {
   attachments,
   comments,
@@ -30,11 +31,17 @@ import { buildMail, newMessageId, type TestMail } from './support/mail-builder.t
 const dir = mkdtempSync(join(tmpdir(), 'tgdesk-mail-intake-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function desk() {
-  const w = makeWorld();
-  w.ctx.db.update(companies).set({ emailDomain: 'alpha.ru' }).where(eq(companies.id, w.companyA)).run();
-  w.ctx.db.update(people).set({ email: 'client.a@alpha.ru' }).where(eq(people.id, w.ids.clientA)).run();
-  w.ctx.db.update(people).set({ email: 'line1@outsourcer.ru' }).where(eq(people.id, w.ids.line1)).run();
+async function desk() {
+  const w = await makeWorld();
+  await execute(
+    w.ctx.db.update(companies).set({ emailDomain: 'alpha.ru' }).where(eq(companies.id, w.companyA)),
+  );
+  await execute(
+    w.ctx.db.update(people).set({ email: 'client.a@alpha.ru' }).where(eq(people.id, w.ids.clientA)),
+  );
+  await execute(
+    w.ctx.db.update(people).set({ email: 'line1@outsourcer.ru' }).where(eq(people.id, w.ids.line1)),
+  );
   const files = new FileStore(mkdtempSync(join(dir, 'files-')));
   const take = async (m: TestMail | Buffer, newTicketsPerHour?: number) =>
     takeMail(
@@ -55,11 +62,11 @@ function filed(result: MailIntakeResult) {
   return result.outcome;
 }
 
-const ticketCount = (w: World) => w.ctx.db.select().from(tickets).all().length;
+const ticketCount = async (w: World) => (await queryAll(w.ctx.db.select().from(tickets))).length;
 
 describe('a new mail', () => {
   it('from a stranger at a public mail service: a person is recorded, the request lands unverified with 1st line', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const outcome = filed(
       await take({
         from: 'Пётр Сидоров <petr.sidorov@gmail.com>',
@@ -77,44 +84,44 @@ describe('a new mail', () => {
       subject: 'Не работает VPN',
       description: 'Добрый день!\nС утра не подключается VPN, ошибка 809.',
     });
-    const person = w.ctx.db.select().from(people).where(eq(people.id, outcome.requesterId)).get();
+    const person = await queryOne(w.ctx.db.select().from(people).where(eq(people.id, outcome.requesterId)));
     expect(person).toMatchObject({
       name: 'Пётр Сидоров',
       email: 'petr.sidorov@gmail.com',
       telegramUserId: null,
     });
     expect(
-      w.ctx.db.select().from(memberships).where(eq(memberships.personId, outcome.requesterId)).all(),
+      await queryAll(
+        w.ctx.db.select().from(memberships).where(eq(memberships.personId, outcome.requesterId)),
+      ),
     ).toEqual([]);
     // The original mail is kept for staff only.
-    const files = w.ctx.db
-      .select()
-      .from(attachments)
-      .where(eq(attachments.ticketId, outcome.ticket.id))
-      .all();
+    const files = await queryAll(
+      w.ctx.db.select().from(attachments).where(eq(attachments.ticketId, outcome.ticket.id)),
+    );
     expect(files).toMatchObject([{ fileName: 'original.eml', mimeType: 'message/rfc822', internal: true }]);
     // The sender gets an acknowledgement by mail.
-    const notices = w.ctx.db.select().from(outbox).where(eq(outbox.recipientId, outcome.requesterId)).all();
+    const notices = await queryAll(
+      w.ctx.db.select().from(outbox).where(eq(outbox.recipientId, outcome.requesterId)),
+    );
     expect(notices).toMatchObject([{ channel: 'email', kind: 'requester.accepted' }]);
   });
 
   it('from an unknown address at a company’s own domain lands with that company', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const outcome = filed(
       await take({ from: 'new.person@alpha.ru', subject: 'Нет доступа к 1С', text: 'Помогите' }),
     );
     if (outcome.kind !== 'created') throw new Error(outcome.kind);
     expect(outcome.ticket.companyId).toBe(w.companyA);
-    const event = w.ctx.db
-      .select()
-      .from(ticketEvents)
-      .where(eq(ticketEvents.ticketId, outcome.ticket.id))
-      .get();
+    const event = await queryOne(
+      w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, outcome.ticket.id)),
+    );
     expect(event?.data).toMatchObject({ channel: 'email', verified: true });
   });
 
   it('from a known person lands as theirs; their files survive byte for byte', async () => {
-    const { w, files, take } = desk();
+    const { w, files, take } = await desk();
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
       'base64',
@@ -132,11 +139,12 @@ describe('a new mail', () => {
     );
     if (outcome.kind !== 'created') throw new Error(outcome.kind);
     expect(outcome.requesterId).toBe(w.ids.clientA);
-    const kept = w.ctx.db
-      .select()
-      .from(attachments)
-      .where(and(eq(attachments.ticketId, outcome.ticket.id), eq(attachments.internal, false)))
-      .all();
+    const kept = await queryAll(
+      w.ctx.db
+        .select()
+        .from(attachments)
+        .where(and(eq(attachments.ticketId, outcome.ticket.id), eq(attachments.internal, false))),
+    );
     // The picture is kept; the program is not (it stays readable in the original mail only).
     expect(kept).toMatchObject([{ kind: 'photo', fileName: 'ошибка.png', mimeType: 'image/png' }]);
     const bytes = await files.read(kept[0]?.storagePath ?? '');
@@ -144,44 +152,40 @@ describe('a new mail', () => {
   });
 
   it('delivered twice (two mailboxes, or read again after a crash) makes one ticket', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const mail = await buildMail({ from: 'client.a@alpha.ru', subject: 'Принтер', text: 'Не печатает' });
     const first = filed(await take(mail));
     const second = filed(await take(mail));
     expect(first.kind).toBe('created');
     expect(second).toEqual({ kind: 'duplicate', ticketId: first.kind === 'created' ? first.ticket.id : -1 });
-    expect(ticketCount(w)).toBe(1);
+    expect(await ticketCount(w)).toBe(1);
     expect(
-      w.ctx.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((o) => o.kind === 'requester.accepted'),
+      (await queryAll(w.ctx.db.select().from(outbox))).filter((o) => o.kind === 'requester.accepted'),
     ).toHaveLength(1);
   });
 
   it('that says nothing and carries nothing is quarantined, not lost', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const result = await take({ from: 'client.a@alpha.ru', subject: '', text: '' });
     expect(result).toMatchObject({ kind: 'quarantined' });
-    expect(ticketCount(w)).toBe(0);
-    expect(w.ctx.db.select().from(mailQuarantine).all()).toMatchObject([
+    expect(await ticketCount(w)).toBe(0);
+    expect(await queryAll(w.ctx.db.select().from(mailQuarantine))).toMatchObject([
       { fromAddress: 'client.a@alpha.ru', state: 'held' },
     ]);
   });
 
   it('that cannot be read at all is quarantined whole', async () => {
-    const { w, files, take } = desk();
+    const { w, files, take } = await desk();
     const garbage = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x02, 0x80, 0x81, 0x0a, 0x0d]);
     expect(await take(garbage)).toEqual({ kind: 'quarantined', reason: 'unreadable' });
-    const row = w.ctx.db.select().from(mailQuarantine).get();
+    const row = await queryOne(w.ctx.db.select().from(mailQuarantine));
     expect(Buffer.from((await files.read(row?.storagePath ?? '')) ?? [])).toEqual(garbage);
   });
 });
 
 describe('a reply', () => {
   async function withTicket() {
-    const d = desk();
+    const d = await desk();
     const outcome = filed(
       await d.take({ from: 'client.a@alpha.ru', subject: 'Принтер не печатает', text: 'Замятие бумаги' }),
     );
@@ -199,7 +203,9 @@ describe('a reply', () => {
       }),
     );
     expect(reply).toMatchObject({ kind: 'commented', ticket: { id: ticket.id } });
-    expect(w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)).all()).toMatchObject([
+    expect(
+      await queryAll(w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id))),
+    ).toMatchObject([
       { body: 'Бумагу вынул, всё равно не печатает.', authorId: w.ids.clientA, internal: false },
     ]);
   });
@@ -224,7 +230,9 @@ describe('a reply', () => {
       await take({ from: 'guess@evil.example', subject: `Re: [#${ticket.number}]`, text: 'Закройте заявку' }),
     );
     expect(outcome.kind).toBe('created');
-    expect(w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)).all()).toEqual([]);
+    expect(await queryAll(w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)))).toEqual(
+      [],
+    );
   });
 
   it('from staff at their own address is a public reply that stops the first-response clock', async () => {
@@ -237,7 +245,7 @@ describe('a reply', () => {
       }),
     );
     expect(reply).toMatchObject({ kind: 'commented', authorId: w.ids.line1 });
-    const after = w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
+    const after = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)));
     expect(after?.firstRespondedAt).toBe(w.clock.now());
   });
 
@@ -262,20 +270,18 @@ describe('a reply', () => {
     );
     expect(next).toMatchObject({ kind: 'created', followsUp: { id: ticket.id } });
     if (next.kind !== 'created') return;
-    const created = w.ctx.db
-      .select()
-      .from(ticketEvents)
-      .where(eq(ticketEvents.ticketId, next.ticket.id))
-      .get();
+    const created = await queryOne(
+      w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, next.ticket.id)),
+    );
     expect(created?.data).toMatchObject({ followsUp: ticket.number });
   });
 });
 
 describe('mail from machines', () => {
   it('an auto-reply changes nothing and sends nothing', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const ticket = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
-    const before = w.ctx.db.select().from(outbox).all().length;
+    const before = (await queryAll(w.ctx.db.select().from(outbox))).length;
     const result = await take({
       from: 'client.a@alpha.ru',
       subject: `Автоответ: [#${ticket.number}] Принтер`,
@@ -283,12 +289,12 @@ describe('mail from machines', () => {
       headers: { 'Auto-Submitted': 'auto-replied' },
     });
     expect(result).toEqual({ kind: 'dropped', reason: 'auto_reply' });
-    expect(w.ctx.db.select().from(comments).all()).toEqual([]);
-    expect(w.ctx.db.select().from(outbox).all()).toHaveLength(before);
+    expect(await queryAll(w.ctx.db.select().from(comments))).toEqual([]);
+    expect(await queryAll(w.ctx.db.select().from(outbox))).toHaveLength(before);
   });
 
   it('a bounce of our mail becomes an internal note on its ticket, not a request', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const ticket = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
     await rememberRef(
       w.ctx.db,
@@ -303,14 +309,14 @@ describe('mail from machines', () => {
       text: `This is the mail system.\n\nMessage-ID: <t${ticket.id}.n7@desk.example>\n550 5.1.1 User unknown`,
     });
     expect(result).toEqual({ kind: 'bounce', ticketId: ticket.id });
-    expect(ticketCount(w)).toBe(1);
-    expect(w.ctx.db.select().from(comments).all()).toMatchObject([
+    expect(await ticketCount(w)).toBe(1);
+    expect(await queryAll(w.ctx.db.select().from(comments))).toMatchObject([
       { ticketId: ticket.id, internal: true, authorId: null },
     ]);
   });
 
   it('our own mail come back is dropped', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const result = await take({ from: 'Desk <support@desk.example>', subject: '[#1001] Принята', text: 'x' });
     expect(result).toEqual({ kind: 'dropped', reason: 'own_mail' });
     const ticket = await createTicket(w.ctx, w.as.clientA, { channel: 'email', description: 'Принтер' });
@@ -318,11 +324,11 @@ describe('mail from machines', () => {
     await rememberRef(w.ctx.db, 'email', ours, { ticketId: ticket.id }, w.clock.now());
     const loop = await take({ from: 'someone@relay.example', subject: 'x', text: 'x', messageId: ours });
     expect(loop).toEqual({ kind: 'dropped', reason: 'own_mail' });
-    expect(ticketCount(w)).toBe(1);
+    expect(await ticketCount(w)).toBe(1);
   });
 
   it('a sender past the hourly limit of new requests is quarantined, and acknowledgements are capped', async () => {
-    const { w, take } = desk();
+    const { w, take } = await desk();
     const results: MailIntakeResult[] = [];
     for (let i = 0; i < ACKS_PER_HOUR + 2; i++) {
       results.push(
@@ -334,11 +340,9 @@ describe('mail from machines', () => {
     }
     expect(results.filter((r) => r.kind === 'filed')).toHaveLength(ACKS_PER_HOUR + 1);
     expect(results.at(-1)).toEqual({ kind: 'quarantined', reason: 'too_many_requests' });
-    const acks = w.ctx.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((o) => o.kind === 'requester.accepted');
+    const acks = (await queryAll(w.ctx.db.select().from(outbox))).filter(
+      (o) => o.kind === 'requester.accepted',
+    );
     expect(acks).toHaveLength(ACKS_PER_HOUR);
   });
 });
@@ -354,8 +358,8 @@ describe('a mail that breaks something', () => {
       return super.put(bytes);
     }
   }
-  const setUp = () => {
-    const w = makeWorld();
+  const setUp = async () => {
+    const w = await makeWorld();
     const files = new FailingOnce(mkdtempSync(join(dir, 'failing-')));
     const take = async (m: TestMail) =>
       takeMail(
@@ -367,24 +371,26 @@ describe('a mail that breaks something', () => {
   };
 
   it('is quarantined with what went wrong, and the next mail is taken as usual', async () => {
-    const { w, files, take } = setUp();
+    const { w, files, take } = await setUp();
     files.failure = new TypeError('something this mail trips over');
     const bad = await take({ from: 'a@client.example', subject: 'Первое', text: 'Текст' });
     expect(bad).toEqual({ kind: 'quarantined', reason: 'failed: TypeError: something this mail trips over' });
     expect(filed(await take({ from: 'b@client.example', subject: 'Второе', text: 'Текст' })).kind).toBe(
       'created',
     );
-    expect(w.ctx.db.select().from(mailQuarantine).all()).toMatchObject([{ fromAddress: 'a@client.example' }]);
-    expect(ticketCount(w)).toBe(1);
+    expect(await queryAll(w.ctx.db.select().from(mailQuarantine))).toMatchObject([
+      { fromAddress: 'a@client.example' },
+    ]);
+    expect(await ticketCount(w)).toBe(1);
   });
 
   it('leaves it unread when the store or the disk fails: nothing written, the mailbox tries again', async () => {
-    const { w, files, take } = setUp();
+    const { w, files, take } = await setUp();
     files.failure = Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'write' });
     const mail: TestMail = { from: 'a@client.example', subject: 'Первое', text: 'Текст' };
     await expect(take(mail)).rejects.toThrow('no space left');
-    expect(w.ctx.db.select().from(mailQuarantine).all()).toEqual([]);
-    expect(ticketCount(w)).toBe(0);
+    expect(await queryAll(w.ctx.db.select().from(mailQuarantine))).toEqual([]);
+    expect(await ticketCount(w)).toBe(0);
   });
 });
 

@@ -16,6 +16,7 @@ import { ACCEPTED_NOTICE } from '../core/notifications.ts';
 import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { memberships, type OutboxRow, outbox, people } from '../db/schema.ts';
 import { renderMail } from '../email/outbound/render.ts';
 import { MailSender, maskedSmtpUrl, smtpOptions } from '../email/outbound/sender.ts';
@@ -153,9 +154,16 @@ async function startSender(
 }
 
 /** A client of company A known only by e-mail (no Telegram). */
-function mailPerson(w: World, name: string, email: string | null, language: 'ru' | 'en' = 'ru'): number {
-  const id = w.ctx.db.insert(people).values({ name, email, language, createdAt: 0 }).returning().get().id;
-  w.ctx.db.insert(memberships).values({ personId: id, role: 'client', companyId: w.companyA }).run();
+async function mailPerson(
+  w: World,
+  name: string,
+  email: string | null,
+  language: 'ru' | 'en' = 'ru',
+): Promise<number> {
+  const id = (
+    await queryOne(w.ctx.db.insert(people).values({ name, email, language, createdAt: 0 }).returning())
+  ).id;
+  await execute(w.ctx.db.insert(memberships).values({ personId: id, role: 'client', companyId: w.companyA }));
   return id;
 }
 
@@ -164,16 +172,20 @@ async function fileFor(w: World, requesterId: number, description = 'The printer
   return await createTicket(w.ctx, w.as.line1, { channel: 'phone', requesterId, description });
 }
 
-const rows = (w: World) => w.ctx.db.select().from(outbox).where(eq(outbox.channel, 'email')).all();
-const rowOf = (w: World, id: number) => w.ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
+const rows = async (w: World) =>
+  await queryAll(w.ctx.db.select().from(outbox).where(eq(outbox.channel, 'email')));
+const rowOf = async (w: World, id: number) =>
+  await queryOne(w.ctx.db.select().from(outbox).where(eq(outbox.id, id)));
 
 const POLL = { timeout: 10_000, interval: 20 };
 
 describe('notice wording', () => {
-  const w = makeWorld();
-  const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+  let w: World;
+  let requester: number;
   let ticket: Awaited<ReturnType<typeof fileFor>>;
   beforeAll(async () => {
+    w = await makeWorld();
+    requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     ticket = await fileFor(w, requester, 'Wi-Fi is down in the meeting room\nSince this morning');
   });
   const row = (kind: string, payload: Record<string, unknown> = {}): OutboxRow => ({
@@ -354,10 +366,10 @@ describe('the mail', () => {
 
 describe('the mail sender', () => {
   it('mails a notice to the requester: threaded, tagged, auto-submitted, in both parts, its id kept', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     const ticket = await fileFor(w, requester);
     // The client wrote to us before about it: our mail answers that thread.
     await rememberRef(
@@ -374,7 +386,7 @@ describe('the mail sender', () => {
       { ticketId: ticket.id, direction: 'in' },
       2,
     );
-    const [row] = rows(w);
+    const [row] = await rows(w);
     expect(row?.kind).toBe('requester.created');
     const { log } = await startSender(w, smtp.port);
 
@@ -399,7 +411,7 @@ describe('the mail sender', () => {
     expect(mail.html).toMatch(/<body[^>]*>\s*<div[^>]*>##- Ответьте выше этой строки -##/);
     expect(mail.html).toContain(`https://desk.example/app?ticket=${ticket.id}`);
 
-    await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
+    await expect.poll(async () => (await rowOf(w, row.id))?.state, POLL).toBe('sent');
     expect(await refOf(w.ctx.db, 'email', messageId)).toMatchObject({
       ticketId: ticket.id,
       direction: 'out',
@@ -421,10 +433,10 @@ describe('the mail sender', () => {
   });
 
   it('writes to an English reader in English, and to each reader in the order things happened', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
-    const ann = mailPerson(w, 'Ann', 'ann@alpha.example', 'en');
+    const ann = await mailPerson(w, 'Ann', 'ann@alpha.example', 'en');
     const ticket = await fileFor(w, ann, 'Laptop does not boot');
     await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
     await act(w.ctx, w.as.line1, ticket.id, {
@@ -450,19 +462,18 @@ describe('the mail sender', () => {
   });
 
   it('acknowledges a request by mail without a word of what the client wrote', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     const ticket = await createTicket(w.ctx, await loadActor(w.ctx.db, requester), {
       channel: 'phone',
       description: 'Zanzibar pineapple protocol broken\nSecret details: hunter2',
     });
     // Whatever else filing queued, the acknowledgement is what this looks at.
-    w.ctx.db.delete(outbox).run();
-    w.ctx.db
-      .insert(outbox)
-      .values({
+    await execute(w.ctx.db.delete(outbox));
+    await execute(
+      w.ctx.db.insert(outbox).values({
         createdAt: 0,
         ticketId: ticket.id,
         recipientId: requester,
@@ -471,8 +482,8 @@ describe('the mail sender', () => {
         payload: { ticketId: ticket.id, number: ticket.number, event: 'created', subject: ticket.subject },
         idempotencyKey: 'ack',
         nextAttemptAt: 0,
-      })
-      .run();
+      }),
+    );
     await startSender(w, smtp.port);
     await expect.poll(() => smtp.received.length, POLL).toBe(1);
     const got = smtp.received[0];
@@ -488,41 +499,41 @@ describe('the mail sender', () => {
   });
 
   it('tries again after a 451, and makes a 550 a dead letter with the reason', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp([451]);
     cleanups.push(() => smtp.close());
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     await fileFor(w, requester);
-    const [row] = rows(w);
+    const [row] = await rows(w);
     if (!row) throw new Error('no row');
     await startSender(w, smtp.port);
-    await expect.poll(() => rowOf(w, row.id)?.lastError ?? '', POLL).toContain('451');
-    await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
-    expect(rowOf(w, row.id)?.attempts).toBe(2);
+    await expect.poll(async () => (await rowOf(w, row.id))?.lastError ?? '', POLL).toContain('451');
+    await expect.poll(async () => (await rowOf(w, row.id))?.state, POLL).toBe('sent');
+    expect((await rowOf(w, row.id))?.attempts).toBe(2);
     expect(smtp.received).toHaveLength(1);
 
     smtp.answers = [550];
-    const other = mailPerson(w, 'Gone', 'gone@alpha.example');
+    const other = await mailPerson(w, 'Gone', 'gone@alpha.example');
     await fileFor(w, other);
-    const gone = rows(w).find((r) => r.recipientId === other);
+    const gone = (await rows(w)).find((r) => r.recipientId === other);
     if (!gone) throw new Error('no row');
-    await expect.poll(() => rowOf(w, gone.id)?.state, POLL).toBe('dead');
-    expect(rowOf(w, gone.id)?.lastError).toMatch(/^smtp: 550 .*No such user here/);
-    expect(rowOf(w, gone.id)?.attempts).toBe(1);
+    await expect.poll(async () => (await rowOf(w, gone.id))?.state, POLL).toBe('dead');
+    expect((await rowOf(w, gone.id))?.lastError).toMatch(/^smtp: 550 .*No such user here/);
+    expect((await rowOf(w, gone.id))?.attempts).toBe(1);
     expect(smtp.received).toHaveLength(1);
   });
 
   it('never sends twice a mail whose connection broke after it went out: an uncertain dead letter', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp(['drop']);
     cleanups.push(() => smtp.close());
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     const ticket = await fileFor(w, requester);
-    const [row] = rows(w);
+    const [row] = await rows(w);
     if (!row) throw new Error('no row');
     await startSender(w, smtp.port);
-    await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('dead');
-    expect(rowOf(w, row.id)?.lastError).toMatch(/^uncertain: /);
+    await expect.poll(async () => (await rowOf(w, row.id))?.state, POLL).toBe('dead');
+    expect((await rowOf(w, row.id))?.lastError).toMatch(/^uncertain: /);
     expect(await refOf(w.ctx.db, 'email', `t${ticket.id}.n${row.id}@desk.example`)).toBeUndefined();
     // The next notice to the same person goes as usual.
     await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
@@ -531,95 +542,104 @@ describe('the mail sender', () => {
   });
 
   it('tries again when the connection broke before the message went out', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp(['drop-early']);
     cleanups.push(() => smtp.close());
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     await fileFor(w, requester);
-    const [row] = rows(w);
+    const [row] = await rows(w);
     if (!row) throw new Error('no row');
     await startSender(w, smtp.port);
-    await expect.poll(() => rowOf(w, row.id)?.state, POLL).toBe('sent');
-    expect(rowOf(w, row.id)?.attempts).toBe(2);
-    expect(rowOf(w, row.id)?.lastError).toBeNull();
+    await expect.poll(async () => (await rowOf(w, row.id))?.state, POLL).toBe('sent');
+    expect((await rowOf(w, row.id))?.attempts).toBe(2);
+    expect((await rowOf(w, row.id))?.lastError).toBeNull();
     expect(smtp.received).toHaveLength(1);
   });
 
   it('tries again when the server hangs up before its greeting', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const rude = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => rude.close(() => resolve())));
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     await fileFor(w, requester);
-    const [row] = rows(w);
+    const [row] = await rows(w);
     if (!row) throw new Error('no row');
     await startSender(w, (rude.address() as AddressInfo).port);
-    await expect.poll(() => rowOf(w, row.id)?.attempts ?? 0, POLL).toBeGreaterThanOrEqual(2);
-    expect(rowOf(w, row.id)?.state).not.toBe('dead');
-    expect(rowOf(w, row.id)?.lastError).toMatch(/^network: ECONNECTION/);
+    await expect.poll(async () => (await rowOf(w, row.id))?.attempts ?? 0, POLL).toBeGreaterThanOrEqual(2);
+    expect((await rowOf(w, row.id))?.state).not.toBe('dead');
+    expect((await rowOf(w, row.id))?.lastError).toMatch(/^network: ECONNECTION/);
   });
 
   it('retries while the SMTP server refuses connections, and keeps the password out of logs', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const port = await closedPort();
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     await fileFor(w, requester);
-    const [row] = rows(w);
+    const [row] = await rows(w);
     if (!row) throw new Error('no row');
     const { log } = await startSender(w, port);
-    await expect.poll(() => rowOf(w, row.id)?.attempts ?? 0, POLL).toBeGreaterThanOrEqual(2);
-    const now = rowOf(w, row.id);
+    await expect.poll(async () => (await rowOf(w, row.id))?.attempts ?? 0, POLL).toBeGreaterThanOrEqual(2);
+    const now = await rowOf(w, row.id);
     expect(now?.state === 'pending' || now?.state === 'sending').toBe(true);
     expect(now?.lastError).toMatch(/^network: .*ECONNREFUSED/);
     const logged = log.lines.join('\n');
     expect(logged).toContain('will try again');
     expect(logged).not.toContain(PASSWORD);
     expect(logged).not.toContain(encodeURIComponent(PASSWORD));
-    expect(JSON.stringify(w.ctx.db.select().from(outbox).all())).not.toContain(PASSWORD);
+    expect(JSON.stringify(await queryAll(w.ctx.db.select().from(outbox)))).not.toContain(PASSWORD);
   });
 
   it('makes a notice to someone without an address, or of a kind it cannot word, a dead letter', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
-    const nobody = mailPerson(w, 'No Address', null);
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
-    const insert = (recipientId: number, kind: string) =>
-      w.ctx.db
-        .insert(outbox)
-        .values({
-          createdAt: 0,
-          recipientId,
-          channel: 'email',
-          kind,
-          payload: { event: 'comment', body: 'x', number: 1 },
-          idempotencyKey: `${recipientId}:${kind}`,
-          nextAttemptAt: 0,
-        })
-        .returning()
-        .get().id;
-    const noAddress = insert(nobody, 'requester.comment');
-    const two = mailPerson(w, 'Two', 'a@alpha.example, b@beta.example');
-    const twoAddresses = insert(two, 'requester.comment');
-    const unworded = insert(requester, 'staff.files');
+    const nobody = await mailPerson(w, 'No Address', null);
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const insert = async (recipientId: number, kind: string) =>
+      (
+        await queryOne(
+          w.ctx.db
+            .insert(outbox)
+            .values({
+              createdAt: 0,
+              recipientId,
+              channel: 'email',
+              kind,
+              payload: { event: 'comment', body: 'x', number: 1 },
+              idempotencyKey: `${recipientId}:${kind}`,
+              nextAttemptAt: 0,
+            })
+            .returning(),
+        )
+      ).id;
+    const noAddress = await insert(nobody, 'requester.comment');
+    const two = await mailPerson(w, 'Two', 'a@alpha.example, b@beta.example');
+    const twoAddresses = await insert(two, 'requester.comment');
+    const unworded = await insert(requester, 'staff.files');
     const seen: unknown[] = [];
     await startSender(w, smtp.port, { onError: (e) => seen.push(e) });
     await expect
-      .poll(() => [noAddress, twoAddresses, unworded].map((id) => rowOf(w, id)?.state), POLL)
+      .poll(
+        async () =>
+          await Promise.all(
+            [noAddress, twoAddresses, unworded].map(async (id) => (await rowOf(w, id))?.state),
+          ),
+        POLL,
+      )
       .toEqual(['dead', 'dead', 'dead']);
-    expect(rowOf(w, noAddress)?.lastError).toBe('the recipient has no e-mail address');
-    expect(rowOf(w, twoAddresses)?.lastError).toMatch(/not one valid address/);
-    expect(rowOf(w, unworded)?.lastError).toMatch(/^cannot be sent: Error: no wording/);
+    expect((await rowOf(w, noAddress))?.lastError).toBe('the recipient has no e-mail address');
+    expect((await rowOf(w, twoAddresses))?.lastError).toMatch(/not one valid address/);
+    expect((await rowOf(w, unworded))?.lastError).toMatch(/^cannot be sent: Error: no wording/);
     expect(seen).toHaveLength(1);
     expect(smtp.received).toHaveLength(0);
   });
 
   it('sends the files of a staff answer with its mail, Telegram-held ones fetched; one not to be had is left out', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
-    const requester = mailPerson(w, 'Mail Client', 'client@alpha.example');
+    const requester = await mailPerson(w, 'Mail Client', 'client@alpha.example');
     const ticket = await fileFor(w, requester);
     await addComment(w.ctx, w.as.line1, ticket.id, {
       body: 'Screens attached',
@@ -645,18 +665,19 @@ describe('the mail sender', () => {
   });
 
   it('sends at most the budget to one domain in a minute; the rest waits its turn', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const smtp = await startSmtp();
     cleanups.push(() => smtp.close());
-    const alpha = [1, 2, 3].map((i) => mailPerson(w, `A${i}`, `a${i}@alpha.example`));
-    const beta = mailPerson(w, 'B', 'b@beta.example');
+    const alpha: number[] = [];
+    for (const i of [1, 2, 3]) alpha.push(await mailPerson(w, `A${i}`, `a${i}@alpha.example`));
+    const beta = await mailPerson(w, 'B', 'b@beta.example');
     for (const id of [...alpha, beta]) await fileFor(w, id);
     const started = Date.now();
     await startSender(w, smtp.port, { limits: { perDomainPerMinute: 2 } });
     await expect.poll(() => smtp.received.length, POLL).toBe(3);
     const to = smtp.received.flatMap((r) => r.to).sort();
     expect(to).toEqual(['a1@alpha.example', 'a2@alpha.example', 'b@beta.example']);
-    const held = rows(w).find((r) => r.recipientId === alpha[2]);
+    const held = (await rows(w)).find((r) => r.recipientId === alpha[2]);
     expect(held?.state).toBe('pending');
     expect(held?.attempts).toBe(0);
     expect(held?.nextAttemptAt).toBeGreaterThan(started + 50_000);

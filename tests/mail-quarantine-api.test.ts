@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../core/files/store.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { mailQuarantine, tickets } from '../db/schema.ts';
 import { takeMail } from '../email/ingest.ts';
 import { quarantineMail } from '../email/quarantine.ts';
@@ -23,7 +24,10 @@ const GARBAGE = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x02, 0x80, 0x81, 0x0a, 0x0
 /** A desk whose intake quarantined three mails: an empty one, garbage, one over its sender's hourly limit. */
 async function desk() {
   const files = new FileStore(mkdtempSync(join(dir, 'files-')));
-  const w = apiWorld({}, { files, mail: { mailboxes: [MAILBOX], ownAddresses: ['support@desk.example'] } });
+  const w = await apiWorld(
+    {},
+    { files, mail: { mailboxes: [MAILBOX], ownAddresses: ['support@desk.example'] } },
+  );
   const take = async (raw: Buffer, newTicketsPerHour?: number) =>
     takeMail(
       {
@@ -49,7 +53,7 @@ async function desk() {
     text: 'Третий этаж, HP.',
   });
   expect(await take(limited, 0)).toEqual({ kind: 'quarantined', reason: 'too_many_requests' });
-  const rows = w.ctx.db.select().from(mailQuarantine).all();
+  const rows = await queryAll(w.ctx.db.select().from(mailQuarantine));
   const idOf = (reason: string) => rows.find((r) => r.reason.startsWith(reason))?.id ?? 0;
   return {
     w,
@@ -59,8 +63,8 @@ async function desk() {
   };
 }
 
-const rowOf = (w: Awaited<ReturnType<typeof desk>>['w'], id: number) =>
-  w.ctx.db.select().from(mailQuarantine).where(eq(mailQuarantine.id, id)).get();
+const rowOf = async (w: Awaited<ReturnType<typeof desk>>['w'], id: number) =>
+  await queryOne(w.ctx.db.select().from(mailQuarantine).where(eq(mailQuarantine.id, id)));
 
 describe('the admin Mail routes', () => {
   it('lists the mailboxes and the held mail, newest first', async () => {
@@ -88,7 +92,7 @@ describe('the admin Mail routes', () => {
       expect.objectContaining({ id: ids.empty, from: 'nobody@client.example', subject: null }),
     ]);
     // Without the e-mail channel configured the list of mailboxes is empty (held mail is still shown).
-    const bare = apiWorld();
+    const bare = await apiWorld();
     expect((await call(bare, 'admin', 'GET', '/api/admin/mail')).json).toEqual({ mailboxes: [], held: [] });
   });
 
@@ -96,7 +100,7 @@ describe('the admin Mail routes', () => {
     const { w, ids } = await desk();
     for (const who of ['clientA', 'managerA', 'line1', 'line2', 'field', 'supervisor', 'stranger'] as const) {
       await call(w, who, 'GET', '/api/me'); // signing in creates the person the first time
-      const before = storeSnapshot(w.ctx.db);
+      const before = await storeSnapshot(w.ctx.db);
       for (const [method, path] of [
         ['GET', '/api/admin/mail'],
         ['GET', `/api/admin/mail/quarantine/${ids.limited}/original`],
@@ -108,7 +112,7 @@ describe('the admin Mail routes', () => {
         expect(res.status, `${who} ${method} ${path}`).toBe(403);
         expect(res.json.error.code).toBe('forbidden');
       }
-      expect(storeSnapshot(w.ctx.db), who).toBe(before);
+      expect(await storeSnapshot(w.ctx.db), who).toBe(before);
     }
     expect((await call(w, null, 'GET', '/api/admin/mail')).status).toBe(401);
   });
@@ -133,10 +137,12 @@ describe('the admin Mail routes', () => {
     const { w, ids } = await desk();
     const res = await call(w, 'admin', 'POST', `/api/admin/mail/quarantine/${ids.limited}/take`);
     expect(res.status).toBe(200);
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.subject, 'Не печатает принтер')).get();
+    const ticket = await queryOne(
+      w.ctx.db.select().from(tickets).where(eq(tickets.subject, 'Не печатает принтер')),
+    );
     expect(ticket).toMatchObject({ channel: 'email', description: 'Третий этаж, HP.' });
     expect(res.json).toEqual({ state: 'taken', ticketId: ticket?.id, number: ticket?.number });
-    expect(rowOf(w, ids.limited)).toMatchObject({
+    expect(await rowOf(w, ids.limited)).toMatchObject({
       state: 'taken',
       ticketId: ticket?.id,
       decidedAt: w.clock.now(),
@@ -149,18 +155,14 @@ describe('the admin Mail routes', () => {
       expect(again.status, action).toBe(409);
       expect(again.json.error.code).toBe('conflict');
     }
-    expect(
-      w.ctx.db
-        .select()
-        .from(tickets)
-        .all()
-        .filter((t) => t.id === ticket?.id),
-    ).toHaveLength(1);
+    expect((await queryAll(w.ctx.db.select().from(tickets))).filter((t) => t.id === ticket?.id)).toHaveLength(
+      1,
+    );
   });
 
   it('leaves a mail held that still cannot be taken, and says why', async () => {
     const { w, ids } = await desk();
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     for (const [id, reason] of [
       [ids.garbage, 'unreadable'],
       [ids.empty, expect.stringMatching(/^refused: /)],
@@ -168,9 +170,9 @@ describe('the admin Mail routes', () => {
       const res = await call(w, 'admin', 'POST', `/api/admin/mail/quarantine/${id}/take`);
       expect(res.status).toBe(409);
       expect(res.json.error).toMatchObject({ code: 'conflict', reason });
-      expect(rowOf(w, id)).toMatchObject({ state: 'held', ticketId: null, decidedAt: null });
+      expect(await rowOf(w, id)).toMatchObject({ state: 'held', ticketId: null, decidedAt: null });
     }
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('dismisses a held mail once', async () => {
@@ -178,7 +180,7 @@ describe('the admin Mail routes', () => {
     const res = await call(w, 'admin', 'POST', `/api/admin/mail/quarantine/${ids.garbage}/dismiss`);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ state: 'dismissed' });
-    expect(rowOf(w, ids.garbage)).toMatchObject({ state: 'dismissed', decidedAt: w.clock.now() });
+    expect(await rowOf(w, ids.garbage)).toMatchObject({ state: 'dismissed', decidedAt: w.clock.now() });
     const twice = await call(w, 'admin', 'POST', `/api/admin/mail/quarantine/${ids.garbage}/dismiss`);
     expect(twice.status).toBe(409);
     expect(twice.json.error.code).toBe('conflict');
@@ -204,16 +206,18 @@ describe('the admin Mail routes', () => {
       },
       w.clock.now(),
     );
-    const id = w.ctx.db.select().from(mailQuarantine).where(eq(mailQuarantine.mailKey, 'own-mail')).get()?.id;
+    const id = (
+      await queryOne(w.ctx.db.select().from(mailQuarantine).where(eq(mailQuarantine.mailKey, 'own-mail')))
+    )?.id;
     const res = await call(w, 'admin', 'POST', `/api/admin/mail/quarantine/${id}/take`);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ state: 'dismissed', reason: 'own_mail' });
-    expect(rowOf(w, id ?? 0)?.state).toBe('dismissed');
+    expect((await rowOf(w, id ?? 0))?.state).toBe('dismissed');
   });
 
   it('answers bad ids with 400 and unknown ones with 404, as JSON', async () => {
     const { w } = await desk();
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     for (const [method, action] of [
       ['GET', 'original'],
       ['POST', 'take'],
@@ -228,6 +232,6 @@ describe('the admin Mail routes', () => {
       expect(unknown.status, action).toBe(404);
       expect(unknown.json.error.code).toBe('not_found');
     }
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 });

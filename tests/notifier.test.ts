@@ -10,9 +10,11 @@ import { Notifier } from '../bot/notifier.ts';
 import type { SendLimits } from '../bot/rate-limiter.ts';
 import { ManualClock } from '../core/model.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { groupTickets, outbox, people } from '../db/schema.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import { makeWorld, type World } from './fixtures.ts';
+import { onPostgres } from './support/test-store.ts';
 
 let emu: Emulator | undefined;
 const errors: unknown[] = [];
@@ -26,22 +28,25 @@ afterEach(async () => {
 });
 
 /** `chats` people with Telegram accounts, and `perChat` numbered comments queued for each. */
-function queue(w: World, e: Emulator, chats: number, perChat: number) {
-  const recipients = Array.from({ length: chats }, (_, i) => {
+async function queue(w: World, e: Emulator, chats: number, perChat: number) {
+  const recipients: { id: number; telegramUserId: number | null }[] = [];
+  for (let i = 0; i < chats; i++) {
     const telegramUserId = 90_000 + i;
     e.user({ id: telegramUserId, first_name: `P${i}` });
-    return w.ctx.db
-      .insert(people)
-      .values({ name: `P${i}`, telegramUserId, createdAt: 0 })
-      .returning()
-      .get();
-  });
+    recipients.push(
+      await queryOne(
+        w.ctx.db
+          .insert(people)
+          .values({ name: `P${i}`, telegramUserId, createdAt: 0 })
+          .returning(),
+      ),
+    );
+  }
   // Interleaved across chats, as real traffic is.
   for (let n = 0; n < perChat; n++) {
     for (const r of recipients) {
-      w.ctx.db
-        .insert(outbox)
-        .values({
+      await execute(
+        w.ctx.db.insert(outbox).values({
           createdAt: 0,
           recipientId: r.id,
           channel: 'telegram',
@@ -49,8 +54,8 @@ function queue(w: World, e: Emulator, chats: number, perChat: number) {
           payload: { event: 'comment', body: `message ${n}`, number: 1 },
           idempotencyKey: `${r.id}:${n}`,
           nextAttemptAt: 0,
-        })
-        .run();
+        }),
+      );
     }
   }
   return recipients;
@@ -88,21 +93,16 @@ const bodies = (e: Emulator, chatId: number) =>
 
 describe('the notifier', () => {
   it('delivers every notice exactly once, in order per chat, through 24 % injected error answers', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     emu = await startEmulator();
     const e = emu;
     e.faults.seed(7);
     e.faults.inject({ kind: 'too_many_requests', retryAfter: 1, method: 'sendMessage', probability: 0.12 });
     e.faults.inject({ kind: 'server_error', status: 502, method: 'sendMessage', probability: 0.12 });
-    const recipients = queue(w, e, 8, 5);
+    const recipients = await queue(w, e, 8, 5);
     await start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
     await e.waitFor(
-      () =>
-        w.ctx.db
-          .select()
-          .from(outbox)
-          .all()
-          .every((o) => o.state === 'sent'),
+      async () => (await queryAll(w.ctx.db.select().from(outbox))).every((o) => o.state === 'sent'),
       25_000,
     );
     const failed = e.calls.filter((c) => c.method === 'sendMessage' && c.status !== 200).length;
@@ -113,10 +113,10 @@ describe('the notifier', () => {
   }, 30_000);
 
   it('retries a refused connection (nothing was sent), but never resends when the answer was lost', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     emu = await startEmulator();
     const e = emu;
-    const [r] = queue(w, e, 1, 3);
+    const [r] = await queue(w, e, 1, 3);
     const chatId = r?.telegramUserId ?? 0;
     // Telegram got "message 0" and the connection broke before its answer came back.
     e.faults.inject({ kind: 'drop', method: 'sendMessage', afterApplying: true, textIncludes: 'message 0' });
@@ -142,36 +142,27 @@ describe('the notifier', () => {
       limits: { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 },
     });
     await notifier.start();
-    await e.waitFor(() =>
-      w.ctx.db
-        .select()
-        .from(outbox)
-        .all()
-        .every((o) => o.state === 'sent' || o.state === 'dead'),
+    await e.waitFor(async () =>
+      (await queryAll(w.ctx.db.select().from(outbox))).every((o) => o.state === 'sent' || o.state === 'dead'),
     );
     expect(refused).toBe(2);
     // Each arrived once: the lost answer was not taken for a lost message.
     expect(bodies(e, chatId)).toEqual(['message 0', 'message 1', 'message 2']);
-    const rows = w.ctx.db.select().from(outbox).orderBy(outbox.id).all();
+    const rows = await queryAll(w.ctx.db.select().from(outbox).orderBy(outbox.id));
     expect(rows.map((o) => o.state)).toEqual(['dead', 'sent', 'sent']);
     expect(rows[0]?.lastError).toMatch(/^uncertain: ECONNRESET: .*may or may not have been delivered/);
     expect(rows[1]?.attempts).toBe(3);
   });
 
   it('keeps to Telegram’s flood limits', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     emu = await startEmulator({ limits: true });
     const e = emu;
-    queue(w, e, 40, 2);
+    await queue(w, e, 40, 2);
     const started = Date.now();
     await start(w, e);
     await e.waitFor(
-      () =>
-        w.ctx.db
-          .select()
-          .from(outbox)
-          .all()
-          .every((o) => o.state === 'sent'),
+      async () => (await queryAll(w.ctx.db.select().from(outbox))).every((o) => o.state === 'sent'),
       15_000,
     );
     expect(e.violations).toEqual([]);
@@ -181,127 +172,115 @@ describe('the notifier', () => {
   }, 20_000);
 
   it('marks someone who blocked the bot unreachable and stops writing to them', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     emu = await startEmulator();
     const e = emu;
-    const [blocked, other] = queue(w, e, 2, 2);
+    const [blocked, other] = await queue(w, e, 2, 2);
     e.user({ id: blocked?.telegramUserId ?? 0, first_name: '' }).block();
     await start(w, e, { globalPerSecond: 30, perChatIntervalMs: 20, groupPerMinute: 20 });
-    await e.waitFor(() =>
-      w.ctx.db
-        .select()
-        .from(outbox)
-        .all()
-        .every((o) => o.state !== 'pending' && o.state !== 'sending'),
+    await e.waitFor(async () =>
+      (await queryAll(w.ctx.db.select().from(outbox))).every(
+        (o) => o.state !== 'pending' && o.state !== 'sending',
+      ),
     );
-    const states = w.ctx.db.select().from(outbox).all();
+    const states = await queryAll(w.ctx.db.select().from(outbox));
     expect(states.filter((o) => o.recipientId === blocked?.id).map((o) => o.state)).toEqual(['dead', 'dead']);
     expect(states.filter((o) => o.recipientId === other?.id).map((o) => o.state)).toEqual(['sent', 'sent']);
     expect(
-      w.ctx.db
-        .select()
-        .from(people)
-        .where(eq(people.id, blocked?.id ?? 0))
-        .get()?.unreachableAt,
+      (
+        await queryOne(
+          w.ctx.db
+            .select()
+            .from(people)
+            .where(eq(people.id, blocked?.id ?? 0)),
+        )
+      )?.unreachableAt,
     ).not.toBeNull();
     expect(e.calls.filter((c) => c.method === 'sendMessage' && c.status === 403)).toHaveLength(1);
   });
 
   it('does not resend what a crash left mid-send', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     emu = await startEmulator();
     const e = emu;
-    const [r] = queue(w, e, 1, 2);
+    const [r] = await queue(w, e, 1, 2);
     // The previous process claimed the first notice and died before marking it.
-    w.ctx.db
-      .update(outbox)
-      .set({ state: 'sending', attempts: 1 })
-      .where(eq(outbox.idempotencyKey, `${r?.id}:0`))
-      .run();
-    await start(w, e);
-    await e.waitFor(() =>
+    await execute(
       w.ctx.db
-        .select()
-        .from(outbox)
-        .all()
-        .every((o) => o.state === 'sent' || o.state === 'dead'),
+        .update(outbox)
+        .set({ state: 'sending', attempts: 1 })
+        .where(eq(outbox.idempotencyKey, `${r?.id}:0`)),
+    );
+    await start(w, e);
+    await e.waitFor(async () =>
+      (await queryAll(w.ctx.db.select().from(outbox))).every((o) => o.state === 'sent' || o.state === 'dead'),
     );
     expect(bodies(e, r?.telegramUserId ?? 0)).toEqual(['message 1']);
-    expect(
-      w.ctx.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((o) => o.state),
-    ).toEqual(['dead', 'sent']);
+    expect((await queryAll(w.ctx.db.select().from(outbox))).map((o) => o.state)).toEqual(['dead', 'sent']);
   });
 });
 
 describe('notices to a client group', () => {
-  it('go to the group as replies, at most 20 a minute, the rest when the minute has passed', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
-    emu = await startEmulator();
-    const e = emu;
-    const chatId = -100_555;
-    const group = e.group({ id: chatId, title: 'Alpha & IT' });
-    const client = w.ctx.db.select().from(people).where(eq(people.id, w.ids.clientA)).get();
-    e.user({ id: client?.telegramUserId ?? 0, first_name: 'Client' });
-    const ticket = await createTicket(w.ctx, w.as.clientA, {
-      channel: 'telegram_group',
-      description: 'Printer',
-    });
-    w.ctx.db.insert(groupTickets).values({ ticketId: ticket.id, chatId, messageId: 1 }).run();
-    w.ctx.db.delete(outbox).run();
-    for (let n = 0; n < 25; n++)
-      w.ctx.db
-        .insert(outbox)
-        .values({
-          createdAt: 0,
-          ticketId: ticket.id,
-          recipientId: w.ids.clientA,
-          channel: 'telegram',
-          kind: 'requester.comment',
-          payload: { event: 'comment', body: `message ${n}`, number: ticket.number },
-          idempotencyKey: `g:${n}`,
-          nextAttemptAt: 0,
-        })
-        .run();
-    // The notifier's own clock: the minute passes when the test says so.
-    const clock = new ManualClock(Date.parse('2026-11-09T10:00:00+03:00'));
-    notifier = new Notifier({
-      desk: w.ctx,
-      api: new Api(e.token, { apiRoot: e.apiRoot }),
-      idleMs: 20,
-      clock,
-      onError: (error) => errors.push(error),
-      limits: { globalPerSecond: 30, perChatIntervalMs: 0, groupPerMinute: 20 },
-    });
-    await notifier.start();
-    const sent = () =>
-      w.ctx.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((o) => o.state === 'sent').length;
-    await e.waitFor(() => sent() === 20);
-    const waiting = w.ctx.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((o) => o.state === 'pending');
-    expect(waiting).toHaveLength(5);
-    // The next in line waits for the minute; the others wait behind it (one chat, in order).
-    expect(waiting[0]?.nextAttemptAt).toBeGreaterThanOrEqual(clock.now() + 59_000);
-    expect(
-      group
-        .messages()
-        .every((m) => m.reply_to_message?.message_id === undefined || m.reply_to_message.message_id === 1),
-    ).toBe(true);
-    expect(e.user({ id: client?.telegramUserId ?? 0, first_name: '' }).inbox()).toEqual([]);
-    clock.advance(60_001);
-    await e.waitFor(() => sent() === 25);
-    expect(group.messages().map((m) => m.text?.split('\n').at(-1))).toEqual(
-      Array.from({ length: 25 }, (_, n) => `message ${n}`),
-    );
-  });
+  // On PostgreSQL the budget all instances share spaces a group's messages evenly (one every 3 s) instead of
+  // letting 20 go at once: tests/postgres/telegram-budget.test.ts holds it to Telegram's limits.
+  it.skipIf(onPostgres)(
+    'go to the group as replies, at most 20 a minute, the rest when the minute has passed',
+    async () => {
+      const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+      emu = await startEmulator();
+      const e = emu;
+      const chatId = -100_555;
+      const group = e.group({ id: chatId, title: 'Alpha & IT' });
+      const client = await queryOne(w.ctx.db.select().from(people).where(eq(people.id, w.ids.clientA)));
+      e.user({ id: client?.telegramUserId ?? 0, first_name: 'Client' });
+      const ticket = await createTicket(w.ctx, w.as.clientA, {
+        channel: 'telegram_group',
+        description: 'Printer',
+      });
+      await execute(w.ctx.db.insert(groupTickets).values({ ticketId: ticket.id, chatId, messageId: 1 }));
+      await execute(w.ctx.db.delete(outbox));
+      for (let n = 0; n < 25; n++)
+        await execute(
+          w.ctx.db.insert(outbox).values({
+            createdAt: 0,
+            ticketId: ticket.id,
+            recipientId: w.ids.clientA,
+            channel: 'telegram',
+            kind: 'requester.comment',
+            payload: { event: 'comment', body: `message ${n}`, number: ticket.number },
+            idempotencyKey: `g:${n}`,
+            nextAttemptAt: 0,
+          }),
+        );
+      // The notifier's own clock: the minute passes when the test says so.
+      const clock = new ManualClock(Date.parse('2026-11-09T10:00:00+03:00'));
+      notifier = new Notifier({
+        desk: w.ctx,
+        api: new Api(e.token, { apiRoot: e.apiRoot }),
+        idleMs: 20,
+        clock,
+        onError: (error) => errors.push(error),
+        limits: { globalPerSecond: 30, perChatIntervalMs: 0, groupPerMinute: 20 },
+      });
+      await notifier.start();
+      const sent = async () =>
+        (await queryAll(w.ctx.db.select().from(outbox))).filter((o) => o.state === 'sent').length;
+      await e.waitFor(async () => (await sent()) === 20);
+      const waiting = (await queryAll(w.ctx.db.select().from(outbox))).filter((o) => o.state === 'pending');
+      expect(waiting).toHaveLength(5);
+      // The next in line waits for the minute; the others wait behind it (one chat, in order).
+      expect(waiting[0]?.nextAttemptAt).toBeGreaterThanOrEqual(clock.now() + 59_000);
+      expect(
+        group
+          .messages()
+          .every((m) => m.reply_to_message?.message_id === undefined || m.reply_to_message.message_id === 1),
+      ).toBe(true);
+      expect(e.user({ id: client?.telegramUserId ?? 0, first_name: '' }).inbox()).toEqual([]);
+      clock.advance(60_001);
+      await e.waitFor(async () => (await sent()) === 25);
+      expect(group.messages().map((m) => m.text?.split('\n').at(-1))).toEqual(
+        Array.from({ length: 25 }, (_, n) => `message ${n}`),
+      );
+    },
+  );
 });

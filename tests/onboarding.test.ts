@@ -14,6 +14,7 @@ import {
 } from '../core/onboarding.ts';
 import { createTicket } from '../core/tickets/create.ts';
 import { getTicket } from '../core/tickets/read.ts';
+import { execute, queryOne } from '../db/access.ts';
 import { memberships, people, tickets } from '../db/schema.ts';
 import { makeWorld } from './fixtures.ts';
 
@@ -21,7 +22,7 @@ const DAY = 86_400_000;
 
 describe('invite links', () => {
   it('let a client manager bring a colleague into their company, once per link', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const invite = await createInvite(w.ctx, w.as.managerA, { role: 'client', companyId: w.companyA });
     expect(invite.code).toMatch(/^[A-Za-z0-9_-]{16}$/);
     const joined = await redeemInvite(
@@ -44,11 +45,13 @@ describe('invite links', () => {
     await expect(redeemInvite(w.ctx, { telegramUserId: 556, name: 'Other' }, invite.code)).rejects.toThrow(
       expect.objectContaining({ reason: 'used_up' }),
     );
-    expect(w.ctx.db.select().from(people).where(eq(people.telegramUserId, 556)).get()).toBeUndefined();
+    expect(
+      await queryOne(w.ctx.db.select().from(people).where(eq(people.telegramUserId, 556))),
+    ).toBeUndefined();
   });
 
   it('expire, and are refused when unknown', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const invite = await createInvite(w.ctx, w.as.admin, { role: 'line1', validDays: 2 });
     w.clock.advance(2 * DAY);
     await expect(redeemInvite(w.ctx, { telegramUserId: 9, name: 'X' }, invite.code)).rejects.toThrow(
@@ -60,7 +63,7 @@ describe('invite links', () => {
   });
 
   it('are made only by the company’s manager (clients) or an admin (anyone)', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     await expect(
       createInvite(w.ctx, w.as.managerB, { role: 'client', companyId: w.companyA }),
     ).rejects.toThrow(ForbiddenError);
@@ -87,14 +90,17 @@ describe('invite links', () => {
 
 describe('sharing a phone number', () => {
   it('joins the directory entry with that number, bringing earlier requests along', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     // The directory: a client of A known by phone, not yet on Telegram.
-    const entry = w.ctx.db
-      .insert(people)
-      .values({ name: 'Directory Person', phone: '+79161234567', createdAt: 0 })
-      .returning()
-      .get();
-    w.ctx.db.insert(memberships).values({ personId: entry.id, role: 'client', companyId: w.companyA }).run();
+    const entry = await queryOne(
+      w.ctx.db
+        .insert(people)
+        .values({ name: 'Directory Person', phone: '+79161234567', createdAt: 0 })
+        .returning(),
+    );
+    await execute(
+      w.ctx.db.insert(memberships).values({ personId: entry.id, role: 'client', companyId: w.companyA }),
+    );
     // Before sharing, they wrote as an unknown person.
     const profile = { telegramUserId: 777, name: 'Tg Name' };
     const unknown = await ensureTelegramPerson(w.ctx, profile);
@@ -108,8 +114,10 @@ describe('sharing a phone number', () => {
     expect(matched).toBe(true);
     expect(person.id).toBe(entry.id);
     expect(person.telegramUserId).toBe(777);
-    expect(w.ctx.db.select().from(people).where(eq(people.id, unknown.id)).get()).toBeUndefined();
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, early.id)).get()?.requesterId).toBe(entry.id);
+    expect(await queryOne(w.ctx.db.select().from(people).where(eq(people.id, unknown.id)))).toBeUndefined();
+    expect(
+      (await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, early.id))))?.requesterId,
+    ).toBe(entry.id);
     expect((await getTicket(w.ctx, await loadActor(w.ctx.db, entry.id), early.id)).ticket.id).toBe(early.id);
     expect(
       (
@@ -122,7 +130,7 @@ describe('sharing a phone number', () => {
   });
 
   it('keeps the number on an unknown person when the directory has no such entry', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const { person, matched } = await bindByPhone(
       w.ctx,
       { telegramUserId: 888, name: 'Walk-in' },

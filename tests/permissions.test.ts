@@ -34,7 +34,7 @@ let w: World;
 const ids = {} as Record<TicketKey, number>;
 
 beforeAll(async () => {
-  w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+  w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
   const file = async (who: PersonKey, description: string) =>
     (await createTicket(w.ctx, w.as[who], { channel: 'telegram', description })).id;
   ids.ownA = await file('clientA', 'My laptop');
@@ -143,7 +143,7 @@ describe('writing through the same rules', () => {
 
 describe('a request opened in a company group', () => {
   it('is shared with that company’s clients as colleagues: they see it and write on it, and move it nowhere', async () => {
-    const g = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const g = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const fromGroup = await createTicket(g.ctx, g.as.clientA, {
       channel: 'telegram_group',
       description: 'Printer in the group',

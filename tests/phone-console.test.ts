@@ -1,12 +1,13 @@
 // The operator's phone console: numbers as typed and pasted, the caller's card (companies, contracts, open
 // requests), a new contact linked to a company in the request's own transaction, a word added to an open
 // request, refusals that write nothing, and one request however often the same submit is sent.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors.ts';
 import { fileCall, lookUpCaller, parsePhoneInput } from '../core/phone/caller.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { attachments, comments, contracts, memberships, people, tickets } from '../db/schema.ts';
 import { apiWorld, call, initData } from './api-harness.ts';
 import { PNG } from './channel-suite.ts';
@@ -14,8 +15,8 @@ import { makeWorld, storeSnapshot, type World } from './fixtures.ts';
 
 const CLIENT_A_PHONE = '+79161234567';
 
-function withPhones(w: World): World {
-  w.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, w.ids.clientA)).run();
+async function withPhones(w: World): Promise<World> {
+  await execute(w.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, w.ids.clientA)));
   return w;
 }
 
@@ -81,7 +82,7 @@ describe('parsePhoneInput', () => {
 
 describe('the caller card', () => {
   it('shows a known caller with their company, its contract and their open requests only', async () => {
-    const w = withPhones(makeWorld());
+    const w = await withPhones(await makeWorld());
     const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
     const done = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Old one' });
     await act(w.ctx, w.as.line1, done.id, { action: 'cancel', reason: 'duplicate' });
@@ -109,18 +110,19 @@ describe('the caller card', () => {
   });
 
   it('says when a company has no contract in force', async () => {
-    const w = withPhones(makeWorld());
-    w.ctx.db
-      .update(contracts)
-      .set({ endsAt: w.clock.now() - 1 })
-      .where(eq(contracts.companyId, w.companyA))
-      .run();
+    const w = await withPhones(await makeWorld());
+    await execute(
+      w.ctx.db
+        .update(contracts)
+        .set({ endsAt: w.clock.now() - 1 })
+        .where(eq(contracts.companyId, w.companyA)),
+    );
     const card = await lookUpCaller(w.ctx, w.as.supervisor, CLIENT_A_PHONE);
     expect(card.companies[0]?.contract).toMatchObject({ name: 'A business hours', active: false });
   });
 
   it('answers an unknown number with nobody', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     expect(await lookUpCaller(w.ctx, w.as.admin, '+7 999 000-11-22')).toEqual({
       phone: '+79990001122',
       extension: null,
@@ -131,7 +133,7 @@ describe('the caller card', () => {
   });
 
   it('is for the 1st line, supervisors and admins only', async () => {
-    const w = withPhones(makeWorld());
+    const w = await withPhones(await makeWorld());
     for (const who of ['clientA', 'managerA', 'line2', 'field', 'stranger'] as const) {
       await expect(lookUpCaller(w.ctx, w.as[who], CLIENT_A_PHONE), who).rejects.toThrow(/1st line/);
     }
@@ -142,7 +144,7 @@ describe('filing a call', () => {
   const request = { description: 'Не печатает принтер', impact: 'person', urgency: 'high' } as const;
 
   it('files a known caller’s request on their behalf, channel phone, filed by the operator', async () => {
-    const w = withPhones(makeWorld());
+    const w = await withPhones(await makeWorld());
     const filed = await fileCall(w.ctx, w.as.line1, {
       number: '8 916 123 45 67',
       ...request,
@@ -154,7 +156,7 @@ describe('filing a call', () => {
       repeated: false,
       requester: { id: w.ids.clientA, created: false },
     });
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.id, filed.ticket.id)).get();
+    const ticket = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, filed.ticket.id)));
     expect(ticket).toMatchObject({
       channel: 'phone',
       requesterId: w.ids.clientA,
@@ -165,14 +167,15 @@ describe('filing a call', () => {
       urgency: 'high',
       number: filed.ticket.number,
     });
-    const created = w.ctx.db.$client
-      .prepare("select actor_id as actorId from ticket_events where ticket_id = ? and type = 'created'")
-      .get(filed.ticket.id) as { actorId: number };
+    const created = (await queryOne(
+      w.ctx.db,
+      sql`select actor_id as "actorId" from ticket_events where ticket_id = ${filed.ticket.id} and type = 'created'`,
+    )) as { actorId: number };
     expect(created.actorId).toBe(w.ids.line1);
   });
 
   it('files an unknown number as a new contact linked to a company, in one transaction', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const filed = await fileCall(w.ctx, w.as.line1, {
       number: '+7 (926) 555-44-33',
       name: 'Пётр Сидоров',
@@ -180,12 +183,14 @@ describe('filing a call', () => {
       ...request,
     });
     expect(filed.requester).toMatchObject({ name: 'Пётр Сидоров', created: true });
-    const person = w.ctx.db.select().from(people).where(eq(people.id, filed.requester.id)).get();
+    const person = await queryOne(w.ctx.db.select().from(people).where(eq(people.id, filed.requester.id)));
     expect(person).toMatchObject({ phone: '+79265554433', name: 'Пётр Сидоров' });
     expect(
-      w.ctx.db.select().from(memberships).where(eq(memberships.personId, filed.requester.id)).all(),
+      await queryAll(w.ctx.db.select().from(memberships).where(eq(memberships.personId, filed.requester.id))),
     ).toMatchObject([{ companyId: w.companyB, role: 'client' }]);
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, filed.ticket.id)).get()).toMatchObject({
+    expect(
+      await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, filed.ticket.id))),
+    ).toMatchObject({
       companyId: w.companyB,
       requesterId: filed.requester.id,
       channel: 'phone',
@@ -198,18 +203,18 @@ describe('filing a call', () => {
   });
 
   it('leaves no contact behind when the request cannot be filed', async () => {
-    const w = makeWorld();
-    const before = storeSnapshot(w.ctx.db);
+    const w = await makeWorld();
+    const before = await storeSnapshot(w.ctx.db);
     // The rollback is the transaction's: a contact is made, then the request fails in core.
     const bad = { number: '+79265554433', name: 'Пётр', companyId: w.companyB, ...request };
     await expect(
       fileCall(w.ctx, w.as.line1, bad, [{ kind: 'photo', storagePath: 'x'.repeat(600) }]),
     ).rejects.toThrow(InvalidInputError);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('adds the caller’s words to an open request', async () => {
-    const w = withPhones(makeWorld());
+    const w = await withPhones(await makeWorld());
     const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
     const filed = await fileCall(w.ctx, w.as.supervisor, {
       number: CLIENT_A_PHONE,
@@ -217,22 +222,21 @@ describe('filing a call', () => {
       text: 'Модель: Canon LBP2900',
     });
     expect(filed).toMatchObject({ outcome: 'commented', ticket: { id: open.id, number: open.number } });
-    expect(w.ctx.db.select().from(comments).where(eq(comments.ticketId, open.id)).all()).toMatchObject([
-      { body: 'Модель: Canon LBP2900', authorId: w.ids.supervisor },
-    ]);
+    expect(
+      await queryAll(w.ctx.db.select().from(comments).where(eq(comments.ticketId, open.id))),
+    ).toMatchObject([{ body: 'Модель: Canon LBP2900', authorId: w.ids.supervisor }]);
   });
 
   it('refuses bad input by field, and writes nothing', async () => {
-    const w = withPhones(makeWorld());
+    const w = await withPhones(await makeWorld());
     const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
     const closed = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Gone' });
     await act(w.ctx, w.as.line1, closed.id, { action: 'cancel', reason: 'x' });
-    w.ctx.db
-      .insert(memberships)
-      .values({ personId: w.ids.clientB, companyId: w.companyA, role: 'client' })
-      .run();
-    w.ctx.db.update(people).set({ phone: '+79160000002' }).where(eq(people.id, w.ids.clientB)).run();
-    const before = storeSnapshot(w.ctx.db);
+    await execute(
+      w.ctx.db.insert(memberships).values({ personId: w.ids.clientB, companyId: w.companyA, role: 'client' }),
+    );
+    await execute(w.ctx.db.update(people).set({ phone: '+79160000002' }).where(eq(people.id, w.ids.clientB)));
+    const before = await storeSnapshot(w.ctx.db);
     const cases: [Record<string, unknown>, string[]][] = [
       [{ number: 'abc', ...request }, ['number']],
       [{ number: CLIENT_A_PHONE }, ['description', 'impact', 'urgency']],
@@ -252,24 +256,26 @@ describe('filing a call', () => {
         JSON.stringify(input),
       ).toEqual(paths);
     }
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('files once per key', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const input = { number: '+79265554433', name: 'Пётр', ...request, intakeKey: '7:abc' };
     const first = await fileCall(w.ctx, w.as.line1, input);
     const again = await fileCall(w.ctx, w.as.line1, input);
     expect(again).toMatchObject({ outcome: 'created', repeated: true, ticket: first.ticket });
-    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
-    expect(w.ctx.db.select().from(people).where(eq(people.phone, '+79265554433')).all()).toHaveLength(1);
+    expect(await queryAll(w.ctx.db.select().from(tickets))).toHaveLength(1);
+    expect(
+      await queryAll(w.ctx.db.select().from(people).where(eq(people.phone, '+79265554433'))),
+    ).toHaveLength(1);
   });
 });
 
 describe('the phone routes', () => {
   it('looks a caller up and files a request, once per Idempotency-Key', async () => {
-    const w = apiWorld();
-    withPhones(w);
+    const w = await apiWorld();
+    await withPhones(w);
     const card = await call(
       w,
       'line1',
@@ -295,20 +301,20 @@ describe('the phone routes', () => {
     const again = await call(w, 'line1', 'POST', '/api/phone/calls', body, headers);
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ outcome: 'created', repeated: true, ticket: first.json.ticket });
-    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
+    expect(await queryAll(w.ctx.db.select().from(tickets))).toHaveLength(1);
     // Another operator's key of the same text is theirs: a new request.
     const other = await call(w, 'supervisor', 'POST', '/api/phone/calls', body, headers);
     expect(other.status).toBe(201);
-    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(2);
+    expect(await queryAll(w.ctx.db.select().from(tickets))).toHaveLength(2);
   });
 
   it('links uploaded files, and a retry with the same key answers without them being pending', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     const form = new FormData();
     form.set('file', new File([new Uint8Array(PNG)], 'screen.png', { type: 'image/png' }));
     const up = await w.app.request('/api/uploads', {
       method: 'POST',
-      headers: { Authorization: `tma ${initData(w, 'line1')}` },
+      headers: { Authorization: `tma ${await initData(w, 'line1')}` },
       body: form,
     });
     const { upload } = (await up.json()) as { upload: { id: string } };
@@ -325,14 +331,14 @@ describe('the phone routes', () => {
     const again = await call(w, 'line1', 'POST', '/api/phone/calls', body, headers);
     expect(again.status).toBe(200);
     expect(again.json.ticket).toEqual(first.json.ticket);
-    expect(w.ctx.db.select().from(attachments).all()).toMatchObject([
+    expect(await queryAll(w.ctx.db.select().from(attachments))).toMatchObject([
       { ticketId: first.json.ticket.id, kind: 'photo', fileName: 'screen.png' },
     ]);
   });
 
   it('adds to an open request', async () => {
-    const w = apiWorld();
-    withPhones(w);
+    const w = await apiWorld();
+    await withPhones(w);
     const open = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Printer' });
     const res = await call(w, 'admin', 'POST', '/api/phone/calls', {
       number: CLIENT_A_PHONE,
@@ -344,9 +350,9 @@ describe('the phone routes', () => {
   });
 
   it('refuses clients and the 2nd line, and bad input with the field, writing nothing', async () => {
-    const w = apiWorld();
-    withPhones(w);
-    const before = storeSnapshot(w.ctx.db);
+    const w = await apiWorld();
+    await withPhones(w);
+    const before = await storeSnapshot(w.ctx.db);
     for (const who of ['clientA', 'managerA', 'line2', 'field'] as const) {
       const look = await call(w, who, 'GET', `/api/phone/callers?number=${CLIENT_A_PHONE}`);
       expect(look.status, who).toBe(403);
@@ -375,6 +381,6 @@ describe('the phone routes', () => {
     const badLook = await call(w, 'line1', 'GET', '/api/phone/callers?number=hello');
     expect(badLook.status).toBe(400);
     expect(badLook.json.error.issues).toEqual([expect.objectContaining({ path: ['number'] })]);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 });

@@ -4,14 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidInputError } from '../core/errors.ts';
 import type { Priority } from '../core/model.ts';
 import { reportSeries } from '../core/report-series.ts';
+import { execute } from '../db/access.ts';
 import { type TicketRow, tickets } from '../db/schema.ts';
 import { at, makeWorld, type World } from './fixtures.ts';
 
 let number = 9000;
-function put(w: World, createdAt: number, priority: Priority, extra: Partial<TicketRow> = {}): void {
-  w.ctx.db
-    .insert(tickets)
-    .values({
+async function put(
+  w: World,
+  createdAt: number,
+  priority: Priority,
+  extra: Partial<TicketRow> = {},
+): Promise<void> {
+  await execute(
+    w.ctx.db.insert(tickets).values({
       number: ++number,
       channel: 'telegram',
       requesterId: w.ids.clientA,
@@ -28,20 +33,23 @@ function put(w: World, createdAt: number, priority: Priority, extra: Partial<Tic
       firstResponseDueAt: createdAt,
       resolutionDueAt: createdAt,
       ...extra,
-    })
-    .run();
+    }),
+  );
 }
 
 describe('report series', () => {
   it('counts per local day in the zone, by priority and by category', async () => {
-    const w = makeWorld({ start: '2027-01-10T12:00:00Z' });
+    const w = await makeWorld({ start: '2027-01-10T12:00:00Z' });
     const { printer, network } = w.category;
     // Berlin leaves summer time at 03:00 on 25 October 2026 (that day has 25 hours).
-    put(w, at('2026-10-24T23:59:00+02:00'), 'P1', { categoryId: printer }); // the 24th
-    put(w, at('2026-10-25T00:00:00+02:00'), 'P1', { categoryId: printer }); // the 25th
-    put(w, at('2026-10-25T23:30:00+01:00'), 'P2', { categoryId: network }); // still the 25th (22:30 UTC)
-    put(w, at('2026-10-26T00:10:00+01:00'), 'P2'); // the 26th, 23:10 UTC on the 25th
-    put(w, at('2026-10-27T12:00:00+01:00'), 'P4', { companyId: w.companyB, requesterId: w.ids.clientB });
+    await put(w, at('2026-10-24T23:59:00+02:00'), 'P1', { categoryId: printer }); // the 24th
+    await put(w, at('2026-10-25T00:00:00+02:00'), 'P1', { categoryId: printer }); // the 25th
+    await put(w, at('2026-10-25T23:30:00+01:00'), 'P2', { categoryId: network }); // still the 25th (22:30 UTC)
+    await put(w, at('2026-10-26T00:10:00+01:00'), 'P2'); // the 26th, 23:10 UTC on the 25th
+    await put(w, at('2026-10-27T12:00:00+01:00'), 'P4', {
+      companyId: w.companyB,
+      requesterId: w.ids.clientB,
+    });
     const q = {
       from: at('2026-10-24T00:00:00+02:00'),
       to: at('2026-10-28T00:00:00+01:00'),
@@ -74,11 +82,11 @@ describe('report series', () => {
   });
 
   it('counts per ISO week, labelled by Monday, for periods over 31 days (a quarter is weeks)', async () => {
-    const w = makeWorld({ start: '2027-01-10T12:00:00Z' });
-    put(w, at('2026-09-01T10:00:00+03:00'), 'P3'); // Tuesday: week of 31 August
-    put(w, at('2026-09-06T23:00:00+03:00'), 'P3'); // Sunday: same week
-    put(w, at('2026-09-07T00:30:00+03:00'), 'P3'); // Monday: next week
-    put(w, at('2026-12-31T23:00:00+03:00'), 'P1'); // Thursday of the last week
+    const w = await makeWorld({ start: '2027-01-10T12:00:00Z' });
+    await put(w, at('2026-09-01T10:00:00+03:00'), 'P3'); // Tuesday: week of 31 August
+    await put(w, at('2026-09-06T23:00:00+03:00'), 'P3'); // Sunday: same week
+    await put(w, at('2026-09-07T00:30:00+03:00'), 'P3'); // Monday: next week
+    await put(w, at('2026-12-31T23:00:00+03:00'), 'P1'); // Thursday of the last week
     const from = at('2026-09-01T00:00:00+03:00');
     const to = at('2027-01-01T00:00:00+03:00');
     const s = await reportSeries(w.ctx, w.as.admin, { from, to, timeZone: 'Europe/Moscow' }, 'en');
@@ -111,7 +119,7 @@ describe('report series', () => {
   });
 
   it('is refused to clients and to managers of another company, and checks its input', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const q = { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2), timeZone: 'UTC' };
     await expect(reportSeries(w.ctx, w.as.clientA, { ...q, companyId: w.companyA }, 'en')).rejects.toThrow(
       ForbiddenError,

@@ -5,6 +5,7 @@ import { exportTicketsCsv, reportCsv } from '../core/exports.ts';
 import type { Priority, Status } from '../core/model.ts';
 import { SYSTEM } from '../core/permissions.ts';
 import { buildReport, percentile } from '../core/reports.ts';
+import { execute } from '../db/access.ts';
 import { type TicketRow, tickets } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { at, makeWorld, type World } from './fixtures.ts';
@@ -15,11 +16,13 @@ const PAST = at('2026-12-01T00:00:00Z');
 const FUTURE = at('2027-02-01T00:00:00Z');
 
 let number = 5000;
-function put(w: World, row: Partial<TicketRow> & { status: Status; priority: Priority }): void {
+async function put(
+  w: World,
+  row: Partial<TicketRow> & { status: Status; priority: Priority },
+): Promise<void> {
   const created = row.createdAt ?? at('2026-11-15T09:00:00Z');
-  w.ctx.db
-    .insert(tickets)
-    .values({
+  await execute(
+    w.ctx.db.insert(tickets).values({
       number: ++number,
       channel: 'telegram',
       requesterId: w.ids.clientA,
@@ -34,18 +37,18 @@ function put(w: World, row: Partial<TicketRow> & { status: Status; priority: Pri
       firstResponseDueAt: PAST,
       resolutionDueAt: PAST,
       ...row,
-    })
-    .run();
+    }),
+  );
 }
 
-function world(): World {
+async function world(): Promise<World> {
   number = 5000;
-  const w = makeWorld({ start: AS_OF });
+  const w = await makeWorld({ start: AS_OF });
   const { printer, network } = w.category;
   const { line1, line2 } = w.ids;
   // 1–2: closed on time by line1, rated 5 and 4; the first came from the company's own Telegram group,
   // counted apart from the private chat.
-  put(w, {
+  await put(w, {
     channel: 'telegram_group',
     status: 'closed',
     priority: 'P2',
@@ -57,7 +60,7 @@ function world(): World {
     resolutionMet: true,
     rating: 5,
   });
-  put(w, {
+  await put(w, {
     status: 'closed',
     priority: 'P3',
     channel: 'email',
@@ -70,7 +73,7 @@ function world(): World {
     rating: 4,
   });
   // 3: answered and solved late by line2.
-  put(w, {
+  await put(w, {
     status: 'resolved',
     priority: 'P3',
     categoryId: network,
@@ -81,7 +84,7 @@ function world(): World {
     resolutionMet: false,
   });
   // 4: answered in time, still in progress past its resolution due time → counts as missed.
-  put(w, {
+  await put(w, {
     status: 'in_progress',
     priority: 'P1',
     channel: 'phone',
@@ -91,7 +94,7 @@ function world(): World {
     firstResponseMet: true,
   });
   // 5: waiting for the customer past the due time: paused, so not decided.
-  put(w, {
+  await put(w, {
     status: 'waiting_for_customer',
     priority: 'P4',
     channel: 'web',
@@ -101,7 +104,7 @@ function world(): World {
     slaPausedAt: PAST,
   });
   // 6: new, nothing due yet.
-  put(w, {
+  await put(w, {
     status: 'new',
     priority: 'P4',
     categoryId: printer,
@@ -109,11 +112,11 @@ function world(): World {
     resolutionDueAt: FUTURE,
   });
   // 7: new and overdue on both clocks.
-  put(w, { status: 'new', priority: 'P3', categoryId: printer });
+  await put(w, { status: 'new', priority: 'P3', categoryId: printer });
   // 8: cancelled: counted, but no SLA figures.
-  put(w, { status: 'cancelled', priority: 'P2', channel: 'email', categoryId: network });
+  await put(w, { status: 'cancelled', priority: 'P2', channel: 'email', categoryId: network });
   // 9: same company, previous quarter: outside the period.
-  put(w, {
+  await put(w, {
     status: 'closed',
     priority: 'P3',
     categoryId: printer,
@@ -126,7 +129,7 @@ function world(): World {
     rating: 2,
   });
   // 10: company B, in the period.
-  put(w, {
+  await put(w, {
     status: 'closed',
     priority: 'P1',
     companyId: w.companyB,
@@ -142,9 +145,10 @@ function world(): World {
 }
 
 describe('a company report for a quarter', () => {
-  const w = world();
+  let w: World;
   let r: Awaited<ReturnType<typeof buildReport>>;
   beforeAll(async () => {
+    w = await world();
     r = await buildReport(w.ctx, w.as.managerA, { companyId: w.companyA, ...Q4 });
   });
 
@@ -242,8 +246,8 @@ describe('a company report for a quarter', () => {
 
 describe('the ticket list export', () => {
   it('writes one row per ticket with local times, and defuses formulas', async () => {
-    const w = world();
-    put(w, {
+    const w = await world();
+    await put(w, {
       status: 'new',
       priority: 'P1',
       subject: '=HYPERLINK("http://evil")',

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { loadActor } from '../core/actors.ts';
 import { callbackQueue } from '../core/phone/calls.ts';
+import { queryAll, queryOne } from '../db/access.ts';
 import { calls } from '../db/schema.ts';
 import type { CallView, ChatView, SessionView } from '../sandbox/types.ts';
 import { sandboxDesk } from './support/sandbox-desk.ts';
@@ -51,7 +52,8 @@ async function cardIn(chatId: number, text: string) {
 /** The callback queue's call ids, as a 1st-line person sees it. */
 const queue = async (personId: number) =>
   (await callbackQueue(desk.app().desk, await loadActor(desk.app().desk.db, personId))).map((c) => c.callId);
-const row = (callId: string) => desk.app().desk.db.select().from(calls).where(eq(calls.callId, callId)).get();
+const row = async (callId: string) =>
+  await queryOne(desk.app().desk.db.select().from(calls).where(eq(calls.callId, callId)));
 
 describe('the sandbox phone', () => {
   it('rings as a demo client: a ringing call, the card in the 1st line’s chat; unanswered, it is missed', async () => {
@@ -59,7 +61,7 @@ describe('the sandbox phone', () => {
     const staff = await line1();
     const rung = await ok(post('/calls', { from: { personId: caller.id } }), 201);
     expect(rung).toMatchObject({ state: 'ringing', from: '+79161112233', answeredBy: null });
-    expect(row(rung.callId)).toMatchObject({ state: 'ringing', personId: caller.id, direction: 'in' });
+    expect(await row(rung.callId)).toMatchObject({ state: 'ringing', personId: caller.id, direction: 'in' });
     await cardIn(staff.chatId, 'Анна Смирнова');
 
     const over = await ok(post(`/calls/${rung.callId}/hangup`));
@@ -93,7 +95,7 @@ describe('the sandbox phone', () => {
   it('answers bad input with a 400 and what is wrong', async () => {
     const caller = await anna();
     const staff = await line1();
-    const before = desk.app().desk.db.select().from(calls).all().length;
+    const before = (await queryAll(desk.app().desk.db.select().from(calls))).length;
     const cases: [string, unknown, RegExp][] = [
       ['/calls', '{not json', /./],
       ['/calls', {}, /from/],
@@ -112,13 +114,13 @@ describe('the sandbox phone', () => {
       expect(answer.error.code).toBe('invalid_input');
       expect(answer.error.message).toMatch(message);
     }
-    expect(desk.app().desk.db.select().from(calls).all().length).toBe(before);
+    expect((await queryAll(desk.app().desk.db.select().from(calls))).length).toBe(before);
 
     // Answered by someone not of the 1st line: refused, the call still rings.
     const rung = await ok(post('/calls', { from: { personId: caller.id } }), 201);
     const wrong = await post(`/calls/${rung.callId}/answer`, { by: caller.id });
     expect(wrong.status).toBe(400);
-    expect(row(rung.callId)?.state).toBe('ringing');
+    expect((await row(rung.callId))?.state).toBe('ringing');
     await ok(post(`/calls/${rung.callId}/hangup`));
   });
 });

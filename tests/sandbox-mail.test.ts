@@ -4,6 +4,7 @@
 // to it lands on the same ticket; the desk's own address is dropped; bad input is a 400, never a 500.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { queryAll, queryOne } from '../db/access.ts';
 import { attachments, comments, people, tickets } from '../db/schema.ts';
 import type { MailView, SessionView, WrittenMailView } from '../sandbox/types.ts';
 import { sandboxDesk } from './support/sandbox-desk.ts';
@@ -59,21 +60,25 @@ describe('the sandbox mail panel', () => {
     const number = first.result.kind === 'created' ? first.result.number : 0;
     expect(first.from).toBe('a.smirnova@romashka.ru');
 
-    const ticket = desk.app().desk.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    const ticket = await queryOne(
+      desk.app().desk.db.select().from(tickets).where(eq(tickets.number, number)),
+    );
     expect(ticket?.channel).toBe('email');
-    const requester = desk
-      .app()
-      .desk.db.select({ email: people.email })
-      .from(people)
-      .where(eq(people.id, ticket?.requesterId ?? 0))
-      .get();
+    const requester = await queryOne(
+      desk
+        .app()
+        .desk.db.select({ email: people.email })
+        .from(people)
+        .where(eq(people.id, ticket?.requesterId ?? 0)),
+    );
     expect(requester?.email).toBe('a.smirnova@romashka.ru');
-    const files = desk
-      .app()
-      .desk.db.select({ fileName: attachments.fileName, internal: attachments.internal })
-      .from(attachments)
-      .where(eq(attachments.ticketId, ticket?.id ?? 0))
-      .all();
+    const files = await queryAll(
+      desk
+        .app()
+        .desk.db.select({ fileName: attachments.fileName, internal: attachments.internal })
+        .from(attachments)
+        .where(eq(attachments.ticketId, ticket?.id ?? 0)),
+    );
     expect(files).toEqual(
       expect.arrayContaining([
         { fileName: 'счёт.pdf', internal: false },
@@ -97,13 +102,15 @@ describe('the sandbox mail panel', () => {
     });
     expect(reply.subject).toBe(`Re: ${ack.subject}`);
     expect(reply.result).toEqual({ kind: 'commented', number, reopened: false });
-    const said = desk
-      .app()
-      .desk.db.select({ body: comments.body })
-      .from(comments)
-      .where(and(eq(comments.ticketId, ticket?.id ?? 0), eq(comments.internal, false)))
-      .all()
-      .map((c) => c.body);
+    const said = (
+      await queryAll(
+        desk
+          .app()
+          .desk.db.select({ body: comments.body })
+          .from(comments)
+          .where(and(eq(comments.ticketId, ticket?.id ?? 0), eq(comments.internal, false))),
+      )
+    ).map((c) => c.body);
     // Only what is new: the quote of the desk's mail is cut off as the mailbox intake cuts it.
     expect(said).toContain('Картридж поменяли, не помогло.');
     expect(await mailView()).toMatchObject({ written: [{ id: reply.id }, { id: first.id }] });

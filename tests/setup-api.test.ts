@@ -1,6 +1,7 @@
 // The admin's guided set-up over HTTP: GET /api/admin/setup follows what gets done on a fresh desk,
 // GET/PATCH /api/admin/desk name the desk and set its zone, bad input changes nothing, and only admins
 // get any of it.
+import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type ApiDeps, createApi } from '../api/app.ts';
@@ -8,10 +9,11 @@ import { signInitData } from '../api/init-data.ts';
 import { createContext, type DeskContext } from '../core/context.ts';
 import { ManualClock } from '../core/model.ts';
 import { applyDefaults } from '../core/setup/defaults.ts';
-import { openDatabase } from '../db/connection.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { memberships, people } from '../db/schema.ts';
 import { apiWorld, BOT_TOKEN, call } from './api-harness.ts';
 import type { PersonKey } from './fixtures.ts';
+import { openTestStore } from './support/test-store.ts';
 
 interface Fresh {
   ctx: DeskContext;
@@ -23,21 +25,17 @@ interface Fresh {
 
 /** A store as a new install has it: the defaults, one admin, and one person who pressed /start. */
 async function freshDesk(deps: Partial<ApiDeps> = {}): Promise<Fresh> {
-  const db = openDatabase(':memory:');
+  const db = await openTestStore();
   const ctx = createContext(db, new ManualClock(Date.parse('2026-11-11T10:00:00+03:00')));
   await applyDefaults(ctx);
   const createdAt = ctx.clock.now();
-  const admin = db
-    .insert(people)
-    .values({ name: 'Admin', telegramUserId: 5001, createdAt })
-    .returning()
-    .get();
-  db.insert(memberships).values({ personId: admin.id, role: 'admin', companyId: null }).run();
-  const newcomer = db
-    .insert(people)
-    .values({ name: 'Olga', telegramUserId: 5002, createdAt })
-    .returning()
-    .get();
+  const admin = await queryOne(
+    db.insert(people).values({ name: 'Admin', telegramUserId: 5001, createdAt }).returning(),
+  );
+  await execute(db.insert(memberships).values({ personId: admin.id, role: 'admin', companyId: null }));
+  const newcomer = await queryOne(
+    db.insert(people).values({ name: 'Olga', telegramUserId: 5002, createdAt }).returning(),
+  );
   const app = createApi({ desk: ctx, botToken: BOT_TOKEN, botUsername: 'tgdesk_test_bot', ...deps });
   return { ctx, app, tg: { admin: 5001, newcomer: 5002 }, newcomerId: newcomer.id };
 }
@@ -75,8 +73,8 @@ async function states(f: Fresh): Promise<Record<string, string>> {
   return Object.fromEntries((await checklist(f)).items.map((i) => [i.key, i.state]));
 }
 
-function settingsRows(ctx: DeskContext): string {
-  return JSON.stringify(ctx.db.$client.prepare('select * from desk_settings order by key').all());
+async function settingsRows(ctx: DeskContext): Promise<string> {
+  return JSON.stringify(await queryAll(ctx.db, sql`select * from desk_settings order by key`));
 }
 
 describe('the admin set-up API', () => {
@@ -205,9 +203,9 @@ describe('the admin set-up API', () => {
   it('refuses a bad name or zone with a 400 JSON error and keeps the profile as it was', async () => {
     const f = await freshDesk();
     expect((await request(f, 'admin', 'PATCH', '/api/admin/desk', { name: 'Desk' })).status).toBe(200);
-    const before = settingsRows(f.ctx);
+    const before = await settingsRows(f.ctx);
     const calendarsBefore = JSON.stringify(
-      f.ctx.db.$client.prepare('select * from business_calendars').all(),
+      await queryAll(f.ctx.db, sql`select * from business_calendars order by id`),
     );
     for (const body of [
       { timeZone: 'Mars/Phobos' },
@@ -227,8 +225,8 @@ describe('the admin set-up API', () => {
     }
     const zone = await request(f, 'admin', 'PATCH', '/api/admin/desk', { timeZone: 'Mars/Phobos' });
     expect(zone.json.error.issues).toEqual([expect.objectContaining({ path: ['timeZone'] })]);
-    expect(settingsRows(f.ctx)).toBe(before);
-    expect(JSON.stringify(f.ctx.db.$client.prepare('select * from business_calendars').all())).toBe(
+    expect(await settingsRows(f.ctx)).toBe(before);
+    expect(JSON.stringify(await queryAll(f.ctx.db, sql`select * from business_calendars order by id`))).toBe(
       calendarsBefore,
     );
     expect((await request(f, 'admin', 'GET', '/api/admin/desk')).json.desk).toEqual({
@@ -248,8 +246,8 @@ describe('the admin set-up API', () => {
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.json.error.code).toBe('forbidden');
     }
-    const w = apiWorld();
-    const before = settingsRows(w.ctx);
+    const w = await apiWorld();
+    const before = await settingsRows(w.ctx);
     const others: PersonKey[] = ['clientA', 'managerA', 'line1', 'line2', 'field', 'supervisor', 'stranger'];
     for (const who of others) {
       expect((await call(w, who, 'GET', '/api/admin/setup')).status, who).toBe(403);
@@ -258,7 +256,7 @@ describe('the admin set-up API', () => {
       expect(patch.status, who).toBe(403);
       expect(patch.json.error.code).toBe('forbidden');
     }
-    expect(settingsRows(w.ctx)).toBe(before);
+    expect(await settingsRows(w.ctx)).toBe(before);
     expect((await call(w, 'admin', 'GET', '/api/admin/setup')).status).toBe(200);
     // Without an init data signature there is nothing at all.
     expect((await call(w, null, 'GET', '/api/admin/setup')).status).toBe(401);

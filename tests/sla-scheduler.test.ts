@@ -17,8 +17,11 @@ import {
   RESOLUTION_WARNING,
   recordSlaAlert,
 } from '../core/tickets/sla-alerts.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { contracts, outbox, ticketEvents, tickets } from '../db/schema.ts';
 import { at, counts, makeWorld, type World } from './fixtures.ts';
+import { failInsertsInto, failureOf } from './support/store-faults.ts';
+import { onPostgres } from './support/test-store.ts';
 
 const MS = 1;
 const NOTHING = { warnings: 0, breaches: 0, autoClosed: 0 };
@@ -42,41 +45,47 @@ async function fileB(w: World) {
 }
 
 /** SLA events of a ticket, oldest first: [type, clock, at]. */
-function slaEvents(w: World, ticketId: number) {
-  return w.ctx.db
-    .select()
-    .from(ticketEvents)
-    .where(and(eq(ticketEvents.ticketId, ticketId), like(ticketEvents.type, 'sla_%')))
-    .orderBy(asc(ticketEvents.id))
-    .all()
-    .map((e) => [e.type, e.data?.clock, new Date(e.at).toISOString()]);
+async function slaEvents(w: World, ticketId: number) {
+  return (
+    await queryAll(
+      w.ctx.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticketId), like(ticketEvents.type, 'sla_%')))
+        .orderBy(asc(ticketEvents.id)),
+    )
+  ).map((e) => [e.type, e.data?.clock, new Date(e.at).toISOString()]);
 }
 
-function lastSlaEvent(w: World, ticketId: number) {
-  const events = w.ctx.db
-    .select()
-    .from(ticketEvents)
-    .where(and(eq(ticketEvents.ticketId, ticketId), like(ticketEvents.type, 'sla_%')))
-    .orderBy(asc(ticketEvents.id))
-    .all();
+async function lastSlaEvent(w: World, ticketId: number) {
+  const events = await queryAll(
+    w.ctx.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), like(ticketEvents.type, 'sla_%')))
+      .orderBy(asc(ticketEvents.id)),
+  );
   const last = events.at(-1);
   if (!last) throw new Error('no SLA event');
   return last;
 }
 
 /** Who the notices of an event go to, sorted: [recipient, kind]. */
-function noticesOf(w: World, eventId: number) {
-  return w.ctx.db
-    .select({ to: outbox.recipientId, kind: outbox.kind })
-    .from(outbox)
-    .where(eq(outbox.eventId, eventId))
-    .all()
+async function noticesOf(w: World, eventId: number) {
+  return (
+    await queryAll(
+      w.ctx.db
+        .select({ to: outbox.recipientId, kind: outbox.kind })
+        .from(outbox)
+        .where(eq(outbox.eventId, eventId)),
+    )
+  )
     .map((n) => [n.to, n.kind])
     .sort((a, b) => Number(a[0]) - Number(b[0]));
 }
 
-function ticketRow(w: World, id: number) {
-  const row = w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+async function ticketRow(w: World, id: number) {
+  const row = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, id)));
   if (!row) throw new Error(`ticket ${id} missing`);
   return row;
 }
@@ -102,7 +111,7 @@ function withPolicyHook(w: World, hook: (contractId: number | null) => void | Pr
 
 describe('SLA alerts', () => {
   it('warns and breaches at the business-time instants across a weekend', async () => {
-    const w = makeWorld({ start: '2026-11-06T17:30:00+03:00' }); // Friday
+    const w = await makeWorld({ start: '2026-11-06T17:30:00+03:00' }); // Friday
     const t = await fileA(w);
     expect(t.priority).toBe('P3');
     const line = [
@@ -118,7 +127,7 @@ describe('SLA alerts', () => {
     let swept = await sweepAround(w, '2026-11-09T09:15:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
-    const warning = lastSlaEvent(w, t.id);
+    const warning = await lastSlaEvent(w, t.id);
     expect(warning).toMatchObject({ type: 'sla_warning', internal: true, actorId: null });
     expect(warning.data).toMatchObject({
       clock: 'first_response',
@@ -127,12 +136,12 @@ describe('SLA alerts', () => {
       targetMinutes: 60,
     });
     // Unassigned: the 1st line hears of it; the client never does.
-    expect(noticesOf(w, warning.id)).toEqual(line);
+    expect(await noticesOf(w, warning.id)).toEqual(line);
 
     swept = await sweepAround(w, '2026-11-09T09:30:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
-    expect(noticesOf(w, lastSlaEvent(w, t.id).id)).toEqual([
+    expect(await noticesOf(w, (await lastSlaEvent(w, t.id)).id)).toEqual([
       [w.ids.line1, 'line.sla_breached'],
       [w.ids.line1b, 'line.sla_breached'],
       [w.ids.supervisor, 'supervisor.sla_breached'],
@@ -146,13 +155,13 @@ describe('SLA alerts', () => {
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
 
-    expect(slaEvents(w, t.id)).toEqual([
+    expect(await slaEvents(w, t.id)).toEqual([
       ['sla_warning', 'first_response', '2026-11-09T06:15:00.000Z'],
       ['sla_breached', 'first_response', '2026-11-09T06:30:00.000Z'],
       ['sla_warning', 'resolution', '2026-11-10T08:30:00.000Z'],
       ['sla_breached', 'resolution', '2026-11-10T12:30:00.000Z'],
     ]);
-    expect(ticketRow(w, t.id).slaAlerts).toBe(
+    expect((await ticketRow(w, t.id)).slaAlerts).toBe(
       FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED | RESOLUTION_WARNING | RESOLUTION_BREACHED,
     );
     w.clock.set('2026-11-20T12:00:00+03:00');
@@ -160,7 +169,7 @@ describe('SLA alerts', () => {
   });
 
   it('stops the first-response clock at the first response, and tells the assignee of the resolution', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' }); // Monday
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' }); // Monday
     const t = await fileA(w);
     w.clock.set('2026-11-09T10:45:00+03:00');
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
@@ -174,14 +183,16 @@ describe('SLA alerts', () => {
     const swept = await sweepAround(w, '2026-11-10T13:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
-    expect(noticesOf(w, lastSlaEvent(w, t.id).id)).toEqual([[w.ids.line2, 'assignee.sla_warning']]);
+    expect(await noticesOf(w, (await lastSlaEvent(w, t.id)).id)).toEqual([
+      [w.ids.line2, 'assignee.sla_warning'],
+    ]);
     w.clock.set('2026-11-10T17:00:00+03:00');
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
-    expect(noticesOf(w, lastSlaEvent(w, t.id).id)).toEqual([
+    expect(await noticesOf(w, (await lastSlaEvent(w, t.id)).id)).toEqual([
       [w.ids.line2, 'assignee.sla_breached'],
       [w.ids.supervisor, 'supervisor.sla_breached'],
     ]);
-    expect(slaEvents(w, t.id).map(([type, clock]) => [type, clock])).toEqual([
+    expect((await slaEvents(w, t.id)).map(([type, clock]) => [type, clock])).toEqual([
       ['sla_warning', 'first_response'],
       ['sla_warning', 'resolution'],
       ['sla_breached', 'resolution'],
@@ -189,17 +200,17 @@ describe('SLA alerts', () => {
   });
 
   it('records no first-response alert when the first response came in time', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     w.clock.set('2026-11-09T10:20:00+03:00');
     await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     w.clock.set('2026-11-10T12:00:00+03:00'); // long past both first-response instants, before 720 min
     expect(await sweepSla(w.ctx)).toEqual(NOTHING);
-    expect(slaEvents(w, t.id)).toEqual([]);
+    expect(await slaEvents(w, t.id)).toEqual([]);
   });
 
   it('leaves a ticket waiting for the customer alone, and alerts on the time given back after', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     await act(w.ctx, w.as.line2, t.id, { action: 'take' });
     w.clock.set('2026-11-09T11:00:00+03:00'); // 60 of 960 minutes used
@@ -225,24 +236,25 @@ describe('SLA alerts', () => {
     swept = await sweepAround(w, '2026-11-13T16:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
-    expect(slaEvents(w, t.id)).toEqual([
+    expect(await slaEvents(w, t.id)).toEqual([
       ['sla_warning', 'resolution', '2026-11-13T09:00:00.000Z'],
       ['sla_breached', 'resolution', '2026-11-13T13:00:00.000Z'],
     ]);
   });
 
   it('catches up after downtime: warning then breach of both clocks in one sweep, in order', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     // Down from Monday 10:00 to Wednesday 10:00: past 10:45, 11:00 (first response), Tue 13:00, Tue 17:00.
     w.clock.set('2026-11-11T10:00:00+03:00');
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 2, breaches: 2, autoClosed: 0 });
-    const events = w.ctx.db
-      .select()
-      .from(ticketEvents)
-      .where(and(eq(ticketEvents.ticketId, t.id), like(ticketEvents.type, 'sla_%')))
-      .orderBy(asc(ticketEvents.id))
-      .all();
+    const events = await queryAll(
+      w.ctx.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, t.id), like(ticketEvents.type, 'sla_%')))
+        .orderBy(asc(ticketEvents.id)),
+    );
     expect(events.map((e) => [e.type, e.data?.clock, e.data?.dueAt])).toEqual([
       ['sla_warning', 'first_response', at('2026-11-09T11:00:00+03:00')],
       ['sla_breached', 'first_response', at('2026-11-09T11:00:00+03:00')],
@@ -254,13 +266,13 @@ describe('SLA alerts', () => {
   });
 
   it('records nothing twice after a restart', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const a = await fileA(w);
     const b = await fileB(w);
     w.clock.set('2026-11-10T13:00:00+03:00'); // A: both first-response alerts and the resolution warning
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 4, breaches: 3, autoClosed: 0 });
-    const before = counts(w);
-    const alerts = [ticketRow(w, a.id).slaAlerts, ticketRow(w, b.id).slaAlerts];
+    const before = await counts(w);
+    const alerts = [(await ticketRow(w, a.id)).slaAlerts, (await ticketRow(w, b.id)).slaAlerts];
     expect(alerts).toEqual([
       FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED | RESOLUTION_WARNING,
       FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED | RESOLUTION_WARNING | RESOLUTION_BREACHED,
@@ -271,55 +283,55 @@ describe('SLA alerts', () => {
     expect(await sweepSla(restarted)).toEqual(NOTHING);
     w.clock.advance(60_000);
     expect(await sweepSla(restarted)).toEqual(NOTHING);
-    expect(counts(w)).toEqual(before);
-    expect([ticketRow(w, a.id).slaAlerts, ticketRow(w, b.id).slaAlerts]).toEqual(alerts);
+    expect(await counts(w)).toEqual(before);
+    expect([(await ticketRow(w, a.id)).slaAlerts, (await ticketRow(w, b.id)).slaAlerts]).toEqual(alerts);
   });
 
   it('records an alert and its bit together, once, through recordSlaAlert', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     w.clock.set('2026-11-09T11:00:00+03:00');
     expect(await recordSlaAlert(w.ctx, t.id, 'first_response', 'breached')).not.toBeNull();
-    expect(ticketRow(w, t.id).slaAlerts).toBe(FIRST_RESPONSE_BREACHED);
-    const before = counts(w);
+    expect((await ticketRow(w, t.id)).slaAlerts).toBe(FIRST_RESPONSE_BREACHED);
+    const before = await counts(w);
     expect(await recordSlaAlert(w.ctx, t.id, 'first_response', 'breached')).toBeNull();
-    expect(counts(w)).toEqual(before);
+    expect(await counts(w)).toEqual(before);
     // The sweep still owes the warning (nothing is skipped) but not the breach.
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
-    expect(ticketRow(w, t.id).slaAlerts).toBe(FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED);
+    expect((await ticketRow(w, t.id)).slaAlerts).toBe(FIRST_RESPONSE_WARNING | FIRST_RESPONSE_BREACHED);
   });
 
   it('sets no bit when the alert cannot be written, and records it on the next sweep', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     w.clock.set('2026-11-09T10:45:00+03:00');
-    w.ctx.db.$client.exec(
-      `CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
-    );
-    const before = counts(w);
-    await expect(sweepSla(w.ctx)).rejects.toThrow(/disk on fire/);
-    expect(counts(w)).toEqual(before);
-    expect(ticketRow(w, t.id).slaAlerts).toBe(0);
-    w.ctx.db.$client.exec('DROP TRIGGER fail_outbox');
+    const heal = await failInsertsInto(w.ctx.db, 'outbox');
+    const before = await counts(w);
+    expect(await failureOf(sweepSla(w.ctx))).toMatch(/disk on fire/);
+    expect(await counts(w)).toEqual(before);
+    expect((await ticketRow(w, t.id)).slaAlerts).toBe(0);
+    await heal();
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 1, breaches: 0, autoClosed: 0 });
-    expect(ticketRow(w, t.id).slaAlerts).toBe(FIRST_RESPONSE_WARNING);
+    expect((await ticketRow(w, t.id)).slaAlerts).toBe(FIRST_RESPONSE_WARNING);
   });
 
   it('trusts the alert bits: a clock whose bit is set is not alerted again', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
-    w.ctx.db.update(tickets).set({ slaAlerts: FIRST_RESPONSE_WARNING }).where(eq(tickets.id, t.id)).run();
+    await execute(
+      w.ctx.db.update(tickets).set({ slaAlerts: FIRST_RESPONSE_WARNING }).where(eq(tickets.id, t.id)),
+    );
     w.clock.set('2026-11-09T11:00:00+03:00');
     expect(await sweepSla(w.ctx)).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
-    expect(slaEvents(w, t.id).map(([type, clock]) => [type, clock])).toEqual([
+    expect((await slaEvents(w, t.id)).map(([type, clock]) => [type, clock])).toEqual([
       ['sla_breached', 'first_response'],
     ]);
     // The alert does not count as a change to the ticket: an open card stays valid.
-    expect(ticketRow(w, t.id).version).toBe(t.version);
+    expect((await ticketRow(w, t.id)).version).toBe(t.version);
   });
 
   it('steps over a ticket that fails when told to, and throws otherwise', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const a = await fileA(w);
     const b = await fileB(w);
     w.clock.set('2026-11-11T10:00:00+03:00');
@@ -330,9 +342,9 @@ describe('SLA alerts', () => {
     const result = await sweepSla(broken, { onError: (e, id) => failures.push([(e as Error).message, id]) });
     expect(failures).toEqual([['calendar unreadable', a.id]]);
     expect(result).toEqual({ warnings: 2, breaches: 2, autoClosed: 0 }); // company B's ticket, both clocks
-    expect(slaEvents(w, b.id)).toHaveLength(4);
+    expect(await slaEvents(w, b.id)).toHaveLength(4);
     await expect(sweepSla(broken)).rejects.toThrow(/calendar unreadable/);
-    expect(slaEvents(w, a.id)).toEqual([]);
+    expect(await slaEvents(w, a.id)).toEqual([]);
   });
 });
 
@@ -345,7 +357,7 @@ describe('auto-close', () => {
   }
 
   it('closes after N business days, a holiday not counted, 24/7 in whole days; a confirmed ticket is left', async () => {
-    const w = makeWorld({ start: '2026-11-02T15:00:00+03:00' }); // Monday
+    const w = await makeWorld({ start: '2026-11-02T15:00:00+03:00' }); // Monday
     const a = await resolvedA(w);
     const confirmed = await resolvedA(w);
     const b = await fileB(w);
@@ -353,42 +365,44 @@ describe('auto-close', () => {
     await act(w.ctx, w.as.line2, b.id, { action: 'resolve', resolution: 'Tunnel restarted' });
     w.clock.set('2026-11-02T16:00:00+03:00');
     await act(w.ctx, w.as.clientA, confirmed.id, { action: 'confirm' });
-    const eventsOfConfirmed = () =>
-      w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, confirmed.id)).all().length;
-    const confirmedBefore = eventsOfConfirmed();
+    const eventsOfConfirmed = async () =>
+      (await queryAll(w.ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, confirmed.id))))
+        .length;
+    const confirmedBefore = await eventsOfConfirmed();
 
     // B (24/7): 3 × 24 h → Thu 15:00. A: Tue (1), Wed is a holiday, Thu (2), Fri (3) → Fri 15:00.
     let swept = await sweepAround(w, '2026-11-05T15:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
-    expect(ticketRow(w, b.id).status).toBe('closed');
-    expect(ticketRow(w, a.id).status).toBe('resolved');
+    expect((await ticketRow(w, b.id)).status).toBe('closed');
+    expect((await ticketRow(w, a.id)).status).toBe('resolved');
 
     swept = await sweepAround(w, '2026-11-06T15:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
-    const closed = ticketRow(w, a.id);
+    const closed = await ticketRow(w, a.id);
     expect(closed).toMatchObject({ status: 'closed', closedAt: at('2026-11-06T15:00:00+03:00') });
-    const event = w.ctx.db
-      .select()
-      .from(ticketEvents)
-      .where(and(eq(ticketEvents.ticketId, a.id), eq(ticketEvents.type, 'auto_close')))
-      .get();
+    const event = await queryOne(
+      w.ctx.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, a.id), eq(ticketEvents.type, 'auto_close'))),
+    );
     expect(event).toMatchObject({ actorId: null, fromStatus: 'resolved', toStatus: 'closed' });
-    expect(noticesOf(w, event?.id ?? 0)).toEqual([
+    expect(await noticesOf(w, event?.id ?? 0)).toEqual([
       [w.ids.clientA, 'requester.auto_close'],
       [w.ids.line2, 'assignee.auto_close'],
     ]);
 
     // The confirmed ticket was never touched.
-    expect(eventsOfConfirmed()).toBe(confirmedBefore);
-    expect(ticketRow(w, confirmed.id).closedAt).toBe(at('2026-11-02T16:00:00+03:00'));
+    expect(await eventsOfConfirmed()).toBe(confirmedBefore);
+    expect((await ticketRow(w, confirmed.id)).closedAt).toBe(at('2026-11-02T16:00:00+03:00'));
     w.clock.set('2026-12-01T12:00:00+03:00');
     expect(await sweepSla(w.ctx)).toEqual(NOTHING);
   });
 
   it('does not count a weekend', async () => {
-    const w = makeWorld({ start: '2026-11-06T16:00:00+03:00' }); // Friday
+    const w = await makeWorld({ start: '2026-11-06T16:00:00+03:00' }); // Friday
     const t = await resolvedA(w);
     // Mon (1), Tue (2), Wed (3) → Wed 16:00.
     for (const iso of ['2026-11-09T16:00:00+03:00', '2026-11-10T16:00:00+03:00']) {
@@ -398,27 +412,28 @@ describe('auto-close', () => {
     const swept = await sweepAround(w, '2026-11-11T16:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at.autoClosed).toBe(1);
-    expect(ticketRow(w, t.id).status).toBe('closed');
+    expect((await ticketRow(w, t.id)).status).toBe('closed');
   });
 
   it('follows the contract’s own number of days', async () => {
-    const w = makeWorld({ start: '2026-11-06T16:00:00+03:00' }); // Friday
+    const w = await makeWorld({ start: '2026-11-06T16:00:00+03:00' }); // Friday
     const t = await resolvedA(w);
-    w.ctx.db
-      .update(contracts)
-      .set({ autoCloseBusinessDays: 1 })
-      .where(eq(contracts.id, t.contractId ?? 0))
-      .run();
+    await execute(
+      w.ctx.db
+        .update(contracts)
+        .set({ autoCloseBusinessDays: 1 })
+        .where(eq(contracts.id, t.contractId ?? 0)),
+    );
     w.ctx.policies.invalidate();
     // One business day: Monday 16:00 (three would be Wednesday).
     const swept = await sweepAround(w, '2026-11-09T16:00:00+03:00');
     expect(swept.before).toEqual(NOTHING);
     expect(swept.at.autoClosed).toBe(1);
-    expect(ticketRow(w, t.id).status).toBe('closed');
+    expect((await ticketRow(w, t.id)).status).toBe('closed');
   });
 
   it('goes on past a ticket that changed under it', async () => {
-    const w = makeWorld({ start: '2026-11-02T15:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-02T15:00:00+03:00' });
     const first = await resolvedA(w);
     const second = await resolvedA(w);
     w.clock.set('2026-11-09T12:00:00+03:00'); // both due
@@ -431,33 +446,35 @@ describe('auto-close', () => {
     });
     expect(await sweepSla(racing)).toEqual({ warnings: 0, breaches: 0, autoClosed: 1 });
     expect(raced).toBe(true);
-    expect(ticketRow(w, first.id).status).toBe('open');
-    expect(ticketRow(w, second.id).status).toBe('closed');
+    expect((await ticketRow(w, first.id)).status).toBe('open');
+    expect((await ticketRow(w, second.id)).status).toBe('closed');
   });
 });
 
-describe('the scheduler (app/sla-scheduler.ts)', () => {
+// Its timers are faked, which PostgreSQL's driver cannot live with (its sockets and pool run on real time);
+// the scheduler's store work is the sweep, tested above on both stores.
+describe.skipIf(onPostgres)('the scheduler (app/sla-scheduler.ts)', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it('sweeps on start to catch up, and tells onChange', async () => {
     vi.useFakeTimers();
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     w.clock.set('2026-11-11T10:00:00+03:00');
     const onChange = vi.fn();
     const scheduler = await startSlaScheduler({ desk: w.ctx, intervalMs: 1000, onChange });
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(onChange).toHaveBeenCalledWith({ warnings: 2, breaches: 2, autoClosed: 0 });
-    expect(slaEvents(w, t.id)).toHaveLength(4);
+    expect(await slaEvents(w, t.id)).toHaveLength(4);
     await scheduler.stop();
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('sweeps every interval, calls onChange only for news, and stops', async () => {
     vi.useFakeTimers();
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     const onChange = vi.fn();
     const scheduler = await startSlaScheduler({ desk: w.ctx, intervalMs: 1000, onChange });
@@ -476,7 +493,7 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
     w.clock.set('2026-11-09T11:00:00+03:00'); // the breach is due, but nobody sweeps any more
     await vi.advanceTimersByTimeAsync(5000);
     expect(onChange).toHaveBeenCalledTimes(1);
-    expect(slaEvents(w, t.id)).toHaveLength(1);
+    expect(await slaEvents(w, t.id)).toHaveLength(1);
     // A sweep by hand still works.
     expect(await scheduler.sweepNow()).toEqual({ warnings: 0, breaches: 1, autoClosed: 0 });
     expect(onChange).toHaveBeenCalledTimes(2);
@@ -484,7 +501,7 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
 
   it('reports a failed sweep to onError and keeps going', async () => {
     vi.useFakeTimers();
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w);
     w.clock.set('2026-11-09T10:45:00+03:00'); // the first-response warning is due
     let broken = true;
@@ -506,14 +523,14 @@ describe('the scheduler (app/sla-scheduler.ts)', () => {
     broken = false;
     await vi.advanceTimersByTimeAsync(1000);
     expect(onChange).toHaveBeenCalledWith({ warnings: 1, breaches: 0, autoClosed: 0 });
-    expect(slaEvents(w, t.id)).toHaveLength(1);
+    expect(await slaEvents(w, t.id)).toHaveLength(1);
     expect(onError).toHaveBeenCalledTimes(1);
     await scheduler.stop();
   });
 
   it('keeps going when onChange throws, and a stop from inside a sweep waits for it', async () => {
     vi.useFakeTimers();
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     await fileA(w);
     const onError = vi.fn();
     let stopped: Promise<void> | undefined;

@@ -23,7 +23,7 @@ async function fileA(
 
 describe('due times over a business calendar', () => {
   it('carries the clock over a weekend', async () => {
-    const w = makeWorld({ start: '2026-11-06T17:30:00+03:00' }); // Friday
+    const w = await makeWorld({ start: '2026-11-06T17:30:00+03:00' }); // Friday
     const t = await fileA(w, 'department', 'medium');
     expect(t.priority).toBe('P3');
     // 30 min on Friday, 30 on Monday.
@@ -33,7 +33,7 @@ describe('due times over a business calendar', () => {
   });
 
   it('skips a holiday', async () => {
-    const w = makeWorld({ start: '2026-11-03T17:00:00+03:00' }); // Tuesday before the Wednesday holiday
+    const w = await makeWorld({ start: '2026-11-03T17:00:00+03:00' }); // Tuesday before the Wednesday holiday
     const t = await fileA(w, 'department', 'medium');
     // The first hour ends exactly at closing time on Tuesday.
     expect(t.firstResponseDueAt).toBe(at('2026-11-03T18:00:00+03:00'));
@@ -42,7 +42,7 @@ describe('due times over a business calendar', () => {
   });
 
   it('starts counting at the next opening when created after hours', async () => {
-    const w = makeWorld({ start: '2026-11-03T20:00:00+03:00' }); // Tuesday evening
+    const w = await makeWorld({ start: '2026-11-03T20:00:00+03:00' }); // Tuesday evening
     const t = await fileA(w, 'person', 'medium');
     expect(t.priority).toBe('P4');
     // Wednesday is a holiday: 240 min from Thursday 09:00.
@@ -52,7 +52,7 @@ describe('due times over a business calendar', () => {
   });
 
   it('runs round the clock on a 24/7 contract', async () => {
-    const w = makeWorld({ start: '2026-11-07T23:50:00+03:00' }); // Saturday night
+    const w = await makeWorld({ start: '2026-11-07T23:50:00+03:00' }); // Saturday night
     const t = await createTicket(w.ctx, w.as.clientB, {
       channel: 'telegram',
       description: 'Whole plant offline',
@@ -66,7 +66,7 @@ describe('due times over a business calendar', () => {
 
   it('follows each contract’s time zone', async () => {
     // 16:00 UTC is 19:00 in Moscow and 23:00 in Novosibirsk: both closed, both open at their 09:00.
-    const w = makeWorld({ start: '2026-11-09T16:00:00Z', companyBCalendar: 'novosibirsk' });
+    const w = await makeWorld({ start: '2026-11-09T16:00:00Z', companyBCalendar: 'novosibirsk' });
     const a = await fileA(w, 'person', 'high'); // P3 on A: 60 min
     const b = await createTicket(w.ctx, w.as.clientB, {
       channel: 'email',
@@ -82,7 +82,7 @@ describe('due times over a business calendar', () => {
 
 describe('pause, resume and priority changes', () => {
   it('stops the resolution clock while waiting for the customer and gives back the rest', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' }); // Monday
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' }); // Monday
     const t = await fileA(w, 'department', 'medium'); // P3: 960 min
     expect(t.resolutionDueAt).toBe(at('2026-11-10T17:00:00+03:00')); // Mon 8 h + Tue 8 h
     w.clock.set('2026-11-09T10:10:00+03:00');
@@ -121,7 +121,7 @@ describe('pause, resume and priority changes', () => {
   });
 
   it('recomputes the due time when the priority changes mid-way, keeping the elapsed time', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w, 'person', 'medium'); // P4
     expect(t.firstResponseDueAt).toBe(at('2026-11-09T14:00:00+03:00'));
     expect(t.resolutionDueAt).toBe(at('2026-11-13T14:00:00+03:00'));
@@ -161,7 +161,7 @@ describe('pause, resume and priority changes', () => {
   });
 
   it('keeps a resolved ticket paused and resumes it on reopen', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w, 'department', 'medium'); // P3, 960
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
     w.clock.set('2026-11-09T12:00:00+03:00');
@@ -180,7 +180,7 @@ describe('pause, resume and priority changes', () => {
 
 describe('first response', () => {
   it('is recorded by the first public staff reply, not by an internal note or the client', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w, 'department', 'medium'); // 60 min
     w.clock.set('2026-11-09T10:20:00+03:00');
     await addComment(w.ctx, w.as.clientA, t.id, { body: 'Any news?' });
@@ -201,7 +201,7 @@ describe('first response', () => {
   });
 
   it('is recorded by a status change the client sees, in time', async () => {
-    const w = makeWorld({ start: '2026-11-06T17:50:00+03:00' }); // Friday, 10 min before closing
+    const w = await makeWorld({ start: '2026-11-06T17:50:00+03:00' }); // Friday, 10 min before closing
     const t = await fileA(w, 'department', 'medium');
     w.clock.set('2026-11-09T09:05:00+03:00'); // 10 + 5 business minutes later
     const triaged = (await act(w.ctx, w.as.line1, t.id, { action: 'triage' })).ticket;
@@ -212,7 +212,7 @@ describe('first response', () => {
   });
 
   it('shows warning and breach of an unanswered ticket at the right instants', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const t = await fileA(w, 'department', 'medium'); // 60 min → warning at 10:45, breach at 11:00
     const fr = async (iso: string) => {
       w.clock.set(iso);

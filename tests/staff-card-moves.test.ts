@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderCard } from '../bot/staff/card.ts';
 import { act } from '../core/tickets/act.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { queryOne } from '../db/access.ts';
 import { tickets } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { type BotWorld, botWorld, button, labels } from './bot-harness.ts';
@@ -16,7 +17,7 @@ const buttonsOf = (card: { keyboard: { inline_keyboard: { text: string }[][] } }
 
 describe('the card’s buttons', () => {
   it('are the moves of the person looking: a field engineer gets no escalation, priority or assignment', async () => {
-    const w = makeWorld();
+    const w = await makeWorld();
     const t = await createTicket(w.ctx, w.as.clientA, {
       channel: 'telegram',
       description: 'Сломался сервер',
@@ -46,7 +47,7 @@ describe('the card’s buttons', () => {
 
 describe('the card’s deadlines', () => {
   it('name the zone when the ticket’s company keeps another time than the desk', async () => {
-    const w = makeWorld({ start: '2026-11-09T10:00:00+03:00' });
+    const w = await makeWorld({ start: '2026-11-09T10:00:00+03:00' });
     const a = await createTicket(w.ctx, w.as.clientA, { channel: 'telegram', description: 'Москва' });
     const b = await createTicket(w.ctx, w.as.clientB, { channel: 'telegram', description: 'Круглосуточно' });
     const cardA = (await renderCard(w.ctx, ru, 'ru', a, { personId: w.ids.line1 })).text;
@@ -109,6 +110,8 @@ describe('a move refused after its text was typed', () => {
     await engineer.waitForMessage(
       (m) => m.message_id === card.message_id && (m.text ?? '').includes('#1001 · P2'),
     );
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.priority).toBe('P2');
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.priority).toBe(
+      'P2',
+    );
   });
 });

@@ -8,6 +8,7 @@ import { SYSTEM } from '../core/permissions.ts';
 import { CALL_MISSED_NOTICE, CALL_RINGING_NOTICE, linkCallToTicket } from '../core/phone/calls.ts';
 import { ctiToken } from '../core/phone/cti-token.ts';
 import { createTicket } from '../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { calls, outbox, people } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, call } from './api-harness.ts';
 import { type BotWorld, botWorld } from './bot-harness.ts';
@@ -15,9 +16,11 @@ import { type BotWorld, botWorld } from './bot-harness.ts';
 const CLIENT_A_PHONE = '+79161234567';
 
 async function world(start = '2026-11-09T10:00:00+03:00'): Promise<ApiWorld & { token: string }> {
-  const w = apiWorld({ start });
-  w.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, w.ids.clientA)).run();
-  w.ctx.db.update(people).set({ email: 'line1@desk.example' }).where(eq(people.id, w.ids.line1)).run();
+  const w = await apiWorld({ start });
+  await execute(w.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, w.ids.clientA)));
+  await execute(
+    w.ctx.db.update(people).set({ email: 'line1@desk.example' }).where(eq(people.id, w.ids.line1)),
+  );
   return { ...w, token: await ctiToken(w.ctx, SYSTEM) };
 }
 
@@ -37,17 +40,13 @@ async function cti(
   });
 }
 
-const callRow = (w: ApiWorld, callId: string) =>
-  w.ctx.db.select().from(calls).where(eq(calls.callId, callId)).get();
-const notices = (w: ApiWorld, kind: string) =>
-  w.ctx.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => r.kind === kind);
-const tableCounts = (w: ApiWorld) => ({
-  calls: w.ctx.db.select().from(calls).all().length,
-  outbox: w.ctx.db.select().from(outbox).all().length,
+const callRow = async (w: ApiWorld, callId: string) =>
+  await queryOne(w.ctx.db.select().from(calls).where(eq(calls.callId, callId)));
+const notices = async (w: ApiWorld, kind: string) =>
+  (await queryAll(w.ctx.db.select().from(outbox))).filter((r) => r.kind === kind);
+const tableCounts = async (w: ApiWorld) => ({
+  calls: (await queryAll(w.ctx.db.select().from(calls))).length,
+  outbox: (await queryAll(w.ctx.db.select().from(outbox))).length,
 });
 
 const ring = (callId: string, from = CLIENT_A_PHONE) => ({
@@ -61,7 +60,7 @@ const ring = (callId: string, from = CLIENT_A_PHONE) => ({
 
 describe('the CTI webhook', () => {
   it('answers only its own token; admins see the path and rotate it', async () => {
-    const w = apiWorld();
+    const w = await apiWorld();
     // No token made yet: nothing gets in.
     expect((await cti(w, 'anything', ring('c0'))).status).toBe(401);
     const shown = await call(w, 'admin', 'GET', '/api/admin/telephony');
@@ -73,9 +72,9 @@ describe('the CTI webhook', () => {
     const wrong = await cti(w, `${shown.json.token}x`, ring('c1'));
     expect(wrong.status).toBe(401);
     expect(wrong.json.error.code).toBe('unauthorized');
-    expect(tableCounts(w).calls).toBe(0);
+    expect((await tableCounts(w)).calls).toBe(0);
     expect((await cti(w, shown.json.token, ring('c1'))).status).toBe(200);
-    expect(callRow(w, 'c1')?.state).toBe('ringing');
+    expect((await callRow(w, 'c1'))?.state).toBe('ringing');
 
     const rotated = await call(w, 'admin', 'POST', '/api/admin/telephony/rotate');
     expect(rotated.json.token).not.toBe(shown.json.token);
@@ -88,15 +87,13 @@ describe('the CTI webhook', () => {
     const w = await world();
     await cti(w, w.token, ring('same'));
     await cti(w, w.token, ring('same'), 'json');
-    const row = callRow(w, 'same');
+    const row = await callRow(w, 'same');
     expect(row).toMatchObject({ state: 'ringing', fromNumber: CLIENT_A_PHONE, personId: w.ids.clientA });
     expect(row?.companyId).toBe(w.companyA);
     // Both 1st-line people, once each.
-    expect(
-      notices(w, CALL_RINGING_NOTICE)
-        .map((n) => n.recipientId)
-        .sort(),
-    ).toEqual([w.ids.line1, w.ids.line1b].sort());
+    expect((await notices(w, CALL_RINGING_NOTICE)).map((n) => n.recipientId).sort()).toEqual(
+      [w.ids.line1, w.ids.line1b].sort(),
+    );
     const answer = {
       event: 'answer',
       callId: 'same',
@@ -104,17 +101,21 @@ describe('the CTI webhook', () => {
       answeringNumber: 'line1@desk.example',
     };
     expect((await cti(w, w.token, answer)).json.changed).toBe(true);
-    const answeredAt = callRow(w, 'same')?.answeredAt;
+    const answeredAt = (await callRow(w, 'same'))?.answeredAt;
     w.clock.advance(30_000);
     expect((await cti(w, w.token, answer)).json.changed).toBe(false);
-    expect(callRow(w, 'same')).toMatchObject({ state: 'answered', answeredAt, answeredById: w.ids.line1 });
+    expect(await callRow(w, 'same')).toMatchObject({
+      state: 'answered',
+      answeredAt,
+      answeredById: w.ids.line1,
+    });
     const hangup = { event: 'hangup', callId: 'same', direction: 'in', cause: 'normalClearing' };
     await cti(w, w.token, hangup);
-    const before = tableCounts(w);
+    const before = await tableCounts(w);
     w.clock.advance(30_000);
     expect((await cti(w, w.token, hangup)).json.changed).toBe(false);
-    expect(tableCounts(w)).toEqual(before);
-    expect(callRow(w, 'same')?.state).toBe('ended');
+    expect(await tableCounts(w)).toEqual(before);
+    expect((await callRow(w, 'same'))?.state).toBe('ended');
   });
 
   it('takes events out of order: a hangup first makes the call, an answer after it reopens nothing', async () => {
@@ -126,12 +127,20 @@ describe('the CTI webhook', () => {
       direction: 'in',
       cause: 'cancel',
     });
-    expect(callRow(w, 'early')).toMatchObject({ state: 'missed', personId: w.ids.clientA, cause: 'cancel' });
+    expect(await callRow(w, 'early')).toMatchObject({
+      state: 'missed',
+      personId: w.ids.clientA,
+      cause: 'cancel',
+    });
     // The late newCall rings nobody: the call is over.
     expect((await cti(w, w.token, ring('early'))).status).toBe(200);
-    expect(notices(w, CALL_RINGING_NOTICE)).toHaveLength(0);
+    expect(await notices(w, CALL_RINGING_NOTICE)).toHaveLength(0);
     await cti(w, w.token, { event: 'answer', callId: 'early', direction: 'in', user: ['Line One'] });
-    expect(callRow(w, 'early')).toMatchObject({ state: 'missed', answeredAt: null, answeredById: null });
+    expect(await callRow(w, 'early')).toMatchObject({
+      state: 'missed',
+      answeredAt: null,
+      answeredById: null,
+    });
 
     await cti(w, w.token, ring('late-answer'));
     await cti(w, w.token, {
@@ -142,7 +151,7 @@ describe('the CTI webhook', () => {
       answeringNumber: 'line1@desk.example',
     });
     await cti(w, w.token, { event: 'answer', callId: 'late-answer', direction: 'in', user: ['Line One B'] });
-    expect(callRow(w, 'late-answer')).toMatchObject({ state: 'ended', answeredById: w.ids.line1 });
+    expect(await callRow(w, 'late-answer')).toMatchObject({ state: 'ended', answeredById: w.ids.line1 });
   });
 
   it("puts a missed call in the callback queue, due by the contract's first response on its calendar", async () => {
@@ -152,12 +161,10 @@ describe('the CTI webhook', () => {
     await cti(w, w.token, ring('missed-a'));
     w.clock.advance(20_000);
     await cti(w, w.token, { event: 'hangup', callId: 'missed-a', direction: 'in', cause: 'noAnswer' });
-    expect(callRow(w, 'missed-a')?.callbackDueAt).toBe(Date.parse('2026-11-10T11:00:00+03:00'));
-    expect(
-      notices(w, CALL_MISSED_NOTICE)
-        .map((n) => n.recipientId)
-        .sort(),
-    ).toEqual([w.ids.line1, w.ids.line1b].sort());
+    expect((await callRow(w, 'missed-a'))?.callbackDueAt).toBe(Date.parse('2026-11-10T11:00:00+03:00'));
+    expect((await notices(w, CALL_MISSED_NOTICE)).map((n) => n.recipientId).sort()).toEqual(
+      [w.ids.line1, w.ids.line1b].sort(),
+    );
     // A number nobody has: no contract of its own, the desk's fallback (24/7, 480 minutes).
     await cti(w, w.token, {
       event: 'hangup',
@@ -166,7 +173,7 @@ describe('the CTI webhook', () => {
       direction: 'in',
       cause: 'busy',
     });
-    expect(callRow(w, 'missed-x')?.callbackDueAt).toBe(w.clock.now() + 480 * 60_000);
+    expect((await callRow(w, 'missed-x'))?.callbackDueAt).toBe(w.clock.now() + 480 * 60_000);
     // An outgoing call nobody took is not ours to return.
     await cti(w, w.token, {
       event: 'hangup',
@@ -176,7 +183,7 @@ describe('the CTI webhook', () => {
       direction: 'out',
       cause: 'noAnswer',
     });
-    expect(callRow(w, 'out-1')?.state).toBe('ended');
+    expect((await callRow(w, 'out-1'))?.state).toBe('ended');
 
     const queue = await call(w, 'line1', 'GET', '/api/calls/callbacks');
     expect(queue.status).toBe(200);
@@ -210,7 +217,7 @@ describe('the CTI webhook', () => {
     expect((await call(w, 'line1b', 'POST', '/api/calls/cb/callback-done')).json.doneAt).toBe(
       done.json.doneAt,
     );
-    expect(callRow(w, 'cb')?.callbackDoneBy).toBe(w.ids.line1);
+    expect((await callRow(w, 'cb'))?.callbackDoneBy).toBe(w.ids.line1);
     expect((await call(w, 'line1', 'GET', '/api/calls/callbacks')).json.callbacks).toEqual([]);
   });
 
@@ -235,7 +242,10 @@ describe('the CTI webhook', () => {
       answeringNumber: 'line1@desk.example',
     });
     expect(await queue()).toEqual([]);
-    expect(callRow(w, 'm1')).toMatchObject({ callbackDoneAt: w.clock.now(), callbackDoneBy: w.ids.line1 });
+    expect(await callRow(w, 'm1')).toMatchObject({
+      callbackDoneAt: w.clock.now(),
+      callbackDoneBy: w.ids.line1,
+    });
     // A call missed after the talk waits in the queue again.
     w.clock.advance(60_000);
     await cti(w, w.token, { event: 'hangup', ...missed, callId: 'm2' });
@@ -245,7 +255,7 @@ describe('the CTI webhook', () => {
 
   it('refuses a bad payload with 400 and writes nothing', async () => {
     const w = await world();
-    const before = tableCounts(w);
+    const before = await tableCounts(w);
     const bad: Array<[Record<string, string | string[]> | string, 'form' | 'json']> = [
       [{ event: 'newCall', from: CLIENT_A_PHONE }, 'form'],
       [{ event: 'ring', callId: 'x' }, 'form'],
@@ -270,7 +280,7 @@ describe('the CTI webhook', () => {
       callId: 5,
     });
     expect(numeric.status).toBe(400);
-    expect(tableCounts(w)).toEqual(before);
+    expect(await tableCounts(w)).toEqual(before);
   });
 
   it("shows the call in its ticket's history once linked: when, who answered, how long", async () => {
@@ -329,7 +339,9 @@ describe('the 1st line in Telegram', () => {
   it("gets a card while Client A's call rings: name, company, open requests, Create request", async () => {
     w = await botWorld({ miniAppUrl: 'https://desk.example/app/' });
     const bw = w;
-    bw.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, bw.ids.clientA)).run();
+    await execute(
+      bw.ctx.db.update(people).set({ phone: CLIENT_A_PHONE }).where(eq(people.id, bw.ids.clientA)),
+    );
     await createTicket(bw.ctx, bw.as.clientA, { channel: 'telegram', description: 'Принтер не печатает' });
     const line1 = bw.tg('line1');
     const app = createApi({ desk: bw.ctx, botToken: bw.emu.token });

@@ -7,7 +7,7 @@ import { containsPattern, foldForSearch, listTickets } from '../core/tickets/rea
 import { makeWorld, type PersonKey, type World } from './fixtures.ts';
 
 async function world() {
-  const w = makeWorld();
+  const w = await makeWorld();
   const file = async (who: PersonKey, description: string, categoryId?: number) =>
     await createTicket(w.ctx, w.as[who], {
       channel: 'telegram',

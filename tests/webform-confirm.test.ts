@@ -14,6 +14,7 @@ import { act } from '../core/tickets/act.ts';
 import { addComment } from '../core/tickets/comment.ts';
 import { CONFIRM_LINK_MS, CONFIRM_WEB_NOTICE, CONFIRMED_EVENT } from '../core/webform/confirm.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { comments, outbox, people, ticketEvents, tickets } from '../db/schema.ts';
 import { translator } from '../locales/index.ts';
 import { type ApiWorld, apiWorld, call } from './api-harness.ts';
@@ -33,7 +34,7 @@ function capture() {
 
 async function world(withUrl = true) {
   const log = capture();
-  const w = apiWorld(
+  const w = await apiWorld(
     {},
     {
       webformLimits: { perIpHour: 10, perIpDay: 50, perFormDay: 100 },
@@ -41,7 +42,9 @@ async function world(withUrl = true) {
       ...(withUrl ? { miniAppUrl: `${ORIGIN}/app/` } : {}),
     },
   );
-  w.ctx.db.update(people).set({ email: 'client.a@alpha.example' }).where(eq(people.id, w.ids.clientA)).run();
+  await execute(
+    w.ctx.db.update(people).set({ email: 'client.a@alpha.example' }).where(eq(people.id, w.ids.clientA)),
+  );
   return { w, key: (await webformForAdmin(w.ctx, w.as.admin)).key, log };
 }
 
@@ -61,17 +64,20 @@ async function fileAsStranger(w: ApiWorld, key: string, email = 'client.a@alpha.
     altcha,
   });
   expect(filed.status).toBe(201);
-  const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, filed.json.ticket.number)).get();
+  const ticket = await queryOne(
+    w.ctx.db.select().from(tickets).where(eq(tickets.number, filed.json.ticket.number)),
+  );
   if (!ticket) throw new Error('not filed');
   return ticket;
 }
 
-function confirmMail(w: ApiWorld, ticketId: number) {
-  return w.ctx.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.kind, CONFIRM_WEB_NOTICE)))
-    .all();
+async function confirmMail(w: ApiWorld, ticketId: number) {
+  return await queryAll(
+    w.ctx.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.ticketId, ticketId), eq(outbox.kind, CONFIRM_WEB_NOTICE))),
+  );
 }
 
 const pathOf = (link: string) => link.slice(ORIGIN.length);
@@ -81,7 +87,7 @@ describe('confirming a web request by the known person', () => {
     const { w, key } = await world();
     const ticket = await fileAsStranger(w, key);
     expect(ticket.requesterId).not.toBe(w.ids.clientA);
-    const rows = confirmMail(w, ticket.id);
+    const rows = await confirmMail(w, ticket.id);
     expect(rows).toHaveLength(1);
     const row = rows[0];
     if (!row) throw new Error('no mail');
@@ -99,20 +105,20 @@ describe('confirming a web request by the known person', () => {
   it('makes no link without the desk public address: the request stays unverified', async () => {
     const { w, key } = await world(false);
     const ticket = await fileAsStranger(w, key);
-    expect(confirmMail(w, ticket.id)).toEqual([]);
+    expect(await confirmMail(w, ticket.id)).toEqual([]);
     expect(ticket.companyId).toBeNull();
   });
 
   it('shows the page on GET and changes nothing; POST moves the ticket with its company and an event', async () => {
     const { w, key, log } = await world();
     const ticket = await fileAsStranger(w, key);
-    const link = pathOf(String(confirmMail(w, ticket.id)[0]?.payload.link));
+    const link = pathOf(String((await confirmMail(w, ticket.id))[0]?.payload.link));
 
     const page = await call(w, null, 'GET', `${link}?lang=en`);
     expect(page.status).toBe(200);
     expect(page.text).toContain(`#${ticket.number}`);
     expect(page.text).toContain('<form method="post"');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()).toEqual(ticket);
+    expect(await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)))).toEqual(ticket);
 
     const ru = await call(w, null, 'GET', link, undefined, { 'Accept-Language': 'ru' });
     expect(ru.text).toContain('Подтвердите заявку');
@@ -128,24 +134,26 @@ describe('confirming a web request by the known person', () => {
     const status = await call(w, null, 'GET', `${follow}?lang=en`);
     expect(status.status).toBe(200);
     expect(status.text).toContain(`Request #${ticket.number}`);
-    const moved = w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
+    const moved = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)));
     expect(moved).toMatchObject({
       requesterId: w.ids.clientA,
       companyId: w.companyA,
       version: ticket.version + 1,
     });
-    const events = w.ctx.db
-      .select()
-      .from(ticketEvents)
-      .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, CONFIRMED_EVENT)))
-      .all();
+    const events = await queryAll(
+      w.ctx.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, CONFIRMED_EVENT))),
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: w.ids.clientA, internal: false });
-    const told = w.ctx.db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.ticketId, ticket.id), eq(outbox.eventId, events[0]?.id ?? 0)))
-      .all();
+    const told = await queryAll(
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.ticketId, ticket.id), eq(outbox.eventId, events[0]?.id ?? 0))),
+    );
     expect(told.map((r) => r.kind)).toContain('line.requester_confirmed');
     for (const row of told.filter((r) => r.kind === 'line.requester_confirmed'))
       expect((await noticeWording(w.ctx, translator('ru'), row, 'ru')).title).toContain(
@@ -157,13 +165,14 @@ describe('confirming a web request by the known person', () => {
     });
     expect(again.status).toBe(200);
     expect(again.text).toContain('already confirmed');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()).toEqual(moved);
+    expect(await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)))).toEqual(moved);
     expect(
-      w.ctx.db
-        .select()
-        .from(ticketEvents)
-        .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, CONFIRMED_EVENT)))
-        .all(),
+      await queryAll(
+        w.ctx.db
+          .select()
+          .from(ticketEvents)
+          .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, CONFIRMED_EVENT))),
+      ),
     ).toHaveLength(1);
 
     // The token never reaches the access log.
@@ -175,7 +184,7 @@ describe('confirming a web request by the known person', () => {
   it('refuses a forged or expired link, and a ticket the 1st line already sorted out', async () => {
     const { w, key } = await world();
     const ticket = await fileAsStranger(w, key);
-    const link = pathOf(String(confirmMail(w, ticket.id)[0]?.payload.link));
+    const link = pathOf(String((await confirmMail(w, ticket.id))[0]?.payload.link));
     const [ticketId, , expiresAt, mac] = link.slice('/form/confirm/'.length).split('.');
     const forged = `/form/confirm/${ticketId}.${w.ids.clientB}.${expiresAt}.${mac}`;
     expect((await call(w, null, 'GET', forged)).status).toBe(404);
@@ -186,12 +195,12 @@ describe('confirming a web request by the known person', () => {
     expect(inBrowser.text).toContain('not valid or has expired');
 
     // Staff gave the ticket a company meanwhile: the link no longer moves it.
-    w.ctx.db.update(tickets).set({ companyId: w.companyB }).where(eq(tickets.id, ticket.id)).run();
+    await execute(w.ctx.db.update(tickets).set({ companyId: w.companyB }).where(eq(tickets.id, ticket.id)));
     const refused = await call(w, null, 'POST', `${link}?lang=en`);
     expect(refused.text).toContain('can no longer be confirmed');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.requesterId).toBe(
-      ticket.requesterId,
-    );
+    expect(
+      (await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id))))?.requesterId,
+    ).toBe(ticket.requesterId);
 
     w.clock.advance(CONFIRM_LINK_MS + 1);
     expect((await call(w, null, 'GET', link)).status).toBe(404);
@@ -204,13 +213,14 @@ describe('the status page of a web request', () => {
   async function filed() {
     const { w, key, log } = await world();
     const ticket = await fileAsStranger(w, key, 'new.visitor@example.org');
-    const ack = w.ctx.db
-      .select()
-      .from(outbox)
-      .where(
-        and(eq(outbox.ticketId, ticket.id), eq(outbox.kind, ACCEPTED_NOTICE), eq(outbox.channel, 'email')),
-      )
-      .get();
+    const ack = await queryOne(
+      w.ctx.db
+        .select()
+        .from(outbox)
+        .where(
+          and(eq(outbox.ticketId, ticket.id), eq(outbox.kind, ACCEPTED_NOTICE), eq(outbox.channel, 'email')),
+        ),
+    );
     if (!ack) throw new Error('no acknowledgement');
     const link = String(ack.payload.statusLink);
     expect(link.startsWith(`${ORIGIN}/form/status/`)).toBe(true);
@@ -252,11 +262,13 @@ describe('the status page of a web request', () => {
     // A reload resends the form: the comment is added once.
     const resent = await call(w, null, 'POST', path, comment, FORM);
     expect(resent.text).toContain('Your comment was added.');
-    const added = w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)).all();
+    const added = await queryAll(w.ctx.db.select().from(comments).where(eq(comments.ticketId, ticket.id)));
     expect(added.map((c) => [c.authorId, c.body, c.internal])).toEqual([
       [ticket.requesterId, 'It also beeps', false],
     ]);
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.channel).toBe('web');
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id))))?.channel).toBe(
+      'web',
+    );
 
     await act(w.ctx, w.as.line1, ticket.id, { action: 'take' });
     await act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Cleaned the rollers' });
@@ -266,14 +278,16 @@ describe('the status page of a web request', () => {
     expect(noReason.text).toContain('Say what is still wrong');
     const reopened = await call(w, null, 'POST', path, 'lang=en&do=reopen&body=Still+jams', FORM);
     expect(reopened.text).toContain('The request is open again.');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.status).not.toBe(
-      'resolved',
-    );
+    expect(
+      (await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id))))?.status,
+    ).not.toBe('resolved');
 
     await act(w.ctx, w.as.line1, ticket.id, { action: 'resolve', resolution: 'Replaced the rollers' });
     const confirmed = await call(w, null, 'POST', path, 'lang=en&do=confirm', FORM);
     expect(confirmed.text).toContain('The request is closed.');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get()?.status).toBe('closed');
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, ticket.id))))?.status).toBe(
+      'closed',
+    );
     // Closed: nothing more to send.
     expect(confirmed.text).not.toContain('<textarea');
   });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_FILES_PER_MESSAGE } from '../core/files/store.ts';
 import { MAX_FILL_MS } from '../core/webform/protect.ts';
 import { webformForAdmin } from '../core/webform/settings.ts';
+import { execute, queryAll, queryOne } from '../db/access.ts';
 import { attachments, companies, memberships, people, tickets } from '../db/schema.ts';
 import { type ApiWorld, apiWorld, call, restartedApi } from './api-harness.ts';
 import { storeSnapshot } from './fixtures.ts';
@@ -15,7 +16,7 @@ import { storeSnapshot } from './fixtures.ts';
 const LIMITS = { perIpHour: 3, perIpDay: 10, perFormDay: 100 };
 
 async function world(limits = LIMITS): Promise<{ w: ApiWorld; key: string }> {
-  const w = apiWorld({}, { webformLimits: limits });
+  const w = await apiWorld({}, { webformLimits: limits });
   return { w, key: (await webformForAdmin(w.ctx, w.as.admin)).key };
 }
 
@@ -43,7 +44,12 @@ const FIELDS = {
   description: 'The printer in room 5 is jammed',
 };
 
-function post(w: ApiWorld, key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+async function post(
+  w: ApiWorld,
+  key: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return call(w, null, 'POST', `/form/${key}`, body, headers);
 }
 
@@ -54,77 +60,84 @@ describe('the website form', () => {
     w.clock.advance(4_000);
     const res = await post(w, key, { ...FIELDS, category: w.category.printer, ...t });
     expect(res.status).toBe(201);
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    const ticket = await queryOne(
+      w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)),
+    );
     expect(ticket?.channel).toBe('web');
     expect(ticket?.categoryId).toBe(w.category.printer);
     expect(ticket?.companyId).toBeNull();
     expect(ticket?.description).toContain('Acme Ltd');
     expect(ticket?.description).toContain('The printer in room 5 is jammed');
-    const requester = w.ctx.db
-      .select()
-      .from(people)
-      .where(eq(people.id, ticket?.requesterId ?? 0))
-      .get();
+    const requester = await queryOne(
+      w.ctx.db
+        .select()
+        .from(people)
+        .where(eq(people.id, ticket?.requesterId ?? 0)),
+    );
     expect(requester).toMatchObject({ name: 'Ivan Webform', email: 'ivan@example.org' });
   });
 
   it('files a known address under a new person with no company (unverified)', async () => {
     const { w, key } = await world();
-    w.ctx.db
-      .update(people)
-      .set({ email: 'client.a@alpha.example' })
-      .where(eq(people.id, w.ids.clientA))
-      .run();
+    await execute(
+      w.ctx.db.update(people).set({ email: 'client.a@alpha.example' }).where(eq(people.id, w.ids.clientA)),
+    );
     const t = await solved(w, key);
     w.clock.advance(4_000);
     const res = await post(w, key, { ...FIELDS, email: 'Client.A@alpha.example', ...t });
     expect(res.status).toBe(201);
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    const ticket = await queryOne(
+      w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)),
+    );
     expect(ticket?.requesterId).not.toBe(w.ids.clientA);
     expect(ticket?.companyId).toBeNull();
-    const links = w.ctx.db
-      .select()
-      .from(memberships)
-      .where(eq(memberships.personId, ticket?.requesterId ?? 0))
-      .all();
+    const links = await queryAll(
+      w.ctx.db
+        .select()
+        .from(memberships)
+        .where(eq(memberships.personId, ticket?.requesterId ?? 0)),
+    );
     expect(links).toEqual([]);
     expect(ticket?.description).toContain('client.a@alpha.example, +79161112233');
   });
 
   it('does not place a stranger with a company by the mail domain typed into the form', async () => {
     const { w, key } = await world();
-    w.ctx.db
-      .update(companies)
-      .set({ emailDomain: 'alpha.example' })
-      .where(eq(companies.id, w.companyA))
-      .run();
+    await execute(
+      w.ctx.db.update(companies).set({ emailDomain: 'alpha.example' }).where(eq(companies.id, w.companyA)),
+    );
     const t = await solved(w, key);
     w.clock.advance(4_000);
     const res = await post(w, key, { ...FIELDS, email: 'new.person@alpha.example', ...t });
     expect(res.status).toBe(201);
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    const ticket = await queryOne(
+      w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)),
+    );
     expect(ticket?.companyId).toBeNull();
     expect(
-      w.ctx.db
-        .select()
-        .from(memberships)
-        .where(eq(memberships.personId, ticket?.requesterId ?? 0))
-        .all(),
+      await queryAll(
+        w.ctx.db
+          .select()
+          .from(memberships)
+          .where(eq(memberships.personId, ticket?.requesterId ?? 0)),
+      ),
     ).toEqual([]);
   });
 
   it('keeps a known number with its owner alone', async () => {
     const { w, key } = await world();
-    w.ctx.db.update(people).set({ phone: '+79161112233' }).where(eq(people.id, w.ids.clientB)).run();
+    await execute(w.ctx.db.update(people).set({ phone: '+79161112233' }).where(eq(people.id, w.ids.clientB)));
     const t = await solved(w, key);
     w.clock.advance(4_000);
     const { email: _, ...byPhone } = FIELDS;
     const res = await post(w, key, { ...byPhone, ...t });
     expect(res.status).toBe(201);
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)).get();
+    const ticket = await queryOne(
+      w.ctx.db.select().from(tickets).where(eq(tickets.number, res.json.ticket.number)),
+    );
     expect(ticket?.requesterId).not.toBe(w.ids.clientB);
     expect(ticket?.companyId).toBeNull();
-    const owners = w.ctx.db.select().from(people).where(eq(people.phone, '+79161112233')).all();
+    const owners = await queryAll(w.ctx.db.select().from(people).where(eq(people.phone, '+79161112233')));
     expect(owners.map((p) => p.id)).toEqual([w.ids.clientB]);
   });
 
@@ -144,7 +157,7 @@ describe('the website form', () => {
     };
     let t = await solved(w, key);
     w.clock.advance(4_000);
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     const tooMany = Array.from({ length: MAX_FILES_PER_MESSAGE + 1 }, (_, i) => ({
       name: `n${i}.txt`,
       bytes: 'note',
@@ -155,25 +168,26 @@ describe('the website form', () => {
     const bad = await form(t, [{ name: 'x.bin', bytes: '\u0000\u0001\u0002\u0003binary' }]);
     expect(bad.status).toBe(400);
     expect(bad.json.error.fields[0].path).toBe('files');
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
     t = await solved(w, key);
     w.clock.advance(4_000);
     const ok = await form(t, [{ name: 'log.txt', bytes: 'error 42 in the log' }]);
     expect(ok.status).toBe(201);
     const number = ok.json.ticket.number;
-    const ticket = w.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
-    const files = w.ctx.db
-      .select()
-      .from(attachments)
-      .where(eq(attachments.ticketId, ticket?.id ?? 0))
-      .all();
+    const ticket = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.number, number)));
+    const files = await queryAll(
+      w.ctx.db
+        .select()
+        .from(attachments)
+        .where(eq(attachments.ticketId, ticket?.id ?? 0)),
+    );
     expect(files.map((f) => f.fileName)).toEqual(['log.txt']);
   });
 
   it('refuses a missing, forged, too fresh or expired token, writing nothing', async () => {
     const { w, key } = await world();
     const t = await solved(w, key);
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     const tooFresh = await post(w, key, { ...FIELDS, ...t }, { 'Accept-Language': 'en' });
     expect(tooFresh.status).toBe(400);
     expect(tooFresh.json.error.code).toBe('form_token');
@@ -186,14 +200,14 @@ describe('the website form', () => {
     w.clock.advance(MAX_FILL_MS);
     const expired = await post(w, key, { ...FIELDS, ...t });
     expect(expired.json.error.code).toBe('form_token');
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
   });
 
   it('refuses a filled honeypot and a missing or invalid proof of work; a proof sent again gets its request', async () => {
     const { w, key } = await world({ ...LIMITS, perIpHour: 10 });
     const t = await solved(w, key);
     w.clock.advance(4_000);
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     const honey = await post(w, key, { ...FIELDS, ...t, website: 'http://spam.example' });
     expect(honey.status).toBe(400);
     expect(honey.json.error.code).toBe('rejected');
@@ -206,23 +220,23 @@ describe('the website form', () => {
     expect((await post(w, key, { ...FIELDS, ...t, altcha: 'not base64 json' })).json.error.code).toBe(
       'altcha',
     );
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
     const first = await post(w, key, { ...FIELDS, ...t });
     expect(first.status).toBe(201);
-    const filed = storeSnapshot(w.ctx.db);
+    const filed = await storeSnapshot(w.ctx.db);
     // A lost answer or a double tap sends the same proof again: the same request, nothing new written.
     const again = await post(w, key, { ...FIELDS, ...t, description: 'Something else' });
     expect(again.status).toBe(200);
     expect(again.json).toEqual(first.json);
-    expect(storeSnapshot(w.ctx.db)).toBe(filed);
-    expect(w.ctx.db.select().from(tickets).all()).toHaveLength(1);
+    expect(await storeSnapshot(w.ctx.db)).toBe(filed);
+    expect(await queryAll(w.ctx.db.select().from(tickets))).toHaveLength(1);
   });
 
   it('words field errors in Russian or English and lets the same proof be sent again once fixed', async () => {
     const { w, key } = await world();
     const t = await solved(w, key);
     w.clock.advance(4_000);
-    const before = storeSnapshot(w.ctx.db);
+    const before = await storeSnapshot(w.ctx.db);
     const bad = { name: '', email: 'not-an-address', phone: '', description: '', category: 999, ...t };
     const ru = await post(w, key, bad, { 'Accept-Language': 'ru-RU,ru;q=0.9' });
     expect(ru.status).toBe(400);
@@ -240,7 +254,7 @@ describe('the website form', () => {
       { path: 'category', message: 'Pick a category from the list.' },
       { path: 'description', message: 'Please fill this in.' },
     ]);
-    expect(storeSnapshot(w.ctx.db)).toBe(before);
+    expect(await storeSnapshot(w.ctx.db)).toBe(before);
     expect((await post(w, key, { ...FIELDS, ...t })).status).toBe(201);
   });
 

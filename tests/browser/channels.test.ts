@@ -54,7 +54,7 @@ const shown = (app: MiniApp, name: string) => app.page.locator(`[data-copy-value
 
 describe('the Channels section in the Mini App', { timeout: 60_000 }, () => {
   it('an admin switches the website form off and on and copies its address and snippet', async () => {
-    const desk = await startDesk(makeWorld());
+    const desk = await startDesk(await makeWorld());
     desks.push(desk);
     const app = await openChannels(desk);
     const { page } = app;
@@ -104,7 +104,7 @@ describe('the Channels section in the Mini App', { timeout: 60_000 }, () => {
   });
 
   it('an admin sees the CTI webhook address and rotates its token after confirming', async () => {
-    const desk = await startDesk(makeWorld());
+    const desk = await startDesk(await makeWorld());
     desks.push(desk);
     const app = await openChannels(desk, DARK_THEME);
     const { page } = app;
@@ -147,7 +147,7 @@ describe('the Channels section in the Mini App', { timeout: 60_000 }, () => {
   });
 
   it('a non-admin has no admin area, and the API refuses them the channels', async () => {
-    const desk = await startDesk(makeWorld());
+    const desk = await startDesk(await makeWorld());
     desks.push(desk);
     const app = await openMiniApp(desk, 'supervisor');
     opened.push(app);
@@ -160,7 +160,7 @@ describe('the Channels section in the Mini App', { timeout: 60_000 }, () => {
     expect(await page.locator('[data-channels]').count()).toBe(0);
     for (const path of ['/api/admin/webform', '/api/admin/telephony']) {
       const res = await fetch(`${desk.origin}${path}`, {
-        headers: { Authorization: `tma ${initDataFor(desk, 'supervisor')}` },
+        headers: { Authorization: `tma ${await initDataFor(desk, 'supervisor')}` },
       });
       expect(res.status, path).toBe(403);
     }

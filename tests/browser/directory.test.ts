@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { companies, memberships, people } from '../../db/schema.ts';
 import { makeWorld } from '../fixtures.ts';
 import {
@@ -22,7 +23,7 @@ let desk: Desk;
 const opened: MiniApp[] = [];
 
 beforeAll(async () => {
-  desk = await startDesk(makeWorld());
+  desk = await startDesk(await makeWorld());
 });
 
 afterAll(async () => {
@@ -66,7 +67,9 @@ describe('the directory import in the Mini App', () => {
     expect(await page.locator('[data-count="error"]').textContent()).toContain('1');
     expect(await page.locator('[data-directory-summary]').textContent()).toContain('(1)');
     // Nothing is written by looking.
-    expect(world.ctx.db.select().from(people).where(eq(people.phone, '+79161234567')).get()).toBeUndefined();
+    expect(
+      await queryOne(world.ctx.db.select().from(people).where(eq(people.phone, '+79161234567'))),
+    ).toBeUndefined();
     // On a phone the page itself never scrolls sideways: the table does, in its own box.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: `${ARTIFACTS}/admin-directory-preview.png`, fullPage: true });
@@ -75,19 +78,20 @@ describe('the directory import in the Mini App', () => {
     await app.pressMainButton();
     await waitForScreen(app, '[data-directory-done]');
     expect(await page.locator('[data-directory-done]').textContent()).toContain('Людей добавлено: 2');
-    const ivanov = world.ctx.db.select().from(people).where(eq(people.phone, '+79161234567')).get();
+    const ivanov = await queryOne(world.ctx.db.select().from(people).where(eq(people.phone, '+79161234567')));
     expect(ivanov).toMatchObject({ name: 'Иванов Иван', email: 'ivanov@romashka.ru' });
-    const romashka = world.ctx.db.select().from(companies).where(eq(companies.inn, '7701234567')).get();
+    const romashka = await queryOne(
+      world.ctx.db.select().from(companies).where(eq(companies.inn, '7701234567')),
+    );
     expect(romashka?.emailDomain).toBe('romashka.ru');
-    const roles = world.ctx.db
-      .select()
-      .from(memberships)
-      .all()
+    const roles = (await queryAll(world.ctx.db.select().from(memberships)))
       .filter((m) => m.companyId === romashka?.id)
       .map((m) => m.role)
       .sort();
     expect(roles).toEqual(['client', 'client_manager']);
-    expect(world.ctx.db.select().from(people).where(eq(people.name, 'Сидоров Пётр')).get()).toBeUndefined();
+    expect(
+      await queryOne(world.ctx.db.select().from(people).where(eq(people.name, 'Сидоров Пётр'))),
+    ).toBeUndefined();
 
     // The export downloads the directory in the same format.
     const [download] = await Promise.all([

@@ -14,6 +14,7 @@ import { makeWorld, type PersonKey, type World } from '../fixtures.ts';
 export const BOT_TOKEN = '123456:TEST-miniapp-token';
 export const ARTIFACTS = 'test-artifacts';
 
+import { queryOne } from '../../db/access.ts';
 import { SCREENSHOTS } from './paths.ts';
 
 export { SCREENSHOTS };
@@ -64,7 +65,8 @@ export interface Desk {
 }
 
 /** `deps`: more of createApi's dependencies (e.g. `miniAppUrl` for the set-up checklist). */
-export async function startDesk(world: World = makeWorld(), deps: Partial<ApiDeps> = {}): Promise<Desk> {
+export async function startDesk(given?: World, deps: Partial<ApiDeps> = {}): Promise<Desk> {
+  const world = given ?? (await makeWorld());
   mkdirSync(ARTIFACTS, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const sentDocuments: SentDocument[] = [];
@@ -109,16 +111,17 @@ export async function startDesk(world: World = makeWorld(), deps: Partial<ApiDep
   };
 }
 
-export function telegramUserOf(world: World, who: PersonKey) {
-  const row = world.ctx.db.$client
-    .prepare('select telegram_user_id as tg, name, language from people where id = ?')
-    .get(world.ids[who]) as { tg: number; name: string; language: string };
+export async function telegramUserOf(world: World, who: PersonKey) {
+  const row = (await queryOne(
+    world.ctx.db.$client.prepare('select telegram_user_id as tg, name, language from people where id = ?'),
+    world.ids[who],
+  )) as { tg: number; name: string; language: string };
   return { id: row.tg, first_name: row.name, language_code: row.language };
 }
 
 /** The raw init data Telegram would sign for this person now (by the desk's clock). */
-export function initDataFor(desk: Desk, who: PersonKey, startParam?: string): string {
-  return signInitData(BOT_TOKEN, telegramUserOf(desk.world, who), {
+export async function initDataFor(desk: Desk, who: PersonKey, startParam?: string): Promise<string> {
+  return signInitData(BOT_TOKEN, await telegramUserOf(desk.world, who), {
     authDate: Math.floor(desk.world.clock.now() / 1000),
     ...(startParam === undefined ? {} : { startParam }),
   });
@@ -127,7 +130,7 @@ export function initDataFor(desk: Desk, who: PersonKey, startParam?: string): st
 /** A call the API answers for this person, from the test itself (to compare with what the app shows). */
 export async function apiAs<T>(desk: Desk, who: PersonKey, path: string): Promise<T> {
   const res = await fetch(`${desk.origin}${path}`, {
-    headers: { Authorization: `tma ${initDataFor(desk, who)}` },
+    headers: { Authorization: `tma ${await initDataFor(desk, who)}` },
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
@@ -216,7 +219,7 @@ export async function openMiniApp(desk: Desk, who: PersonKey, options: OpenOptio
   await page.addInitScript(BRIDGE);
   await options.beforeNavigate?.(page);
   const hash = [
-    `tgWebAppData=${encodeURIComponent(initDataFor(desk, who, options.startParam))}`,
+    `tgWebAppData=${encodeURIComponent(await initDataFor(desk, who, options.startParam))}`,
     'tgWebAppVersion=8.0',
     'tgWebAppPlatform=android',
     `tgWebAppThemeParams=${encodeURIComponent(JSON.stringify(options.theme ?? LIGHT_THEME))}`,

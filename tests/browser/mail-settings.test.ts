@@ -63,7 +63,7 @@ async function openMail(desk: Desk): Promise<MiniApp> {
 
 describe('the mail settings in the Mini App', () => {
   it('an admin adds a mailbox and SMTP and saves; the passwords come back empty, kept', async () => {
-    const world = makeWorld();
+    const world = await makeWorld();
     const { desk, reload } = await deskWithSettings(world);
     const app = await openMail(desk);
     const { page } = app;
@@ -131,7 +131,7 @@ describe('the mail settings in the Mini App', () => {
   });
 
   it('set by the environment, shows them masked and edits nothing', async () => {
-    const { desk } = await deskWithSettings(makeWorld(), {
+    const { desk } = await deskWithSettings(await makeWorld(), {
       imapUrls: ['imaps://desk:Env-Secret-3@mail.env.example/INBOX'],
       smtpUrl: 'smtps://desk:Env-Secret-3@smtp.env.example',
       from: 'desk@env.example',
@@ -156,7 +156,7 @@ describe('the mail settings in the Mini App', () => {
     async () => {
       const dovecot = await startDovecot({ users: [{ user: 'support', password: 'Imap-Secret-4' }] });
       try {
-        const { desk } = await deskWithSettings(makeWorld());
+        const { desk } = await deskWithSettings(await makeWorld());
         const app = await openMail(desk);
         const { page } = app;
         await page.click('[data-mail-settings-action="add"]');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../../core/files/store.ts';
+import { queryOne } from '../../db/access.ts';
 import { mailQuarantine, tickets } from '../../db/schema.ts';
 import { takeMail } from '../../email/ingest.ts';
 import { makeWorld } from '../fixtures.ts';
@@ -54,7 +55,7 @@ async function openMail(desk: Desk, theme?: Record<string, string>): Promise<Min
 
 describe('the Mail section in the Mini App', () => {
   it('an admin sees the held mail, takes one in again as a request, dismisses one that cannot be', async () => {
-    const world = makeWorld();
+    const world = await makeWorld();
     const files = new FileStore(mkdtempSync(join(dir, 'files-')));
     const intake = { desk: world.ctx, files, ownAddresses: ['support@desk.example'] };
     const limited = await buildMail({
@@ -67,10 +68,11 @@ describe('the Mail section in the Mini App', () => {
     });
     world.clock.advance(60_000);
     expect(await takeMail(intake, GARBAGE, MAILBOX)).toMatchObject({ kind: 'quarantined' });
-    const idOf = (reason: string) =>
-      world.ctx.db.select().from(mailQuarantine).where(eq(mailQuarantine.reason, reason)).get()?.id;
-    const limitedId = idOf('too_many_requests');
-    const garbageId = idOf('unreadable');
+    const idOf = async (reason: string) =>
+      (await queryOne(world.ctx.db.select().from(mailQuarantine).where(eq(mailQuarantine.reason, reason))))
+        ?.id;
+    const limitedId = await idOf('too_many_requests');
+    const garbageId = await idOf('unreadable');
 
     const desk = await startDesk(world, {
       files,
@@ -106,20 +108,19 @@ describe('the Mail section in the Mini App', () => {
     // Taken in again: a request, its number said, the row gone.
     await row.locator('[data-mail-action="take"]').click();
     await waitForScreen(app, '[data-mail-note="done"]');
-    const ticket = world.ctx.db
-      .select()
-      .from(tickets)
-      .where(eq(tickets.subject, 'Не печатает принтер'))
-      .get();
+    const ticket = await queryOne(
+      world.ctx.db.select().from(tickets).where(eq(tickets.subject, 'Не печатает принтер')),
+    );
     expect(ticket?.channel).toBe('email');
     expect(await page.locator('[data-mail-note]').textContent()).toBe(`Принято: заявка #${ticket?.number}.`);
     expect(await page.locator(`[data-held="${limitedId}"]`).count()).toBe(0);
     expect(
-      world.ctx.db
-        .select()
-        .from(mailQuarantine)
-        .where(eq(mailQuarantine.id, limitedId ?? 0))
-        .get(),
+      await queryOne(
+        world.ctx.db
+          .select()
+          .from(mailQuarantine)
+          .where(eq(mailQuarantine.id, limitedId ?? 0)),
+      ),
     ).toMatchObject({ state: 'taken', ticketId: ticket?.id });
 
     // The unreadable one cannot be taken in: it stays, and the line says why.
@@ -135,18 +136,21 @@ describe('the Mail section in the Mini App', () => {
     await expect.poll(() => page.locator('[data-mail-note]').textContent()).toBe('Письмо отклонено.');
     await waitForScreen(app, '[data-mail-none]');
     expect(
-      world.ctx.db
-        .select()
-        .from(mailQuarantine)
-        .where(eq(mailQuarantine.id, garbageId ?? 0))
-        .get()?.state,
+      (
+        await queryOne(
+          world.ctx.db
+            .select()
+            .from(mailQuarantine)
+            .where(eq(mailQuarantine.id, garbageId ?? 0)),
+        )
+      )?.state,
     ).toBe('dismissed');
     expect(await rawKeysShown(app)).toEqual([]);
     expect(app.pageErrors).toEqual([]);
   });
 
   it('without mailboxes says how to set e-mail up', async () => {
-    const desk = await startDesk(makeWorld());
+    const desk = await startDesk(await makeWorld());
     desks.push(desk);
     const app = await openMail(desk, DARK_THEME);
     await waitForScreen(app, '[data-mail-unset]');

@@ -8,6 +8,7 @@ import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act } from '../../core/tickets/act.ts';
 import { createTicket } from '../../core/tickets/create.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { attachments, contracts, tickets } from '../../db/schema.ts';
 import { makeWorld, type PersonKey } from '../fixtures.ts';
 import {
@@ -27,7 +28,7 @@ let seeded: Seeded;
 const opened: MiniApp[] = [];
 
 beforeAll(async () => {
-  const world = makeWorld();
+  const world = await makeWorld();
   seeded = await seedHistory(world);
   desk = await startDesk(world);
 });
@@ -153,12 +154,16 @@ describe('files in the Mini App', () => {
     await waitForMainButton(app, 'Отправить');
     await app.pressMainButton();
     await waitForScreen(app, '[data-screen="my"]');
-    const newest = () =>
-      world.ctx.db.select().from(tickets).where(eq(tickets.channel, 'miniapp')).all().at(-1);
-    await expect.poll(() => newest()?.description).toBe('Принтер пишет ошибку, фото наклейки прилагаю');
-    const ticket = newest();
+    const newest = async () =>
+      (await queryAll(world.ctx.db.select().from(tickets).where(eq(tickets.channel, 'miniapp')))).at(-1);
+    await expect
+      .poll(async () => (await newest())?.description)
+      .toBe('Принтер пишет ошибку, фото наклейки прилагаю');
+    const ticket = await newest();
     if (!ticket) throw new Error('not filed');
-    const files = world.ctx.db.select().from(attachments).where(eq(attachments.ticketId, ticket.id)).all();
+    const files = await queryAll(
+      world.ctx.db.select().from(attachments).where(eq(attachments.ticketId, ticket.id)),
+    );
     expect(files.map((f) => [f.fileName, f.mimeType, f.commentId])).toEqual([
       ['наклейка.png', 'image/png', null],
       ['серийник.png', 'image/png', null],
@@ -358,7 +363,7 @@ describe('the admin contract form', () => {
     await noSidewaysScroll(app, 'contract form');
     // P2 resolution: 8 h (480 business minutes) → 9 h 30 min.
     expect(await page.locator('input[name="P2-resolution-hours"]').inputValue()).toBe(
-      String(Math.floor((contractA().slaTargets.P2.resolution ?? 0) / 60)),
+      String(Math.floor(((await contractA()).slaTargets.P2.resolution ?? 0) / 60)),
     );
     await page.fill('input[name="P2-resolution-hours"]', '9');
     await page.fill('input[name="P2-resolution-minutes"]', '30');
@@ -381,11 +386,13 @@ describe('the admin contract form', () => {
     await page.screenshot({ path: `${ARTIFACTS}/admin-contract-error.png` });
     await page.fill('input[name="P1-firstResponse-minutes"]', '15');
     await app.pressMainButton();
-    await expect.poll(() => contractA().slaTargets.P2.resolution).toBe(570);
-    expect(contractA().slaTargets.P1.firstResponse).toBe(15);
+    await expect.poll(async () => (await contractA()).slaTargets.P2.resolution).toBe(570);
+    expect((await contractA()).slaTargets.P1.firstResponse).toBe(15);
 
-    function contractA() {
-      const row = world.ctx.db.select().from(contracts).where(eq(contracts.companyId, world.companyA)).get();
+    async function contractA() {
+      const row = await queryOne(
+        world.ctx.db.select().from(contracts).where(eq(contracts.companyId, world.companyA)),
+      );
       if (!row) throw new Error('no contract');
       return row;
     }

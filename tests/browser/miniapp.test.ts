@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act } from '../../core/tickets/act.ts';
 import { createTicket } from '../../core/tickets/create.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { comments, companies, contracts, tickets } from '../../db/schema.ts';
 import { makeWorld } from '../fixtures.ts';
 import {
@@ -30,7 +31,7 @@ let seeded: Seeded;
 const opened: MiniApp[] = [];
 
 beforeAll(async () => {
-  const world = makeWorld();
+  const world = await makeWorld();
   seeded = await seedHistory(world);
   desk = await startDesk(world);
 });
@@ -86,13 +87,13 @@ describe('the Mini App in Telegram', () => {
     await waitForMainButton(app, 'Отправить');
     await page.screenshot({ path: `${ARTIFACTS}/client-new-ticket.png` });
     expect(await rawKeysShown(app)).toEqual([]);
-    const newest = () => world.ctx.db.select().from(tickets).orderBy(desc(tickets.id)).get();
-    const before = newest()?.id;
+    const newest = async () => await queryOne(world.ctx.db.select().from(tickets).orderBy(desc(tickets.id)));
+    const before = (await newest())?.id;
     await app.pressMainButton();
 
     await waitForScreen(app, '[data-screen="my"]');
-    await expect.poll(() => newest()?.id).not.toBe(before);
-    const filed = newest();
+    await expect.poll(async () => (await newest())?.id).not.toBe(before);
+    const filed = await newest();
     expect(filed).toMatchObject({
       requesterId: world.ids.clientA,
       companyId: world.companyA,
@@ -141,7 +142,7 @@ describe('the Mini App in Telegram', () => {
     await page.screenshot({ path: `${ARTIFACTS}/client-list-overdue.png` });
 
     // Every API call carried the signed init data, and nothing failed in the page.
-    const auth = `tma ${initDataFor(desk, 'clientA')}`;
+    const auth = `tma ${await initDataFor(desk, 'clientA')}`;
     expect(app.apiRequests.length).toBeGreaterThan(2);
     for (const r of app.apiRequests) expect(r.authorization, r.path).toBe(auth);
     expect(await rawKeysShown(app)).toEqual([]);
@@ -230,7 +231,7 @@ describe('the Mini App in Telegram', () => {
     const file = `${ARTIFACTS}/report.xlsx`;
     await download.saveAs(file);
     const exportCall = app.apiRequests.find((r) => r.path.startsWith('/api/reports/export.xlsx'));
-    expect(exportCall?.authorization).toBe(`tma ${initDataFor(desk, 'managerA')}`);
+    expect(exportCall?.authorization).toBe(`tma ${await initDataFor(desk, 'managerA')}`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     expect(book.worksheets.length).toBeGreaterThanOrEqual(2);
@@ -253,7 +254,7 @@ describe('the Mini App in Telegram', () => {
     await waitForMainButton(app, 'Отправить в чат');
     await app.pressMainButton();
     await expect.poll(() => desk.sentDocuments.length).toBe(1);
-    expect(desk.sentDocuments[0]?.chatId).toBe(telegramUserOf(world, 'managerA').id);
+    expect(desk.sentDocuments[0]?.chatId).toBe((await telegramUserOf(world, 'managerA')).id);
     expect(await rawKeysShown(app)).toEqual([]);
     expect(app.pageErrors).toEqual([]);
   });
@@ -304,8 +305,12 @@ describe('the Mini App in Telegram', () => {
     expect(await rawKeysShown(app)).toEqual([]);
     await app.pressMainButton();
     // Company B's matrix: the whole company, work stopped → P1.
-    await expect.poll(() => ticketRow(world, fresh.id).priority).toBe('P1');
-    expect(ticketRow(world, fresh.id)).toMatchObject({ status: 'open', impact: 'company', urgency: 'high' });
+    await expect.poll(async () => (await ticketRow(world, fresh.id)).priority).toBe('P1');
+    expect(await ticketRow(world, fresh.id)).toMatchObject({
+      status: 'open',
+      impact: 'company',
+      urgency: 'high',
+    });
     await expect
       .poll(() =>
         page.locator('[data-screen="ticket"] [data-priority]').first().getAttribute('data-priority'),
@@ -319,12 +324,15 @@ describe('the Mini App in Telegram', () => {
     await app.pressMainButton();
     await expect
       .poll(
-        () =>
-          world.ctx.db
-            .select()
-            .from(comments)
-            .where(and(eq(comments.ticketId, fresh.id), eq(comments.internal, true)))
-            .all().length,
+        async () =>
+          (
+            await queryAll(
+              world.ctx.db
+                .select()
+                .from(comments)
+                .where(and(eq(comments.ticketId, fresh.id), eq(comments.internal, true))),
+            )
+          ).length,
       )
       .toBe(1);
     await page.locator('[data-timeline] li[data-internal]').first().waitFor();
@@ -352,7 +360,7 @@ describe('the Mini App in Telegram', () => {
     await waitForScreen(app, `[data-screen="ticket"][data-ticket="${t.id}"]`);
     expect(await page.locator('[data-screen="ticket"]').textContent()).toContain('Заменили батарейки');
     await page.click('[data-action="confirm"]');
-    await expect.poll(() => ticketRow(world, t.id).status).toBe('closed');
+    await expect.poll(async () => (await ticketRow(world, t.id)).status).toBe('closed');
     // Closed: the rating opens by itself.
     await waitForScreen(app, '[data-form="rate"]');
     expect(await app.mainButton()).toMatchObject({ text: 'Оценить', is_active: false });
@@ -360,8 +368,8 @@ describe('the Mini App in Telegram', () => {
     await page.fill('textarea[name="comment"]', 'Быстро, спасибо');
     await waitForMainButton(app, 'Оценить');
     await app.pressMainButton();
-    await expect.poll(() => ticketRow(world, t.id).rating).toBe(4);
-    expect(ticketRow(world, t.id).ratingComment).toBe('Быстро, спасибо');
+    await expect.poll(async () => (await ticketRow(world, t.id)).rating).toBe(4);
+    expect((await ticketRow(world, t.id)).ratingComment).toBe('Быстро, спасибо');
     await page.screenshot({ path: `${ARTIFACTS}/client-rated.png`, fullPage: true });
     expect(await rawKeysShown(app)).toEqual([]);
     expect(app.pageErrors).toEqual([]);
@@ -407,8 +415,9 @@ describe('the Mini App in Telegram', () => {
     await page.fill('input[name="emailDomain"]', 'gamma.example');
     await waitForMainButton(app, 'Сохранить');
     await app.pressMainButton();
-    const company = () => world.ctx.db.select().from(companies).where(eq(companies.name, 'Gamma Ltd')).get();
-    await expect.poll(() => company()?.emailDomain).toBe('gamma.example');
+    const company = async () =>
+      await queryOne(world.ctx.db.select().from(companies).where(eq(companies.name, 'Gamma Ltd')));
+    await expect.poll(async () => (await company())?.emailDomain).toBe('gamma.example');
 
     // Company A's contract: P1 first response from 15 to 20 business minutes.
     await page.click('[data-screen="admin"] [data-section="contracts"]');
@@ -421,10 +430,10 @@ describe('the Mini App in Telegram', () => {
     await p1.fill('20');
     await waitForMainButton(app, 'Сохранить');
     await app.pressMainButton();
-    const contractA = () =>
-      world.ctx.db.select().from(contracts).where(eq(contracts.companyId, world.companyA)).get();
-    await expect.poll(() => contractA()?.slaTargets.P1.firstResponse).toBe(20);
-    expect(contractA()?.slaTargets.P1.resolution).toBe(240);
+    const contractA = async () =>
+      await queryOne(world.ctx.db.select().from(contracts).where(eq(contracts.companyId, world.companyA)));
+    await expect.poll(async () => (await contractA())?.slaTargets.P1.firstResponse).toBe(20);
+    expect((await contractA())?.slaTargets.P1.resolution).toBe(240);
 
     // An invite link for the 2nd line.
     await page.click('[data-screen="admin"] [data-section="invites"]');

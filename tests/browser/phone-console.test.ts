@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCallEvent } from '../../core/phone/calls.ts';
 import { createTicket } from '../../core/tickets/create.ts';
+import { execute, queryAll, queryOne } from '../../db/access.ts';
 import { calls, comments, memberships, people, tickets } from '../../db/schema.ts';
 import { makeWorld } from '../fixtures.ts';
 import {
@@ -25,8 +26,10 @@ let open: { id: number; number: number };
 const opened: MiniApp[] = [];
 
 beforeAll(async () => {
-  const world = makeWorld();
-  world.ctx.db.update(people).set({ phone: '+79161234567' }).where(eq(people.id, world.ids.clientA)).run();
+  const world = await makeWorld();
+  await execute(
+    world.ctx.db.update(people).set({ phone: '+79161234567' }).where(eq(people.id, world.ids.clientA)),
+  );
   const t = await createTicket(world.ctx, world.as.clientA, {
     channel: 'telegram',
     description: 'Не печатает принтер',
@@ -89,7 +92,7 @@ describe('the phone console', () => {
     await waitForScreen(app, '[data-result="created"]');
     const number = Number(await page.locator('[data-result]').getAttribute('data-number'));
     expect(await page.locator('[data-result]').textContent()).toContain(`Заявка #${number} создана`);
-    const ticket = world.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    const ticket = await queryOne(world.ctx.db.select().from(tickets).where(eq(tickets.number, number)));
     expect(ticket).toMatchObject({
       channel: 'phone',
       requesterId: world.ids.clientA,
@@ -127,17 +130,20 @@ describe('the phone console', () => {
     await waitForMainButton(app, 'Создать заявку');
     await app.pressMainButton();
     await waitForScreen(app, '[data-result="created"]');
-    const person = world.ctx.db.select().from(people).where(eq(people.phone, '+79265554433')).get();
+    const person = await queryOne(world.ctx.db.select().from(people).where(eq(people.phone, '+79265554433')));
     expect(person?.name).toBe('Пётр Сидоров');
     expect(
-      world.ctx.db
-        .select()
-        .from(memberships)
-        .where(eq(memberships.personId, person?.id ?? -1))
-        .all(),
+      await queryAll(
+        world.ctx.db
+          .select()
+          .from(memberships)
+          .where(eq(memberships.personId, person?.id ?? -1)),
+      ),
     ).toMatchObject([{ companyId: world.companyB, role: 'client' }]);
     const number = Number(await page.locator('[data-result]').getAttribute('data-number'));
-    expect(world.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get()).toMatchObject({
+    expect(
+      await queryOne(world.ctx.db.select().from(tickets).where(eq(tickets.number, number))),
+    ).toMatchObject({
       requesterId: person?.id,
       companyId: world.companyB,
       channel: 'phone',
@@ -162,9 +168,9 @@ describe('the phone console', () => {
     await app.pressMainButton();
     await waitForScreen(app, '[data-result="commented"]');
     expect(await page.locator('[data-result]').textContent()).toContain(`Добавлено к заявке #${open.number}`);
-    expect(world.ctx.db.select().from(comments).where(eq(comments.ticketId, open.id)).all()).toMatchObject([
-      { body: 'Перезвонил: принтер Canon LBP2900, ошибка E000', authorId: world.ids.line1 },
-    ]);
+    expect(
+      await queryAll(world.ctx.db.select().from(comments).where(eq(comments.ticketId, open.id))),
+    ).toMatchObject([{ body: 'Перезвонил: принтер Canon LBP2900, ошибка E000', authorId: world.ids.line1 }]);
     expect(app.pageErrors).toEqual([]);
   });
 
@@ -190,9 +196,12 @@ describe('the phone console', () => {
     await app.pressMainButton();
     await waitForScreen(app, '[data-result="created"]');
     const number = Number(await page.locator('[data-result]').getAttribute('data-number'));
-    const ticket = world.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    const ticket = await queryOne(world.ctx.db.select().from(tickets).where(eq(tickets.number, number)));
     await expect
-      .poll(() => world.ctx.db.select().from(calls).where(eq(calls.callId, 'c-1')).get()?.ticketId)
+      .poll(
+        async () =>
+          (await queryOne(world.ctx.db.select().from(calls).where(eq(calls.callId, 'c-1'))))?.ticketId,
+      )
       .toBe(ticket?.id);
     expect(await page.locator('[role="alert"]').count()).toBe(0);
   });

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { queryAll } from '../../db/access.ts';
 import { calls } from '../../db/schema.ts';
 import { sandboxDesk } from '../support/sandbox-desk.ts';
 import { launchChromium } from './launch.ts';
@@ -21,13 +22,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const states = () =>
-  desk
-    .app()
-    .desk.db.select({ state: calls.state, from: calls.fromNumber })
-    .from(calls)
-    .all()
-    .map((c) => `${c.from} ${c.state}`);
+const states = async () =>
+  (await queryAll(desk.app().desk.db.select({ state: calls.state, from: calls.fromNumber }).from(calls))).map(
+    (c) => `${c.from} ${c.state}`,
+  );
 
 it('a client rings the desk: the 1st line’s chat gets the card; unanswered it is missed', async () => {
   const context = await browser.newContext({
@@ -46,7 +44,7 @@ it('a client rings the desk: the 1st line’s chat gets the card; unanswered it 
   await page.locator('#call-ring').click();
   const status = page.locator('#call-status');
   await expect.poll(() => status.textContent()).toBe('Звонит: в чаты 1-й линии пришла карточка звонка.');
-  expect(states()).toEqual(['+79161112233 ringing']);
+  expect(await states()).toEqual(['+79161112233 ringing']);
 
   // The card is the bot's message in the 1st line's chat, with its button to file a request.
   await page.locator('#call-open-chat').click();
@@ -58,7 +56,7 @@ it('a client rings the desk: the 1st line’s chat gets the card; unanswered it 
 
   await page.locator('#call-hangup').click();
   await expect.poll(() => status.textContent()).toMatch(/^Пропущен: звонок в очереди на перезвон/);
-  expect(states()).toEqual(['+79161112233 missed']);
+  expect(await states()).toEqual(['+79161112233 missed']);
   await expect(page.locator('#call-ring').isVisible()).resolves.toBe(true);
 
   // A number of nobody's, answered by the 1st line, then over.
@@ -70,7 +68,7 @@ it('a client rings the desk: the 1st line’s chat gets the card; unanswered it 
   await expect.poll(() => status.textContent()).toBe('Разговор идёт, ответил(а): Дмитрий Орлов');
   await page.locator('#call-hangup').click();
   await expect.poll(() => status.textContent()).toBe('Звонок окончен.');
-  expect(states()).toContain('+79991234567 ended');
+  expect(await states()).toContain('+79991234567 ended');
 
   expect(pageErrors).toEqual([]);
   await context.close();

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { boundGroup } from '../../core/groups/binding.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { comments, companies, tickets } from '../../db/schema.ts';
 import type { SessionView } from '../../sandbox/types.ts';
 import { sandboxDesk } from '../support/sandbox-desk.ts';
@@ -28,18 +29,18 @@ afterAll(async () => {
 });
 
 /** The demo's history has requests from groups too: the test counts those made now. */
-const groupTickets = () =>
-  desk.app().desk.db.select().from(tickets).where(eq(tickets.channel, 'telegram_group')).all();
+const groupTickets = async () =>
+  await queryAll(desk.app().desk.db.select().from(tickets).where(eq(tickets.channel, 'telegram_group')));
 
 it('the demo company group: a client request becomes a ticket answered in the group, thanks make nothing', async () => {
   const db = desk.app().desk.db;
   const session = (await (await fetch(`${desk.origin()}/sandbox/api/session?lang=ru`)).json()) as SessionView;
   const [group] = session.groups;
   if (!group) throw new Error('the sandbox has no client group');
-  const romashka = db.select().from(companies).where(eq(companies.name, 'ООО «Ромашка»')).get();
+  const romashka = await queryOne(db.select().from(companies).where(eq(companies.name, 'ООО «Ромашка»')));
   expect((await boundGroup(desk.app().desk, group.id))?.companyId).toBe(romashka?.id);
   expect(group.members.map((m) => m.name)).toEqual(['Анна Смирнова', 'Олег Петров', 'Дмитрий Орлов']);
-  const before = groupTickets().length;
+  const before = (await groupTickets()).length;
 
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
@@ -77,8 +78,8 @@ it('the demo company group: a client request becomes a ticket answered in the gr
   await expect(accepted.locator('.sender').textContent()).resolves.toBe(session.bot.name);
   await expect(accepted.locator('.quote').textContent()).resolves.toContain('Анна Смирнова');
   const number = Number(/#(\d+)/.exec((await accepted.textContent()) ?? '')?.[1]);
-  expect(groupTickets()).toHaveLength(before + 1);
-  const ticket = db.select().from(tickets).where(eq(tickets.number, number)).get();
+  expect(await groupTickets()).toHaveLength(before + 1);
+  const ticket = await queryOne(db.select().from(tickets).where(eq(tickets.number, number)));
   expect(ticket).toMatchObject({
     channel: 'telegram_group',
     companyId: romashka?.id,
@@ -106,16 +107,18 @@ it('the demo company group: a client request becomes a ticket answered in the gr
   await reply.waitFor();
   await expect(reply.locator('.quote').textContent()).resolves.toContain(session.bot.name);
   await expect
-    .poll(() =>
-      db
-        .select({ body: comments.body })
-        .from(comments)
-        .where(eq(comments.ticketId, ticket?.id ?? 0))
-        .all()
-        .map((c) => c.body),
+    .poll(async () =>
+      (
+        await queryAll(
+          db
+            .select({ body: comments.body })
+            .from(comments)
+            .where(eq(comments.ticketId, ticket?.id ?? 0)),
+        )
+      ).map((c) => c.body),
     )
     .toContain('У меня тоже не печатает с этого принтера');
-  expect(groupTickets()).toHaveLength(before + 1);
+  expect(await groupTickets()).toHaveLength(before + 1);
 
   // A photo, drawn by the page, posted as Anna and shown from the group's files.
   await page.locator('#speaker').selectOption((await anna.getAttribute('value')) ?? '');

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { comments, tickets } from '../../db/schema.ts';
 import { sandboxDesk } from '../support/sandbox-desk.ts';
 import { launchChromium } from './launch.ts';
@@ -48,7 +49,7 @@ it('a client writes to the desk by e-mail, sees the numbered answer and replies 
   const result = page.locator('#mail-result');
   await expect.poll(() => result.textContent()).toMatch(/^Новая заявка #\d+$/);
   const number = Number(/#(\d+)/.exec((await result.textContent()) ?? '')?.[1]);
-  const ticket = desk.app().desk.db.select().from(tickets).where(eq(tickets.number, number)).get();
+  const ticket = await queryOne(desk.app().desk.db.select().from(tickets).where(eq(tickets.number, number)));
   expect(ticket?.channel).toBe('email');
 
   // The desk's acknowledgement, as its sender sent it, under the form; the page's own mail beside it.
@@ -68,13 +69,15 @@ it('a client writes to the desk by e-mail, sees the numbered answer and replies 
   await page.locator('#mail-send').click();
   await expect.poll(() => result.textContent()).toBe(`Комментарий к заявке #${number}`);
   await expect(page.locator('#mail-reply-bar').isVisible()).resolves.toBe(false);
-  const said = desk
-    .app()
-    .desk.db.select({ body: comments.body })
-    .from(comments)
-    .where(eq(comments.ticketId, ticket?.id ?? 0))
-    .all()
-    .map((c) => c.body);
+  const said = (
+    await queryAll(
+      desk
+        .app()
+        .desk.db.select({ body: comments.body })
+        .from(comments)
+        .where(eq(comments.ticketId, ticket?.id ?? 0)),
+    )
+  ).map((c) => c.body);
   expect(said).toContain('Перезагрузили сканер, всё равно не отправляет.');
 
   // Any address: the desk's own, come back, is dropped and the page says so.

@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkFormToken } from '../../core/webform/protect.ts';
 import { webformSettings } from '../../core/webform/settings.ts';
+import { queryOne } from '../../db/access.ts';
 import { people, tickets } from '../../db/schema.ts';
 import { sandboxDesk } from '../support/sandbox-desk.ts';
 import { launchChromium } from './launch.ts';
@@ -77,13 +78,14 @@ it('a visitor sends the website form beside the chat: a request on the web chann
     .poll(() => done.textContent(), { timeout: 10_000 })
     .toMatch(/^Спасибо! Ваша заявка №\d+ принята\.$/);
   const number = Number(/№(\d+)/.exec((await done.textContent()) ?? '')?.[1]);
-  const ticket = desk
-    .app()
-    .desk.db.select({ id: tickets.id, channel: tickets.channel, email: people.email })
-    .from(tickets)
-    .innerJoin(people, eq(people.id, tickets.requesterId))
-    .where(eq(tickets.number, number))
-    .get();
+  const ticket = await queryOne(
+    desk
+      .app()
+      .desk.db.select({ id: tickets.id, channel: tickets.channel, email: people.email })
+      .from(tickets)
+      .innerJoin(people, eq(people.id, tickets.requesterId))
+      .where(eq(tickets.number, number)),
+  );
   expect(ticket).toMatchObject({ channel: 'web', email });
   await page.screenshot({ path: `${SCREENSHOTS}/sandbox-webform.png` });
 

@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { act } from '../../core/tickets/act.ts';
 import { createTicket } from '../../core/tickets/create.ts';
+import { queryOne } from '../../db/access.ts';
 import { type TicketRow, tickets } from '../../db/schema.ts';
 import type { World } from '../fixtures.ts';
 
@@ -87,12 +88,14 @@ export async function seedHistory(w: World): Promise<Seeded> {
   });
 
   at(NOW);
-  const read = (id: number) => ticketRow(w, id);
-  return { companyA: [a1, a2, a3, a4].map((t) => read(t.id)), companyB: [read(b1.id)] };
+  const read = async (id: number) => await ticketRow(w, id);
+  const companyA = [];
+  for (const t of [a1, a2, a3, a4]) companyA.push(await read(t.id));
+  return { companyA, companyB: [await read(b1.id)] };
 }
 
-export function ticketRow(w: World, id: number): TicketRow {
-  const row = w.ctx.db.select().from(tickets).where(eq(tickets.id, id)).get();
+export async function ticketRow(w: World, id: number): Promise<TicketRow> {
+  const row = await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, id)));
   if (!row) throw new Error(`no ticket ${id}`);
   return row;
 }

@@ -9,6 +9,7 @@ import { SYSTEM } from '../../core/permissions.ts';
 import { setStaffGroup } from '../../core/settings.ts';
 import { applyDefaults } from '../../core/setup/defaults.ts';
 import { deskProfile, updateDeskProfile } from '../../core/setup/desk-profile.ts';
+import { execute, queryOne } from '../../db/access.ts';
 import { openDatabase } from '../../db/connection.ts';
 import { memberships, people } from '../../db/schema.ts';
 import { makeWorld, type PersonKey, type World } from '../fixtures.ts';
@@ -34,12 +35,13 @@ async function freshWorld(): Promise<World> {
   const clock = new ManualClock(Date.parse(NOW));
   const ctx = createContext(db, clock);
   await applyDefaults(ctx);
-  const admin = db
-    .insert(people)
-    .values({ name: 'Анна Админ', telegramUserId: 7001, language: 'ru', createdAt: clock.now() })
-    .returning()
-    .get();
-  db.insert(memberships).values({ personId: admin.id, role: 'admin', companyId: null }).run();
+  const admin = await queryOne(
+    db
+      .insert(people)
+      .values({ name: 'Анна Админ', telegramUserId: 7001, language: 'ru', createdAt: clock.now() })
+      .returning(),
+  );
+  await execute(db.insert(memberships).values({ personId: admin.id, role: 'admin', companyId: null }));
   return {
     ctx,
     clock,
@@ -201,7 +203,7 @@ describe('the set-up checklist in the Mini App', () => {
 
 describe('a desk with everything in place', () => {
   it('shows every line done and the ready note', async () => {
-    const world = makeWorld({ start: NOW });
+    const world = await makeWorld({ start: NOW });
     await updateDeskProfile(world.ctx, SYSTEM, { name: 'Сервис-деск' });
     await setStaffGroup(world.ctx, SYSTEM, { chatId: -1001234, title: 'Инженеры', language: 'ru' });
     const desk = await startDesk(world, { miniAppUrl: 'https://desk.example.ru/', emailConfigured: true });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act } from '../../core/tickets/act.ts';
 import { createTicket } from '../../core/tickets/create.ts';
 import { issueLinkToken } from '../../core/webform/confirm.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import { comments, people, tickets } from '../../db/schema.ts';
 import { makeWorld } from '../fixtures.ts';
 import { ARTIFACTS, type Desk, PHONE, startDesk } from './harness.ts';
@@ -14,7 +15,7 @@ import { ARTIFACTS, type Desk, PHONE, startDesk } from './harness.ts';
 let desk: Desk;
 
 beforeAll(async () => {
-  desk = await startDesk(makeWorld());
+  desk = await startDesk(await makeWorld());
 });
 
 afterAll(async () => {
@@ -55,7 +56,7 @@ describe('the form links from mail, in a browser', { timeout: 60_000 }, () => {
     await page.click('button[value="comment"]');
     await page.waitForSelector('.ok:has-text("Your comment was added.")');
     expect(await page.textContent('ol')).toContain('It is the one on floor 2');
-    const stored = w.ctx.db.select().from(comments).where(eq(comments.ticketId, t.id)).all();
+    const stored = await queryAll(w.ctx.db.select().from(comments).where(eq(comments.ticketId, t.id)));
     expect(stored.map((c) => c.body)).toEqual(['It is the one on floor 2']);
 
     await act(w.ctx, w.as.line1, t.id, { action: 'take' });
@@ -65,17 +66,20 @@ describe('the form links from mail, in a browser', { timeout: 60_000 }, () => {
     await page.screenshot({ path: `${ARTIFACTS}/webform-status-dark.png`, fullPage: true });
     await page.click('button[value="confirm"]');
     await page.waitForSelector('.ok:has-text("The request is closed.")');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.status).toBe('closed');
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.status).toBe(
+      'closed',
+    );
     await page.context().close();
   });
 
   it('confirm page in Russian: opening changes nothing, the button moves the request', async () => {
     const w = desk.world;
-    const stranger = w.ctx.db
-      .insert(people)
-      .values({ name: 'Stranger', email: 'someone@example.org', language: 'ru', createdAt: w.clock.now() })
-      .returning({ id: people.id })
-      .get();
+    const stranger = await queryOne(
+      w.ctx.db
+        .insert(people)
+        .values({ name: 'Stranger', email: 'someone@example.org', language: 'ru', createdAt: w.clock.now() })
+        .returning({ id: people.id }),
+    );
     const t = await createTicket(w.ctx, w.as.line1, {
       channel: 'web',
       requesterId: stranger.id,
@@ -84,12 +88,14 @@ describe('the form links from mail, in a browser', { timeout: 60_000 }, () => {
     const token = await issueLinkToken(w.ctx, 'confirm', t.id, w.ids.clientA, FAR);
     const page = await open(`/form/confirm/${token}`, 'ru-RU', 'light');
     expect(await page.textContent('h1')).toBe('Подтвердите заявку');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()?.requesterId).toBe(stranger.id);
+    expect((await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id))))?.requesterId).toBe(
+      stranger.id,
+    );
     await page.screenshot({ path: `${ARTIFACTS}/webform-confirm.png`, fullPage: true });
     await page.click('button[type="submit"]');
     await page.waitForSelector('.done');
     expect(await page.textContent('.done')).toContain('подтверждена');
-    expect(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)).get()).toMatchObject({
+    expect(await queryOne(w.ctx.db.select().from(tickets).where(eq(tickets.id, t.id)))).toMatchObject({
       requesterId: w.ids.clientA,
       companyId: w.companyA,
     });

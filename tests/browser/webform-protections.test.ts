@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from '../../core/files/store.ts';
 import { MAX_FILL_MS, MIN_FILL_MS } from '../../core/webform/protect.ts';
 import { setWebformEnabled, webformForAdmin } from '../../core/webform/settings.ts';
+import { queryAll, queryOne } from '../../db/access.ts';
 import type { Db } from '../../db/connection.ts';
 import { attachments, tickets } from '../../db/schema.ts';
 import { makeWorld, storeSnapshot } from '../fixtures.ts';
@@ -27,8 +28,8 @@ const ROOMY = { perIpHour: 1000, perIpDay: 1000, perFormDay: 1000 };
  * The store but for the submission counters (public_hits): every attempt is counted there, refused or
  * not, and a refusal must leave everything else — tickets, people, events, attachments — as it was.
  */
-function filed(db: Db): string {
-  const tables = JSON.parse(storeSnapshot(db)) as [string, unknown][];
+async function filed(db: Db): Promise<string> {
+  const tables = JSON.parse(await storeSnapshot(db)) as [string, unknown][];
   return JSON.stringify(tables.filter(([name]) => name !== 'public_hits'));
 }
 
@@ -118,11 +119,11 @@ async function filedTicket(desk: Desk, form: Frame) {
   await form.waitForSelector('#done:visible');
   const done = (await form.textContent('#done')) ?? '';
   const number = Number(/[#№](\d+)/.exec(done)?.[1]);
-  const ticket = desk.world.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
+  const ticket = await queryOne(desk.world.ctx.db.select().from(tickets).where(eq(tickets.number, number)));
   return { done, number, ticket };
 }
 
-const ticketCount = (db: Db) => db.select().from(tickets).all().length;
+const ticketCount = async (db: Db) => (await queryAll(db.select().from(tickets))).length;
 
 describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
   let desk: Desk;
@@ -130,7 +131,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
   let filesDir: string;
 
   beforeAll(async () => {
-    const world = makeWorld();
+    const world = await makeWorld();
     key = (await webformForAdmin(world.ctx, world.as.admin)).key;
     filesDir = mkdtempSync(join(tmpdir(), 'tgdesk-webform-files-'));
     desk = await startDesk(world, { filesDir, webformLimits: ROOMY });
@@ -148,13 +149,13 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await proveHuman(v.form);
     const token = await value(v.form, 'token');
     const proof = await value(v.form, 'altcha');
-    const before = filed(db);
+    const before = await filed(db);
     // The desk's clock has not moved since the page got its token: under the minimum fill time.
     await send(v.form);
     expect(await shown(v.form, '#error-token', 'quick')).toBe(
       'That was too quick. Please check the form and send it again.',
     );
-    expect(filed(db)).toBe(before);
+    expect(await filed(db)).toBe(before);
     // Nothing to do again: the same token becomes good with time, the same check stays solved.
     expect(await value(v.form, 'token')).toBe(token);
     expect(await value(v.form, 'altcha')).toBe(proof);
@@ -174,12 +175,12 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await proveHuman(v.form);
     const token = await value(v.form, 'token');
     desk.world.clock.advance(MAX_FILL_MS + 1);
-    const before = filed(db);
+    const before = await filed(db);
     await send(v.form);
     expect(await shown(v.form, '#error-token', 'renewed')).toBe(
       'The form was out of date and has been renewed. Confirm again that you are not a robot, then send it.',
     );
-    expect(filed(db)).toBe(before);
+    expect(await filed(db)).toBe(before);
     // A new token from the desk, the old check cleared, the person's text still there.
     const renewed = await value(v.form, 'token');
     expect(renewed).not.toBe('');
@@ -207,13 +208,13 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await v.form.evaluate("document.querySelector('input[name=website]').value = 'http://spam.example'");
     await proveHuman(v.form);
     desk.world.clock.advance(MIN_FILL_MS);
-    const before = filed(db);
-    const tickets = ticketCount(db);
+    const before = await filed(db);
+    const tickets = await ticketCount(db);
     await send(v.form);
     expect(await shown(v.form, '#error-general', 'could not')).toBe('The form could not be sent.');
     expect(v.posts).toHaveLength(1);
-    expect(filed(db)).toBe(before);
-    expect(ticketCount(db)).toBe(tickets);
+    expect(await filed(db)).toBe(before);
+    expect(await ticketCount(db)).toBe(tickets);
     await v.context.close();
   });
 
@@ -223,10 +224,10 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await fill(v.form);
     desk.world.clock.advance(MIN_FILL_MS);
     const token = await value(v.form, 'token');
-    const before = filed(db);
+    const before = await filed(db);
     await send(v.form);
     expect(await shown(v.form, '#error-altcha', 'robot')).toBe('Please confirm you are not a robot.');
-    expect(filed(db)).toBe(before);
+    expect(await filed(db)).toBe(before);
     // The token stays: the time already spent on the form still counts.
     expect(await value(v.form, 'token')).toBe(token);
     await proveHuman(v.form);
@@ -245,12 +246,12 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     desk.world.clock.advance(MIN_FILL_MS);
     await setWebformEnabled(world.ctx, world.as.admin, false);
     try {
-      const before = filed(db);
+      const before = await filed(db);
       await send(v.form);
       expect(await shown(v.form, '#error-general', 'not taking')).toBe(
         'This form is not taking requests now. Please contact support another way.',
       );
-      expect(filed(db)).toBe(before);
+      expect(await filed(db)).toBe(before);
       const again = await v.page.goto(`${desk.origin}/form/${key}?lang=en`);
       expect(again?.status()).toBe(404);
     } finally {
@@ -265,7 +266,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await fill(v.form);
     await proveHuman(v.form);
     desk.world.clock.advance(MIN_FILL_MS);
-    const before = filed(db);
+    const before = await filed(db);
     const note = (i: number) => ({
       name: `note${i}.txt`,
       mimeType: 'text/plain',
@@ -315,7 +316,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await send(v.form);
     expect(await shown(v.form, '#error-files', 'type')).toBe("A file's type is not accepted.");
     expect(v.posts).toHaveLength(2);
-    expect(filed(db)).toBe(before);
+    expect(await filed(db)).toBe(before);
     expect(storedFiles(filesDir)).toEqual([]);
 
     // A picture and a log: filed with the request, their bytes kept exactly.
@@ -330,11 +331,12 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     ]);
     await send(v.form);
     const { ticket } = await filedTicket(desk, v.form);
-    const rows = db
-      .select()
-      .from(attachments)
-      .where(eq(attachments.ticketId, ticket?.id ?? 0))
-      .all();
+    const rows = await queryAll(
+      db
+        .select()
+        .from(attachments)
+        .where(eq(attachments.ticketId, ticket?.id ?? 0)),
+    );
     expect(rows.map((r) => [r.fileName, r.mimeType, r.kind, r.size])).toEqual([
       ['screen.png', 'image/png', 'photo', picture.byteLength],
       ['vpn.log', 'text/plain', 'document', log.byteLength],
@@ -359,7 +361,7 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     await fill(v.form);
     await proveHuman(v.form);
     desk.world.clock.advance(MIN_FILL_MS);
-    const count = ticketCount(db);
+    const count = await ticketCount(db);
     // The desk files the request, but the answer never reaches the phone (the connection drops).
     let firstNumber = 0;
     await v.page.route(
@@ -375,11 +377,11 @@ describe('the website form refusing, in a browser', { timeout: 90_000 }, () => {
     expect(await shown(v.form, '#error-general', 'could not')).toBe(
       'The request could not be sent. Please try again.',
     );
-    expect(ticketCount(db)).toBe(count + 1);
+    expect(await ticketCount(db)).toBe(count + 1);
     await send(v.form);
     const { number } = await filedTicket(desk, v.form);
     expect(number).toBe(firstNumber);
-    expect(ticketCount(db)).toBe(count + 1);
+    expect(await ticketCount(db)).toBe(count + 1);
     await v.context.close();
   });
 
@@ -448,7 +450,7 @@ describe('the website form over its address limit, in a browser', { timeout: 90_
   let key: string;
 
   beforeAll(async () => {
-    const world = makeWorld();
+    const world = await makeWorld();
     key = (await webformForAdmin(world.ctx, world.as.admin)).key;
     desk = await startDesk(world, { webformLimits: { perIpHour: 2, perIpDay: 10, perFormDay: 100 } });
   });
@@ -465,7 +467,7 @@ describe('the website form over its address limit, in a browser', { timeout: 90_
     await v.form.fill('#email', 'olga(at)example.org');
     await proveHuman(v.form);
     desk.world.clock.advance(MIN_FILL_MS);
-    const before = filed(db);
+    const before = await filed(db);
     // Two tries with a typo: each counts for the address.
     for (let i = 0; i < 2; i++) {
       await send(v.form);
@@ -477,7 +479,7 @@ describe('the website form over its address limit, in a browser', { timeout: 90_
       'Слишком много заявок с вашего адреса. Попробуйте позже.',
     );
     expect(v.posts).toHaveLength(3);
-    expect(filed(db)).toBe(before);
+    expect(await filed(db)).toBe(before);
     await v.page.screenshot({ path: `${ARTIFACTS}/webform-too-many.png`, fullPage: true });
     desk.world.clock.advance(3_600_000);
     await send(v.form);

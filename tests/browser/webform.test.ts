@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webformForAdmin } from '../../core/webform/settings.ts';
+import { queryOne } from '../../db/access.ts';
 import { tickets } from '../../db/schema.ts';
 import { makeWorld } from '../fixtures.ts';
 import { ARTIFACTS, type Desk, PHONE, startDesk } from './harness.ts';
@@ -13,7 +14,7 @@ let desk: Desk;
 let key: string;
 
 beforeAll(async () => {
-  const world = makeWorld();
+  const world = await makeWorld();
   key = (await webformForAdmin(world.ctx, world.as.admin)).key;
   desk = await startDesk(world);
 });
@@ -78,7 +79,7 @@ describe('the website form in a browser', { timeout: 60_000 }, () => {
     const done = (await page.textContent('#done')) ?? '';
     await page.screenshot({ path: `${ARTIFACTS}/webform-dark.png` });
     const number = Number(/#(\d+)/.exec(done)?.[1]);
-    const ticket = desk.world.ctx.db.select().from(tickets).where(eq(tickets.number, number)).get();
+    const ticket = await queryOne(desk.world.ctx.db.select().from(tickets).where(eq(tickets.number, number)));
     expect(ticket).toMatchObject({ channel: 'web', categoryId: desk.world.category.network });
     expect(ticket?.description).toContain('The VPN drops every hour');
     await page.context().close();

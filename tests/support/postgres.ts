@@ -108,7 +108,12 @@ function postmasterPid(dataDir: string): number | null {
 
 let databases = 0;
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface PostgresServerOptions {
+  /** The server's max_connections (50 by default). */
+  maxConnections?: number;
+}
+
+export async function startPostgres(settings: PostgresServerOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL not found: apt-get install -y postgresql');
   const who = runAs();
@@ -154,7 +159,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-c fsync=off',
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
-      '-c max_connections=50',
+      `-c max_connections=${settings.maxConnections ?? 50}`,
     ].join(' ');
     try {
       await run(
