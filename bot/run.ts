@@ -10,6 +10,7 @@ import type { DeskContext } from '../core/context.ts';
 import { FileStore } from '../core/files/store.ts';
 import { noticesQueued } from '../core/outbox.ts';
 import { isPostgresStore, type PgStoreDb } from '../db/pg/store.ts';
+import { pruneBudget } from '../db/pg/telegram-budget.ts';
 import { DEFAULT_LANGUAGE, translator } from '../locales/index.ts';
 import { chatTurnsAcrossInstances } from './chat-turns.ts';
 import { registerCommands, registerRoleCommands } from './commands.ts';
@@ -118,12 +119,19 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await registerRoleCommands(bot.api, options.desk.db);
   if (options.miniAppUrl) await registerMenuButton(bot.api, options.miniAppUrl);
   await notifier.start();
-  // The record of handled updates is kept two days (bot/handled-updates.ts): pruned now and every hour.
+  // The record of handled updates is kept two days (bot/handled-updates.ts): pruned now and every hour; so is,
+  // on PostgreSQL, the shared budget's row of every chat quiet for an hour.
   const handled = handledUpdates(options.desk.db);
-  const prune = () =>
-    handled
-      .prune(options.desk.clock.now() - HANDLED_UPDATES_KEPT_MS)
-      .catch((error: unknown) => onUpdateError(error, undefined));
+  const prune = async () => {
+    const now = options.desk.clock.now();
+    try {
+      await handled.prune(now - HANDLED_UPDATES_KEPT_MS);
+      if (isPostgresStore(options.desk.db))
+        await pruneBudget((options.desk.db as unknown as PgStoreDb).$client, now - 60 * 60_000);
+    } catch (error) {
+      onUpdateError(error, undefined);
+    }
+  };
   await prune();
   const pruning = setInterval(prune, 60 * 60_000);
   pruning.unref();

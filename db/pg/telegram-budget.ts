@@ -116,3 +116,15 @@ export async function reserveSlot(
 export async function holdScope(db: Queryable, scope: string, ms: number, now?: number): Promise<void> {
   await db.query(HOLD, [scope, now ?? null, Math.max(0, Math.ceil(ms))]);
 }
+
+/**
+ * Forgets the chats and groups whose slots and holds all ended before `before`: a missing row reserves as a
+ * fresh one would, so nothing changes but the table's size. The global row stays. Returns how many went.
+ */
+export async function pruneBudget(db: Queryable, before: number): Promise<number> {
+  const result = await db.query(
+    "delete from telegram_budget where scope <> 'global' and next_at < $1 and hold_ends_at < $1",
+    [before],
+  );
+  return result.rowCount ?? 0;
+}

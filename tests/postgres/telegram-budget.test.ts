@@ -12,7 +12,7 @@ import { createContext } from '../../core/context.ts';
 import { systemClock } from '../../core/model.ts';
 import type { Db } from '../../db/connection.ts';
 import { openPostgresStore, type PostgresStore } from '../../db/pg/store.ts';
-import { holdScope, reserveSlot } from '../../db/pg/telegram-budget.ts';
+import { holdScope, pruneBudget, reserveSlot } from '../../db/pg/telegram-budget.ts';
 import { type Emulator, startEmulator } from '../../emulator/index.ts';
 import { postgresAvailable } from '../support/postgres.ts';
 import { pgSchema, postgresDesks } from './world.ts';
@@ -195,6 +195,26 @@ describe.skipIf(!postgresAvailable())('Telegram’s limits shared by instances o
       { scope: 'chat:43', nextAt: T0 + steps.globalMs + steps.chatMs, holdEndsAt: 0 },
       { scope: 'global', nextAt: T0 + steps.chatMs + steps.globalMs, holdEndsAt: 0 },
     ]);
+  });
+
+  it('forgets the chats quiet for a while, and a forgotten chat reserves as a new one would', async () => {
+    const [a] = await instances(1);
+    if (!a) throw new Error('no instance');
+    await reserveSlot(a.pool, scopesOf(42, steps), 0, T0);
+    await reserveSlot(a.pool, scopesOf(-100_77, steps), 0, T0 + 60_000);
+    await holdScope(a.pool, 'chat:44', 120_000, T0);
+    const scopes = async () =>
+      (await a.db.select().from(pgSchema.telegramBudget).orderBy(pgSchema.telegramBudget.scope)).map(
+        (r) => r.scope,
+      );
+    expect(await scopes()).toEqual(['chat:-10077', 'chat:42', 'chat:44', 'global', 'group:-10077']);
+    // Past chat 42's slot, before the group's and chat 44's hold: only chat 42 goes; the global row stays.
+    expect(await pruneBudget(a.pool, T0 + 30_000)).toBe(1);
+    expect(await scopes()).toEqual(['chat:-10077', 'chat:44', 'global', 'group:-10077']);
+    expect(await reserveSlot(a.pool, scopesOf(42, steps), 0, T0 + 300_000)).toMatchObject({
+      reserved: true,
+      waitMs: 0,
+    });
   });
 
   it('holds every instance back after one was told retry_after, for the chat or for all', async () => {
