@@ -28,13 +28,23 @@ export const WEBHOOK_SECRET = 'drill-webhook-secret-0123456789';
 /** Telegram ids of the 1st-line engineers the store is seeded with. */
 export const FIRST_STAFF_ID = 990_001;
 
+/**
+ * The PostgreSQL server's max_connections for the drill: an instance opens up to 20 (its store's pool of 10,
+ * and 10 more holding the chats' turns, bot/chat-turns.ts), so three busy ones and a new one starting need more
+ * than a test server's 50.
+ */
+export const DRILL_MAX_CONNECTIONS = 100;
+
 export interface DrillDeskOptions {
   store: 'postgres' | 'sqlite';
   /** The emulator refuses (429) and records every send over Telegram's limits. */
   limits: boolean;
   /** 1st-line engineers (default 2). */
   staff?: number;
-  /** A PostgreSQL server to make the database in (a test's); without it one is started and stopped. */
+  /**
+   * A PostgreSQL server to make the database in (a test's, started with DRILL_MAX_CONNECTIONS); without it one
+   * is started and stopped.
+   */
   postgres?: PostgresServer;
 }
 
@@ -144,7 +154,10 @@ function numbers(row: Record<string, unknown>): Record<string, unknown> {
 
 export async function drillDesk(options: DrillDeskOptions): Promise<DrillDesk> {
   const dir = mkdtempSync(join(tmpdir(), 'tgdesk-drill-'));
-  const ownServer = options.store === 'postgres' && !options.postgres ? await startPostgres() : undefined;
+  const ownServer =
+    options.store === 'postgres' && !options.postgres
+      ? await startPostgres({ maxConnections: DRILL_MAX_CONNECTIONS })
+      : undefined;
   const server = options.postgres ?? ownServer;
   const databaseUrl = options.store === 'postgres' ? await server?.createDatabase() : undefined;
   const databasePath = join(dir, 'desk.sqlite');
@@ -300,7 +313,8 @@ export async function drillDesk(options: DrillDeskOptions): Promise<DrillDesk> {
           child.on('message', (message: DrillInstanceMessage) => {
             if (message.type === 'stopped') resolve(message.cpuMs);
           });
-          child.once('exit', () => resolve(0));
+          // Gone without a word (it did not stop cleanly): no figure rather than a wrong one.
+          child.once('exit', () => resolve(Number.NaN));
         });
         child.send('stop');
         const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -13,7 +13,8 @@
 // second), while a random instance is killed with SIGKILL DRILL_KILLS times (default 10) and a new one
 // started. It fails unless every request is filed once (tickets 1001… without a gap), every notice is shown at
 // most once and in order, every chat shows the intake in the dialogue's order, Telegram's limits were never
-// exceeded and no instance logged an error. DRILL_SEED repeats a run; DRILL_LEGS=drill runs the drill alone.
+// exceeded and no instance logged an error. DRILL_SEED repeats a run; DRILL_LEGS=drill or
+// =throughput runs one part alone.
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../core/seeded-random.ts';
 import type { PostgresServer } from '../tests/support/postgres.ts';
@@ -195,7 +196,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`The drill needs PostgreSQL: ${leg.why}`);
     process.exit(0);
   }
-  const drillOnly = process.env.DRILL_LEGS === 'drill';
+  const legs = process.env.DRILL_LEGS ?? 'all';
+  const drillOnly = legs === 'drill';
   console.log(
     `Multi-instance drill: ${clients} people through the guided intake by webhook, behind a load balancer, seed ${seed}`,
   );
@@ -223,6 +225,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ]);
     console.log('');
   }
+  if (legs === 'throughput')
+    process.exit(rows.every((r) => r.accepted === r.clients && r.errors === 0) ? 0 : 1);
   console.log(`… the drill: 3 instances, ${kills} SIGKILLs, Telegram's limits, ${pace} actions/s`);
   const f = await runDrill({ clients, kills, seed, pace, log: (line) => console.log(`  ${line}`) });
   printTable([

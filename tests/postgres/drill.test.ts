@@ -15,7 +15,7 @@ import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrill } from '../../bench/drill.ts';
 import { checkDrill, drillFailures, FIRST_CLIENT_ID } from '../../bench/drill-clients.ts';
-import { drillDesk } from '../../bench/drill-harness.ts';
+import { DRILL_MAX_CONNECTIONS, drillDesk } from '../../bench/drill-harness.ts';
 import type { TestUser } from '../../emulator/index.ts';
 import { type PostgresServer, postgresAvailable, startPostgres } from '../support/postgres.ts';
 
@@ -26,7 +26,7 @@ let server: PostgresServer | undefined;
 
 describe.skipIf(!postgresAvailable())('three instances on one PostgreSQL, killed at random', () => {
   beforeAll(async () => {
-    server = await startPostgres();
+    server = await startPostgres({ maxConnections: DRILL_MAX_CONNECTIONS });
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
