@@ -20,6 +20,7 @@ import {
   reconcileInterrupted,
   release,
   retryDelay,
+  StaleClaimsWatch,
   scheduleRetry,
 } from '../core/outbox.ts';
 import { staffGroup } from '../core/settings.ts';
@@ -80,6 +81,7 @@ export class Notifier {
   private readonly desk: DeskContext;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private readonly staleClaims = new StaleClaimsWatch();
   private draining: Promise<void> | undefined;
   /** The staff group is drained apart: its slow limits (20 a minute) must not hold up people's chats. */
   private groupDraining: Promise<void> | undefined;
@@ -103,6 +105,7 @@ export class Notifier {
     if (this.running) return;
     this.running = true;
     await reconcileInterrupted(this.desk);
+    this.staleClaims.started(this.desk);
     this.poke();
   }
 
@@ -154,6 +157,7 @@ export class Notifier {
 
   private async drain(): Promise<void> {
     try {
+      await this.staleClaims.look(this.desk);
       for (;;) {
         await this.startGroupDrain();
         const rows = await claimDue(this.desk, 30);

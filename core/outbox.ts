@@ -203,6 +203,32 @@ export async function markUnreachable(ctx: DeskContext, personId: number, reason
   });
 }
 
+/** On PostgreSQL, how often a sender looks for the claims of instances that died (see StaleClaimsWatch). */
+export const STALE_CLAIMS_EVERY_MS = 30_000;
+
+/**
+ * A sender's look, now and then and not only at its start, for the claims of an instance that died mid-send:
+ * once older than their lease they become dead letters (reconcileInterrupted), so that person's later notices
+ * go on while the other instances keep running. Only on PostgreSQL: on SQLite the one process's claims are all
+ * its own work in hand, taken back at its start.
+ */
+export class StaleClaimsWatch {
+  #lookedAt = 0;
+
+  /** The sender took back what a crash left, at its start. */
+  started(ctx: DeskContext): void {
+    this.#lookedAt = ctx.clock.now();
+  }
+
+  async look(ctx: DeskContext): Promise<void> {
+    if (!isPostgresStore(ctx.db)) return;
+    const now = ctx.clock.now();
+    if (now - this.#lookedAt < STALE_CLAIMS_EVERY_MS) return;
+    this.#lookedAt = now;
+    await reconcileInterrupted(ctx);
+  }
+}
+
 /** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */
 export async function reconcileInterrupted(ctx: DeskContext): Promise<number> {
   // PostgreSQL: other instances may be sending now; only claims older than the lease are theirs no longer.

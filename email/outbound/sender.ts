@@ -24,6 +24,7 @@ import {
   reconcileInterrupted,
   release,
   retryDelay,
+  StaleClaimsWatch,
   scheduleRetry,
 } from '../../core/outbox.ts';
 import { deskProfile } from '../../core/setup/desk-profile.ts';
@@ -115,6 +116,7 @@ export class MailSender {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
+  private readonly staleClaims = new StaleClaimsWatch();
   private draining: Promise<void> | undefined;
   private rerun = false;
 
@@ -169,6 +171,7 @@ export class MailSender {
     this.running = true;
     this.stopped = false;
     await reconcileInterrupted(this.desk);
+    this.staleClaims.started(this.desk);
     this.poke();
   }
 
@@ -212,6 +215,7 @@ export class MailSender {
   async drain(): Promise<void> {
     if (this.options.active && !this.options.active()) return;
     try {
+      await this.staleClaims.look(this.desk);
       for (;;) {
         const rows = await claimDue(this.desk, 20, 'email');
         if (rows.length === 0) return;

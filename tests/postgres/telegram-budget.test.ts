@@ -9,8 +9,10 @@ import { Notifier } from '../../bot/notifier.ts';
 import { TELEGRAM_LIMITS } from '../../bot/rate-limiter.ts';
 import { budgetSteps, LATE_MS, SharedRateLimit, scopesOf } from '../../bot/shared-rate-limit.ts';
 import { createContext } from '../../core/context.ts';
-import { systemClock } from '../../core/model.ts';
+import { ManualClock, systemClock } from '../../core/model.ts';
+import { STALE_CLAIMS_EVERY_MS } from '../../core/outbox.ts';
 import type { Db } from '../../db/connection.ts';
+import { DEFAULT_CLAIM_LEASE_MS } from '../../db/pg/outbox-claim.ts';
 import { openPostgresStore, type PostgresStore } from '../../db/pg/store.ts';
 import { holdScope, pruneBudget, reserveSlot } from '../../db/pg/telegram-budget.ts';
 import { type Emulator, startEmulator } from '../../emulator/index.ts';
@@ -315,4 +317,63 @@ describe.skipIf(!postgresAvailable())('Telegram’s limits shared by instances o
     }
     expect(errors).toEqual([]);
   }, 40_000);
+
+  it('takes back, while it runs, a notice an instance that died was sending, and that person’s next goes on', async () => {
+    const [a] = await instances(1);
+    if (!a) throw new Error('no instance');
+    let emu: Emulator | undefined;
+    let notifier: Notifier | undefined;
+    const errors: unknown[] = [];
+    try {
+      emu = await startEmulator();
+      const e = emu;
+      e.user({ id: 92_001, first_name: 'P' });
+      const [person] = await a.db
+        .insert(pgSchema.people)
+        .values({ name: 'P', telegramUserId: 92_001, createdAt: 0 })
+        .returning();
+      if (!person) throw new Error('no person');
+      const clock = new ManualClock(T0);
+      // Another instance claimed the first notice at T0 and died; the second waits behind it.
+      await a.db.insert(pgSchema.outbox).values(
+        [0, 1].map((n) => ({
+          createdAt: 0,
+          recipientId: person.id,
+          channel: 'telegram' as const,
+          kind: 'requester.comment',
+          payload: { event: 'comment', body: `message ${n}`, number: 1 },
+          idempotencyKey: `stale:${n}`,
+          state: n === 0 ? ('sending' as const) : ('pending' as const),
+          attempts: n === 0 ? 1 : 0,
+          nextAttemptAt: n === 0 ? T0 : 0,
+        })),
+      );
+      notifier = new Notifier({
+        desk: createContext(a.db as unknown as Db, clock),
+        api: new Api(e.token, { apiRoot: e.apiRoot }),
+        clock,
+        idleMs: 20,
+        onError: (error) => errors.push(error),
+      });
+      await notifier.start();
+      const states = async () =>
+        (await a.db.select().from(pgSchema.outbox).orderBy(pgSchema.outbox.id)).map((o) => o.state);
+      // Young, the claim may be a living instance's: left alone at start, and the next one waits.
+      expect(await states()).toEqual(['sending', 'pending']);
+      // Once older than its lease, the running notifier takes it back on its next look.
+      clock.advance(DEFAULT_CLAIM_LEASE_MS + STALE_CLAIMS_EVERY_MS);
+      notifier.poke();
+      await expect.poll(states, { timeout: 10_000 }).toEqual(['dead', 'sent']);
+      expect(
+        e
+          .user({ id: 92_001, first_name: 'P' })
+          .inbox()
+          .map((m) => m.text),
+      ).toEqual([expect.stringContaining('message 1')]);
+    } finally {
+      await notifier?.stop();
+      await emu?.close();
+    }
+    expect(errors).toEqual([]);
+  }, 30_000);
 });
