@@ -20,6 +20,9 @@ import { HANDLED_UPDATES_KEPT_MS, handledUpdates } from './handled-updates.ts';
 import { Notifier } from './notifier.ts';
 import type { SendLimits } from './rate-limiter.ts';
 
+/** How long one of the notifier's Telegram calls may take (a file's upload included). */
+const NOTICE_CALL_TIMEOUT_S = 60;
+
 /** Answers one of Telegram's webhook posts: mount it as a POST route (Hono). */
 export type WebhookHandler = (c: HttpContext) => Promise<Response>;
 
@@ -71,7 +74,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ((error: unknown, updateId?: number) => logger.error({ err: error, updateId }, 'bot: update failed'));
   const notifier = new Notifier({
     desk: options.desk,
-    api: new Api(options.token, { apiRoot: options.apiRoot }),
+    // A Telegram call gives up within a minute (grammY's default is 500 s), well within an outbox claim's
+    // lease: a claim older than that belongs to an instance that died.
+    api: new Api(options.token, { apiRoot: options.apiRoot, timeoutSeconds: NOTICE_CALL_TIMEOUT_S }),
     onError:
       options.onError ?? ((error: unknown) => logger.error({ err: error }, 'notifier: sending failed')),
     ...(options.limits ? { limits: options.limits } : {}),

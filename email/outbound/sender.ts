@@ -39,6 +39,9 @@ import { renderMail, senderAddress } from './render.ts';
 // address, which follows the writes of a table whose rows are never updated in place (a ref's row is not).
 const WRITTEN_ORDER = storeDialect() === 'postgres' ? sql`ctid` : sql`rowid`;
 
+/** How long the SMTP server may stay silent during a send (nodemailer's default is ten minutes). */
+const SEND_TIMEOUT_MS = 60_000;
+
 /** Whom a notice goes to: their address and the language it is written in. */
 interface Reader {
   email: string | null;
@@ -141,6 +144,9 @@ export class MailSender {
         // The pool may put a message back on its queue only while not a byte of it was sent; never more
         // than that, the outbox does the retrying.
         maxRequeues: 1,
+        // A server silent this long has given up: the send fails (and is judged as sent or not) well within
+        // an outbox claim's lease, so a claim that old belongs to an instance that died.
+        socketTimeout: SEND_TIMEOUT_MS,
         logger: false,
       });
       this.ownTransport = true;
