@@ -10,7 +10,8 @@
 // installed): the same seeded store moved into a throwaway PostgreSQL server with the store-transfer tools,
 // tgdesk's API served from it by a process started with that DATABASE_URL, its answers checked byte-equal to
 // tgdesk's on SQLite, then the same routes measured in the same run, beside SQLite's and the ideal's figures.
-// Its CPU per request is the node process's plus PostgreSQL's (server and backends), shown apart.
+// Its CPU per request is the node process's plus PostgreSQL's (server and backends), shown apart. Then three
+// such instances at once on the same PostgreSQL, the connections spread over them as a proxy would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,16 +105,33 @@ interface Run {
   storeCpuMs?: number | null;
 }
 
-async function load(server: Server, path: string, connections: number, headers: Record<string, string>) {
-  const url = `http://127.0.0.1:${server.port}${path}`;
+/** The CPU time of several processes together (null if one cannot be read). */
+function cpuOfAll(servers: Server[]): number | null {
+  const each = servers.map((s) => cpuMs(s.process.pid));
+  return each.some((ms) => ms === null) ? null : each.reduce<number>((sum, ms) => sum + (ms ?? 0), 0);
+}
+
+/** Loads one server, or several instances at once (autocannon spreads its connections over their URLs). */
+async function load(
+  target: Server | Server[],
+  path: string,
+  connections: number,
+  headers: Record<string, string>,
+) {
+  const servers = Array.isArray(target) ? target : [target];
+  const [server] = servers;
+  if (!server) throw new Error('no server to load');
+  const urls = servers.map((s) => `http://127.0.0.1:${s.port}${path}`);
+  // autocannon takes an array of URLs too, though its types name one string.
+  const url = (urls.length === 1 ? urls[0] : urls) as string;
   // A short warm-up, then the measured run.
   await autocannon({ url, connections, duration: 2, headers });
-  const cpuBefore = cpuMs(server.process.pid);
+  const cpuBefore = cpuOfAll(servers);
   const storeBefore = server.storeCpuMs?.() ?? null;
   const result = await autocannon({ url, connections, duration: SECONDS, headers });
-  const cpuAfter = cpuMs(server.process.pid);
+  const cpuAfter = cpuOfAll(servers);
   const storeAfter = server.storeCpuMs?.() ?? null;
-  if (result.requests.total === 0) throw new Error(`${url}: no answer at all`);
+  if (result.requests.total === 0) throw new Error(`${urls.join(', ')}: no answer at all`);
   const answered = result.requests.total;
   return {
     rps: result.requests.average,
@@ -223,6 +241,7 @@ async function main(): Promise<void> {
       desk: Run;
       ideal: Run;
       postgres?: Run;
+      postgres3?: Run;
     }[] = [];
     for (const c of cases) {
       const deskRun = await load(desk, c.path, c.connections, headers);
@@ -232,6 +251,20 @@ async function main(): Promise<void> {
     }
     await stop(desk);
     await stop(ideal);
+    // Three instances on the one PostgreSQL, the load spread over them (as a proxy would), on the same cores.
+    if (onPostgres && postgres) {
+      const url = postgres.url;
+      const more = [
+        await startServer(['tgdesk', url, TOKEN, String(STORE_TO)], url),
+        await startServer(['tgdesk', url, TOKEN, String(STORE_TO)], url),
+      ];
+      for (const [i, c] of cases.entries()) {
+        const three = await load([onPostgres, ...more], c.path, c.connections, headers);
+        const result = results[i];
+        if (result) result.postgres3 = three;
+      }
+      for (const server of more) await stop(server);
+    }
     if (onPostgres) await stop(onPostgres);
 
     const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -304,6 +337,9 @@ async function main(): Promise<void> {
           'PostgreSQL/SQLite',
           'PostgreSQL/ideal',
           'p99 target',
+          '3 instances',
+          'p50 / p99',
+          'CPU/req 3 × node + PostgreSQL',
         ],
         ...results.flatMap((r) => {
           const p = r.postgres;
@@ -323,6 +359,9 @@ async function main(): Promise<void> {
               `${((p.rps / r.desk.rps) * 100).toFixed(0)}%`,
               `${((p.rps / r.ideal.rps) * 100).toFixed(0)}%`,
               r.p99Target === null ? '—' : `< ${r.p99Target} ms ${verdict(p.p99 < r.p99Target)}`,
+              r.postgres3 ? `${int(r.postgres3.rps)} req/s` : '—',
+              r.postgres3 ? `${r.postgres3.p50} / ${r.postgres3.p99} ms` : '—',
+              r.postgres3 ? `${ms(r.postgres3.cpuMs)} + ${ms(r.postgres3.storeCpuMs)}` : '—',
             ],
           ];
         }),
