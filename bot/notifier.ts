@@ -105,7 +105,7 @@ export class Notifier {
     if (this.running) return;
     this.running = true;
     await reconcileInterrupted(this.desk);
-    this.staleClaims.started(this.desk);
+    this.staleClaims.started(this.desk, (error) => this.options.onError?.(error));
     this.poke();
   }
 
@@ -142,6 +142,8 @@ export class Notifier {
     clearTimeout(this.timer);
     await this.draining;
     await this.groupDraining;
+    // Renewed until the last send in hand has finished.
+    this.staleClaims.stopped();
   }
 
   /** Until the next notice is due, within the idle interval. */

@@ -74,8 +74,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ((error: unknown, updateId?: number) => logger.error({ err: error, updateId }, 'bot: update failed'));
   const notifier = new Notifier({
     desk: options.desk,
-    // A Telegram call gives up within a minute (grammY's default is 500 s), well within an outbox claim's
-    // lease: a claim older than that belongs to an instance that died.
+    // A Telegram call gives up within a minute (grammY's default is 500 s): a notice's send does not hang for
+    // minutes, holding that person's later notices back (its claim is renewed meanwhile, core/outbox.ts).
     api: new Api(options.token, { apiRoot: options.apiRoot, timeoutSeconds: NOTICE_CALL_TIMEOUT_S }),
     onError:
       options.onError ?? ((error: unknown) => logger.error({ err: error }, 'notifier: sending failed')),

@@ -116,7 +116,12 @@ export async function claimDue(
   const now = ctx.clock.now();
   // PostgreSQL, several instances claiming at once: one statement that locks what it takes, skipping what
   // another has locked (db/pg/outbox-claim.ts); the same rule.
-  if (isPostgresStore(ctx.db)) return await claimDueNotices(poolOf(ctx.db), now, limit, channel);
+  if (isPostgresStore(ctx.db)) {
+    const rows = await claimDueNotices(poolOf(ctx.db), now, limit, channel);
+    const held = inHand(ctx.db);
+    for (const row of rows) held.add(row.id);
+    return rows;
+  }
   const { dueIds, claim } = statementsOf(ctx.db);
   return await inTransaction(ctx.db, async () => {
     const ids = await queryAll(dueIds, { channel, now, limit });
@@ -135,6 +140,7 @@ export async function nextDueAt(
 }
 
 export async function markSent(ctx: DeskContext, id: number): Promise<void> {
+  inHand(ctx.db).delete(id);
   await execute(
     ctx.db
       .update(outbox)
@@ -151,6 +157,7 @@ export async function scheduleRetry(
   delayMs: number,
 ) {
   const dead = row.attempts >= MAX_ATTEMPTS;
+  inHand(ctx.db).delete(row.id);
   await execute(
     ctx.db
       .update(outbox)
@@ -165,6 +172,7 @@ export async function scheduleRetry(
 
 /** Puts a claimed notice back untouched, to go at `at` (it was held back by a rate limit, not tried). */
 export async function release(ctx: DeskContext, id: number, at: number): Promise<void> {
+  inHand(ctx.db).delete(id);
   await execute(
     ctx.db
       .update(outbox)
@@ -174,6 +182,7 @@ export async function release(ctx: DeskContext, id: number, at: number): Promise
 }
 
 export async function markDead(ctx: DeskContext, id: number, reason: string): Promise<void> {
+  inHand(ctx.db).delete(id);
   await execute(
     ctx.db
       .update(outbox)
@@ -203,30 +212,70 @@ export async function markUnreachable(ctx: DeskContext, personId: number, reason
   });
 }
 
-/** On PostgreSQL, how often a sender looks for the claims of instances that died (see StaleClaimsWatch). */
-export const STALE_CLAIMS_EVERY_MS = 30_000;
+/** On PostgreSQL, how often a sender renews its claims and looks for a dead instance's (StaleClaimsWatch). */
+export const STALE_CLAIMS_EVERY_MS = 10_000;
+
+/** The notices this process claimed and has not finished, per store (kept on PostgreSQL only). */
+const claimsInHand = new WeakMap<object, Set<number>>();
+
+function inHand(db: Db): Set<number> {
+  let held = claimsInHand.get(db);
+  if (!held) {
+    held = new Set();
+    claimsInHand.set(db, held);
+  }
+  return held;
+}
 
 /**
- * A sender's look, now and then and not only at its start, for the claims of an instance that died mid-send:
- * once older than their lease they become dead letters (reconcileInterrupted), so that person's later notices
- * go on while the other instances keep running. Only on PostgreSQL: on SQLite the one process's claims are all
- * its own work in hand, taken back at its start.
+ * On PostgreSQL, what a running sender does every few seconds besides sending: it renews the claims it holds
+ * (their claim instant moves to now, so however long a send takes they stay younger than the lease), and
+ * turns the claims older than the lease — an instance that died mid-send, which renews nothing — into dead
+ * letters (reconcileInterrupted), so that person's later notices go on within about half a minute. On SQLite
+ * the one process's claims are all its own work in hand, taken back at its start; nothing to do.
  */
 export class StaleClaimsWatch {
   #lookedAt = 0;
+  #timer: NodeJS.Timeout | undefined;
 
-  /** The sender took back what a crash left, at its start. */
-  started(ctx: DeskContext): void {
+  /** The sender took back what a crash left, at its start: from now on, renew and look every few seconds. */
+  started(ctx: DeskContext, onError: (error: unknown) => void): void {
     this.#lookedAt = ctx.clock.now();
+    if (!isPostgresStore(ctx.db) || this.#timer) return;
+    // Apart from the sending loop, which may be waiting on a slow send meanwhile.
+    this.#timer = setInterval(() => {
+      this.look(ctx).catch(onError);
+    }, STALE_CLAIMS_EVERY_MS);
+    this.#timer.unref();
   }
 
+  stopped(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Renews this process's claims and takes back the stale ones, at most every few seconds. */
   async look(ctx: DeskContext): Promise<void> {
     if (!isPostgresStore(ctx.db)) return;
     const now = ctx.clock.now();
     if (now - this.#lookedAt < STALE_CLAIMS_EVERY_MS) return;
     this.#lookedAt = now;
+    await renewClaims(ctx, now);
     await reconcileInterrupted(ctx);
   }
+}
+
+/** Moves the claim instant of this process's claims to now; forgets the ones no longer 'sending'. */
+async function renewClaims(ctx: DeskContext, now: number): Promise<void> {
+  const held = inHand(ctx.db);
+  if (held.size === 0) return;
+  const asked = [...held];
+  const { rows } = await poolOf(ctx.db).query<{ id: number }>(
+    "update outbox set next_attempt_at = $2 where id = any($1::bigint[]) and state = 'sending' returning id",
+    [asked, now],
+  );
+  const still = new Set(rows.map((row) => Number(row.id)));
+  for (const id of asked) if (!still.has(id)) held.delete(id);
 }
 
 /** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */

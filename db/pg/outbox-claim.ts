@@ -20,12 +20,11 @@ export type PgOutboxRow = typeof outbox.$inferSelect;
 export type NoticeClaim = Pick<PgOutboxRow, 'id' | 'attempts' | 'nextAttemptAt'>;
 
 /**
- * How long a claim is trusted to be in the hands of a living instance. Longer than one send can take (the
- * notifier's Telegram calls give up after 60 s, the mail sender's SMTP server may be silent 60 s; a staff-group
- * notice waits its rate limit at most 10 s), so only the claims of an instance that died are taken back; after
- * a crash they hold their recipients' later notices back for this long, and the senders look every 30 s.
+ * How long a claim is trusted to be in the hands of a living instance without being renewed. A running sender
+ * renews the claims it holds every 10 s (core/outbox.ts, StaleClaimsWatch), so only the claims of an instance
+ * that died grow this old; they then hold their recipients' later notices back until the next look.
  */
-export const DEFAULT_CLAIM_LEASE_MS = 2 * 60_000;
+export const DEFAULT_CLAIM_LEASE_MS = 30_000;
 
 const INTERRUPTED = 'interrupted while sending: it may or may not have been delivered';
 

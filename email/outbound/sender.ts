@@ -144,8 +144,8 @@ export class MailSender {
         // The pool may put a message back on its queue only while not a byte of it was sent; never more
         // than that, the outbox does the retrying.
         maxRequeues: 1,
-        // A server silent this long has given up: the send fails (and is judged as sent or not) well within
-        // an outbox claim's lease, so a claim that old belongs to an instance that died.
+        // A server silent this long has given up: the send fails (and is judged as sent or not) instead of
+        // holding that person's later notices back for nodemailer's ten minutes.
         socketTimeout: SEND_TIMEOUT_MS,
         logger: false,
       });
@@ -177,7 +177,7 @@ export class MailSender {
     this.running = true;
     this.stopped = false;
     await reconcileInterrupted(this.desk);
-    this.staleClaims.started(this.desk);
+    this.staleClaims.started(this.desk, (error) => this.options.onError?.(error));
     this.poke();
   }
 
@@ -214,6 +214,8 @@ export class MailSender {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.draining;
+    // Renewed until the last send in hand has finished.
+    this.staleClaims.stopped();
     if (this.ownTransport) this.transport.close();
   }
 

@@ -1,13 +1,22 @@
 // Core on PostgreSQL, unchanged: the same functions that run the desk on SQLite file, move and comment on
 // tickets on a real PostgreSQL through the routing store (db/pg/store.ts), each write in one transaction with
 // its event and its notices.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimDue, markSent, nextDueAt, reconcileInterrupted } from '../../core/outbox.ts';
+import {
+  claimDue,
+  markSent,
+  nextDueAt,
+  reconcileInterrupted,
+  STALE_CLAIMS_EVERY_MS,
+  StaleClaimsWatch,
+} from '../../core/outbox.ts';
 import { statements } from '../../core/statements.ts';
 import { act } from '../../core/tickets/act.ts';
 import { addComment } from '../../core/tickets/comment.ts';
 import { createTicket, fileTicket } from '../../core/tickets/create.ts';
 import { inTransaction } from '../../core/transaction.ts';
+import { DEFAULT_CLAIM_LEASE_MS } from '../../db/pg/outbox-claim.ts';
 import { postgresAvailable } from '../support/postgres.ts';
 import { type PgWorld, pgSchema, postgresDesks } from './world.ts';
 
@@ -120,6 +129,35 @@ describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
     // A start finds the notices another instance is sending now and leaves them to it.
     expect(await reconcileInterrupted(w.ctx)).toBe(0);
     expect(await nextDueAt(w.ctx)).toBeNull();
+  });
+
+  it('renews the claims a running instance holds, so a slow send is not taken for a dead instance’s', async () => {
+    const w = await desks.desk();
+    await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'Printer' });
+    const [inHand] = await claimDue(w.ctx, 1);
+    if (!inHand) throw new Error('nothing claimed');
+    const watch = new StaleClaimsWatch();
+    const errors: unknown[] = [];
+    watch.started(w.ctx, (error) => errors.push(error));
+    try {
+      // The send takes longer than the lease: the holder's look renews the claim before anyone takes it back.
+      w.clock.advance(DEFAULT_CLAIM_LEASE_MS + STALE_CLAIMS_EVERY_MS);
+      await watch.look(w.ctx);
+      const state = async () =>
+        (await w.store.db.select().from(pgSchema.outbox).where(eq(pgSchema.outbox.id, inHand.id)))[0]?.state;
+      expect(await state()).toBe('sending');
+      // Had the holder died, nobody would renew it: a lease later another instance takes it back.
+      w.clock.advance(DEFAULT_CLAIM_LEASE_MS + 1);
+      expect(await reconcileInterrupted(w.ctx)).toBe(1);
+      expect(await state()).toBe('dead');
+      // Finished, the notice is no longer renewed.
+      await markSent(w.ctx, inHand.id);
+      w.clock.advance(STALE_CLAIMS_EVERY_MS);
+      await watch.look(w.ctx);
+    } finally {
+      watch.stopped();
+    }
+    expect(errors).toEqual([]);
   });
 
   it('writes notices one transaction at a time, so a later one never commits before an earlier', async () => {
