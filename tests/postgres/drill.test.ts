@@ -15,7 +15,7 @@ import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrill } from '../../bench/drill.ts';
 import { checkDrill, drillFailures, FIRST_CLIENT_ID } from '../../bench/drill-clients.ts';
-import { DRILL_MAX_CONNECTIONS, drillDesk } from '../../bench/drill-harness.ts';
+import { DRILL_MAX_CONNECTIONS, type DrillInstance, drillDesk } from '../../bench/drill-harness.ts';
 import type { TestUser } from '../../emulator/index.ts';
 import { type PostgresServer, postgresAvailable, startPostgres } from '../support/postgres.ts';
 
@@ -77,6 +77,41 @@ describe.skipIf(!postgresAvailable())('three instances on one PostgreSQL, killed
 
       const figures = await checkDrill(desk, [u]);
       expect(figures).toMatchObject({ accepted: 1, tickets: 1, orderBroken: 0, strayMessages: 0 });
+      expect(desk.errors).toEqual([]);
+    } finally {
+      await desk.close();
+    }
+  }, 120_000);
+
+  it('moves the SLA scheduler to another instance within seconds when the one running it is killed', async () => {
+    if (!server) throw new Error('no server');
+    const desk = await drillDesk({ store: 'postgres', limits: false, postgres: server, staff: 1 });
+    try {
+      await desk.start();
+      await desk.start();
+      const sweeps = async (instance: DrillInstance) => {
+        const health = await fetch(`http://127.0.0.1:${instance.port}/healthz`);
+        const body = (await health.json()) as { checks: { scheduler?: { lastRunAt: string | null } } };
+        return { status: health.status, swept: body.checks.scheduler?.lastRunAt != null };
+      };
+      const holder = async () => {
+        const found: DrillInstance[] = [];
+        for (const instance of desk.live()) if ((await sweeps(instance)).swept) found.push(instance);
+        return found;
+      };
+      await expect.poll(async () => (await holder()).length, { timeout: 30_000 }).toBe(1);
+      const [first] = await holder();
+      if (!first) throw new Error('nobody sweeps');
+      await desk.kill(first);
+      const [other] = desk.live();
+      if (!other) throw new Error('no instance left');
+      const killedAt = Date.now();
+      // The lease dies with the killed process's connection; the other tries it every 3 s and sweeps at once.
+      await expect
+        .poll(async () => (await sweeps(other)).swept, { timeout: 30_000, interval: 200 })
+        .toBe(true);
+      expect(Date.now() - killedAt).toBeLessThan(15_000);
+      expect(await sweeps(other)).toEqual({ status: 200, swept: true });
       expect(desk.errors).toEqual([]);
     } finally {
       await desk.close();
