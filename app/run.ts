@@ -26,6 +26,7 @@ import { ensureAdmins, issueSetupCode, rememberBotUsername, setupLink } from '..
 import { queryOne } from '../db/access.ts';
 import { type Db, openDatabase } from '../db/connection.ts';
 import { storeDialect } from '../db/dialect.ts';
+import { tryHoldOnce } from '../db/pg/leases.ts';
 import { openPostgresStore } from '../db/pg/store.ts';
 import { companies, people, tickets } from '../db/schema.ts';
 import { isEmpty, seedDemo } from '../db/seed.ts';
@@ -39,6 +40,10 @@ import { acquireInstanceLock } from './instance-lock.ts';
 import { createLogger, hideInLogs, type Logger } from './logger.ts';
 import { runSingleton, type Singleton } from './singleton.ts';
 import { DEFAULT_SLA_INTERVAL_MS, type SlaScheduler, startSlaScheduler } from './sla-scheduler.ts';
+
+/** Why a second instance without WEBHOOK_URL does not start on a shared PostgreSQL. */
+export const SECOND_POLLER =
+  'another instance on this PostgreSQL already takes Telegram\'s updates by long polling: several instances need WEBHOOK_URL (README: "PostgreSQL and several instances")';
 
 export const MINIAPP_DIST = fileURLToPath(new URL('../miniapp/dist', import.meta.url));
 
@@ -184,6 +189,13 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     };
     if (config.botToken) {
       const token = config.botToken;
+      // Long polling is one reader (Telegram answers a second with 409): on a shared PostgreSQL only one
+      // instance may poll; more instances take the updates by webhook.
+      if (postgres && !config.webhook) {
+        const polling = await tryHoldOnce(postgres.pool, 'tgdesk:telegram long polling');
+        if (!polling) throw new Error(SECOND_POLLER);
+        stops.push(() => polling.release());
+      }
       telegram = telegramFiles(token, config.botApiRoot);
       bot = await startBot({
         ...botOptions,

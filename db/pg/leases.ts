@@ -218,3 +218,45 @@ class AdvisoryLease implements Lease {
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** A lock held for as long as this process keeps it: release() lets it go and gives the connection back. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Asks once for the lease `name` and, when no other session holds it, keeps it on a connection of its own
+ * until release() (or until this process dies, when PostgreSQL lets it go with the session). Null when
+ * another instance holds it: for work that must not be done twice and has no one to take it over (the bot's
+ * long polling, a reader Telegram allows only one of).
+ */
+export async function tryHoldOnce(pool: pg.Pool, name: string): Promise<HeldLock | null> {
+  const [high, low] = leaseKey(name);
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock($1, $2) as got', [
+      high,
+      low,
+    ]);
+    if (!rows[0]?.got) {
+      client.release();
+      return null;
+    }
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  // A broken connection has lost the lock with its session; it is not used again.
+  client.on('error', () => undefined);
+  return {
+    async release() {
+      try {
+        await client.query('select pg_advisory_unlock($1, $2)', [high, low]);
+        client.release();
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+    },
+  };
+}

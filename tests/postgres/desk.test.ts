@@ -4,7 +4,7 @@
 // ticket is in the store with its event — and a second instance on the same database starts beside it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
-import { type RunningApp, startApp } from '../../app/run.ts';
+import { type RunningApp, SECOND_POLLER, startApp } from '../../app/run.ts';
 import { storeDialect } from '../../db/dialect.ts';
 import { type Emulator, startEmulator } from '../../emulator/index.ts';
 import { fileShortRequest } from '../bot-harness.ts';
@@ -69,6 +69,25 @@ describe.skipIf(!postgresAvailable())('the desk on PostgreSQL', () => {
     expect(ticket).toMatchObject({ number: 1001, companyId: null, line: 'line1', status: 'new' });
     const events = await db.select().from(pgSchema.ticketEvents);
     expect(events.map((e) => e.type)).toEqual(['created']);
+  }, 60_000);
+
+  it('lets one instance poll Telegram and refuses a second without WEBHOOK_URL, which may start once it is gone', async () => {
+    if (!server) throw new Error('no server');
+    const url = await server.createDatabase();
+    const emu = await startEmulator();
+    running.emu = emu;
+    const first = await instance(url, emu);
+    // Long polling is one reader: a second poller on the same desk is refused with the reason, and nothing runs.
+    await expect(instance(url, emu)).rejects.toThrow(SECOND_POLLER);
+    expect(running.apps).toHaveLength(1);
+    // The first still answers, and once it stops another instance polls in its place.
+    const stranger = emu.user({ id: 880_002, first_name: 'Анна', language_code: 'ru' });
+    stranger.send('/start');
+    await stranger.waitForMessage('Мы пока не знаем, из какой вы компании');
+    await first.stop();
+    running.apps.splice(running.apps.indexOf(first), 1);
+    const second = await instance(url, emu);
+    expect((await fetch(new URL('/healthz', second.url))).status).toBe(200);
   }, 60_000);
 
   it('runs two instances on one database: one sweeps the SLA clocks, both serve', async () => {
