@@ -105,7 +105,7 @@ export class Notifier {
     if (this.running) return;
     this.running = true;
     await reconcileInterrupted(this.desk);
-    this.staleClaims.started(this.desk, (error) => this.options.onError?.(error));
+    await this.staleClaims.started(this.desk, (error) => this.options.onError?.(error));
     this.poke();
   }
 
@@ -143,7 +143,7 @@ export class Notifier {
     await this.draining;
     await this.groupDraining;
     // Renewed until the last send in hand has finished.
-    this.staleClaims.stopped();
+    await this.staleClaims.stopped();
   }
 
   /** Until the next notice is due, within the idle interval. */
@@ -162,7 +162,7 @@ export class Notifier {
       await this.staleClaims.look(this.desk);
       for (;;) {
         await this.startGroupDrain();
-        const rows = await claimDue(this.desk, 30);
+        const rows = await claimDue(this.desk, 30, 'telegram', this.staleClaims.claimer);
         if (rows.length === 0) return;
         await Promise.all(rows.map(async (row) => this.deliverSafely(row)));
         if (!this.running) return;
@@ -177,7 +177,7 @@ export class Notifier {
     this.groupDraining = (async () => {
       try {
         for (;;) {
-          const [row] = await claimDue(this.desk, 1, 'staff_group');
+          const [row] = await claimDue(this.desk, 1, 'staff_group', this.staleClaims.claimer);
           if (!row || !this.running) {
             if (row) await release(this.desk, row.id, this.desk.clock.now());
             return;

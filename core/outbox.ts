@@ -3,14 +3,18 @@
 // not have reached the person, so it becomes a dead letter for a human to look at instead of being sent
 // again: every notice goes out at most once. Order per recipient is kept: a notice is never claimed while
 // an earlier one to the same person is still undelivered.
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { execute, queryAll, queryOne } from '../db/access.ts';
 import type { Db } from '../db/connection.ts';
+import { type HeldLock, tryHoldOnce } from '../db/pg/leases.ts';
 import {
   claimDueNotices,
+  claimerLease,
   nextDueAt as nextDueOnPostgres,
   reconcileInterrupted as reconcileStaleClaims,
+  takeBackFromDeadClaimers,
 } from '../db/pg/outbox-claim.ts';
 import { isPostgresStore, type PgStoreDb } from '../db/pg/store.ts';
 import { OUTBOX_UNDELIVERED, type OutboxRow, outbox, people } from '../db/schema.ts';
@@ -112,12 +116,14 @@ export async function claimDue(
   ctx: DeskContext,
   limit = 100,
   channel: OutboxRow['channel'] = 'telegram',
+  /** On PostgreSQL, the claiming sender's name (StaleClaimsWatch.claimer), kept with its claims. */
+  claimer: string | null = null,
 ): Promise<OutboxRow[]> {
   const now = ctx.clock.now();
   // PostgreSQL, several instances claiming at once: one statement that locks what it takes, skipping what
   // another has locked (db/pg/outbox-claim.ts); the same rule.
   if (isPostgresStore(ctx.db)) {
-    const rows = await claimDueNotices(poolOf(ctx.db), now, limit, channel);
+    const rows = await claimDueNotices(poolOf(ctx.db), now, limit, channel, claimer);
     const held = inHand(ctx.db);
     for (const row of rows) held.add(row.id);
     return rows;
@@ -228,20 +234,28 @@ function inHand(db: Db): Set<number> {
 }
 
 /**
- * On PostgreSQL, what a running sender does every few seconds besides sending: it renews the claims it holds
- * (their claim instant moves to now, so however long a send takes they stay younger than the lease), and
- * turns the claims older than the lease — an instance that died mid-send, which renews nothing — into dead
- * letters (reconcileInterrupted), so that person's later notices go on within about half a minute. On SQLite
- * the one process's claims are all its own work in hand, taken back at its start; nothing to do.
+ * On PostgreSQL, what a running sender does besides sending. It claims under a name of its own, whose lease it
+ * holds for as long as it runs (a session lock PostgreSQL lets go when the process dies), so the claims of an
+ * instance that died are known at once: every few seconds each sender turns them into dead letters and that
+ * person's later notices go on. It also renews its own claims (their claim instant moves to now), so the
+ * fallback rule — a claim older than the lease with no living claimer is taken back — never takes a slow send
+ * of a living instance. On SQLite the one process's claims are all its own, taken back at its start.
  */
 export class StaleClaimsWatch {
   #lookedAt = 0;
   #timer: NodeJS.Timeout | undefined;
+  #name: HeldLock | undefined;
+  /** The name this sender's claims carry while it runs (PostgreSQL); null before and after. */
+  claimer: string | null = null;
 
-  /** The sender took back what a crash left, at its start: from now on, renew and look every few seconds. */
-  started(ctx: DeskContext, onError: (error: unknown) => void): void {
+  /** The sender took back what a crash left, at its start: from now on, claim by name and look every few seconds. */
+  async started(ctx: DeskContext, onError: (error: unknown) => void): Promise<void> {
     this.#lookedAt = ctx.clock.now();
     if (!isPostgresStore(ctx.db) || this.#timer) return;
+    const name = randomUUID();
+    // A fresh name nobody else holds: null would mean the store is unreachable, and the claims go unnamed.
+    this.#name = (await tryHoldOnce(poolOf(ctx.db), claimerLease(name))) ?? undefined;
+    if (this.#name) this.claimer = name;
     // Apart from the sending loop, which may be waiting on a slow send meanwhile.
     this.#timer = setInterval(() => {
       this.look(ctx).catch(onError);
@@ -249,19 +263,25 @@ export class StaleClaimsWatch {
     this.#timer.unref();
   }
 
-  stopped(): void {
+  /** After the last send in hand finished: the name is let go (its claims are all finished). */
+  async stopped(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    const name = this.#name;
+    this.#name = undefined;
+    this.claimer = null;
+    await name?.release();
   }
 
-  /** Renews this process's claims and takes back the stale ones, at most every few seconds. */
+  /** Renews this sender's claims and takes back those of dead claimers and stale ones, every few seconds. */
   async look(ctx: DeskContext): Promise<void> {
     if (!isPostgresStore(ctx.db)) return;
     const now = ctx.clock.now();
     if (now - this.#lookedAt < STALE_CLAIMS_EVERY_MS) return;
     this.#lookedAt = now;
     await renewClaims(ctx, now);
-    await reconcileInterrupted(ctx);
+    await takeBackFromDeadClaimers(poolOf(ctx.db), this.claimer);
+    await reconcileStaleClaims(poolOf(ctx.db), now);
   }
 }
 
@@ -281,7 +301,10 @@ async function renewClaims(ctx: DeskContext, now: number): Promise<void> {
 /** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */
 export async function reconcileInterrupted(ctx: DeskContext): Promise<number> {
   // PostgreSQL: other instances may be sending now; only claims older than the lease are theirs no longer.
-  if (isPostgresStore(ctx.db)) return await reconcileStaleClaims(poolOf(ctx.db), ctx.clock.now());
+  if (isPostgresStore(ctx.db)) {
+    const pool = poolOf(ctx.db);
+    return (await takeBackFromDeadClaimers(pool, null)) + (await reconcileStaleClaims(pool, ctx.clock.now()));
+  }
   return (
     await execute(
       ctx.db

@@ -203,6 +203,7 @@ describe('notice wording', () => {
     nextAttemptAt: 0,
     lastError: null,
     sentAt: null,
+    claimedBy: null,
   });
   const visit = {
     startsAt: Date.parse('2026-11-03T10:00:00+03:00'),

@@ -12,6 +12,7 @@
 import type pg from 'pg';
 import { MAX_ATTEMPTS } from '../../core/outbox.ts';
 import type { OutboxChannel } from '../sqlite/schema.ts';
+import { tryHoldOnce } from './leases.ts';
 import type { outbox } from './schema.ts';
 
 export type PgOutboxRow = typeof outbox.$inferSelect;
@@ -45,6 +46,7 @@ interface RawOutboxRow {
   next_attempt_at: string;
   last_error: string | null;
   sent_at: string | null;
+  claimed_by: string | null;
 }
 
 // pg hands bigint columns over as strings; instants stay below 2^53 (see db/pg/schema.ts).
@@ -64,6 +66,7 @@ function toRow(r: RawOutboxRow): PgOutboxRow {
     nextAttemptAt: Number(r.next_attempt_at),
     lastError: r.last_error,
     sentAt: r.sent_at === null ? null : Number(r.sent_at),
+    claimedBy: r.claimed_by,
   };
 }
 
@@ -102,7 +105,7 @@ const CLAIM = `
   )
   -- RETURNING keeps no order of its own: the claimed rows are handed back oldest first.
   , claimed as (
-    update outbox set state = 'sending', attempts = outbox.attempts + 1, next_attempt_at = $2
+    update outbox set state = 'sending', attempts = outbox.attempts + 1, next_attempt_at = $2, claimed_by = $4
     from claimable c where outbox.id = c.id
     returning outbox.*
   )
@@ -117,9 +120,10 @@ export async function claimDueNotices(
   now: number,
   limit: number,
   channel: OutboxChannel = 'telegram',
+  claimer: string | null = null,
 ): Promise<PgOutboxRow[]> {
   if (limit <= 0) return [];
-  const { rows } = await client.query<RawOutboxRow>(CLAIM, [channel, now, limit]);
+  const { rows } = await client.query<RawOutboxRow>(CLAIM, [channel, now, limit, claimer]);
   return rows.map(toRow).sort((a, b) => a.id - b.id);
 }
 
@@ -230,4 +234,36 @@ export async function reconcileInterrupted(
     [now - leaseMs, INTERRUPTED],
   );
   return rowCount ?? 0;
+}
+
+/** The lease an instance holds for its life under its claimer name (see takeBackFromDeadClaimers). */
+export const claimerLease = (claimer: string) => `tgdesk:outbox claimer ${claimer}`;
+
+/**
+ * The notices claimed by an instance that is gone: every claimer holds the lease of its name for as long as it
+ * lives (a session-level advisory lock, let go by PostgreSQL when its process dies), so a claimer whose lease
+ * can be taken now is dead, and its claims become dead letters at once rather than when their lease runs out.
+ * `own`, this instance's name, is not asked. Returns how many it took back.
+ */
+export async function takeBackFromDeadClaimers(pool: pg.Pool, own: string | null): Promise<number> {
+  const { rows } = await pool.query<{ claimer: string }>(
+    `select distinct claimed_by as claimer from outbox
+     where state = 'sending' and claimed_by is not null and claimed_by is distinct from $1`,
+    [own],
+  );
+  let taken = 0;
+  for (const { claimer } of rows) {
+    const gone = await tryHoldOnce(pool, claimerLease(claimer));
+    if (!gone) continue;
+    try {
+      const { rowCount } = await pool.query(
+        `update outbox set state = 'dead', last_error = $2 where state = 'sending' and claimed_by = $1`,
+        [claimer, INTERRUPTED],
+      );
+      taken += rowCount ?? 0;
+    } finally {
+      await gone.release();
+    }
+  }
+  return taken;
 }

@@ -330,6 +330,11 @@ export const outbox = sqliteTable(
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),
     sentAt: integer('sent_at'),
+    /**
+     * While 'sending', on PostgreSQL: the claiming instance's name, whose session lock lives as long as that
+     * instance (core/outbox.ts, StaleClaimsWatch); unused on SQLite, where one process claims.
+     */
+    claimedBy: text('claimed_by'),
   },
   (t) => [
     index('outbox_due').on(t.state, t.nextAttemptAt),

@@ -177,7 +177,7 @@ export class MailSender {
     this.running = true;
     this.stopped = false;
     await reconcileInterrupted(this.desk);
-    this.staleClaims.started(this.desk, (error) => this.options.onError?.(error));
+    await this.staleClaims.started(this.desk, (error) => this.options.onError?.(error));
     this.poke();
   }
 
@@ -215,7 +215,7 @@ export class MailSender {
     clearTimeout(this.timer);
     await this.draining;
     // Renewed until the last send in hand has finished.
-    this.staleClaims.stopped();
+    await this.staleClaims.stopped();
     if (this.ownTransport) this.transport.close();
   }
 
@@ -225,7 +225,7 @@ export class MailSender {
     try {
       await this.staleClaims.look(this.desk);
       for (;;) {
-        const rows = await claimDue(this.desk, 20, 'email');
+        const rows = await claimDue(this.desk, 20, 'email', this.staleClaims.claimer);
         if (rows.length === 0) return;
         // The readers first, in one read: each send then checks its domain's budget before it awaits anything,
         // in the claim's order, so the budget goes to the oldest notices.

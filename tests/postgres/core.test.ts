@@ -138,7 +138,7 @@ describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
     if (!inHand) throw new Error('nothing claimed');
     const watch = new StaleClaimsWatch();
     const errors: unknown[] = [];
-    watch.started(w.ctx, (error) => errors.push(error));
+    await watch.started(w.ctx, (error) => errors.push(error));
     try {
       // The send takes longer than the lease: the holder's look renews the claim before anyone takes it back.
       w.clock.advance(DEFAULT_CLAIM_LEASE_MS + STALE_CLAIMS_EVERY_MS);
@@ -155,7 +155,38 @@ describe.skipIf(!postgresAvailable())('core on PostgreSQL', () => {
       w.clock.advance(STALE_CLAIMS_EVERY_MS);
       await watch.look(w.ctx);
     } finally {
-      watch.stopped();
+      await watch.stopped();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('takes back the claims of an instance that died within seconds, not a lease later', async () => {
+    const w = await desks.desk();
+    await createTicket(w.ctx, w.client, { channel: 'telegram', description: 'Printer' });
+    const errors: unknown[] = [];
+    const [a, b] = [new StaleClaimsWatch(), new StaleClaimsWatch()];
+    await a.started(w.ctx, (error) => errors.push(error));
+    await b.started(w.ctx, (error) => errors.push(error));
+    try {
+      expect(a.claimer).not.toBeNull();
+      const [claimed] = await claimDue(w.ctx, 1, 'telegram', a.claimer);
+      if (!claimed) throw new Error('nothing claimed');
+      const state = async () =>
+        (await w.store.db.select().from(pgSchema.outbox).where(eq(pgSchema.outbox.id, claimed.id)))[0];
+      expect((await state())?.claimedBy).toBe(a.claimer);
+      // A lives: B's look leaves its claim alone.
+      w.clock.advance(STALE_CLAIMS_EVERY_MS);
+      await b.look(w.ctx);
+      expect((await state())?.state).toBe('sending');
+      // A dies (its name's lease goes with its session): B's next look, well within the lease, takes it back.
+      await a.stopped();
+      w.clock.advance(STALE_CLAIMS_EVERY_MS);
+      expect(STALE_CLAIMS_EVERY_MS * 2).toBeLessThan(DEFAULT_CLAIM_LEASE_MS);
+      await b.look(w.ctx);
+      expect((await state())?.state).toBe('dead');
+    } finally {
+      await a.stopped();
+      await b.stopped();
     }
     expect(errors).toEqual([]);
   });

@@ -109,7 +109,7 @@ function postmasterPid(dataDir: string): number | null {
 let databases = 0;
 
 export interface PostgresServerOptions {
-  /** The server's max_connections (50 by default). */
+  /** The server's max_connections (100 by default). */
   maxConnections?: number;
 }
 
@@ -159,7 +159,7 @@ export async function startPostgres(settings: PostgresServerOptions = {}): Promi
       '-c fsync=off',
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
-      `-c max_connections=${settings.maxConnections ?? 50}`,
+      `-c max_connections=${settings.maxConnections ?? 100}`,
     ].join(' ');
     try {
       await run(
