@@ -300,7 +300,8 @@ async function renewClaims(ctx: DeskContext, now: number): Promise<void> {
 
 /** On start: notices a crash left mid-send cannot be known to be undelivered, so they are not resent. */
 export async function reconcileInterrupted(ctx: DeskContext): Promise<number> {
-  // PostgreSQL: other instances may be sending now; only claims older than the lease are theirs no longer.
+  // PostgreSQL: other instances may be sending now; only the claims of a dead claimer (its name's lease free)
+  // and claims older than the lease are theirs no longer.
   if (isPostgresStore(ctx.db)) {
     const pool = poolOf(ctx.db);
     return (await takeBackFromDeadClaimers(pool, null)) + (await reconcileStaleClaims(pool, ctx.clock.now()));
